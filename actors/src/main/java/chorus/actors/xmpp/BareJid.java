@@ -1,0 +1,37 @@
+package chorus.actors.xmpp;
+
+/** The address of an account: {@code local@domain}. */
+public record BareJid(String local, String domain) implements Jid {
+    public BareJid {
+        local = JidPrep.local(local);
+        domain = JidPrep.domain(domain);
+    }
+
+    /** Parses an address that must be bare. */
+    public static BareJid parseBare(String s) {
+        Jid j = Jid.parse(s);
+        if (j instanceof BareJid b) {
+            return b;
+        }
+        throw new JidMalformedException("not an account address");
+    }
+
+    @Override
+    public String resource() {
+        return null;
+    }
+
+    @Override
+    public BareJid bare() {
+        return this;
+    }
+
+    public FullJid withResource(String resource) {
+        return new FullJid(local, domain, resource);
+    }
+
+    @Override
+    public String toString() {
+        return local + "@" + domain;
+    }
+}

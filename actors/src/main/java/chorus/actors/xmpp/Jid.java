@@ -1,0 +1,82 @@
+package chorus.actors.xmpp;
+
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
+
+import java.nio.charset.StandardCharsets;
+
+/**
+ * An XMPP address. Construction prepares and validates every part (RFC 7622, PRECIS, through the
+ * xmpp-addr library), so every Jid is well formed; {@link JidMalformedException} otherwise.
+ * Written as its string form wherever it is serialized.
+ */
+public sealed interface Jid permits BareJid, FullJid, DomainJid {
+
+    String domain();
+
+    /** The localpart, or null for a domain JID. */
+    String local();
+
+    /** The resourcepart, or null. */
+    String resource();
+
+    /** This address without its resource. */
+    Jid bare();
+
+    default boolean isFull() {
+        return resource() != null;
+    }
+
+    /** True when this is the address {@code local@domain} of an account, without resource. */
+    default boolean isBare() {
+        return local() != null && resource() == null;
+    }
+
+    default boolean isDomain() {
+        return local() == null && resource() == null;
+    }
+
+    @JsonValue
+    String toString();
+
+    /** Parses and prepares a JID string. */
+    @JsonCreator
+    static Jid parse(String s) {
+        if (s == null || s.isEmpty()) {
+            throw new JidMalformedException("empty address");
+        }
+        if (s.length() > 3071 || s.getBytes(StandardCharsets.UTF_8).length > 3071) {
+            throw new JidMalformedException("address too long");
+        }
+        rocks.xmpp.addr.Jid j;
+        try {
+            j = rocks.xmpp.addr.Jid.of(s);
+        } catch (RuntimeException e) {
+            throw new JidMalformedException(e.getMessage());
+        }
+        return of(j.getLocal(), j.getDomain(), j.getResource());
+    }
+
+    /** Prepares the given parts; local and resource may be null. */
+    static Jid of(String local, String domain, String resource) {
+        if (local == null && resource == null) {
+            return new DomainJid(domain);
+        }
+        if (resource == null) {
+            return new BareJid(local, domain);
+        }
+        return new FullJid(local, domain, resource);
+    }
+
+    /** Parses, or returns null for null or an invalid address. */
+    static Jid parseOrNull(String s) {
+        if (s == null) {
+            return null;
+        }
+        try {
+            return parse(s);
+        } catch (JidMalformedException e) {
+            return null;
+        }
+    }
+}
