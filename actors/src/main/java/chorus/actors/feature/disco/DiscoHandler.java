@@ -1,0 +1,81 @@
+package chorus.actors.feature.disco;
+
+import chorus.actors.feature.IqContext;
+import chorus.actors.feature.IqHandler;
+import chorus.actors.feature.IqResult;
+import chorus.actors.xmpp.Element;
+import chorus.actors.xmpp.Iq;
+import chorus.actors.xmpp.StanzaError;
+
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Supplier;
+
+/**
+ * XEP-0030 for the server (identity server/im) and for accounts (identity account/registered).
+ * An account answers only its owner and contacts it shares presence with; anyone else gets
+ * service-unavailable, the same answer as for an account that does not exist, so disco reveals no JIDs.
+ * disco#items is always empty: the server publishes no users.
+ */
+public final class DiscoHandler implements IqHandler {
+    public static final String INFO = "http://jabber.org/protocol/disco#info";
+    public static final String ITEMS = "http://jabber.org/protocol/disco#items";
+
+    private final String serverName;
+    private final Supplier<Set<String>> serverFeatures;
+    private final Supplier<Set<String>> accountFeatures;
+
+    public DiscoHandler(String serverName, Supplier<Set<String>> serverFeatures, Supplier<Set<String>> accountFeatures) {
+        this.serverName = serverName;
+        this.serverFeatures = serverFeatures;
+        this.accountFeatures = accountFeatures;
+    }
+
+    @Override
+    public Set<String> discoFeatures() {
+        return Set.of(INFO, ITEMS);
+    }
+
+    @Override
+    public boolean owns(Iq iq) {
+        return iq.payloadIs(INFO, "query") || iq.payloadIs(ITEMS, "query");
+    }
+
+    @Override
+    public IqResult handle(Iq iq, IqContext ctx) {
+        if (iq.type() != Iq.Type.GET) {
+            return IqResult.reply(iq.error(StanzaError.of(StanzaError.Condition.BAD_REQUEST)));
+        }
+        if (!ctx.addressedToServer() && ctx.relation() == IqContext.Relation.STRANGER) {
+            return IqResult.reply(iq.error(StanzaError.of(StanzaError.Condition.SERVICE_UNAVAILABLE)));
+        }
+        Element query = iq.payload().orElseThrow();
+        String node = query.attr("node");
+        if (node != null) {
+            // No nodes are published (XEP-0030 §3.1: unknown node -> item-not-found).
+            return IqResult.reply(iq.error(StanzaError.of(StanzaError.Condition.ITEM_NOT_FOUND)));
+        }
+        if (query.ns().equals(ITEMS)) {
+            return IqResult.reply(iq.result(Element.of("query", ITEMS)));
+        }
+        Element.Builder info = Element.build("query", INFO);
+        Set<String> features = new TreeSet<>();
+        if (ctx.addressedToServer()) {
+            info.child(identity("server", "im", serverName));
+            features.addAll(serverFeatures.get());
+        } else {
+            info.child(identity("account", "registered", null));
+            features.addAll(accountFeatures.get());
+        }
+        features.add(INFO);
+        features.add(ITEMS);
+        for (String f : features) {
+            info.child(Element.build("feature", INFO).attr("var", f).get());
+        }
+        return IqResult.reply(iq.result(info.get()));
+    }
+
+    private static Element identity(String category, String type, String name) {
+        return Element.build("identity", INFO).attr("category", category).attr("type", type).attr("name", name).get();
+    }
+}

@@ -1,0 +1,2 @@
+/** XEP-0199 XMPP Ping. */
+package chorus.actors.feature.ping;

@@ -1,0 +1,2 @@
+/** XEP-0202 Entity Time. */
+package chorus.actors.feature.time;

@@ -1,0 +1,2 @@
+/** XEP-0092 Software Version. */
+package chorus.actors.feature.version;

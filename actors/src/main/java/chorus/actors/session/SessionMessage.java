@@ -1,0 +1,19 @@
+package chorus.actors.session;
+
+import chorus.actors.ClusterMessage;
+import chorus.actors.xmpp.Stanza;
+
+/** Messages from a user's entity to one of its client sessions. */
+public sealed interface SessionMessage extends SessionInput, ClusterMessage {
+
+    /** Write this stanza to the client. */
+    record Deliver(Stanza stanza) implements SessionMessage {
+    }
+
+    /**
+     * End the stream with this stream error condition (RFC 6120 §4.9.3), e.g. "conflict" when
+     * another session took the resource, "not-authorized" when the account was removed.
+     */
+    record Close(String condition, String text) implements SessionMessage {
+    }
+}

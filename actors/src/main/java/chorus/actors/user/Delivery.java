@@ -1,0 +1,59 @@
+package chorus.actors.user;
+
+import chorus.actors.xmpp.Message;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+
+/** RFC 6121 §8.5.2: which of the user's resources get a message addressed to the bare JID. */
+final class Delivery {
+    private Delivery() {
+    }
+
+    /**
+     * RFC 6121 §8.5.2.1.1: chat and normal go to the available resources with the highest non-negative
+     * priority (all of them when several share it); headline to every non-negative resource.
+     * Groupchat and error are never delivered to a bare JID. An empty result means "no resource".
+     */
+    static List<LiveSession> messageToBare(Message.Type type, Collection<LiveSession> sessions) {
+        List<LiveSession> out = new ArrayList<>();
+        switch (type) {
+            case CHAT:
+            case NORMAL: {
+                int best = -1;
+                for (LiveSession s : sessions) {
+                    if (s.available() && s.priority() >= 0 && s.priority() > best) {
+                        best = s.priority();
+                    }
+                }
+                for (LiveSession s : sessions) {
+                    if (s.available() && s.priority() == best) {
+                        out.add(s);
+                    }
+                }
+                return out;
+            }
+            case HEADLINE:
+                for (LiveSession s : sessions) {
+                    if (s.available() && s.priority() >= 0) {
+                        out.add(s);
+                    }
+                }
+                return out;
+            default:
+                return out;
+        }
+    }
+
+    /** Presence to the bare JID goes to every available resource (RFC 6121 §8.5.2.1.2). */
+    static List<LiveSession> available(Collection<LiveSession> sessions) {
+        List<LiveSession> out = new ArrayList<>();
+        for (LiveSession s : sessions) {
+            if (s.available()) {
+                out.add(s);
+            }
+        }
+        return out;
+    }
+}

@@ -1,0 +1,516 @@
+package chorus.actors.user;
+
+import chorus.actors.ClusterMessage;
+import chorus.actors.account.Credentials;
+import chorus.actors.feature.Features;
+import chorus.actors.feature.IqContext;
+import chorus.actors.feature.IqResult;
+import chorus.actors.feature.roster.Roster;
+import chorus.actors.feature.roster.RosterItem;
+import chorus.actors.router.StanzaRouter;
+import chorus.actors.session.SessionMessage;
+import chorus.actors.xmpp.BareJid;
+import chorus.actors.xmpp.DomainJid;
+import chorus.actors.xmpp.FullJid;
+import chorus.actors.xmpp.Iq;
+import chorus.actors.xmpp.Jid;
+import chorus.actors.xmpp.Message;
+import chorus.actors.xmpp.Presence;
+import chorus.actors.xmpp.Stanza;
+import chorus.actors.xmpp.StanzaError;
+import chorus.persistence.accounts.AccountDirectory;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.SupervisorStrategy;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
+import org.apache.pekko.persistence.typed.PersistenceId;
+import org.apache.pekko.persistence.typed.javadsl.CommandHandler;
+import org.apache.pekko.persistence.typed.javadsl.Effect;
+import org.apache.pekko.persistence.typed.javadsl.EventHandler;
+import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehavior;
+import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One per account (bare JID), placed by Cluster Sharding. The account state (credentials, roster) is
+ * event-sourced; the online resources are live state beside it, rebuilt when sessions bind again.
+ * Applies the RFC 6121 rules for presence, subscriptions and delivery.
+ */
+public final class UserEntity extends EventSourcedBehavior<UserEntity.Command, UserEntity.Event, UserEntity.State> {
+
+    public static final EntityTypeKey<Command> KEY = EntityTypeKey.create(Command.class, "User");
+
+    // ---- protocol ----
+
+    public interface Command extends ClusterMessage {
+    }
+
+    /** Creates the account; fails with "conflict" when it exists. */
+    public record CreateAccount(Credentials credentials, ActorRef<AccountReply> replyTo) implements Command {
+    }
+
+    public record ChangePassword(Credentials credentials, ActorRef<AccountReply> replyTo) implements Command {
+    }
+
+    /** Removes the account: contacts are unsubscribed, sessions closed, the state emptied. */
+    public record RemoveAccount(ActorRef<AccountReply> replyTo) implements Command {
+    }
+
+    public record GetCredentials(ActorRef<CredentialsReply> replyTo) implements Command {
+    }
+
+    /**
+     * A session asks to bind this resource. When another session holds it, kickOld ends that one
+     * (conflict), otherwise this request is refused with conflict (RFC 6120 §7.7.2.2).
+     */
+    public record Bind(String resource, ActorRef<SessionMessage> session, boolean kickOld,
+                       ActorRef<BindReply> replyTo) implements Command {
+    }
+
+    /** A session ended. */
+    public record Unbind(String resource, ActorRef<SessionMessage> session) implements Command {
+    }
+
+    /** A stanza sent by one of this account's own sessions that the account handles (presence, own IQs). */
+    public record FromClient(Stanza stanza) implements Command {
+    }
+
+    /** A stanza addressed to this account or one of its resources. */
+    public record Deliver(Stanza stanza) implements Command {
+    }
+
+    /** Sent by sharding to stop the entity at passivation or rebalance. */
+    public enum Stop implements Command { INSTANCE }
+
+    private record SessionGone(String resource, ActorRef<SessionMessage> session) implements Command {
+    }
+
+    private enum Idle implements Command { INSTANCE }
+
+    public sealed interface AccountReply extends ClusterMessage {
+        record Done() implements AccountReply {
+        }
+
+        /** condition: "conflict" (exists), "item-not-found" (no such account). */
+        record Failed(String condition) implements AccountReply {
+        }
+    }
+
+    /** The stored credentials, or null when there is no such account. */
+    public record CredentialsReply(Credentials credentials) implements ClusterMessage {
+    }
+
+    public sealed interface BindReply extends ClusterMessage {
+        record Bound(FullJid jid) implements BindReply {
+        }
+
+        /** condition: a stanza error condition name, e.g. "conflict" or "not-allowed". */
+        record Refused(String condition) implements BindReply {
+        }
+    }
+
+    // ---- events and state ----
+
+    public interface Event extends ClusterMessage {
+    }
+
+    public record AccountCreated(Credentials credentials, Instant at) implements Event {
+    }
+
+    public record PasswordChanged(Credentials credentials, Instant at) implements Event {
+    }
+
+    public record AccountRemoved(Instant at) implements Event {
+    }
+
+    public record RosterItemSet(RosterItem item) implements Event {
+    }
+
+    public record RosterItemRemoved(Jid jid) implements Event {
+    }
+
+    /** The persisted account. No credentials means no account. */
+    public record State(Credentials credentials, Roster roster) implements ClusterMessage {
+        public static State empty() {
+            return new State(null, Roster.empty());
+        }
+
+        public boolean exists() {
+            return credentials != null;
+        }
+
+        @Override
+        public String toString() {
+            return "UserState[" + (exists() ? "account" : "none") + ", " + roster.items().size() + " contacts]";
+        }
+    }
+
+    // ---- wiring ----
+
+    /** What every entity needs from its node. */
+    public record Deps(DomainJid domain, StanzaRouter router, Features accountFeatures, Clock clock,
+                       UserSettings settings, AccountDirectory directory) {
+    }
+
+    public static void init(ClusterSharding sharding, Deps deps) {
+        sharding.init(org.apache.pekko.cluster.sharding.typed.javadsl.Entity.of(KEY,
+                ctx -> create(ctx.getEntityId(), deps, ctx.getShard()))
+            .withStopMessage(Stop.INSTANCE));
+    }
+
+    public static Behavior<Command> create(String bareJid, Deps deps,
+                                           ActorRef<ClusterSharding.ShardCommand> shard) {
+        return Behaviors.setup(ctx -> new UserEntity(ctx, BareJid.parseBare(bareJid), deps, shard));
+    }
+
+    private final ActorContext<Command> ctx;
+    private final BareJid jid;
+    private final Deps deps;
+    private final ActorRef<ClusterSharding.ShardCommand> shard;
+    private final Map<String, LiveSession> sessions = new LinkedHashMap<>();
+    private final PresenceLogic presence;
+
+    private UserEntity(ActorContext<Command> ctx, BareJid jid, Deps deps, ActorRef<ClusterSharding.ShardCommand> shard) {
+        super(PersistenceId.of(KEY.name(), jid.toString()),
+            SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(5), 0.2));
+        this.ctx = ctx;
+        this.jid = jid;
+        this.deps = deps;
+        this.shard = shard;
+        this.presence = new PresenceLogic(jid, sessions, deps.router());
+        armIdleTimer();
+    }
+
+    @Override
+    public State emptyState() {
+        return State.empty();
+    }
+
+    @Override
+    public RetentionCriteria retentionCriteria() {
+        int every = deps.settings().snapshotEvery();
+        return every > 0 ? RetentionCriteria.snapshotEvery(every, 2) : RetentionCriteria.disabled();
+    }
+
+    @Override
+    public EventHandler<State, Event> eventHandler() {
+        return newEventHandlerBuilder().forAnyState()
+            .onEvent(AccountCreated.class, (s, e) -> new State(e.credentials(), Roster.empty()))
+            .onEvent(PasswordChanged.class, (s, e) -> new State(e.credentials(), s.roster()))
+            .onEvent(AccountRemoved.class, (s, e) -> State.empty())
+            .onEvent(RosterItemSet.class, (s, e) -> new State(s.credentials(), s.roster().put(e.item())))
+            .onEvent(RosterItemRemoved.class, (s, e) -> new State(s.credentials(), s.roster().remove(e.jid())))
+            .build();
+    }
+
+    @Override
+    public CommandHandler<Command, Event, State> commandHandler() {
+        return newCommandHandlerBuilder().forAnyState()
+            .onCommand(CreateAccount.class, this::onCreate)
+            .onCommand(ChangePassword.class, this::onChangePassword)
+            .onCommand(RemoveAccount.class, this::onRemove)
+            .onCommand(GetCredentials.class, (s, c) -> Effect().reply(c.replyTo(), new CredentialsReply(s.credentials())))
+            .onCommand(Bind.class, this::onBind)
+            .onCommand(Unbind.class, (s, c) -> onSessionEnd(s, c.resource(), c.session()))
+            .onCommand(SessionGone.class, (s, c) -> onSessionEnd(s, c.resource(), c.session()))
+            .onCommand(FromClient.class, this::onFromClient)
+            .onCommand(Deliver.class, this::onDeliver)
+            .onCommand(Idle.class, this::onIdle)
+            .onCommand(Stop.class, (s, c) -> Effect().stop())
+            .build();
+    }
+
+    // ---- account ----
+
+    private Effect<Event, State> onCreate(State s, CreateAccount c) {
+        if (s.exists()) {
+            return Effect().reply(c.replyTo(), new AccountReply.Failed("conflict"));
+        }
+        return Effect().persist(new AccountCreated(c.credentials(), deps.clock().instant()))
+            .thenRun(st -> deps.directory().add(jid.toString()))
+            .thenReply(c.replyTo(), st -> new AccountReply.Done());
+    }
+
+    private Effect<Event, State> onChangePassword(State s, ChangePassword c) {
+        if (!s.exists()) {
+            return Effect().reply(c.replyTo(), new AccountReply.Failed("item-not-found"));
+        }
+        return Effect().persist(new PasswordChanged(c.credentials(), deps.clock().instant()))
+            .thenReply(c.replyTo(), st -> new AccountReply.Done());
+    }
+
+    private Effect<Event, State> onRemove(State s, RemoveAccount c) {
+        if (!s.exists()) {
+            return Effect().reply(c.replyTo(), new AccountReply.Failed("item-not-found"));
+        }
+        // RFC 6121 §2.5.2 applied to every contact: they learn the subscriptions are gone.
+        for (RosterItem item : s.roster().items()) {
+            presence.unsubscribeBoth(item);
+        }
+        for (LiveSession ls : new ArrayList<>(sessions.values())) {
+            ls.ref.tell(new SessionMessage.Close("not-authorized", "account removed"));
+            ctx.unwatch(ls.ref);
+        }
+        sessions.clear();
+        armIdleTimer();
+        return Effect().persist(new AccountRemoved(deps.clock().instant()))
+            .thenRun(st -> deps.directory().remove(jid.toString()))
+            .thenReply(c.replyTo(), st -> new AccountReply.Done());
+    }
+
+    // ---- sessions ----
+
+    private Effect<Event, State> onBind(State s, Bind c) {
+        if (!s.exists()) {
+            return Effect().reply(c.replyTo(), new BindReply.Refused("not-authorized"));
+        }
+        FullJid full;
+        try {
+            full = jid.withResource(c.resource());
+        } catch (IllegalArgumentException e) {
+            return Effect().reply(c.replyTo(), new BindReply.Refused("bad-request"));
+        }
+        LiveSession old = sessions.get(full.resource());
+        if (old != null && !old.ref.equals(c.session()) && !c.kickOld()) {
+            return Effect().reply(c.replyTo(), new BindReply.Refused("conflict"));
+        }
+        if (old != null && !old.ref.equals(c.session())) {
+            // RFC 6120 §7.7.2.2: the newer session wins; the older one is told why it ends.
+            ctx.unwatch(old.ref);
+            sessions.remove(full.resource());
+            presence.resourceGone(s, old);
+            old.ref.tell(new SessionMessage.Close("conflict", "replaced by a new connection"));
+        }
+        LiveSession ls = new LiveSession(full, c.session());
+        sessions.put(full.resource(), ls);
+        ctx.watchWith(c.session(), new SessionGone(full.resource(), c.session()));
+        ctx.cancelReceiveTimeout();
+        return Effect().reply(c.replyTo(), new BindReply.Bound(full));
+    }
+
+    private Effect<Event, State> onSessionEnd(State s, String resource, ActorRef<SessionMessage> ref) {
+        LiveSession ls = sessions.get(resource);
+        if (ls == null || !ls.ref.equals(ref)) {
+            return Effect().none();
+        }
+        sessions.remove(resource);
+        ctx.unwatch(ref);
+        presence.resourceGone(s, ls);
+        armIdleTimer();
+        return Effect().none();
+    }
+
+    private void armIdleTimer() {
+        if (sessions.isEmpty()) {
+            ctx.setReceiveTimeout(deps.settings().idleTimeout(), Idle.INSTANCE);
+        }
+    }
+
+    private Effect<Event, State> onIdle(State s, Idle c) {
+        if (sessions.isEmpty()) {
+            shard.tell(new ClusterSharding.Passivate<>(ctx.getSelf()));
+        }
+        return Effect().none();
+    }
+
+    // ---- stanzas from the account's own sessions ----
+
+    private Effect<Event, State> onFromClient(State s, FromClient c) {
+        Stanza st = c.stanza();
+        if (!(st.from() instanceof FullJid from) || !sessions.containsKey(from.resource())) {
+            return Effect().none();
+        }
+        LiveSession sender = sessions.get(from.resource());
+        if (st instanceof Presence p) {
+            return presence.outbound(this, s, sender, p);
+        }
+        if (st instanceof Iq iq) {
+            return ownIq(s, sender, iq);
+        }
+        // Messages from the user to its own bare JID come here through the router as Deliver.
+        deps.router().route(st);
+        return Effect().none();
+    }
+
+    private Effect<Event, State> ownIq(State s, LiveSession sender, Iq iq) {
+        if (!iq.isRequest()) {
+            return Effect().none();
+        }
+        if (iq.payloadIs(RosterIq.NS, "query")) {
+            return RosterIq.handle(this, s, sender, iq);
+        }
+        return answer(iq, IqContext.Relation.SELF);
+    }
+
+    /** Answers an IQ addressed to the account through the account features. */
+    private Effect<Event, State> answer(Iq iq, IqContext.Relation relation) {
+        IqResult r = deps.accountFeatures().dispatch(iq, new IqContext(deps.domain(), deps.clock(), jid, relation));
+        if (r instanceof IqResult.Reply reply) {
+            send(reply.reply());
+            return Effect().none();
+        }
+        IqResult.PersistThenReply p = (IqResult.PersistThenReply) r;
+        List<Event> events = new ArrayList<>();
+        for (Object e : p.events()) {
+            events.add((Event) e);
+        }
+        return Effect().persist(events).thenRun(st -> send(p.reply()));
+    }
+
+    // ---- stanzas addressed to the account ----
+
+    private Effect<Event, State> onDeliver(State s, Deliver c) {
+        Stanza st = c.stanza();
+        if (!s.exists()) {
+            return noAccount(st);
+        }
+        if (st instanceof Presence p) {
+            return presence.inbound(this, s, p);
+        }
+        if (st instanceof Message m) {
+            deliverMessage(m);
+            return Effect().none();
+        }
+        Iq iq = (Iq) st;
+        if (iq.to() instanceof FullJid full) {
+            LiveSession target = sessions.get(full.resource());
+            if (target != null) {
+                target.ref.tell(new SessionMessage.Deliver(iq));
+            } else if (iq.isRequest()) {
+                // RFC 6121 §8.5.3.2.3: no such resource.
+                bounce(iq, StanzaError.Condition.SERVICE_UNAVAILABLE);
+            }
+            return Effect().none();
+        }
+        if (!iq.isRequest()) {
+            return Effect().none();
+        }
+        // RFC 6121 §8.5.2.1.3: an IQ to the bare JID is answered by the server on the account's behalf.
+        boolean fromSelf = iq.from() != null && iq.from().bare().equals(jid);
+        if (fromSelf && iq.payloadIs(RosterIq.NS, "query")) {
+            LiveSession sender = sessions.get(iq.from().resource());
+            if (sender != null) {
+                return RosterIq.handle(this, s, sender, iq);
+            }
+        }
+        return answer(iq, fromSelf ? IqContext.Relation.SELF : relationOf(s, iq.from()));
+    }
+
+    IqContext.Relation relationOf(State s, Jid other) {
+        if (other == null) {
+            return IqContext.Relation.STRANGER;
+        }
+        return s.roster().get(other.bare())
+            .filter(i -> i.subscription().hasFrom())
+            .map(i -> IqContext.Relation.CONTACT)
+            .orElse(IqContext.Relation.STRANGER);
+    }
+
+    private void deliverMessage(Message m) {
+        if (m.to() instanceof FullJid full) {
+            LiveSession target = sessions.get(full.resource());
+            if (target != null) {
+                target.ref.tell(new SessionMessage.Deliver(m));
+                return;
+            }
+            // RFC 6121 §8.5.3.2.1: chat and normal to an absent resource are handled as to the bare
+            // JID; groupchat and headline to an absent resource are not delivered elsewhere.
+            if (m.type() == Message.Type.GROUPCHAT) {
+                bounce(m, StanzaError.Condition.SERVICE_UNAVAILABLE);
+                return;
+            }
+            if (m.type() != Message.Type.CHAT && m.type() != Message.Type.NORMAL) {
+                return;
+            }
+        }
+        if (m.type() == Message.Type.GROUPCHAT) {
+            bounce(m, StanzaError.Condition.SERVICE_UNAVAILABLE);
+            return;
+        }
+        if (m.type() == Message.Type.ERROR) {
+            return;
+        }
+        List<LiveSession> targets = Delivery.messageToBare(m.type(), sessions.values());
+        if (!targets.isEmpty()) {
+            for (LiveSession t : targets) {
+                t.ref.tell(new SessionMessage.Deliver(m));
+            }
+            return;
+        }
+        if (m.type() == Message.Type.HEADLINE) {
+            return;
+        }
+        // RFC 6121 §8.5.2.2.1: no available resource. Offline storage takes these once it exists.
+        bounce(m, StanzaError.Condition.SERVICE_UNAVAILABLE);
+    }
+
+    /** RFC 6121 §8.5.1: the account does not exist. */
+    private Effect<Event, State> noAccount(Stanza st) {
+        if (st instanceof Presence p) {
+            if (p.type() == Presence.Type.SUBSCRIBE || p.type() == Presence.Type.PROBE) {
+                // RFC 6121 §3.1.3 and §4.3.2: answered with unsubscribed so the asker's roster settles.
+                if (p.from() != null) {
+                    send(Presence.of(jid, p.from().bare(), Presence.Type.UNSUBSCRIBED));
+                }
+            }
+            return Effect().none();
+        }
+        if (st instanceof Iq iq && !iq.isRequest()) {
+            return Effect().none();
+        }
+        bounce(st, StanzaError.Condition.SERVICE_UNAVAILABLE);
+        return Effect().none();
+    }
+
+    // ---- helpers shared with the feature logic of this package ----
+
+    void send(Stanza st) {
+        if (st != null && st.to() != null) {
+            deps.router().route(st);
+        }
+    }
+
+    void bounce(Stanza st, StanzaError.Condition condition) {
+        Stanza reply = st.errorReply(StanzaError.of(condition));
+        if (reply != null && reply.to() != null) {
+            deps.router().route(reply);
+        }
+    }
+
+    Map<String, LiveSession> sessions() {
+        return sessions;
+    }
+
+    BareJid jid() {
+        return jid;
+    }
+
+    EffectFactoriesAccess effects() {
+        return new EffectFactoriesAccess();
+    }
+
+    /** Gives the package's feature logic access to this behavior's effect factories. */
+    final class EffectFactoriesAccess {
+        Effect<Event, State> none() {
+            return Effect().none();
+        }
+
+        Effect<Event, State> persist(List<Event> events, Runnable after) {
+            if (events.isEmpty()) {
+                after.run();
+                return Effect().none();
+            }
+            return Effect().persist(events).thenRun(st -> after.run());
+        }
+    }
+}

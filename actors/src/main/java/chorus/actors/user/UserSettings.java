@@ -1,0 +1,23 @@
+package chorus.actors.user;
+
+import com.typesafe.config.Config;
+
+import java.time.Duration;
+
+/**
+ * Settings of the user entities, read once from {@code chorus.user}.
+ *
+ * @param idleTimeout   how long an entity without sessions stays in memory before it passivates
+ * @param snapshotEvery events between snapshots of the account state
+ */
+public record UserSettings(Duration idleTimeout, int snapshotEvery) {
+
+    public static UserSettings from(Config config) {
+        Config c = config.getConfig("chorus.user");
+        return new UserSettings(c.getDuration("idle-timeout"), c.getInt("snapshot-every"));
+    }
+
+    public static UserSettings defaults() {
+        return new UserSettings(Duration.ofMinutes(2), 50);
+    }
+}

@@ -1,0 +1,181 @@
+package chorus.node;
+
+import chorus.actors.feature.Features;
+import chorus.actors.feature.IqHandler;
+import chorus.actors.feature.disco.DiscoHandler;
+import chorus.actors.feature.ping.PingHandler;
+import chorus.actors.feature.time.TimeHandler;
+import chorus.actors.feature.version.VersionHandler;
+import chorus.actors.router.Router;
+import chorus.actors.user.UserEntity;
+import chorus.actors.user.UserSettings;
+import chorus.node.admin.AccountService;
+import chorus.node.admin.AdminServer;
+import chorus.node.admin.AdminToken;
+import chorus.node.c2s.C2sContext;
+import chorus.node.c2s.C2sServer;
+import chorus.node.c2s.SessionCounter;
+import chorus.node.cli.Version;
+import chorus.node.config.Settings;
+import chorus.node.tls.TlsContexts;
+import chorus.node.tls.TlsSettings;
+import chorus.persistence.accounts.AccountDirectory;
+import chorus.persistence.accounts.InMemoryAccountDirectory;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.cluster.typed.Cluster;
+import org.apache.pekko.cluster.typed.Join;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * A running node: the actor system in its cluster, the user entities' sharding, the client listeners
+ * and the admin API. {@link #close()} ends every client stream with system-shutdown and stops.
+ */
+public final class ChorusNode implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(ChorusNode.class);
+
+    private final Settings settings;
+    private final ActorSystem<Void> system;
+    private final TlsContexts tls;
+    private final SessionCounter counter;
+    private final AccountService accounts;
+    private final ExecutorService hashing;
+    private final List<AutoCloseable> resources = new ArrayList<>();
+    private C2sServer c2s;
+
+    private ChorusNode(Settings settings, ActorSystem<Void> system, TlsContexts tls, SessionCounter counter,
+                       AccountService accounts, ExecutorService hashing) {
+        this.settings = settings;
+        this.system = system;
+        this.tls = tls;
+        this.counter = counter;
+        this.accounts = accounts;
+        this.hashing = hashing;
+    }
+
+    public static ChorusNode start(Settings settings) throws IOException, InterruptedException {
+        Clock clock = Clock.systemUTC();
+        TlsContexts tls = TlsContexts.create(new TlsSettings(settings.tlsCertificate(), settings.tlsKey(),
+            settings.dataDir(), settings.domain().toString()));
+        ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "chorus", settings.config());
+        try {
+            Cluster cluster = Cluster.get(system);
+            if (settings.config().getStringList("pekko.cluster.seed-nodes").isEmpty()) {
+                // A single node forms its own cluster.
+                cluster.manager().tell(Join.create(cluster.selfMember().address()));
+            }
+            ClusterSharding sharding = ClusterSharding.get(system);
+            AccountDirectory directory = new InMemoryAccountDirectory();
+
+            AtomicReference<Features> serverRef = new AtomicReference<>();
+            AtomicReference<Features> accountRef = new AtomicReference<>();
+            DiscoHandler disco = new DiscoHandler("Chorus",
+                () -> serverRef.get().discoFeatures(), () -> accountRef.get().discoFeatures());
+            List<IqHandler> server = List.of(disco, new PingHandler(),
+                new VersionHandler("Chorus", Version.current(), settings.versionShowsOs()), new TimeHandler());
+            List<IqHandler> account = List.of(disco, new PingHandler());
+            serverRef.set(new Features(server));
+            accountRef.set(new Features(account));
+
+            Router router = new Router(settings.domain(),
+                (bare, stanza) -> sharding.entityRefFor(UserEntity.KEY, bare).tell(new UserEntity.Deliver(stanza)),
+                null, serverRef.get(), clock);
+            UserEntity.init(sharding, new UserEntity.Deps(settings.domain(), router, accountRef.get(), clock,
+                UserSettings.from(settings.config()), directory));
+
+            SessionCounter counter = new SessionCounter();
+            ExecutorService hashing = Executors.newFixedThreadPool(2, r -> {
+                Thread t = new Thread(r, "chorus-password-hashing");
+                t.setDaemon(true);
+                return t;
+            });
+            AccountService accounts = new AccountService(system, sharding, directory, settings.domain().toString(),
+                settings.scramIterations(), hashing);
+            ChorusNode node = new ChorusNode(settings, system, tls, counter, accounts, hashing);
+            byte[] saslSecret = new byte[32];
+            new SecureRandom().nextBytes(saslSecret);
+            C2sContext c2sContext = new C2sContext(settings, tls, router, sharding, clock, counter, saslSecret);
+            node.c2s = C2sServer.start(c2sContext, system);
+            node.resources.add(AdminServer.start(settings.adminPort(), AdminToken.createIn(settings.dataDir()),
+                accounts, counter::sessions));
+            return node;
+        } catch (IOException | InterruptedException | RuntimeException e) {
+            system.terminate();
+            throw e;
+        }
+    }
+
+    public Settings settings() {
+        return settings;
+    }
+
+    public AccountService accounts() {
+        return accounts;
+    }
+
+    public TlsContexts tls() {
+        return tls;
+    }
+
+    public SessionCounter sessions() {
+        return counter;
+    }
+
+    public ActorSystem<Void> system() {
+        return system;
+    }
+
+    /** Ends every client stream with system-shutdown, then stops listeners, the admin API and the actors. */
+    @Override
+    public void close() {
+        if (c2s != null) {
+            c2s.stopListening();
+        }
+        counter.shutdownAll();
+        long deadline = System.nanoTime() + Duration.ofSeconds(3).toNanos();
+        while (counter.connections() > 0 && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        for (AutoCloseable r : resources) {
+            try {
+                r.close();
+            } catch (Exception e) {
+                log.warn("closing {} failed: {}", r.getClass().getSimpleName(), e.toString());
+            }
+        }
+        if (c2s != null) {
+            c2s.close();
+        }
+        system.terminate();
+        try {
+            system.getWhenTerminated().toCompletableFuture().get(15, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            log.warn("the actor system did not stop in time");
+        }
+        hashing.shutdownNow();
+    }
+
+    static Set<String> sorted(Set<String> s) {
+        return new TreeSet<>(s);
+    }
+}

@@ -1,0 +1,80 @@
+package chorus.node.admin;
+
+import chorus.actors.account.Credentials;
+import chorus.actors.user.UserEntity;
+import chorus.actors.xmpp.BareJid;
+import chorus.persistence.accounts.AccountDirectory;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+
+/**
+ * Creates, re-keys and removes accounts through their entities. Passwords are turned into SCRAM
+ * credentials here, off the actor threads, and are not kept.
+ */
+public final class AccountService {
+    private static final Duration TIMEOUT = Duration.ofSeconds(15);
+
+    private final ClusterSharding sharding;
+    private final ActorSystem<?> system;
+    private final AccountDirectory directory;
+    private final String domain;
+    private final int iterations;
+    private final Executor hashing;
+    private final SecureRandom random = new SecureRandom();
+
+    public AccountService(ActorSystem<?> system, ClusterSharding sharding, AccountDirectory directory, String domain,
+                          int iterations, Executor hashing) {
+        this.system = system;
+        this.sharding = sharding;
+        this.directory = directory;
+        this.domain = domain;
+        this.iterations = iterations;
+        this.hashing = hashing;
+    }
+
+    /** Parses and prepares an account address of this domain; IllegalArgumentException otherwise. */
+    public BareJid account(String jid) {
+        BareJid b = BareJid.parseBare(jid.contains("@") ? jid : jid + "@" + domain);
+        if (!b.domain().equals(domain)) {
+            throw new IllegalArgumentException("not an account of " + domain);
+        }
+        return b;
+    }
+
+    public CompletionStage<UserEntity.AccountReply> create(BareJid jid, String password) {
+        return derive(password).thenCompose(creds -> sharding.entityRefFor(UserEntity.KEY, jid.toString())
+            .<UserEntity.AccountReply>ask(r -> new UserEntity.CreateAccount(creds, r), TIMEOUT));
+    }
+
+    public CompletionStage<UserEntity.AccountReply> changePassword(BareJid jid, String password) {
+        return derive(password).thenCompose(creds -> sharding.entityRefFor(UserEntity.KEY, jid.toString())
+            .<UserEntity.AccountReply>ask(r -> new UserEntity.ChangePassword(creds, r), TIMEOUT));
+    }
+
+    public CompletionStage<UserEntity.AccountReply> remove(BareJid jid) {
+        return sharding.entityRefFor(UserEntity.KEY, jid.toString())
+            .ask(UserEntity.RemoveAccount::new, TIMEOUT);
+    }
+
+    public CompletionStage<List<String>> list() {
+        return directory.list();
+    }
+
+    private CompletionStage<Credentials> derive(String password) {
+        if (password == null || password.isEmpty()) {
+            return CompletableFuture.failedFuture(new IllegalArgumentException("empty password"));
+        }
+        return CompletableFuture.supplyAsync(() -> Credentials.derive(password, iterations, random), hashing);
+    }
+
+    ActorSystem<?> system() {
+        return system;
+    }
+}

@@ -1,0 +1,217 @@
+package chorus.node.admin;
+
+import chorus.actors.user.UserEntity;
+import chorus.actors.xmpp.BareJid;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.function.IntSupplier;
+
+/**
+ * The admin API for chorusctl, on the loopback interface only. Every request carries the token that
+ * the node wrote to its data directory; nothing here logs request bodies (they hold passwords).
+ */
+public final class AdminServer implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(AdminServer.class);
+    private static final int MAX_BODY = 16 * 1024;
+
+    private final HttpServer server;
+    private final ExecutorService executor;
+    private final AccountService accounts;
+    private final IntSupplier sessions;
+    private final byte[] token;
+    private final ObjectMapper json = new ObjectMapper();
+
+    private AdminServer(HttpServer server, ExecutorService executor, AccountService accounts, IntSupplier sessions,
+                        String token) {
+        this.server = server;
+        this.executor = executor;
+        this.accounts = accounts;
+        this.sessions = sessions;
+        this.token = token.getBytes(StandardCharsets.UTF_8);
+    }
+
+    public static AdminServer start(int port, AdminToken token, AccountService accounts, IntSupplier sessions)
+        throws IOException {
+        HttpServer http = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 16);
+        ExecutorService ex = Executors.newFixedThreadPool(2, r -> {
+            Thread t = new Thread(r, "chorus-admin");
+            t.setDaemon(true);
+            return t;
+        });
+        AdminServer a = new AdminServer(http, ex, accounts, sessions, token.value());
+        http.createContext("/v1/", a::handle);
+        http.setExecutor(ex);
+        http.start();
+        log.info("admin API on {}:{} (loopback only)", InetAddress.getLoopbackAddress().getHostAddress(), port);
+        return a;
+    }
+
+    private void handle(HttpExchange ex) throws IOException {
+        try (ex) {
+            String auth = ex.getRequestHeaders().getFirst("Authorization");
+            byte[] given = auth == null || !auth.startsWith("Bearer ") ? new byte[0]
+                : auth.substring(7).trim().getBytes(StandardCharsets.UTF_8);
+            if (!MessageDigest.isEqual(given, token)) {
+                reply(ex, 401, error("missing or wrong admin token"));
+                return;
+            }
+            route(ex);
+        } catch (RuntimeException e) {
+            log.warn("admin request failed: {}", e.getClass().getSimpleName());
+            reply(ex, 500, error("internal error"));
+        }
+    }
+
+    private void route(HttpExchange ex) throws IOException {
+        String method = ex.getRequestMethod();
+        String path = ex.getRequestURI().getRawPath();
+        String[] parts = path.split("/");
+        // parts: "", "v1", resource, [jid], [sub]
+        String resource = parts.length > 2 ? parts[2] : "";
+        switch (resource) {
+            case "sessions":
+                ObjectNode s = json.createObjectNode();
+                s.put("sessions", sessions.getAsInt());
+                reply(ex, 200, s);
+                return;
+            case "users":
+                users(ex, method, parts);
+                return;
+            default:
+                reply(ex, 404, error("no such resource"));
+        }
+    }
+
+    private void users(HttpExchange ex, String method, String[] parts) throws IOException {
+        if (parts.length == 3 && method.equals("GET")) {
+            ObjectNode out = json.createObjectNode();
+            accounts.list().toCompletableFuture().join().forEach(out.putArray("users")::add);
+            if (!out.has("users")) {
+                out.putArray("users");
+            }
+            reply(ex, 200, out);
+            return;
+        }
+        if (parts.length == 3 && method.equals("POST")) {
+            JsonNode body = body(ex);
+            BareJid jid = jid(ex, text(body, "jid"));
+            if (jid == null) {
+                return;
+            }
+            outcome(ex, () -> accounts.create(jid, text(body, "password")), 201);
+            return;
+        }
+        if (parts.length >= 4) {
+            BareJid jid = jid(ex, URLDecoder.decode(parts[3], StandardCharsets.UTF_8));
+            if (jid == null) {
+                return;
+            }
+            if (parts.length == 4 && method.equals("DELETE")) {
+                outcome(ex, () -> accounts.remove(jid), 200);
+                return;
+            }
+            if (parts.length == 5 && parts[4].equals("password") && method.equals("PUT")) {
+                JsonNode body = body(ex);
+                outcome(ex, () -> accounts.changePassword(jid, text(body, "password")), 200);
+                return;
+            }
+        }
+        reply(ex, 405, error("unsupported request"));
+    }
+
+    private interface AccountCall {
+        java.util.concurrent.CompletionStage<UserEntity.AccountReply> call();
+    }
+
+    private void outcome(HttpExchange ex, AccountCall call, int okStatus) throws IOException {
+        UserEntity.AccountReply r;
+        try {
+            r = call.call().toCompletableFuture().join();
+        } catch (CompletionException | IllegalArgumentException e) {
+            Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+            if (cause instanceof IllegalArgumentException) {
+                reply(ex, 400, error(cause.getMessage()));
+            } else {
+                reply(ex, 503, error("the account service did not answer: " + cause.getClass().getSimpleName()));
+            }
+            return;
+        }
+        if (r instanceof UserEntity.AccountReply.Failed f) {
+            int status = f.condition().equals("conflict") ? 409 : f.condition().equals("item-not-found") ? 404 : 400;
+            String text = status == 409 ? "account exists" : status == 404 ? "no such account" : f.condition();
+            reply(ex, status, error(text));
+            return;
+        }
+        ObjectNode ok = json.createObjectNode();
+        ok.put("ok", true);
+        reply(ex, okStatus, ok);
+    }
+
+    private BareJid jid(HttpExchange ex, String s) throws IOException {
+        try {
+            return accounts.account(s == null ? "" : s);
+        } catch (IllegalArgumentException e) {
+            reply(ex, 400, error("invalid account address: " + e.getMessage()));
+            return null;
+        }
+    }
+
+    private JsonNode body(HttpExchange ex) throws IOException {
+        try (InputStream in = ex.getRequestBody()) {
+            byte[] b = in.readNBytes(MAX_BODY + 1);
+            if (b.length > MAX_BODY) {
+                throw new IllegalArgumentException("request too large");
+            }
+            return json.readTree(b);
+        }
+    }
+
+    private static String text(JsonNode body, String field) {
+        JsonNode n = body == null ? null : body.get(field);
+        return n == null || n.isNull() ? null : n.asText();
+    }
+
+    private ObjectNode error(String message) {
+        ObjectNode n = json.createObjectNode();
+        n.put("error", message);
+        return n;
+    }
+
+    private void reply(HttpExchange ex, int status, JsonNode body) throws IOException {
+        byte[] b = json.writeValueAsBytes(body);
+        ex.getResponseHeaders().set("Content-Type", "application/json");
+        ex.sendResponseHeaders(status, b.length);
+        try (OutputStream out = ex.getResponseBody()) {
+            out.write(b);
+        }
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+        executor.shutdown();
+        try {
+            executor.awaitTermination(2, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

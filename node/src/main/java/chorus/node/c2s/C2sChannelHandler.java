@@ -1,0 +1,61 @@
+package chorus.node.c2s;
+
+import chorus.actors.session.SessionInput;
+import chorus.node.stream.StreamEvent;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Props;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.concurrent.atomic.AtomicLong;
+
+/** Turns stream events into messages to the connection's session actor; holds no XMPP logic. */
+final class C2sChannelHandler extends ChannelInboundHandlerAdapter {
+    private static final Logger log = LoggerFactory.getLogger(C2sChannelHandler.class);
+    private static final AtomicLong IDS = new AtomicLong();
+
+    private final C2sContext node;
+    private final ActorSystem<?> system;
+    private ActorRef<SessionInput> session;
+    private C2sConnection connection;
+
+    C2sChannelHandler(C2sContext node, ActorSystem<?> system) {
+        this.node = node;
+        this.system = system;
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        connection = new C2sConnection(ctx.channel(), node.tls());
+        session = system.systemActorOf(C2sSession.create(connection, node), "c2s-" + IDS.incrementAndGet(), Props.empty());
+        node.counter().register(session);
+        ctx.fireChannelActive();
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (msg instanceof StreamEvent ev && session != null) {
+            connection.dispatched();
+            session.tell(new C2sSession.Inbound(ev));
+        }
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        if (session != null) {
+            node.counter().unregister(session);
+            session.tell(C2sSession.ChannelClosed.INSTANCE);
+        }
+        ctx.fireChannelInactive();
+    }
+
+    /** A broken connection or a TLS failure: closed quietly. The log names the failure, never the peer. */
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        log.debug("client connection failed: {}", cause.getClass().getSimpleName());
+        ctx.close();
+    }
+}

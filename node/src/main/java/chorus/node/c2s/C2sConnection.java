@@ -1,0 +1,91 @@
+package chorus.node.c2s;
+
+import chorus.node.stream.StreamError;
+import chorus.node.stream.XmlStreamDecoder;
+import chorus.node.tls.TlsContexts;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.handler.ssl.SslHandler;
+
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * What a session actor may do with its connection. Every pipeline change runs on the channel's event
+ * loop, ordered with the reads, so no byte is parsed by the wrong stage.
+ */
+final class C2sConnection {
+    /** Inbound events in flight to the actor above which reading pauses, and below which it resumes. */
+    private static final int HIGH_WATER = 64;
+    private static final int LOW_WATER = 16;
+
+    private final Channel channel;
+    private final TlsContexts tls;
+    private final AtomicInteger inFlight = new AtomicInteger();
+
+    C2sConnection(Channel channel, TlsContexts tls) {
+        this.channel = channel;
+        this.tls = tls;
+    }
+
+    boolean secure() {
+        return channel.pipeline().get(SslHandler.class) != null;
+    }
+
+    void send(Object message) {
+        channel.writeAndFlush(message, channel.voidPromise());
+    }
+
+    /**
+     * RFC 6120 §5.4.3.3: installs TLS and a fresh parser, then sends {@code <proceed/>} in the clear
+     * (the SslHandler's startTls flag lets exactly that first write pass unencrypted).
+     */
+    void startTls(Object proceed) {
+        channel.eventLoop().execute(() -> {
+            SslHandler ssl = tls.newHandler(channel.alloc(), true);
+            channel.pipeline().addFirst(C2sInitializer.TLS, ssl);
+            channel.pipeline().replace(C2sInitializer.DECODER, C2sInitializer.DECODER,
+                ((XmlStreamDecoder) channel.pipeline().get(C2sInitializer.DECODER)).fresh());
+            channel.writeAndFlush(proceed, channel.voidPromise());
+        });
+    }
+
+    /** RFC 6120 §6.4.6: after SASL success both sides start a new stream; reset the parser, then send. */
+    void restartStreamThenSend(Object success) {
+        channel.eventLoop().execute(() -> {
+            ((XmlStreamDecoder) channel.pipeline().get(C2sInitializer.DECODER)).reset();
+            channel.writeAndFlush(success, channel.voidPromise());
+        });
+    }
+
+    /** Sends a stream error (which closes the stream) and closes the connection. */
+    void fail(String condition, String text) {
+        if (channel.isActive()) {
+            channel.writeAndFlush(new StreamError(condition, text)).addListener(ChannelFutureListener.CLOSE);
+        }
+    }
+
+    /** Closes our side of the stream and the connection. */
+    void close() {
+        if (channel.isActive()) {
+            channel.writeAndFlush(StreamError.CLOSE).addListener(ChannelFutureListener.CLOSE);
+        }
+    }
+
+    /** Counts an event handed to the actor; pauses reading when the actor falls behind. */
+    void dispatched() {
+        if (inFlight.incrementAndGet() >= HIGH_WATER && channel.config().isAutoRead()) {
+            channel.config().setAutoRead(false);
+        }
+    }
+
+    /** The actor finished an event. */
+    void processed() {
+        if (inFlight.decrementAndGet() == LOW_WATER) {
+            channel.eventLoop().execute(() -> {
+                if (inFlight.get() <= LOW_WATER) {
+                    channel.config().setAutoRead(true);
+                }
+            });
+        }
+    }
+}

@@ -1,0 +1,50 @@
+package chorus.node.c2s;
+
+import chorus.node.stream.StreamLimits;
+import chorus.node.stream.XmlStreamDecoder;
+import chorus.node.stream.XmlStreamEncoder;
+import chorus.actors.xmpp.Ns;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.flush.FlushConsolidationHandler;
+import io.netty.handler.traffic.ChannelTrafficShapingHandler;
+import org.apache.pekko.actor.typed.ActorSystem;
+
+/** Client pipeline. Direct TLS (5223) puts "tls" first; STARTTLS adds it later. */
+final class C2sInitializer extends ChannelInitializer<SocketChannel> {
+    static final String TLS = "tls";
+    static final String SHAPER = "read-limit";
+    static final String FLUSH = "flush";
+    static final String DECODER = "xml-decoder";
+    static final String ENCODER = "xml-encoder";
+    static final String SESSION = "session";
+
+    private final boolean directTls;
+    private final C2sContext node;
+    private final ActorSystem<?> system;
+    private final StreamLimits limits;
+
+    C2sInitializer(boolean directTls, C2sContext node, ActorSystem<?> system) {
+        this.directTls = directTls;
+        this.node = node;
+        this.system = system;
+        this.limits = new StreamLimits(node.settings().c2s().maxStanzaSize(), node.settings().c2s().maxDepth());
+    }
+
+    @Override
+    protected void initChannel(SocketChannel ch) {
+        if (directTls) {
+            ch.pipeline().addLast(TLS, node.tls().newHandler(ch.alloc(), false));
+        }
+        long rate = node.settings().c2s().readRateLimit();
+        if (rate > 0) {
+            // Slows a connection that sends faster than the limit (reading pauses), never drops data.
+            ch.pipeline().addLast(SHAPER, new ChannelTrafficShapingHandler(0, rate, 250));
+        }
+        ch.pipeline()
+            .addLast(FLUSH, new FlushConsolidationHandler(64, true))
+            .addLast(DECODER, new XmlStreamDecoder(limits))
+            .addLast(ENCODER, new XmlStreamEncoder(Ns.CLIENT))
+            .addLast(SESSION, new C2sChannelHandler(node, system));
+    }
+}

@@ -1,0 +1,88 @@
+package chorus.node.c2s;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.ServerChannel;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollEventLoopGroup;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** The client listeners: STARTTLS on the c2s port, direct TLS (XEP-0368) on the TLS port. */
+public final class C2sServer implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(C2sServer.class);
+
+    private final EventLoopGroup boss;
+    private final EventLoopGroup workers;
+    private final List<Channel> listeners = new ArrayList<>();
+
+    private C2sServer(EventLoopGroup boss, EventLoopGroup workers) {
+        this.boss = boss;
+        this.workers = workers;
+    }
+
+    public static C2sServer start(C2sContext node, ActorSystem<?> system) throws InterruptedException {
+        boolean epoll = Epoll.isAvailable();
+        EventLoopGroup boss = epoll ? new EpollEventLoopGroup(1) : new NioEventLoopGroup(1);
+        EventLoopGroup workers = epoll ? new EpollEventLoopGroup() : new NioEventLoopGroup();
+        Class<? extends ServerChannel> channel = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
+        C2sServer server = new C2sServer(boss, workers);
+        try {
+            int port = node.settings().c2s().port();
+            server.listen(boss, workers, channel, new InetSocketAddress(node.settings().bind(), port),
+                new C2sInitializer(false, node, system));
+            int tlsPort = node.settings().c2s().tlsPort();
+            if (tlsPort > 0) {
+                server.listen(boss, workers, channel, new InetSocketAddress(node.settings().bind(), tlsPort),
+                    new C2sInitializer(true, node, system));
+            }
+        } catch (RuntimeException | InterruptedException e) {
+            server.close();
+            throw e;
+        }
+        log.info("client listeners on {} port {} (STARTTLS) and {} (direct TLS), transport {}",
+            node.settings().bind().getHostAddress(), node.settings().c2s().port(), node.settings().c2s().tlsPort(),
+            epoll ? "epoll" : "nio");
+        return server;
+    }
+
+    private void listen(EventLoopGroup boss, EventLoopGroup workers, Class<? extends ServerChannel> channel,
+                        InetSocketAddress address, C2sInitializer init) throws InterruptedException {
+        Channel ch = new ServerBootstrap()
+            .group(boss, workers)
+            .channel(channel)
+            .option(ChannelOption.SO_BACKLOG, 1024)
+            .option(ChannelOption.SO_REUSEADDR, true)
+            .childOption(ChannelOption.TCP_NODELAY, true)
+            .childOption(ChannelOption.SO_KEEPALIVE, true)
+            .childHandler(init)
+            .bind(address).sync().channel();
+        listeners.add(ch);
+    }
+
+    /** Stops accepting connections. */
+    public void stopListening() {
+        for (Channel ch : listeners) {
+            ch.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
+        }
+        listeners.clear();
+    }
+
+    @Override
+    public void close() {
+        stopListening();
+        workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+        boss.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+    }
+}

@@ -1,0 +1,408 @@
+package chorus.node.c2s;
+
+import chorus.actors.feature.IqContext;
+import chorus.actors.feature.IqResult;
+import chorus.actors.router.Router;
+import chorus.actors.session.SessionInput;
+import chorus.actors.session.SessionMessage;
+import chorus.actors.user.UserEntity;
+import chorus.actors.xmpp.BareJid;
+import chorus.actors.xmpp.Element;
+import chorus.actors.xmpp.FullJid;
+import chorus.actors.xmpp.Iq;
+import chorus.actors.xmpp.Jid;
+import chorus.actors.xmpp.JidMalformedException;
+import chorus.actors.xmpp.Message;
+import chorus.actors.xmpp.Ns;
+import chorus.actors.xmpp.Presence;
+import chorus.actors.xmpp.Stanza;
+import chorus.actors.xmpp.StanzaError;
+import chorus.actors.xmpp.StanzaException;
+import chorus.node.sasl.SaslNegotiation;
+import chorus.node.stream.StreamEvent;
+import chorus.node.stream.StreamHeader;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.PostStop;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
+
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.Map;
+
+/**
+ * One per client connection, on the node that holds the socket. Owns the stream's state machine
+ * (RFC 6120 §4-7: TLS, SASL, resource binding), stamps 'from' on everything the client sends, and
+ * hands stanzas to the account's entity or the router.
+ */
+public final class C2sSession extends AbstractBehavior<SessionInput> {
+
+    /** Local commands of the session: what its connection and its own timers tell it. */
+    sealed interface Local extends SessionInput {
+    }
+
+    record Inbound(StreamEvent event) implements Local {
+    }
+
+    enum ChannelClosed implements Local { INSTANCE }
+
+    enum NegotiationTimeout implements Local { INSTANCE }
+
+    record Bound(UserEntity.BindReply reply, Iq request, Throwable failure) implements Local {
+    }
+
+    record SaslInput(SaslNegotiation.Output output) implements Local {
+    }
+
+    /** Ends the stream because the node is shutting down. */
+    public enum Shutdown implements Local { INSTANCE }
+
+    private enum Phase { AWAIT_STREAM, TLS, AUTH, BIND, BOUND, CLOSED }
+
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final C2sConnection connection;
+    private final C2sContext node;
+    private final SaslNegotiation sasl;
+    private Phase phase = Phase.AWAIT_STREAM;
+    private BareJid user;
+    private FullJid jid;
+    private EntityRef<UserEntity.Command> entity;
+
+    private C2sSession(ActorContext<SessionInput> ctx, TimerScheduler<SessionInput> timers, C2sConnection connection,
+                       C2sContext node) {
+        super(ctx);
+        this.connection = connection;
+        this.node = node;
+        this.sasl = new SaslNegotiation(node, ctx, connection, SaslInput::new);
+        Duration timeout = node.settings().c2s().negotiationTimeout();
+        if (!timeout.isZero()) {
+            timers.startSingleTimer(NegotiationTimeout.INSTANCE, NegotiationTimeout.INSTANCE, timeout);
+        }
+        node.counter().connected();
+    }
+
+    static Behavior<SessionInput> create(C2sConnection connection, C2sContext node) {
+        return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new C2sSession(ctx, timers, connection, node)));
+    }
+
+    @Override
+    public Receive<SessionInput> createReceive() {
+        return newReceiveBuilder()
+            .onMessage(Inbound.class, this::onInbound)
+            .onMessage(SaslInput.class, m -> {
+                sasl.onOutput(m.output(), this::authenticated);
+                return this;
+            })
+            .onMessage(Bound.class, this::onBound)
+            .onMessage(SessionMessage.Deliver.class, this::onDeliver)
+            .onMessage(SessionMessage.Close.class, m -> fail(m.condition(), m.text()))
+            .onMessageEquals(ChannelClosed.INSTANCE, this::onChannelClosed)
+            .onMessageEquals(NegotiationTimeout.INSTANCE, this::onNegotiationTimeout)
+            .onMessageEquals(Shutdown.INSTANCE, () -> fail("system-shutdown", "the server is shutting down"))
+            .onSignal(PostStop.class, s -> {
+                node.counter().disconnected();
+                return this;
+            })
+            .build();
+    }
+
+    private Behavior<SessionInput> onInbound(Inbound in) {
+        try {
+            StreamEvent ev = in.event();
+            if (phase == Phase.CLOSED) {
+                return this;
+            }
+            if (ev instanceof StreamEvent.StreamOpen open) {
+                return onStreamOpen(open);
+            }
+            if (ev instanceof StreamEvent.StanzaReceived s) {
+                return onElement(s.element());
+            }
+            if (ev instanceof StreamEvent.StreamClosed) {
+                return onStreamClosed();
+            }
+            StreamEvent.StreamFailed f = (StreamEvent.StreamFailed) ev;
+            return fail(f.condition(), f.text());
+        } finally {
+            connection.processed();
+        }
+    }
+
+    // ---- stream negotiation (RFC 6120 §4.3) ----
+
+    private Behavior<SessionInput> onStreamOpen(StreamEvent.StreamOpen open) {
+        if (phase != Phase.AWAIT_STREAM) {
+            return fail("not-well-formed", "a stream header inside the stream");
+        }
+        String to = open.to();
+        StreamHeader header = new StreamHeader(node.domain().toString(), open.from(), newStreamId(), "1.0", "en", Ns.CLIENT);
+        connection.send(header);
+        if (to != null && !to.isEmpty() && !sameDomain(to)) {
+            return fail("host-unknown", "this server does not serve that domain");
+        }
+        if (open.version() == null || !open.version().startsWith("1.")) {
+            // RFC 6120 §4.7.5: we speak only XMPP 1.0 streams.
+            return fail("unsupported-version", "XMPP 1.0 streams only");
+        }
+        Element.Builder features = Element.build("features", Ns.STREAMS);
+        if (!connection.secure()) {
+            phase = Phase.TLS;
+            features.child(Element.build("starttls", Ns.TLS).child(Element.of("required", Ns.TLS)).get());
+        } else if (user == null) {
+            phase = Phase.AUTH;
+            features.child(sasl.mechanismsFeature());
+        } else {
+            phase = Phase.BIND;
+            features.child(Element.of("bind", Ns.BIND));
+            features.child(Element.build("session", Ns.SESSION).child(Element.of("optional", Ns.SESSION)).get());
+            features.child(Element.of("ver", "urn:xmpp:features:rosterver"));
+        }
+        connection.send(features.get());
+        return this;
+    }
+
+    private boolean sameDomain(String to) {
+        try {
+            return Jid.parse(to).toString().equals(node.domain().toString());
+        } catch (JidMalformedException e) {
+            return false;
+        }
+    }
+
+    private static String newStreamId() {
+        byte[] b = new byte[12];
+        RANDOM.nextBytes(b);
+        return HexFormat.of().formatHex(b);
+    }
+
+    private Behavior<SessionInput> onElement(Element e) {
+        switch (phase) {
+            case TLS:
+                if (e.is("starttls", Ns.TLS)) {
+                    phase = Phase.AWAIT_STREAM;
+                    connection.startTls(Element.of("proceed", Ns.TLS));
+                    return this;
+                }
+                // RFC 6120 §5.3.1: TLS is mandatory here; nothing else is accepted before it.
+                return fail("policy-violation", "STARTTLS is required");
+            case AUTH:
+                if (e.ns().equals(Ns.SASL)) {
+                    sasl.onElement(e, this::authenticated);
+                    return phase == Phase.CLOSED ? Behaviors.stopped() : this;
+                }
+                return fail("not-authorized", "authenticate first");
+            case BIND:
+                return onBindPhase(e);
+            case BOUND:
+                return onStanza(e);
+            default:
+                return fail("not-well-formed", "no stream is open");
+        }
+    }
+
+    /** SASL succeeded for this account: the next stream header starts the authenticated stream. */
+    private void authenticated(BareJid account) {
+        user = account;
+        entity = node.sharding().entityRefFor(UserEntity.KEY, account.toString());
+        phase = Phase.AWAIT_STREAM;
+    }
+
+    // ---- resource binding (RFC 6120 §7) ----
+
+    private Behavior<SessionInput> onBindPhase(Element e) {
+        if (!e.is("iq", Ns.CLIENT)) {
+            return fail("not-authorized", "bind a resource first");
+        }
+        Iq iq;
+        try {
+            iq = (Iq) Stanza.fromElement(e);
+        } catch (StanzaException ex) {
+            connection.send(errorFor(e, ex.error()));
+            return this;
+        }
+        if (iq.type() == Iq.Type.SET && iq.payloadIs(Ns.BIND, "bind")) {
+            String requested = iq.payload().flatMap(b -> b.childText("resource", Ns.BIND)).map(String::trim).orElse("");
+            String resource = requested.isEmpty() ? generatedResource() : requested;
+            try {
+                user.withResource(resource);
+            } catch (JidMalformedException ex) {
+                // RFC 6120 §7.7.2.1: a resourcepart that cannot be prepared.
+                connection.send(iq.error(StanzaError.of(StanzaError.Condition.BAD_REQUEST, "invalid resource")));
+                return this;
+            }
+            boolean kickOld = node.settings().c2s().resourceConflict() == chorus.node.config.C2sSettings.ResourceConflict.KICK_OLD;
+            getContext().ask(UserEntity.BindReply.class, entity, Duration.ofSeconds(10),
+                replyTo -> new UserEntity.Bind(resource, getContext().getSelf().narrow(), kickOld, replyTo),
+                (reply, failure) -> new Bound(reply, iq, failure));
+            return this;
+        }
+        if (iq.type() == Iq.Type.SET && iq.payloadIs(Ns.SESSION, "session")) {
+            connection.send(iq.withFromTo(null, null).result());
+            return this;
+        }
+        connection.send(iq.error(StanzaError.of(StanzaError.Condition.NOT_AUTHORIZED, "bind a resource first")));
+        return this;
+    }
+
+    private static String generatedResource() {
+        byte[] b = new byte[6];
+        RANDOM.nextBytes(b);
+        return "chorus-" + HexFormat.of().formatHex(b);
+    }
+
+    private Behavior<SessionInput> onBound(Bound b) {
+        if (phase != Phase.BIND) {
+            return this;
+        }
+        Iq request = b.request().withFromTo(null, null);
+        if (b.failure() != null) {
+            connection.send(request.error(StanzaError.of(StanzaError.Condition.INTERNAL_SERVER_ERROR, "try again")));
+            return this;
+        }
+        if (b.reply() instanceof UserEntity.BindReply.Refused r) {
+            StanzaError.Condition c = StanzaError.Condition.fromXml(r.condition());
+            if (c == StanzaError.Condition.NOT_AUTHORIZED) {
+                return fail("not-authorized", "the account is gone");
+            }
+            connection.send(request.error(StanzaError.of(c)));
+            return this;
+        }
+        jid = ((UserEntity.BindReply.Bound) b.reply()).jid();
+        phase = Phase.BOUND;
+        node.counter().bound();
+        Element bind = Element.build("bind", Ns.BIND).textChild("jid", Ns.BIND, jid.toString()).get();
+        connection.send(request.result(bind));
+        return this;
+    }
+
+    // ---- stanzas of a bound session (RFC 6120 §8, RFC 6121) ----
+
+    private Behavior<SessionInput> onStanza(Element e) {
+        if (!e.ns().equals(Ns.CLIENT) || !(e.name().equals("message") || e.name().equals("presence") || e.name().equals("iq"))) {
+            return fail("unsupported-stanza-type", "not a stanza: " + e.name());
+        }
+        String from = e.attr("from");
+        if (from != null && !isOwnAddress(from)) {
+            // RFC 6120 §8.1.2.1: a 'from' the client is not entitled to.
+            return fail("invalid-from", "the 'from' address is not yours");
+        }
+        Stanza st;
+        try {
+            st = Stanza.fromElement(e.withAttr("from", null));
+        } catch (StanzaException ex) {
+            Stanza reply = errorFor(e, ex.error());
+            if (reply != null) {
+                connection.send(reply);
+            }
+            return this;
+        }
+        st = st.withFrom(jid);
+        Jid to = st.to();
+        if (st instanceof Presence) {
+            entity.tell(new UserEntity.FromClient(st));
+        } else if (st instanceof Iq iq) {
+            onIq(iq, to);
+        } else if (to == null) {
+            // RFC 6120 §10.3.1: no 'to' means the sender's own bare JID.
+            node.router().route(st.withTo(user));
+        } else {
+            node.router().route(st);
+        }
+        return this;
+    }
+
+    private void onIq(Iq iq, Jid to) {
+        if (to == null || to.equals(user)) {
+            if (iq.type() == Iq.Type.SET && iq.payloadIs(Ns.SESSION, "session")) {
+                connection.send(iq.withFromTo(null, null).result());
+                return;
+            }
+            entity.tell(new UserEntity.FromClient(iq));
+            return;
+        }
+        if (to.toString().equals(node.domain().toString())) {
+            // Answered here, without a hop through the router.
+            if (!iq.isRequest()) {
+                return;
+            }
+            IqResult r = node.router().serverFeatures().dispatch(iq, IqContext.server(node.domain(), node.clock()));
+            if (r instanceof IqResult.Reply reply) {
+                connection.send(reply.reply());
+            }
+            return;
+        }
+        node.router().route(iq);
+    }
+
+    private boolean isOwnAddress(String from) {
+        try {
+            Jid f = Jid.parse(from);
+            return f.equals(jid) || f.equals(user);
+        } catch (JidMalformedException ex) {
+            return false;
+        }
+    }
+
+    /** The error reply to an element that did not parse as a stanza, when it can be answered. */
+    private Stanza errorFor(Element e, StanzaError error) {
+        if ("error".equals(e.attr("type"))) {
+            return null;
+        }
+        Element.Builder b = Element.build(e.name(), Ns.CLIENT).attr("id", e.attr("id")).attr("type", "error");
+        return Stanza.fromElement(b.child(error.toElement()).get());
+    }
+
+    private Behavior<SessionInput> onDeliver(SessionMessage.Deliver d) {
+        if (phase == Phase.BOUND) {
+            connection.send(d.stanza());
+        }
+        return this;
+    }
+
+    // ---- the end ----
+
+    private Behavior<SessionInput> onStreamClosed() {
+        unbind();
+        phase = Phase.CLOSED;
+        connection.close();
+        return this;
+    }
+
+    private Behavior<SessionInput> onChannelClosed() {
+        unbind();
+        phase = Phase.CLOSED;
+        return Behaviors.stopped();
+    }
+
+    private Behavior<SessionInput> onNegotiationTimeout() {
+        if (phase != Phase.BOUND && phase != Phase.CLOSED) {
+            return fail("connection-timeout", "negotiation took too long");
+        }
+        return this;
+    }
+
+    /** Ends the stream with an error; the channel's close then stops this actor. */
+    Behavior<SessionInput> fail(String condition, String text) {
+        unbind();
+        phase = Phase.CLOSED;
+        connection.fail(condition, text);
+        return this;
+    }
+
+    private void unbind() {
+        if (phase == Phase.BOUND && jid != null) {
+            entity.tell(new UserEntity.Unbind(jid.resource(), getContext().getSelf().narrow()));
+            node.counter().unbound();
+        }
+    }
+
+    Map<String, Object> describe() {
+        return Map.of("phase", phase.name());
+    }
+}

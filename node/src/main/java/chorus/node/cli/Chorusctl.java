@@ -1,0 +1,209 @@
+package chorus.node.cli;
+
+import chorus.node.admin.AdminToken;
+import chorus.node.config.Settings;
+import chorus.node.config.SettingsException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.typesafe.config.ConfigFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+
+/** chorusctl: the admin's command line. It talks to the running node's admin API on loopback. */
+@Command(name = "chorusctl", mixinStandardHelpOptions = true, versionProvider = Version.class,
+    description = "Administer a running Chorus node.",
+    subcommands = {Chorusctl.User.class, Chorusctl.Sessions.class})
+public final class Chorusctl {
+
+    @Option(names = "--data-dir", description = "the node's data directory (default: chorus.data-dir / CHORUS_DATA_DIR)")
+    Path dataDir;
+
+    @Option(names = "--admin-port", description = "the node's admin port (default: chorus.admin.port / CHORUS_ADMIN_PORT)")
+    Integer adminPort;
+
+    public static void main(String[] args) {
+        System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+    }
+
+    /** Runs a command line; returns the exit code. */
+    public static int run(String[] args, PrintWriter out, PrintWriter err) {
+        CommandLine cl = new CommandLine(new Chorusctl());
+        cl.setOut(out);
+        cl.setErr(err);
+        cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
+            cmd.getErr().println("chorusctl: " + e.getMessage());
+            return 1;
+        });
+        return cl.execute(args);
+    }
+
+    /** A failure to show the admin as one line. */
+    static final class Failure extends RuntimeException {
+        Failure(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    JsonNode call(String method, String path, ObjectNode body) {
+        Settings settings;
+        try {
+            settings = Settings.from(ConfigFactory.load());
+        } catch (SettingsException e) {
+            throw new Failure(e.getMessage());
+        }
+        Path dir = dataDir != null ? dataDir.toAbsolutePath() : settings.dataDir();
+        int port = adminPort != null ? adminPort : settings.adminPort();
+        AdminToken token;
+        try {
+            token = AdminToken.readFrom(dir);
+        } catch (NoSuchFileException e) {
+            throw new Failure("no node has run with data directory " + dir + " (no " + AdminToken.FILE
+                + "); start one with scripts/run.sh or pass --data-dir");
+        } catch (IOException e) {
+            throw new Failure("cannot read " + dir.resolve(AdminToken.FILE) + ": " + e.getMessage());
+        }
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
+        HttpRequest.Builder req = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+            .timeout(Duration.ofSeconds(30))
+            .header("Authorization", "Bearer " + token.value());
+        ObjectMapper json = new ObjectMapper();
+        try {
+            req.method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                : HttpRequest.BodyPublishers.ofByteArray(json.writeValueAsBytes(body)));
+            HttpResponse<byte[]> resp = http.send(req.build(), HttpResponse.BodyHandlers.ofByteArray());
+            JsonNode answer = json.readTree(resp.body());
+            if (resp.statusCode() >= 300) {
+                throw new Failure(answer.path("error").asText("request failed with status " + resp.statusCode()));
+            }
+            return answer;
+        } catch (ConnectException e) {
+            throw new Failure("no Chorus node answers on 127.0.0.1:" + port + " (is it running? start it with scripts/run.sh)");
+        } catch (IOException e) {
+            throw new Failure("the node did not answer: " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new Failure("interrupted");
+        }
+    }
+
+    static String enc(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8);
+    }
+
+    static String password(String given) throws IOException {
+        if (!"-".equals(given)) {
+            return given;
+        }
+        BufferedReader r = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+        String line = r.readLine();
+        if (line == null || line.isEmpty()) {
+            throw new Failure("no password on standard input");
+        }
+        return line;
+    }
+
+    @Command(name = "user", description = "Manage accounts.",
+        subcommands = {User.Add.class, User.Remove.class, User.Passwd.class, User.List.class})
+    static final class User {
+
+        @Command(name = "add", description = "Create an account.")
+        static final class Add implements Callable<Integer> {
+            @CommandLine.ParentCommand User parent;
+            @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+            @Parameters(index = "0", paramLabel = "JID", description = "user@domain, or just the user name") String jid;
+            @Parameters(index = "1", paramLabel = "PASSWORD", description = "the password, or - to read it from standard input") String password;
+
+            @Override
+            public Integer call() throws IOException {
+                ObjectNode body = new ObjectMapper().createObjectNode();
+                body.put("jid", jid);
+                body.put("password", password(password));
+                root(spec).call("POST", "/v1/users", body);
+                spec.commandLine().getOut().println("created " + jid);
+                return 0;
+            }
+        }
+
+        @Command(name = "remove", description = "Remove an account and all its data.")
+        static final class Remove implements Callable<Integer> {
+            @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+            @Parameters(index = "0", paramLabel = "JID") String jid;
+
+            @Override
+            public Integer call() {
+                root(spec).call("DELETE", "/v1/users/" + enc(jid), null);
+                spec.commandLine().getOut().println("removed " + jid);
+                return 0;
+            }
+        }
+
+        @Command(name = "passwd", description = "Set an account's password.")
+        static final class Passwd implements Callable<Integer> {
+            @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+            @Parameters(index = "0", paramLabel = "JID") String jid;
+            @Parameters(index = "1", paramLabel = "PASSWORD", description = "the new password, or - to read it from standard input") String password;
+
+            @Override
+            public Integer call() throws IOException {
+                ObjectNode body = new ObjectMapper().createObjectNode();
+                body.put("password", password(password));
+                root(spec).call("PUT", "/v1/users/" + enc(jid) + "/password", body);
+                spec.commandLine().getOut().println("password changed for " + jid);
+                return 0;
+            }
+        }
+
+        @Command(name = "list", description = "List the accounts (for the admin only).")
+        static final class List implements Callable<Integer> {
+            @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+            @Override
+            public Integer call() {
+                JsonNode r = root(spec).call("GET", "/v1/users", null);
+                for (JsonNode u : r.path("users")) {
+                    spec.commandLine().getOut().println(u.asText());
+                }
+                return 0;
+            }
+        }
+    }
+
+    @Command(name = "sessions", description = "Count the client sessions (never their addresses).")
+    static final class Sessions implements Callable<Integer> {
+        @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            JsonNode r = root(spec).call("GET", "/v1/sessions", null);
+            spec.commandLine().getOut().println("sessions: " + r.path("sessions").asInt());
+            return 0;
+        }
+    }
+
+    static Chorusctl root(CommandLine.Model.CommandSpec spec) {
+        CommandLine c = spec.commandLine();
+        while (c.getParent() != null) {
+            c = c.getParent();
+        }
+        return (Chorusctl) c.getCommand();
+    }
+}

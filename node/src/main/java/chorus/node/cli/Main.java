@@ -1,0 +1,98 @@
+package chorus.node.cli;
+
+import chorus.actors.user.UserEntity;
+import chorus.actors.xmpp.BareJid;
+import chorus.node.ChorusNode;
+import chorus.node.config.Settings;
+import chorus.node.config.SettingsException;
+import chorus.node.tls.TlsSetupException;
+import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.PrintStream;
+import java.net.BindException;
+import java.security.SecureRandom;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/** Starts a node in the foreground; SIGINT/SIGTERM stop it cleanly. */
+@Command(name = "chorus", mixinStandardHelpOptions = true, versionProvider = Version.class,
+    description = "Run a Chorus XMPP node. Settings come from HOCON (-Dconfig.file=...) and CHORUS_* environment variables.")
+public final class Main implements Callable<Integer> {
+
+    @Option(names = "--create-admin", description = "create admin@DOMAIN with a random password when it does not exist, and print the password once")
+    boolean createAdmin;
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new Main()).execute(args));
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        PrintStream out = System.out;
+        Settings settings;
+        try {
+            settings = Settings.from(ConfigFactory.load());
+        } catch (SettingsException | ConfigException e) {
+            System.err.println("chorus: " + e.getMessage());
+            return 2;
+        }
+        ChorusNode node;
+        try {
+            node = ChorusNode.start(settings);
+        } catch (BindException e) {
+            System.err.println("chorus: cannot listen on a configured port (" + e.getMessage()
+                + "); change CHORUS_C2S_PORT / CHORUS_C2S_TLS_PORT / CHORUS_ADMIN_PORT");
+            return 2;
+        } catch (TlsSetupException | SettingsException e) {
+            System.err.println("chorus: " + e.getMessage());
+            return 2;
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            node.close();
+            stopped.countDown();
+        }, "chorus-shutdown"));
+
+        out.println("Chorus " + Version.current() + " is running");
+        out.println("  domain:        " + settings.domain());
+        out.println("  client ports:  " + settings.c2s().port() + " (STARTTLS), " + settings.c2s().tlsPort() + " (direct TLS)");
+        out.println("  certificate:   SHA-256 " + node.tls().fingerprintSha256());
+        out.println("  data dir:      " + settings.dataDir());
+        if (createAdmin) {
+            printAdmin(node, settings, out);
+        }
+        out.println("Press Ctrl-C to stop.");
+        out.flush();
+        while (!stopped.await(1, TimeUnit.HOURS)) {
+            // runs until the shutdown hook has stopped the node
+        }
+        return 0;
+    }
+
+    /** The password goes to the terminal only: it is not logged and not stored (only its SCRAM keys are). */
+    private static void printAdmin(ChorusNode node, Settings settings, PrintStream out) {
+        BareJid admin = new BareJid("admin", settings.domain().toString());
+        String password = randomPassword();
+        UserEntity.AccountReply r = node.accounts().create(admin, password).toCompletableFuture().join();
+        if (r instanceof UserEntity.AccountReply.Done) {
+            out.println("  admin account: " + admin + "  password: " + password + "   (shown once; change it with scripts/chorusctl user passwd)");
+        } else {
+            out.println("  admin account: " + admin + " exists (its password was shown when it was created)");
+        }
+    }
+
+    private static String randomPassword() {
+        String alphabet = "abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+        SecureRandom r = new SecureRandom();
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < 20; i++) {
+            sb.append(alphabet.charAt(r.nextInt(alphabet.length())));
+        }
+        return sb.toString();
+    }
+}

@@ -1,0 +1,125 @@
+package chorus.node.config;
+
+import chorus.actors.xmpp.DomainJid;
+import chorus.actors.xmpp.JidMalformedException;
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * Everything a node reads from {@code chorus.*}, validated: a bad value stops the node at start with
+ * a {@link SettingsException} naming the setting.
+ */
+public record Settings(DomainJid domain, InetAddress bind, Path dataDir, C2sSettings c2s, Path tlsCertificate,
+                       Path tlsKey, int adminPort, boolean versionShowsOs, int scramIterations, Config config) {
+
+    public static Settings from(Config config) {
+        try {
+            return read(config);
+        } catch (ConfigException e) {
+            throw new SettingsException(e.origin() == null ? "configuration" : e.origin().description(), e.getMessage());
+        }
+    }
+
+    private static Settings read(Config c) {
+        DomainJid domain;
+        String d = c.getString("chorus.domain");
+        try {
+            domain = new DomainJid(d);
+        } catch (JidMalformedException e) {
+            throw new SettingsException("chorus.domain (CHORUS_DOMAIN)", "'" + d + "' is not a valid XMPP domain");
+        }
+        InetAddress bind;
+        String b = c.getString("chorus.bind");
+        try {
+            if (!b.matches("[0-9.:a-fA-F]+")) {
+                throw new UnknownHostException(b);
+            }
+            bind = InetAddress.getByName(b);
+        } catch (UnknownHostException e) {
+            throw new SettingsException("chorus.bind (CHORUS_BIND)", "'" + b + "' is not an IP address");
+        }
+        String dataDir = c.getString("chorus.data-dir");
+        if (dataDir.isBlank()) {
+            throw new SettingsException("chorus.data-dir (CHORUS_DATA_DIR)", "must not be empty");
+        }
+        C2sSettings c2s = C2sSettings.from(c);
+        Path cert = optionalPath(c, "chorus.tls.certificate");
+        Path key = optionalPath(c, "chorus.tls.key");
+        if ((cert == null) != (key == null)) {
+            throw new SettingsException("chorus.tls.certificate/chorus.tls.key", "give both PEM files or neither");
+        }
+        int admin = port(c, "chorus.admin.port", false);
+        int iterations = intIn(c, "chorus.scram-iterations", 4096, 10_000_000);
+        return new Settings(domain, bind, Path.of(dataDir).toAbsolutePath(), c2s, cert, key, admin,
+            c.getBoolean("chorus.version.show-os"), iterations, c);
+    }
+
+    static int port(Config c, String key, boolean zeroAllowed) {
+        int p = intValue(c, key);
+        if (p < (zeroAllowed ? 0 : 1) || p > 65535) {
+            throw new SettingsException(key, p + " is not a port" + (zeroAllowed ? " (0 turns it off)" : ""));
+        }
+        return p;
+    }
+
+    static int intIn(Config c, String key, int min, int max) {
+        int v = intValue(c, key);
+        if (v < min || v > max) {
+            throw new SettingsException(key, v + " is outside " + min + ".." + max);
+        }
+        return v;
+    }
+
+    private static int intValue(Config c, String key) {
+        try {
+            return c.getInt(key);
+        } catch (ConfigException.WrongType e) {
+            throw new SettingsException(key, "'" + c.getValue(key).unwrapped() + "' is not a number");
+        }
+    }
+
+    static long bytes(Config c, String key, long min, long max) {
+        long v;
+        try {
+            v = c.getBytes(key);
+        } catch (ConfigException.BadValue | ConfigException.WrongType e) {
+            throw new SettingsException(key, "'" + c.getValue(key).unwrapped() + "' is not a size (e.g. 256KiB)");
+        }
+        if (v < min || v > max) {
+            throw new SettingsException(key, v + " bytes is outside " + min + ".." + max);
+        }
+        return v;
+    }
+
+    static Duration duration(Config c, String key) {
+        try {
+            Duration d = c.getDuration(key);
+            if (d.isNegative()) {
+                throw new SettingsException(key, "must not be negative");
+            }
+            return d;
+        } catch (ConfigException.BadValue | ConfigException.WrongType e) {
+            throw new SettingsException(key, "'" + c.getValue(key).unwrapped() + "' is not a duration (e.g. 10s)");
+        }
+    }
+
+    private static Path optionalPath(Config c, String key) {
+        String s = c.getString(key);
+        return s.isBlank() ? null : Path.of(s);
+    }
+
+    public Path tlsDir() {
+        return dataDir.resolve("tls");
+    }
+
+    /** The Settings of a node carry the whole Config; never print it (it may name secrets' paths only, but keep logs short). */
+    @Override
+    public String toString() {
+        return "Settings[" + domain + ", c2s " + c2s.port() + "/" + c2s.tlsPort() + "]";
+    }
+}
