@@ -1,0 +1,2 @@
+/** Apache Cassandra plumbing: settings, driver sessions, the versioned schema and the local single-machine node. */
+package chorus.persistence.cassandra;
