@@ -6,6 +6,7 @@ import chorus.actors.feature.Features;
 import chorus.actors.feature.IqContext;
 import chorus.actors.feature.IqResult;
 import chorus.actors.feature.roster.Roster;
+import chorus.actors.feature.roster.RosterHandler;
 import chorus.actors.feature.roster.RosterItem;
 import chorus.actors.router.StanzaRouter;
 import chorus.actors.session.SessionMessage;
@@ -151,7 +152,7 @@ public final class UserEntity extends EventSourcedBehavior<UserEntity.Command, U
 
         @Override
         public String toString() {
-            return "UserState[" + (exists() ? "account" : "none") + ", " + roster.items().size() + " contacts]";
+            return "UserState[" + (exists() ? "account" : "none") + ", " + roster + "]";
         }
     }
 
@@ -187,7 +188,7 @@ public final class UserEntity extends EventSourcedBehavior<UserEntity.Command, U
         this.jid = jid;
         this.deps = deps;
         this.shard = shard;
-        this.presence = new PresenceLogic(jid, sessions, deps.router());
+        this.presence = new PresenceLogic(jid, sessions, deps.router(), deps.settings().rosterLimits());
         armIdleTimer();
     }
 
@@ -254,7 +255,7 @@ public final class UserEntity extends EventSourcedBehavior<UserEntity.Command, U
             return Effect().reply(c.replyTo(), new AccountReply.Failed("item-not-found"));
         }
         // RFC 6121 §2.5.2 applied to every contact: they learn the subscriptions are gone.
-        for (RosterItem item : s.roster().items()) {
+        for (RosterItem item : s.roster().items().values()) {
             presence.unsubscribeBoth(item);
         }
         for (LiveSession ls : new ArrayList<>(sessions.values())) {
@@ -346,7 +347,7 @@ public final class UserEntity extends EventSourcedBehavior<UserEntity.Command, U
         if (!iq.isRequest()) {
             return Effect().none();
         }
-        if (iq.payloadIs(RosterIq.NS, "query")) {
+        if (RosterHandler.owns(iq)) {
             return RosterIq.handle(this, s, sender, iq);
         }
         return answer(iq, IqContext.Relation.SELF);
@@ -397,7 +398,7 @@ public final class UserEntity extends EventSourcedBehavior<UserEntity.Command, U
         }
         // RFC 6121 §8.5.2.1.3: an IQ to the bare JID is answered by the server on the account's behalf.
         boolean fromSelf = iq.from() != null && iq.from().bare().equals(jid);
-        if (fromSelf && iq.payloadIs(RosterIq.NS, "query")) {
+        if (fromSelf && RosterHandler.owns(iq)) {
             LiveSession sender = sessions.get(iq.from().resource());
             if (sender != null) {
                 return RosterIq.handle(this, s, sender, iq);
@@ -487,6 +488,10 @@ public final class UserEntity extends EventSourcedBehavior<UserEntity.Command, U
         }
     }
 
+    PresenceLogic presence() {
+        return presence;
+    }
+
     Map<String, LiveSession> sessions() {
         return sessions;
     }
@@ -505,12 +510,12 @@ public final class UserEntity extends EventSourcedBehavior<UserEntity.Command, U
             return Effect().none();
         }
 
-        Effect<Event, State> persist(List<Event> events, Runnable after) {
+        /** Persists the events (if any), then runs the side effects with the new state. */
+        Effect<Event, State> persistThen(List<Event> events, java.util.function.Consumer<State> after) {
             if (events.isEmpty()) {
-                after.run();
-                return Effect().none();
+                return Effect().none().thenRun(after::accept);
             }
-            return Effect().persist(events).thenRun(st -> after.run());
+            return Effect().persist(events).thenRun(after::accept);
         }
     }
 }

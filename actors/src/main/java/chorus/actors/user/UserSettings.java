@@ -1,5 +1,6 @@
 package chorus.actors.user;
 
+import chorus.actors.feature.roster.RosterLimits;
 import com.typesafe.config.Config;
 
 import java.time.Duration;
@@ -8,16 +9,17 @@ import java.time.Duration;
  * Settings of the user entities, read once from {@code chorus.user}.
  *
  * @param idleTimeout   how long an entity without sessions stays in memory before it passivates
- * @param snapshotEvery events between snapshots of the account state
+ * @param snapshotEvery events between snapshots of the account state (0: none)
+ * @param rosterLimits  sizes a roster may reach
  */
-public record UserSettings(Duration idleTimeout, int snapshotEvery) {
+public record UserSettings(Duration idleTimeout, int snapshotEvery, RosterLimits rosterLimits) {
 
     public static UserSettings from(Config config) {
         Config c = config.getConfig("chorus.user");
-        return new UserSettings(c.getDuration("idle-timeout"), c.getInt("snapshot-every"));
+        return new UserSettings(c.getDuration("idle-timeout"), c.getInt("snapshot-every"), RosterLimits.from(config));
     }
 
     public static UserSettings defaults() {
-        return new UserSettings(Duration.ofMinutes(2), 50);
+        return new UserSettings(Duration.ofMinutes(2), 50, RosterLimits.DEFAULT);
     }
 }

@@ -1,5 +1,7 @@
 package chorus.actors.xmpp;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+
 /** The address of an account: {@code local@domain}. */
 public record BareJid(String local, String domain) implements Jid {
     public BareJid {
@@ -28,6 +30,12 @@ public record BareJid(String local, String domain) implements Jid {
 
     public FullJid withResource(String resource) {
         return new FullJid(local, domain, resource);
+    }
+
+    /** The string form, as written in JSON. */
+    @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
+    static BareJid fromJson(String s) {
+        return parseBare(s);
     }
 
     @Override

@@ -1,5 +1,7 @@
 package chorus.actors.xmpp;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+
 /** An address with a resource: {@code local@domain/resource}, or {@code domain/resource} when local is null. */
 public record FullJid(String local, String domain, String resource) implements Jid {
     public FullJid {
@@ -16,6 +18,15 @@ public record FullJid(String local, String domain, String resource) implements J
     /** The account part; only valid when there is a localpart. */
     public BareJid bareJid() {
         return new BareJid(local, domain);
+    }
+
+    /** The string form, as written in JSON. */
+    @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
+    static FullJid fromJson(String s) {
+        if (Jid.parse(s) instanceof FullJid f) {
+            return f;
+        }
+        throw new JidMalformedException("not a full JID");
     }
 
     @Override

@@ -40,7 +40,7 @@ public sealed interface Jid permits BareJid, FullJid, DomainJid {
     String toString();
 
     /** Parses and prepares a JID string. */
-    @JsonCreator
+    @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
     static Jid parse(String s) {
         if (s == null || s.isEmpty()) {
             throw new JidMalformedException("empty address");

@@ -1,0 +1,293 @@
+package chorus.actors.user;
+
+import chorus.actors.account.Credentials;
+import chorus.actors.feature.Features;
+import chorus.actors.feature.ping.PingHandler;
+import chorus.actors.feature.roster.RosterXml;
+import chorus.actors.feature.roster.Subscription;
+import chorus.actors.session.SessionMessage;
+import chorus.actors.xmpp.BareJid;
+import chorus.actors.xmpp.DomainJid;
+import chorus.actors.xmpp.Element;
+import chorus.actors.xmpp.FullJid;
+import chorus.actors.xmpp.Iq;
+import chorus.actors.xmpp.Jid;
+import chorus.actors.xmpp.Message;
+import chorus.actors.xmpp.Ns;
+import chorus.actors.xmpp.Presence;
+import chorus.actors.xmpp.Stanza;
+import chorus.actors.xmpp.StanzaError;
+import chorus.persistence.accounts.InMemoryAccountDirectory;
+import com.typesafe.config.ConfigFactory;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.persistence.testkit.javadsl.EventSourcedBehaviorTestKit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class UserEntityTest {
+    static final ActorTestKit testKit =
+        ActorTestKit.create(EventSourcedBehaviorTestKit.config().withFallback(ConfigFactory.load()));
+    static final Instant NOW = Instant.parse("2026-05-01T12:00:00Z");
+    static final DomainJid DOMAIN = new DomainJid("example.org");
+    static final BareJid JULIET = new BareJid("juliet", "example.org");
+    static final BareJid ROMEO = new BareJid("romeo", "example.org");
+    static final Credentials CREDS = Credentials.derive("secret", 4096, new SecureRandom());
+
+    final LinkedBlockingQueue<Stanza> routed = new LinkedBlockingQueue<>();
+    final TestProbe<ClusterSharding.ShardCommand> shard = testKit.createTestProbe();
+    final EventSourcedBehaviorTestKit<UserEntity.Command, UserEntity.Event, UserEntity.State> juliet =
+        EventSourcedBehaviorTestKit.create(testKit.system(), UserEntity.create(JULIET.toString(),
+            new UserEntity.Deps(DOMAIN, routed::add, new Features(List.of(new PingHandler())),
+                Clock.fixed(NOW, ZoneOffset.UTC), UserSettings.defaults(), new InMemoryAccountDirectory()),
+            shard.getRef()));
+
+    @BeforeEach
+    void createAccount() {
+        juliet.clear();
+        routed.clear();
+        var r = juliet.<UserEntity.AccountReply>runCommand(replyTo -> new UserEntity.CreateAccount(CREDS, replyTo));
+        assertInstanceOf(UserEntity.AccountReply.Done.class, r.reply());
+    }
+
+    @AfterAll
+    static void shutdown() {
+        testKit.shutdownTestKit();
+    }
+
+    @Test
+    void aSecondCreateOfTheSameAccountIsAConflict() {
+        var r = juliet.<UserEntity.AccountReply>runCommand(replyTo -> new UserEntity.CreateAccount(CREDS, replyTo));
+        assertEquals(new UserEntity.AccountReply.Failed("conflict"), r.reply());
+    }
+
+    @Test
+    void credentialsSurviveARestart() {
+        juliet.restart();
+        var r = juliet.<UserEntity.CredentialsReply>runCommand(UserEntity.GetCredentials::new);
+        assertTrue(r.reply().credentials().verifyPlain("secret"));
+    }
+
+    @Test
+    void aRemovedAccountHasNoCredentialsAndClosesItsSessions() {
+        TestProbe<SessionMessage> s = testKit.createTestProbe();
+        bind("balcony", s);
+        var r = juliet.<UserEntity.AccountReply>runCommand(UserEntity.RemoveAccount::new);
+        assertInstanceOf(UserEntity.AccountReply.Done.class, r.reply());
+        assertEquals("not-authorized", s.expectMessageClass(SessionMessage.Close.class).condition());
+        assertNull(juliet.<UserEntity.CredentialsReply>runCommand(UserEntity.GetCredentials::new).reply().credentials());
+    }
+
+    @Test
+    void bindingATakenResourceEndsTheOlderSessionWithConflict() {
+        TestProbe<SessionMessage> first = testKit.createTestProbe();
+        TestProbe<SessionMessage> second = testKit.createTestProbe();
+        bind("balcony", first);
+        UserEntity.BindReply r = bindReply("balcony", second);
+        assertEquals(new UserEntity.BindReply.Bound(JULIET.withResource("balcony")), r);
+        assertEquals("conflict", first.expectMessageClass(SessionMessage.Close.class).condition());
+    }
+
+    @Test
+    void bindingATakenResourceIsRefusedWhenOlderSessionsWin() {
+        TestProbe<SessionMessage> first = testKit.createTestProbe();
+        TestProbe<SessionMessage> second = testKit.createTestProbe();
+        bind("balcony", first);
+        var r = juliet.<UserEntity.BindReply>runCommand(
+            replyTo -> new UserEntity.Bind("balcony", second.getRef(), false, replyTo));
+        assertEquals(new UserEntity.BindReply.Refused("conflict"), r.reply());
+        first.expectNoMessage(Duration.ofMillis(50));
+    }
+
+    @Test
+    void chatToTheBareJidGoesToTheHighestPriorityResourceOnly() {
+        TestProbe<SessionMessage> high = testKit.createTestProbe();
+        TestProbe<SessionMessage> low = testKit.createTestProbe();
+        available("high", high, 5);
+        available("low", low, 1);
+        drain(high);
+        Message m = Message.chat(ROMEO.withResource("r"), JULIET, "m1", "hello");
+        juliet.runCommand(new UserEntity.Deliver(m));
+        assertEquals(m, high.expectMessageClass(SessionMessage.Deliver.class).stanza());
+        low.expectNoMessage(Duration.ofMillis(50));
+    }
+
+    @Test
+    void chatToTheBareJidWithoutAvailableResourcesIsBouncedWithServiceUnavailable() throws InterruptedException {
+        Message m = Message.chat(ROMEO.withResource("r"), JULIET, "m1", "hello");
+        juliet.runCommand(new UserEntity.Deliver(m));
+        Stanza bounce = routed.poll(1, TimeUnit.SECONDS);
+        assertNotNull(bounce);
+        assertEquals(ROMEO.withResource("r"), bounce.to());
+        assertEquals(StanzaError.Condition.SERVICE_UNAVAILABLE, StanzaError.conditionOf(bounce));
+    }
+
+    @Test
+    void aMessageToAnUnknownAccountIsBounced() throws InterruptedException {
+        juliet.<UserEntity.AccountReply>runCommand(UserEntity.RemoveAccount::new);
+        routed.clear();
+        juliet.runCommand(new UserEntity.Deliver(Message.chat(ROMEO.withResource("r"), JULIET, "m1", "hi")));
+        assertEquals(StanzaError.Condition.SERVICE_UNAVAILABLE, StanzaError.conditionOf(routed.poll(1, TimeUnit.SECONDS)));
+    }
+
+    @Test
+    void aMessageToAFullJidReachesThatResourceEvenWithNegativePriority() {
+        TestProbe<SessionMessage> neg = testKit.createTestProbe();
+        available("neg", neg, -1);
+        Message m = Message.chat(ROMEO.withResource("r"), JULIET.withResource("neg"), "m1", "hi");
+        juliet.runCommand(new UserEntity.Deliver(m));
+        assertEquals(m, neg.expectMessageClass(SessionMessage.Deliver.class).stanza());
+    }
+
+    @Test
+    void anIqToAMissingResourceGetsServiceUnavailable() throws InterruptedException {
+        Iq ping = Iq.of(ROMEO.withResource("r"), JULIET.withResource("gone"), "p1", Iq.Type.GET,
+            Element.of("ping", PingHandler.NS));
+        juliet.runCommand(new UserEntity.Deliver(ping));
+        Stanza reply = routed.poll(1, TimeUnit.SECONDS);
+        assertEquals(StanzaError.Condition.SERVICE_UNAVAILABLE, StanzaError.conditionOf(reply));
+    }
+
+    @Test
+    void aRosterSetIsPushedToInterestedResourcesAndSurvivesARestart() {
+        TestProbe<SessionMessage> s = testKit.createTestProbe();
+        FullJid me = bind("balcony", s);
+        juliet.runCommand(new UserEntity.FromClient(rosterGet(me)));
+        Iq result = (Iq) s.expectMessageClass(SessionMessage.Deliver.class).stanza();
+        assertEquals(Iq.Type.RESULT, result.type());
+
+        Element item = Element.build("item", RosterXml.NS).attr("jid", ROMEO.toString()).attr("name", "Romeo").get();
+        Iq set = Iq.of(me, null, "set1", Iq.Type.SET, Element.build("query", RosterXml.NS).child(item).get());
+        juliet.runCommand(new UserEntity.FromClient(set));
+        Iq push = (Iq) s.expectMessageClass(SessionMessage.Deliver.class).stanza();
+        assertEquals(Iq.Type.SET, push.type());
+        assertEquals(ROMEO.toString(), push.payload().orElseThrow().elements().get(0).attr("jid"));
+        Iq reply = (Iq) s.expectMessageClass(SessionMessage.Deliver.class).stanza();
+        assertEquals("set1", reply.id());
+        assertEquals(Iq.Type.RESULT, reply.type());
+
+        UserEntity.State after = juliet.restart().state();
+        assertEquals("Romeo", after.roster().get(ROMEO).orElseThrow().name());
+    }
+
+    @Test
+    void subscribingStoresAPendingOutItemAndSendsTheRequestFromTheBareJid() throws InterruptedException {
+        TestProbe<SessionMessage> s = testKit.createTestProbe();
+        FullJid me = bind("balcony", s);
+        juliet.runCommand(new UserEntity.FromClient(new Presence(me, ROMEO, null, Presence.Type.SUBSCRIBE, null, List.of())));
+        Presence sent = (Presence) routed.poll(1, TimeUnit.SECONDS);
+        assertEquals(JULIET, sent.from());
+        assertEquals(ROMEO, sent.to());
+        assertEquals(Presence.Type.SUBSCRIBE, sent.type());
+        assertTrue(juliet.getState().roster().get(ROMEO).orElseThrow().askOut());
+    }
+
+    @Test
+    void anApprovedContactGetsPresenceBroadcastsAndTheInitialPresenceProbesIt() throws InterruptedException {
+        TestProbe<SessionMessage> s = testKit.createTestProbe();
+        FullJid me = bind("balcony", s);
+        // Romeo asks, Juliet approves; Juliet asks, Romeo approves: both directions.
+        juliet.runCommand(new UserEntity.Deliver(Presence.of(ROMEO, JULIET, Presence.Type.SUBSCRIBE)));
+        juliet.runCommand(new UserEntity.FromClient(new Presence(me, ROMEO, null, Presence.Type.SUBSCRIBED, null, List.of())));
+        juliet.runCommand(new UserEntity.FromClient(new Presence(me, ROMEO, null, Presence.Type.SUBSCRIBE, null, List.of())));
+        juliet.runCommand(new UserEntity.Deliver(Presence.of(ROMEO, JULIET, Presence.Type.SUBSCRIBED)));
+        assertEquals(Subscription.BOTH, juliet.getState().roster().get(ROMEO).orElseThrow().subscription());
+        routed.clear();
+
+        juliet.runCommand(new UserEntity.FromClient(new Presence(me, null, null, Presence.Type.AVAILABLE, null, List.of())));
+        Presence probe = (Presence) routed.poll(1, TimeUnit.SECONDS);
+        assertEquals(Presence.Type.PROBE, probe.type());
+        assertEquals(ROMEO, probe.to());
+        Presence broadcast = (Presence) routed.poll(1, TimeUnit.SECONDS);
+        assertEquals(Presence.Type.AVAILABLE, broadcast.type());
+        assertEquals(me, broadcast.from());
+        assertEquals(ROMEO, broadcast.to());
+    }
+
+    @Test
+    void aProbeFromANonSubscriberIsAnsweredWithUnsubscribedAndRevealsNothing() throws InterruptedException {
+        TestProbe<SessionMessage> s = testKit.createTestProbe();
+        available("balcony", s, 0);
+        routed.clear();
+        juliet.runCommand(new UserEntity.Deliver(Presence.of(ROMEO, JULIET, Presence.Type.PROBE)));
+        Presence answer = (Presence) routed.poll(1, TimeUnit.SECONDS);
+        assertEquals(Presence.Type.UNSUBSCRIBED, answer.type());
+        assertEquals(JULIET, answer.from());
+        assertNull(routed.poll(50, TimeUnit.MILLISECONDS));
+    }
+
+    @Test
+    void aSessionThatGoesAwayMakesItsResourceUnavailableToDirectedPresenceRecipients() throws InterruptedException {
+        TestProbe<SessionMessage> s = testKit.createTestProbe();
+        FullJid me = available("balcony", s, 0);
+        Jid room = Jid.parse("room@muc.example.net/juliet");
+        juliet.runCommand(new UserEntity.FromClient(new Presence(me, room, null, Presence.Type.AVAILABLE, null, List.of())));
+        routed.clear();
+        juliet.runCommand(new UserEntity.Unbind("balcony", s.getRef()));
+        Presence gone = (Presence) routed.poll(1, TimeUnit.SECONDS);
+        assertEquals(Presence.Type.UNAVAILABLE, gone.type());
+        assertEquals(room, gone.to());
+    }
+
+    @Test
+    void anEntityWithoutSessionsAsksItsShardToPassivateIt() {
+        UserSettings quick = new UserSettings(Duration.ofMillis(100), 0, UserSettings.defaults().rosterLimits());
+        TestProbe<ClusterSharding.ShardCommand> probe = testKit.createTestProbe();
+        testKit.spawn(UserEntity.create(ROMEO.toString(), new UserEntity.Deps(DOMAIN, routed::add,
+            new Features(List.of()), Clock.systemUTC(), quick, new InMemoryAccountDirectory()), probe.getRef()));
+        assertInstanceOf(ClusterSharding.Passivate.class, probe.expectMessageClass(ClusterSharding.Passivate.class));
+        assertFalse(routed.stream().anyMatch(x -> true));
+    }
+
+    private UserEntity.BindReply bindReply(String resource, TestProbe<SessionMessage> session) {
+        return juliet.<UserEntity.BindReply>runCommand(
+            replyTo -> new UserEntity.Bind(resource, session.getRef(), true, replyTo)).reply();
+    }
+
+    private FullJid bind(String resource, TestProbe<SessionMessage> session) {
+        UserEntity.BindReply r = bindReply(resource, session);
+        return ((UserEntity.BindReply.Bound) r).jid();
+    }
+
+    private FullJid available(String resource, TestProbe<SessionMessage> session, int priority) {
+        FullJid me = bind(resource, session);
+        Element prio = Element.build("priority", Ns.CLIENT).text(Integer.toString(priority)).get();
+        juliet.runCommand(new UserEntity.FromClient(new Presence(me, null, null, Presence.Type.AVAILABLE, null, List.of(prio))));
+        // Its own presence comes back to it (RFC 6121 §4.2.2).
+        session.expectMessageClass(SessionMessage.Deliver.class);
+        drain(session);
+        return me;
+    }
+
+    private static void drain(TestProbe<SessionMessage> p) {
+        try {
+            while (true) {
+                p.expectMessageClass(SessionMessage.Deliver.class, Duration.ofMillis(30));
+            }
+        } catch (AssertionError done) {
+            // nothing more
+        }
+    }
+
+    private static Iq rosterGet(FullJid me) {
+        return Iq.of(me, null, "r1", Iq.Type.GET, Element.of("query", RosterXml.NS));
+    }
+}
