@@ -1,0 +1,44 @@
+package chorus.node.it;
+
+import org.jivesoftware.smack.ConnectionConfiguration;
+import org.jivesoftware.smack.tcp.XMPPTCPConnection;
+import org.jivesoftware.smack.tcp.XMPPTCPConnectionConfiguration;
+
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+import java.net.InetAddress;
+
+/** Smack clients that trust the test node's self-signed certificate (and nothing else). */
+public final class Clients {
+    private Clients() {
+    }
+
+    public static SSLContext trusting(TestNode node) throws Exception {
+        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init(node.node().tls().trustStore());
+        SSLContext ctx = SSLContext.getInstance("TLS");
+        ctx.init(null, tmf.getTrustManagers(), null);
+        return ctx;
+    }
+
+    public static XMPPTCPConnectionConfiguration.Builder config(TestNode node, String user, String password)
+        throws Exception {
+        return XMPPTCPConnectionConfiguration.builder()
+            .setXmppDomain(TestNode.DOMAIN)
+            .setHostAddress(InetAddress.getLoopbackAddress())
+            .setPort(node.c2sPort())
+            .setSecurityMode(ConnectionConfiguration.SecurityMode.required)
+            .setCustomSSLContext(trusting(node))
+            .setUsernameAndPassword(user, password)
+            .setConnectTimeout(10_000);
+    }
+
+    /** Connects and logs in with the given resource; the caller disconnects. */
+    public static XMPPTCPConnection login(TestNode node, String user, String password, String resource)
+        throws Exception {
+        XMPPTCPConnection c = new XMPPTCPConnection(config(node, user, password).setResource(resource).build());
+        c.setReplyTimeout(10_000);
+        c.connect().login();
+        return c;
+    }
+}

@@ -1,0 +1,104 @@
+package chorus.node.it;
+
+import chorus.actors.user.UserEntity;
+import chorus.actors.xmpp.BareJid;
+import chorus.node.ChorusNode;
+import chorus.node.config.Settings;
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * A real Chorus node for integration tests: its own data directory and ports below 32768 (above it,
+ * outgoing connections would take them as source ports), on the loopback interface.
+ */
+public final class TestNode implements AutoCloseable {
+    public static final String DOMAIN = "chorus.test";
+
+    private final ChorusNode node;
+    private final Path dataDir;
+
+    private TestNode(ChorusNode node, Path dataDir) {
+        this.node = node;
+        this.dataDir = dataDir;
+    }
+
+    public static TestNode start() throws Exception {
+        return start(Map.of());
+    }
+
+    /** Starts a node; {@code overrides} are HOCON paths and values on top of the defaults. */
+    public static TestNode start(Map<String, Object> overrides) throws Exception {
+        Path dataDir = Files.createTempDirectory("chorus-it-");
+        Map<String, Object> values = new HashMap<>();
+        values.put("chorus.domain", DOMAIN);
+        values.put("chorus.bind", "127.0.0.1");
+        values.put("chorus.data-dir", dataDir.toString());
+        values.put("chorus.c2s.port", freePort());
+        values.put("chorus.c2s.tls-port", freePort());
+        values.put("chorus.admin.port", freePort());
+        values.put("chorus.c2s.auth-failure-delay", "100ms");
+        values.put("pekko.remote.artery.canonical.port", freePort());
+        values.putAll(overrides);
+        Config config = ConfigFactory.parseMap(values).withFallback(ConfigFactory.load()).resolve();
+        return new TestNode(ChorusNode.start(Settings.from(config)), dataDir);
+    }
+
+    /** A port in 20000..32000 that nothing listens on right now. */
+    public static int freePort() throws IOException {
+        for (int i = 0; i < 200; i++) {
+            int port = ThreadLocalRandom.current().nextInt(20000, 32000);
+            try (ServerSocket s = new ServerSocket()) {
+                s.setReuseAddress(false);
+                s.bind(new InetSocketAddress("127.0.0.1", port));
+                return port;
+            } catch (IOException taken) {
+                // try another
+            }
+        }
+        throw new IOException("no free port below 32768");
+    }
+
+    public ChorusNode node() {
+        return node;
+    }
+
+    public Path dataDir() {
+        return dataDir;
+    }
+
+    public int c2sPort() {
+        return node.settings().c2s().port();
+    }
+
+    public int tlsPort() {
+        return node.settings().c2s().tlsPort();
+    }
+
+    public BareJid jid(String local) {
+        return new BareJid(local, DOMAIN);
+    }
+
+    /** Creates an account through the same path as chorusctl. */
+    public BareJid createUser(String local, String password) {
+        BareJid jid = jid(local);
+        UserEntity.AccountReply r = node.accounts().create(jid, password).toCompletableFuture().join();
+        if (!(r instanceof UserEntity.AccountReply.Done)) {
+            throw new IllegalStateException("could not create " + jid + ": " + r);
+        }
+        return jid;
+    }
+
+    @Override
+    public void close() {
+        node.close();
+    }
+}
