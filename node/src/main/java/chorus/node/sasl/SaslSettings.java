@@ -1,0 +1,62 @@
+package chorus.node.sasl;
+
+import chorus.actors.account.Credentials;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * SASL settings, read once from the configuration.
+ *
+ * @param mechanisms        the mechanisms to offer, most preferred first; a subset of {@link SaslMechanisms#ALL}
+ * @param scramIterations   PBKDF2 iterations for new passwords, and the count shown for accounts that do not exist
+ *                          (so they look like accounts whose password was set recently); at least 4096
+ * @param unknownUserSecret a secret shared by every node of the cluster (at least 16 bytes) from which the fake
+ *                          salts of accounts that do not exist are derived; see {@link DecoyCredentials}
+ */
+public record SaslSettings(List<String> mechanisms, int scramIterations, byte[] unknownUserSecret) {
+
+    public SaslSettings {
+        mechanisms = List.copyOf(mechanisms);
+        for (String m : mechanisms) {
+            if (!SaslMechanisms.ALL.contains(m)) {
+                throw new IllegalArgumentException("unknown SASL mechanism " + m);
+            }
+        }
+        if (scramIterations < Credentials.MIN_ITERATIONS) {
+            throw new IllegalArgumentException("at least " + Credentials.MIN_ITERATIONS + " iterations are required");
+        }
+        unknownUserSecret = Objects.requireNonNull(unknownUserSecret, "unknownUserSecret").clone();
+        if (unknownUserSecret.length < 16) {
+            throw new IllegalArgumentException("the unknown-user secret must have at least 16 bytes");
+        }
+    }
+
+    /** Every mechanism, with this iteration count and secret. */
+    public static SaslSettings allMechanisms(int scramIterations, byte[] unknownUserSecret) {
+        return new SaslSettings(SaslMechanisms.ALL, scramIterations, unknownUserSecret);
+    }
+
+    @Override
+    public byte[] unknownUserSecret() {
+        return unknownUserSecret.clone();
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof SaslSettings s && mechanisms.equals(s.mechanisms) && scramIterations == s.scramIterations
+                && Arrays.equals(unknownUserSecret, s.unknownUserSecret);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(mechanisms, scramIterations, Arrays.hashCode(unknownUserSecret));
+    }
+
+    /** Never prints the secret. */
+    @Override
+    public String toString() {
+        return "SaslSettings[" + mechanisms + ", i=" + scramIterations + "]";
+    }
+}
