@@ -16,7 +16,10 @@ import chorus.node.c2s.C2sContext;
 import chorus.node.c2s.C2sServer;
 import chorus.node.c2s.SessionCounter;
 import chorus.node.cli.Version;
+import chorus.node.config.DecoySecret;
 import chorus.node.config.Settings;
+import chorus.node.sasl.SaslMechanisms;
+import chorus.node.sasl.SaslSettings;
 import chorus.node.tls.TlsContexts;
 import chorus.node.tls.TlsSettings;
 import chorus.persistence.accounts.AccountDirectory;
@@ -107,9 +110,9 @@ public final class ChorusNode implements AutoCloseable {
             AccountService accounts = new AccountService(system, sharding, directory, settings.domain().toString(),
                 settings.scramIterations(), hashing);
             ChorusNode node = new ChorusNode(settings, system, tls, counter, accounts, hashing);
-            byte[] saslSecret = new byte[32];
-            new SecureRandom().nextBytes(saslSecret);
-            C2sContext c2sContext = new C2sContext(settings, tls, router, sharding, clock, counter, saslSecret);
+            SaslMechanisms sasl = new SaslMechanisms(
+                SaslSettings.allMechanisms(settings.scramIterations(), DecoySecret.load(settings)), new SecureRandom());
+            C2sContext c2sContext = new C2sContext(settings, tls, router, sharding, clock, counter, sasl);
             node.c2s = C2sServer.start(c2sContext, system);
             node.resources.add(AdminServer.start(settings.adminPort(), AdminToken.createIn(settings.dataDir()),
                 accounts, counter::sessions));

@@ -9,10 +9,18 @@ final class JidPrep {
     private JidPrep() {
     }
 
+    /** RFC 7622 §3.3.1: characters a localpart must not contain, beyond what UsernameCaseMapped disallows. */
+    private static final String DISALLOWED_IN_LOCALPART = "\"&'/:<>@";
+
     static String local(String local) {
         check(local, "localpart");
-        String prepared = prepare(() -> rocks.xmpp.addr.Jid.of(local, "example.invalid", null).getLocal());
+        String prepared = prepare(() -> rocks.xmpp.precis.PrecisProfiles.USERNAME_CASE_MAPPED.enforce(local));
         check(prepared, "localpart");
+        for (int i = 0; i < prepared.length(); i++) {
+            if (DISALLOWED_IN_LOCALPART.indexOf(prepared.charAt(i)) >= 0) {
+                throw new JidMalformedException("localpart contains '" + prepared.charAt(i) + "'");
+            }
+        }
         return prepared;
     }
 

@@ -18,7 +18,6 @@ import chorus.actors.xmpp.Presence;
 import chorus.actors.xmpp.Stanza;
 import chorus.actors.xmpp.StanzaError;
 import chorus.actors.xmpp.StanzaException;
-import chorus.node.sasl.SaslNegotiation;
 import chorus.node.stream.StreamEvent;
 import chorus.node.stream.StreamHeader;
 import org.apache.pekko.actor.typed.Behavior;
@@ -43,7 +42,7 @@ import java.util.Map;
 public final class C2sSession extends AbstractBehavior<SessionInput> {
 
     /** Local commands of the session: what its connection and its own timers tell it. */
-    sealed interface Local extends SessionInput {
+    interface Local extends SessionInput {
     }
 
     record Inbound(StreamEvent event) implements Local {
@@ -56,9 +55,6 @@ public final class C2sSession extends AbstractBehavior<SessionInput> {
     record Bound(UserEntity.BindReply reply, Iq request, Throwable failure) implements Local {
     }
 
-    record SaslInput(SaslNegotiation.Output output) implements Local {
-    }
-
     /** Ends the stream because the node is shutting down. */
     public enum Shutdown implements Local { INSTANCE }
 
@@ -68,7 +64,7 @@ public final class C2sSession extends AbstractBehavior<SessionInput> {
 
     private final C2sConnection connection;
     private final C2sContext node;
-    private final SaslNegotiation sasl;
+    private final C2sSasl sasl;
     private Phase phase = Phase.AWAIT_STREAM;
     private BareJid user;
     private FullJid jid;
@@ -79,7 +75,7 @@ public final class C2sSession extends AbstractBehavior<SessionInput> {
         super(ctx);
         this.connection = connection;
         this.node = node;
-        this.sasl = new SaslNegotiation(node, ctx, connection, SaslInput::new);
+        this.sasl = new C2sSasl(node, ctx, connection);
         Duration timeout = node.settings().c2s().negotiationTimeout();
         if (!timeout.isZero()) {
             timers.startSingleTimer(NegotiationTimeout.INSTANCE, NegotiationTimeout.INSTANCE, timeout);
@@ -95,8 +91,8 @@ public final class C2sSession extends AbstractBehavior<SessionInput> {
     public Receive<SessionInput> createReceive() {
         return newReceiveBuilder()
             .onMessage(Inbound.class, this::onInbound)
-            .onMessage(SaslInput.class, m -> {
-                sasl.onOutput(m.output(), this::authenticated);
+            .onMessage(C2sSasl.Step.class, m -> {
+                sasl.onStep(m, this::authenticated);
                 return this;
             })
             .onMessage(Bound.class, this::onBound)
