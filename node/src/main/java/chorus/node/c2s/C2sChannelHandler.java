@@ -2,6 +2,7 @@ package chorus.node.c2s;
 
 import chorus.actors.session.SessionInput;
 import chorus.node.stream.StreamEvent;
+import chorus.node.stream.StreamLimits;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -22,14 +23,17 @@ final class C2sChannelHandler extends ChannelInboundHandlerAdapter {
     private ActorRef<SessionInput> session;
     private C2sConnection connection;
 
-    C2sChannelHandler(C2sContext node, ActorSystem<?> system) {
+    private final StreamLimits limits;
+
+    C2sChannelHandler(C2sContext node, ActorSystem<?> system, StreamLimits limits) {
         this.node = node;
         this.system = system;
+        this.limits = limits;
     }
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
-        connection = new C2sConnection(ctx.channel(), node.tls());
+        connection = new C2sConnection(ctx.channel(), node.tls(), limits);
         session = system.systemActorOf(C2sSession.create(connection, node), "c2s-" + IDS.incrementAndGet(), Props.empty());
         node.counter().register(session);
         ctx.fireChannelActive();

@@ -1,8 +1,11 @@
 package chorus.node.c2s;
 
+import chorus.node.stream.StreamClose;
 import chorus.node.stream.StreamError;
+import chorus.node.stream.StreamLimits;
 import chorus.node.stream.XmlStreamDecoder;
 import chorus.node.tls.TlsContexts;
+import chorus.actors.xmpp.Ns;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.handler.ssl.SslHandler;
@@ -20,11 +23,13 @@ final class C2sConnection {
 
     private final Channel channel;
     private final TlsContexts tls;
+    private final StreamLimits limits;
     private final AtomicInteger inFlight = new AtomicInteger();
 
-    C2sConnection(Channel channel, TlsContexts tls) {
+    C2sConnection(Channel channel, TlsContexts tls, StreamLimits limits) {
         this.channel = channel;
         this.tls = tls;
+        this.limits = limits;
     }
 
     boolean secure() {
@@ -44,7 +49,7 @@ final class C2sConnection {
             SslHandler ssl = tls.newHandler(channel.alloc(), true);
             channel.pipeline().addFirst(C2sInitializer.TLS, ssl);
             channel.pipeline().replace(C2sInitializer.DECODER, C2sInitializer.DECODER,
-                ((XmlStreamDecoder) channel.pipeline().get(C2sInitializer.DECODER)).fresh());
+                new XmlStreamDecoder(limits, Ns.CLIENT));
             channel.writeAndFlush(proceed, channel.voidPromise());
         });
     }
@@ -67,7 +72,7 @@ final class C2sConnection {
     /** Closes our side of the stream and the connection. */
     void close() {
         if (channel.isActive()) {
-            channel.writeAndFlush(StreamError.CLOSE).addListener(ChannelFutureListener.CLOSE);
+            channel.writeAndFlush(StreamClose.INSTANCE).addListener(ChannelFutureListener.CLOSE);
         }
     }
 

@@ -28,7 +28,8 @@ final class C2sInitializer extends ChannelInitializer<SocketChannel> {
         this.directTls = directTls;
         this.node = node;
         this.system = system;
-        this.limits = new StreamLimits(node.settings().c2s().maxStanzaSize(), node.settings().c2s().maxDepth());
+        this.limits = new StreamLimits(node.settings().c2s().maxStanzaSize(), node.settings().c2s().maxDepth(),
+            StreamLimits.DEFAULTS.maxHeaderBytes());
     }
 
     @Override
@@ -43,8 +44,8 @@ final class C2sInitializer extends ChannelInitializer<SocketChannel> {
         }
         ch.pipeline()
             .addLast(FLUSH, new FlushConsolidationHandler(64, true))
-            .addLast(DECODER, new XmlStreamDecoder(limits))
+            .addLast(DECODER, new XmlStreamDecoder(limits, Ns.CLIENT))
             .addLast(ENCODER, new XmlStreamEncoder(Ns.CLIENT))
-            .addLast(SESSION, new C2sChannelHandler(node, system));
+            .addLast(SESSION, new C2sChannelHandler(node, system, limits));
     }
 }

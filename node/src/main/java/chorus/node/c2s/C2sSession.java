@@ -66,6 +66,8 @@ public final class C2sSession extends AbstractBehavior<SessionInput> {
     private final C2sContext node;
     private final C2sSasl sasl;
     private Phase phase = Phase.AWAIT_STREAM;
+    /** Whether our header of the current stream went out (a stream error needs one before it). */
+    private boolean headerSent;
     private BareJid user;
     private FullJid jid;
     private EntityRef<UserEntity.Command> entity;
@@ -137,8 +139,8 @@ public final class C2sSession extends AbstractBehavior<SessionInput> {
             return fail("not-well-formed", "a stream header inside the stream");
         }
         String to = open.to();
-        StreamHeader header = new StreamHeader(node.domain().toString(), open.from(), newStreamId(), "1.0", "en", Ns.CLIENT);
-        connection.send(header);
+        connection.send(new StreamHeader(node.domain().toString(), open.from(), newStreamId(), "1.0", "en", Ns.CLIENT));
+        headerSent = true;
         if (to != null && !to.isEmpty() && !sameDomain(to)) {
             return fail("host-unknown", "this server does not serve that domain");
         }
@@ -182,6 +184,7 @@ public final class C2sSession extends AbstractBehavior<SessionInput> {
             case TLS:
                 if (e.is("starttls", Ns.TLS)) {
                     phase = Phase.AWAIT_STREAM;
+                    headerSent = false;
                     connection.startTls(Element.of("proceed", Ns.TLS));
                     return this;
                 }
@@ -207,6 +210,7 @@ public final class C2sSession extends AbstractBehavior<SessionInput> {
         user = account;
         entity = node.sharding().entityRefFor(UserEntity.KEY, account.toString());
         phase = Phase.AWAIT_STREAM;
+        headerSent = false;
     }
 
     // ---- resource binding (RFC 6120 §7) ----
@@ -386,7 +390,15 @@ public final class C2sSession extends AbstractBehavior<SessionInput> {
     /** Ends the stream with an error; the channel's close then stops this actor. */
     Behavior<SessionInput> fail(String condition, String text) {
         unbind();
+        if (phase == Phase.CLOSED) {
+            return this;
+        }
         phase = Phase.CLOSED;
+        if (!headerSent) {
+            // RFC 6120 §4.9.1.1: even an error at the very start comes inside a stream.
+            connection.send(new StreamHeader(node.domain().toString(), null, newStreamId(), "1.0", "en", Ns.CLIENT));
+            headerSent = true;
+        }
         connection.fail(condition, text);
         return this;
     }
