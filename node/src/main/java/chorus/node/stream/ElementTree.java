@@ -1,0 +1,145 @@
+package chorus.node.stream;
+
+import chorus.actors.xmpp.Element;
+import chorus.actors.xmpp.Node;
+import chorus.actors.xmpp.Ns;
+import chorus.actors.xmpp.Text;
+
+import javax.xml.stream.XMLStreamReader;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Builds one first-level element at a time straight from parser events. Each depth keeps a scratch frame
+ * (attributes, children, text) that is reused from stanza to stanza: {@link Element}'s constructor copies
+ * what it is given, so the tree itself is the only allocation per stanza.
+ */
+final class ElementTree {
+    /** Scratch buffers that grew past these are dropped after use, so an idle stream holds little memory. */
+    private static final int KEEP_TEXT_CHARS = 8192;
+    private static final int KEEP_ATTRS = 32;
+    private static final int KEEP_CHILDREN = 64;
+
+    private Frame[] frames = new Frame[8];
+    private int depth;
+
+    private static final class Frame {
+        String name;
+        String ns;
+        Map<String, String> attrs = new LinkedHashMap<>();
+        List<Node> children = new ArrayList<>();
+        StringBuilder text;
+    }
+
+    /** Open elements: 0 between stanzas, 1 inside a stanza's own start tag, and so on. */
+    int depth() {
+        return depth;
+    }
+
+    /** Opens an element at the reader's START_ELEMENT. */
+    void start(XMLStreamReader reader) {
+        if (depth > 0) {
+            flushText(frames[depth - 1]);
+        }
+        if (depth == frames.length) {
+            frames = Arrays.copyOf(frames, depth * 2);
+        }
+        Frame f = frames[depth];
+        if (f == null) {
+            f = frames[depth] = new Frame();
+        }
+        f.name = reader.getLocalName();
+        f.ns = nsOf(reader.getNamespaceURI());
+        readAttributes(reader, f.attrs);
+        depth++;
+    }
+
+    void text(char[] chars, int start, int length) {
+        Frame f = frames[depth - 1];
+        if (f.text == null) {
+            f.text = new StringBuilder(Math.max(16, length));
+        }
+        f.text.append(chars, start, length);
+    }
+
+    /** Closes the innermost element; returns it when it was first-level, else adds it to its parent. */
+    Element end() {
+        Frame f = frames[--depth];
+        flushText(f);
+        Element e = new Element(f.name, f.ns, f.attrs, f.children);
+        clear(f);
+        if (depth == 0) {
+            return e;
+        }
+        frames[depth - 1].children.add(e);
+        return null;
+    }
+
+    /** Drops a half-built element. */
+    void reset() {
+        while (depth > 0) {
+            clear(frames[--depth]);
+        }
+    }
+
+    /**
+     * Attributes keyed as {@link Element} documents: local name, {@code xml:lang}, or {@code {uri}local}.
+     */
+    static void readAttributes(XMLStreamReader reader, Map<String, String> into) {
+        for (int i = 0, n = reader.getAttributeCount(); i < n; i++) {
+            into.put(attributeKey(reader.getAttributeNamespace(i), reader.getAttributeLocalName(i)),
+                reader.getAttributeValue(i));
+        }
+    }
+
+    static String nsOf(String uri) {
+        return uri == null ? "" : uri;
+    }
+
+    private static String attributeKey(String uri, String local) {
+        if (uri == null || uri.isEmpty()) {
+            return local;
+        }
+        if (Ns.XML.equals(uri)) {
+            return "lang".equals(local) ? "xml:lang" : "xml:" + local;
+        }
+        return "{" + uri + "}" + local;
+    }
+
+    private static void flushText(Frame f) {
+        StringBuilder t = f.text;
+        if (t != null && t.length() > 0) {
+            f.children.add(new Text(t.toString()));
+            if (t.capacity() > KEEP_TEXT_CHARS) {
+                f.text = null;
+            } else {
+                t.setLength(0);
+            }
+        }
+    }
+
+    private static void clear(Frame f) {
+        f.name = null;
+        f.ns = null;
+        if (f.attrs.size() > KEEP_ATTRS) {
+            f.attrs = new LinkedHashMap<>();
+        } else {
+            f.attrs.clear();
+        }
+        if (f.children.size() > KEEP_CHILDREN) {
+            f.children = new ArrayList<>();
+        } else {
+            f.children.clear();
+        }
+        if (f.text != null) {
+            if (f.text.capacity() > KEEP_TEXT_CHARS) {
+                f.text = null;
+            } else {
+                f.text.setLength(0);
+            }
+        }
+    }
+}

@@ -1,0 +1,35 @@
+package chorus.node.stream;
+
+import chorus.actors.xmpp.Ns;
+import chorus.actors.xmpp.XmlWriter;
+
+/**
+ * A stream error and the end of our stream (RFC 6120 §4.9.1.1): written as {@code <stream:error>} followed
+ * by {@code </stream:stream>}. If the peer's header was at fault, send a {@link StreamHeader} first.
+ *
+ * @param condition one of {@link StreamErrors}
+ * @param text      a human-readable reason, or null
+ */
+public record StreamError(String condition, String text) {
+
+    public StreamError {
+        if (!StreamErrors.isDefined(condition)) {
+            throw new IllegalArgumentException("not a stream error condition: " + condition);
+        }
+    }
+
+    public static StreamError of(String condition) {
+        return new StreamError(condition, null);
+    }
+
+    void writeTo(StringBuilder out) {
+        out.append("<stream:error><").append(condition).append(" xmlns='").append(Ns.STREAM_ERRORS).append("'/>");
+        if (text != null && !text.isEmpty()) {
+            out.append("<text xmlns='").append(Ns.STREAM_ERRORS).append("'>");
+            XmlWriter.escapeText(text, out);
+            out.append("</text>");
+        }
+        out.append("</stream:error>");
+        StreamClose.INSTANCE.writeTo(out);
+    }
+}
