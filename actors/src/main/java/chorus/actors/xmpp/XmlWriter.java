@@ -17,8 +17,13 @@ public final class XmlWriter {
     }
 
     public static void write(Element e, String parentNs, StringBuilder out) {
-        out.append('<').append(e.name());
-        if (!e.ns().equals(parentNs)) {
+        // Elements of the streams namespace (features, error) use the 'stream' prefix that the
+        // stream header declares; their children keep the stream's default namespace as parent.
+        boolean streamNs = e.ns().equals(Ns.STREAMS);
+        String name = streamNs ? "stream:" + e.name() : e.name();
+        String childParent = streamNs ? parentNs : e.ns();
+        out.append('<').append(name);
+        if (!streamNs && !e.ns().equals(parentNs)) {
             out.append(" xmlns=\"");
             escapeAttr(e.ns(), out);
             out.append('"');
@@ -46,12 +51,12 @@ public final class XmlWriter {
         out.append('>');
         for (Node n : e.children()) {
             if (n instanceof Element c) {
-                write(c, e.ns(), out);
+                write(c, childParent, out);
             } else {
                 escapeText(((Text) n).text(), out);
             }
         }
-        out.append("</").append(e.name()).append('>');
+        out.append("</").append(name).append('>');
     }
 
     public static void escapeText(String s, StringBuilder out) {
@@ -61,6 +66,8 @@ public final class XmlWriter {
                 case '&': out.append("&amp;"); break;
                 case '<': out.append("&lt;"); break;
                 case '>': out.append("&gt;"); break;
+                // A parser would turn a literal CR into LF (XML 1.0 §2.11).
+                case '\r': out.append("&#13;"); break;
                 default: out.append(c);
             }
         }

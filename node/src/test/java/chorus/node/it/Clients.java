@@ -5,7 +5,9 @@ import org.jivesoftware.smack.tcp.XMPPTCPConnection;
 import org.jivesoftware.smack.tcp.XMPPTCPConnectionConfiguration;
 
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509TrustManager;
 import java.net.InetAddress;
 
 /** Smack clients that trust the test node's self-signed certificate (and nothing else). */
@@ -14,11 +16,15 @@ public final class Clients {
     }
 
     public static SSLContext trusting(TestNode node) throws Exception {
+        SSLContext ctx = SSLContext.getInstance("TLS");
+        ctx.init(null, new TrustManager[] {trustManager(node)}, null);
+        return ctx;
+    }
+
+    public static X509TrustManager trustManager(TestNode node) throws Exception {
         TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
         tmf.init(node.node().tls().trustStore());
-        SSLContext ctx = SSLContext.getInstance("TLS");
-        ctx.init(null, tmf.getTrustManagers(), null);
-        return ctx;
+        return (X509TrustManager) tmf.getTrustManagers()[0];
     }
 
     public static XMPPTCPConnectionConfiguration.Builder config(TestNode node, String user, String password)
@@ -28,7 +34,7 @@ public final class Clients {
             .setHostAddress(InetAddress.getLoopbackAddress())
             .setPort(node.c2sPort())
             .setSecurityMode(ConnectionConfiguration.SecurityMode.required)
-            .setCustomSSLContext(trusting(node))
+            .setCustomX509TrustManager(trustManager(node))
             .setUsernameAndPassword(user, password)
             .setConnectTimeout(10_000);
     }
