@@ -18,12 +18,12 @@ import chorus.node.c2s.SessionCounter;
 import chorus.node.cli.Version;
 import chorus.node.config.DecoySecret;
 import chorus.node.config.Settings;
+import chorus.node.storage.NodeStorage;
 import chorus.node.sasl.SaslMechanisms;
 import chorus.node.sasl.SaslSettings;
 import chorus.node.tls.TlsContexts;
 import chorus.node.tls.TlsSettings;
 import chorus.persistence.accounts.AccountDirectory;
-import chorus.persistence.accounts.InMemoryAccountDirectory;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.cluster.typed.Cluster;
@@ -60,6 +60,7 @@ public final class ChorusNode implements AutoCloseable {
     private final ExecutorService hashing;
     private final List<AutoCloseable> resources = new ArrayList<>();
     private C2sServer c2s;
+    private NodeStorage storage;
 
     private ChorusNode(Settings settings, ActorSystem<Void> system, TlsContexts tls, SessionCounter counter,
                        AccountService accounts, ExecutorService hashing) {
@@ -75,7 +76,14 @@ public final class ChorusNode implements AutoCloseable {
         Clock clock = Clock.systemUTC();
         TlsContexts tls = TlsContexts.create(new TlsSettings(settings.tlsCertificate(), settings.tlsKey(),
             settings.dataDir(), settings.domain().toString()));
-        ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "chorus", settings.config());
+        NodeStorage storage = NodeStorage.open(settings.config(), settings.dataDir(), clock);
+        ActorSystem<Void> system;
+        try {
+            system = ActorSystem.create(Behaviors.empty(), "chorus", storage.systemConfig());
+        } catch (RuntimeException e) {
+            storage.close();
+            throw e;
+        }
         try {
             Cluster cluster = Cluster.get(system);
             if (settings.config().getStringList("pekko.cluster.seed-nodes").isEmpty()) {
@@ -83,7 +91,7 @@ public final class ChorusNode implements AutoCloseable {
                 cluster.manager().tell(Join.create(cluster.selfMember().address()));
             }
             ClusterSharding sharding = ClusterSharding.get(system);
-            AccountDirectory directory = new InMemoryAccountDirectory();
+            AccountDirectory directory = storage.directory();
 
             AtomicReference<Features> serverRef = new AtomicReference<>();
             AtomicReference<Features> accountRef = new AtomicReference<>();
@@ -99,7 +107,7 @@ public final class ChorusNode implements AutoCloseable {
                 (bare, stanza) -> sharding.entityRefFor(UserEntity.KEY, bare).tell(new UserEntity.Deliver(stanza)),
                 null, serverRef.get(), clock);
             UserEntity.init(sharding, new UserEntity.Deps(settings.domain(), router, accountRef.get(), clock,
-                UserSettings.from(settings.config()), directory));
+                UserSettings.from(storage.systemConfig()), directory));
 
             SessionCounter counter = new SessionCounter();
             ExecutorService hashing = Executors.newFixedThreadPool(2, r -> {
@@ -110,6 +118,7 @@ public final class ChorusNode implements AutoCloseable {
             AccountService accounts = new AccountService(system, sharding, directory, settings.domain().toString(),
                 settings.scramIterations(), hashing);
             ChorusNode node = new ChorusNode(settings, system, tls, counter, accounts, hashing);
+            node.storage = storage;
             SaslMechanisms sasl = new SaslMechanisms(
                 SaslSettings.allMechanisms(settings.scramIterations(), DecoySecret.load(settings)), new SecureRandom());
             C2sContext c2sContext = new C2sContext(settings, tls, router, sharding, clock, counter, sasl);
@@ -119,6 +128,12 @@ public final class ChorusNode implements AutoCloseable {
             return node;
         } catch (IOException | InterruptedException | RuntimeException e) {
             system.terminate();
+            try {
+                system.getWhenTerminated().toCompletableFuture().get(15, TimeUnit.SECONDS);
+            } catch (Exception ignored) {
+                // stopping anyway
+            }
+            storage.close();
             throw e;
         }
     }
@@ -176,6 +191,11 @@ public final class ChorusNode implements AutoCloseable {
             log.warn("the actor system did not stop in time");
         }
         hashing.shutdownNow();
+        storage.close();
+    }
+
+    public NodeStorage storage() {
+        return storage;
     }
 
     static Set<String> sorted(Set<String> s) {

@@ -23,22 +23,31 @@ import java.util.concurrent.ThreadLocalRandom;
 public final class TestNode implements AutoCloseable {
     public static final String DOMAIN = "chorus.test";
 
-    private final ChorusNode node;
+    private ChorusNode node;
     private final Path dataDir;
+    private final Config config;
 
-    private TestNode(ChorusNode node, Path dataDir) {
+    private TestNode(ChorusNode node, Path dataDir, Config config) {
         this.node = node;
         this.dataDir = dataDir;
+        this.config = config;
     }
 
     public static TestNode start() throws Exception {
         return start(Map.of());
     }
 
-    /** Starts a node; {@code overrides} are HOCON paths and values on top of the defaults. */
+    /**
+     * Starts a node on the Cassandra node of the test run (scripts/cassandra.sh start; port
+     * CHORUS_CASSANDRA_CQL_PORT, default 19042) in a keyspace of its own; {@code overrides} are HOCON
+     * paths and values on top of the defaults.
+     */
     public static TestNode start(Map<String, Object> overrides) throws Exception {
         Path dataDir = Files.createTempDirectory("chorus-it-");
         Map<String, Object> values = new HashMap<>();
+        values.put("chorus.storage", "cassandra");
+        values.put("chorus.cassandra.contact-points", java.util.List.of("127.0.0.1:" + TestCassandra.cqlPort()));
+        values.put("chorus.cassandra.keyspace", TestCassandra.newKeyspace());
         values.put("chorus.domain", DOMAIN);
         values.put("chorus.bind", "127.0.0.1");
         values.put("chorus.data-dir", dataDir.toString());
@@ -49,7 +58,25 @@ public final class TestNode implements AutoCloseable {
         values.put("pekko.remote.artery.canonical.port", freePort());
         values.putAll(overrides);
         Config config = ConfigFactory.parseMap(values).withFallback(ConfigFactory.load()).resolve();
-        return new TestNode(ChorusNode.start(Settings.from(config)), dataDir);
+        if (config.getString("chorus.storage").equals("cassandra")
+            && !config.getStringList("chorus.cassandra.contact-points").isEmpty()) {
+            TestCassandra.requireRunning();
+        }
+        return new TestNode(ChorusNode.start(Settings.from(config)), dataDir, config);
+    }
+
+    /** Stops the node and starts it again on the same data directory, storage and ports. */
+    public void restart() throws Exception {
+        node.close();
+        node = ChorusNode.start(Settings.from(config));
+    }
+
+    public Config config() {
+        return config;
+    }
+
+    public String keyspace() {
+        return config.getString("chorus.cassandra.keyspace");
     }
 
     /** A port in 20000..32000 that nothing listens on right now. */

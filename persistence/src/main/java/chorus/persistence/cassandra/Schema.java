@@ -41,7 +41,8 @@ public record Schema(String keyspace, Replication replication) {
      * here; never edit a file that was released, a node that applied it would not see the change.
      */
     private static final List<Migration> MIGRATIONS = List.of(
-            new Migration(1, "pekko_persistence"));
+            new Migration(1, "pekko_persistence"),
+            new Migration(2, "accounts"));
 
     /** One versioned CQL file. */
     public record Migration(int version, String name) {

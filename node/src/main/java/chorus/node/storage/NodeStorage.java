@@ -1,0 +1,158 @@
+package chorus.node.storage;
+
+import chorus.node.config.SettingsException;
+import chorus.persistence.accounts.AccountDirectory;
+import chorus.persistence.accounts.CassandraAccountDirectory;
+import chorus.persistence.accounts.InMemoryAccountDirectory;
+import chorus.persistence.cassandra.CassandraSessions;
+import chorus.persistence.cassandra.CassandraSettings;
+import chorus.persistence.cassandra.LocalCassandra;
+import chorus.persistence.cassandra.Schema;
+import com.datastax.oss.driver.api.core.CqlSession;
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * The storage a node runs on, opened before its actor system: with {@code chorus.storage = cassandra}
+ * (the default) the Pekko journal and snapshots and Chorus's own tables live in Cassandra, on the
+ * configured cluster or, with no contact points, on a local Cassandra node that this node starts and
+ * stops; {@code memory} keeps everything in memory (lost at exit; for development only).
+ */
+public final class NodeStorage implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(NodeStorage.class);
+
+    private final Config systemConfig;
+    private final AccountDirectory directory;
+    private final CqlSession session;
+    private final LocalCassandra local;
+    private final CassandraSettings cassandra;
+
+    private NodeStorage(Config systemConfig, AccountDirectory directory, CqlSession session, LocalCassandra local,
+                        CassandraSettings cassandra) {
+        this.systemConfig = systemConfig;
+        this.directory = directory;
+        this.session = session;
+        this.local = local;
+        this.cassandra = cassandra;
+    }
+
+    public static NodeStorage open(Config config, Path dataDir, Clock clock) throws IOException, InterruptedException {
+        String kind = config.getString("chorus.storage");
+        switch (kind) {
+            case "memory":
+                log.warn("chorus.storage = memory: accounts and rosters are lost when the node stops");
+                return new NodeStorage(memoryConfig().withFallback(config), new InMemoryAccountDirectory(), null, null, null);
+            case "cassandra":
+                return cassandra(config, dataDir, clock);
+            default:
+                throw new SettingsException("chorus.storage", "must be cassandra or memory, not '" + kind + "'");
+        }
+    }
+
+    private static Config memoryConfig() {
+        return ConfigFactory.parseMap(Map.of(
+            "pekko.persistence.journal.plugin", "pekko.persistence.journal.inmem",
+            "pekko.persistence.snapshot-store.plugin", "pekko.persistence.no-snapshot-store",
+            "chorus.user.snapshot-every", 0));
+    }
+
+    private static NodeStorage cassandra(Config given, Path dataDir, Clock clock) throws IOException, InterruptedException {
+        Config config = given;
+        String fromEnv = config.getString("chorus.cassandra-contact-points-env");
+        if (!fromEnv.isBlank()) {
+            config = ConfigFactory.parseMap(Map.of("chorus.cassandra.contact-points",
+                List.of(fromEnv.trim().split("\\s*,\\s*")))).withFallback(config);
+        }
+        CassandraSettings settings;
+        try {
+            settings = CassandraSettings.from(config);
+        } catch (ConfigException e) {
+            throw new SettingsException("chorus.cassandra", e.getMessage());
+        }
+        LocalCassandra local = null;
+        if (settings.usesLocalNode()) {
+            log.info("no Cassandra contact points configured: starting a local Cassandra node under {}",
+                dataDir.resolve("cassandra"));
+            local = LocalCassandra.start(settings.local(), dataDir.resolve("cassandra"));
+            log.info("local Cassandra answers on {} after {} ms", local.contactPoint(), local.startupTime().toMillis());
+            settings = settings.withContactPoints(List.of(local.contactPoint()));
+        }
+        CqlSession session;
+        try {
+            session = connect(settings, config);
+            Schema.of(settings).apply(session);
+        } catch (RuntimeException | InterruptedException e) {
+            if (local != null) {
+                local.close();
+            }
+            throw e;
+        }
+        Config pekko = CassandraSessions.pekkoOverrides(settings).withFallback(ConfigFactory.parseMap(Map.of(
+            "pekko.persistence.journal.plugin", "pekko.persistence.cassandra.journal",
+            "pekko.persistence.snapshot-store.plugin", "pekko.persistence.cassandra.snapshot")));
+        return new NodeStorage(pekko.withFallback(config), new CassandraAccountDirectory(session, settings.keyspace(), clock),
+            session, local, settings);
+    }
+
+    /** Waits for Cassandra as long as it takes (the driver reconnects), saying so in the log. */
+    private static CqlSession connect(CassandraSettings settings, Config config) throws InterruptedException {
+        CompletableFuture<CqlSession> pending = CassandraSessions.openAsync(settings, config).toCompletableFuture();
+        long waited = 0;
+        while (true) {
+            try {
+                return pending.get(10, TimeUnit.SECONDS);
+            } catch (TimeoutException e) {
+                waited += 10;
+                log.warn("Cassandra at {} does not answer yet ({} s); still trying", settings.contactPoints(), waited);
+            } catch (ExecutionException e) {
+                throw new IllegalStateException("cannot connect to Cassandra: " + e.getCause().getMessage(), e.getCause());
+            }
+        }
+    }
+
+    /** The configuration the actor system runs with: the journal plugin and its session settings. */
+    public Config systemConfig() {
+        return systemConfig;
+    }
+
+    public AccountDirectory directory() {
+        return directory;
+    }
+
+    /** The driver session for Chorus's own tables; null in memory mode. */
+    public CqlSession session() {
+        return session;
+    }
+
+    public CassandraSettings cassandra() {
+        return cassandra;
+    }
+
+    public LocalCassandra local() {
+        return local;
+    }
+
+    /** Closes the session and stops the local Cassandra (cleanly: it drains). */
+    @Override
+    public void close() {
+        if (session != null) {
+            session.close();
+        }
+        if (local != null) {
+            local.close();
+        }
+    }
+}
