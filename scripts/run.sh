@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Builds what is missing and runs one Chorus node in the foreground, with its own local Cassandra
+# (unless CHORUS_CASSANDRA_CONTACT_POINTS names a cluster). Ctrl-C stops both cleanly.
+#
+# Prints the domain, the ports, the certificate fingerprint, and at the first start an admin account
+# (admin@DOMAIN) with a random password, shown once.
+#
+# Environment: CHORUS_DOMAIN [localhost], CHORUS_BIND [0.0.0.0], CHORUS_C2S_PORT [5222],
+# CHORUS_C2S_TLS_PORT [5223], CHORUS_DATA_DIR [.chorus/node], CHORUS_CASSANDRA_CONTACT_POINTS [local node],
+# CHORUS_CONFIG (a HOCON file) [cluster-config/single-node.conf], JAVA_OPTS.
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+export CHORUS_DATA_DIR=${CHORUS_DATA_DIR:-$ROOT/.chorus/node}
+CONFIG=${CHORUS_CONFIG:-$ROOT/cluster-config/single-node.conf}
+build_node_if_needed
+mkdir -p "$CHORUS_DATA_DIR"
+# shellcheck disable=SC2086
+exec "$(java_bin)" ${JAVA_OPTS:--Xms256m -Xmx1g} -Dconfig.file="$CONFIG" \
+  -cp "$(node_classpath)" chorus.node.cli.Main --create-admin "$@"

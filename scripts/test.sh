@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Runs every test: unit tests, and integration tests against a real Cassandra node that this script
+# starts for the run (its own data directory and ports) and always stops.
+#
+#   scripts/test.sh [extra mvn arguments]
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+cd "$ROOT"
+
+export CHORUS_CASSANDRA_DATA=${CHORUS_CASSANDRA_DATA:-$ROOT/.chorus/test-cassandra}
+export CHORUS_CASSANDRA_CQL_PORT=${CHORUS_CASSANDRA_CQL_PORT:-19042}
+export CHORUS_CASSANDRA_STORAGE_PORT=${CHORUS_CASSANDRA_STORAGE_PORT:-17000}
+export CHORUS_CASSANDRA_PROFILE=${CHORUS_CASSANDRA_PROFILE:-test}
+export CHORUS_CASSANDRA_HEAP=${CHORUS_CASSANDRA_HEAP:-768M}
+export CHORUS_CASSANDRA_REQUIRED=true
+
+stop_cassandra() { scripts/cassandra.sh stop || true; }
+trap stop_cassandra EXIT
+
+# A fresh data directory each run: no keyspaces left over from earlier runs.
+if ! scripts/cassandra.sh status >/dev/null 2>&1; then
+  rm -rf "$CHORUS_CASSANDRA_DATA"
+fi
+scripts/cassandra.sh start
+mvn -B verify -Dchorus.cassandra.required=true "$@"
