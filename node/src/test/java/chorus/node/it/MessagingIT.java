@@ -44,9 +44,15 @@ class MessagingIT {
         node.close();
     }
 
+    /**
+     * Logs in and waits until the account's entity has the initial presence: Smack sends it without
+     * waiting, and an IQ to the own account travels the same path behind it.
+     */
     static XMPPTCPConnection login(String user, String resource) throws Exception {
         Roster.setDefaultSubscriptionMode(Roster.SubscriptionMode.manual);
-        return Clients.login(node, user, "pw-" + user, resource);
+        XMPPTCPConnection c = Clients.login(node, user, "pw-" + user, resource);
+        ServiceDiscoveryManager.getInstanceFor(c).discoverInfo(jid(user));
+        return c;
     }
 
     static EntityBareJid jid(String local) throws Exception {
