@@ -73,9 +73,17 @@ public final class UserEntity extends EventSourcedBehavior<UserEntity.Command, U
     /**
      * A session asks to bind this resource. When another session holds it, kickOld ends that one
      * (conflict), otherwise this request is refused with conflict (RFC 6120 §7.7.2.2).
+     *
+     * <p>A session whose entity stopped (moved to another node, or restarted) binds again with what
+     * the entity knew of it: its last available presence (null if none) and whether it asked for the
+     * roster. The entity takes that back silently, without broadcasting anything.
      */
-    public record Bind(String resource, ActorRef<SessionMessage> session, boolean kickOld,
-                       ActorRef<BindReply> replyTo) implements Command {
+    public record Bind(String resource, ActorRef<SessionMessage> session, boolean kickOld, Presence presence,
+                       boolean interested, ActorRef<BindReply> replyTo) implements Command {
+        public static Bind fresh(String resource, ActorRef<SessionMessage> session, boolean kickOld,
+                                 ActorRef<BindReply> replyTo) {
+            return new Bind(resource, session, kickOld, null, false, replyTo);
+        }
     }
 
     /** A session ended. */
@@ -112,7 +120,8 @@ public final class UserEntity extends EventSourcedBehavior<UserEntity.Command, U
     }
 
     public sealed interface BindReply extends ClusterMessage {
-        record Bound(FullJid jid) implements BindReply {
+        /** Bound; the session watches {@code entity} and binds again when it stops. */
+        record Bound(FullJid jid, ActorRef<Command> entity) implements BindReply {
         }
 
         /** condition: a stanza error condition name, e.g. "conflict" or "not-allowed". */
@@ -292,11 +301,15 @@ public final class UserEntity extends EventSourcedBehavior<UserEntity.Command, U
             presence.resourceGone(s, old);
             old.ref.tell(new SessionMessage.Close("conflict", "replaced by a new connection"));
         }
-        LiveSession ls = new LiveSession(full, c.session());
+        LiveSession ls = old != null && old.ref.equals(c.session()) ? old : new LiveSession(full, c.session());
+        if (c.presence() != null) {
+            ls.presence = c.presence().withFromTo(full, null);
+        }
+        ls.interested |= c.interested();
         sessions.put(full.resource(), ls);
         ctx.watchWith(c.session(), new SessionGone(full.resource(), c.session()));
         ctx.cancelReceiveTimeout();
-        return Effect().reply(c.replyTo(), new BindReply.Bound(full));
+        return Effect().reply(c.replyTo(), new BindReply.Bound(full, ctx.getSelf()));
     }
 
     private Effect<Event, State> onSessionEnd(State s, String resource, ActorRef<SessionMessage> ref) {

@@ -102,7 +102,7 @@ class UserEntityTest {
         TestProbe<SessionMessage> second = testKit.createTestProbe();
         bind("balcony", first);
         UserEntity.BindReply r = bindReply("balcony", second);
-        assertEquals(new UserEntity.BindReply.Bound(JULIET.withResource("balcony")), r);
+        assertEquals(JULIET.withResource("balcony"), ((UserEntity.BindReply.Bound) r).jid());
         assertEquals("conflict", first.expectMessageClass(SessionMessage.Close.class).condition());
     }
 
@@ -112,7 +112,7 @@ class UserEntityTest {
         TestProbe<SessionMessage> second = testKit.createTestProbe();
         bind("balcony", first);
         var r = juliet.<UserEntity.BindReply>runCommand(
-            replyTo -> new UserEntity.Bind("balcony", second.getRef(), false, replyTo));
+            replyTo -> UserEntity.Bind.fresh("balcony", second.getRef(), false, replyTo));
         assertEquals(new UserEntity.BindReply.Refused("conflict"), r.reply());
         first.expectNoMessage(Duration.ofMillis(50));
     }
@@ -248,6 +248,20 @@ class UserEntityTest {
     }
 
     @Test
+    void aSessionBindingAgainRestoresItsPresenceSilently() {
+        TestProbe<SessionMessage> s = testKit.createTestProbe();
+        FullJid me = available("balcony", s, 3);
+        juliet.restart();
+        Presence before = new Presence(me, null, null, Presence.Type.AVAILABLE, null,
+            List.of(Element.build("priority", Ns.CLIENT).text("3").get()));
+        juliet.<UserEntity.BindReply>runCommand(replyTo -> new UserEntity.Bind("balcony", s.getRef(), true, before, true, replyTo));
+        s.expectNoMessage(Duration.ofMillis(100));
+        Message m = Message.chat(ROMEO.withResource("r"), JULIET, "m1", "still there?");
+        juliet.runCommand(new UserEntity.Deliver(m));
+        assertEquals(m, s.expectMessageClass(SessionMessage.Deliver.class).stanza());
+    }
+
+    @Test
     void anEntityWithoutSessionsAsksItsShardToPassivateIt() {
         UserSettings quick = new UserSettings(Duration.ofMillis(100), 0, UserSettings.defaults().rosterLimits());
         TestProbe<ClusterSharding.ShardCommand> probe = testKit.createTestProbe();
@@ -259,7 +273,7 @@ class UserEntityTest {
 
     private UserEntity.BindReply bindReply(String resource, TestProbe<SessionMessage> session) {
         return juliet.<UserEntity.BindReply>runCommand(
-            replyTo -> new UserEntity.Bind(resource, session.getRef(), true, replyTo)).reply();
+            replyTo -> UserEntity.Bind.fresh(resource, session.getRef(), true, replyTo)).reply();
     }
 
     private FullJid bind(String resource, TestProbe<SessionMessage> session) {

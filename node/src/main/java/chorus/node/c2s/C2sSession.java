@@ -20,6 +20,7 @@ import chorus.actors.xmpp.StanzaError;
 import chorus.actors.xmpp.StanzaException;
 import chorus.node.stream.StreamEvent;
 import chorus.node.stream.StreamHeader;
+import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.PostStop;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
@@ -32,7 +33,6 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.HexFormat;
-import java.util.Map;
 
 /**
  * One per client connection, on the node that holds the socket. Owns the stream's state machine
@@ -55,6 +55,19 @@ public final class C2sSession extends AbstractBehavior<SessionInput> {
     record Bound(UserEntity.BindReply reply, Iq request, Throwable failure) implements Local {
     }
 
+    /** The account's entity stopped (it moved, or restarted): bind to its new incarnation. */
+    record EntityGone(ActorRef<UserEntity.Command> entity) implements Local {
+    }
+
+    record Rebound(UserEntity.BindReply reply, Throwable failure) implements Local {
+    }
+
+    enum RebindNow implements Local { INSTANCE }
+
+    /** An IQ this session gave the account's entity got no answer in time. */
+    record IqTimeout(String id) implements Local {
+    }
+
     /** Ends the stream because the node is shutting down. */
     public enum Shutdown implements Local { INSTANCE }
 
@@ -71,10 +84,18 @@ public final class C2sSession extends AbstractBehavior<SessionInput> {
     private BareJid user;
     private FullJid jid;
     private EntityRef<UserEntity.Command> entity;
+    private final TimerScheduler<SessionInput> timers;
+    /** The last available presence the client broadcast, for binding again after the entity moved. */
+    private Presence lastPresence;
+    private boolean rosterRequested;
+    /** IQs handed to the account's entity and not yet answered. */
+    private final java.util.Set<String> pendingIqs = new java.util.HashSet<>();
+    private static final Duration IQ_TIMEOUT = Duration.ofSeconds(10);
 
     private C2sSession(ActorContext<SessionInput> ctx, TimerScheduler<SessionInput> timers, C2sConnection connection,
                        C2sContext node) {
         super(ctx);
+        this.timers = timers;
         this.connection = connection;
         this.node = node;
         this.sasl = new C2sSasl(node, ctx, connection);
@@ -98,6 +119,10 @@ public final class C2sSession extends AbstractBehavior<SessionInput> {
                 return this;
             })
             .onMessage(Bound.class, this::onBound)
+            .onMessage(EntityGone.class, this::onEntityGone)
+            .onMessage(Rebound.class, this::onRebound)
+            .onMessageEquals(RebindNow.INSTANCE, this::rebind)
+            .onMessage(IqTimeout.class, this::onIqTimeout)
             .onMessage(SessionMessage.Deliver.class, this::onDeliver)
             .onMessage(SessionMessage.Close.class, m -> fail(m.condition(), m.text()))
             .onMessageEquals(ChannelClosed.INSTANCE, this::onChannelClosed)
@@ -238,7 +263,7 @@ public final class C2sSession extends AbstractBehavior<SessionInput> {
             }
             boolean kickOld = node.settings().c2s().resourceConflict() == chorus.node.config.C2sSettings.ResourceConflict.KICK_OLD;
             getContext().ask(UserEntity.BindReply.class, entity, Duration.ofSeconds(10),
-                replyTo -> new UserEntity.Bind(resource, getContext().getSelf().narrow(), kickOld, replyTo),
+                replyTo -> UserEntity.Bind.fresh(resource, getContext().getSelf().narrow(), kickOld, replyTo),
                 (reply, failure) -> new Bound(reply, iq, failure));
             return this;
         }
@@ -273,7 +298,9 @@ public final class C2sSession extends AbstractBehavior<SessionInput> {
             connection.send(request.error(StanzaError.of(c)));
             return this;
         }
-        jid = ((UserEntity.BindReply.Bound) b.reply()).jid();
+        UserEntity.BindReply.Bound bound = (UserEntity.BindReply.Bound) b.reply();
+        jid = bound.jid();
+        getContext().watchWith(bound.entity(), new EntityGone(bound.entity()));
         phase = Phase.BOUND;
         node.counter().bound();
         Element bind = Element.build("bind", Ns.BIND).textChild("jid", Ns.BIND, jid.toString()).get();
@@ -304,7 +331,12 @@ public final class C2sSession extends AbstractBehavior<SessionInput> {
         }
         st = st.withFrom(jid);
         Jid to = st.to();
-        if (st instanceof Presence) {
+        if (st instanceof Presence p) {
+            if (p.to() == null && p.type() == Presence.Type.AVAILABLE) {
+                lastPresence = p;
+            } else if (p.to() == null && p.type() == Presence.Type.UNAVAILABLE) {
+                lastPresence = null;
+            }
             entity.tell(new UserEntity.FromClient(st));
         } else if (st instanceof Iq iq) {
             onIq(iq, to);
@@ -323,6 +355,10 @@ public final class C2sSession extends AbstractBehavior<SessionInput> {
                 connection.send(iq.withFromTo(null, null).result());
                 return;
             }
+            if (iq.isRequest() && iq.id() != null && pendingIqs.add(iq.id())) {
+                timers.startSingleTimer("iq:" + iq.id(), new IqTimeout(iq.id()), IQ_TIMEOUT);
+            }
+            rosterRequested |= iq.type() == Iq.Type.GET && iq.payloadIs("jabber:iq:roster", "query");
             entity.tell(new UserEntity.FromClient(iq));
             return;
         }
@@ -360,8 +396,60 @@ public final class C2sSession extends AbstractBehavior<SessionInput> {
 
     private Behavior<SessionInput> onDeliver(SessionMessage.Deliver d) {
         if (phase == Phase.BOUND) {
+            if (d.stanza() instanceof Iq iq && !iq.isRequest() && iq.id() != null && pendingIqs.remove(iq.id())) {
+                timers.cancel("iq:" + iq.id());
+            }
             connection.send(d.stanza());
         }
+        return this;
+    }
+
+    /**
+     * The account's entity did not answer (its storage is unreachable, or it was restarting): the
+     * client gets an error it can retry on, never silence.
+     */
+    private Behavior<SessionInput> onIqTimeout(IqTimeout t) {
+        if (phase == Phase.BOUND && pendingIqs.remove(t.id())) {
+            Element error = StanzaError.of(StanzaError.Condition.INTERNAL_SERVER_ERROR,
+                "the server could not complete the request in time; try again").toElement();
+            connection.send(new Iq(null, jid, t.id(), Iq.Type.ERROR, null, java.util.List.of(error)));
+        }
+        return this;
+    }
+
+    private Behavior<SessionInput> onEntityGone(EntityGone g) {
+        if (phase != Phase.BOUND) {
+            return this;
+        }
+        return rebind();
+    }
+
+    /** Binds again to the account's entity, wherever it runs now, restoring what it knew. */
+    private Behavior<SessionInput> rebind() {
+        if (phase != Phase.BOUND) {
+            return this;
+        }
+        Presence presence = lastPresence;
+        boolean interested = rosterRequested;
+        String resource = jid.resource();
+        getContext().ask(UserEntity.BindReply.class, entity, Duration.ofSeconds(10),
+            replyTo -> new UserEntity.Bind(resource, getContext().getSelf().narrow(), true, presence, interested, replyTo),
+            Rebound::new);
+        return this;
+    }
+
+    private Behavior<SessionInput> onRebound(Rebound r) {
+        if (phase != Phase.BOUND) {
+            return this;
+        }
+        if (r.reply() instanceof UserEntity.BindReply.Bound bound) {
+            getContext().watchWith(bound.entity(), new EntityGone(bound.entity()));
+            return this;
+        }
+        if (r.reply() instanceof UserEntity.BindReply.Refused refused && "not-authorized".equals(refused.condition())) {
+            return fail("not-authorized", "the account is gone");
+        }
+        timers.startSingleTimer(RebindNow.INSTANCE, RebindNow.INSTANCE, Duration.ofSeconds(1));
         return this;
     }
 
@@ -408,9 +496,5 @@ public final class C2sSession extends AbstractBehavior<SessionInput> {
             entity.tell(new UserEntity.Unbind(jid.resource(), getContext().getSelf().narrow()));
             node.counter().unbound();
         }
-    }
-
-    Map<String, Object> describe() {
-        return Map.of("phase", phase.name());
     }
 }

@@ -17,17 +17,22 @@ public final class Clients {
 
     public static SSLContext trusting(TestNode node) throws Exception {
         SSLContext ctx = SSLContext.getInstance("TLS");
-        ctx.init(null, new TrustManager[] {trustManager(node)}, null);
+        ctx.init(null, new TrustManager[] {trustManager(node.endpoint())}, null);
         return ctx;
     }
 
-    public static X509TrustManager trustManager(TestNode node) throws Exception {
+    public static X509TrustManager trustManager(TestNode.Endpoint node) throws Exception {
         TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        tmf.init(node.node().tls().trustStore());
+        tmf.init(node.trustStore());
         return (X509TrustManager) tmf.getTrustManagers()[0];
     }
 
     public static XMPPTCPConnectionConfiguration.Builder config(TestNode node, String user, String password)
+        throws Exception {
+        return config(node.endpoint(), user, password);
+    }
+
+    public static XMPPTCPConnectionConfiguration.Builder config(TestNode.Endpoint node, String user, String password)
         throws Exception {
         return XMPPTCPConnectionConfiguration.builder()
             .setXmppDomain(TestNode.DOMAIN)
@@ -41,6 +46,11 @@ public final class Clients {
 
     /** Connects and logs in with the given resource; the caller disconnects. */
     public static XMPPTCPConnection login(TestNode node, String user, String password, String resource)
+        throws Exception {
+        return login(node.endpoint(), user, password, resource);
+    }
+
+    public static XMPPTCPConnection login(TestNode.Endpoint node, String user, String password, String resource)
         throws Exception {
         XMPPTCPConnection c = new XMPPTCPConnection(config(node, user, password).setResource(resource).build());
         c.setReplyTimeout(10_000);

@@ -71,6 +71,17 @@ public final class TestNode implements AutoCloseable {
         node = ChorusNode.start(Settings.from(config));
     }
 
+    /** Where a node that is not a TestNode (another process) listens, for {@link Clients}. */
+    public record Endpoint(int c2sPort, Path dataDir) {
+        public java.security.KeyStore trustStore() throws Exception {
+            return chorus.node.tls.TlsContexts.create(new chorus.node.tls.TlsSettings(null, null, dataDir, DOMAIN)).trustStore();
+        }
+    }
+
+    public Endpoint endpoint() {
+        return new Endpoint(c2sPort(), dataDir);
+    }
+
     public Config config() {
         return config;
     }
