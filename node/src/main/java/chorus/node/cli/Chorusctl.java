@@ -6,6 +6,9 @@ import chorus.node.config.SettingsException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import chorus.persistence.cassandra.CassandraSessions;
+import chorus.persistence.cassandra.CassandraSettings;
+import chorus.persistence.cassandra.Schema;
 import com.typesafe.config.ConfigFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -31,7 +34,7 @@ import java.util.concurrent.Callable;
 /** chorusctl: the admin's command line. It talks to the running node's admin API on loopback. */
 @Command(name = "chorusctl", mixinStandardHelpOptions = true, versionProvider = Version.class,
     description = "Administer a running Chorus node.",
-    subcommands = {Chorusctl.User.class, Chorusctl.Sessions.class})
+    subcommands = {Chorusctl.User.class, Chorusctl.Sessions.class, Chorusctl.SchemaCommand.class})
 public final class Chorusctl {
 
     @Option(names = "--data-dir", description = "the node's data directory (default: chorus.data-dir / CHORUS_DATA_DIR)")
@@ -196,6 +199,48 @@ public final class Chorusctl {
             JsonNode r = root(spec).call("GET", "/v1/sessions", null);
             spec.commandLine().getOut().println("sessions: " + r.path("sessions").asInt());
             return 0;
+        }
+    }
+
+    @Command(name = "schema", description = "Cassandra schema.", subcommands = SchemaCommand.Apply.class)
+    static final class SchemaCommand {
+
+        @Command(name = "apply", description = "Create or update the keyspace and tables (idempotent). Talks to "
+            + "Cassandra directly: chorus.cassandra.* / CHORUS_CASSANDRA_CONTACT_POINTS.")
+        static final class Apply implements Callable<Integer> {
+            @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+            @Option(names = "--contact-points", description = "host:port[,host:port...] (default: the configured ones)")
+            String contactPoints;
+            @Option(names = "--keyspace", description = "the keyspace (default: chorus.cassandra.keyspace)")
+            String keyspace;
+
+            @Override
+            public Integer call() {
+                com.typesafe.config.Config config = chorus.node.storage.NodeStorage.withEnvironmentContactPoints(
+                    ConfigFactory.load());
+                CassandraSettings settings = CassandraSettings.from(config);
+                if (contactPoints != null) {
+                    java.util.List<java.net.InetSocketAddress> points = new java.util.ArrayList<>();
+                    for (String p : contactPoints.split(",")) {
+                        points.add(CassandraSettings.contactPoint(p.trim()));
+                    }
+                    settings = settings.withContactPoints(points);
+                }
+                if (keyspace != null) {
+                    settings = settings.withKeyspace(keyspace);
+                }
+                if (settings.contactPoints().isEmpty()) {
+                    throw new Failure("no Cassandra contact points (set CHORUS_CASSANDRA_CONTACT_POINTS or --contact-points); "
+                        + "a node with its own local Cassandra applies the schema itself at start");
+                }
+                try (com.datastax.oss.driver.api.core.CqlSession session = CassandraSessions.open(settings, config)) {
+                    var ran = Schema.of(settings).apply(session);
+                    spec.commandLine().getOut().println(ran.isEmpty()
+                        ? "schema of keyspace " + settings.keyspace() + " is up to date"
+                        : "applied " + ran.stream().map(Schema.Migration::resource).toList() + " to keyspace " + settings.keyspace());
+                }
+                return 0;
+            }
         }
     }
 

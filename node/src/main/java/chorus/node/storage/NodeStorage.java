@@ -69,13 +69,18 @@ public final class NodeStorage implements AutoCloseable {
             "chorus.user.snapshot-every", 0));
     }
 
-    private static NodeStorage cassandra(Config given, Path dataDir, Clock clock) throws IOException, InterruptedException {
-        Config config = given;
+    /** The configuration with CHORUS_CASSANDRA_CONTACT_POINTS (one comma-separated string) applied. */
+    public static Config withEnvironmentContactPoints(Config config) {
         String fromEnv = config.getString("chorus.cassandra-contact-points-env");
-        if (!fromEnv.isBlank()) {
-            config = ConfigFactory.parseMap(Map.of("chorus.cassandra.contact-points",
-                List.of(fromEnv.trim().split("\\s*,\\s*")))).withFallback(config);
+        if (fromEnv.isBlank()) {
+            return config;
         }
+        return ConfigFactory.parseMap(Map.of("chorus.cassandra.contact-points",
+            List.of(fromEnv.trim().split("\\s*,\\s*")))).withFallback(config);
+    }
+
+    private static NodeStorage cassandra(Config given, Path dataDir, Clock clock) throws IOException, InterruptedException {
+        Config config = withEnvironmentContactPoints(given);
         CassandraSettings settings;
         try {
             settings = CassandraSettings.from(config);
