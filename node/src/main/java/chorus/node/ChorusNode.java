@@ -6,6 +6,8 @@ import chorus.actors.feature.disco.DiscoHandler;
 import chorus.actors.feature.ping.PingHandler;
 import chorus.actors.feature.time.TimeHandler;
 import chorus.actors.feature.version.VersionHandler;
+import chorus.actors.mailbox.MailboxEntity;
+import chorus.actors.mailbox.MailboxSettings;
 import chorus.actors.router.Router;
 import chorus.actors.user.UserEntity;
 import chorus.actors.user.UserSettings;
@@ -96,7 +98,7 @@ public final class ChorusNode implements AutoCloseable {
             AtomicReference<Features> serverRef = new AtomicReference<>();
             AtomicReference<Features> accountRef = new AtomicReference<>();
             DiscoHandler disco = new DiscoHandler("Chorus",
-                () -> serverRef.get().discoFeatures(), () -> accountRef.get().discoFeatures());
+                () -> plus(serverRef.get().discoFeatures(), MailboxEntity.XEP_0160), () -> accountRef.get().discoFeatures());
             List<IqHandler> server = List.of(disco, new PingHandler(),
                 new VersionHandler("Chorus", Version.current(), settings.versionShowsOs()), new TimeHandler());
             List<IqHandler> account = List.of(disco, new PingHandler());
@@ -106,8 +108,10 @@ public final class ChorusNode implements AutoCloseable {
             Router router = new Router(settings.domain(),
                 (bare, stanza) -> sharding.entityRefFor(UserEntity.KEY, bare).tell(new UserEntity.Deliver(stanza)),
                 null, serverRef.get(), clock);
+            MailboxEntity.init(sharding, MailboxSettings.from(storage.systemConfig()), settings.domain().toString(), clock);
             UserEntity.init(sharding, new UserEntity.Deps(settings.domain(), router, accountRef.get(), clock,
-                UserSettings.from(storage.systemConfig()), directory));
+                UserSettings.from(storage.systemConfig()), directory,
+                jid -> sharding.entityRefFor(MailboxEntity.KEY, jid)));
 
             SessionCounter counter = new SessionCounter();
             ExecutorService hashing = Executors.newFixedThreadPool(2, r -> {
@@ -198,7 +202,9 @@ public final class ChorusNode implements AutoCloseable {
         return storage;
     }
 
-    static Set<String> sorted(Set<String> s) {
-        return new TreeSet<>(s);
+    static Set<String> plus(Set<String> s, String more) {
+        Set<String> out = new TreeSet<>(s);
+        out.add(more);
+        return out;
     }
 }

@@ -11,6 +11,21 @@ public sealed interface SessionMessage extends SessionInput, ClusterMessage {
     }
 
     /**
+     * Offline messages (XEP-0160), already stamped: write them in order, then confirm to the mailbox
+     * with {@code MailboxEntity.Forget(upToId)} so it forgets them.
+     */
+    record Offline(java.util.List<chorus.actors.xmpp.Message> messages, long upToId) implements SessionMessage {
+        public Offline {
+            messages = java.util.List.copyOf(messages);
+        }
+
+        @Override
+        public String toString() {
+            return "Offline[" + messages.size() + " messages]";
+        }
+    }
+
+    /**
      * End the stream with this stream error condition (RFC 6120 §4.9.3), e.g. "conflict" when
      * another session took the resource, "not-authorized" when the account was removed.
      */

@@ -43,7 +43,11 @@ final class PresenceLogic {
                                                        Presence p) {
         if (p.to() == null) {
             if (p.type() == Presence.Type.AVAILABLE) {
+                boolean initial = !sender.available();
                 broadcastAvailable(s, sender, p);
+                if (initial && sender.priority() >= 0) {
+                    entity.availableForOffline(sender);
+                }
             } else if (p.type() == Presence.Type.UNAVAILABLE) {
                 broadcastUnavailable(s, sender, p);
             }

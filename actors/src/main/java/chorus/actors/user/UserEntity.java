@@ -6,6 +6,8 @@ import chorus.actors.feature.Features;
 import chorus.actors.feature.IqContext;
 import chorus.actors.feature.IqResult;
 import chorus.actors.feature.roster.Roster;
+import chorus.actors.mailbox.MailboxEntity;
+import chorus.actors.mailbox.Offline;
 import chorus.actors.feature.roster.RosterHandler;
 import chorus.actors.feature.roster.RosterItem;
 import chorus.actors.router.StanzaRouter;
@@ -22,6 +24,7 @@ import chorus.actors.xmpp.StanzaError;
 import chorus.persistence.accounts.AccountDirectory;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.RecipientRef;
 import org.apache.pekko.actor.typed.SupervisorStrategy;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
@@ -41,6 +44,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * One per account (bare JID), placed by Cluster Sharding. The account state (credentials, roster) is
@@ -106,6 +110,9 @@ public final class UserEntity extends EventSourcedBehavior<UserEntity.Command, U
 
     private enum Idle implements Command { INSTANCE }
 
+    private record StoreResult(Message message, MailboxEntity.StoreReply reply, Throwable failure) implements Command {
+    }
+
     public sealed interface AccountReply extends ClusterMessage {
         record Done() implements AccountReply {
         }
@@ -169,7 +176,8 @@ public final class UserEntity extends EventSourcedBehavior<UserEntity.Command, U
 
     /** What every entity needs from its node. */
     public record Deps(DomainJid domain, StanzaRouter router, Features accountFeatures, Clock clock,
-                       UserSettings settings, AccountDirectory directory) {
+                       UserSettings settings, AccountDirectory directory,
+                       Function<String, RecipientRef<MailboxEntity.Command>> mailboxes) {
     }
 
     public static void init(ClusterSharding sharding, Deps deps) {
@@ -236,6 +244,7 @@ public final class UserEntity extends EventSourcedBehavior<UserEntity.Command, U
             .onCommand(FromClient.class, this::onFromClient)
             .onCommand(Deliver.class, this::onDeliver)
             .onCommand(Idle.class, this::onIdle)
+            .onCommand(StoreResult.class, this::onStoreResult)
             .onCommand(Stop.class, (s, c) -> Effect().stop())
             .build();
     }
@@ -273,6 +282,7 @@ public final class UserEntity extends EventSourcedBehavior<UserEntity.Command, U
         }
         sessions.clear();
         armIdleTimer();
+        mailbox().tell(new MailboxEntity.Clear(ctx.getSystem().ignoreRef()));
         return Effect().persist(new AccountRemoved(deps.clock().instant()))
             .thenRun(st -> deps.directory().remove(jid.toString()))
             .thenReply(c.replyTo(), st -> new AccountReply.Done());
@@ -464,8 +474,33 @@ public final class UserEntity extends EventSourcedBehavior<UserEntity.Command, U
         if (m.type() == Message.Type.HEADLINE) {
             return;
         }
-        // RFC 6121 §8.5.2.2.1: no available resource. Offline storage takes these once it exists.
-        bounce(m, StanzaError.Condition.SERVICE_UNAVAILABLE);
+        // RFC 6121 §8.5.2.2.1 and XEP-0160: no available resource; chat and normal messages wait.
+        if (Offline.storable(m)) {
+            ctx.ask(MailboxEntity.StoreReply.class, mailbox(), STORE_TIMEOUT,
+                replyTo -> new MailboxEntity.Store(m, replyTo), (r, f) -> new StoreResult(m, r, f));
+        }
+    }
+
+    private static final Duration STORE_TIMEOUT = Duration.ofSeconds(10);
+
+    private RecipientRef<MailboxEntity.Command> mailbox() {
+        return deps.mailboxes().apply(jid.toString());
+    }
+
+    /** A message the mailbox could not take goes back to its sender: never silently lost. */
+    private Effect<Event, State> onStoreResult(State s, StoreResult r) {
+        if (r.reply() instanceof MailboxEntity.StoreReply.Stored) {
+            return Effect().none();
+        }
+        StanzaError.Condition c = r.failure() != null ? StanzaError.Condition.SERVICE_UNAVAILABLE
+            : StanzaError.Condition.RESOURCE_CONSTRAINT;
+        bounce(r.message(), c);
+        return Effect().none();
+    }
+
+    /** A resource sent initial presence with a non-negative priority: it gets what waited (XEP-0160). */
+    void availableForOffline(LiveSession ls) {
+        mailbox().tell(new MailboxEntity.DeliverTo(ls.jid, ls.ref));
     }
 
     /** RFC 6121 §8.5.1: the account does not exist. */

@@ -5,6 +5,7 @@ import chorus.actors.feature.Features;
 import chorus.actors.feature.ping.PingHandler;
 import chorus.actors.feature.roster.RosterXml;
 import chorus.actors.feature.roster.Subscription;
+import chorus.actors.mailbox.MailboxEntity;
 import chorus.actors.session.SessionMessage;
 import chorus.actors.xmpp.BareJid;
 import chorus.actors.xmpp.DomainJid;
@@ -54,10 +55,12 @@ class UserEntityTest {
 
     final LinkedBlockingQueue<Stanza> routed = new LinkedBlockingQueue<>();
     final TestProbe<ClusterSharding.ShardCommand> shard = testKit.createTestProbe();
+    final TestProbe<MailboxEntity.Command> mailbox = testKit.createTestProbe();
     final EventSourcedBehaviorTestKit<UserEntity.Command, UserEntity.Event, UserEntity.State> juliet =
         EventSourcedBehaviorTestKit.create(testKit.system(), UserEntity.create(JULIET.toString(),
             new UserEntity.Deps(DOMAIN, routed::add, new Features(List.of(new PingHandler())),
-                Clock.fixed(NOW, ZoneOffset.UTC), UserSettings.defaults(), new InMemoryAccountDirectory()),
+                Clock.fixed(NOW, ZoneOffset.UTC), UserSettings.defaults(), new InMemoryAccountDirectory(),
+                jid -> mailbox.getRef()),
             shard.getRef()));
 
     @BeforeEach
@@ -131,13 +134,63 @@ class UserEntityTest {
     }
 
     @Test
-    void chatToTheBareJidWithoutAvailableResourcesIsBouncedWithServiceUnavailable() throws InterruptedException {
+    void chatToTheBareJidWithoutAvailableResourcesGoesToTheMailbox() {
         Message m = Message.chat(ROMEO.withResource("r"), JULIET, "m1", "hello");
         juliet.runCommand(new UserEntity.Deliver(m));
-        Stanza bounce = routed.poll(1, TimeUnit.SECONDS);
+        MailboxEntity.Store store = mailbox.expectMessageClass(MailboxEntity.Store.class);
+        assertEquals(m, store.message());
+        store.replyTo().tell(new MailboxEntity.StoreReply.Stored());
+        assertNull(pollQuietly());
+    }
+
+    @Test
+    void aMessageTheMailboxRefusesGoesBackAsResourceConstraint() throws InterruptedException {
+        Message m = Message.chat(ROMEO.withResource("r"), JULIET, "m1", "hello");
+        juliet.runCommand(new UserEntity.Deliver(m));
+        mailbox.expectMessageClass(MailboxEntity.Store.class).replyTo()
+            .tell(new MailboxEntity.StoreReply.Refused("resource-constraint"));
+        Stanza bounce = routed.poll(2, TimeUnit.SECONDS);
         assertNotNull(bounce);
         assertEquals(ROMEO.withResource("r"), bounce.to());
-        assertEquals(StanzaError.Condition.SERVICE_UNAVAILABLE, StanzaError.conditionOf(bounce));
+        assertEquals(StanzaError.Condition.RESOURCE_CONSTRAINT, StanzaError.conditionOf(bounce));
+    }
+
+    @Test
+    void onlyNegativePriorityResourcesMeanTheMessageWaitsInTheMailbox() {
+        TestProbe<SessionMessage> neg = testKit.createTestProbe();
+        available("neg", neg, -5);
+        juliet.runCommand(new UserEntity.Deliver(Message.chat(ROMEO.withResource("r"), JULIET, "m1", "hi")));
+        mailbox.expectMessageClass(MailboxEntity.Store.class);
+        neg.expectNoMessage(Duration.ofMillis(50));
+    }
+
+    @Test
+    void chatStatesAndHeadlinesForAnOfflineUserAreNotStored() {
+        juliet.runCommand(new UserEntity.Deliver(new Message(ROMEO.withResource("r"), JULIET, "c1", Message.Type.CHAT,
+            null, List.of(Element.of("composing", "http://jabber.org/protocol/chatstates")))));
+        juliet.runCommand(new UserEntity.Deliver(new Message(ROMEO.withResource("r"), JULIET, "h1", Message.Type.HEADLINE,
+            null, List.of(Element.build("body", Ns.CLIENT).text("news").get()))));
+        juliet.runCommand(new UserEntity.Deliver(new Message(ROMEO.withResource("r"), JULIET, "n1", Message.Type.CHAT,
+            null, List.of(Element.build("body", Ns.CLIENT).text("secret").get(), Element.of("no-store", "urn:xmpp:hints")))));
+        mailbox.expectNoMessage(Duration.ofMillis(100));
+    }
+
+    @Test
+    void initialPresenceWithNonNegativePriorityAsksTheMailboxForWaitingMessages() {
+        TestProbe<SessionMessage> s = testKit.createTestProbe();
+        FullJid me = bind("balcony", s);
+        juliet.runCommand(new UserEntity.FromClient(new Presence(me, null, null, Presence.Type.AVAILABLE, null, List.of())));
+        MailboxEntity.DeliverTo d = mailbox.expectMessageClass(MailboxEntity.DeliverTo.class);
+        assertEquals(me, d.to());
+        assertEquals(s.getRef(), d.session());
+    }
+
+    private Stanza pollQuietly() {
+        try {
+            return routed.poll(100, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     @Test
@@ -266,7 +319,8 @@ class UserEntityTest {
         UserSettings quick = new UserSettings(Duration.ofMillis(100), 0, UserSettings.defaults().rosterLimits());
         TestProbe<ClusterSharding.ShardCommand> probe = testKit.createTestProbe();
         testKit.spawn(UserEntity.create(ROMEO.toString(), new UserEntity.Deps(DOMAIN, routed::add,
-            new Features(List.of()), Clock.systemUTC(), quick, new InMemoryAccountDirectory()), probe.getRef()));
+            new Features(List.of()), Clock.systemUTC(), quick, new InMemoryAccountDirectory(), jid -> mailbox.getRef()),
+            probe.getRef()));
         assertInstanceOf(ClusterSharding.Passivate.class, probe.expectMessageClass(ClusterSharding.Passivate.class));
         assertFalse(routed.stream().anyMatch(x -> true));
     }

@@ -40,6 +40,15 @@ final class C2sConnection {
         channel.writeAndFlush(message, channel.voidPromise());
     }
 
+    /** Sends, and runs {@code written} once the message (and all before it) went out to the socket. */
+    void sendThen(Object message, Runnable written) {
+        channel.writeAndFlush(message).addListener(f -> {
+            if (f.isSuccess()) {
+                written.run();
+            }
+        });
+    }
+
     /**
      * RFC 6120 §5.4.3.3: installs TLS and a fresh parser, then sends {@code <proceed/>} in the clear
      * (the SslHandler's startTls flag lets exactly that first write pass unencrypted).

@@ -2,6 +2,7 @@ package chorus.node.c2s;
 
 import chorus.actors.feature.IqContext;
 import chorus.actors.feature.IqResult;
+import chorus.actors.mailbox.MailboxEntity;
 import chorus.actors.router.Router;
 import chorus.actors.session.SessionInput;
 import chorus.actors.session.SessionMessage;
@@ -124,6 +125,7 @@ public final class C2sSession extends AbstractBehavior<SessionInput> {
             .onMessageEquals(RebindNow.INSTANCE, this::rebind)
             .onMessage(IqTimeout.class, this::onIqTimeout)
             .onMessage(SessionMessage.Deliver.class, this::onDeliver)
+            .onMessage(SessionMessage.Offline.class, this::onOffline)
             .onMessage(SessionMessage.Close.class, m -> fail(m.condition(), m.text()))
             .onMessageEquals(ChannelClosed.INSTANCE, this::onChannelClosed)
             .onMessageEquals(NegotiationTimeout.INSTANCE, this::onNegotiationTimeout)
@@ -401,6 +403,23 @@ public final class C2sSession extends AbstractBehavior<SessionInput> {
             }
             connection.send(d.stanza());
         }
+        return this;
+    }
+
+    /**
+     * XEP-0160: the messages that waited, in order; once the last one is written to the socket the
+     * mailbox may forget them (if the connection dies first, they wait for the next login).
+     */
+    private Behavior<SessionInput> onOffline(SessionMessage.Offline o) {
+        if (phase != Phase.BOUND || o.messages().isEmpty()) {
+            return this;
+        }
+        for (int i = 0; i < o.messages().size() - 1; i++) {
+            connection.send(o.messages().get(i));
+        }
+        EntityRef<MailboxEntity.Command> mailbox = node.sharding().entityRefFor(MailboxEntity.KEY, user.toString());
+        long upTo = o.upToId();
+        connection.sendThen(o.messages().get(o.messages().size() - 1), () -> mailbox.tell(new MailboxEntity.Forget(upTo)));
         return this;
     }
 

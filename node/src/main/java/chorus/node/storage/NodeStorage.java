@@ -7,6 +7,7 @@ import chorus.persistence.accounts.InMemoryAccountDirectory;
 import chorus.persistence.cassandra.CassandraSessions;
 import chorus.persistence.cassandra.CassandraSettings;
 import chorus.persistence.cassandra.LocalCassandra;
+import chorus.persistence.cassandra.MailboxTable;
 import chorus.persistence.cassandra.Schema;
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.typesafe.config.Config;
@@ -99,6 +100,8 @@ public final class NodeStorage implements AutoCloseable {
         try {
             session = connect(settings, config);
             Schema.of(settings).apply(session);
+            MailboxTable.configure(session, settings.keyspace(), config.getDuration("chorus.offline.retention"),
+                config.getDuration("chorus.offline.gc-grace"));
         } catch (RuntimeException | InterruptedException e) {
             if (local != null) {
                 local.close();
@@ -107,7 +110,9 @@ public final class NodeStorage implements AutoCloseable {
         }
         Config pekko = CassandraSessions.pekkoOverrides(settings).withFallback(ConfigFactory.parseMap(Map.of(
             "pekko.persistence.journal.plugin", "pekko.persistence.cassandra.journal",
-            "pekko.persistence.snapshot-store.plugin", "pekko.persistence.cassandra.snapshot")));
+            "pekko.persistence.snapshot-store.plugin", "pekko.persistence.cassandra.snapshot",
+            "chorus.mailbox-store.journal.keyspace", settings.keyspace(),
+            "chorus.offline.journal-plugin", "chorus.mailbox-store.journal")));
         return new NodeStorage(pekko.withFallback(config), new CassandraAccountDirectory(session, settings.keyspace(), clock),
             session, local, settings);
     }

@@ -102,6 +102,10 @@ class StorageIT {
     }
 
     static CqlSession session() {
+        return session(node);
+    }
+
+    static CqlSession session(TestNode node) {
         CassandraSettings settings = CassandraSettings.from(node.config());
         return CassandraSessions.open(settings, node.config());
     }
