@@ -1,5 +1,6 @@
 package chorus.actors.user;
 
+import chorus.actors.feature.AccountEvent;
 import chorus.actors.feature.roster.RosterItem;
 import chorus.actors.feature.roster.RosterLimits;
 import chorus.actors.feature.roster.RosterOutcome;
@@ -39,7 +40,7 @@ final class PresenceLogic {
 
     // ---- from the user's own sessions ----
 
-    Effect<UserEntity.Event, UserEntity.State> outbound(UserEntity entity, UserEntity.State s, LiveSession sender,
+    Effect<AccountEvent, UserEntity.State> outbound(UserEntity entity, UserEntity.State s, LiveSession sender,
                                                        Presence p) {
         if (p.to() == null) {
             if (p.type() == Presence.Type.AVAILABLE) {
@@ -148,7 +149,7 @@ final class PresenceLogic {
 
     // ---- subscriptions (RFC 6121 §3) ----
 
-    private Effect<UserEntity.Event, UserEntity.State> outboundSubscription(UserEntity entity, UserEntity.State s,
+    private Effect<AccountEvent, UserEntity.State> outboundSubscription(UserEntity entity, UserEntity.State s,
                                                                           LiveSession sender, Presence p) {
         RosterOutcome o;
         try {
@@ -166,18 +167,18 @@ final class PresenceLogic {
      * Carries out a roster outcome in the order {@link RosterOutcome} describes: persist, push, then
      * the stanza itself (forward), then the presence the server sends on the user's behalf.
      */
-    Effect<UserEntity.Event, UserEntity.State> apply(UserEntity entity, UserEntity.State s, RosterOutcome o,
+    Effect<AccountEvent, UserEntity.State> apply(UserEntity entity, UserEntity.State s, RosterOutcome o,
                                                     Runnable forward) {
         return apply(entity, s, o, forward, () -> {
         });
     }
 
     /** As {@link #apply(UserEntity, UserEntity.State, RosterOutcome, Runnable)}, then runs {@code last}. */
-    Effect<UserEntity.Event, UserEntity.State> apply(UserEntity entity, UserEntity.State s, RosterOutcome o,
+    Effect<AccountEvent, UserEntity.State> apply(UserEntity entity, UserEntity.State s, RosterOutcome o,
                                                     Runnable forward, Runnable last) {
-        List<UserEntity.Event> events = new ArrayList<>(1);
+        List<AccountEvent> events = new ArrayList<>(1);
         if (o.stateChanged()) {
-            events.add(o.item().<UserEntity.Event>map(UserEntity.RosterItemSet::new)
+            events.add(o.item().<AccountEvent>map(UserEntity.RosterItemSet::new)
                 .orElseGet(() -> new UserEntity.RosterItemRemoved(o.contact())));
         }
         Jid contact = o.contact();
@@ -209,7 +210,7 @@ final class PresenceLogic {
         });
     }
 
-    Effect<UserEntity.Event, UserEntity.State> inbound(UserEntity entity, UserEntity.State s, Presence p) {
+    Effect<AccountEvent, UserEntity.State> inbound(UserEntity entity, UserEntity.State s, Presence p) {
         if (p.type() == Presence.Type.PROBE) {
             answerProbe(s, p);
             return entity.effects().none();
@@ -254,7 +255,7 @@ final class PresenceLogic {
         }
     }
 
-    private Effect<UserEntity.Event, UserEntity.State> inboundSubscription(UserEntity entity, UserEntity.State s,
+    private Effect<AccountEvent, UserEntity.State> inboundSubscription(UserEntity entity, UserEntity.State s,
                                                                          Presence p) {
         if (p.from() == null) {
             return entity.effects().none();

@@ -2,10 +2,15 @@ package chorus.actors.user;
 
 import chorus.actors.ClusterMessage;
 import chorus.actors.account.Credentials;
+import chorus.actors.feature.AccountEvent;
+import chorus.actors.feature.AccountView;
 import chorus.actors.feature.Features;
 import chorus.actors.feature.IqContext;
 import chorus.actors.feature.IqResult;
+import chorus.actors.feature.blocking.BlocklistChanged;
+import chorus.actors.feature.privatedata.PrivateStored;
 import chorus.actors.feature.roster.Roster;
+import chorus.actors.feature.vcard.VCardStored;
 import chorus.actors.mailbox.MailboxEntity;
 import chorus.actors.mailbox.Offline;
 import chorus.actors.feature.roster.RosterHandler;
@@ -14,6 +19,7 @@ import chorus.actors.router.StanzaRouter;
 import chorus.actors.session.SessionMessage;
 import chorus.actors.xmpp.BareJid;
 import chorus.actors.xmpp.DomainJid;
+import chorus.actors.xmpp.Element;
 import chorus.actors.xmpp.FullJid;
 import chorus.actors.xmpp.Iq;
 import chorus.actors.xmpp.Jid;
@@ -51,7 +57,7 @@ import java.util.function.Function;
  * event-sourced; the online resources are live state beside it, rebuilt when sessions bind again.
  * Applies the RFC 6121 rules for presence, subscriptions and delivery.
  */
-public final class UserEntity extends EventSourcedBehavior<UserEntity.Command, UserEntity.Event, UserEntity.State> {
+public final class UserEntity extends EventSourcedBehavior<UserEntity.Command, AccountEvent, UserEntity.State> {
 
     public static final EntityTypeKey<Command> KEY = EntityTypeKey.create(Command.class, "User");
 
@@ -138,7 +144,8 @@ public final class UserEntity extends EventSourcedBehavior<UserEntity.Command, U
 
     // ---- events and state ----
 
-    public interface Event extends ClusterMessage {
+    /** The entity's own events; features add theirs (all are {@link AccountEvent}s). */
+    public interface Event extends AccountEvent {
     }
 
     public record AccountCreated(Credentials credentials, Instant at) implements Event {
@@ -156,14 +163,84 @@ public final class UserEntity extends EventSourcedBehavior<UserEntity.Command, U
     public record RosterItemRemoved(Jid jid) implements Event {
     }
 
-    /** The persisted account. No credentials means no account. */
-    public record State(Credentials credentials, Roster roster) implements ClusterMessage {
+    /** The user's last resource went offline (XEP-0012). */
+    public record WentOffline(Instant at) implements Event {
+    }
+
+    /**
+     * The persisted account. No credentials means no account. The feature data (vCard, private XML,
+     * block list, last activity) is kept here too, so removing the account removes all of it.
+     */
+    public record State(Credentials credentials, Roster roster, Element vcard, Map<String, Element> privateData,
+                        List<Jid> blocked, Instant lastSeen) implements ClusterMessage {
+        public State {
+            privateData = privateData == null ? Map.of() : Map.copyOf(privateData);
+            blocked = blocked == null ? List.of() : List.copyOf(blocked);
+        }
+
         public static State empty() {
-            return new State(null, Roster.empty());
+            return new State(null, Roster.empty(), null, Map.of(), List.of(), null);
         }
 
         public boolean exists() {
             return credentials != null;
+        }
+
+        State withCredentials(Credentials c) {
+            return new State(c, roster, vcard, privateData, blocked, lastSeen);
+        }
+
+        State withRoster(Roster r) {
+            return new State(credentials, r, vcard, privateData, blocked, lastSeen);
+        }
+
+        State withVcard(Element v) {
+            return new State(credentials, roster, v, privateData, blocked, lastSeen);
+        }
+
+        State withPrivate(String key, Element data) {
+            Map<String, Element> m = new java.util.HashMap<>(privateData);
+            m.put(key, data);
+            return new State(credentials, roster, vcard, m, blocked, lastSeen);
+        }
+
+        State withBlocked(List<Jid> b) {
+            return new State(credentials, roster, vcard, privateData, b, lastSeen);
+        }
+
+        State withLastSeen(Instant at) {
+            return new State(credentials, roster, vcard, privateData, blocked, at);
+        }
+
+        /** What the account's features may read; {@code online} comes from the live sessions. */
+        public AccountView view(boolean online) {
+            State s = this;
+            return new AccountView() {
+                @Override
+                public java.util.Optional<Element> vcard() {
+                    return java.util.Optional.ofNullable(s.vcard);
+                }
+
+                @Override
+                public Map<String, Element> privateData() {
+                    return s.privateData;
+                }
+
+                @Override
+                public java.util.Set<Jid> blocklist() {
+                    return new java.util.LinkedHashSet<>(s.blocked);
+                }
+
+                @Override
+                public Instant lastSeen() {
+                    return s.lastSeen;
+                }
+
+                @Override
+                public boolean online() {
+                    return online;
+                }
+            };
         }
 
         @Override
@@ -221,18 +298,22 @@ public final class UserEntity extends EventSourcedBehavior<UserEntity.Command, U
     }
 
     @Override
-    public EventHandler<State, Event> eventHandler() {
+    public EventHandler<State, AccountEvent> eventHandler() {
         return newEventHandlerBuilder().forAnyState()
-            .onEvent(AccountCreated.class, (s, e) -> new State(e.credentials(), Roster.empty()))
-            .onEvent(PasswordChanged.class, (s, e) -> new State(e.credentials(), s.roster()))
+            .onEvent(AccountCreated.class, (s, e) -> State.empty().withCredentials(e.credentials()))
+            .onEvent(PasswordChanged.class, (s, e) -> s.withCredentials(e.credentials()))
             .onEvent(AccountRemoved.class, (s, e) -> State.empty())
-            .onEvent(RosterItemSet.class, (s, e) -> new State(s.credentials(), s.roster().put(e.item())))
-            .onEvent(RosterItemRemoved.class, (s, e) -> new State(s.credentials(), s.roster().remove(e.jid())))
+            .onEvent(RosterItemSet.class, (s, e) -> s.withRoster(s.roster().put(e.item())))
+            .onEvent(RosterItemRemoved.class, (s, e) -> s.withRoster(s.roster().remove(e.jid())))
+            .onEvent(WentOffline.class, (s, e) -> s.withLastSeen(e.at()))
+            .onEvent(VCardStored.class, (s, e) -> s.withVcard(e.vcard().children().isEmpty() ? null : e.vcard()))
+            .onEvent(PrivateStored.class, (s, e) -> s.withPrivate(e.key(), e.data()))
+            .onEvent(BlocklistChanged.class, (s, e) -> s.withBlocked(e.blocked()))
             .build();
     }
 
     @Override
-    public CommandHandler<Command, Event, State> commandHandler() {
+    public CommandHandler<Command, AccountEvent, State> commandHandler() {
         return newCommandHandlerBuilder().forAnyState()
             .onCommand(CreateAccount.class, this::onCreate)
             .onCommand(ChangePassword.class, this::onChangePassword)
@@ -251,7 +332,7 @@ public final class UserEntity extends EventSourcedBehavior<UserEntity.Command, U
 
     // ---- account ----
 
-    private Effect<Event, State> onCreate(State s, CreateAccount c) {
+    private Effect<AccountEvent, State> onCreate(State s, CreateAccount c) {
         if (s.exists()) {
             return Effect().reply(c.replyTo(), new AccountReply.Failed("conflict"));
         }
@@ -260,7 +341,7 @@ public final class UserEntity extends EventSourcedBehavior<UserEntity.Command, U
             .thenReply(c.replyTo(), st -> new AccountReply.Done());
     }
 
-    private Effect<Event, State> onChangePassword(State s, ChangePassword c) {
+    private Effect<AccountEvent, State> onChangePassword(State s, ChangePassword c) {
         if (!s.exists()) {
             return Effect().reply(c.replyTo(), new AccountReply.Failed("item-not-found"));
         }
@@ -268,7 +349,7 @@ public final class UserEntity extends EventSourcedBehavior<UserEntity.Command, U
             .thenReply(c.replyTo(), st -> new AccountReply.Done());
     }
 
-    private Effect<Event, State> onRemove(State s, RemoveAccount c) {
+    private Effect<AccountEvent, State> onRemove(State s, RemoveAccount c) {
         if (!s.exists()) {
             return Effect().reply(c.replyTo(), new AccountReply.Failed("item-not-found"));
         }
@@ -290,7 +371,7 @@ public final class UserEntity extends EventSourcedBehavior<UserEntity.Command, U
 
     // ---- sessions ----
 
-    private Effect<Event, State> onBind(State s, Bind c) {
+    private Effect<AccountEvent, State> onBind(State s, Bind c) {
         if (!s.exists()) {
             return Effect().reply(c.replyTo(), new BindReply.Refused("not-authorized"));
         }
@@ -322,16 +403,30 @@ public final class UserEntity extends EventSourcedBehavior<UserEntity.Command, U
         return Effect().reply(c.replyTo(), new BindReply.Bound(full, ctx.getSelf()));
     }
 
-    private Effect<Event, State> onSessionEnd(State s, String resource, ActorRef<SessionMessage> ref) {
+    private Effect<AccountEvent, State> onSessionEnd(State s, String resource, ActorRef<SessionMessage> ref) {
         LiveSession ls = sessions.get(resource);
         if (ls == null || !ls.ref.equals(ref)) {
             return Effect().none();
         }
+        boolean wasAvailable = anyAvailable();
         sessions.remove(resource);
         ctx.unwatch(ref);
         presence.resourceGone(s, ls);
         armIdleTimer();
+        if (s.exists() && wasAvailable && !anyAvailable()) {
+            // XEP-0012: when the user was last available, for contacts who ask.
+            return Effect().persist(new WentOffline(deps.clock().instant()));
+        }
         return Effect().none();
+    }
+
+    boolean anyAvailable() {
+        for (LiveSession l : sessions.values()) {
+            if (l.available()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private void armIdleTimer() {
@@ -340,7 +435,7 @@ public final class UserEntity extends EventSourcedBehavior<UserEntity.Command, U
         }
     }
 
-    private Effect<Event, State> onIdle(State s, Idle c) {
+    private Effect<AccountEvent, State> onIdle(State s, Idle c) {
         if (sessions.isEmpty()) {
             shard.tell(new ClusterSharding.Passivate<>(ctx.getSelf()));
         }
@@ -349,7 +444,7 @@ public final class UserEntity extends EventSourcedBehavior<UserEntity.Command, U
 
     // ---- stanzas from the account's own sessions ----
 
-    private Effect<Event, State> onFromClient(State s, FromClient c) {
+    private Effect<AccountEvent, State> onFromClient(State s, FromClient c) {
         Stanza st = c.stanza();
         if (!(st.from() instanceof FullJid from) || !sessions.containsKey(from.resource())) {
             return Effect().none();
@@ -366,34 +461,35 @@ public final class UserEntity extends EventSourcedBehavior<UserEntity.Command, U
         return Effect().none();
     }
 
-    private Effect<Event, State> ownIq(State s, LiveSession sender, Iq iq) {
+    private Effect<AccountEvent, State> ownIq(State s, LiveSession sender, Iq iq) {
         if (!iq.isRequest()) {
             return Effect().none();
         }
         if (RosterHandler.owns(iq)) {
             return RosterIq.handle(this, s, sender, iq);
         }
-        return answer(iq, IqContext.Relation.SELF);
+        return answer(s, iq, IqContext.Relation.SELF);
     }
 
     /** Answers an IQ addressed to the account through the account features. */
-    private Effect<Event, State> answer(Iq iq, IqContext.Relation relation) {
-        IqResult r = deps.accountFeatures().dispatch(iq, new IqContext(deps.domain(), deps.clock(), jid, relation));
+    private Effect<AccountEvent, State> answer(State s, Iq iq, IqContext.Relation relation) {
+        IqResult r = deps.accountFeatures().dispatch(iq,
+            new IqContext(deps.domain(), deps.clock(), jid, relation, s.view(anyAvailable())));
         if (r instanceof IqResult.Reply reply) {
             send(reply.reply());
             return Effect().none();
         }
         IqResult.PersistThenReply p = (IqResult.PersistThenReply) r;
-        List<Event> events = new ArrayList<>();
+        List<AccountEvent> events = new ArrayList<>();
         for (Object e : p.events()) {
-            events.add((Event) e);
+            events.add((AccountEvent) e);
         }
         return Effect().persist(events).thenRun(st -> send(p.reply()));
     }
 
     // ---- stanzas addressed to the account ----
 
-    private Effect<Event, State> onDeliver(State s, Deliver c) {
+    private Effect<AccountEvent, State> onDeliver(State s, Deliver c) {
         Stanza st = c.stanza();
         if (!s.exists()) {
             return noAccount(st);
@@ -427,7 +523,7 @@ public final class UserEntity extends EventSourcedBehavior<UserEntity.Command, U
                 return RosterIq.handle(this, s, sender, iq);
             }
         }
-        return answer(iq, fromSelf ? IqContext.Relation.SELF : relationOf(s, iq.from()));
+        return answer(s, iq, fromSelf ? IqContext.Relation.SELF : relationOf(s, iq.from()));
     }
 
     IqContext.Relation relationOf(State s, Jid other) {
@@ -488,7 +584,7 @@ public final class UserEntity extends EventSourcedBehavior<UserEntity.Command, U
     }
 
     /** A message the mailbox could not take goes back to its sender: never silently lost. */
-    private Effect<Event, State> onStoreResult(State s, StoreResult r) {
+    private Effect<AccountEvent, State> onStoreResult(State s, StoreResult r) {
         if (r.reply() instanceof MailboxEntity.StoreReply.Stored) {
             return Effect().none();
         }
@@ -504,7 +600,7 @@ public final class UserEntity extends EventSourcedBehavior<UserEntity.Command, U
     }
 
     /** RFC 6121 §8.5.1: the account does not exist. */
-    private Effect<Event, State> noAccount(Stanza st) {
+    private Effect<AccountEvent, State> noAccount(Stanza st) {
         if (st instanceof Presence p) {
             if (p.type() == Presence.Type.SUBSCRIBE || p.type() == Presence.Type.PROBE) {
                 // RFC 6121 §3.1.3 and §4.3.2: answered with unsubscribed so the asker's roster settles.
@@ -554,12 +650,12 @@ public final class UserEntity extends EventSourcedBehavior<UserEntity.Command, U
 
     /** Gives the package's feature logic access to this behavior's effect factories. */
     final class EffectFactoriesAccess {
-        Effect<Event, State> none() {
+        Effect<AccountEvent, State> none() {
             return Effect().none();
         }
 
         /** Persists the events (if any), then runs the side effects with the new state. */
-        Effect<Event, State> persistThen(List<Event> events, java.util.function.Consumer<State> after) {
+        Effect<AccountEvent, State> persistThen(List<AccountEvent> events, java.util.function.Consumer<State> after) {
             if (events.isEmpty()) {
                 return Effect().none().thenRun(after::accept);
             }
