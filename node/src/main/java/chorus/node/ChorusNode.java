@@ -20,6 +20,7 @@ import chorus.node.c2s.SessionCounter;
 import chorus.node.cli.Version;
 import chorus.node.config.DecoySecret;
 import chorus.node.config.Settings;
+import chorus.node.storage.AccountEraser;
 import chorus.node.storage.NodeStorage;
 import chorus.node.sasl.SaslMechanisms;
 import chorus.node.sasl.SaslSettings;
@@ -121,6 +122,7 @@ public final class ChorusNode implements AutoCloseable {
             });
             AccountService accounts = new AccountService(system, sharding, directory, settings.domain().toString(),
                 settings.scramIterations(), hashing);
+            accounts.eraseWith(AccountEraser.forStorage(system, storage));
             ChorusNode node = new ChorusNode(settings, system, tls, counter, accounts, hashing);
             node.storage = storage;
             SaslMechanisms sasl = new SaslMechanisms(

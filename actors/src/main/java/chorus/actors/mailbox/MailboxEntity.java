@@ -230,6 +230,7 @@ public final class MailboxEntity
             .onCommand(DeliverTo.class, this::onDeliverTo)
             .onCommand(Forget.class, this::onForget)
             .onCommand(Clear.class, (s, c) -> Effect().persist(new MailboxCleared(clock.instant()))
+                .thenRun(st -> shard.tell(new ClusterSharding.Passivate<>(ctx.getSelf())))
                 .thenReply(c.replyTo(), st -> new Cleared()))
             .onCommand(ExpireTick.class, (s, c) -> {
                 // Passivates when unused: an idle mailbox keeps no node busy (expiry does not need it).

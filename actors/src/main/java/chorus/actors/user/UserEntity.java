@@ -363,9 +363,11 @@ public final class UserEntity extends EventSourcedBehavior<UserEntity.Command, A
         }
         sessions.clear();
         armIdleTimer();
-        mailbox().tell(new MailboxEntity.Clear(ctx.getSystem().ignoreRef()));
+        // The entity leaves memory so that its journal can be erased (the node's AccountService does
+        // that next, with the mailbox's); a later message starts it again, empty.
         return Effect().persist(new AccountRemoved(deps.clock().instant()))
             .thenRun(st -> deps.directory().remove(jid.toString()))
+            .thenRun(st -> shard.tell(new ClusterSharding.Passivate<>(ctx.getSelf())))
             .thenReply(c.replyTo(), st -> new AccountReply.Done());
     }
 

@@ -112,6 +112,7 @@ public final class NodeStorage implements AutoCloseable {
             "pekko.persistence.journal.plugin", "pekko.persistence.cassandra.journal",
             "pekko.persistence.snapshot-store.plugin", "pekko.persistence.cassandra.snapshot",
             "chorus.mailbox-store.journal.keyspace", settings.keyspace(),
+            "chorus.mailbox-store.snapshot.keyspace", settings.keyspace(),
             "chorus.offline.journal-plugin", "chorus.mailbox-store.journal")));
         return new NodeStorage(pekko.withFallback(config), new CassandraAccountDirectory(session, settings.keyspace(), clock),
             session, local, settings);

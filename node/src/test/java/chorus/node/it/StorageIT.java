@@ -137,4 +137,49 @@ class StorageIT {
         return false;
     }
 
+
+    @Test
+    void aRemovedAccountLeavesNoRowInAnyTableAndItsNameStartsEmpty() throws Exception {
+        node.createUser("yorick", "skull");
+        node.createUser("gravedigger", "spade");
+        XMPPTCPConnection y = Clients.login(node, "yorick", "skull", "r");
+        Roster.getInstanceFor(y).createItem(JidCreate.entityBareFrom("gravedigger@chorus.test"), "Digger", null);
+        y.disconnect();
+        XMPPTCPConnection g = Clients.login(node, "gravedigger", "spade", "r");
+        g.sendStanza(org.jivesoftware.smack.packet.StanzaBuilder.buildMessage("o1")
+            .to(JidCreate.entityBareFrom("yorick@chorus.test")).setBody("alas").build());
+        g.disconnect();
+        try (CqlSession s = session()) {
+            MessagingIT.awaitTrue(() -> rowsOf(s, "yorick@chorus.test") > 0, "yorick's data is stored");
+            assertEquals(chorus.actors.user.UserEntity.AccountReply.Done.class,
+                node.node().accounts().remove(node.jid("yorick")).toCompletableFuture().join().getClass());
+            assertEquals(0, rowsOf(s, "yorick@chorus.test"), "rows of the removed account remain");
+        }
+        node.createUser("yorick", "again");
+        XMPPTCPConnection fresh = Clients.login(node, "yorick", "again", "r");
+        try {
+            Roster r = Roster.getInstanceFor(fresh);
+            MessagingIT.awaitTrue(r::isLoaded, "roster loaded");
+            assertTrue(r.getEntries().isEmpty(), "the new account inherited the old roster");
+        } finally {
+            fresh.disconnect();
+        }
+    }
+
+    /** Rows anywhere in the keyspace that name this account (its persistence ids, its directory entry). */
+    static int rowsOf(CqlSession s, String jid) {
+        int n = 0;
+        for (Row t : s.execute("SELECT table_name FROM system_schema.tables WHERE keyspace_name = ?", node.keyspace())) {
+            for (Row row : s.execute("SELECT * FROM " + node.keyspace() + "." + t.getString(0))) {
+                for (ColumnDefinition col : row.getColumnDefinitions()) {
+                    byte[] v = bytes(row, col);
+                    if (v != null && contains(v, jid.getBytes(StandardCharsets.UTF_8))) {
+                        n++;
+                        break;
+                    }
+                }
+            }
+        }
+        return n;
+    }
 }
