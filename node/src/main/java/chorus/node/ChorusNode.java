@@ -109,7 +109,8 @@ public final class ChorusNode implements AutoCloseable {
             Router router = new Router(settings.domain(),
                 (bare, stanza) -> sharding.entityRefFor(UserEntity.KEY, bare).tell(new UserEntity.Deliver(stanza)),
                 null, serverRef.get(), clock);
-            MailboxEntity.init(sharding, MailboxSettings.from(storage.systemConfig()), settings.domain().toString(), clock);
+            MailboxEntity.init(sharding, MailboxSettings.from(storage.systemConfig()), settings.domain().toString(), clock,
+                storage.mailboxRowEraser());
             UserEntity.init(sharding, new UserEntity.Deps(settings.domain(), router, accountRef.get(), clock,
                 UserSettings.from(storage.systemConfig()), directory,
                 jid -> sharding.entityRefFor(MailboxEntity.KEY, jid)));

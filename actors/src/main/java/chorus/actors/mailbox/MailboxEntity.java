@@ -151,16 +151,34 @@ public final class MailboxEntity
         }
     }
 
-    public static void init(ClusterSharding sharding, MailboxSettings settings, String domain, Clock clock) {
-        sharding.init(Entity.of(KEY, ctx -> create(ctx.getEntityId(), settings, domain, clock, ctx.getShard()))
+    /**
+     * Physically deletes the journal rows of a mailbox up to a sequence number (delivered messages), so
+     * their text does not wait for the rows' expiry. The rows are the entity's own and it never reads
+     * them again.
+     */
+    @FunctionalInterface
+    public interface RowEraser {
+        RowEraser NONE = (persistenceId, toSequenceNr) -> { };
+
+        void eraseUpTo(String persistenceId, long toSequenceNr);
+    }
+
+    public static void init(ClusterSharding sharding, MailboxSettings settings, String domain, Clock clock,
+                            RowEraser eraser) {
+        sharding.init(Entity.of(KEY, ctx -> create(ctx.getEntityId(), settings, domain, clock, ctx.getShard(), eraser))
             .withStopMessage(Stop.INSTANCE));
     }
 
     public static Behavior<Command> create(String bareJid, MailboxSettings settings, String domain, Clock clock,
                                            ActorRef<ClusterSharding.ShardCommand> shard) {
+        return create(bareJid, settings, domain, clock, shard, RowEraser.NONE);
+    }
+
+    public static Behavior<Command> create(String bareJid, MailboxSettings settings, String domain, Clock clock,
+                                           ActorRef<ClusterSharding.ShardCommand> shard, RowEraser eraser) {
         return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
             timers.startTimerWithFixedDelay(ExpireTick.INSTANCE, expiryCheck(settings.retention()));
-            return new MailboxEntity(ctx, bareJid, settings, domain, clock, shard);
+            return new MailboxEntity(ctx, bareJid, settings, domain, clock, shard, eraser);
         }));
     }
 
@@ -179,11 +197,15 @@ public final class MailboxEntity
     private final Clock clock;
     private final ActorRef<ClusterSharding.ShardCommand> shard;
     private Instant lastActive;
+    private final RowEraser eraser;
+    private final String persistenceId;
 
     private MailboxEntity(ActorContext<Command> ctx, String bareJid, MailboxSettings settings, String domain,
-                          Clock clock, ActorRef<ClusterSharding.ShardCommand> shard) {
+                          Clock clock, ActorRef<ClusterSharding.ShardCommand> shard, RowEraser eraser) {
         super(PersistenceId.of(KEY.name(), bareJid),
             SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(5), 0.2));
+        this.eraser = eraser;
+        this.persistenceId = PersistenceId.of(KEY.name(), bareJid).id();
         this.ctx = ctx;
         this.settings = settings;
         this.domain = domain;
@@ -251,7 +273,9 @@ public final class MailboxEntity
             return Effect().reply(c.replyTo(), new StoreReply.Refused("resource-constraint"));
         }
         lastActive = now;
-        return Effect().persist(new MessageStored(s.nextId(), c.message(), now, size))
+        // The id is the event's sequence number: it keeps growing even after rows are erased.
+        long id = Math.max(s.nextId(), lastSequenceNumber(ctx) + 1);
+        return Effect().persist(new MessageStored(id, c.message(), now, size))
             .thenReply(c.replyTo(), st -> new StoreReply.Stored());
     }
 
@@ -283,7 +307,13 @@ public final class MailboxEntity
     private Effect<Event, State> onForget(State s, Forget c) {
         lastActive = clock.instant();
         boolean any = s.waiting().stream().anyMatch(m -> m.id() <= c.upToId());
-        return any ? Effect().persist(new MessagesForgotten(c.upToId())) : Effect().none();
+        if (!any) {
+            return Effect().none();
+        }
+        // Every event up to the last delivered message is about messages that are gone (delivered or
+        // expired): their rows are erased now rather than at their expiry.
+        long upTo = c.upToId();
+        return Effect().persist(new MessagesForgotten(upTo)).thenRun(st -> eraser.eraseUpTo(persistenceId, upTo));
     }
 
     private Effect<Event, State> expire(State s) {

@@ -1,7 +1,9 @@
 package chorus.node.storage;
 
 import chorus.node.config.SettingsException;
+import chorus.actors.mailbox.MailboxEntity;
 import chorus.persistence.accounts.AccountDirectory;
+import chorus.persistence.mailbox.MailboxRows;
 import chorus.persistence.accounts.CassandraAccountDirectory;
 import chorus.persistence.accounts.InMemoryAccountDirectory;
 import chorus.persistence.cassandra.CassandraSessions;
@@ -154,6 +156,16 @@ public final class NodeStorage implements AutoCloseable {
 
     public LocalCassandra local() {
         return local;
+    }
+
+    /** Erases delivered offline messages' rows at once (Cassandra); nothing to do in memory. */
+    public MailboxEntity.RowEraser mailboxRowEraser() {
+        if (session == null) {
+            return MailboxEntity.RowEraser.NONE;
+        }
+        MailboxRows rows = new MailboxRows(session, cassandra.keyspace(),
+            systemConfig.getLong("chorus.mailbox-store.journal.target-partition-size"));
+        return rows::eraseUpTo;
     }
 
     /** Closes the session and stops the local Cassandra (cleanly: it drains). */

@@ -90,8 +90,12 @@ class MailboxPrivacyIT {
     }
 
     static int rowsWith(CqlSession cql, String marker) {
+        return rowsWith(cql, node.keyspace(), marker);
+    }
+
+    static int rowsWith(CqlSession cql, String keyspace, String marker) {
         int n = 0;
-        for (Row r : cql.execute("SELECT event FROM " + node.keyspace() + ".mailbox_messages")) {
+        for (Row r : cql.execute("SELECT event FROM " + keyspace + ".mailbox_messages")) {
             byte[] b = new byte[r.getByteBuffer(0).remaining()];
             r.getByteBuffer(0).duplicate().get(b);
             if (new String(b, StandardCharsets.ISO_8859_1).contains(marker)) {

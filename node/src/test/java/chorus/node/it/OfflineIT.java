@@ -87,6 +87,12 @@ class OfflineIT {
         }
         bob.disconnect();
 
+        // Delivered messages are erased from the table at once, not only at their expiry.
+        try (CqlSession cql = StorageIT.session(node)) {
+            MessagingIT.awaitTrue(() -> MailboxPrivacyIT.rowsWith(cql, node.keyspace(), "offline 1") == 0,
+                "the delivered message's row is gone");
+        }
+
         // Delivered messages are forgotten: the next login gets nothing.
         XMPPTCPConnection again = new XMPPTCPConnection(Clients.config(node, "bob", "pw-bob").setResource("b2")
             .setSendPresence(false).build());
