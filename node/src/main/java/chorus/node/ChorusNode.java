@@ -1,5 +1,9 @@
 package chorus.node;
 
+import chorus.actors.diagnostics.DeliveryFailures;
+import chorus.actors.diagnostics.DiagnosticsPruner;
+import chorus.actors.diagnostics.DiagnosticsRecorder;
+import chorus.actors.diagnostics.DiagnosticsSettings;
 import chorus.actors.feature.Features;
 import chorus.actors.feature.IqHandler;
 import chorus.actors.feature.disco.DiscoHandler;
@@ -106,14 +110,17 @@ public final class ChorusNode implements AutoCloseable {
             serverRef.set(new Features(server));
             accountRef.set(new Features(account));
 
+            String nodeName = cluster.selfMember().address().hostPort();
+            DeliveryFailures failures = new DiagnosticsRecorder(storage.diagnostics(), clock, nodeName);
             Router router = new Router(settings.domain(),
                 (bare, stanza) -> sharding.entityRefFor(UserEntity.KEY, bare).tell(new UserEntity.Deliver(stanza)),
-                null, serverRef.get(), clock);
+                null, serverRef.get(), clock, failures);
+            DiagnosticsPruner.init(system, storage.diagnostics(), DiagnosticsSettings.from(storage.systemConfig()), clock);
             MailboxEntity.init(sharding, MailboxSettings.from(storage.systemConfig()), settings.domain().toString(), clock,
                 storage.mailboxRowEraser());
             UserEntity.init(sharding, new UserEntity.Deps(settings.domain(), router, accountRef.get(), clock,
                 UserSettings.from(storage.systemConfig()), directory,
-                jid -> sharding.entityRefFor(MailboxEntity.KEY, jid)));
+                jid -> sharding.entityRefFor(MailboxEntity.KEY, jid), failures));
 
             SessionCounter counter = new SessionCounter();
             ExecutorService hashing = Executors.newFixedThreadPool(2, r -> {
@@ -131,7 +138,7 @@ public final class ChorusNode implements AutoCloseable {
             C2sContext c2sContext = new C2sContext(settings, tls, router, sharding, clock, counter, sasl);
             node.c2s = C2sServer.start(c2sContext, system);
             node.resources.add(AdminServer.start(settings.adminPort(), AdminToken.createIn(settings.dataDir()),
-                accounts, counter::sessions));
+                accounts, counter::sessions, storage.diagnostics()));
             return node;
         } catch (IOException | InterruptedException | RuntimeException e) {
             system.terminate();

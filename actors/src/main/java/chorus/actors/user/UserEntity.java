@@ -2,6 +2,7 @@ package chorus.actors.user;
 
 import chorus.actors.ClusterMessage;
 import chorus.actors.account.Credentials;
+import chorus.actors.diagnostics.DeliveryFailures;
 import chorus.actors.feature.AccountEvent;
 import chorus.actors.feature.AccountView;
 import chorus.actors.feature.Features;
@@ -254,7 +255,7 @@ public final class UserEntity extends EventSourcedBehavior<UserEntity.Command, A
     /** What every entity needs from its node. */
     public record Deps(DomainJid domain, StanzaRouter router, Features accountFeatures, Clock clock,
                        UserSettings settings, AccountDirectory directory,
-                       Function<String, RecipientRef<MailboxEntity.Command>> mailboxes) {
+                       Function<String, RecipientRef<MailboxEntity.Command>> mailboxes, DeliveryFailures failures) {
     }
 
     public static void init(ClusterSharding sharding, Deps deps) {
@@ -628,6 +629,9 @@ public final class UserEntity extends EventSourcedBehavior<UserEntity.Command, A
     }
 
     void bounce(Stanza st, StanzaError.Condition condition) {
+        if (!st.isError()) {
+            deps.failures().record(st, condition);
+        }
         Stanza reply = st.errorReply(StanzaError.of(condition));
         if (reply != null && reply.to() != null) {
             deps.router().route(reply);

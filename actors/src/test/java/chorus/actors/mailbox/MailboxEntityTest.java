@@ -1,5 +1,6 @@
 package chorus.actors.mailbox;
 
+import chorus.actors.ManualClock;
 import chorus.actors.session.SessionMessage;
 import chorus.actors.xmpp.BareJid;
 import chorus.actors.xmpp.Element;
@@ -15,11 +16,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -34,27 +32,7 @@ class MailboxEntityTest {
     static final BareJid JULIET = new BareJid("juliet", "example.org");
     static final FullJid JULIET_PHONE = JULIET.withResource("phone");
 
-    /** A clock the test moves. */
-    static final class ManualClock extends Clock {
-        Instant now = T0;
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    }
-
-    final ManualClock clock = new ManualClock();
+    final ManualClock clock = new ManualClock(T0);
     final MailboxSettings settings = new MailboxSettings(Duration.ofHours(72), 3, 10_000, Duration.ofMinutes(2),
         "");
     final TestProbe<ClusterSharding.ShardCommand> shard = testKit.createTestProbe();

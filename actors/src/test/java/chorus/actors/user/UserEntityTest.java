@@ -1,6 +1,7 @@
 package chorus.actors.user;
 
 import chorus.actors.account.Credentials;
+import chorus.actors.diagnostics.DeliveryFailures;
 import chorus.actors.feature.Features;
 import chorus.actors.feature.ping.PingHandler;
 import chorus.actors.feature.roster.RosterXml;
@@ -54,13 +55,14 @@ class UserEntityTest {
     static final Credentials CREDS = Credentials.derive("secret", 4096, new SecureRandom());
 
     final LinkedBlockingQueue<Stanza> routed = new LinkedBlockingQueue<>();
+    final List<String> failures = new java.util.concurrent.CopyOnWriteArrayList<>();
     final TestProbe<ClusterSharding.ShardCommand> shard = testKit.createTestProbe();
     final TestProbe<MailboxEntity.Command> mailbox = testKit.createTestProbe();
     final EventSourcedBehaviorTestKit<UserEntity.Command, UserEntity.Event, UserEntity.State> juliet =
         EventSourcedBehaviorTestKit.create(testKit.system(), UserEntity.create(JULIET.toString(),
             new UserEntity.Deps(DOMAIN, routed::add, new Features(List.of(new PingHandler())),
                 Clock.fixed(NOW, ZoneOffset.UTC), UserSettings.defaults(), new InMemoryAccountDirectory(),
-                jid -> mailbox.getRef()),
+                jid -> mailbox.getRef(), (st, c) -> failures.add(st + " " + c)),
             shard.getRef()));
 
     @BeforeEach
@@ -197,6 +199,15 @@ class UserEntityTest {
     }
 
     @Test
+    void aBouncedMessageLeavesADiagnosticRecordWithoutItsBody() throws InterruptedException {
+        Message m = Message.chat(ROMEO.withResource("r"), JULIET.withResource("gone"), "g1", "secret words");
+        juliet.runCommand(new UserEntity.Deliver(new Message(m.from(), m.to(), m.id(), Message.Type.GROUPCHAT, null, m.children())));
+        assertEquals(1, failures.size());
+        assertTrue(failures.get(0).contains("SERVICE_UNAVAILABLE"));
+        assertFalse(failures.get(0).contains("secret"));
+    }
+
+    @Test
     void aMessageToAnUnknownAccountIsBounced() throws InterruptedException {
         juliet.<UserEntity.AccountReply>runCommand(UserEntity.RemoveAccount::new);
         juliet.restart();
@@ -323,7 +334,8 @@ class UserEntityTest {
         UserSettings quick = new UserSettings(Duration.ofMillis(100), 0, UserSettings.defaults().rosterLimits());
         TestProbe<ClusterSharding.ShardCommand> probe = testKit.createTestProbe();
         testKit.spawn(UserEntity.create(ROMEO.toString(), new UserEntity.Deps(DOMAIN, routed::add,
-            new Features(List.of()), Clock.systemUTC(), quick, new InMemoryAccountDirectory(), jid -> mailbox.getRef()),
+            new Features(List.of()), Clock.systemUTC(), quick, new InMemoryAccountDirectory(), jid -> mailbox.getRef(),
+            DeliveryFailures.NONE),
             probe.getRef()));
         assertInstanceOf(ClusterSharding.Passivate.class, probe.expectMessageClass(ClusterSharding.Passivate.class));
         assertFalse(routed.stream().anyMatch(x -> true));

@@ -34,7 +34,8 @@ import java.util.concurrent.Callable;
 /** chorusctl: the admin's command line. It talks to the running node's admin API on loopback. */
 @Command(name = "chorusctl", mixinStandardHelpOptions = true, versionProvider = Version.class,
     description = "Administer a running Chorus node.",
-    subcommands = {Chorusctl.User.class, Chorusctl.Sessions.class, Chorusctl.SchemaCommand.class})
+    subcommands = {Chorusctl.User.class, Chorusctl.Sessions.class, Chorusctl.SchemaCommand.class,
+        Chorusctl.DiagnosticsCommand.class})
 public final class Chorusctl {
 
     @Option(names = "--data-dir", description = "the node's data directory (default: chorus.data-dir / CHORUS_DATA_DIR)")
@@ -199,6 +200,54 @@ public final class Chorusctl {
             JsonNode r = root(spec).call("GET", "/v1/sessions", null);
             spec.commandLine().getOut().println("sessions: " + r.path("sessions").asInt());
             return 0;
+        }
+    }
+
+    @Command(name = "diagnostics", description = "Delivery failures, newest first: who sent what kind of stanza to whom, "
+        + "when and why (never what it said).")
+    static final class DiagnosticsCommand implements Callable<Integer> {
+        @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+        @Option(names = "--since", description = "an ISO-8601 instant, or a duration back from now like 24h or 3d (default: 7d)")
+        String since;
+        @Option(names = "--jid", description = "only records whose sender or recipient is this address")
+        String jid;
+        @Option(names = "--limit", defaultValue = "1000", description = "at most this many records (default: ${DEFAULT-VALUE})")
+        int limit;
+
+        @Override
+        public Integer call() {
+            String from = since == null ? null : sinceInstant(since).toString();
+            StringBuilder path = new StringBuilder("/v1/diagnostics?limit=").append(limit);
+            if (from != null) {
+                path.append("&since=").append(enc(from));
+            }
+            if (jid != null) {
+                path.append("&jid=").append(enc(jid));
+            }
+            JsonNode r = root(spec).call("GET", path.toString(), null);
+            PrintWriter out = spec.commandLine().getOut();
+            int n = 0;
+            for (JsonNode rec : r.path("records")) {
+                out.printf("%s  %-8s %-12s %s -> %s  %s  (%s)%n", rec.path("at").asText(), rec.path("kind").asText(),
+                    rec.path("type").asText(), rec.path("sender").asText("-"), rec.path("recipient").asText("-"),
+                    rec.path("condition").asText(), rec.path("node").asText());
+                n++;
+            }
+            out.println(n + " record(s)");
+            return 0;
+        }
+
+        static java.time.Instant sinceInstant(String s) {
+            try {
+                return java.time.Instant.parse(s);
+            } catch (java.time.format.DateTimeParseException notInstant) {
+                try {
+                    com.typesafe.config.Config c = ConfigFactory.parseString("d = " + s);
+                    return java.time.Instant.now().minus(c.getDuration("d"));
+                } catch (RuntimeException e) {
+                    throw new Failure("--since takes an instant (2026-11-24T00:00:00Z) or a duration (24h, 3d), not '" + s + "'");
+                }
+            }
         }
     }
 

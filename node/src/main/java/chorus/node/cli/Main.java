@@ -41,6 +41,10 @@ public final class Main implements Callable<Integer> {
             System.err.println("chorus: " + e.getMessage());
             return 2;
         }
+        // Logs go to data-dir/logs (logback reads this when the first logger is made, which is after here).
+        if (System.getProperty("chorus.log.dir") == null) {
+            System.setProperty("chorus.log.dir", settings.dataDir().resolve("logs").toString());
+        }
         ChorusNode node;
         try {
             node = ChorusNode.start(settings);

@@ -4,6 +4,9 @@ import chorus.node.config.SettingsException;
 import chorus.actors.mailbox.MailboxEntity;
 import chorus.persistence.accounts.AccountDirectory;
 import chorus.persistence.mailbox.MailboxRows;
+import chorus.persistence.diagnostics.CassandraDiagnosticsStore;
+import chorus.persistence.diagnostics.DiagnosticsStore;
+import chorus.persistence.diagnostics.InMemoryDiagnosticsStore;
 import chorus.persistence.accounts.CassandraAccountDirectory;
 import chorus.persistence.accounts.InMemoryAccountDirectory;
 import chorus.persistence.cassandra.CassandraSessions;
@@ -42,6 +45,7 @@ public final class NodeStorage implements AutoCloseable {
     private final CqlSession session;
     private final LocalCassandra local;
     private final CassandraSettings cassandra;
+    private DiagnosticsStore diagnostics;
 
     private NodeStorage(Config systemConfig, AccountDirectory directory, CqlSession session, LocalCassandra local,
                         CassandraSettings cassandra) {
@@ -156,6 +160,15 @@ public final class NodeStorage implements AutoCloseable {
 
     public LocalCassandra local() {
         return local;
+    }
+
+    /** Where delivery-failure records go: the delivery_errors table, or memory. */
+    public synchronized DiagnosticsStore diagnostics() {
+        if (diagnostics == null) {
+            diagnostics = session == null ? new InMemoryDiagnosticsStore()
+                : new CassandraDiagnosticsStore(session, cassandra.keyspace());
+        }
+        return diagnostics;
     }
 
     /** Erases delivered offline messages' rows at once (Cassandra); nothing to do in memory. */
