@@ -14,6 +14,7 @@ import chorus.actors.xmpp.StanzaError.Condition;
 import rocks.xmpp.precis.PrecisProfiles;
 
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -138,6 +139,14 @@ public final class RegisterForm {
             return Optional.of("password contains characters that are not allowed");
         }
         return Optional.empty();
+    }
+
+    /**
+     * The error reply to a registration request, without the request's payload: §3.3 says not to return the XML
+     * of a password change, and a registration's holds a password too. ({@link Iq#error} would copy it.)
+     */
+    public static Iq errorReply(Iq request, StanzaError error) {
+        return new Iq(request.to(), request.from(), request.id(), Iq.Type.ERROR, null, List.of(error.toElement()));
     }
 
     /** RFC 6120 §8.3.3.9 not-acceptable: the server's criteria for a password are not met. */

@@ -196,6 +196,19 @@ class RegisterFormTest {
     // --- privacy ---
 
     @Test
+    void anErrorReplyToARegistrationCarriesTheErrorButNotThePassword() {
+        Iq set = Iq.of(BareJid.parseBare("bill@shakespeare.lit").withResource("globe"), DOMAIN, "change1", Iq.Type.SET,
+            fields("bill", "theglobe"));
+        StanzaError error = StanzaError.of(Condition.NOT_ALLOWED);
+        Iq reply = RegisterForm.errorReply(set, error);
+        assertEquals(Iq.Type.ERROR, reply.type());
+        assertEquals("change1", reply.id());
+        assertEquals(DOMAIN, reply.from());
+        assertEquals(set.from(), reply.to());
+        assertEquals(List.of(error.toElement()), reply.children());
+    }
+
+    @Test
     void noRequestPrintsItsPassword() {
         for (RegisterRequest r : List.of(new Register("bill", "Calliope"), new ChangePassword("bill", "Calliope"))) {
             assertFalse(r.toString().contains("Calliope"), r.toString());
