@@ -6,7 +6,12 @@ import chorus.actors.diagnostics.DiagnosticsRecorder;
 import chorus.actors.diagnostics.DiagnosticsSettings;
 import chorus.actors.feature.Features;
 import chorus.actors.feature.IqHandler;
+import chorus.actors.feature.blocking.BlockingHandler;
 import chorus.actors.feature.disco.DiscoHandler;
+import chorus.actors.feature.last.LastActivityHandler;
+import chorus.actors.feature.privatedata.PrivateHandler;
+import chorus.actors.feature.register.RegisterForm;
+import chorus.actors.feature.vcard.VCardHandler;
 import chorus.actors.feature.ping.PingHandler;
 import chorus.actors.feature.time.TimeHandler;
 import chorus.actors.feature.version.VersionHandler;
@@ -20,6 +25,7 @@ import chorus.node.admin.AdminServer;
 import chorus.node.admin.AdminToken;
 import chorus.node.c2s.C2sContext;
 import chorus.node.c2s.C2sServer;
+import chorus.node.c2s.RegistrationLimiter;
 import chorus.node.c2s.SessionCounter;
 import chorus.node.cli.Version;
 import chorus.node.config.DecoySecret;
@@ -103,10 +109,16 @@ public final class ChorusNode implements AutoCloseable {
             AtomicReference<Features> serverRef = new AtomicReference<>();
             AtomicReference<Features> accountRef = new AtomicReference<>();
             DiscoHandler disco = new DiscoHandler("Chorus",
-                () -> plus(serverRef.get().discoFeatures(), MailboxEntity.XEP_0160), () -> accountRef.get().discoFeatures());
+                () -> plus(serverRef.get().discoFeatures(), MailboxEntity.XEP_0160, RegisterForm.NS),
+                () -> accountRef.get().discoFeatures());
+            LastActivityHandler last = new LastActivityHandler(clock.instant());
+            VCardHandler vcard = new VCardHandler();
+            PrivateHandler privateData = new PrivateHandler();
+            // The server lists what its accounts support too: clients look for these on the server (XEP-0030).
             List<IqHandler> server = List.of(disco, new PingHandler(),
-                new VersionHandler("Chorus", Version.current(), settings.versionShowsOs()), new TimeHandler());
-            List<IqHandler> account = List.of(disco, new PingHandler());
+                new VersionHandler("Chorus", Version.current(), settings.versionShowsOs()), new TimeHandler(), last,
+                vcard, privateData, new BlockingHandler());
+            List<IqHandler> account = List.of(disco, new PingHandler(), vcard, privateData, last);
             serverRef.set(new Features(server));
             accountRef.set(new Features(account));
 
@@ -135,7 +147,8 @@ public final class ChorusNode implements AutoCloseable {
             node.storage = storage;
             SaslMechanisms sasl = new SaslMechanisms(
                 SaslSettings.allMechanisms(settings.scramIterations(), DecoySecret.load(settings)), new SecureRandom());
-            C2sContext c2sContext = new C2sContext(settings, tls, router, sharding, clock, counter, sasl);
+            C2sContext c2sContext = new C2sContext(settings, tls, router, sharding, clock, counter, sasl, accounts,
+                new RegistrationLimiter(settings.registration().perAddress(), settings.registration().window(), clock));
             node.c2s = C2sServer.start(c2sContext, system);
             node.resources.add(AdminServer.start(settings.adminPort(), AdminToken.createIn(settings.dataDir()),
                 accounts, counter::sessions, storage.diagnostics()));
@@ -212,9 +225,9 @@ public final class ChorusNode implements AutoCloseable {
         return storage;
     }
 
-    static Set<String> plus(Set<String> s, String more) {
+    static Set<String> plus(Set<String> s, String... more) {
         Set<String> out = new TreeSet<>(s);
-        out.add(more);
+        out.addAll(List.of(more));
         return out;
     }
 }

@@ -25,6 +25,18 @@ public sealed interface SessionMessage extends SessionInput, ClusterMessage {
         }
     }
 
+    /** The account's block list now (XEP-0191): the session refuses stanzas to these addresses. */
+    record Blocklist(java.util.List<chorus.actors.xmpp.Jid> blocked) implements SessionMessage {
+        public Blocklist {
+            blocked = java.util.List.copyOf(blocked);
+        }
+
+        @Override
+        public String toString() {
+            return "Blocklist[" + blocked.size() + "]";
+        }
+    }
+
     /**
      * End the stream with this stream error condition (RFC 6120 §4.9.3), e.g. "conflict" when
      * another session took the resource, "not-authorized" when the account was removed.

@@ -20,6 +20,8 @@ final class LiveSession {
     Presence presence;
     /** The resource asked for the roster, so it gets roster pushes (RFC 6121 §2.1.6). */
     boolean interested;
+    /** The resource asked for the block list, so it gets block-list pushes (XEP-0191 §3.3). */
+    boolean blocklistInterested;
     /** Entities that got directed presence from this resource and are not presence subscribers (RFC 6121 §4.6). */
     final Set<Jid> directedTo = new LinkedHashSet<>();
 

@@ -38,6 +38,11 @@ final class PresenceLogic {
         return limits;
     }
 
+    /** XEP-0191 §3.3: a blocked contact gets no presence from the user. */
+    private static boolean blocked(UserEntity.State s, Jid contact) {
+        return !s.blocked().isEmpty() && chorus.actors.feature.blocking.BlockRules.blocks(s.blocked(), contact);
+    }
+
     // ---- from the user's own sessions ----
 
     Effect<AccountEvent, UserEntity.State> outbound(UserEntity entity, UserEntity.State s, LiveSession sender,
@@ -83,6 +88,9 @@ final class PresenceLogic {
         boolean initial = !sender.available();
         sender.presence = p;
         for (RosterItem item : s.roster().items().values()) {
+            if (blocked(s, item.jid())) {
+                continue;
+            }
             if (initial && item.subscription().hasTo()) {
                 router.route(Presence.of(user, item.jid(), Presence.Type.PROBE));
             }
@@ -132,7 +140,7 @@ final class PresenceLogic {
 
     private void sendUnavailable(UserEntity.State s, LiveSession from, Presence u) {
         for (RosterItem item : s.roster().items().values()) {
-            if (item.subscription().hasFrom()) {
+            if (item.subscription().hasFrom() && !blocked(s, item.jid())) {
                 router.route(u.withFromTo(from.jid, item.jid()));
             }
         }

@@ -8,7 +8,10 @@ import chorus.actors.feature.AccountView;
 import chorus.actors.feature.Features;
 import chorus.actors.feature.IqContext;
 import chorus.actors.feature.IqResult;
+import chorus.actors.feature.blocking.BlockRules;
+import chorus.actors.feature.blocking.BlockingHandler;
 import chorus.actors.feature.blocking.BlocklistChanged;
+import chorus.actors.feature.last.LastActivityHandler;
 import chorus.actors.feature.privatedata.PrivateStored;
 import chorus.actors.feature.roster.Roster;
 import chorus.actors.feature.vcard.VCardStored;
@@ -201,7 +204,11 @@ public final class UserEntity extends EventSourcedBehavior<UserEntity.Command, A
 
         State withPrivate(String key, Element data) {
             Map<String, Element> m = new java.util.HashMap<>(privateData);
-            m.put(key, data);
+            if (data.children().isEmpty() && data.attrs().isEmpty()) {
+                m.remove(key);
+            } else {
+                m.put(key, data);
+            }
             return new State(credentials, roster, vcard, m, blocked, lastSeen);
         }
 
@@ -257,6 +264,8 @@ public final class UserEntity extends EventSourcedBehavior<UserEntity.Command, A
                        UserSettings settings, AccountDirectory directory,
                        Function<String, RecipientRef<MailboxEntity.Command>> mailboxes, DeliveryFailures failures) {
     }
+
+    private static final BlockingHandler BLOCKING = new BlockingHandler();
 
     public static void init(ClusterSharding sharding, Deps deps) {
         sharding.init(org.apache.pekko.cluster.sharding.typed.javadsl.Entity.of(KEY,
@@ -358,8 +367,8 @@ public final class UserEntity extends EventSourcedBehavior<UserEntity.Command, A
         for (RosterItem item : s.roster().items().values()) {
             presence.unsubscribeBoth(item);
         }
-        for (LiveSession ls : new ArrayList<>(sessions.values())) {
-            ls.ref.tell(new SessionMessage.Close("not-authorized", "account removed"));
+        List<LiveSession> closing = new ArrayList<>(sessions.values());
+        for (LiveSession ls : closing) {
             ctx.unwatch(ls.ref);
         }
         sessions.clear();
@@ -368,6 +377,7 @@ public final class UserEntity extends EventSourcedBehavior<UserEntity.Command, A
         // that next, with the mailbox's); a later message starts it again, empty.
         return Effect().persist(new AccountRemoved(deps.clock().instant()))
             .thenRun(st -> deps.directory().remove(jid.toString()))
+            .thenRun(st -> closing.forEach(ls -> ls.ref.tell(new SessionMessage.Close("not-authorized", "account removed"))))
             .thenRun(st -> shard.tell(new ClusterSharding.Passivate<>(ctx.getSelf())))
             .thenReply(c.replyTo(), st -> new AccountReply.Done());
     }
@@ -403,6 +413,9 @@ public final class UserEntity extends EventSourcedBehavior<UserEntity.Command, A
         sessions.put(full.resource(), ls);
         ctx.watchWith(c.session(), new SessionGone(full.resource(), c.session()));
         ctx.cancelReceiveTimeout();
+        if (!s.blocked().isEmpty()) {
+            c.session().tell(new SessionMessage.Blocklist(s.blocked()));
+        }
         return Effect().reply(c.replyTo(), new BindReply.Bound(full, ctx.getSelf()));
     }
 
@@ -471,6 +484,9 @@ public final class UserEntity extends EventSourcedBehavior<UserEntity.Command, A
         if (RosterHandler.owns(iq)) {
             return RosterIq.handle(this, s, sender, iq);
         }
+        if (BLOCKING.owns(iq)) {
+            return onBlocking(s, sender, iq);
+        }
         return answer(s, iq, IqContext.Relation.SELF);
     }
 
@@ -492,10 +508,68 @@ public final class UserEntity extends EventSourcedBehavior<UserEntity.Command, A
 
     // ---- stanzas addressed to the account ----
 
+    /** XEP-0191: the block list changes; pushes, presence and the answer follow the change. */
+    private Effect<AccountEvent, State> onBlocking(State s, LiveSession sender, Iq iq) {
+        BlockingHandler.Outcome o = BLOCKING.decide(iq, new IqContext(deps.domain(), deps.clock(), jid,
+            IqContext.Relation.SELF, s.view(anyAvailable())));
+        if (o.fetched()) {
+            sender.blocklistInterested = true;
+        }
+        List<AccountEvent> events = o.event().<List<AccountEvent>>map(List::of).orElse(List.of());
+        return effects().persistThen(events, after -> {
+            for (LiveSession ls : sessions.values()) {
+                if (ls.blocklistInterested) {
+                    o.pushTo(ls.jid, "block-" + deps.clock().millis()).ifPresent(push -> ls.ref.tell(new SessionMessage.Deliver(push)));
+                }
+            }
+            List<Jid> subscribers = new ArrayList<>();
+            for (RosterItem item : after.roster().items().values()) {
+                if (item.subscription().hasFrom()) {
+                    subscribers.add(item.jid());
+                }
+            }
+            for (Jid hide : o.presenceToHide(subscribers)) {
+                for (LiveSession ls : sessions.values()) {
+                    if (ls.available()) {
+                        deps.router().route(Presence.of(ls.jid, hide, Presence.Type.UNAVAILABLE));
+                    }
+                }
+            }
+            for (Jid reveal : o.presenceToReveal(subscribers)) {
+                for (LiveSession ls : sessions.values()) {
+                    if (ls.available()) {
+                        deps.router().route(ls.presence.withFromTo(ls.jid, reveal));
+                    }
+                }
+            }
+            if (o.event().isPresent()) {
+                tellBlocklist(after);
+            }
+            sender.ref.tell(new SessionMessage.Deliver(o.reply()));
+        });
+    }
+
+    /** Sessions refuse stanzas to blocked addresses themselves (XEP-0191 §3.3): they get the list. */
+    private void tellBlocklist(State s) {
+        for (LiveSession ls : sessions.values()) {
+            ls.ref.tell(new SessionMessage.Blocklist(s.blocked()));
+        }
+    }
+
+    /** Whether the account blocks this sender (never the account's own addresses, XEP-0191 §5). */
+    boolean blocks(State s, Jid from) {
+        return from != null && !s.blocked().isEmpty() && !from.bare().equals(jid) && BlockRules.blocks(s.blocked(), from);
+    }
+
     private Effect<AccountEvent, State> onDeliver(State s, Deliver c) {
         Stanza st = c.stanza();
         if (!s.exists()) {
             return noAccount(st);
+        }
+        if (blocks(s, st.from())) {
+            // XEP-0191 §3.3: a blocked sender's messages and requests are refused; presence is dropped.
+            BlockRules.refuseInbound(st).ifPresent(this::send);
+            return Effect().none();
         }
         if (st instanceof Presence p) {
             return presence.inbound(this, s, p);
@@ -505,6 +579,13 @@ public final class UserEntity extends EventSourcedBehavior<UserEntity.Command, A
             return Effect().none();
         }
         Iq iq = (Iq) st;
+        if (iq.to() instanceof FullJid && iq.isRequest() && iq.payloadIs(LastActivityHandler.NS, "query")
+            && !LastActivityHandler.authorized(relationOf(s, iq.from()))
+            && (iq.from() == null || !iq.from().bare().equals(jid))) {
+            // XEP-0012 §4: a client's idle time is for its contacts only.
+            bounce(iq, StanzaError.Condition.FORBIDDEN);
+            return Effect().none();
+        }
         if (iq.to() instanceof FullJid full) {
             LiveSession target = sessions.get(full.resource());
             if (target != null) {

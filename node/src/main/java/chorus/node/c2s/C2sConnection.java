@@ -32,6 +32,11 @@ final class C2sConnection {
         this.limits = limits;
     }
 
+    /** The client's address: for the registration rate limit and the admins' notice only, never stored or logged. */
+    java.net.InetAddress remoteAddress() {
+        return channel.remoteAddress() instanceof java.net.InetSocketAddress a ? a.getAddress() : null;
+    }
+
     boolean secure() {
         return channel.pipeline().get(SslHandler.class) != null;
     }

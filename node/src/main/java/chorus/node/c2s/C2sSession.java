@@ -2,6 +2,8 @@ package chorus.node.c2s;
 
 import chorus.actors.feature.IqContext;
 import chorus.actors.feature.IqResult;
+import chorus.actors.feature.blocking.BlockRules;
+import chorus.actors.feature.register.RegisterForm;
 import chorus.actors.mailbox.MailboxEntity;
 import chorus.actors.router.Router;
 import chorus.actors.session.SessionInput;
@@ -79,6 +81,9 @@ public final class C2sSession extends AbstractBehavior<SessionInput> {
     private final C2sConnection connection;
     private final C2sContext node;
     private final C2sSasl sasl;
+    private final C2sRegistration registration;
+    /** The account's block list (XEP-0191), for refusing stanzas to blocked addresses. */
+    private java.util.List<Jid> blocked = java.util.List.of();
     private Phase phase = Phase.AWAIT_STREAM;
     /** Whether our header of the current stream went out (a stream error needs one before it). */
     private boolean headerSent;
@@ -100,6 +105,7 @@ public final class C2sSession extends AbstractBehavior<SessionInput> {
         this.connection = connection;
         this.node = node;
         this.sasl = new C2sSasl(node, ctx, connection);
+        this.registration = new C2sRegistration(node, ctx, connection);
         Duration timeout = node.settings().c2s().negotiationTimeout();
         if (!timeout.isZero()) {
             timers.startSingleTimer(NegotiationTimeout.INSTANCE, NegotiationTimeout.INSTANCE, timeout);
@@ -126,7 +132,13 @@ public final class C2sSession extends AbstractBehavior<SessionInput> {
             .onMessage(IqTimeout.class, this::onIqTimeout)
             .onMessage(SessionMessage.Deliver.class, this::onDeliver)
             .onMessage(SessionMessage.Offline.class, this::onOffline)
-            .onMessage(SessionMessage.Close.class, m -> fail(m.condition(), m.text()))
+            .onMessage(SessionMessage.Close.class, this::onClose)
+            .onMessage(SessionMessage.Blocklist.class, m -> {
+                blocked = m.blocked();
+                return this;
+            })
+            .onMessage(C2sRegistration.Step.class, m -> registration.onStep(m)
+                ? fail("not-authorized", "the account was removed") : this)
             .onMessageEquals(ChannelClosed.INSTANCE, this::onChannelClosed)
             .onMessageEquals(NegotiationTimeout.INSTANCE, this::onNegotiationTimeout)
             .onMessageEquals(Shutdown.INSTANCE, () -> fail("system-shutdown", "the server is shutting down"))
@@ -182,6 +194,9 @@ public final class C2sSession extends AbstractBehavior<SessionInput> {
         } else if (user == null) {
             phase = Phase.AUTH;
             features.child(sasl.mechanismsFeature());
+            if (registration.enabled()) {
+                features.child(registration.feature());
+            }
         } else {
             phase = Phase.BIND;
             features.child(Element.of("bind", Ns.BIND));
@@ -221,6 +236,19 @@ public final class C2sSession extends AbstractBehavior<SessionInput> {
                 if (e.ns().equals(Ns.SASL)) {
                     sasl.onElement(e, this::authenticated);
                     return phase == Phase.CLOSED ? Behaviors.stopped() : this;
+                }
+                if (e.is("iq", Ns.CLIENT) && e.child("query", RegisterForm.NS).isPresent()) {
+                    // XEP-0077 §3.1: registration is the one thing allowed before authentication.
+                    try {
+                        Stanza st = Stanza.fromElement(e);
+                        if (st instanceof Iq iq && iq.isRequest()) {
+                            registration.beforeAuth(iq);
+                            return this;
+                        }
+                    } catch (StanzaException ex) {
+                        connection.send(errorFor(e, ex.error()));
+                        return this;
+                    }
                 }
                 return fail("not-authorized", "authenticate first");
             case BIND:
@@ -333,6 +361,11 @@ public final class C2sSession extends AbstractBehavior<SessionInput> {
         }
         st = st.withFrom(jid);
         Jid to = st.to();
+        if (to != null && !blocked.isEmpty() && !to.bare().equals(user) && BlockRules.blocks(blocked, to)) {
+            // XEP-0191 §3.3: the user blocked this address; nothing goes to it.
+            BlockRules.refuseOutbound(st).ifPresent(connection::send);
+            return this;
+        }
         if (st instanceof Presence p) {
             if (p.to() == null && p.type() == Presence.Type.AVAILABLE) {
                 lastPresence = p;
@@ -352,6 +385,11 @@ public final class C2sSession extends AbstractBehavior<SessionInput> {
     }
 
     private void onIq(Iq iq, Jid to) {
+        boolean ownOrServer = to == null || to.equals(user) || to.toString().equals(node.domain().toString());
+        if (ownOrServer && RegisterForm.owns(iq)) {
+            registration.afterAuth(iq, user);
+            return;
+        }
         if (to == null || to.equals(user)) {
             if (iq.type() == Iq.Type.SET && iq.payloadIs(Ns.SESSION, "session")) {
                 connection.send(iq.withFromTo(null, null).result());
@@ -406,6 +444,14 @@ public final class C2sSession extends AbstractBehavior<SessionInput> {
         return this;
     }
 
+    /** The entity ends this stream; after a removal this stream asked for, its answer goes out first. */
+    private Behavior<SessionInput> onClose(SessionMessage.Close c) {
+        if (registration.removing() && "not-authorized".equals(c.condition())) {
+            return this;
+        }
+        return fail(c.condition(), c.text());
+    }
+
     /**
      * XEP-0160: the messages that waited, in order; once the last one is written to the socket the
      * mailbox may forget them (if the connection dies first, they wait for the next login).
@@ -437,7 +483,8 @@ public final class C2sSession extends AbstractBehavior<SessionInput> {
     }
 
     private Behavior<SessionInput> onEntityGone(EntityGone g) {
-        if (phase != Phase.BOUND) {
+        if (phase != Phase.BOUND || registration.removing()) {
+            // An entity that leaves because this stream removed the account is not bound to again.
             return this;
         }
         return rebind();

@@ -15,7 +15,8 @@ import java.time.Duration;
  * a {@link SettingsException} naming the setting.
  */
 public record Settings(DomainJid domain, InetAddress bind, Path dataDir, C2sSettings c2s, Path tlsCertificate,
-                       Path tlsKey, int adminPort, boolean versionShowsOs, int scramIterations, Config config) {
+                       Path tlsKey, int adminPort, boolean versionShowsOs, int scramIterations,
+                       RegistrationSettings registration, Config config) {
 
     public static Settings from(Config config) {
         try {
@@ -56,7 +57,7 @@ public record Settings(DomainJid domain, InetAddress bind, Path dataDir, C2sSett
         int admin = port(c, "chorus.admin.port", false);
         int iterations = intIn(c, "chorus.scram-iterations", 4096, 10_000_000);
         return new Settings(domain, bind, Path.of(dataDir).toAbsolutePath(), c2s, cert, key, admin,
-            c.getBoolean("chorus.version.show-os"), iterations, c);
+            c.getBoolean("chorus.version.show-os"), iterations, RegistrationSettings.from(c), c);
     }
 
     static int port(Config c, String key, boolean zeroAllowed) {

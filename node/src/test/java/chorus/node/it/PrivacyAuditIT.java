@@ -84,7 +84,7 @@ class PrivacyAuditIT {
         int c2s = TestNode.freePort();
         int admin = TestNode.freePort();
         List<String> secrets = List.of("Passw0rd-Alpha-Audit", "Passw0rd-Beta-Audit", "Wrong-Passw0rd-Audit",
-            "Body-Online-Audit", "Body-Bounced-Audit", "Body-Offline-Audit");
+            "Body-Online-Audit", "Body-Bounced-Audit", "Body-Offline-Audit", "Passw0rd-Gamma-Audit");
         List<String> cmd = NodeProcess.command(Map.ofEntries(
             Map.entry("chorus.domain", "chorus.test"), Map.entry("chorus.bind", "127.0.0.1"),
             Map.entry("chorus.data-dir", dataDir.toString()), Map.entry("chorus.c2s.port", "" + c2s),
@@ -93,9 +93,11 @@ class PrivacyAuditIT {
             Map.entry("chorus.cassandra.keyspace", keyspace),
             Map.entry("chorus.log.level", "DEBUG"), Map.entry("chorus.log.netty", "DEBUG"),
             Map.entry("chorus.log.pekko", "DEBUG"), Map.entry("pekko.loglevel", "DEBUG"),
-            Map.entry("chorus.c2s.auth-failure-delay", "100ms")));
+            Map.entry("chorus.c2s.auth-failure-delay", "100ms"),
+            Map.entry("chorus.registration.enabled", "true")));
         try (NodeProcess node = NodeProcess.launch(cmd,
-            Map.of("CHORUS_CASSANDRA_CONTACT_POINTS", "127.0.0.1:" + TestCassandra.cqlPort()))) {
+            Map.of("CHORUS_CASSANDRA_CONTACT_POINTS", "127.0.0.1:" + TestCassandra.cqlPort(),
+                "CHORUS_ADMINS", "alpha@chorus.test"))) {
             TestNode.Endpoint endpoint = new TestNode.Endpoint(c2s, dataDir);
             assertEquals(0, ChorusctlIT.ctlAt(dataDir, admin, "user", "add", "alpha", secrets.get(0)).code());
             assertEquals(0, ChorusctlIT.ctlAt(dataDir, admin, "user", "add", "beta", secrets.get(1)).code());
@@ -107,6 +109,12 @@ class PrivacyAuditIT {
 
             XMPPTCPConnection alpha = connect(endpoint, "alpha", secrets.get(0), "a");
             alpha.connect().login();
+            // an in-band registration from the client's address: alpha, the admin, hears of it (with the address)
+            XMPPTCPConnection newcomer = connect(endpoint, "gamma", secrets.get(6), "g");
+            newcomer.connect();
+            org.jivesoftware.smackx.iqregister.AccountManager.getInstance(newcomer)
+                .createAccount(org.jxmpp.jid.parts.Localpart.from("gamma"), secrets.get(6));
+            newcomer.disconnect();
             // beta is offline: this one waits in the mailbox, and is collected below
             alpha.sendStanza(StanzaBuilder.buildMessage("m0").to(JidCreate.entityBareFrom("beta@chorus.test"))
                 .ofType(Message.Type.chat).setBody(secrets.get(5)).build());

@@ -166,11 +166,38 @@ class StorageIT {
         }
     }
 
+    /**
+     * Rows that belong to this account: its journals' and snapshots' rows (persistence ids User|jid and
+     * Mailbox|jid), its metadata, its directory entry. Other users' rows that name it (a roster contact,
+     * a delivery record) are theirs.
+     */
+    static int ownedRowsOf(CqlSession s, String keyspace, String jid) {
+        int n = 0;
+        for (Row t : s.execute("SELECT table_name FROM system_schema.tables WHERE keyspace_name = ?", keyspace)) {
+            for (Row row : s.execute("SELECT * FROM " + keyspace + "." + t.getString(0))) {
+                for (ColumnDefinition col : row.getColumnDefinitions()) {
+                    String name = col.getName().asInternal();
+                    if ((name.equals("persistence_id") || name.equals("jid")) && !row.isNull(name)) {
+                        String v = row.getString(name);
+                        if (v.equals(jid) || v.equals("User|" + jid) || v.equals("Mailbox|" + jid)) {
+                            n++;
+                        }
+                    }
+                }
+            }
+        }
+        return n;
+    }
+
     /** Rows anywhere in the keyspace that name this account (its persistence ids, its directory entry). */
     static int rowsOf(CqlSession s, String jid) {
+        return rowsOf(s, node.keyspace(), jid);
+    }
+
+    static int rowsOf(CqlSession s, String keyspace, String jid) {
         int n = 0;
-        for (Row t : s.execute("SELECT table_name FROM system_schema.tables WHERE keyspace_name = ?", node.keyspace())) {
-            for (Row row : s.execute("SELECT * FROM " + node.keyspace() + "." + t.getString(0))) {
+        for (Row t : s.execute("SELECT table_name FROM system_schema.tables WHERE keyspace_name = ?", keyspace)) {
+            for (Row row : s.execute("SELECT * FROM " + keyspace + "." + t.getString(0))) {
                 for (ColumnDefinition col : row.getColumnDefinitions()) {
                     byte[] v = bytes(row, col);
                     if (v != null && contains(v, jid.getBytes(StandardCharsets.UTF_8))) {
