@@ -6,8 +6,20 @@ import chorus.actors.xmpp.Stanza;
 /** Messages from a user's entity to one of its client sessions. */
 public sealed interface SessionMessage extends SessionInput, ClusterMessage {
 
-    /** Write this stanza to the client. */
-    record Deliver(Stanza stanza) implements SessionMessage {
+    /**
+     * Write this stanza to the client. A message the entity tracks has a sequence number (seq > 0) in
+     * the entity's numbering for this session (epoch): the session acknowledges it once written, and
+     * the entity delivers again elsewhere (another resource, or offline storage) what a session that
+     * went away never acknowledged.
+     */
+    record Deliver(Stanza stanza, long epoch, long seq) implements SessionMessage {
+        public Deliver(Stanza stanza) {
+            this(stanza, 0, 0);
+        }
+    }
+
+    /** The recipient's entity took the message this session sent with this sequence number. */
+    record Accepted(long seq) implements SessionMessage {
     }
 
     /**

@@ -101,7 +101,15 @@ public final class UserEntity extends EventSourcedBehavior<UserEntity.Command, A
     }
 
     /** A session ended. */
-    public record Unbind(String resource, ActorRef<SessionMessage> session) implements Command {
+    public record Unbind(String resource, ActorRef<SessionMessage> session, long epoch, long ackedUpTo)
+        implements Command {
+        public Unbind(String resource, ActorRef<SessionMessage> session) {
+            this(resource, session, 0, 0);
+        }
+    }
+
+    /** The session wrote the tracked messages up to this sequence number of this epoch. */
+    public record SessionAck(String resource, long epoch, long upToSeq) implements Command {
     }
 
     /** A stanza sent by one of this account's own sessions that the account handles (presence, own IQs). */
@@ -109,7 +117,11 @@ public final class UserEntity extends EventSourcedBehavior<UserEntity.Command, A
     }
 
     /** A stanza addressed to this account or one of its resources. */
-    public record Deliver(Stanza stanza) implements Command {
+    public record Deliver(Stanza stanza, ActorRef<SessionMessage> ackTo, long seq) implements Command {
+        /** Fire and forget: a stanza of the server's own, or from another entity. */
+        public Deliver(Stanza stanza) {
+            this(stanza, null, 0);
+        }
     }
 
     /** Sent by sharding to stop the entity at passivation or rebalance. */
@@ -120,7 +132,8 @@ public final class UserEntity extends EventSourcedBehavior<UserEntity.Command, A
 
     private enum Idle implements Command { INSTANCE }
 
-    private record StoreResult(Message message, MailboxEntity.StoreReply reply, Throwable failure) implements Command {
+    private record StoreResult(Message message, MailboxEntity.StoreReply reply, Throwable failure, Runnable ack)
+        implements Command {
     }
 
     public sealed interface AccountReply extends ClusterMessage {
@@ -330,8 +343,15 @@ public final class UserEntity extends EventSourcedBehavior<UserEntity.Command, A
             .onCommand(RemoveAccount.class, this::onRemove)
             .onCommand(GetCredentials.class, (s, c) -> Effect().reply(c.replyTo(), new CredentialsReply(s.credentials())))
             .onCommand(Bind.class, this::onBind)
-            .onCommand(Unbind.class, (s, c) -> onSessionEnd(s, c.resource(), c.session()))
-            .onCommand(SessionGone.class, (s, c) -> onSessionEnd(s, c.resource(), c.session()))
+            .onCommand(Unbind.class, (s, c) -> onSessionEnd(s, c.resource(), c.session(), c.epoch(), c.ackedUpTo()))
+            .onCommand(SessionGone.class, (s, c) -> onSessionEnd(s, c.resource(), c.session(), 0, 0))
+            .onCommand(SessionAck.class, (s, c) -> {
+                LiveSession ls = sessions.get(c.resource());
+                if (ls != null) {
+                    ls.acked(c.epoch(), c.upToSeq());
+                }
+                return Effect().none();
+            })
             .onCommand(FromClient.class, this::onFromClient)
             .onCommand(Deliver.class, this::onDeliver)
             .onCommand(Idle.class, this::onIdle)
@@ -419,7 +439,8 @@ public final class UserEntity extends EventSourcedBehavior<UserEntity.Command, A
         return Effect().reply(c.replyTo(), new BindReply.Bound(full, ctx.getSelf()));
     }
 
-    private Effect<AccountEvent, State> onSessionEnd(State s, String resource, ActorRef<SessionMessage> ref) {
+    private Effect<AccountEvent, State> onSessionEnd(State s, String resource, ActorRef<SessionMessage> ref,
+                                                     long epoch, long ackedUpTo) {
         LiveSession ls = sessions.get(resource);
         if (ls == null || !ls.ref.equals(ref)) {
             return Effect().none();
@@ -428,6 +449,13 @@ public final class UserEntity extends EventSourcedBehavior<UserEntity.Command, A
         sessions.remove(resource);
         ctx.unwatch(ref);
         presence.resourceGone(s, ls);
+        // Messages the session never said it wrote go where they would go now: another resource, or
+        // the mailbox. Nothing handed to a session that died is silently lost.
+        ls.acked(epoch, ackedUpTo);
+        for (LiveSession.Tracked t : ls.unacked) {
+            deliverMessage(t.message(), () -> { });
+        }
+        ls.unacked.clear();
         armIdleTimer();
         if (s.exists() && wasAvailable && !anyAvailable()) {
             // XEP-0012: when the user was last available, for contacts who ask.
@@ -561,21 +589,53 @@ public final class UserEntity extends EventSourcedBehavior<UserEntity.Command, A
         return from != null && !s.blocked().isEmpty() && !from.bare().equals(jid) && BlockRules.blocks(s.blocked(), from);
     }
 
+    /** The last sequence number each sending session had accepted here (re-sent duplicates are only re-acknowledged). */
+    private final Map<ActorRef<SessionMessage>, Long> accepted = new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<ActorRef<SessionMessage>, Long> eldest) {
+            return size() > 10_000;
+        }
+    };
+
     private Effect<AccountEvent, State> onDeliver(State s, Deliver c) {
         Stanza st = c.stanza();
+        Runnable ack = () -> { };
+        if (c.ackTo() != null) {
+            Long last = accepted.get(c.ackTo());
+            if (last != null && c.seq() <= last) {
+                c.ackTo().tell(new SessionMessage.Accepted(c.seq()));
+                return Effect().none();
+            }
+            accepted.put(c.ackTo(), c.seq());
+            ack = () -> c.ackTo().tell(new SessionMessage.Accepted(c.seq()));
+        }
+        Effect<AccountEvent, State> effect = onDeliver(s, st, ack);
+        return effect;
+    }
+
+    private Effect<AccountEvent, State> onDeliver(State s, Stanza st, Runnable ack) {
+        if (!(st instanceof Message)) {
+            ack.run();
+        }
         if (!s.exists()) {
+            if (st instanceof Message) {
+                ack.run();
+            }
             return noAccount(st);
         }
         if (blocks(s, st.from())) {
             // XEP-0191 §3.3: a blocked sender's messages and requests are refused; presence is dropped.
             BlockRules.refuseInbound(st).ifPresent(this::send);
+            if (st instanceof Message) {
+                ack.run();
+            }
             return Effect().none();
         }
         if (st instanceof Presence p) {
             return presence.inbound(this, s, p);
         }
         if (st instanceof Message m) {
-            deliverMessage(m);
+            deliverMessage(m, ack);
             return Effect().none();
         }
         Iq iq = (Iq) st;
@@ -620,45 +680,54 @@ public final class UserEntity extends EventSourcedBehavior<UserEntity.Command, A
             .orElse(IqContext.Relation.STRANGER);
     }
 
-    private void deliverMessage(Message m) {
+    /**
+     * Delivers a message by RFC 6121 §8.5 and runs {@code ack} once its fate is settled: handed to a
+     * session, bounced, dropped by the rules, or stored by the mailbox.
+     */
+    private void deliverMessage(Message m, Runnable ack) {
         if (m.to() instanceof FullJid full) {
             LiveSession target = sessions.get(full.resource());
             if (target != null) {
-                target.ref.tell(new SessionMessage.Deliver(m));
+                target.deliverTracked(m);
+                ack.run();
                 return;
             }
             // RFC 6121 §8.5.3.2.1: chat and normal to an absent resource are handled as to the bare
             // JID; groupchat and headline to an absent resource are not delivered elsewhere.
             if (m.type() == Message.Type.GROUPCHAT) {
                 bounce(m, StanzaError.Condition.SERVICE_UNAVAILABLE);
+                ack.run();
                 return;
             }
             if (m.type() != Message.Type.CHAT && m.type() != Message.Type.NORMAL) {
+                ack.run();
                 return;
             }
         }
         if (m.type() == Message.Type.GROUPCHAT) {
             bounce(m, StanzaError.Condition.SERVICE_UNAVAILABLE);
+            ack.run();
             return;
         }
         if (m.type() == Message.Type.ERROR) {
+            ack.run();
             return;
         }
         List<LiveSession> targets = Delivery.messageToBare(m.type(), sessions.values());
         if (!targets.isEmpty()) {
             for (LiveSession t : targets) {
-                t.ref.tell(new SessionMessage.Deliver(m));
+                t.deliverTracked(m);
             }
+            ack.run();
             return;
         }
-        if (m.type() == Message.Type.HEADLINE) {
+        if (m.type() == Message.Type.HEADLINE || !Offline.storable(m)) {
+            ack.run();
             return;
         }
         // RFC 6121 §8.5.2.2.1 and XEP-0160: no available resource; chat and normal messages wait.
-        if (Offline.storable(m)) {
-            ctx.ask(MailboxEntity.StoreReply.class, mailbox(), STORE_TIMEOUT,
-                replyTo -> new MailboxEntity.Store(m, replyTo), (r, f) -> new StoreResult(m, r, f));
-        }
+        ctx.ask(MailboxEntity.StoreReply.class, mailbox(), STORE_TIMEOUT,
+            replyTo -> new MailboxEntity.Store(m, replyTo), (r, f) -> new StoreResult(m, r, f, ack));
     }
 
     private static final Duration STORE_TIMEOUT = Duration.ofSeconds(10);
@@ -669,6 +738,7 @@ public final class UserEntity extends EventSourcedBehavior<UserEntity.Command, A
 
     /** A message the mailbox could not take goes back to its sender: never silently lost. */
     private Effect<AccountEvent, State> onStoreResult(State s, StoreResult r) {
+        r.ack().run();
         if (r.reply() instanceof MailboxEntity.StoreReply.Stored) {
             return Effect().none();
         }

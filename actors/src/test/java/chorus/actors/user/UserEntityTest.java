@@ -330,6 +330,44 @@ class UserEntityTest {
     }
 
     @Test
+    void aMessageSentAgainIsDeliveredOnceAndAcknowledgedEachTime() {
+        TestProbe<SessionMessage> s = testKit.createTestProbe();
+        TestProbe<SessionMessage> sender = testKit.createTestProbe();
+        available("balcony", s, 0);
+        Message m = Message.chat(ROMEO.withResource("r"), JULIET, "m1", "hello");
+        juliet.runCommand(new UserEntity.Deliver(m, sender.getRef(), 7));
+        juliet.runCommand(new UserEntity.Deliver(m, sender.getRef(), 7));
+        assertEquals(new SessionMessage.Accepted(7), sender.receiveMessage());
+        assertEquals(new SessionMessage.Accepted(7), sender.receiveMessage());
+        assertEquals(m, s.expectMessageClass(SessionMessage.Deliver.class).stanza());
+        s.expectNoMessage(Duration.ofMillis(50));
+    }
+
+    @Test
+    void messagesASessionNeverAcknowledgedGoToTheMailboxWhenItDies() {
+        TestProbe<SessionMessage> s = testKit.createTestProbe();
+        available("balcony", s, 0);
+        mailbox.expectMessageClass(MailboxEntity.DeliverTo.class);
+        Message m = Message.chat(ROMEO.withResource("r"), JULIET, "m1", "in flight");
+        juliet.runCommand(new UserEntity.Deliver(m));
+        s.expectMessageClass(SessionMessage.Deliver.class);
+        juliet.runCommand(new UserEntity.Unbind("balcony", s.getRef()));
+        assertEquals(m, mailbox.expectMessageClass(MailboxEntity.Store.class).message());
+    }
+
+    @Test
+    void acknowledgedMessagesAreNotDeliveredAgain() {
+        TestProbe<SessionMessage> s = testKit.createTestProbe();
+        available("balcony", s, 0);
+        mailbox.expectMessageClass(MailboxEntity.DeliverTo.class);
+        juliet.runCommand(new UserEntity.Deliver(Message.chat(ROMEO.withResource("r"), JULIET, "m1", "one")));
+        SessionMessage.Deliver d = s.expectMessageClass(SessionMessage.Deliver.class);
+        juliet.runCommand(new UserEntity.SessionAck("balcony", d.epoch(), d.seq()));
+        juliet.runCommand(new UserEntity.Unbind("balcony", s.getRef()));
+        mailbox.expectNoMessage(Duration.ofMillis(100));
+    }
+
+    @Test
     void anEntityWithoutSessionsAsksItsShardToPassivateIt() {
         UserSettings quick = new UserSettings(Duration.ofMillis(100), 0, UserSettings.defaults().rosterLimits());
         TestProbe<ClusterSharding.ShardCommand> probe = testKit.createTestProbe();

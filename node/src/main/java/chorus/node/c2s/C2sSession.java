@@ -67,6 +67,9 @@ public final class C2sSession extends AbstractBehavior<SessionInput> {
 
     enum RebindNow implements Local { INSTANCE }
 
+    /** Resend what waits for acceptance, acknowledge what was written. */
+    enum ReliabilityTick implements Local { INSTANCE }
+
     /** An IQ this session gave the account's entity got no answer in time. */
     record IqTimeout(String id) implements Local {
     }
@@ -82,6 +85,7 @@ public final class C2sSession extends AbstractBehavior<SessionInput> {
     private final C2sContext node;
     private final C2sSasl sasl;
     private final C2sRegistration registration;
+    private final C2sReliability reliability;
     /** The account's block list (XEP-0191), for refusing stanzas to blocked addresses. */
     private java.util.List<Jid> blocked = java.util.List.of();
     private Phase phase = Phase.AWAIT_STREAM;
@@ -106,6 +110,7 @@ public final class C2sSession extends AbstractBehavior<SessionInput> {
         this.node = node;
         this.sasl = new C2sSasl(node, ctx, connection);
         this.registration = new C2sRegistration(node, ctx, connection);
+        this.reliability = new C2sReliability(node.sharding(), node.clock());
         Duration timeout = node.settings().c2s().negotiationTimeout();
         if (!timeout.isZero()) {
             timers.startSingleTimer(NegotiationTimeout.INSTANCE, NegotiationTimeout.INSTANCE, timeout);
@@ -129,6 +134,11 @@ public final class C2sSession extends AbstractBehavior<SessionInput> {
             .onMessage(EntityGone.class, this::onEntityGone)
             .onMessage(Rebound.class, this::onRebound)
             .onMessageEquals(RebindNow.INSTANCE, this::rebind)
+            .onMessageEquals(ReliabilityTick.INSTANCE, this::onReliabilityTick)
+            .onMessage(SessionMessage.Accepted.class, a -> {
+                reliability.accepted(a.seq());
+                return this;
+            })
             .onMessage(IqTimeout.class, this::onIqTimeout)
             .onMessage(SessionMessage.Deliver.class, this::onDeliver)
             .onMessage(SessionMessage.Offline.class, this::onOffline)
@@ -141,7 +151,7 @@ public final class C2sSession extends AbstractBehavior<SessionInput> {
                 ? fail("not-authorized", "the account was removed") : this)
             .onMessageEquals(ChannelClosed.INSTANCE, this::onChannelClosed)
             .onMessageEquals(NegotiationTimeout.INSTANCE, this::onNegotiationTimeout)
-            .onMessageEquals(Shutdown.INSTANCE, () -> fail("system-shutdown", "the server is shutting down"))
+            .onMessageEquals(Shutdown.INSTANCE, this::onShutdown)
             .onSignal(PostStop.class, s -> {
                 node.counter().disconnected();
                 return this;
@@ -332,6 +342,7 @@ public final class C2sSession extends AbstractBehavior<SessionInput> {
         jid = bound.jid();
         getContext().watchWith(bound.entity(), new EntityGone(bound.entity()));
         phase = Phase.BOUND;
+        timers.startTimerWithFixedDelay(ReliabilityTick.INSTANCE, ReliabilityTick.INSTANCE, Duration.ofMillis(250));
         node.counter().bound();
         Element bind = Element.build("bind", Ns.BIND).textChild("jid", Ns.BIND, jid.toString()).get();
         connection.send(request.result(bind));
@@ -377,11 +388,37 @@ public final class C2sSession extends AbstractBehavior<SessionInput> {
             onIq(iq, to);
         } else if (to == null) {
             // RFC 6120 §10.3.1: no 'to' means the sender's own bare JID.
-            node.router().route(st.withTo(user));
+            reliability.send((Message) st.withTo(user), getContext().getSelf());
+        } else if (node.router().isLocal(to) && to.local() != null) {
+            reliability.send((Message) st, getContext().getSelf());
         } else {
             node.router().route(st);
         }
         return this;
+    }
+
+    private Behavior<SessionInput> onReliabilityTick() {
+        if (phase != Phase.BOUND) {
+            return this;
+        }
+        UserEntity.SessionAck ack = reliability.ackDue(jid.resource());
+        if (ack != null) {
+            entity.tell(ack);
+        }
+        for (Stanza failed : reliability.tick(getContext().getSelf())) {
+            connection.send(failed);
+        }
+        return this;
+    }
+
+    /** The node stops: what still waits for acceptance goes back as errors, then the stream ends. */
+    private Behavior<SessionInput> onShutdown() {
+        if (phase == Phase.BOUND) {
+            for (Stanza failed : reliability.abandon()) {
+                connection.send(failed);
+            }
+        }
+        return fail("system-shutdown", "the server is shutting down");
     }
 
     private void onIq(Iq iq, Jid to) {
@@ -439,7 +476,13 @@ public final class C2sSession extends AbstractBehavior<SessionInput> {
             if (d.stanza() instanceof Iq iq && !iq.isRequest() && iq.id() != null && pendingIqs.remove(iq.id())) {
                 timers.cancel("iq:" + iq.id());
             }
-            connection.send(d.stanza());
+            if (d.seq() > 0) {
+                long epoch = d.epoch();
+                long seq = d.seq();
+                connection.sendThen(d.stanza(), () -> reliability.written(epoch, seq));
+            } else {
+                connection.send(d.stanza());
+            }
         }
         return this;
     }
@@ -559,7 +602,8 @@ public final class C2sSession extends AbstractBehavior<SessionInput> {
 
     private void unbind() {
         if (phase == Phase.BOUND && jid != null) {
-            entity.tell(new UserEntity.Unbind(jid.resource(), getContext().getSelf().narrow()));
+            long[] written = reliability.lastWritten();
+            entity.tell(new UserEntity.Unbind(jid.resource(), getContext().getSelf().narrow(), written[0], written[1]));
             node.counter().unbound();
         }
     }
