@@ -23,13 +23,17 @@ import chorus.actors.user.UserSettings;
 import chorus.node.admin.AccountService;
 import chorus.node.admin.AdminServer;
 import chorus.node.admin.AdminToken;
+import chorus.node.admin.NodeStats;
 import chorus.node.c2s.C2sContext;
 import chorus.node.c2s.C2sServer;
 import chorus.node.c2s.RegistrationLimiter;
 import chorus.node.c2s.SessionCounter;
 import chorus.node.cli.Version;
 import chorus.node.config.DecoySecret;
+import chorus.node.config.ClusterSettings;
 import chorus.node.config.Settings;
+import org.apache.pekko.management.cluster.bootstrap.ClusterBootstrap;
+import org.apache.pekko.management.javadsl.PekkoManagement;
 import chorus.node.storage.AccountEraser;
 import chorus.node.storage.NodeStorage;
 import chorus.node.sasl.SaslMechanisms;
@@ -37,6 +41,7 @@ import chorus.node.sasl.SaslSettings;
 import chorus.node.tls.TlsContexts;
 import chorus.node.tls.TlsSettings;
 import chorus.persistence.accounts.AccountDirectory;
+import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.cluster.typed.Cluster;
@@ -92,16 +97,21 @@ public final class ChorusNode implements AutoCloseable {
         NodeStorage storage = NodeStorage.open(settings.config(), settings.dataDir(), clock);
         ActorSystem<Void> system;
         try {
-            system = ActorSystem.create(Behaviors.empty(), "chorus", storage.systemConfig());
+            system = ActorSystem.create(Behaviors.empty(), ClusterSettings.SYSTEM,
+                settings.cluster().pekkoConfig().withFallback(storage.systemConfig()));
         } catch (RuntimeException e) {
             storage.close();
             throw e;
         }
         try {
             Cluster cluster = Cluster.get(system);
-            if (settings.config().getStringList("pekko.cluster.seed-nodes").isEmpty()) {
+            if (settings.cluster().alone()) {
                 // A single node forms its own cluster.
                 cluster.manager().tell(Join.create(cluster.selfMember().address()));
+            } else if (settings.cluster().discovery() == ClusterSettings.Discovery.DNS) {
+                // Pekko Management answers the other nodes' bootstrap; Cluster Bootstrap finds them by DNS.
+                PekkoManagement.get(system.classicSystem()).start();
+                ClusterBootstrap.get(system.classicSystem()).start();
             }
             ClusterSharding sharding = ClusterSharding.get(system);
             AccountDirectory directory = storage.directory();
@@ -127,7 +137,8 @@ public final class ChorusNode implements AutoCloseable {
             Router router = new Router(settings.domain(),
                 (bare, stanza) -> sharding.entityRefFor(UserEntity.KEY, bare).tell(new UserEntity.Deliver(stanza)),
                 null, serverRef.get(), clock, failures);
-            DiagnosticsPruner.init(system, storage.diagnostics(), DiagnosticsSettings.from(storage.systemConfig()), clock);
+            ActorRef<DiagnosticsPruner.Command> pruner = DiagnosticsPruner.init(system, storage.diagnostics(),
+                DiagnosticsSettings.from(storage.systemConfig()), clock);
             MailboxEntity.init(sharding, MailboxSettings.from(storage.systemConfig()), settings.domain().toString(), clock,
                 storage.mailboxRowEraser());
             UserEntity.init(sharding, new UserEntity.Deps(settings.domain(), router, accountRef.get(), clock,
@@ -135,6 +146,7 @@ public final class ChorusNode implements AutoCloseable {
                 jid -> sharding.entityRefFor(MailboxEntity.KEY, jid), failures));
 
             SessionCounter counter = new SessionCounter();
+            system.systemActorOf(NodeStats.create(counter), "node-stats", org.apache.pekko.actor.typed.Props.empty());
             ExecutorService hashing = Executors.newFixedThreadPool(2, r -> {
                 Thread t = new Thread(r, "chorus-password-hashing");
                 t.setDaemon(true);
@@ -151,7 +163,7 @@ public final class ChorusNode implements AutoCloseable {
                 new RegistrationLimiter(settings.registration().perAddress(), settings.registration().window(), clock));
             node.c2s = C2sServer.start(c2sContext, system);
             node.resources.add(AdminServer.start(settings.adminPort(), AdminToken.createIn(settings.dataDir()),
-                accounts, counter::sessions, storage.diagnostics()));
+                accounts, counter::sessions, storage.diagnostics(), pruner));
             return node;
         } catch (IOException | InterruptedException | RuntimeException e) {
             system.terminate();

@@ -61,8 +61,10 @@ public final class DiagnosticsPruner
     public record State(Instant lastRun) implements ClusterMessage {
     }
 
-    public static void init(ActorSystem<?> system, DiagnosticsStore store, DiagnosticsSettings settings, Clock clock) {
-        ClusterSingleton.get(system).init(SingletonActor.of(
+    /** Starts the singleton (on the oldest node) and returns a proxy to it, valid on every node. */
+    public static ActorRef<Command> init(ActorSystem<?> system, DiagnosticsStore store, DiagnosticsSettings settings,
+                                         Clock clock) {
+        return ClusterSingleton.get(system).init(SingletonActor.of(
             Behaviors.supervise(create(store, settings, clock)).onFailure(SupervisorStrategy.restart()),
             "diagnostics-pruner"));
     }

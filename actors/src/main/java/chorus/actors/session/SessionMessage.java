@@ -2,6 +2,7 @@ package chorus.actors.session;
 
 import chorus.actors.ClusterMessage;
 import chorus.actors.xmpp.Stanza;
+import org.apache.pekko.actor.typed.ActorRef;
 
 /** Messages from a user's entity to one of its client sessions. */
 public sealed interface SessionMessage extends SessionInput, ClusterMessage {
@@ -12,9 +13,19 @@ public sealed interface SessionMessage extends SessionInput, ClusterMessage {
      * the entity delivers again elsewhere (another resource, or offline storage) what a session that
      * went away never acknowledged.
      */
-    record Deliver(Stanza stanza, long epoch, long seq) implements SessionMessage {
+    record Deliver(Stanza stanza, long epoch, long seq, ActorRef<SessionMessage> ackTo, long ackSeq)
+        implements SessionMessage {
         public Deliver(Stanza stanza) {
-            this(stanza, 0, 0);
+            this(stanza, 0, 0, null, 0);
+        }
+
+        /**
+         * The message came from a session of this server that waits to hear it arrived: once written,
+         * the receiving session tells {@code ackTo} it accepted {@code ackSeq} (end to end, so a node
+         * dying in between makes the sender send it again).
+         */
+        public boolean acknowledges() {
+            return ackTo != null;
         }
     }
 

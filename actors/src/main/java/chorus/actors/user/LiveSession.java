@@ -34,7 +34,8 @@ final class LiveSession {
     /** Beyond this many unacknowledged messages the oldest are no longer tracked (memory stays bounded). */
     static final int MAX_UNACKED = 5000;
 
-    record Tracked(long seq, Message message) {
+    /** A message handed to the session; ackTo/ackSeq name the sending session waiting for it, if any. */
+    record Tracked(long seq, Message message, ActorRef<SessionMessage> ackTo, long ackSeq) {
     }
 
     LiveSession(FullJid jid, ActorRef<SessionMessage> ref) {
@@ -43,13 +44,23 @@ final class LiveSession {
     }
 
     /** Hands a message to the session, remembering it until the session says it wrote it. */
-    void deliverTracked(Message m) {
+    void deliverTracked(Message m, ActorRef<SessionMessage> ackTo, long ackSeq) {
         long seq = nextSeq++;
-        unacked.addLast(new Tracked(seq, m));
+        unacked.addLast(new Tracked(seq, m, ackTo, ackSeq));
         if (unacked.size() > MAX_UNACKED) {
             unacked.pollFirst();
         }
-        ref.tell(new SessionMessage.Deliver(m, epoch, seq));
+        ref.tell(new SessionMessage.Deliver(m, epoch, seq, ackTo, ackSeq));
+    }
+
+    /** Whether this sending session's message is still on its way to this client. */
+    boolean inFlight(ActorRef<SessionMessage> ackTo, long ackSeq) {
+        for (Tracked t : unacked) {
+            if (t.ackSeq() == ackSeq && ackTo.equals(t.ackTo())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The session wrote everything up to this sequence number of this epoch. */

@@ -132,7 +132,7 @@ public final class UserEntity extends EventSourcedBehavior<UserEntity.Command, A
 
     private enum Idle implements Command { INSTANCE }
 
-    private record StoreResult(Message message, MailboxEntity.StoreReply reply, Throwable failure, Runnable ack)
+    private record StoreResult(Message message, MailboxEntity.StoreReply reply, Throwable failure, Sender ack)
         implements Command {
     }
 
@@ -415,6 +415,7 @@ public final class UserEntity extends EventSourcedBehavior<UserEntity.Command, A
             return Effect().reply(c.replyTo(), new BindReply.Refused("bad-request"));
         }
         LiveSession old = sessions.get(full.resource());
+        LiveSession replaced = null;
         if (old != null && !old.ref.equals(c.session()) && !c.kickOld()) {
             return Effect().reply(c.replyTo(), new BindReply.Refused("conflict"));
         }
@@ -424,6 +425,7 @@ public final class UserEntity extends EventSourcedBehavior<UserEntity.Command, A
             sessions.remove(full.resource());
             presence.resourceGone(s, old);
             old.ref.tell(new SessionMessage.Close("conflict", "replaced by a new connection"));
+            replaced = old;
         }
         LiveSession ls = old != null && old.ref.equals(c.session()) ? old : new LiveSession(full, c.session());
         if (c.presence() != null) {
@@ -436,7 +438,15 @@ public final class UserEntity extends EventSourcedBehavior<UserEntity.Command, A
         if (!s.blocked().isEmpty()) {
             c.session().tell(new SessionMessage.Blocklist(s.blocked()));
         }
-        return Effect().reply(c.replyTo(), new BindReply.Bound(full, ctx.getSelf()));
+        Effect<AccountEvent, State> bound = Effect().reply(c.replyTo(), new BindReply.Bound(full, ctx.getSelf()));
+        if (replaced != null) {
+            // What the replaced session never wrote goes to the new one (or wherever the rules say).
+            for (LiveSession.Tracked t : replaced.unacked) {
+                deliverMessage(t.message(), new Sender(t.ackTo(), t.ackSeq()));
+            }
+            replaced.unacked.clear();
+        }
+        return bound;
     }
 
     private Effect<AccountEvent, State> onSessionEnd(State s, String resource, ActorRef<SessionMessage> ref,
@@ -453,7 +463,7 @@ public final class UserEntity extends EventSourcedBehavior<UserEntity.Command, A
         // the mailbox. Nothing handed to a session that died is silently lost.
         ls.acked(epoch, ackedUpTo);
         for (LiveSession.Tracked t : ls.unacked) {
-            deliverMessage(t.message(), () -> { });
+            deliverMessage(t.message(), new Sender(t.ackTo(), t.ackSeq()));
         }
         ls.unacked.clear();
         armIdleTimer();
@@ -589,37 +599,60 @@ public final class UserEntity extends EventSourcedBehavior<UserEntity.Command, A
         return from != null && !s.blocked().isEmpty() && !from.bare().equals(jid) && BlockRules.blocks(s.blocked(), from);
     }
 
-    /** The last sequence number each sending session had accepted here (re-sent duplicates are only re-acknowledged). */
-    private final Map<ActorRef<SessionMessage>, Long> accepted = new LinkedHashMap<>(16, 0.75f, true) {
+    /**
+     * The sequence numbers each sending session recently had accepted here, so a copy sent again is only
+     * acknowledged. A set, not a high-water mark: after a failover, copies arrive out of order.
+     */
+    private final Map<ActorRef<SessionMessage>, java.util.TreeSet<Long>> accepted = new LinkedHashMap<>(16, 0.75f, true) {
         @Override
-        protected boolean removeEldestEntry(Map.Entry<ActorRef<SessionMessage>, Long> eldest) {
+        protected boolean removeEldestEntry(Map.Entry<ActorRef<SessionMessage>, java.util.TreeSet<Long>> eldest) {
             return size() > 10_000;
         }
     };
+    private static final int ACCEPTED_WINDOW = 4096;
 
     private Effect<AccountEvent, State> onDeliver(State s, Deliver c) {
         Stanza st = c.stanza();
-        Runnable ack = () -> { };
+        Sender sender = Sender.NONE;
         if (c.ackTo() != null) {
-            Long last = accepted.get(c.ackTo());
-            if (last != null && c.seq() <= last) {
-                c.ackTo().tell(new SessionMessage.Accepted(c.seq()));
+            sender = new Sender(c.ackTo(), c.seq());
+            java.util.TreeSet<Long> seen = accepted.computeIfAbsent(c.ackTo(), r -> new java.util.TreeSet<>());
+            if (!seen.add(c.seq())) {
+                // A copy sent again. Still on its way to a client: that client's session acknowledges it.
+                // Settled (written, stored or bounced): the acknowledgement was lost; say it again.
+                for (LiveSession ls : sessions.values()) {
+                    if (ls.inFlight(c.ackTo(), c.seq())) {
+                        return Effect().none();
+                    }
+                }
+                sender.ack();
                 return Effect().none();
             }
-            accepted.put(c.ackTo(), c.seq());
-            ack = () -> c.ackTo().tell(new SessionMessage.Accepted(c.seq()));
+            if (seen.size() > ACCEPTED_WINDOW) {
+                seen.pollFirst();
+            }
         }
-        Effect<AccountEvent, State> effect = onDeliver(s, st, ack);
-        return effect;
+        return onDeliver(s, st, sender);
     }
 
-    private Effect<AccountEvent, State> onDeliver(State s, Stanza st, Runnable ack) {
+    /** The session of this server that sent a message and waits to hear it arrived, if any. */
+    record Sender(ActorRef<SessionMessage> ackTo, long seq) {
+        static final Sender NONE = new Sender(null, 0);
+
+        void ack() {
+            if (ackTo != null) {
+                ackTo.tell(new SessionMessage.Accepted(seq));
+            }
+        }
+    }
+
+    private Effect<AccountEvent, State> onDeliver(State s, Stanza st, Sender ack) {
         if (!(st instanceof Message)) {
-            ack.run();
+            ack.ack();
         }
         if (!s.exists()) {
             if (st instanceof Message) {
-                ack.run();
+                ack.ack();
             }
             return noAccount(st);
         }
@@ -627,7 +660,7 @@ public final class UserEntity extends EventSourcedBehavior<UserEntity.Command, A
             // XEP-0191 §3.3: a blocked sender's messages and requests are refused; presence is dropped.
             BlockRules.refuseInbound(st).ifPresent(this::send);
             if (st instanceof Message) {
-                ack.run();
+                ack.ack();
             }
             return Effect().none();
         }
@@ -684,45 +717,44 @@ public final class UserEntity extends EventSourcedBehavior<UserEntity.Command, A
      * Delivers a message by RFC 6121 §8.5 and runs {@code ack} once its fate is settled: handed to a
      * session, bounced, dropped by the rules, or stored by the mailbox.
      */
-    private void deliverMessage(Message m, Runnable ack) {
+    private void deliverMessage(Message m, Sender ack) {
         if (m.to() instanceof FullJid full) {
             LiveSession target = sessions.get(full.resource());
             if (target != null) {
-                target.deliverTracked(m);
-                ack.run();
+                target.deliverTracked(m, ack.ackTo(), ack.seq());
                 return;
             }
             // RFC 6121 §8.5.3.2.1: chat and normal to an absent resource are handled as to the bare
             // JID; groupchat and headline to an absent resource are not delivered elsewhere.
             if (m.type() == Message.Type.GROUPCHAT) {
                 bounce(m, StanzaError.Condition.SERVICE_UNAVAILABLE);
-                ack.run();
+                ack.ack();
                 return;
             }
             if (m.type() != Message.Type.CHAT && m.type() != Message.Type.NORMAL) {
-                ack.run();
+                ack.ack();
                 return;
             }
         }
         if (m.type() == Message.Type.GROUPCHAT) {
             bounce(m, StanzaError.Condition.SERVICE_UNAVAILABLE);
-            ack.run();
+            ack.ack();
             return;
         }
         if (m.type() == Message.Type.ERROR) {
-            ack.run();
+            ack.ack();
             return;
         }
         List<LiveSession> targets = Delivery.messageToBare(m.type(), sessions.values());
         if (!targets.isEmpty()) {
+            // The receiving sessions acknowledge to the sender once they wrote it.
             for (LiveSession t : targets) {
-                t.deliverTracked(m);
+                t.deliverTracked(m, ack.ackTo(), ack.seq());
             }
-            ack.run();
             return;
         }
         if (m.type() == Message.Type.HEADLINE || !Offline.storable(m)) {
-            ack.run();
+            ack.ack();
             return;
         }
         // RFC 6121 §8.5.2.2.1 and XEP-0160: no available resource; chat and normal messages wait.
@@ -738,7 +770,7 @@ public final class UserEntity extends EventSourcedBehavior<UserEntity.Command, A
 
     /** A message the mailbox could not take goes back to its sender: never silently lost. */
     private Effect<AccountEvent, State> onStoreResult(State s, StoreResult r) {
-        r.ack().run();
+        r.ack().ack();
         if (r.reply() instanceof MailboxEntity.StoreReply.Stored) {
             return Effect().none();
         }

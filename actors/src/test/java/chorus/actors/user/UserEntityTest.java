@@ -330,17 +330,34 @@ class UserEntityTest {
     }
 
     @Test
-    void aMessageSentAgainIsDeliveredOnceAndAcknowledgedEachTime() {
+    void aCopySentAgainWhileTheFirstIsInFlightIsIgnoredAndOnceWrittenIsAcknowledged() {
         TestProbe<SessionMessage> s = testKit.createTestProbe();
         TestProbe<SessionMessage> sender = testKit.createTestProbe();
         available("balcony", s, 0);
         Message m = Message.chat(ROMEO.withResource("r"), JULIET, "m1", "hello");
         juliet.runCommand(new UserEntity.Deliver(m, sender.getRef(), 7));
+        SessionMessage.Deliver d = s.expectMessageClass(SessionMessage.Deliver.class);
+        assertEquals(m, d.stanza());
+        // the receiving session acknowledges end to end, not the entity
+        assertEquals(sender.getRef(), d.ackTo());
+        assertEquals(7, d.ackSeq());
+        juliet.runCommand(new UserEntity.Deliver(m, sender.getRef(), 7));
+        s.expectNoMessage(Duration.ofMillis(50));
+        sender.expectNoMessage(Duration.ofMillis(50));
+        juliet.runCommand(new UserEntity.SessionAck("balcony", d.epoch(), d.seq()));
         juliet.runCommand(new UserEntity.Deliver(m, sender.getRef(), 7));
         assertEquals(new SessionMessage.Accepted(7), sender.receiveMessage());
-        assertEquals(new SessionMessage.Accepted(7), sender.receiveMessage());
-        assertEquals(m, s.expectMessageClass(SessionMessage.Deliver.class).stanza());
         s.expectNoMessage(Duration.ofMillis(50));
+    }
+
+    @Test
+    void aStoredMessageIsAcknowledgedToItsSenderOnceTheMailboxHasIt() {
+        TestProbe<SessionMessage> sender = testKit.createTestProbe();
+        Message m = Message.chat(ROMEO.withResource("r"), JULIET, "m1", "for later");
+        juliet.runCommand(new UserEntity.Deliver(m, sender.getRef(), 3));
+        sender.expectNoMessage(Duration.ofMillis(50));
+        mailbox.expectMessageClass(MailboxEntity.Store.class).replyTo().tell(new MailboxEntity.StoreReply.Stored());
+        assertEquals(new SessionMessage.Accepted(3), sender.receiveMessage());
     }
 
     @Test

@@ -2,7 +2,10 @@ package chorus.node.admin;
 
 import chorus.actors.user.UserEntity;
 import chorus.actors.xmpp.BareJid;
+import chorus.actors.diagnostics.DiagnosticsPruner;
 import chorus.persistence.diagnostics.DiagnosticsStore;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -38,13 +41,15 @@ public final class AdminServer implements AutoCloseable {
     private final AccountService accounts;
     private final IntSupplier sessions;
     private final DiagnosticsStore diagnostics;
+    private final ActorRef<DiagnosticsPruner.Command> pruner;
     private final byte[] token;
     private final ObjectMapper json = new ObjectMapper();
 
     private AdminServer(HttpServer server, ExecutorService executor, AccountService accounts, IntSupplier sessions,
-                        DiagnosticsStore diagnostics, String token) {
+                        DiagnosticsStore diagnostics, ActorRef<DiagnosticsPruner.Command> pruner, String token) {
         this.server = server;
         this.diagnostics = diagnostics;
+        this.pruner = pruner;
         this.executor = executor;
         this.accounts = accounts;
         this.sessions = sessions;
@@ -52,14 +57,15 @@ public final class AdminServer implements AutoCloseable {
     }
 
     public static AdminServer start(int port, AdminToken token, AccountService accounts, IntSupplier sessions,
-                                    DiagnosticsStore diagnostics) throws IOException {
+                                    DiagnosticsStore diagnostics, ActorRef<DiagnosticsPruner.Command> pruner)
+        throws IOException {
         HttpServer http = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 16);
         ExecutorService ex = Executors.newFixedThreadPool(2, r -> {
             Thread t = new Thread(r, "chorus-admin");
             t.setDaemon(true);
             return t;
         });
-        AdminServer a = new AdminServer(http, ex, accounts, sessions, diagnostics, token.value());
+        AdminServer a = new AdminServer(http, ex, accounts, sessions, diagnostics, pruner, token.value());
         http.createContext("/v1/", a::handle);
         http.setExecutor(ex);
         http.start();
@@ -99,7 +105,14 @@ public final class AdminServer implements AutoCloseable {
                 users(ex, method, parts);
                 return;
             case "diagnostics":
-                diagnostics(ex);
+                if (parts.length == 4 && parts[3].equals("prune") && method.equals("POST")) {
+                    prune(ex);
+                } else {
+                    diagnostics(ex);
+                }
+                return;
+            case "cluster":
+                reply(ex, 200, new ClusterView(accounts.system()).describe());
                 return;
             default:
                 reply(ex, 404, error("no such resource"));
@@ -168,6 +181,17 @@ public final class AdminServer implements AutoCloseable {
             r.put("condition", f.condition());
             r.put("node", f.node());
         }
+        reply(ex, 200, out);
+    }
+
+    /** POST /v1/diagnostics/prune: the cluster's pruner runs now, wherever it lives; the days it dropped. */
+    private void prune(HttpExchange ex) throws IOException {
+        DiagnosticsPruner.Ran ran = AskPattern.<DiagnosticsPruner.Command, DiagnosticsPruner.Ran>ask(pruner,
+            DiagnosticsPruner.RunNow::new, java.time.Duration.ofSeconds(30), accounts.system().scheduler())
+            .toCompletableFuture().join();
+        ObjectNode out = json.createObjectNode();
+        out.put("at", ran.at().toString());
+        ran.dropped().forEach(d -> out.withArray("dropped").add(d.toString()));
         reply(ex, 200, out);
     }
 

@@ -83,6 +83,13 @@ final class C2sConnection {
         }
     }
 
+    /** Sends a stream error with a payload in its condition (see-other-host), and closes. */
+    void fail(StreamError error) {
+        if (channel.isActive()) {
+            channel.writeAndFlush(error).addListener(ChannelFutureListener.CLOSE);
+        }
+    }
+
     /** Closes our side of the stream and the connection. */
     void close() {
         if (channel.isActive()) {

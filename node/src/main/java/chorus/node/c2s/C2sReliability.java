@@ -32,8 +32,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * Not thread-safe except {@link #written}, which the channel's write listeners call.
  */
 final class C2sReliability {
-    static final Duration RESEND_AFTER = Duration.ofSeconds(2);
-    static final Duration GIVE_UP = Duration.ofSeconds(30);
+    static final Duration RESEND_AFTER = Duration.ofSeconds(5);
+    static final Duration GIVE_UP = Duration.ofSeconds(45);
 
     private record PendingOut(Message message, Instant first, Instant lastSent) {
     }

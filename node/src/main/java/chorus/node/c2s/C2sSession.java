@@ -21,6 +21,7 @@ import chorus.actors.xmpp.Presence;
 import chorus.actors.xmpp.Stanza;
 import chorus.actors.xmpp.StanzaError;
 import chorus.actors.xmpp.StanzaException;
+import chorus.node.stream.StreamError;
 import chorus.node.stream.StreamEvent;
 import chorus.node.stream.StreamHeader;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -66,6 +67,11 @@ public final class C2sSession extends AbstractBehavior<SessionInput> {
     }
 
     enum RebindNow implements Local { INSTANCE }
+
+    /** The answer to this stream's own account removal went out; the stream ends now. */
+    enum AccountRemoved implements Local { INSTANCE }
+
+    static final Duration REMOVAL_GRACE = Duration.ofMillis(300);
 
     /** Resend what waits for acceptance, acknowledge what was written. */
     enum ReliabilityTick implements Local { INSTANCE }
@@ -147,8 +153,15 @@ public final class C2sSession extends AbstractBehavior<SessionInput> {
                 blocked = m.blocked();
                 return this;
             })
-            .onMessage(C2sRegistration.Step.class, m -> registration.onStep(m)
-                ? fail("not-authorized", "the account was removed") : this)
+            .onMessage(C2sRegistration.Step.class, m -> {
+                if (registration.onStep(m)) {
+                    // XEP-0077 §3.2: the result, then a not-authorized stream error. A short pause between
+                    // them lets the client take the result before its connection ends.
+                    timers.startSingleTimer(AccountRemoved.INSTANCE, AccountRemoved.INSTANCE, REMOVAL_GRACE);
+                }
+                return this;
+            })
+            .onMessageEquals(AccountRemoved.INSTANCE, () -> fail("not-authorized", "the account was removed"))
             .onMessageEquals(ChannelClosed.INSTANCE, this::onChannelClosed)
             .onMessageEquals(NegotiationTimeout.INSTANCE, this::onNegotiationTimeout)
             .onMessageEquals(Shutdown.INSTANCE, this::onShutdown)
@@ -346,12 +359,20 @@ public final class C2sSession extends AbstractBehavior<SessionInput> {
         node.counter().bound();
         Element bind = Element.build("bind", Ns.BIND).textChild("jid", Ns.BIND, jid.toString()).get();
         connection.send(request.result(bind));
+        for (SessionMessage.Deliver d : early) {
+            onDeliver(d);
+        }
+        early.clear();
         return this;
     }
 
     // ---- stanzas of a bound session (RFC 6120 §8, RFC 6121) ----
 
     private Behavior<SessionInput> onStanza(Element e) {
+        if (registration.removing()) {
+            // The account is being removed at this stream's request: nothing more is sent in its name.
+            return this;
+        }
         if (!e.ns().equals(Ns.CLIENT) || !(e.name().equals("message") || e.name().equals("presence") || e.name().equals("iq"))) {
             return fail("unsupported-stanza-type", "not a stanza: " + e.name());
         }
@@ -418,6 +439,14 @@ public final class C2sSession extends AbstractBehavior<SessionInput> {
                 connection.send(failed);
             }
         }
+        String other = node.settings().c2s().seeOtherHost();
+        if (!other.isBlank()) {
+            // RFC 6120 §4.9.3.19: this node goes away; the client reconnects to another at once.
+            unbind();
+            phase = Phase.CLOSED;
+            connection.fail(StreamError.seeOtherHost(other, "this node is restarting"));
+            return this;
+        }
         return fail("system-shutdown", "the server is shutting down");
     }
 
@@ -471,7 +500,14 @@ public final class C2sSession extends AbstractBehavior<SessionInput> {
         return Stanza.fromElement(b.child(error.toElement()).get());
     }
 
+    /** Stanzas the entity sent before its bind answer arrived (the answer travels through an ask). */
+    private final java.util.List<SessionMessage.Deliver> early = new java.util.ArrayList<>();
+
     private Behavior<SessionInput> onDeliver(SessionMessage.Deliver d) {
+        if (phase == Phase.BIND) {
+            early.add(d);
+            return this;
+        }
         if (phase == Phase.BOUND) {
             if (d.stanza() instanceof Iq iq && !iq.isRequest() && iq.id() != null && pendingIqs.remove(iq.id())) {
                 timers.cancel("iq:" + iq.id());
@@ -479,7 +515,13 @@ public final class C2sSession extends AbstractBehavior<SessionInput> {
             if (d.seq() > 0) {
                 long epoch = d.epoch();
                 long seq = d.seq();
-                connection.sendThen(d.stanza(), () -> reliability.written(epoch, seq));
+                connection.sendThen(d.stanza(), () -> {
+                    reliability.written(epoch, seq);
+                    if (d.acknowledges()) {
+                        // End to end: the sending session hears its message reached this client.
+                        d.ackTo().tell(new SessionMessage.Accepted(d.ackSeq()));
+                    }
+                });
             } else {
                 connection.send(d.stanza());
             }

@@ -35,7 +35,7 @@ import java.util.concurrent.Callable;
 @Command(name = "chorusctl", mixinStandardHelpOptions = true, versionProvider = Version.class,
     description = "Administer a running Chorus node.",
     subcommands = {Chorusctl.User.class, Chorusctl.Sessions.class, Chorusctl.SchemaCommand.class,
-        Chorusctl.DiagnosticsCommand.class})
+        Chorusctl.DiagnosticsCommand.class, Chorusctl.ClusterCommand.class})
 public final class Chorusctl {
 
     @Option(names = "--data-dir", description = "the node's data directory (default: chorus.data-dir / CHORUS_DATA_DIR)")
@@ -199,6 +199,27 @@ public final class Chorusctl {
         public Integer call() {
             JsonNode r = root(spec).call("GET", "/v1/sessions", null);
             spec.commandLine().getOut().println("sessions: " + r.path("sessions").asInt());
+            return 0;
+        }
+    }
+
+    @Command(name = "cluster", description = "The cluster's nodes: status, shards and entities, sessions (counts only).")
+    static final class ClusterCommand implements Callable<Integer> {
+        @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            JsonNode r = root(spec).call("GET", "/v1/cluster", null);
+            PrintWriter out = spec.commandLine().getOut();
+            out.printf("%-24s %-8s %-9s %-7s %12s %12s %9s%n", "NODE", "STATUS", "REACHABLE", "LEADER",
+                "USER SHARDS", "ENTITIES", "SESSIONS");
+            for (JsonNode m : r.path("members")) {
+                out.printf("%-24s %-8s %-9s %-7s %12d %12d %9d%n", m.path("node").asText(), m.path("status").asText(),
+                    m.path("reachable").asBoolean() ? "yes" : "NO", m.path("leader").asBoolean() ? "yes" : "",
+                    m.path("usersShards").asInt(), m.path("usersEntities").asInt() + m.path("mailboxesEntities").asInt(),
+                    m.path("sessions").asInt());
+            }
+            out.println("asked: " + r.path("self").asText());
             return 0;
         }
     }

@@ -79,7 +79,7 @@ class NodeProcessIT {
         return NodeProcess.command(Map.of(
             "chorus.domain", "chorus.test", "chorus.bind", "127.0.0.1",
             "chorus.data-dir", dataDir.toString(), "chorus.c2s.port", "" + c2s, "chorus.c2s.tls-port", "" + tls,
-            "chorus.admin.port", "" + admin, "pekko.remote.artery.canonical.port", "" + artery,
+            "chorus.admin.port", "" + admin, "chorus.cluster.port", "" + artery,
             "chorus.cassandra.local.cql-port", "19442", "chorus.cassandra.local.storage-port", "17400",
             "chorus.cassandra.local.heap", "512M"));
     }

@@ -89,7 +89,7 @@ class PrivacyAuditIT {
             Map.entry("chorus.domain", "chorus.test"), Map.entry("chorus.bind", "127.0.0.1"),
             Map.entry("chorus.data-dir", dataDir.toString()), Map.entry("chorus.c2s.port", "" + c2s),
             Map.entry("chorus.c2s.tls-port", "" + TestNode.freePort()), Map.entry("chorus.admin.port", "" + admin),
-            Map.entry("pekko.remote.artery.canonical.port", "" + TestNode.freePort()),
+            Map.entry("chorus.cluster.port", "" + TestNode.freePort()),
             Map.entry("chorus.cassandra.keyspace", keyspace),
             Map.entry("chorus.log.level", "DEBUG"), Map.entry("chorus.log.netty", "DEBUG"),
             Map.entry("chorus.log.pekko", "DEBUG"), Map.entry("pekko.loglevel", "DEBUG"),
