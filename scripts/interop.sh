@@ -29,7 +29,7 @@
 # Environment (defaults in brackets):
 #   INTEROP_DIR            run directory: logs, outcomes, the node's data [.chorus/interop]
 #   INTEROP_CASSANDRA      host:port of a running Cassandra for the node (a fresh keyspace) [local node]
-#   INTEROP_C2S_PORT       client port of the node it starts [the first free of 15222, 15322, ...];
+#   INTEROP_C2S_PORT       client port of the node it starts [the first free of 15222, 15232, ...];
 #                          its other ports follow from it (admin: + 68, cluster: + 10398, Cassandra
 #                          CQL: + 4120, storage: + 2078, JMX: + 2277)
 #   INTEROP_CERT           PEM certificate to trust [DATA_DIR/tls/DOMAIN.crt.pem when present]
@@ -134,15 +134,16 @@ port_free() { ! { exec 7<>"/dev/tcp/127.0.0.1/$1"; } 2>/dev/null; }
 # Cassandra storage and JMX.
 node_ports() { echo "$1" $(($1 + 68)) $(($1 + 10398)) $(($1 + 4120)) $(($1 + 2078)) $(($1 + 2277)); }
 
-# The first client port from 15222 up, in steps of 100, whose node ports are all free.
+# The first client port from 15222 up, in steps of 10, whose node ports are all free (its Cassandra
+# ports stay clear of the ones the tests use: 19042/17000, 19142/17100, 19242/17200, 19442/17400).
 free_c2s_port() {
   local c2s p busy
-  for ((c2s = 15222; c2s < 16222; c2s += 100)); do
+  for ((c2s = 15222; c2s < 15322; c2s += 10)); do
     busy=
     for p in $(node_ports "$c2s"); do port_free "$p" || busy=$p; done
     [[ -z $busy ]] && { echo "$c2s"; return 0; }
   done
-  die "no free ports for a node (tried client ports 15222-16122); set INTEROP_C2S_PORT"
+  die "no free ports for a node (tried client ports 15222-15312); set INTEROP_C2S_PORT"
 }
 
 start_node() {
