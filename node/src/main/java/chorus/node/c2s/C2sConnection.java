@@ -25,6 +25,8 @@ final class C2sConnection {
     private final TlsContexts tls;
     private final StreamLimits limits;
     private final AtomicInteger inFlight = new AtomicInteger();
+    /** Reading stopped for good (the node is stopping). */
+    private volatile boolean paused;
 
     C2sConnection(Channel channel, TlsContexts tls, StreamLimits limits) {
         this.channel = channel;
@@ -97,6 +99,25 @@ final class C2sConnection {
         }
     }
 
+    /** Reads nothing more from the client (the node is stopping; the stream ends soon). */
+    void pauseReading() {
+        channel.eventLoop().execute(() -> {
+            paused = true;
+            channel.config().setAutoRead(false);
+        });
+    }
+
+    /**
+     * Reads again before the connection closes: closing with unread input would reset the connection,
+     * and a reset can cost the client the last things written to it.
+     */
+    void resumeReading() {
+        channel.eventLoop().execute(() -> {
+            paused = false;
+            channel.config().setAutoRead(true);
+        });
+    }
+
     /** Counts an event handed to the actor; pauses reading when the actor falls behind. */
     void dispatched() {
         if (inFlight.incrementAndGet() >= HIGH_WATER && channel.config().isAutoRead()) {
@@ -108,7 +129,7 @@ final class C2sConnection {
     void processed() {
         if (inFlight.decrementAndGet() == LOW_WATER) {
             channel.eventLoop().execute(() -> {
-                if (inFlight.get() <= LOW_WATER) {
+                if (inFlight.get() <= LOW_WATER && !paused) {
                     channel.config().setAutoRead(true);
                 }
             });

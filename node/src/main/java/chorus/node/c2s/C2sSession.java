@@ -68,6 +68,12 @@ public final class C2sSession extends AbstractBehavior<SessionInput> {
 
     enum RebindNow implements Local { INSTANCE }
 
+    /** Shutting down, the session waited long enough for its messages' acceptance. */
+    enum DrainDeadline implements Local { INSTANCE }
+
+    /** How long a stopping node's sessions wait for the acceptance of what their clients sent. */
+    static final Duration DRAIN = Duration.ofSeconds(3);
+
     /** The answer to this stream's own account removal went out; the stream ends now. */
     enum AccountRemoved implements Local { INSTANCE }
 
@@ -104,6 +110,12 @@ public final class C2sSession extends AbstractBehavior<SessionInput> {
     /** The last available presence the client broadcast, for binding again after the entity moved. */
     private Presence lastPresence;
     private boolean rosterRequested;
+    /** Shutting down: waiting for pending messages' acceptance before the stream ends. */
+    private boolean draining;
+    /** The connection closed; the actor may still live on to resend what was not accepted. */
+    private boolean channelGone;
+    /** The node's connection count was decremented for this session. */
+    private boolean counted;
     /** IQs handed to the account's entity and not yet answered. */
     private final java.util.Set<String> pendingIqs = new java.util.HashSet<>();
     private static final Duration IQ_TIMEOUT = Duration.ofSeconds(10);
@@ -143,6 +155,12 @@ public final class C2sSession extends AbstractBehavior<SessionInput> {
             .onMessageEquals(ReliabilityTick.INSTANCE, this::onReliabilityTick)
             .onMessage(SessionMessage.Accepted.class, a -> {
                 reliability.accepted(a.seq());
+                if (draining && !reliability.hasPending()) {
+                    return endForShutdown();
+                }
+                if (phase == Phase.CLOSED && channelGone && !reliability.hasPending()) {
+                    return Behaviors.stopped();
+                }
                 return this;
             })
             .onMessage(IqTimeout.class, this::onIqTimeout)
@@ -165,8 +183,13 @@ public final class C2sSession extends AbstractBehavior<SessionInput> {
             .onMessageEquals(ChannelClosed.INSTANCE, this::onChannelClosed)
             .onMessageEquals(NegotiationTimeout.INSTANCE, this::onNegotiationTimeout)
             .onMessageEquals(Shutdown.INSTANCE, this::onShutdown)
+            .onMessageEquals(DrainDeadline.INSTANCE, this::endForShutdown)
             .onSignal(PostStop.class, s -> {
-                node.counter().disconnected();
+                node.counter().unregister(getContext().getSelf());
+                if (!counted) {
+                    counted = true;
+                    node.counter().disconnected();
+                }
                 return this;
             })
             .build();
@@ -419,6 +442,11 @@ public final class C2sSession extends AbstractBehavior<SessionInput> {
     }
 
     private Behavior<SessionInput> onReliabilityTick() {
+        if (phase == Phase.CLOSED && channelGone) {
+            // Lingering after the connection closed: resend, give up silently, stop when nothing waits.
+            reliability.tick(getContext().getSelf());
+            return reliability.hasPending() ? this : Behaviors.stopped();
+        }
         if (phase != Phase.BOUND) {
             return this;
         }
@@ -432,8 +460,31 @@ public final class C2sSession extends AbstractBehavior<SessionInput> {
         return this;
     }
 
-    /** The node stops: what still waits for acceptance goes back as errors, then the stream ends. */
+    /**
+     * The node stops. The client's stream is paused (nothing new is read), and what it sent waits a
+     * moment for acceptance, while the account entities are still where they were; then the stream ends.
+     */
     private Behavior<SessionInput> onShutdown() {
+        if (reliability.hasPending() && !draining && (phase == Phase.BOUND || channelGone)) {
+            draining = true;
+            if (!channelGone) {
+                connection.pauseReading();
+            }
+            timers.startSingleTimer(DrainDeadline.INSTANCE, DrainDeadline.INSTANCE, DRAIN);
+            return this;
+        }
+        return endForShutdown();
+    }
+
+    /** What still waits for acceptance goes back as errors, then the stream ends. */
+    private Behavior<SessionInput> endForShutdown() {
+        draining = false;
+        if (channelGone) {
+            reliability.abandon();
+            return Behaviors.stopped();
+        }
+        // Phase CLOSED follows below: what the client still sends is read and dropped.
+        connection.resumeReading();
         if (phase == Phase.BOUND) {
             for (Stanza failed : reliability.abandon()) {
                 connection.send(failed);
@@ -613,10 +664,20 @@ public final class C2sSession extends AbstractBehavior<SessionInput> {
         return this;
     }
 
+    /**
+     * The connection is gone. Messages its client sent that no entity accepted yet are still sent
+     * again until accepted or given up (nobody is left to hear an error): a client that hangs up right
+     * after sending loses nothing to a node that fails at the same moment.
+     */
     private Behavior<SessionInput> onChannelClosed() {
         unbind();
         phase = Phase.CLOSED;
-        return Behaviors.stopped();
+        channelGone = true;
+        if (!counted) {
+            counted = true;
+            node.counter().disconnected();
+        }
+        return reliability.hasPending() ? this : Behaviors.stopped();
     }
 
     private Behavior<SessionInput> onNegotiationTimeout() {
