@@ -204,7 +204,7 @@ public final class ChorusNode implements AutoCloseable {
             c2s.stopListening();
         }
         counter.shutdownAll();
-        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        long deadline = System.nanoTime() + Duration.ofSeconds(7).toNanos();
         while ((counter.connections() > 0 || !counter.idle()) && System.nanoTime() < deadline) {
             try {
                 Thread.sleep(20);

@@ -25,6 +25,8 @@ final class C2sConnection {
     private final TlsContexts tls;
     private final StreamLimits limits;
     private final AtomicInteger inFlight = new AtomicInteger();
+    /** How long a stream ended by the server waits for the client's closing tag. */
+    static final java.time.Duration CLOSE_WAIT = java.time.Duration.ofSeconds(2);
     /** Reading stopped for good (the node is stopping). */
     private volatile boolean paused;
 
@@ -90,6 +92,25 @@ final class C2sConnection {
         if (channel.isActive()) {
             channel.writeAndFlush(error).addListener(ChannelFutureListener.CLOSE);
         }
+    }
+
+    /**
+     * Ends a healthy stream with an error (conflict, system-shutdown, see-other-host) and, as RFC 6120
+     * §4.4 allows, waits a moment for the client's closing tag before closing the connection: what the
+     * client sent before it heard the error still arrives and is read, instead of being reset away.
+     */
+    void endGracefully(StreamError error) {
+        if (channel.isActive()) {
+            channel.writeAndFlush(error);
+            channel.eventLoop().schedule(() -> {
+                channel.close();
+            }, CLOSE_WAIT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /** The client closed its stream after ours ended: the connection closes now. */
+    void closeNow() {
+        channel.close();
     }
 
     /** Closes our side of the stream and the connection. */

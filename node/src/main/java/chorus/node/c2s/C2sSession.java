@@ -72,7 +72,7 @@ public final class C2sSession extends AbstractBehavior<SessionInput> {
     enum DrainDeadline implements Local { INSTANCE }
 
     /** How long a stopping node's sessions wait for the acceptance of what their clients sent. */
-    static final Duration DRAIN = Duration.ofSeconds(3);
+    static final Duration DRAIN = Duration.ofSeconds(5);
 
     /** The answer to this stream's own account removal went out; the stream ends now. */
     enum AccountRemoved implements Local { INSTANCE }
@@ -110,6 +110,8 @@ public final class C2sSession extends AbstractBehavior<SessionInput> {
     /** The last available presence the client broadcast, for binding again after the entity moved. */
     private Presence lastPresence;
     private boolean rosterRequested;
+    /** The server ended this stream after binding: late messages are still read until the connection closes. */
+    private boolean endedWhileBound;
     /** Shutting down: waiting for pending messages' acceptance before the stream ends. */
     private boolean draining;
     /** The connection closed; the actor may still live on to resend what was not accepted. */
@@ -128,7 +130,7 @@ public final class C2sSession extends AbstractBehavior<SessionInput> {
         this.node = node;
         this.sasl = new C2sSasl(node, ctx, connection);
         this.registration = new C2sRegistration(node, ctx, connection);
-        this.reliability = new C2sReliability(node.sharding(), node.clock());
+        this.reliability = new C2sReliability(C2sReliability.Courier.sharded(node.sharding()), node.clock());
         Duration timeout = node.settings().c2s().negotiationTimeout();
         if (!timeout.isZero()) {
             timers.startSingleTimer(NegotiationTimeout.INSTANCE, NegotiationTimeout.INSTANCE, timeout);
@@ -199,6 +201,11 @@ public final class C2sSession extends AbstractBehavior<SessionInput> {
         try {
             StreamEvent ev = in.event();
             if (phase == Phase.CLOSED) {
+                if (endedWhileBound && ev instanceof StreamEvent.StanzaReceived late) {
+                    lateStanza(late.element());
+                } else if (endedWhileBound && ev instanceof StreamEvent.StreamClosed) {
+                    connection.closeNow();
+                }
                 return this;
             }
             if (ev instanceof StreamEvent.StreamOpen open) {
@@ -442,9 +449,10 @@ public final class C2sSession extends AbstractBehavior<SessionInput> {
     }
 
     private Behavior<SessionInput> onReliabilityTick() {
+        Duration resendAfter = draining ? C2sReliability.RESEND_WHILE_STOPPING : C2sReliability.RESEND_AFTER;
         if (phase == Phase.CLOSED && channelGone) {
             // Lingering after the connection closed: resend, give up silently, stop when nothing waits.
-            reliability.tick(getContext().getSelf());
+            reliability.tick(getContext().getSelf(), resendAfter);
             return reliability.hasPending() ? this : Behaviors.stopped();
         }
         if (phase != Phase.BOUND) {
@@ -454,7 +462,7 @@ public final class C2sSession extends AbstractBehavior<SessionInput> {
         if (ack != null) {
             entity.tell(ack);
         }
-        for (Stanza failed : reliability.tick(getContext().getSelf())) {
+        for (Stanza failed : reliability.tick(getContext().getSelf(), resendAfter)) {
             connection.send(failed);
         }
         return this;
@@ -493,12 +501,9 @@ public final class C2sSession extends AbstractBehavior<SessionInput> {
         String other = node.settings().c2s().seeOtherHost();
         if (!other.isBlank()) {
             // RFC 6120 §4.9.3.19: this node goes away; the client reconnects to another at once.
-            unbind();
-            phase = Phase.CLOSED;
-            connection.fail(StreamError.seeOtherHost(other, "this node is restarting"));
-            return this;
+            return endBound(StreamError.seeOtherHost(other, "this node is restarting"));
         }
-        return fail("system-shutdown", "the server is shutting down");
+        return endBound(new StreamError("system-shutdown", "the server is shutting down"));
     }
 
     private void onIq(Iq iq, Jid to) {
@@ -585,7 +590,7 @@ public final class C2sSession extends AbstractBehavior<SessionInput> {
         if (registration.removing() && "not-authorized".equals(c.condition())) {
             return this;
         }
-        return fail(c.condition(), c.text());
+        return endBound(new StreamError(c.condition(), c.text()));
     }
 
     /**
@@ -685,6 +690,55 @@ public final class C2sSession extends AbstractBehavior<SessionInput> {
             return fail("connection-timeout", "negotiation took too long");
         }
         return this;
+    }
+
+    /**
+     * A bound stream the server ends for a reason of its own (conflict, shutdown, removal, see-other-host)
+     * ends gracefully: the client's messages that crossed the error on the wire are still delivered.
+     */
+    private Behavior<SessionInput> endBound(StreamError error) {
+        if (phase != Phase.BOUND) {
+            if (phase == Phase.CLOSED) {
+                return this;
+            }
+            if (error.conditionText() != null && headerSent) {
+                phase = Phase.CLOSED;
+                connection.fail(error);
+                return this;
+            }
+            return fail(error.conditionText() != null ? "system-shutdown" : error.condition(), error.text());
+        }
+        unbind();
+        phase = Phase.CLOSED;
+        endedWhileBound = true;
+        connection.endGracefully(error);
+        return this;
+    }
+
+    /** A message the client sent before it read that its stream ended: delivered all the same. */
+    private void lateStanza(Element e) {
+        if (!e.ns().equals(Ns.CLIENT) || !e.name().equals("message") || registration.removing()) {
+            return;
+        }
+        String from = e.attr("from");
+        if (from != null && !isOwnAddress(from)) {
+            return;
+        }
+        Stanza st;
+        try {
+            st = Stanza.fromElement(e.withAttr("from", null)).withFrom(jid);
+        } catch (StanzaException ex) {
+            return;
+        }
+        Jid to = st.to() == null ? user : st.to();
+        if (!blocked.isEmpty() && !to.bare().equals(user) && BlockRules.blocks(blocked, to)) {
+            return;
+        }
+        if (node.router().isLocal(to) && to.local() != null) {
+            reliability.send((Message) st.withTo(to), getContext().getSelf());
+        } else {
+            node.router().route(st);
+        }
     }
 
     /** Ends the stream with an error; the channel's close then stops this actor. */
