@@ -1,16 +1,14 @@
 package chorus.node.c2s;
 
+import chorus.actors.ManualClock;
 import chorus.actors.xmpp.Jid;
 import chorus.actors.xmpp.Message;
 import chorus.actors.xmpp.Stanza;
 import chorus.actors.xmpp.StanzaError;
 import org.junit.jupiter.api.Test;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -22,31 +20,7 @@ class C2sReliabilityTest {
     static final Jid ROMEO = Jid.parse("romeo@example.org/phone");
     static final Jid JULIET = Jid.parse("juliet@example.org");
 
-    /** Time that moves only when the test says so. */
-    static final class Hands extends Clock {
-        Instant at = Instant.parse("2026-11-24T12:00:00Z");
-
-        void advance(Duration d) {
-            at = at.plus(d);
-        }
-
-        @Override
-        public Instant instant() {
-            return at;
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-    }
-
-    final Hands clock = new Hands();
+    final ManualClock clock = new ManualClock(Instant.parse("2026-11-24T12:00:00Z"));
     final List<Long> carried = new ArrayList<>();
     final C2sReliability reliability = new C2sReliability((m, seq, self) -> carried.add(seq), clock);
 
@@ -54,13 +28,13 @@ class C2sReliabilityTest {
     void anUnacceptedMessageIsSentAgainThenGivenBackAsAnError() {
         reliability.send(Message.chat(ROMEO, JULIET, "m1", "hello"), null);
         assertEquals(List.of(1L), carried);
-        clock.advance(Duration.ofSeconds(4));
+        clock.now = clock.now.plus(Duration.ofSeconds(4));
         assertTrue(reliability.tick(null).isEmpty());
         assertEquals(List.of(1L), carried, "sent again too early");
-        clock.advance(Duration.ofSeconds(1));
+        clock.now = clock.now.plus(Duration.ofSeconds(1));
         reliability.tick(null);
         assertEquals(List.of(1L, 1L), carried);
-        clock.advance(C2sReliability.GIVE_UP);
+        clock.now = clock.now.plus(C2sReliability.GIVE_UP);
         List<Stanza> failed = reliability.tick(null);
         assertEquals(1, failed.size());
         assertEquals(StanzaError.Condition.RECIPIENT_UNAVAILABLE, StanzaError.conditionOf(failed.get(0)));
@@ -72,7 +46,7 @@ class C2sReliabilityTest {
     void anAcceptedMessageIsNeitherSentAgainNorGivenBack() {
         reliability.send(Message.chat(ROMEO, JULIET, "m1", "hello"), null);
         reliability.accepted(1);
-        clock.advance(C2sReliability.GIVE_UP);
+        clock.now = clock.now.plus(C2sReliability.GIVE_UP);
         assertTrue(reliability.tick(null).isEmpty());
         assertEquals(List.of(1L), carried);
     }
@@ -80,7 +54,7 @@ class C2sReliabilityTest {
     @Test
     void whileTheNodeStopsAMessageIsSentAgainSooner() {
         reliability.send(Message.chat(ROMEO, JULIET, "m1", "hello"), null);
-        clock.advance(C2sReliability.RESEND_WHILE_STOPPING);
+        clock.now = clock.now.plus(C2sReliability.RESEND_WHILE_STOPPING);
         reliability.tick(null, C2sReliability.RESEND_WHILE_STOPPING);
         assertEquals(List.of(1L, 1L), carried);
         assertEquals(1, reliability.abandon().size());

@@ -83,15 +83,9 @@ class ClusterIT {
         }
 
         String ctl(String... args) {
-            StringWriter out = new StringWriter();
-            StringWriter err = new StringWriter();
-            String[] all = new String[args.length + 2];
-            all[0] = "--data-dir=" + dataDir;
-            all[1] = "--admin-port=" + adminPort;
-            System.arraycopy(args, 0, all, 2, args.length);
-            int code = Chorusctl.run(all, new PrintWriter(out, true), new PrintWriter(err, true));
-            assertEquals(0, code, err.toString());
-            return out.toString();
+            ChorusctlIT.Result r = ChorusctlIT.ctlAt(dataDir, adminPort, args);
+            assertEquals(0, r.code(), r.err());
+            return r.out();
         }
     }
 
