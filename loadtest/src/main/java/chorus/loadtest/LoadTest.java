@@ -81,10 +81,13 @@ public final class LoadTest {
         int keepalive = 0;
         @Option(names = "--no-presence", description = "send no initial presence")
         boolean noPresence;
+        @Option(names = "--settle", description = "seconds between the last login and the memory figures (default ${DEFAULT-VALUE})")
+        int settle = 5;
 
         @Override
         Scenario scenario() {
-            return new IdleSessions(Duration.ofSeconds(hold), Duration.ofSeconds(keepalive), !noPresence);
+            return new IdleSessions(Duration.ofSeconds(hold), Duration.ofSeconds(keepalive), !noPresence,
+                Duration.ofSeconds(settle));
         }
     }
 

@@ -28,8 +28,8 @@ public final class RunOptions {
     @Option(names = "--chorus-token", paramLabel = "FILE", description = "the node's admin token file (DATA_DIR/admin.token)")
     Path chorusToken;
 
-    @Option(names = "--out", description = "directory for the reports (default ${DEFAULT-VALUE})")
-    Path out = Path.of("loadtest-results");
+    @Option(names = "--out", description = "directory for the reports (default: $LOADTEST_OUT or ${DEFAULT-VALUE})")
+    Path out = Path.of(System.getenv().getOrDefault("LOADTEST_OUT", "loadtest-results"));
 
     @Option(names = "--label", description = "the server's name in reports (default ${DEFAULT-VALUE})")
     String label = "server";

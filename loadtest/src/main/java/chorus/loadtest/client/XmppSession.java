@@ -40,6 +40,10 @@ public final class XmppSession extends ChannelInboundHandlerAdapter implements X
         }
     };
 
+    /** Where SCRAM keys are derived, one thread per core. */
+    private static final java.util.concurrent.ExecutorService CRYPTO = java.util.concurrent.Executors.newFixedThreadPool(
+        Runtime.getRuntime().availableProcessors(), new io.netty.util.concurrent.DefaultThreadFactory("loadtest-scram", true));
+
     private final int index;
     private final Account account;
     private final ClientConfig config;
@@ -400,8 +404,7 @@ public final class XmppSession extends ChannelInboundHandlerAdapter implements X
     private void sasl(XmlElement e) {
         try {
             if (e.is("challenge", Ns.SASL)) {
-                byte[] reply = sasl.respond(decode(e.text()));
-                send(Stanzas.saslResponse(Base64.getEncoder().encodeToString(reply)));
+                respondOffLoop(sasl, decode(e.text()));
             } else if (e.is("success", Ns.SASL)) {
                 sasl.verifySuccess(decode(e.text()));
                 authAt = System.nanoTime();
@@ -416,6 +419,29 @@ public final class XmppSession extends ChannelInboundHandlerAdapter implements X
         } catch (SaslException | IllegalArgumentException ex) {
             fail("sasl:client-side");
         }
+    }
+
+    /**
+     * Answers a challenge on the crypto pool: SCRAM's key derivation (thousands of HMACs) must not stall
+     * the event loop that serves hundreds of other connections, or their timings would include it.
+     */
+    private void respondOffLoop(SaslClient client, byte[] challenge) {
+        CompletableFuture.supplyAsync(() -> {
+            try {
+                return client.respond(challenge);
+            } catch (SaslException ex) {
+                throw new java.util.concurrent.CompletionException(ex);
+            }
+        }, CRYPTO).whenComplete((reply, err) -> channel.eventLoop().execute(() -> {
+            if (phase != Phase.AUTH || sasl != client) {
+                return;
+            }
+            if (err != null) {
+                fail("sasl:client-side");
+            } else {
+                send(Stanzas.saslResponse(Base64.getEncoder().encodeToString(reply)));
+            }
+        }));
     }
 
     private void bound(XmlElement iq) {

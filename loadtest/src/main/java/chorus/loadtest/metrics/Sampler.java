@@ -67,6 +67,7 @@ public final class Sampler implements AutoCloseable {
         }
         ServerFigures g = new ServerFigures();
         g.cpuStart = self.cpuSeconds();
+        g.rssStart = self.rssBytes();
         figures.put(self.label(), g);
         cpuLast.put(self.label(), new double[] {g.cpuStart});
     }

@@ -70,6 +70,7 @@ public final class ChorusAdmin {
         AtomicLong created = new AtomicLong();
         AtomicLong existing = new AtomicLong();
         AtomicLong failed = new AtomicLong();
+        AtomicLong done = new AtomicLong();
         Map<String, Long> failures = new ConcurrentHashMap<>();
         for (int i = 0; i < accounts.count(); i++) {
             slots.acquire();
@@ -95,7 +96,7 @@ public final class ChorusAdmin {
                     }
                 } finally {
                     slots.release();
-                    progress.accept((int) (created.get() + existing.get() + failed.get()));
+                    progress.accept((int) done.incrementAndGet());
                 }
             });
         }

@@ -28,6 +28,7 @@ public final class InBandRegistration {
         AtomicLong created = new AtomicLong();
         AtomicLong existing = new AtomicLong();
         AtomicLong failed = new AtomicLong();
+        AtomicLong done = new AtomicLong();
         Map<String, Long> failures = new ConcurrentHashMap<>();
         for (int i = 0; i < accounts.count(); i++) {
             slots.acquire();
@@ -44,7 +45,7 @@ public final class InBandRegistration {
                     }
                 } finally {
                     slots.release();
-                    progress.accept((int) (created.get() + existing.get() + failed.get()));
+                    progress.accept((int) done.incrementAndGet());
                 }
             });
         }

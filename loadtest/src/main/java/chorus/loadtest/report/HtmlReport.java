@@ -76,15 +76,23 @@ public final class HtmlReport {
         List<Double> t = r.timeline.seconds();
         Map<String, List<Double>> s = r.timeline.series();
         for (String name : latencyNames(s)) {
+            if (name.startsWith("setup.") || s.get(name + ".p99_ms").stream().filter(x -> x != null).count() < 2) {
+                continue;
+            }
             XYChart c = chart(name + ": latency per second", "s", "ms");
             for (String q : new String[] {"p50", "p99", "max"}) {
                 add(c, q, t, s.get(name + "." + q + "_ms"));
             }
             out.add(c);
         }
+        // One distribution chart per family: the setup and its parts together, every other latency alone.
+        Map<String, XYChart> families = new LinkedHashMap<>();
         for (Map.Entry<String, Histogram> e : r.latencies.entrySet()) {
-            out.add(distribution(e.getKey(), e.getValue()));
+            String family = e.getKey().startsWith("setup") ? "setup" : e.getKey();
+            XYChart c = families.computeIfAbsent(family, f -> distributionChart(f));
+            addDistribution(c, e.getKey(), e.getValue());
         }
+        families.values().forEach(c -> keep(out, c));
         XYChart rates = chart("Throughput", "s", "per second");
         s.forEach((k, v) -> {
             if (k.endsWith(".per_s") && v.stream().anyMatch(x -> x != null && x > 0)) {
@@ -124,9 +132,13 @@ public final class HtmlReport {
     }
 
     /** Latency by percentile, on a scale where p90, p99, p99.9 are evenly spaced. */
-    static XYChart distribution(String name, Histogram h) {
+    static XYChart distributionChart(String name) {
         XYChart c = chart(name + ": latency by percentile", "1/(1-p): 10 = p90, 100 = p99, 1000 = p99.9", "ms");
         c.getStyler().setXAxisLogarithmic(true);
+        return c;
+    }
+
+    static void addDistribution(XYChart c, String name, Histogram h) {
         List<Double> x = new ArrayList<>();
         List<Double> y = new ArrayList<>();
         for (HistogramIterationValue v : h.percentiles(5)) {
@@ -138,10 +150,9 @@ public final class HtmlReport {
             y.add(h.highestEquivalentValue(v.getValueIteratedTo()) / 1000.0);
         }
         if (!x.isEmpty()) {
-            XYSeries series = c.addSeries("latency", x, y);
+            XYSeries series = c.addSeries(name, x, y);
             series.setMarker(SeriesMarkers.NONE);
         }
-        return c;
     }
 
     private static java.util.Optional<XYChart> stepsChart(Report r) {

@@ -53,7 +53,7 @@ public record Chat(double rate, Duration duration, Duration warmup, Duration dra
         ctx.report().figure("logins_failed", w.failed());
         ctx.report().figure("setup_rate_per_s", Answers.round(w.perSecond(), 1));
         // RFC 6121 §4.2: the server handles initial presence on its own time; give it a moment before counting.
-        ctx.pause(Duration.ofSeconds(2));
+        ctx.pause(Duration.ofSeconds(1));
         return traffic[0];
     }
 
@@ -95,12 +95,12 @@ public record Chat(double rate, Duration duration, Duration warmup, Duration dra
         if (!warmup.isZero()) {
             MessageLedger w = traffic.ledger("w", capacity);
             ctx.status(() -> String.format(Locale.ROOT, "chat warm-up: sent %d, received %d", w.sent(),
-                w.counts().received()));
+                w.received()));
             window(ctx, traffic, w, rate, warmup, Duration.ofSeconds(1));
         }
         MessageLedger m = traffic.ledger("m", capacity);
         ctx.status(() -> String.format(Locale.ROOT, "chat: %.0f/s target, sent %d, received %d", rate, m.sent(),
-            ctx.metrics().counter("messages_received").get()));
+            m.received()));
         Map<String, Object> row = window(ctx, traffic, m, rate, duration, drain);
         r.steps.add(row);
         for (Map.Entry<String, Object> e : row.entrySet()) {

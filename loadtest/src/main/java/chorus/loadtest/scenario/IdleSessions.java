@@ -11,7 +11,7 @@ import java.util.Locale;
  * what one session costs the server: RSS (and, for a JVM server with --server-heap, live heap after a
  * full GC) before the logins and with all sessions open, divided by the sessions held.
  */
-public record IdleSessions(Duration hold, Duration keepalive, boolean presence) implements Scenario {
+public record IdleSessions(Duration hold, Duration keepalive, boolean presence, Duration settle) implements Scenario {
     @Override
     public String name() {
         return "idle";
@@ -22,6 +22,7 @@ public record IdleSessions(Duration hold, Duration keepalive, boolean presence) 
         ctx.report().param("hold_s", hold.toSeconds());
         ctx.report().param("keepalive_s", keepalive.toSeconds());
         ctx.report().param("initial_presence", presence);
+        ctx.report().param("settle_s", settle.toSeconds());
     }
 
     @Override
@@ -38,7 +39,8 @@ public record IdleSessions(Duration hold, Duration keepalive, boolean presence) 
         r.figure("logins_failed", w.failed());
         r.figure("setup_rate_per_s", Answers.round(w.perSecond(), 1));
         Answers.percentiles(r, "setup", ctx.metrics().latencyTotals().get("setup"));
-        ctx.pause(Duration.ofSeconds(5));
+        // Let the server finish what the logins started (presence, entity recovery) before measuring.
+        ctx.pause(settle);
         int held = pop.onlineCount();
         double rssAfter = ctx.serverRss();
         double heapAfter = ctx.serverLiveHeap();

@@ -65,6 +65,11 @@ final class MessageLedger {
         return issued.get();
     }
 
+    /** Messages that arrived, each counted once. */
+    long received() {
+        return received.sum();
+    }
+
     /** Returns true the first time this number arrives. */
     boolean received(long seq) {
         if (seq < 0 || seq >= issued.get()) {

@@ -87,7 +87,7 @@ public record Mixed(double rate, Duration duration, double onlineShare, int chat
             throw new IllegalArgumentException("the mix has no weight");
         }
         ctx.status(() -> String.format(Locale.ROOT, "mixed: %d online, messages %d sent %d received, presence %d, roster %d, churn %d",
-            pop.onlineCount(), ledger.sent(), ctx.metrics().counter("messages_received").get(), presenceSent.get(),
+            pop.onlineCount(), ledger.sent(), ledger.received(), presenceSent.get(),
             rosterEdits.get(), churns.get()));
         Pacer.run(rate, duration, ctx.deadline(), (k, due) -> {
             int pick = ThreadLocalRandom.current().nextInt(total);

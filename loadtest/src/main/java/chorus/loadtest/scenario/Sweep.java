@@ -86,7 +86,7 @@ public record Sweep(double startRate, double factor, double maxRate, Duration st
         throws InterruptedException {
         MessageLedger ledger = traffic.ledger("s" + step, (long) Math.ceil(rate * stepDuration.toSeconds() + rate + 16));
         ctx.status(() -> String.format(Locale.ROOT, "sweep step %d: %.0f/s, sent %d, received %d", step, rate,
-            ledger.sent(), ctx.metrics().counter("messages_received").get()));
+            ledger.sent(), ledger.received()));
         Map<String, Object> row = Chat.window(ctx, traffic, ledger, rate, stepDuration, drain);
         row.put("step", step);
         row.put("holds", holds(row));
@@ -95,7 +95,7 @@ public record Sweep(double startRate, double factor, double maxRate, Duration st
             step, rate, row.get("achieved_per_s"), row.get("p99_ms"), row.get("lost"), row.get("sent"),
             holds(row) ? "holds" : "breaks"));
         // A short rest so one step's backlog does not weigh on the next.
-        ctx.pause(Duration.ofSeconds(2));
+        ctx.pause(Duration.ofSeconds(1));
         return row;
     }
 
