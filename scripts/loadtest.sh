@@ -24,6 +24,7 @@
 #   LT_CHORUS_CQL_PORT / LT_CHORUS_STORAGE_PORT / LT_CHORUS_ARTERY_PORT   [19942 / 17900 / 25920]
 #   LT_CHORUS_HEAP   the node's maximum heap                [4g]
 #   LT_PROSODY_PORT / LT_PROSODY_TLS_PORT                                 [15222 / 15223]
+#   LT_PROVISION     bench creates the accounts first (0: they exist already)  [1]
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
@@ -239,11 +240,12 @@ provision() {
 }
 
 bench() {
-  local mode=${1:-quick} label pids
-  local idle_small idle_big login_n sweep_users rest_users
+  local mode=${1:-quick} label pids port cached
+  local idle_small idle_big login_n login_rate sweep_users rest_users
   case $mode in
-    quick) idle_small=500 idle_big=1000 login_n=500 sweep_users=200 rest_users=200 ;;
-    full) idle_small=10000 idle_big=19000 login_n=5000 sweep_users=1000 rest_users=1000 ;;
+    quick) idle_small=500 idle_big=1000 login_n=500 login_rate=20 sweep_users=200 rest_users=200 ;;
+    # 19000: the most sessions one process can hold here (ulimit -Hn is 20000 and cannot be raised).
+    full) idle_small=10000 idle_big=19000 login_n=5000 login_rate=40 sweep_users=1000 rest_users=1000 ;;
     *) die "bench quick|full" ;;
   esac
   RESULTS=$LT_OUT/bench-$(date +%Y%m%d-%H%M%S).list
@@ -252,14 +254,19 @@ bench() {
   for label in chorus prosody; do
     "${label}_start"
     pids=$("${label}_pids")
-    provision "$label" "$idle_big"
-    # A first pass fills the SCRAM cache and warms both JITs; it is reported, not compared.
-    generator login -n "$idle_big" -d "$DOMAIN" --label "$label-warmup" --out "$LT_OUT" \
-      --scram-cache "$LT_DIR/scram-$label.cache" -t "127.0.0.1:$([[ $label == chorus ]] && echo "$C_PORT" || echo "$P_PORT")" \
-      --login-rate 0 --login-concurrency 100 >/dev/null || true
-    run "$label" "$pids" idle -n "$idle_small" --login-rate 1000 --hold 20
-    run "$label" "$pids" idle -n "$idle_big" --login-rate 1000 --hold 20
-    run "$label" "$pids" login -n "$login_n" --login-rate 0 --login-concurrency 200
+    port=$([[ $label == chorus ]] && echo "$C_PORT" || echo "$P_PORT")
+    [[ ${LT_PROVISION:-1} == 1 ]] && provision "$label" "$idle_big"
+    # A first pass fills the SCRAM cache (and warms the JITs) unless an earlier run did.
+    cached=$(wc -l <"$LT_DIR/scram-$label.cache" 2>/dev/null || echo 0)
+    if ((cached < idle_big)); then
+      generator login -n "$idle_big" -d "$DOMAIN" --label "$label-warmup" --scram-cache "$LT_DIR/scram-$label.cache" \
+        -t "127.0.0.1:$port" --login-rate 0 --login-concurrency 100 >/dev/null || true
+    fi
+    run "$label" "$pids" idle --variant "$idle_small" -n "$idle_small" --login-rate 1000 --hold 20
+    run "$label" "$pids" idle --variant "$idle_big" -n "$idle_big" --login-rate 1000 --hold 20
+    # Throughput (as fast as 200 logins in flight allow), then latency at a rate the server can take.
+    run "$label" "$pids" login --variant max -n "$login_n" --login-rate 0 --login-concurrency 200
+    run "$label" "$pids" login --variant "${login_rate}per_s" -n "$((login_rate * 30))" --login-rate "$login_rate"
     run "$label" "$pids" sweep -n "$sweep_users" --start-rate 200 --factor 1.5 --step 15 --p99-limit 100
     run "$label" "$pids" presence -n "$rest_users" --contacts 10 --rate 100 --duration 20
     run "$label" "$pids" offline -n "$rest_users" --messages 5 --rate 500

@@ -220,8 +220,7 @@ public final class LoadTest {
                 }
             };
             if (inBand) {
-                try (Connector c = new Connector(target.clientConfig(), target.targetAddresses(), target.sourceAddresses(),
-                    target.threads)) {
+                try (Connector c = target.connector(target.clientConfig())) {
                     r = InBandRegistration.registerAll(c, target.accounts(), parallel, progress);
                 }
             } else {

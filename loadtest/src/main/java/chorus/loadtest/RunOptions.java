@@ -34,6 +34,9 @@ public final class RunOptions {
     @Option(names = "--label", description = "the server's name in reports (default ${DEFAULT-VALUE})")
     String label = "server";
 
+    @Option(names = "--variant", description = "a name added to the scenario's in reports, to tell runs of one scenario apart (e.g. 10k)")
+    String variant;
+
     @Option(names = "--max-time", description = "seconds after which the run stops, whatever happens (default ${DEFAULT-VALUE})")
     int maxTimeSeconds = 1800;
 }

@@ -51,13 +51,13 @@ public final class Runner {
             ChorusAdmin admin = ChorusAdmin.of(o.chorusAdmin, o.chorusToken);
             sessions = admin::sessions;
         }
-        Report report = new Report(scenario.name(), o.label);
+        Report report = new Report(o.variant == null ? scenario.name() : scenario.name() + "-" + o.variant, o.label);
         Metrics metrics = new Metrics();
         Deadline deadline = Deadline.in(Duration.ofSeconds(o.maxTimeSeconds));
         Thread watchdog = watchdog(o.maxTimeSeconds + 60L, progress);
         boolean completed = false;
         ClientConfig config = t.clientConfig();
-        try (Connector connector = new Connector(config, t.targetAddresses(), t.sourceAddresses(), t.threads)) {
+        try (Connector connector = t.connector(config)) {
             RunContext ctx = new RunContext(connector, t.accounts(), metrics, report, deadline,
                 new LoginPolicy(o.loginRate, o.loginConcurrency), probes, o.serverHeap, progress);
             describe(report, t, o, connector);
@@ -99,6 +99,7 @@ public final class Runner {
         r.param("sources", t.sources.isEmpty() ? "default" : String.join(",", t.sources));
         r.param("threads", t.threads);
         r.param("transport", c.transport());
+        r.param("tls_provider", c.tlsProvider());
         r.param("login_rate", o.loginRate);
         r.param("login_concurrency", o.loginConcurrency);
         r.param("scram_cache", t.scramCache.equals("memory") || t.scramCache.equals("off") ? t.scramCache : "file");

@@ -47,6 +47,9 @@ public final class TargetOptions {
         description = "local source address(es) to connect from, round-robin; a.b.c.d-e for a range (e.g. 127.0.0.1-4)")
     List<String> sources = new ArrayList<>();
 
+    @Option(names = "--tls-provider", description = "openssl (BoringSSL, when it loads), jdk, or auto (default ${DEFAULT-VALUE})")
+    String tlsProvider = "auto";
+
     @Option(names = "--threads", description = "event loop threads (default: the number of cores)")
     int threads = Runtime.getRuntime().availableProcessors();
 
@@ -56,6 +59,18 @@ public final class TargetOptions {
     @Option(names = "--scram-cache", paramLabel = "FILE|memory|off",
         description = "keep SCRAM salted passwords (RFC 5802 §5.1): in a file across runs, in memory (default), or off")
     String scramCache = "memory";
+
+    /** Opens the connector these options describe. */
+    chorus.loadtest.client.Connector connector(ClientConfig config) throws UnknownHostException {
+        io.netty.handler.ssl.SslProvider p = switch (tlsProvider) {
+            case "jdk" -> io.netty.handler.ssl.SslProvider.JDK;
+            case "openssl" -> io.netty.handler.ssl.SslProvider.OPENSSL;
+            case "auto" -> io.netty.handler.ssl.OpenSsl.isAvailable() ? io.netty.handler.ssl.SslProvider.OPENSSL
+                : io.netty.handler.ssl.SslProvider.JDK;
+            default -> throw new IllegalArgumentException("--tls-provider is openssl, jdk or auto");
+        };
+        return new chorus.loadtest.client.Connector(config, targetAddresses(), sourceAddresses(), threads, p);
+    }
 
     Accounts accounts() {
         return new Accounts(prefix, first, users, domain, password);

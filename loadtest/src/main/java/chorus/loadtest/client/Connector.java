@@ -13,6 +13,7 @@ import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.ssl.OpenSsl;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslHandler;
@@ -43,14 +44,22 @@ public final class Connector implements AutoCloseable {
     private final Class<? extends SocketChannel> channelClass;
     private final SslContext ssl;
     private final AtomicLong connections = new AtomicLong();
+    private final String sslProviderName;
 
     public Connector(ClientConfig config, List<InetSocketAddress> targets, List<InetAddress> sources, int threads) {
+        this(config, targets, sources, threads, OpenSsl.isAvailable() ? SslProvider.OPENSSL : SslProvider.JDK);
+    }
+
+    /** {@code tls} picks the TLS implementation: OpenSSL (BoringSSL) costs the generator far less CPU per handshake. */
+    public Connector(ClientConfig config, List<InetSocketAddress> targets, List<InetAddress> sources, int threads,
+                     SslProvider tls) {
         if (targets.isEmpty()) {
             throw new IllegalArgumentException("no target");
         }
         this.config = config;
         this.targets = List.copyOf(targets);
         this.sources = List.copyOf(sources);
+        this.sslProviderName = tls.name();
         DefaultThreadFactory tf = new DefaultThreadFactory("loadtest-io", true);
         if (Epoll.isAvailable()) {
             group = new EpollEventLoopGroup(threads, tf);
@@ -61,7 +70,7 @@ public final class Connector implements AutoCloseable {
         }
         try {
             // Servers under load test run with self-signed certificates; the generator checks nothing.
-            ssl = SslContextBuilder.forClient().sslProvider(SslProvider.JDK)
+            ssl = SslContextBuilder.forClient().sslProvider(tls)
                 .trustManager(InsecureTrustManagerFactory.INSTANCE).protocols("TLSv1.3", "TLSv1.2").build();
         } catch (SSLException e) {
             group.shutdownGracefully();
@@ -75,6 +84,11 @@ public final class Connector implements AutoCloseable {
 
     public String transport() {
         return channelClass.getSimpleName();
+    }
+
+    /** JDK or OPENSSL. */
+    public String tlsProvider() {
+        return sslProviderName;
     }
 
     public List<InetSocketAddress> targets() {
