@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # Runs every test: unit tests, and integration tests against a real Cassandra node that this script
-# starts for the run (its own data directory and ports) and always stops.
+# starts for the run (its own data directory and ports) and always stops; then the independent
+# conformance suite (scripts/interop.sh: Smack's integration tests against a node of its own, on the
+# same Cassandra), which fails when a test listed in scripts/interop-expected.txt does not pass or a
+# test passes that the list does not name. CHORUS_INTEROP=off leaves the suite out.
 #
 #   scripts/test.sh [extra mvn arguments]
 set -euo pipefail
@@ -23,3 +26,6 @@ if ! scripts/cassandra.sh status >/dev/null 2>&1; then
 fi
 scripts/cassandra.sh start
 mvn -B verify -Dchorus.cassandra.required=true "$@"
+if [[ ${CHORUS_INTEROP:-on} != off ]]; then
+  INTEROP_CASSANDRA=127.0.0.1:$CHORUS_CASSANDRA_CQL_PORT scripts/interop.sh --strict
+fi

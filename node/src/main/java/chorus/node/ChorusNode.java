@@ -1,29 +1,47 @@
 package chorus.node;
 
+import chorus.actors.diagnostics.DeliveryFailures;
+import chorus.actors.diagnostics.DiagnosticsPruner;
+import chorus.actors.diagnostics.DiagnosticsRecorder;
+import chorus.actors.diagnostics.DiagnosticsSettings;
 import chorus.actors.feature.Features;
 import chorus.actors.feature.IqHandler;
+import chorus.actors.feature.blocking.BlockingHandler;
 import chorus.actors.feature.disco.DiscoHandler;
+import chorus.actors.feature.last.LastActivityHandler;
+import chorus.actors.feature.privatedata.PrivateHandler;
+import chorus.actors.feature.register.RegisterForm;
+import chorus.actors.feature.vcard.VCardHandler;
 import chorus.actors.feature.ping.PingHandler;
 import chorus.actors.feature.time.TimeHandler;
 import chorus.actors.feature.version.VersionHandler;
+import chorus.actors.mailbox.MailboxEntity;
+import chorus.actors.mailbox.MailboxSettings;
 import chorus.actors.router.Router;
 import chorus.actors.user.UserEntity;
 import chorus.actors.user.UserSettings;
 import chorus.node.admin.AccountService;
 import chorus.node.admin.AdminServer;
 import chorus.node.admin.AdminToken;
+import chorus.node.admin.NodeStats;
 import chorus.node.c2s.C2sContext;
 import chorus.node.c2s.C2sServer;
+import chorus.node.c2s.RegistrationLimiter;
 import chorus.node.c2s.SessionCounter;
 import chorus.node.cli.Version;
 import chorus.node.config.DecoySecret;
+import chorus.node.config.ClusterSettings;
 import chorus.node.config.Settings;
+import org.apache.pekko.management.cluster.bootstrap.ClusterBootstrap;
+import org.apache.pekko.management.javadsl.PekkoManagement;
+import chorus.node.storage.AccountEraser;
 import chorus.node.storage.NodeStorage;
 import chorus.node.sasl.SaslMechanisms;
 import chorus.node.sasl.SaslSettings;
 import chorus.node.tls.TlsContexts;
 import chorus.node.tls.TlsSettings;
 import chorus.persistence.accounts.AccountDirectory;
+import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.cluster.typed.Cluster;
@@ -79,16 +97,21 @@ public final class ChorusNode implements AutoCloseable {
         NodeStorage storage = NodeStorage.open(settings.config(), settings.dataDir(), clock);
         ActorSystem<Void> system;
         try {
-            system = ActorSystem.create(Behaviors.empty(), "chorus", storage.systemConfig());
+            system = ActorSystem.create(Behaviors.empty(), ClusterSettings.SYSTEM,
+                settings.cluster().pekkoConfig().withFallback(storage.systemConfig()));
         } catch (RuntimeException e) {
             storage.close();
             throw e;
         }
         try {
             Cluster cluster = Cluster.get(system);
-            if (settings.config().getStringList("pekko.cluster.seed-nodes").isEmpty()) {
+            if (settings.cluster().alone()) {
                 // A single node forms its own cluster.
                 cluster.manager().tell(Join.create(cluster.selfMember().address()));
+            } else if (settings.cluster().discovery() == ClusterSettings.Discovery.DNS) {
+                // Pekko Management answers the other nodes' bootstrap; Cluster Bootstrap finds them by DNS.
+                PekkoManagement.get(system.classicSystem()).start();
+                ClusterBootstrap.get(system.classicSystem()).start();
             }
             ClusterSharding sharding = ClusterSharding.get(system);
             AccountDirectory directory = storage.directory();
@@ -96,20 +119,34 @@ public final class ChorusNode implements AutoCloseable {
             AtomicReference<Features> serverRef = new AtomicReference<>();
             AtomicReference<Features> accountRef = new AtomicReference<>();
             DiscoHandler disco = new DiscoHandler("Chorus",
-                () -> serverRef.get().discoFeatures(), () -> accountRef.get().discoFeatures());
+                () -> plus(serverRef.get().discoFeatures(), MailboxEntity.XEP_0160, RegisterForm.NS),
+                () -> accountRef.get().discoFeatures());
+            LastActivityHandler last = new LastActivityHandler(clock.instant());
+            VCardHandler vcard = new VCardHandler();
+            PrivateHandler privateData = new PrivateHandler();
+            // The server lists what its accounts support too: clients look for these on the server (XEP-0030).
             List<IqHandler> server = List.of(disco, new PingHandler(),
-                new VersionHandler("Chorus", Version.current(), settings.versionShowsOs()), new TimeHandler());
-            List<IqHandler> account = List.of(disco, new PingHandler());
+                new VersionHandler("Chorus", Version.current(), settings.versionShowsOs()), new TimeHandler(), last,
+                vcard, privateData, new BlockingHandler());
+            List<IqHandler> account = List.of(disco, new PingHandler(), vcard, privateData, last);
             serverRef.set(new Features(server));
             accountRef.set(new Features(account));
 
+            String nodeName = cluster.selfMember().address().hostPort();
+            DeliveryFailures failures = new DiagnosticsRecorder(storage.diagnostics(), clock, nodeName);
             Router router = new Router(settings.domain(),
                 (bare, stanza) -> sharding.entityRefFor(UserEntity.KEY, bare).tell(new UserEntity.Deliver(stanza)),
-                null, serverRef.get(), clock);
+                null, serverRef.get(), clock, failures);
+            ActorRef<DiagnosticsPruner.Command> pruner = DiagnosticsPruner.init(system, storage.diagnostics(),
+                DiagnosticsSettings.from(storage.systemConfig()), clock);
+            MailboxEntity.init(sharding, MailboxSettings.from(storage.systemConfig()), settings.domain().toString(), clock,
+                storage.mailboxRowEraser());
             UserEntity.init(sharding, new UserEntity.Deps(settings.domain(), router, accountRef.get(), clock,
-                UserSettings.from(storage.systemConfig()), directory));
+                UserSettings.from(storage.systemConfig()), directory,
+                jid -> sharding.entityRefFor(MailboxEntity.KEY, jid), failures));
 
             SessionCounter counter = new SessionCounter();
+            system.systemActorOf(NodeStats.create(counter), "node-stats", org.apache.pekko.actor.typed.Props.empty());
             ExecutorService hashing = Executors.newFixedThreadPool(2, r -> {
                 Thread t = new Thread(r, "chorus-password-hashing");
                 t.setDaemon(true);
@@ -117,14 +154,16 @@ public final class ChorusNode implements AutoCloseable {
             });
             AccountService accounts = new AccountService(system, sharding, directory, settings.domain().toString(),
                 settings.scramIterations(), hashing);
+            accounts.eraseWith(AccountEraser.forStorage(system, storage));
             ChorusNode node = new ChorusNode(settings, system, tls, counter, accounts, hashing);
             node.storage = storage;
             SaslMechanisms sasl = new SaslMechanisms(
                 SaslSettings.allMechanisms(settings.scramIterations(), DecoySecret.load(settings)), new SecureRandom());
-            C2sContext c2sContext = new C2sContext(settings, tls, router, sharding, clock, counter, sasl);
+            C2sContext c2sContext = new C2sContext(settings, tls, router, sharding, clock, counter, sasl, accounts,
+                new RegistrationLimiter(settings.registration().perAddress(), settings.registration().window(), clock));
             node.c2s = C2sServer.start(c2sContext, system);
             node.resources.add(AdminServer.start(settings.adminPort(), AdminToken.createIn(settings.dataDir()),
-                accounts, counter::sessions));
+                accounts, counter::sessions, storage.diagnostics(), pruner));
             return node;
         } catch (IOException | InterruptedException | RuntimeException e) {
             system.terminate();
@@ -198,7 +237,9 @@ public final class ChorusNode implements AutoCloseable {
         return storage;
     }
 
-    static Set<String> sorted(Set<String> s) {
-        return new TreeSet<>(s);
+    static Set<String> plus(Set<String> s, String... more) {
+        Set<String> out = new TreeSet<>(s);
+        out.addAll(List.of(more));
+        return out;
     }
 }

@@ -7,18 +7,19 @@ import java.time.Clock;
 
 /**
  * What a handler may know about the request: the server's domain, the clock, and for an IQ addressed
- * to an account, that account and how the requester relates to it.
+ * to an account, that account, its data and how the requester relates to it.
  *
  * @param account  the addressed account, or null when the IQ is addressed to the server itself
  * @param relation how the sender relates to the account (SELF, CONTACT with a presence subscription
  *                 from the account, or STRANGER); SELF for the server's own IQs from its users
+ * @param data     the addressed account's data, or null when the IQ is addressed to the server
  */
-public record IqContext(DomainJid domain, Clock clock, Jid account, Relation relation) {
+public record IqContext(DomainJid domain, Clock clock, Jid account, Relation relation, AccountView data) {
 
     public enum Relation { SELF, CONTACT, STRANGER }
 
     public static IqContext server(DomainJid domain, Clock clock) {
-        return new IqContext(domain, clock, null, Relation.SELF);
+        return new IqContext(domain, clock, null, Relation.SELF, null);
     }
 
     public boolean addressedToServer() {

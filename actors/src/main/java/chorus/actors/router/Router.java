@@ -1,5 +1,6 @@
 package chorus.actors.router;
 
+import chorus.actors.diagnostics.DeliveryFailures;
 import chorus.actors.feature.Features;
 import chorus.actors.feature.IqContext;
 import chorus.actors.feature.IqResult;
@@ -24,13 +25,15 @@ public final class Router implements StanzaRouter {
     private final Consumer<Stanza> toRemote;
     private final Features serverFeatures;
     private final Clock clock;
+    private final DeliveryFailures failures;
 
     /**
      * @param toAccount sends a stanza to the entity of the bare JID given as its first argument
      * @param toRemote  sends a stanza to another domain; null while federation is not available
      */
     public Router(DomainJid domain, BiConsumer<String, Stanza> toAccount, Consumer<Stanza> toRemote,
-                  Features serverFeatures, Clock clock) {
+                  Features serverFeatures, Clock clock, DeliveryFailures failures) {
+        this.failures = failures;
         this.domain = domain;
         this.toAccount = toAccount;
         this.toRemote = toRemote;
@@ -69,6 +72,9 @@ public final class Router implements StanzaRouter {
 
     /** Sends the error reply of a stanza back to its sender, unless it is itself an error. */
     public void bounce(Stanza stanza, StanzaError.Condition condition) {
+        if (!stanza.isError()) {
+            failures.record(stanza, condition);
+        }
         Stanza reply = stanza.errorReply(StanzaError.of(condition));
         if (reply != null && reply.to() != null) {
             route(reply);

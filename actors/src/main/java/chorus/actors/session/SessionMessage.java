@@ -2,12 +2,62 @@ package chorus.actors.session;
 
 import chorus.actors.ClusterMessage;
 import chorus.actors.xmpp.Stanza;
+import org.apache.pekko.actor.typed.ActorRef;
 
 /** Messages from a user's entity to one of its client sessions. */
 public sealed interface SessionMessage extends SessionInput, ClusterMessage {
 
-    /** Write this stanza to the client. */
-    record Deliver(Stanza stanza) implements SessionMessage {
+    /**
+     * Write this stanza to the client. A message the entity tracks has a sequence number (seq > 0) in
+     * the entity's numbering for this session (epoch): the session acknowledges it once written, and
+     * the entity delivers again elsewhere (another resource, or offline storage) what a session that
+     * went away never acknowledged.
+     */
+    record Deliver(Stanza stanza, long epoch, long seq, ActorRef<SessionMessage> ackTo, long ackSeq)
+        implements SessionMessage {
+        public Deliver(Stanza stanza) {
+            this(stanza, 0, 0, null, 0);
+        }
+
+        /**
+         * The message came from a session of this server that waits to hear it arrived: once written,
+         * the receiving session tells {@code ackTo} it accepted {@code ackSeq} (end to end, so a node
+         * dying in between makes the sender send it again).
+         */
+        public boolean acknowledges() {
+            return ackTo != null;
+        }
+    }
+
+    /** The recipient's entity took the message this session sent with this sequence number. */
+    record Accepted(long seq) implements SessionMessage {
+    }
+
+    /**
+     * Offline messages (XEP-0160), already stamped: write them in order, then confirm to the mailbox
+     * with {@code MailboxEntity.Forget(upToId)} so it forgets them.
+     */
+    record Offline(java.util.List<chorus.actors.xmpp.Message> messages, long upToId) implements SessionMessage {
+        public Offline {
+            messages = java.util.List.copyOf(messages);
+        }
+
+        @Override
+        public String toString() {
+            return "Offline[" + messages.size() + " messages]";
+        }
+    }
+
+    /** The account's block list now (XEP-0191): the session refuses stanzas to these addresses. */
+    record Blocklist(java.util.List<chorus.actors.xmpp.Jid> blocked) implements SessionMessage {
+        public Blocklist {
+            blocked = java.util.List.copyOf(blocked);
+        }
+
+        @Override
+        public String toString() {
+            return "Blocklist[" + blocked.size() + "]";
+        }
     }
 
     /**

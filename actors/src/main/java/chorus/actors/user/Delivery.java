@@ -27,6 +27,9 @@ final class Delivery {
                         best = s.priority();
                     }
                 }
+                if (best < 0) {
+                    return out;
+                }
                 for (LiveSession s : sessions) {
                     if (s.available() && s.priority() == best) {
                         out.add(s);

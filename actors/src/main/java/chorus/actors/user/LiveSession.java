@@ -3,9 +3,11 @@ package chorus.actors.user;
 import chorus.actors.session.SessionMessage;
 import chorus.actors.xmpp.FullJid;
 import chorus.actors.xmpp.Jid;
+import chorus.actors.xmpp.Message;
 import chorus.actors.xmpp.Presence;
 import org.apache.pekko.actor.typed.ActorRef;
 
+import java.util.ArrayDeque;
 import java.util.LinkedHashSet;
 import java.util.Set;
 
@@ -20,12 +22,55 @@ final class LiveSession {
     Presence presence;
     /** The resource asked for the roster, so it gets roster pushes (RFC 6121 §2.1.6). */
     boolean interested;
+    /** The resource asked for the block list, so it gets block-list pushes (XEP-0191 §3.3). */
+    boolean blocklistInterested;
     /** Entities that got directed presence from this resource and are not presence subscribers (RFC 6121 §4.6). */
     final Set<Jid> directedTo = new LinkedHashSet<>();
+    /** This binding's numbering of tracked messages (a rebind starts a new one). */
+    final long epoch = java.util.concurrent.ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE);
+    private long nextSeq = 1;
+    /** Messages handed to the session and not yet acknowledged as written, oldest first. */
+    final ArrayDeque<Tracked> unacked = new ArrayDeque<>();
+    /** Beyond this many unacknowledged messages the oldest are no longer tracked (memory stays bounded). */
+    static final int MAX_UNACKED = 5000;
+
+    /** A message handed to the session; ackTo/ackSeq name the sending session waiting for it, if any. */
+    record Tracked(long seq, Message message, ActorRef<SessionMessage> ackTo, long ackSeq) {
+    }
 
     LiveSession(FullJid jid, ActorRef<SessionMessage> ref) {
         this.jid = jid;
         this.ref = ref;
+    }
+
+    /** Hands a message to the session, remembering it until the session says it wrote it. */
+    void deliverTracked(Message m, ActorRef<SessionMessage> ackTo, long ackSeq) {
+        long seq = nextSeq++;
+        unacked.addLast(new Tracked(seq, m, ackTo, ackSeq));
+        if (unacked.size() > MAX_UNACKED) {
+            unacked.pollFirst();
+        }
+        ref.tell(new SessionMessage.Deliver(m, epoch, seq, ackTo, ackSeq));
+    }
+
+    /** Whether this sending session's message is still on its way to this client. */
+    boolean inFlight(ActorRef<SessionMessage> ackTo, long ackSeq) {
+        for (Tracked t : unacked) {
+            if (t.ackSeq() == ackSeq && ackTo.equals(t.ackTo())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The session wrote everything up to this sequence number of this epoch. */
+    void acked(long ackEpoch, long upToSeq) {
+        if (ackEpoch != epoch) {
+            return;
+        }
+        while (!unacked.isEmpty() && unacked.peekFirst().seq() <= upToSeq) {
+            unacked.pollFirst();
+        }
     }
 
     boolean available() {

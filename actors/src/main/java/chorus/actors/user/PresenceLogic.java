@@ -1,5 +1,6 @@
 package chorus.actors.user;
 
+import chorus.actors.feature.AccountEvent;
 import chorus.actors.feature.roster.RosterItem;
 import chorus.actors.feature.roster.RosterLimits;
 import chorus.actors.feature.roster.RosterOutcome;
@@ -37,13 +38,22 @@ final class PresenceLogic {
         return limits;
     }
 
+    /** XEP-0191 §3.3: a blocked contact gets no presence from the user. */
+    private static boolean blocked(UserEntity.State s, Jid contact) {
+        return !s.blocked().isEmpty() && chorus.actors.feature.blocking.BlockRules.blocks(s.blocked(), contact);
+    }
+
     // ---- from the user's own sessions ----
 
-    Effect<UserEntity.Event, UserEntity.State> outbound(UserEntity entity, UserEntity.State s, LiveSession sender,
+    Effect<AccountEvent, UserEntity.State> outbound(UserEntity entity, UserEntity.State s, LiveSession sender,
                                                        Presence p) {
         if (p.to() == null) {
             if (p.type() == Presence.Type.AVAILABLE) {
+                boolean initial = !sender.available();
                 broadcastAvailable(s, sender, p);
+                if (initial && sender.priority() >= 0) {
+                    entity.availableForOffline(sender);
+                }
             } else if (p.type() == Presence.Type.UNAVAILABLE) {
                 broadcastUnavailable(s, sender, p);
             }
@@ -78,6 +88,9 @@ final class PresenceLogic {
         boolean initial = !sender.available();
         sender.presence = p;
         for (RosterItem item : s.roster().items().values()) {
+            if (blocked(s, item.jid())) {
+                continue;
+            }
             if (initial && item.subscription().hasTo()) {
                 router.route(Presence.of(user, item.jid(), Presence.Type.PROBE));
             }
@@ -127,7 +140,7 @@ final class PresenceLogic {
 
     private void sendUnavailable(UserEntity.State s, LiveSession from, Presence u) {
         for (RosterItem item : s.roster().items().values()) {
-            if (item.subscription().hasFrom()) {
+            if (item.subscription().hasFrom() && !blocked(s, item.jid())) {
                 router.route(u.withFromTo(from.jid, item.jid()));
             }
         }
@@ -144,7 +157,7 @@ final class PresenceLogic {
 
     // ---- subscriptions (RFC 6121 §3) ----
 
-    private Effect<UserEntity.Event, UserEntity.State> outboundSubscription(UserEntity entity, UserEntity.State s,
+    private Effect<AccountEvent, UserEntity.State> outboundSubscription(UserEntity entity, UserEntity.State s,
                                                                           LiveSession sender, Presence p) {
         RosterOutcome o;
         try {
@@ -162,18 +175,18 @@ final class PresenceLogic {
      * Carries out a roster outcome in the order {@link RosterOutcome} describes: persist, push, then
      * the stanza itself (forward), then the presence the server sends on the user's behalf.
      */
-    Effect<UserEntity.Event, UserEntity.State> apply(UserEntity entity, UserEntity.State s, RosterOutcome o,
+    Effect<AccountEvent, UserEntity.State> apply(UserEntity entity, UserEntity.State s, RosterOutcome o,
                                                     Runnable forward) {
         return apply(entity, s, o, forward, () -> {
         });
     }
 
     /** As {@link #apply(UserEntity, UserEntity.State, RosterOutcome, Runnable)}, then runs {@code last}. */
-    Effect<UserEntity.Event, UserEntity.State> apply(UserEntity entity, UserEntity.State s, RosterOutcome o,
+    Effect<AccountEvent, UserEntity.State> apply(UserEntity entity, UserEntity.State s, RosterOutcome o,
                                                     Runnable forward, Runnable last) {
-        List<UserEntity.Event> events = new ArrayList<>(1);
+        List<AccountEvent> events = new ArrayList<>(1);
         if (o.stateChanged()) {
-            events.add(o.item().<UserEntity.Event>map(UserEntity.RosterItemSet::new)
+            events.add(o.item().<AccountEvent>map(UserEntity.RosterItemSet::new)
                 .orElseGet(() -> new UserEntity.RosterItemRemoved(o.contact())));
         }
         Jid contact = o.contact();
@@ -205,7 +218,7 @@ final class PresenceLogic {
         });
     }
 
-    Effect<UserEntity.Event, UserEntity.State> inbound(UserEntity entity, UserEntity.State s, Presence p) {
+    Effect<AccountEvent, UserEntity.State> inbound(UserEntity entity, UserEntity.State s, Presence p) {
         if (p.type() == Presence.Type.PROBE) {
             answerProbe(s, p);
             return entity.effects().none();
@@ -250,7 +263,7 @@ final class PresenceLogic {
         }
     }
 
-    private Effect<UserEntity.Event, UserEntity.State> inboundSubscription(UserEntity entity, UserEntity.State s,
+    private Effect<AccountEvent, UserEntity.State> inboundSubscription(UserEntity entity, UserEntity.State s,
                                                                          Presence p) {
         if (p.from() == null) {
             return entity.effects().none();

@@ -1,5 +1,6 @@
 package chorus.actors.user;
 
+import chorus.actors.feature.AccountEvent;
 import chorus.actors.feature.roster.Roster;
 import chorus.actors.feature.roster.RosterHandler;
 import chorus.actors.feature.roster.RosterItem;
@@ -19,7 +20,7 @@ final class RosterIq {
     private RosterIq() {
     }
 
-    static Effect<UserEntity.Event, UserEntity.State> handle(UserEntity entity, UserEntity.State s, LiveSession sender,
+    static Effect<AccountEvent, UserEntity.State> handle(UserEntity entity, UserEntity.State s, LiveSession sender,
                                                             Iq iq) {
         RosterHandler.Result r = RosterHandler.handle(iq, entity.jid(), s.roster(),
             entity.presence().limits());

@@ -2,16 +2,28 @@ package chorus.actors.user;
 
 import chorus.actors.ClusterMessage;
 import chorus.actors.account.Credentials;
+import chorus.actors.diagnostics.DeliveryFailures;
+import chorus.actors.feature.AccountEvent;
+import chorus.actors.feature.AccountView;
 import chorus.actors.feature.Features;
 import chorus.actors.feature.IqContext;
 import chorus.actors.feature.IqResult;
+import chorus.actors.feature.blocking.BlockRules;
+import chorus.actors.feature.blocking.BlockingHandler;
+import chorus.actors.feature.blocking.BlocklistChanged;
+import chorus.actors.feature.last.LastActivityHandler;
+import chorus.actors.feature.privatedata.PrivateStored;
 import chorus.actors.feature.roster.Roster;
+import chorus.actors.feature.vcard.VCardStored;
+import chorus.actors.mailbox.MailboxEntity;
+import chorus.actors.mailbox.Offline;
 import chorus.actors.feature.roster.RosterHandler;
 import chorus.actors.feature.roster.RosterItem;
 import chorus.actors.router.StanzaRouter;
 import chorus.actors.session.SessionMessage;
 import chorus.actors.xmpp.BareJid;
 import chorus.actors.xmpp.DomainJid;
+import chorus.actors.xmpp.Element;
 import chorus.actors.xmpp.FullJid;
 import chorus.actors.xmpp.Iq;
 import chorus.actors.xmpp.Jid;
@@ -22,6 +34,7 @@ import chorus.actors.xmpp.StanzaError;
 import chorus.persistence.accounts.AccountDirectory;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.RecipientRef;
 import org.apache.pekko.actor.typed.SupervisorStrategy;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
@@ -41,13 +54,14 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * One per account (bare JID), placed by Cluster Sharding. The account state (credentials, roster) is
  * event-sourced; the online resources are live state beside it, rebuilt when sessions bind again.
  * Applies the RFC 6121 rules for presence, subscriptions and delivery.
  */
-public final class UserEntity extends EventSourcedBehavior<UserEntity.Command, UserEntity.Event, UserEntity.State> {
+public final class UserEntity extends EventSourcedBehavior<UserEntity.Command, AccountEvent, UserEntity.State> {
 
     public static final EntityTypeKey<Command> KEY = EntityTypeKey.create(Command.class, "User");
 
@@ -87,7 +101,15 @@ public final class UserEntity extends EventSourcedBehavior<UserEntity.Command, U
     }
 
     /** A session ended. */
-    public record Unbind(String resource, ActorRef<SessionMessage> session) implements Command {
+    public record Unbind(String resource, ActorRef<SessionMessage> session, long epoch, long ackedUpTo)
+        implements Command {
+        public Unbind(String resource, ActorRef<SessionMessage> session) {
+            this(resource, session, 0, 0);
+        }
+    }
+
+    /** The session wrote the tracked messages up to this sequence number of this epoch. */
+    public record SessionAck(String resource, long epoch, long upToSeq) implements Command {
     }
 
     /** A stanza sent by one of this account's own sessions that the account handles (presence, own IQs). */
@@ -95,7 +117,11 @@ public final class UserEntity extends EventSourcedBehavior<UserEntity.Command, U
     }
 
     /** A stanza addressed to this account or one of its resources. */
-    public record Deliver(Stanza stanza) implements Command {
+    public record Deliver(Stanza stanza, ActorRef<SessionMessage> ackTo, long seq) implements Command {
+        /** Fire and forget: a stanza of the server's own, or from another entity. */
+        public Deliver(Stanza stanza) {
+            this(stanza, null, 0);
+        }
     }
 
     /** Sent by sharding to stop the entity at passivation or rebalance. */
@@ -105,6 +131,10 @@ public final class UserEntity extends EventSourcedBehavior<UserEntity.Command, U
     }
 
     private enum Idle implements Command { INSTANCE }
+
+    private record StoreResult(Message message, MailboxEntity.StoreReply reply, Throwable failure, Sender ack)
+        implements Command {
+    }
 
     public sealed interface AccountReply extends ClusterMessage {
         record Done() implements AccountReply {
@@ -131,7 +161,8 @@ public final class UserEntity extends EventSourcedBehavior<UserEntity.Command, U
 
     // ---- events and state ----
 
-    public interface Event extends ClusterMessage {
+    /** The entity's own events; features add theirs (all are {@link AccountEvent}s). */
+    public interface Event extends AccountEvent {
     }
 
     public record AccountCreated(Credentials credentials, Instant at) implements Event {
@@ -149,14 +180,88 @@ public final class UserEntity extends EventSourcedBehavior<UserEntity.Command, U
     public record RosterItemRemoved(Jid jid) implements Event {
     }
 
-    /** The persisted account. No credentials means no account. */
-    public record State(Credentials credentials, Roster roster) implements ClusterMessage {
+    /** The user's last resource went offline (XEP-0012). */
+    public record WentOffline(Instant at) implements Event {
+    }
+
+    /**
+     * The persisted account. No credentials means no account. The feature data (vCard, private XML,
+     * block list, last activity) is kept here too, so removing the account removes all of it.
+     */
+    public record State(Credentials credentials, Roster roster, Element vcard, Map<String, Element> privateData,
+                        List<Jid> blocked, Instant lastSeen) implements ClusterMessage {
+        public State {
+            privateData = privateData == null ? Map.of() : Map.copyOf(privateData);
+            blocked = blocked == null ? List.of() : List.copyOf(blocked);
+        }
+
         public static State empty() {
-            return new State(null, Roster.empty());
+            return new State(null, Roster.empty(), null, Map.of(), List.of(), null);
         }
 
         public boolean exists() {
             return credentials != null;
+        }
+
+        State withCredentials(Credentials c) {
+            return new State(c, roster, vcard, privateData, blocked, lastSeen);
+        }
+
+        State withRoster(Roster r) {
+            return new State(credentials, r, vcard, privateData, blocked, lastSeen);
+        }
+
+        State withVcard(Element v) {
+            return new State(credentials, roster, v, privateData, blocked, lastSeen);
+        }
+
+        State withPrivate(String key, Element data) {
+            Map<String, Element> m = new java.util.HashMap<>(privateData);
+            if (data.children().isEmpty() && data.attrs().isEmpty()) {
+                m.remove(key);
+            } else {
+                m.put(key, data);
+            }
+            return new State(credentials, roster, vcard, m, blocked, lastSeen);
+        }
+
+        State withBlocked(List<Jid> b) {
+            return new State(credentials, roster, vcard, privateData, b, lastSeen);
+        }
+
+        State withLastSeen(Instant at) {
+            return new State(credentials, roster, vcard, privateData, blocked, at);
+        }
+
+        /** What the account's features may read; {@code online} comes from the live sessions. */
+        public AccountView view(boolean online) {
+            State s = this;
+            return new AccountView() {
+                @Override
+                public java.util.Optional<Element> vcard() {
+                    return java.util.Optional.ofNullable(s.vcard);
+                }
+
+                @Override
+                public Map<String, Element> privateData() {
+                    return s.privateData;
+                }
+
+                @Override
+                public java.util.Set<Jid> blocklist() {
+                    return new java.util.LinkedHashSet<>(s.blocked);
+                }
+
+                @Override
+                public Instant lastSeen() {
+                    return s.lastSeen;
+                }
+
+                @Override
+                public boolean online() {
+                    return online;
+                }
+            };
         }
 
         @Override
@@ -169,8 +274,11 @@ public final class UserEntity extends EventSourcedBehavior<UserEntity.Command, U
 
     /** What every entity needs from its node. */
     public record Deps(DomainJid domain, StanzaRouter router, Features accountFeatures, Clock clock,
-                       UserSettings settings, AccountDirectory directory) {
+                       UserSettings settings, AccountDirectory directory,
+                       Function<String, RecipientRef<MailboxEntity.Command>> mailboxes, DeliveryFailures failures) {
     }
+
+    private static final BlockingHandler BLOCKING = new BlockingHandler();
 
     public static void init(ClusterSharding sharding, Deps deps) {
         sharding.init(org.apache.pekko.cluster.sharding.typed.javadsl.Entity.of(KEY,
@@ -213,36 +321,48 @@ public final class UserEntity extends EventSourcedBehavior<UserEntity.Command, U
     }
 
     @Override
-    public EventHandler<State, Event> eventHandler() {
+    public EventHandler<State, AccountEvent> eventHandler() {
         return newEventHandlerBuilder().forAnyState()
-            .onEvent(AccountCreated.class, (s, e) -> new State(e.credentials(), Roster.empty()))
-            .onEvent(PasswordChanged.class, (s, e) -> new State(e.credentials(), s.roster()))
+            .onEvent(AccountCreated.class, (s, e) -> State.empty().withCredentials(e.credentials()))
+            .onEvent(PasswordChanged.class, (s, e) -> s.withCredentials(e.credentials()))
             .onEvent(AccountRemoved.class, (s, e) -> State.empty())
-            .onEvent(RosterItemSet.class, (s, e) -> new State(s.credentials(), s.roster().put(e.item())))
-            .onEvent(RosterItemRemoved.class, (s, e) -> new State(s.credentials(), s.roster().remove(e.jid())))
+            .onEvent(RosterItemSet.class, (s, e) -> s.withRoster(s.roster().put(e.item())))
+            .onEvent(RosterItemRemoved.class, (s, e) -> s.withRoster(s.roster().remove(e.jid())))
+            .onEvent(WentOffline.class, (s, e) -> s.withLastSeen(e.at()))
+            .onEvent(VCardStored.class, (s, e) -> s.withVcard(e.vcard().children().isEmpty() ? null : e.vcard()))
+            .onEvent(PrivateStored.class, (s, e) -> s.withPrivate(e.key(), e.data()))
+            .onEvent(BlocklistChanged.class, (s, e) -> s.withBlocked(e.blocked()))
             .build();
     }
 
     @Override
-    public CommandHandler<Command, Event, State> commandHandler() {
+    public CommandHandler<Command, AccountEvent, State> commandHandler() {
         return newCommandHandlerBuilder().forAnyState()
             .onCommand(CreateAccount.class, this::onCreate)
             .onCommand(ChangePassword.class, this::onChangePassword)
             .onCommand(RemoveAccount.class, this::onRemove)
             .onCommand(GetCredentials.class, (s, c) -> Effect().reply(c.replyTo(), new CredentialsReply(s.credentials())))
             .onCommand(Bind.class, this::onBind)
-            .onCommand(Unbind.class, (s, c) -> onSessionEnd(s, c.resource(), c.session()))
-            .onCommand(SessionGone.class, (s, c) -> onSessionEnd(s, c.resource(), c.session()))
+            .onCommand(Unbind.class, (s, c) -> onSessionEnd(s, c.resource(), c.session(), c.epoch(), c.ackedUpTo()))
+            .onCommand(SessionGone.class, (s, c) -> onSessionEnd(s, c.resource(), c.session(), 0, 0))
+            .onCommand(SessionAck.class, (s, c) -> {
+                LiveSession ls = sessions.get(c.resource());
+                if (ls != null) {
+                    ls.acked(c.epoch(), c.upToSeq());
+                }
+                return Effect().none();
+            })
             .onCommand(FromClient.class, this::onFromClient)
             .onCommand(Deliver.class, this::onDeliver)
             .onCommand(Idle.class, this::onIdle)
+            .onCommand(StoreResult.class, this::onStoreResult)
             .onCommand(Stop.class, (s, c) -> Effect().stop())
             .build();
     }
 
     // ---- account ----
 
-    private Effect<Event, State> onCreate(State s, CreateAccount c) {
+    private Effect<AccountEvent, State> onCreate(State s, CreateAccount c) {
         if (s.exists()) {
             return Effect().reply(c.replyTo(), new AccountReply.Failed("conflict"));
         }
@@ -251,7 +371,7 @@ public final class UserEntity extends EventSourcedBehavior<UserEntity.Command, U
             .thenReply(c.replyTo(), st -> new AccountReply.Done());
     }
 
-    private Effect<Event, State> onChangePassword(State s, ChangePassword c) {
+    private Effect<AccountEvent, State> onChangePassword(State s, ChangePassword c) {
         if (!s.exists()) {
             return Effect().reply(c.replyTo(), new AccountReply.Failed("item-not-found"));
         }
@@ -259,7 +379,7 @@ public final class UserEntity extends EventSourcedBehavior<UserEntity.Command, U
             .thenReply(c.replyTo(), st -> new AccountReply.Done());
     }
 
-    private Effect<Event, State> onRemove(State s, RemoveAccount c) {
+    private Effect<AccountEvent, State> onRemove(State s, RemoveAccount c) {
         if (!s.exists()) {
             return Effect().reply(c.replyTo(), new AccountReply.Failed("item-not-found"));
         }
@@ -267,20 +387,24 @@ public final class UserEntity extends EventSourcedBehavior<UserEntity.Command, U
         for (RosterItem item : s.roster().items().values()) {
             presence.unsubscribeBoth(item);
         }
-        for (LiveSession ls : new ArrayList<>(sessions.values())) {
-            ls.ref.tell(new SessionMessage.Close("not-authorized", "account removed"));
+        List<LiveSession> closing = new ArrayList<>(sessions.values());
+        for (LiveSession ls : closing) {
             ctx.unwatch(ls.ref);
         }
         sessions.clear();
         armIdleTimer();
+        // The entity leaves memory so that its journal can be erased (the node's AccountService does
+        // that next, with the mailbox's); a later message starts it again, empty.
         return Effect().persist(new AccountRemoved(deps.clock().instant()))
             .thenRun(st -> deps.directory().remove(jid.toString()))
+            .thenRun(st -> closing.forEach(ls -> ls.ref.tell(new SessionMessage.Close("not-authorized", "account removed"))))
+            .thenRun(st -> shard.tell(new ClusterSharding.Passivate<>(ctx.getSelf())))
             .thenReply(c.replyTo(), st -> new AccountReply.Done());
     }
 
     // ---- sessions ----
 
-    private Effect<Event, State> onBind(State s, Bind c) {
+    private Effect<AccountEvent, State> onBind(State s, Bind c) {
         if (!s.exists()) {
             return Effect().reply(c.replyTo(), new BindReply.Refused("not-authorized"));
         }
@@ -291,6 +415,7 @@ public final class UserEntity extends EventSourcedBehavior<UserEntity.Command, U
             return Effect().reply(c.replyTo(), new BindReply.Refused("bad-request"));
         }
         LiveSession old = sessions.get(full.resource());
+        LiveSession replaced = null;
         if (old != null && !old.ref.equals(c.session()) && !c.kickOld()) {
             return Effect().reply(c.replyTo(), new BindReply.Refused("conflict"));
         }
@@ -300,6 +425,7 @@ public final class UserEntity extends EventSourcedBehavior<UserEntity.Command, U
             sessions.remove(full.resource());
             presence.resourceGone(s, old);
             old.ref.tell(new SessionMessage.Close("conflict", "replaced by a new connection"));
+            replaced = old;
         }
         LiveSession ls = old != null && old.ref.equals(c.session()) ? old : new LiveSession(full, c.session());
         if (c.presence() != null) {
@@ -309,19 +435,52 @@ public final class UserEntity extends EventSourcedBehavior<UserEntity.Command, U
         sessions.put(full.resource(), ls);
         ctx.watchWith(c.session(), new SessionGone(full.resource(), c.session()));
         ctx.cancelReceiveTimeout();
-        return Effect().reply(c.replyTo(), new BindReply.Bound(full, ctx.getSelf()));
+        if (!s.blocked().isEmpty()) {
+            c.session().tell(new SessionMessage.Blocklist(s.blocked()));
+        }
+        Effect<AccountEvent, State> bound = Effect().reply(c.replyTo(), new BindReply.Bound(full, ctx.getSelf()));
+        if (replaced != null) {
+            // What the replaced session never wrote goes to the new one (or wherever the rules say).
+            for (LiveSession.Tracked t : replaced.unacked) {
+                deliverMessage(t.message(), new Sender(t.ackTo(), t.ackSeq()));
+            }
+            replaced.unacked.clear();
+        }
+        return bound;
     }
 
-    private Effect<Event, State> onSessionEnd(State s, String resource, ActorRef<SessionMessage> ref) {
+    private Effect<AccountEvent, State> onSessionEnd(State s, String resource, ActorRef<SessionMessage> ref,
+                                                     long epoch, long ackedUpTo) {
         LiveSession ls = sessions.get(resource);
         if (ls == null || !ls.ref.equals(ref)) {
             return Effect().none();
         }
+        boolean wasAvailable = anyAvailable();
         sessions.remove(resource);
         ctx.unwatch(ref);
         presence.resourceGone(s, ls);
+        // Messages the session never said it wrote go where they would go now: another resource, or
+        // the mailbox. Nothing handed to a session that died is silently lost.
+        ls.acked(epoch, ackedUpTo);
+        for (LiveSession.Tracked t : ls.unacked) {
+            deliverMessage(t.message(), new Sender(t.ackTo(), t.ackSeq()));
+        }
+        ls.unacked.clear();
         armIdleTimer();
+        if (s.exists() && wasAvailable && !anyAvailable()) {
+            // XEP-0012: when the user was last available, for contacts who ask.
+            return Effect().persist(new WentOffline(deps.clock().instant()));
+        }
         return Effect().none();
+    }
+
+    boolean anyAvailable() {
+        for (LiveSession l : sessions.values()) {
+            if (l.available()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private void armIdleTimer() {
@@ -330,7 +489,7 @@ public final class UserEntity extends EventSourcedBehavior<UserEntity.Command, U
         }
     }
 
-    private Effect<Event, State> onIdle(State s, Idle c) {
+    private Effect<AccountEvent, State> onIdle(State s, Idle c) {
         if (sessions.isEmpty()) {
             shard.tell(new ClusterSharding.Passivate<>(ctx.getSelf()));
         }
@@ -339,7 +498,7 @@ public final class UserEntity extends EventSourcedBehavior<UserEntity.Command, U
 
     // ---- stanzas from the account's own sessions ----
 
-    private Effect<Event, State> onFromClient(State s, FromClient c) {
+    private Effect<AccountEvent, State> onFromClient(State s, FromClient c) {
         Stanza st = c.stanza();
         if (!(st.from() instanceof FullJid from) || !sessions.containsKey(from.resource())) {
             return Effect().none();
@@ -356,46 +515,170 @@ public final class UserEntity extends EventSourcedBehavior<UserEntity.Command, U
         return Effect().none();
     }
 
-    private Effect<Event, State> ownIq(State s, LiveSession sender, Iq iq) {
+    private Effect<AccountEvent, State> ownIq(State s, LiveSession sender, Iq iq) {
         if (!iq.isRequest()) {
             return Effect().none();
         }
         if (RosterHandler.owns(iq)) {
             return RosterIq.handle(this, s, sender, iq);
         }
-        return answer(iq, IqContext.Relation.SELF);
+        if (BLOCKING.owns(iq)) {
+            return onBlocking(s, sender, iq);
+        }
+        return answer(s, iq, IqContext.Relation.SELF);
     }
 
     /** Answers an IQ addressed to the account through the account features. */
-    private Effect<Event, State> answer(Iq iq, IqContext.Relation relation) {
-        IqResult r = deps.accountFeatures().dispatch(iq, new IqContext(deps.domain(), deps.clock(), jid, relation));
+    private Effect<AccountEvent, State> answer(State s, Iq iq, IqContext.Relation relation) {
+        IqResult r = deps.accountFeatures().dispatch(iq,
+            new IqContext(deps.domain(), deps.clock(), jid, relation, s.view(anyAvailable())));
         if (r instanceof IqResult.Reply reply) {
             send(reply.reply());
             return Effect().none();
         }
         IqResult.PersistThenReply p = (IqResult.PersistThenReply) r;
-        List<Event> events = new ArrayList<>();
+        List<AccountEvent> events = new ArrayList<>();
         for (Object e : p.events()) {
-            events.add((Event) e);
+            events.add((AccountEvent) e);
         }
         return Effect().persist(events).thenRun(st -> send(p.reply()));
     }
 
     // ---- stanzas addressed to the account ----
 
-    private Effect<Event, State> onDeliver(State s, Deliver c) {
+    /** XEP-0191: the block list changes; pushes, presence and the answer follow the change. */
+    private Effect<AccountEvent, State> onBlocking(State s, LiveSession sender, Iq iq) {
+        BlockingHandler.Outcome o = BLOCKING.decide(iq, new IqContext(deps.domain(), deps.clock(), jid,
+            IqContext.Relation.SELF, s.view(anyAvailable())));
+        if (o.fetched()) {
+            sender.blocklistInterested = true;
+        }
+        List<AccountEvent> events = o.event().<List<AccountEvent>>map(List::of).orElse(List.of());
+        return effects().persistThen(events, after -> {
+            for (LiveSession ls : sessions.values()) {
+                if (ls.blocklistInterested) {
+                    o.pushTo(ls.jid, "block-" + deps.clock().millis()).ifPresent(push -> ls.ref.tell(new SessionMessage.Deliver(push)));
+                }
+            }
+            List<Jid> subscribers = new ArrayList<>();
+            for (RosterItem item : after.roster().items().values()) {
+                if (item.subscription().hasFrom()) {
+                    subscribers.add(item.jid());
+                }
+            }
+            for (Jid hide : o.presenceToHide(subscribers)) {
+                for (LiveSession ls : sessions.values()) {
+                    if (ls.available()) {
+                        deps.router().route(Presence.of(ls.jid, hide, Presence.Type.UNAVAILABLE));
+                    }
+                }
+            }
+            for (Jid reveal : o.presenceToReveal(subscribers)) {
+                for (LiveSession ls : sessions.values()) {
+                    if (ls.available()) {
+                        deps.router().route(ls.presence.withFromTo(ls.jid, reveal));
+                    }
+                }
+            }
+            if (o.event().isPresent()) {
+                tellBlocklist(after);
+            }
+            sender.ref.tell(new SessionMessage.Deliver(o.reply()));
+        });
+    }
+
+    /** Sessions refuse stanzas to blocked addresses themselves (XEP-0191 §3.3): they get the list. */
+    private void tellBlocklist(State s) {
+        for (LiveSession ls : sessions.values()) {
+            ls.ref.tell(new SessionMessage.Blocklist(s.blocked()));
+        }
+    }
+
+    /** Whether the account blocks this sender (never the account's own addresses, XEP-0191 §5). */
+    boolean blocks(State s, Jid from) {
+        return from != null && !s.blocked().isEmpty() && !from.bare().equals(jid) && BlockRules.blocks(s.blocked(), from);
+    }
+
+    /**
+     * The sequence numbers each sending session recently had accepted here, so a copy sent again is only
+     * acknowledged. A set, not a high-water mark: after a failover, copies arrive out of order.
+     */
+    private final Map<ActorRef<SessionMessage>, java.util.TreeSet<Long>> accepted = new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<ActorRef<SessionMessage>, java.util.TreeSet<Long>> eldest) {
+            return size() > 10_000;
+        }
+    };
+    private static final int ACCEPTED_WINDOW = 4096;
+
+    private Effect<AccountEvent, State> onDeliver(State s, Deliver c) {
         Stanza st = c.stanza();
+        Sender sender = Sender.NONE;
+        if (c.ackTo() != null) {
+            sender = new Sender(c.ackTo(), c.seq());
+            java.util.TreeSet<Long> seen = accepted.computeIfAbsent(c.ackTo(), r -> new java.util.TreeSet<>());
+            if (!seen.add(c.seq())) {
+                // A copy sent again. Still on its way to a client: that client's session acknowledges it.
+                // Settled (written, stored or bounced): the acknowledgement was lost; say it again.
+                for (LiveSession ls : sessions.values()) {
+                    if (ls.inFlight(c.ackTo(), c.seq())) {
+                        return Effect().none();
+                    }
+                }
+                sender.ack();
+                return Effect().none();
+            }
+            if (seen.size() > ACCEPTED_WINDOW) {
+                seen.pollFirst();
+            }
+        }
+        return onDeliver(s, st, sender);
+    }
+
+    /** The session of this server that sent a message and waits to hear it arrived, if any. */
+    record Sender(ActorRef<SessionMessage> ackTo, long seq) {
+        static final Sender NONE = new Sender(null, 0);
+
+        void ack() {
+            if (ackTo != null) {
+                ackTo.tell(new SessionMessage.Accepted(seq));
+            }
+        }
+    }
+
+    private Effect<AccountEvent, State> onDeliver(State s, Stanza st, Sender ack) {
+        if (!(st instanceof Message)) {
+            ack.ack();
+        }
         if (!s.exists()) {
+            if (st instanceof Message) {
+                ack.ack();
+            }
             return noAccount(st);
+        }
+        if (blocks(s, st.from())) {
+            // XEP-0191 §3.3: a blocked sender's messages and requests are refused; presence is dropped.
+            BlockRules.refuseInbound(st).ifPresent(this::send);
+            if (st instanceof Message) {
+                ack.ack();
+            }
+            return Effect().none();
         }
         if (st instanceof Presence p) {
             return presence.inbound(this, s, p);
         }
         if (st instanceof Message m) {
-            deliverMessage(m);
+            deliverMessage(m, ack);
             return Effect().none();
         }
         Iq iq = (Iq) st;
+        if (iq.to() instanceof FullJid && iq.isRequest() && iq.payloadIs(LastActivityHandler.NS, "query")
+            && !LastActivityHandler.authorized(relationOf(s, iq.from()))
+            && (iq.from() == null || !iq.from().bare().equals(jid))) {
+            // XEP-0012 §4: a client's idle time is for its contacts only.
+            bounce(iq, StanzaError.Condition.FORBIDDEN);
+            return Effect().none();
+        }
         if (iq.to() instanceof FullJid full) {
             LiveSession target = sessions.get(full.resource());
             if (target != null) {
@@ -417,7 +700,7 @@ public final class UserEntity extends EventSourcedBehavior<UserEntity.Command, U
                 return RosterIq.handle(this, s, sender, iq);
             }
         }
-        return answer(iq, fromSelf ? IqContext.Relation.SELF : relationOf(s, iq.from()));
+        return answer(s, iq, fromSelf ? IqContext.Relation.SELF : relationOf(s, iq.from()));
     }
 
     IqContext.Relation relationOf(State s, Jid other) {
@@ -430,46 +713,80 @@ public final class UserEntity extends EventSourcedBehavior<UserEntity.Command, U
             .orElse(IqContext.Relation.STRANGER);
     }
 
-    private void deliverMessage(Message m) {
+    /**
+     * Delivers a message by RFC 6121 §8.5 and runs {@code ack} once its fate is settled: handed to a
+     * session, bounced, dropped by the rules, or stored by the mailbox.
+     */
+    private void deliverMessage(Message m, Sender ack) {
         if (m.to() instanceof FullJid full) {
             LiveSession target = sessions.get(full.resource());
             if (target != null) {
-                target.ref.tell(new SessionMessage.Deliver(m));
+                target.deliverTracked(m, ack.ackTo(), ack.seq());
                 return;
             }
             // RFC 6121 §8.5.3.2.1: chat and normal to an absent resource are handled as to the bare
             // JID; groupchat and headline to an absent resource are not delivered elsewhere.
             if (m.type() == Message.Type.GROUPCHAT) {
                 bounce(m, StanzaError.Condition.SERVICE_UNAVAILABLE);
+                ack.ack();
                 return;
             }
             if (m.type() != Message.Type.CHAT && m.type() != Message.Type.NORMAL) {
+                ack.ack();
                 return;
             }
         }
         if (m.type() == Message.Type.GROUPCHAT) {
             bounce(m, StanzaError.Condition.SERVICE_UNAVAILABLE);
+            ack.ack();
             return;
         }
         if (m.type() == Message.Type.ERROR) {
+            ack.ack();
             return;
         }
         List<LiveSession> targets = Delivery.messageToBare(m.type(), sessions.values());
         if (!targets.isEmpty()) {
+            // The receiving sessions acknowledge to the sender once they wrote it.
             for (LiveSession t : targets) {
-                t.ref.tell(new SessionMessage.Deliver(m));
+                t.deliverTracked(m, ack.ackTo(), ack.seq());
             }
             return;
         }
-        if (m.type() == Message.Type.HEADLINE) {
+        if (m.type() == Message.Type.HEADLINE || !Offline.storable(m)) {
+            ack.ack();
             return;
         }
-        // RFC 6121 §8.5.2.2.1: no available resource. Offline storage takes these once it exists.
-        bounce(m, StanzaError.Condition.SERVICE_UNAVAILABLE);
+        // RFC 6121 §8.5.2.2.1 and XEP-0160: no available resource; chat and normal messages wait.
+        ctx.ask(MailboxEntity.StoreReply.class, mailbox(), STORE_TIMEOUT,
+            replyTo -> new MailboxEntity.Store(m, replyTo), (r, f) -> new StoreResult(m, r, f, ack));
+    }
+
+    private static final Duration STORE_TIMEOUT = Duration.ofSeconds(10);
+
+    private RecipientRef<MailboxEntity.Command> mailbox() {
+        return deps.mailboxes().apply(jid.toString());
+    }
+
+    /** A message the mailbox could not take goes back to its sender: never silently lost. */
+    private Effect<AccountEvent, State> onStoreResult(State s, StoreResult r) {
+        r.ack().ack();
+        if (r.reply() instanceof MailboxEntity.StoreReply.Stored) {
+            return Effect().none();
+        }
+        StanzaError.Condition c = r.failure() != null ? StanzaError.Condition.SERVICE_UNAVAILABLE
+            : StanzaError.Condition.RESOURCE_CONSTRAINT;
+        bounce(r.message(), c);
+        return Effect().none();
+    }
+
+    /** A resource sent initial presence with a non-negative priority: it gets what waited (XEP-0160). */
+    void availableForOffline(LiveSession ls) {
+        mailbox().tell(new MailboxEntity.DeliverTo(ls.jid, ls.ref));
     }
 
     /** RFC 6121 §8.5.1: the account does not exist. */
-    private Effect<Event, State> noAccount(Stanza st) {
+    private Effect<AccountEvent, State> noAccount(Stanza st) {
         if (st instanceof Presence p) {
             if (p.type() == Presence.Type.SUBSCRIBE || p.type() == Presence.Type.PROBE) {
                 // RFC 6121 §3.1.3 and §4.3.2: answered with unsubscribed so the asker's roster settles.
@@ -495,6 +812,9 @@ public final class UserEntity extends EventSourcedBehavior<UserEntity.Command, U
     }
 
     void bounce(Stanza st, StanzaError.Condition condition) {
+        if (!st.isError()) {
+            deps.failures().record(st, condition);
+        }
         Stanza reply = st.errorReply(StanzaError.of(condition));
         if (reply != null && reply.to() != null) {
             deps.router().route(reply);
@@ -519,12 +839,12 @@ public final class UserEntity extends EventSourcedBehavior<UserEntity.Command, U
 
     /** Gives the package's feature logic access to this behavior's effect factories. */
     final class EffectFactoriesAccess {
-        Effect<Event, State> none() {
+        Effect<AccountEvent, State> none() {
             return Effect().none();
         }
 
         /** Persists the events (if any), then runs the side effects with the new state. */
-        Effect<Event, State> persistThen(List<Event> events, java.util.function.Consumer<State> after) {
+        Effect<AccountEvent, State> persistThen(List<AccountEvent> events, java.util.function.Consumer<State> after) {
             if (events.isEmpty()) {
                 return Effect().none().thenRun(after::accept);
             }

@@ -1,10 +1,12 @@
 package chorus.actors.user;
 
 import chorus.actors.account.Credentials;
+import chorus.actors.diagnostics.DeliveryFailures;
 import chorus.actors.feature.Features;
 import chorus.actors.feature.ping.PingHandler;
 import chorus.actors.feature.roster.RosterXml;
 import chorus.actors.feature.roster.Subscription;
+import chorus.actors.mailbox.MailboxEntity;
 import chorus.actors.session.SessionMessage;
 import chorus.actors.xmpp.BareJid;
 import chorus.actors.xmpp.DomainJid;
@@ -53,11 +55,14 @@ class UserEntityTest {
     static final Credentials CREDS = Credentials.derive("secret", 4096, new SecureRandom());
 
     final LinkedBlockingQueue<Stanza> routed = new LinkedBlockingQueue<>();
+    final List<String> failures = new java.util.concurrent.CopyOnWriteArrayList<>();
     final TestProbe<ClusterSharding.ShardCommand> shard = testKit.createTestProbe();
+    final TestProbe<MailboxEntity.Command> mailbox = testKit.createTestProbe();
     final EventSourcedBehaviorTestKit<UserEntity.Command, UserEntity.Event, UserEntity.State> juliet =
         EventSourcedBehaviorTestKit.create(testKit.system(), UserEntity.create(JULIET.toString(),
             new UserEntity.Deps(DOMAIN, routed::add, new Features(List.of(new PingHandler())),
-                Clock.fixed(NOW, ZoneOffset.UTC), UserSettings.defaults(), new InMemoryAccountDirectory()),
+                Clock.fixed(NOW, ZoneOffset.UTC), UserSettings.defaults(), new InMemoryAccountDirectory(),
+                jid -> mailbox.getRef(), (st, c) -> failures.add(st + " " + c)),
             shard.getRef()));
 
     @BeforeEach
@@ -93,6 +98,9 @@ class UserEntityTest {
         var r = juliet.<UserEntity.AccountReply>runCommand(UserEntity.RemoveAccount::new);
         assertInstanceOf(UserEntity.AccountReply.Done.class, r.reply());
         assertEquals("not-authorized", s.expectMessageClass(SessionMessage.Close.class).condition());
+        // the entity asks to leave memory (so its journal can be erased); started again it has no account
+        shard.expectMessageClass(ClusterSharding.Passivate.class);
+        juliet.restart();
         assertNull(juliet.<UserEntity.CredentialsReply>runCommand(UserEntity.GetCredentials::new).reply().credentials());
     }
 
@@ -131,18 +139,78 @@ class UserEntityTest {
     }
 
     @Test
-    void chatToTheBareJidWithoutAvailableResourcesIsBouncedWithServiceUnavailable() throws InterruptedException {
+    void chatToTheBareJidWithoutAvailableResourcesGoesToTheMailbox() {
         Message m = Message.chat(ROMEO.withResource("r"), JULIET, "m1", "hello");
         juliet.runCommand(new UserEntity.Deliver(m));
-        Stanza bounce = routed.poll(1, TimeUnit.SECONDS);
+        MailboxEntity.Store store = mailbox.expectMessageClass(MailboxEntity.Store.class);
+        assertEquals(m, store.message());
+        store.replyTo().tell(new MailboxEntity.StoreReply.Stored());
+        assertNull(pollQuietly());
+    }
+
+    @Test
+    void aMessageTheMailboxRefusesGoesBackAsResourceConstraint() throws InterruptedException {
+        Message m = Message.chat(ROMEO.withResource("r"), JULIET, "m1", "hello");
+        juliet.runCommand(new UserEntity.Deliver(m));
+        mailbox.expectMessageClass(MailboxEntity.Store.class).replyTo()
+            .tell(new MailboxEntity.StoreReply.Refused("resource-constraint"));
+        Stanza bounce = routed.poll(2, TimeUnit.SECONDS);
         assertNotNull(bounce);
         assertEquals(ROMEO.withResource("r"), bounce.to());
-        assertEquals(StanzaError.Condition.SERVICE_UNAVAILABLE, StanzaError.conditionOf(bounce));
+        assertEquals(StanzaError.Condition.RESOURCE_CONSTRAINT, StanzaError.conditionOf(bounce));
+    }
+
+    @Test
+    void onlyNegativePriorityResourcesMeanTheMessageWaitsInTheMailbox() {
+        TestProbe<SessionMessage> neg = testKit.createTestProbe();
+        available("neg", neg, -5);
+        juliet.runCommand(new UserEntity.Deliver(Message.chat(ROMEO.withResource("r"), JULIET, "m1", "hi")));
+        mailbox.expectMessageClass(MailboxEntity.Store.class);
+        neg.expectNoMessage(Duration.ofMillis(50));
+    }
+
+    @Test
+    void chatStatesAndHeadlinesForAnOfflineUserAreNotStored() {
+        juliet.runCommand(new UserEntity.Deliver(new Message(ROMEO.withResource("r"), JULIET, "c1", Message.Type.CHAT,
+            null, List.of(Element.of("composing", "http://jabber.org/protocol/chatstates")))));
+        juliet.runCommand(new UserEntity.Deliver(new Message(ROMEO.withResource("r"), JULIET, "h1", Message.Type.HEADLINE,
+            null, List.of(Element.build("body", Ns.CLIENT).text("news").get()))));
+        juliet.runCommand(new UserEntity.Deliver(new Message(ROMEO.withResource("r"), JULIET, "n1", Message.Type.CHAT,
+            null, List.of(Element.build("body", Ns.CLIENT).text("secret").get(), Element.of("no-store", "urn:xmpp:hints")))));
+        mailbox.expectNoMessage(Duration.ofMillis(100));
+    }
+
+    @Test
+    void initialPresenceWithNonNegativePriorityAsksTheMailboxForWaitingMessages() {
+        TestProbe<SessionMessage> s = testKit.createTestProbe();
+        FullJid me = bind("balcony", s);
+        juliet.runCommand(new UserEntity.FromClient(new Presence(me, null, null, Presence.Type.AVAILABLE, null, List.of())));
+        MailboxEntity.DeliverTo d = mailbox.expectMessageClass(MailboxEntity.DeliverTo.class);
+        assertEquals(me, d.to());
+        assertEquals(s.getRef(), d.session());
+    }
+
+    private Stanza pollQuietly() {
+        try {
+            return routed.poll(100, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Test
+    void aBouncedMessageLeavesADiagnosticRecordWithoutItsBody() throws InterruptedException {
+        Message m = Message.chat(ROMEO.withResource("r"), JULIET.withResource("gone"), "g1", "secret words");
+        juliet.runCommand(new UserEntity.Deliver(new Message(m.from(), m.to(), m.id(), Message.Type.GROUPCHAT, null, m.children())));
+        assertEquals(1, failures.size());
+        assertTrue(failures.get(0).contains("SERVICE_UNAVAILABLE"));
+        assertFalse(failures.get(0).contains("secret"));
     }
 
     @Test
     void aMessageToAnUnknownAccountIsBounced() throws InterruptedException {
         juliet.<UserEntity.AccountReply>runCommand(UserEntity.RemoveAccount::new);
+        juliet.restart();
         routed.clear();
         juliet.runCommand(new UserEntity.Deliver(Message.chat(ROMEO.withResource("r"), JULIET, "m1", "hi")));
         assertEquals(StanzaError.Condition.SERVICE_UNAVAILABLE, StanzaError.conditionOf(routed.poll(1, TimeUnit.SECONDS)));
@@ -262,11 +330,68 @@ class UserEntityTest {
     }
 
     @Test
+    void aCopySentAgainWhileTheFirstIsInFlightIsIgnoredAndOnceWrittenIsAcknowledged() {
+        TestProbe<SessionMessage> s = testKit.createTestProbe();
+        TestProbe<SessionMessage> sender = testKit.createTestProbe();
+        available("balcony", s, 0);
+        Message m = Message.chat(ROMEO.withResource("r"), JULIET, "m1", "hello");
+        juliet.runCommand(new UserEntity.Deliver(m, sender.getRef(), 7));
+        SessionMessage.Deliver d = s.expectMessageClass(SessionMessage.Deliver.class);
+        assertEquals(m, d.stanza());
+        // the receiving session acknowledges end to end, not the entity
+        assertEquals(sender.getRef(), d.ackTo());
+        assertEquals(7, d.ackSeq());
+        juliet.runCommand(new UserEntity.Deliver(m, sender.getRef(), 7));
+        s.expectNoMessage(Duration.ofMillis(50));
+        sender.expectNoMessage(Duration.ofMillis(50));
+        juliet.runCommand(new UserEntity.SessionAck("balcony", d.epoch(), d.seq()));
+        juliet.runCommand(new UserEntity.Deliver(m, sender.getRef(), 7));
+        assertEquals(new SessionMessage.Accepted(7), sender.receiveMessage());
+        s.expectNoMessage(Duration.ofMillis(50));
+    }
+
+    @Test
+    void aStoredMessageIsAcknowledgedToItsSenderOnceTheMailboxHasIt() {
+        TestProbe<SessionMessage> sender = testKit.createTestProbe();
+        Message m = Message.chat(ROMEO.withResource("r"), JULIET, "m1", "for later");
+        juliet.runCommand(new UserEntity.Deliver(m, sender.getRef(), 3));
+        sender.expectNoMessage(Duration.ofMillis(50));
+        mailbox.expectMessageClass(MailboxEntity.Store.class).replyTo().tell(new MailboxEntity.StoreReply.Stored());
+        assertEquals(new SessionMessage.Accepted(3), sender.receiveMessage());
+    }
+
+    @Test
+    void messagesASessionNeverAcknowledgedGoToTheMailboxWhenItDies() {
+        TestProbe<SessionMessage> s = testKit.createTestProbe();
+        available("balcony", s, 0);
+        mailbox.expectMessageClass(MailboxEntity.DeliverTo.class);
+        Message m = Message.chat(ROMEO.withResource("r"), JULIET, "m1", "in flight");
+        juliet.runCommand(new UserEntity.Deliver(m));
+        s.expectMessageClass(SessionMessage.Deliver.class);
+        juliet.runCommand(new UserEntity.Unbind("balcony", s.getRef()));
+        assertEquals(m, mailbox.expectMessageClass(MailboxEntity.Store.class).message());
+    }
+
+    @Test
+    void acknowledgedMessagesAreNotDeliveredAgain() {
+        TestProbe<SessionMessage> s = testKit.createTestProbe();
+        available("balcony", s, 0);
+        mailbox.expectMessageClass(MailboxEntity.DeliverTo.class);
+        juliet.runCommand(new UserEntity.Deliver(Message.chat(ROMEO.withResource("r"), JULIET, "m1", "one")));
+        SessionMessage.Deliver d = s.expectMessageClass(SessionMessage.Deliver.class);
+        juliet.runCommand(new UserEntity.SessionAck("balcony", d.epoch(), d.seq()));
+        juliet.runCommand(new UserEntity.Unbind("balcony", s.getRef()));
+        mailbox.expectNoMessage(Duration.ofMillis(100));
+    }
+
+    @Test
     void anEntityWithoutSessionsAsksItsShardToPassivateIt() {
         UserSettings quick = new UserSettings(Duration.ofMillis(100), 0, UserSettings.defaults().rosterLimits());
         TestProbe<ClusterSharding.ShardCommand> probe = testKit.createTestProbe();
         testKit.spawn(UserEntity.create(ROMEO.toString(), new UserEntity.Deps(DOMAIN, routed::add,
-            new Features(List.of()), Clock.systemUTC(), quick, new InMemoryAccountDirectory()), probe.getRef()));
+            new Features(List.of()), Clock.systemUTC(), quick, new InMemoryAccountDirectory(), jid -> mailbox.getRef(),
+            DeliveryFailures.NONE),
+            probe.getRef()));
         assertInstanceOf(ClusterSharding.Passivate.class, probe.expectMessageClass(ClusterSharding.Passivate.class));
         assertFalse(routed.stream().anyMatch(x -> true));
     }

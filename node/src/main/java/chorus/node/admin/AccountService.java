@@ -1,7 +1,9 @@
 package chorus.node.admin;
 
 import chorus.actors.account.Credentials;
+import chorus.actors.mailbox.MailboxEntity;
 import chorus.actors.user.UserEntity;
+import chorus.node.storage.AccountEraser;
 import chorus.actors.xmpp.BareJid;
 import chorus.persistence.accounts.AccountDirectory;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -28,6 +30,7 @@ public final class AccountService {
     private final int iterations;
     private final Executor hashing;
     private final SecureRandom random = new SecureRandom();
+    private AccountEraser eraser;
 
     public AccountService(ActorSystem<?> system, ClusterSharding sharding, AccountDirectory directory, String domain,
                           int iterations, Executor hashing) {
@@ -58,9 +61,35 @@ public final class AccountService {
             .<UserEntity.AccountReply>ask(r -> new UserEntity.ChangePassword(creds, r), TIMEOUT));
     }
 
+    /**
+     * Removes an account: its entity unsubscribes the contacts, closes the sessions and empties itself,
+     * the mailbox empties too, then both journals are erased.
+     */
     public CompletionStage<UserEntity.AccountReply> remove(BareJid jid) {
         return sharding.entityRefFor(UserEntity.KEY, jid.toString())
-            .ask(UserEntity.RemoveAccount::new, TIMEOUT);
+            .<UserEntity.AccountReply>ask(UserEntity.RemoveAccount::new, TIMEOUT)
+            .thenCompose(reply -> {
+                if (!(reply instanceof UserEntity.AccountReply.Done)) {
+                    return CompletableFuture.completedFuture(reply);
+                }
+                return sharding.entityRefFor(MailboxEntity.KEY, jid.toString())
+                    .<MailboxEntity.Cleared>ask(MailboxEntity.Clear::new, TIMEOUT)
+                    .thenCompose(cleared -> eraser == null ? CompletableFuture.completedFuture(null)
+                        : eraseAfterPassivation(jid))
+                    .thenApply(done -> reply);
+            });
+    }
+
+    /** The entities asked to leave memory; the erasure starts once they had the time to. */
+    private CompletionStage<Void> eraseAfterPassivation(BareJid jid) {
+        CompletableFuture<Void> later = new CompletableFuture<>();
+        system.scheduler().scheduleOnce(Duration.ofMillis(500), () -> later.complete(null), system.executionContext());
+        return later.thenCompose(v -> eraser.erase(jid.toString()));
+    }
+
+    /** Set by the node when its storage keeps journals that removal must erase. */
+    public void eraseWith(AccountEraser eraser) {
+        this.eraser = eraser;
     }
 
     public CompletionStage<List<String>> list() {

@@ -2,6 +2,10 @@ package chorus.node.admin;
 
 import chorus.actors.user.UserEntity;
 import chorus.actors.xmpp.BareJid;
+import chorus.actors.diagnostics.DiagnosticsPruner;
+import chorus.persistence.diagnostics.DiagnosticsStore;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -36,19 +40,24 @@ public final class AdminServer implements AutoCloseable {
     private final ExecutorService executor;
     private final AccountService accounts;
     private final IntSupplier sessions;
+    private final DiagnosticsStore diagnostics;
+    private final ActorRef<DiagnosticsPruner.Command> pruner;
     private final byte[] token;
     private final ObjectMapper json = new ObjectMapper();
 
     private AdminServer(HttpServer server, ExecutorService executor, AccountService accounts, IntSupplier sessions,
-                        String token) {
+                        DiagnosticsStore diagnostics, ActorRef<DiagnosticsPruner.Command> pruner, String token) {
         this.server = server;
+        this.diagnostics = diagnostics;
+        this.pruner = pruner;
         this.executor = executor;
         this.accounts = accounts;
         this.sessions = sessions;
         this.token = token.getBytes(StandardCharsets.UTF_8);
     }
 
-    public static AdminServer start(int port, AdminToken token, AccountService accounts, IntSupplier sessions)
+    public static AdminServer start(int port, AdminToken token, AccountService accounts, IntSupplier sessions,
+                                    DiagnosticsStore diagnostics, ActorRef<DiagnosticsPruner.Command> pruner)
         throws IOException {
         HttpServer http = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 16);
         ExecutorService ex = Executors.newFixedThreadPool(2, r -> {
@@ -56,7 +65,7 @@ public final class AdminServer implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        AdminServer a = new AdminServer(http, ex, accounts, sessions, token.value());
+        AdminServer a = new AdminServer(http, ex, accounts, sessions, diagnostics, pruner, token.value());
         http.createContext("/v1/", a::handle);
         http.setExecutor(ex);
         http.start();
@@ -94,6 +103,16 @@ public final class AdminServer implements AutoCloseable {
                 return;
             case "users":
                 users(ex, method, parts);
+                return;
+            case "diagnostics":
+                if (parts.length == 4 && parts[3].equals("prune") && method.equals("POST")) {
+                    prune(ex);
+                } else {
+                    diagnostics(ex);
+                }
+                return;
+            case "cluster":
+                reply(ex, 200, new ClusterView(accounts.system()).describe());
                 return;
             default:
                 reply(ex, 404, error("no such resource"));
@@ -135,6 +154,60 @@ public final class AdminServer implements AutoCloseable {
             }
         }
         reply(ex, 405, error("unsupported request"));
+    }
+
+    /** GET /v1/diagnostics?since=ISO-instant&jid=...&limit=n: delivery failures, newest first. */
+    private void diagnostics(HttpExchange ex) throws IOException {
+        java.util.Map<String, String> q = query(ex.getRequestURI().getRawQuery());
+        java.time.Instant since;
+        int limit;
+        try {
+            since = q.containsKey("since") ? java.time.Instant.parse(q.get("since"))
+                : java.time.Instant.now().minus(java.time.Duration.ofDays(7));
+            limit = Integer.parseInt(q.getOrDefault("limit", "1000"));
+        } catch (RuntimeException e) {
+            reply(ex, 400, error("since must be an ISO-8601 instant (2026-11-24T00:00:00Z), limit a number"));
+            return;
+        }
+        ObjectNode out = json.createObjectNode();
+        var records = out.putArray("records");
+        for (var f : diagnostics.query(since, q.get("jid"), limit).toCompletableFuture().join()) {
+            ObjectNode r = records.addObject();
+            r.put("at", f.at().toString());
+            r.put("sender", f.sender());
+            r.put("recipient", f.recipient());
+            r.put("kind", f.kind());
+            r.put("type", f.type());
+            r.put("condition", f.condition());
+            r.put("node", f.node());
+        }
+        reply(ex, 200, out);
+    }
+
+    /** POST /v1/diagnostics/prune: the cluster's pruner runs now, wherever it lives; the days it dropped. */
+    private void prune(HttpExchange ex) throws IOException {
+        DiagnosticsPruner.Ran ran = AskPattern.<DiagnosticsPruner.Command, DiagnosticsPruner.Ran>ask(pruner,
+            DiagnosticsPruner.RunNow::new, java.time.Duration.ofSeconds(30), accounts.system().scheduler())
+            .toCompletableFuture().join();
+        ObjectNode out = json.createObjectNode();
+        out.put("at", ran.at().toString());
+        ran.dropped().forEach(d -> out.withArray("dropped").add(d.toString()));
+        reply(ex, 200, out);
+    }
+
+    private static java.util.Map<String, String> query(String raw) {
+        java.util.Map<String, String> m = new java.util.HashMap<>();
+        if (raw == null) {
+            return m;
+        }
+        for (String pair : raw.split("&")) {
+            int eq = pair.indexOf('=');
+            if (eq > 0) {
+                m.put(URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
+                    URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
+            }
+        }
+        return m;
     }
 
     private interface AccountCall {

@@ -32,12 +32,26 @@ final class C2sConnection {
         this.limits = limits;
     }
 
+    /** The client's address: for the registration rate limit and the admins' notice only, never stored or logged. */
+    java.net.InetAddress remoteAddress() {
+        return channel.remoteAddress() instanceof java.net.InetSocketAddress a ? a.getAddress() : null;
+    }
+
     boolean secure() {
         return channel.pipeline().get(SslHandler.class) != null;
     }
 
     void send(Object message) {
         channel.writeAndFlush(message, channel.voidPromise());
+    }
+
+    /** Sends, and runs {@code written} once the message (and all before it) went out to the socket. */
+    void sendThen(Object message, Runnable written) {
+        channel.writeAndFlush(message).addListener(f -> {
+            if (f.isSuccess()) {
+                written.run();
+            }
+        });
     }
 
     /**
@@ -66,6 +80,13 @@ final class C2sConnection {
     void fail(String condition, String text) {
         if (channel.isActive()) {
             channel.writeAndFlush(new StreamError(condition, text)).addListener(ChannelFutureListener.CLOSE);
+        }
+    }
+
+    /** Sends a stream error with a payload in its condition (see-other-host), and closes. */
+    void fail(StreamError error) {
+        if (channel.isActive()) {
+            channel.writeAndFlush(error).addListener(ChannelFutureListener.CLOSE);
         }
     }
 

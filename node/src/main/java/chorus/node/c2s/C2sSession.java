@@ -2,6 +2,9 @@ package chorus.node.c2s;
 
 import chorus.actors.feature.IqContext;
 import chorus.actors.feature.IqResult;
+import chorus.actors.feature.blocking.BlockRules;
+import chorus.actors.feature.register.RegisterForm;
+import chorus.actors.mailbox.MailboxEntity;
 import chorus.actors.router.Router;
 import chorus.actors.session.SessionInput;
 import chorus.actors.session.SessionMessage;
@@ -18,6 +21,7 @@ import chorus.actors.xmpp.Presence;
 import chorus.actors.xmpp.Stanza;
 import chorus.actors.xmpp.StanzaError;
 import chorus.actors.xmpp.StanzaException;
+import chorus.node.stream.StreamError;
 import chorus.node.stream.StreamEvent;
 import chorus.node.stream.StreamHeader;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -64,6 +68,14 @@ public final class C2sSession extends AbstractBehavior<SessionInput> {
 
     enum RebindNow implements Local { INSTANCE }
 
+    /** The answer to this stream's own account removal went out; the stream ends now. */
+    enum AccountRemoved implements Local { INSTANCE }
+
+    static final Duration REMOVAL_GRACE = Duration.ofMillis(300);
+
+    /** Resend what waits for acceptance, acknowledge what was written. */
+    enum ReliabilityTick implements Local { INSTANCE }
+
     /** An IQ this session gave the account's entity got no answer in time. */
     record IqTimeout(String id) implements Local {
     }
@@ -78,6 +90,10 @@ public final class C2sSession extends AbstractBehavior<SessionInput> {
     private final C2sConnection connection;
     private final C2sContext node;
     private final C2sSasl sasl;
+    private final C2sRegistration registration;
+    private final C2sReliability reliability;
+    /** The account's block list (XEP-0191), for refusing stanzas to blocked addresses. */
+    private java.util.List<Jid> blocked = java.util.List.of();
     private Phase phase = Phase.AWAIT_STREAM;
     /** Whether our header of the current stream went out (a stream error needs one before it). */
     private boolean headerSent;
@@ -99,6 +115,8 @@ public final class C2sSession extends AbstractBehavior<SessionInput> {
         this.connection = connection;
         this.node = node;
         this.sasl = new C2sSasl(node, ctx, connection);
+        this.registration = new C2sRegistration(node, ctx, connection);
+        this.reliability = new C2sReliability(node.sharding(), node.clock());
         Duration timeout = node.settings().c2s().negotiationTimeout();
         if (!timeout.isZero()) {
             timers.startSingleTimer(NegotiationTimeout.INSTANCE, NegotiationTimeout.INSTANCE, timeout);
@@ -122,12 +140,31 @@ public final class C2sSession extends AbstractBehavior<SessionInput> {
             .onMessage(EntityGone.class, this::onEntityGone)
             .onMessage(Rebound.class, this::onRebound)
             .onMessageEquals(RebindNow.INSTANCE, this::rebind)
+            .onMessageEquals(ReliabilityTick.INSTANCE, this::onReliabilityTick)
+            .onMessage(SessionMessage.Accepted.class, a -> {
+                reliability.accepted(a.seq());
+                return this;
+            })
             .onMessage(IqTimeout.class, this::onIqTimeout)
             .onMessage(SessionMessage.Deliver.class, this::onDeliver)
-            .onMessage(SessionMessage.Close.class, m -> fail(m.condition(), m.text()))
+            .onMessage(SessionMessage.Offline.class, this::onOffline)
+            .onMessage(SessionMessage.Close.class, this::onClose)
+            .onMessage(SessionMessage.Blocklist.class, m -> {
+                blocked = m.blocked();
+                return this;
+            })
+            .onMessage(C2sRegistration.Step.class, m -> {
+                if (registration.onStep(m)) {
+                    // XEP-0077 §3.2: the result, then a not-authorized stream error. A short pause between
+                    // them lets the client take the result before its connection ends.
+                    timers.startSingleTimer(AccountRemoved.INSTANCE, AccountRemoved.INSTANCE, REMOVAL_GRACE);
+                }
+                return this;
+            })
+            .onMessageEquals(AccountRemoved.INSTANCE, () -> fail("not-authorized", "the account was removed"))
             .onMessageEquals(ChannelClosed.INSTANCE, this::onChannelClosed)
             .onMessageEquals(NegotiationTimeout.INSTANCE, this::onNegotiationTimeout)
-            .onMessageEquals(Shutdown.INSTANCE, () -> fail("system-shutdown", "the server is shutting down"))
+            .onMessageEquals(Shutdown.INSTANCE, this::onShutdown)
             .onSignal(PostStop.class, s -> {
                 node.counter().disconnected();
                 return this;
@@ -180,6 +217,9 @@ public final class C2sSession extends AbstractBehavior<SessionInput> {
         } else if (user == null) {
             phase = Phase.AUTH;
             features.child(sasl.mechanismsFeature());
+            if (registration.enabled()) {
+                features.child(registration.feature());
+            }
         } else {
             phase = Phase.BIND;
             features.child(Element.of("bind", Ns.BIND));
@@ -219,6 +259,19 @@ public final class C2sSession extends AbstractBehavior<SessionInput> {
                 if (e.ns().equals(Ns.SASL)) {
                     sasl.onElement(e, this::authenticated);
                     return phase == Phase.CLOSED ? Behaviors.stopped() : this;
+                }
+                if (e.is("iq", Ns.CLIENT) && e.child("query", RegisterForm.NS).isPresent()) {
+                    // XEP-0077 §3.1: registration is the one thing allowed before authentication.
+                    try {
+                        Stanza st = Stanza.fromElement(e);
+                        if (st instanceof Iq iq && iq.isRequest()) {
+                            registration.beforeAuth(iq);
+                            return this;
+                        }
+                    } catch (StanzaException ex) {
+                        connection.send(errorFor(e, ex.error()));
+                        return this;
+                    }
                 }
                 return fail("not-authorized", "authenticate first");
             case BIND:
@@ -302,15 +355,24 @@ public final class C2sSession extends AbstractBehavior<SessionInput> {
         jid = bound.jid();
         getContext().watchWith(bound.entity(), new EntityGone(bound.entity()));
         phase = Phase.BOUND;
+        timers.startTimerWithFixedDelay(ReliabilityTick.INSTANCE, ReliabilityTick.INSTANCE, Duration.ofMillis(250));
         node.counter().bound();
         Element bind = Element.build("bind", Ns.BIND).textChild("jid", Ns.BIND, jid.toString()).get();
         connection.send(request.result(bind));
+        for (SessionMessage.Deliver d : early) {
+            onDeliver(d);
+        }
+        early.clear();
         return this;
     }
 
     // ---- stanzas of a bound session (RFC 6120 §8, RFC 6121) ----
 
     private Behavior<SessionInput> onStanza(Element e) {
+        if (registration.removing()) {
+            // The account is being removed at this stream's request: nothing more is sent in its name.
+            return this;
+        }
         if (!e.ns().equals(Ns.CLIENT) || !(e.name().equals("message") || e.name().equals("presence") || e.name().equals("iq"))) {
             return fail("unsupported-stanza-type", "not a stanza: " + e.name());
         }
@@ -331,6 +393,11 @@ public final class C2sSession extends AbstractBehavior<SessionInput> {
         }
         st = st.withFrom(jid);
         Jid to = st.to();
+        if (to != null && !blocked.isEmpty() && !to.bare().equals(user) && BlockRules.blocks(blocked, to)) {
+            // XEP-0191 §3.3: the user blocked this address; nothing goes to it.
+            BlockRules.refuseOutbound(st).ifPresent(connection::send);
+            return this;
+        }
         if (st instanceof Presence p) {
             if (p.to() == null && p.type() == Presence.Type.AVAILABLE) {
                 lastPresence = p;
@@ -342,14 +409,53 @@ public final class C2sSession extends AbstractBehavior<SessionInput> {
             onIq(iq, to);
         } else if (to == null) {
             // RFC 6120 §10.3.1: no 'to' means the sender's own bare JID.
-            node.router().route(st.withTo(user));
+            reliability.send((Message) st.withTo(user), getContext().getSelf());
+        } else if (node.router().isLocal(to) && to.local() != null) {
+            reliability.send((Message) st, getContext().getSelf());
         } else {
             node.router().route(st);
         }
         return this;
     }
 
+    private Behavior<SessionInput> onReliabilityTick() {
+        if (phase != Phase.BOUND) {
+            return this;
+        }
+        UserEntity.SessionAck ack = reliability.ackDue(jid.resource());
+        if (ack != null) {
+            entity.tell(ack);
+        }
+        for (Stanza failed : reliability.tick(getContext().getSelf())) {
+            connection.send(failed);
+        }
+        return this;
+    }
+
+    /** The node stops: what still waits for acceptance goes back as errors, then the stream ends. */
+    private Behavior<SessionInput> onShutdown() {
+        if (phase == Phase.BOUND) {
+            for (Stanza failed : reliability.abandon()) {
+                connection.send(failed);
+            }
+        }
+        String other = node.settings().c2s().seeOtherHost();
+        if (!other.isBlank()) {
+            // RFC 6120 §4.9.3.19: this node goes away; the client reconnects to another at once.
+            unbind();
+            phase = Phase.CLOSED;
+            connection.fail(StreamError.seeOtherHost(other, "this node is restarting"));
+            return this;
+        }
+        return fail("system-shutdown", "the server is shutting down");
+    }
+
     private void onIq(Iq iq, Jid to) {
+        boolean ownOrServer = to == null || to.equals(user) || to.toString().equals(node.domain().toString());
+        if (ownOrServer && RegisterForm.owns(iq)) {
+            registration.afterAuth(iq, user);
+            return;
+        }
         if (to == null || to.equals(user)) {
             if (iq.type() == Iq.Type.SET && iq.payloadIs(Ns.SESSION, "session")) {
                 connection.send(iq.withFromTo(null, null).result());
@@ -394,13 +500,57 @@ public final class C2sSession extends AbstractBehavior<SessionInput> {
         return Stanza.fromElement(b.child(error.toElement()).get());
     }
 
+    /** Stanzas the entity sent before its bind answer arrived (the answer travels through an ask). */
+    private final java.util.List<SessionMessage.Deliver> early = new java.util.ArrayList<>();
+
     private Behavior<SessionInput> onDeliver(SessionMessage.Deliver d) {
+        if (phase == Phase.BIND) {
+            early.add(d);
+            return this;
+        }
         if (phase == Phase.BOUND) {
             if (d.stanza() instanceof Iq iq && !iq.isRequest() && iq.id() != null && pendingIqs.remove(iq.id())) {
                 timers.cancel("iq:" + iq.id());
             }
-            connection.send(d.stanza());
+            if (d.seq() > 0) {
+                long epoch = d.epoch();
+                long seq = d.seq();
+                connection.sendThen(d.stanza(), () -> {
+                    reliability.written(epoch, seq);
+                    if (d.acknowledges()) {
+                        // End to end: the sending session hears its message reached this client.
+                        d.ackTo().tell(new SessionMessage.Accepted(d.ackSeq()));
+                    }
+                });
+            } else {
+                connection.send(d.stanza());
+            }
         }
+        return this;
+    }
+
+    /** The entity ends this stream; after a removal this stream asked for, its answer goes out first. */
+    private Behavior<SessionInput> onClose(SessionMessage.Close c) {
+        if (registration.removing() && "not-authorized".equals(c.condition())) {
+            return this;
+        }
+        return fail(c.condition(), c.text());
+    }
+
+    /**
+     * XEP-0160: the messages that waited, in order; once the last one is written to the socket the
+     * mailbox may forget them (if the connection dies first, they wait for the next login).
+     */
+    private Behavior<SessionInput> onOffline(SessionMessage.Offline o) {
+        if (phase != Phase.BOUND || o.messages().isEmpty()) {
+            return this;
+        }
+        for (int i = 0; i < o.messages().size() - 1; i++) {
+            connection.send(o.messages().get(i));
+        }
+        EntityRef<MailboxEntity.Command> mailbox = node.sharding().entityRefFor(MailboxEntity.KEY, user.toString());
+        long upTo = o.upToId();
+        connection.sendThen(o.messages().get(o.messages().size() - 1), () -> mailbox.tell(new MailboxEntity.Forget(upTo)));
         return this;
     }
 
@@ -418,7 +568,8 @@ public final class C2sSession extends AbstractBehavior<SessionInput> {
     }
 
     private Behavior<SessionInput> onEntityGone(EntityGone g) {
-        if (phase != Phase.BOUND) {
+        if (phase != Phase.BOUND || registration.removing()) {
+            // An entity that leaves because this stream removed the account is not bound to again.
             return this;
         }
         return rebind();
@@ -493,7 +644,8 @@ public final class C2sSession extends AbstractBehavior<SessionInput> {
 
     private void unbind() {
         if (phase == Phase.BOUND && jid != null) {
-            entity.tell(new UserEntity.Unbind(jid.resource(), getContext().getSelf().narrow()));
+            long[] written = reliability.lastWritten();
+            entity.tell(new UserEntity.Unbind(jid.resource(), getContext().getSelf().narrow(), written[0], written[1]));
             node.counter().unbound();
         }
     }

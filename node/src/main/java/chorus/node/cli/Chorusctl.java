@@ -6,6 +6,9 @@ import chorus.node.config.SettingsException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import chorus.persistence.cassandra.CassandraSessions;
+import chorus.persistence.cassandra.CassandraSettings;
+import chorus.persistence.cassandra.Schema;
 import com.typesafe.config.ConfigFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -31,7 +34,8 @@ import java.util.concurrent.Callable;
 /** chorusctl: the admin's command line. It talks to the running node's admin API on loopback. */
 @Command(name = "chorusctl", mixinStandardHelpOptions = true, versionProvider = Version.class,
     description = "Administer a running Chorus node.",
-    subcommands = {Chorusctl.User.class, Chorusctl.Sessions.class})
+    subcommands = {Chorusctl.User.class, Chorusctl.Sessions.class, Chorusctl.SchemaCommand.class,
+        Chorusctl.DiagnosticsCommand.class, Chorusctl.ClusterCommand.class})
 public final class Chorusctl {
 
     @Option(names = "--data-dir", description = "the node's data directory (default: chorus.data-dir / CHORUS_DATA_DIR)")
@@ -196,6 +200,117 @@ public final class Chorusctl {
             JsonNode r = root(spec).call("GET", "/v1/sessions", null);
             spec.commandLine().getOut().println("sessions: " + r.path("sessions").asInt());
             return 0;
+        }
+    }
+
+    @Command(name = "cluster", description = "The cluster's nodes: status, shards and entities, sessions (counts only).")
+    static final class ClusterCommand implements Callable<Integer> {
+        @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            JsonNode r = root(spec).call("GET", "/v1/cluster", null);
+            PrintWriter out = spec.commandLine().getOut();
+            out.printf("%-24s %-8s %-9s %-7s %12s %12s %9s%n", "NODE", "STATUS", "REACHABLE", "LEADER",
+                "USER SHARDS", "ENTITIES", "SESSIONS");
+            for (JsonNode m : r.path("members")) {
+                out.printf("%-24s %-8s %-9s %-7s %12d %12d %9d%n", m.path("node").asText(), m.path("status").asText(),
+                    m.path("reachable").asBoolean() ? "yes" : "NO", m.path("leader").asBoolean() ? "yes" : "",
+                    m.path("usersShards").asInt(), m.path("usersEntities").asInt() + m.path("mailboxesEntities").asInt(),
+                    m.path("sessions").asInt());
+            }
+            out.println("asked: " + r.path("self").asText());
+            return 0;
+        }
+    }
+
+    @Command(name = "diagnostics", description = "Delivery failures, newest first: who sent what kind of stanza to whom, "
+        + "when and why (never what it said).")
+    static final class DiagnosticsCommand implements Callable<Integer> {
+        @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+        @Option(names = "--since", description = "an ISO-8601 instant, or a duration back from now like 24h or 3d (default: 7d)")
+        String since;
+        @Option(names = "--jid", description = "only records whose sender or recipient is this address")
+        String jid;
+        @Option(names = "--limit", defaultValue = "1000", description = "at most this many records (default: ${DEFAULT-VALUE})")
+        int limit;
+
+        @Override
+        public Integer call() {
+            String from = since == null ? null : sinceInstant(since).toString();
+            StringBuilder path = new StringBuilder("/v1/diagnostics?limit=").append(limit);
+            if (from != null) {
+                path.append("&since=").append(enc(from));
+            }
+            if (jid != null) {
+                path.append("&jid=").append(enc(jid));
+            }
+            JsonNode r = root(spec).call("GET", path.toString(), null);
+            PrintWriter out = spec.commandLine().getOut();
+            int n = 0;
+            for (JsonNode rec : r.path("records")) {
+                out.printf("%s  %-8s %-12s %s -> %s  %s  (%s)%n", rec.path("at").asText(), rec.path("kind").asText(),
+                    rec.path("type").asText(), rec.path("sender").asText("-"), rec.path("recipient").asText("-"),
+                    rec.path("condition").asText(), rec.path("node").asText());
+                n++;
+            }
+            out.println(n + " record(s)");
+            return 0;
+        }
+
+        static java.time.Instant sinceInstant(String s) {
+            try {
+                return java.time.Instant.parse(s);
+            } catch (java.time.format.DateTimeParseException notInstant) {
+                try {
+                    com.typesafe.config.Config c = ConfigFactory.parseString("d = " + s);
+                    return java.time.Instant.now().minus(c.getDuration("d"));
+                } catch (RuntimeException e) {
+                    throw new Failure("--since takes an instant (2026-11-24T00:00:00Z) or a duration (24h, 3d), not '" + s + "'");
+                }
+            }
+        }
+    }
+
+    @Command(name = "schema", description = "Cassandra schema.", subcommands = SchemaCommand.Apply.class)
+    static final class SchemaCommand {
+
+        @Command(name = "apply", description = "Create or update the keyspace and tables (idempotent). Talks to "
+            + "Cassandra directly: chorus.cassandra.* / CHORUS_CASSANDRA_CONTACT_POINTS.")
+        static final class Apply implements Callable<Integer> {
+            @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+            @Option(names = "--contact-points", description = "host:port[,host:port...] (default: the configured ones)")
+            String contactPoints;
+            @Option(names = "--keyspace", description = "the keyspace (default: chorus.cassandra.keyspace)")
+            String keyspace;
+
+            @Override
+            public Integer call() {
+                com.typesafe.config.Config config = chorus.node.storage.NodeStorage.withEnvironmentContactPoints(
+                    ConfigFactory.load());
+                CassandraSettings settings = CassandraSettings.from(config);
+                if (contactPoints != null) {
+                    java.util.List<java.net.InetSocketAddress> points = new java.util.ArrayList<>();
+                    for (String p : contactPoints.split(",")) {
+                        points.add(CassandraSettings.contactPoint(p.trim()));
+                    }
+                    settings = settings.withContactPoints(points);
+                }
+                if (keyspace != null) {
+                    settings = settings.withKeyspace(keyspace);
+                }
+                if (settings.contactPoints().isEmpty()) {
+                    throw new Failure("no Cassandra contact points (set CHORUS_CASSANDRA_CONTACT_POINTS or --contact-points); "
+                        + "a node with its own local Cassandra applies the schema itself at start");
+                }
+                try (com.datastax.oss.driver.api.core.CqlSession session = CassandraSessions.open(settings, config)) {
+                    var ran = Schema.of(settings).apply(session);
+                    spec.commandLine().getOut().println(ran.isEmpty()
+                        ? "schema of keyspace " + settings.keyspace() + " is up to date"
+                        : "applied " + ran.stream().map(Schema.Migration::resource).toList() + " to keyspace " + settings.keyspace());
+                }
+                return 0;
+            }
         }
     }
 

@@ -41,6 +41,10 @@ public final class Main implements Callable<Integer> {
             System.err.println("chorus: " + e.getMessage());
             return 2;
         }
+        // Logs go to data-dir/logs (logback reads this when the first logger is made, which is after here).
+        if (System.getProperty("chorus.log.dir") == null) {
+            System.setProperty("chorus.log.dir", settings.dataDir().resolve("logs").toString());
+        }
         ChorusNode node;
         try {
             node = ChorusNode.start(settings);
@@ -53,10 +57,20 @@ public final class Main implements Callable<Integer> {
             return 2;
         }
         CountDownLatch stopped = new CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicBoolean stopping = new java.util.concurrent.atomic.AtomicBoolean();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            stopping.set(true);
             node.close();
             stopped.countDown();
         }, "chorus-shutdown"));
+        // Downed by the cluster (the split brain resolver, or another node's decision): the actor system
+        // stopped under us; the process exits so that its supervisor (systemd, Kubernetes) restarts it.
+        node.system().getWhenTerminated().thenRun(() -> {
+            if (!stopping.get()) {
+                System.err.println("chorus: this node left the cluster (downed); exiting");
+                System.exit(3);
+            }
+        });
 
         out.println("Chorus " + Version.current() + " is running");
         out.println("  domain:        " + settings.domain());

@@ -7,7 +7,7 @@ import java.time.Duration;
 /** Client listener settings ({@code chorus.c2s}). */
 public record C2sSettings(int port, int tlsPort, int maxStanzaSize, int maxDepth, long readRateLimit,
                           Duration negotiationTimeout, Duration authFailureDelay, int maxAuthFailures,
-                          ResourceConflict resourceConflict) {
+                          ResourceConflict resourceConflict, String seeOtherHost) {
 
     /** What happens when a client binds a resource that another session holds (RFC 6120 §7.7.2.2). */
     public enum ResourceConflict { KICK_OLD, REFUSE }
@@ -31,6 +31,7 @@ public record C2sSettings(int port, int tlsPort, int maxStanzaSize, int maxDepth
         if (port == tlsPort) {
             throw new SettingsException("chorus.c2s.tls-port", "must differ from chorus.c2s.port");
         }
-        return new C2sSettings(port, tlsPort, (int) size, depth, rate, timeout, delay, failures, rc);
+        return new C2sSettings(port, tlsPort, (int) size, depth, rate, timeout, delay, failures, rc,
+            c.getString("chorus.c2s.see-other-host"));
     }
 }

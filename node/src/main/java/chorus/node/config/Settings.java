@@ -15,7 +15,8 @@ import java.time.Duration;
  * a {@link SettingsException} naming the setting.
  */
 public record Settings(DomainJid domain, InetAddress bind, Path dataDir, C2sSettings c2s, Path tlsCertificate,
-                       Path tlsKey, int adminPort, boolean versionShowsOs, int scramIterations, Config config) {
+                       Path tlsKey, int adminPort, boolean versionShowsOs, int scramIterations,
+                       RegistrationSettings registration, ClusterSettings cluster, Config config) {
 
     public static Settings from(Config config) {
         try {
@@ -54,9 +55,15 @@ public record Settings(DomainJid domain, InetAddress bind, Path dataDir, C2sSett
             throw new SettingsException("chorus.tls.certificate/chorus.tls.key", "give both PEM files or neither");
         }
         int admin = port(c, "chorus.admin.port", false);
+        // Artery must carry the largest stanza (and its serialization overhead) between nodes.
+        long frame = c.getBytes("pekko.remote.artery.advanced.maximum-frame-size");
+        if (frame < 2L * c2s.maxStanzaSize()) {
+            throw new SettingsException("pekko.remote.artery.advanced.maximum-frame-size",
+                frame + " bytes is less than twice chorus.c2s.max-stanza-size (" + c2s.maxStanzaSize() + ")");
+        }
         int iterations = intIn(c, "chorus.scram-iterations", 4096, 10_000_000);
         return new Settings(domain, bind, Path.of(dataDir).toAbsolutePath(), c2s, cert, key, admin,
-            c.getBoolean("chorus.version.show-os"), iterations, c);
+            c.getBoolean("chorus.version.show-os"), iterations, RegistrationSettings.from(c), ClusterSettings.from(c), c);
     }
 
     static int port(Config c, String key, boolean zeroAllowed) {

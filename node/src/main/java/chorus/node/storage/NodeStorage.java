@@ -1,12 +1,18 @@
 package chorus.node.storage;
 
 import chorus.node.config.SettingsException;
+import chorus.actors.mailbox.MailboxEntity;
 import chorus.persistence.accounts.AccountDirectory;
+import chorus.persistence.mailbox.MailboxRows;
+import chorus.persistence.diagnostics.CassandraDiagnosticsStore;
+import chorus.persistence.diagnostics.DiagnosticsStore;
+import chorus.persistence.diagnostics.InMemoryDiagnosticsStore;
 import chorus.persistence.accounts.CassandraAccountDirectory;
 import chorus.persistence.accounts.InMemoryAccountDirectory;
 import chorus.persistence.cassandra.CassandraSessions;
 import chorus.persistence.cassandra.CassandraSettings;
 import chorus.persistence.cassandra.LocalCassandra;
+import chorus.persistence.cassandra.MailboxTable;
 import chorus.persistence.cassandra.Schema;
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.typesafe.config.Config;
@@ -39,6 +45,7 @@ public final class NodeStorage implements AutoCloseable {
     private final CqlSession session;
     private final LocalCassandra local;
     private final CassandraSettings cassandra;
+    private DiagnosticsStore diagnostics;
 
     private NodeStorage(Config systemConfig, AccountDirectory directory, CqlSession session, LocalCassandra local,
                         CassandraSettings cassandra) {
@@ -69,13 +76,18 @@ public final class NodeStorage implements AutoCloseable {
             "chorus.user.snapshot-every", 0));
     }
 
-    private static NodeStorage cassandra(Config given, Path dataDir, Clock clock) throws IOException, InterruptedException {
-        Config config = given;
+    /** The configuration with CHORUS_CASSANDRA_CONTACT_POINTS (one comma-separated string) applied. */
+    public static Config withEnvironmentContactPoints(Config config) {
         String fromEnv = config.getString("chorus.cassandra-contact-points-env");
-        if (!fromEnv.isBlank()) {
-            config = ConfigFactory.parseMap(Map.of("chorus.cassandra.contact-points",
-                List.of(fromEnv.trim().split("\\s*,\\s*")))).withFallback(config);
+        if (fromEnv.isBlank()) {
+            return config;
         }
+        return ConfigFactory.parseMap(Map.of("chorus.cassandra.contact-points",
+            List.of(fromEnv.trim().split("\\s*,\\s*")))).withFallback(config);
+    }
+
+    private static NodeStorage cassandra(Config given, Path dataDir, Clock clock) throws IOException, InterruptedException {
+        Config config = withEnvironmentContactPoints(given);
         CassandraSettings settings;
         try {
             settings = CassandraSettings.from(config);
@@ -94,6 +106,8 @@ public final class NodeStorage implements AutoCloseable {
         try {
             session = connect(settings, config);
             Schema.of(settings).apply(session);
+            MailboxTable.configure(session, settings.keyspace(), config.getDuration("chorus.offline.retention"),
+                config.getDuration("chorus.offline.gc-grace"));
         } catch (RuntimeException | InterruptedException e) {
             if (local != null) {
                 local.close();
@@ -102,7 +116,10 @@ public final class NodeStorage implements AutoCloseable {
         }
         Config pekko = CassandraSessions.pekkoOverrides(settings).withFallback(ConfigFactory.parseMap(Map.of(
             "pekko.persistence.journal.plugin", "pekko.persistence.cassandra.journal",
-            "pekko.persistence.snapshot-store.plugin", "pekko.persistence.cassandra.snapshot")));
+            "pekko.persistence.snapshot-store.plugin", "pekko.persistence.cassandra.snapshot",
+            "chorus.mailbox-store.journal.keyspace", settings.keyspace(),
+            "chorus.mailbox-store.snapshot.keyspace", settings.keyspace(),
+            "chorus.offline.journal-plugin", "chorus.mailbox-store.journal")));
         return new NodeStorage(pekko.withFallback(config), new CassandraAccountDirectory(session, settings.keyspace(), clock),
             session, local, settings);
     }
@@ -143,6 +160,25 @@ public final class NodeStorage implements AutoCloseable {
 
     public LocalCassandra local() {
         return local;
+    }
+
+    /** Where delivery-failure records go: the delivery_errors table, or memory. */
+    public synchronized DiagnosticsStore diagnostics() {
+        if (diagnostics == null) {
+            diagnostics = session == null ? new InMemoryDiagnosticsStore()
+                : new CassandraDiagnosticsStore(session, cassandra.keyspace());
+        }
+        return diagnostics;
+    }
+
+    /** Erases delivered offline messages' rows at once (Cassandra); nothing to do in memory. */
+    public MailboxEntity.RowEraser mailboxRowEraser() {
+        if (session == null) {
+            return MailboxEntity.RowEraser.NONE;
+        }
+        MailboxRows rows = new MailboxRows(session, cassandra.keyspace(),
+            systemConfig.getLong("chorus.mailbox-store.journal.target-partition-size"));
+        return rows::eraseUpTo;
     }
 
     /** Closes the session and stops the local Cassandra (cleanly: it drains). */

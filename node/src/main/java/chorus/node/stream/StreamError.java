@@ -10,7 +10,16 @@ import chorus.actors.xmpp.XmlWriter;
  * @param condition one of {@link StreamErrors}
  * @param text      a human-readable reason, or null
  */
-public record StreamError(String condition, String text) {
+public record StreamError(String condition, String text, String conditionText) {
+
+    public StreamError(String condition, String text) {
+        this(condition, text, null);
+    }
+
+    /** RFC 6120 §4.9.3.19: the client should connect to this host (and port) instead. */
+    public static StreamError seeOtherHost(String hostAndPort, String text) {
+        return new StreamError(StreamErrors.SEE_OTHER_HOST, text, hostAndPort);
+    }
 
     public StreamError {
         if (!StreamErrors.isDefined(condition)) {
@@ -23,7 +32,14 @@ public record StreamError(String condition, String text) {
     }
 
     void writeTo(StringBuilder out) {
-        out.append("<stream:error><").append(condition).append(" xmlns='").append(Ns.STREAM_ERRORS).append("'/>");
+        out.append("<stream:error><").append(condition).append(" xmlns='").append(Ns.STREAM_ERRORS).append('\'');
+        if (conditionText == null || conditionText.isEmpty()) {
+            out.append("/>");
+        } else {
+            out.append('>');
+            XmlWriter.escapeText(conditionText, out);
+            out.append("</").append(condition).append('>');
+        }
         if (text != null && !text.isEmpty()) {
             out.append("<text xmlns='").append(Ns.STREAM_ERRORS).append("'>");
             XmlWriter.escapeText(text, out);

@@ -117,6 +117,18 @@ class ChorusctlIT {
     }
 
     @Test
+    void schemaApplyCreatesTheTablesOnceAndIsIdempotent() {
+        String ks = TestCassandra.newKeyspace();
+        String cp = "--contact-points=127.0.0.1:" + TestCassandra.cqlPort();
+        Result first = ctl("schema", "apply", cp, "--keyspace=" + ks);
+        assertEquals(0, first.code(), first.err());
+        assertTrue(first.out().contains("applied [schema/V1__pekko_persistence.cql"), first.out());
+        Result second = ctl("schema", "apply", cp, "--keyspace=" + ks);
+        assertEquals(0, second.code(), second.err());
+        assertTrue(second.out().contains("is up to date"), second.out());
+    }
+
+    @Test
     void withNoNodeRunningItSaysSo() throws Exception {
         Path empty = Files.createTempDirectory("chorus-none");
         Result r = ctlAt(empty, TestNode.freePort(), "user", "list");

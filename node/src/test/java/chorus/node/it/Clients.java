@@ -36,7 +36,7 @@ public final class Clients {
         throws Exception {
         return XMPPTCPConnectionConfiguration.builder()
             .setXmppDomain(TestNode.DOMAIN)
-            .setHostAddress(InetAddress.getLoopbackAddress())
+            .setHostAddress(InetAddress.getByName(node.host()))
             .setPort(node.c2sPort())
             .setSecurityMode(ConnectionConfiguration.SecurityMode.required)
             .setCustomX509TrustManager(trustManager(node))

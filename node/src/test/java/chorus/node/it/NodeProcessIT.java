@@ -5,18 +5,14 @@ import org.jivesoftware.smack.tcp.XMPPTCPConnection;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import java.io.BufferedReader;
-import java.io.File;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.LinkedBlockingQueue;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -80,65 +76,22 @@ class NodeProcessIT {
     }
 
     List<String> command(int c2s, int tls, int admin, int artery) {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> cmd = new ArrayList<>(List.of(java, "-Xmx512m",
-            "-Dchorus.domain=chorus.test", "-Dchorus.bind=127.0.0.1",
-            "-Dchorus.data-dir=" + dataDir, "-Dchorus.c2s.port=" + c2s, "-Dchorus.c2s.tls-port=" + tls,
-            "-Dchorus.admin.port=" + admin, "-Dpekko.remote.artery.canonical.port=" + artery,
-            "-Dchorus.cassandra.local.cql-port=19442", "-Dchorus.cassandra.local.storage-port=17400",
-            "-Dchorus.cassandra.local.heap=512M",
-            "-cp", classpath(), "chorus.node.cli.Main", "--create-admin"));
-        return cmd;
-    }
-
-    /** The packaged node: its jar and its runtime libraries (built in the package phase, before this test). */
-    static String classpath() {
-        File target = new File("target");
-        File[] jars = target.listFiles((d, n) -> n.startsWith("chorus-node-") && n.endsWith(".jar"));
-        assertTrue(jars != null && jars.length > 0, "node/target has no chorus-node jar: run mvn package first");
-        return jars[0].getAbsolutePath() + File.pathSeparator + new File(target, "lib").getAbsolutePath() + "/*";
+        return NodeProcess.command(Map.of(
+            "chorus.domain", "chorus.test", "chorus.bind", "127.0.0.1",
+            "chorus.data-dir", dataDir.toString(), "chorus.c2s.port", "" + c2s, "chorus.c2s.tls-port", "" + tls,
+            "chorus.admin.port", "" + admin, "chorus.cluster.port", "" + artery,
+            "chorus.cassandra.local.cql-port", "19442", "chorus.cassandra.local.storage-port", "17400",
+            "chorus.cassandra.local.heap", "512M"));
     }
 
     record Started(Process process, String output, Matcher admin) {
     }
 
     Started launch(List<String> cmd) throws Exception {
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
-        pb.environment().keySet().removeIf(k -> k.startsWith("CHORUS_"));
-        Process p = pb.start();
-        started.add(p);
-        LinkedBlockingQueue<String> lines = new LinkedBlockingQueue<>();
-        Thread reader = new Thread(() -> {
-            try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = r.readLine()) != null) {
-                    lines.add(line);
-                }
-            } catch (IOException ignored) {
-                // process ended
-            }
-        });
-        reader.setDaemon(true);
-        reader.start();
-        StringBuilder out = new StringBuilder();
-        Matcher admin = null;
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
-        while (System.nanoTime() < deadline) {
-            String line = lines.poll(1, TimeUnit.SECONDS);
-            if (line == null) {
-                assertTrue(p.isAlive(), "the node exited: " + out);
-                continue;
-            }
-            out.append(line).append('\n');
-            Matcher m = ADMIN.matcher(line);
-            if (m.find()) {
-                admin = m;
-            }
-            if (line.startsWith("Press Ctrl-C to stop.")) {
-                return new Started(p, out.toString(), admin);
-            }
-        }
-        throw new AssertionError("the node did not start in time: " + out);
+        NodeProcess p = NodeProcess.launch(cmd, Map.of());
+        started.add(p.process);
+        Matcher m = ADMIN.matcher(p.output);
+        return new Started(p.process, p.output, m.find() ? m : null);
     }
 
     int ctl(int adminPort, String... args) {

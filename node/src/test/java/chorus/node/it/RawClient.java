@@ -111,6 +111,7 @@ public final class RawClient implements AutoCloseable {
         await("/>", Duration.ofSeconds(5));
         SSLSocket tls = (SSLSocket) ctx.getSocketFactory().createSocket(socket, "127.0.0.1", socket.getPort(), true);
         tls.setUseClientMode(true);
+        tls.setSoTimeout(15_000);
         tls.startHandshake();
         tls.setSoTimeout(200);
         use(tls);

@@ -102,6 +102,10 @@ class StorageIT {
     }
 
     static CqlSession session() {
+        return session(node);
+    }
+
+    static CqlSession session(TestNode node) {
         CassandraSettings settings = CassandraSettings.from(node.config());
         return CassandraSessions.open(settings, node.config());
     }
@@ -133,4 +137,76 @@ class StorageIT {
         return false;
     }
 
+
+    @Test
+    void aRemovedAccountLeavesNoRowInAnyTableAndItsNameStartsEmpty() throws Exception {
+        node.createUser("yorick", "skull");
+        node.createUser("gravedigger", "spade");
+        XMPPTCPConnection y = Clients.login(node, "yorick", "skull", "r");
+        Roster.getInstanceFor(y).createItem(JidCreate.entityBareFrom("gravedigger@chorus.test"), "Digger", null);
+        y.disconnect();
+        XMPPTCPConnection g = Clients.login(node, "gravedigger", "spade", "r");
+        g.sendStanza(org.jivesoftware.smack.packet.StanzaBuilder.buildMessage("o1")
+            .to(JidCreate.entityBareFrom("yorick@chorus.test")).setBody("alas").build());
+        g.disconnect();
+        try (CqlSession s = session()) {
+            MessagingIT.awaitTrue(() -> rowsOf(s, "yorick@chorus.test") > 0, "yorick's data is stored");
+            assertEquals(chorus.actors.user.UserEntity.AccountReply.Done.class,
+                node.node().accounts().remove(node.jid("yorick")).toCompletableFuture().join().getClass());
+            assertEquals(0, rowsOf(s, "yorick@chorus.test"), "rows of the removed account remain");
+        }
+        node.createUser("yorick", "again");
+        XMPPTCPConnection fresh = Clients.login(node, "yorick", "again", "r");
+        try {
+            Roster r = Roster.getInstanceFor(fresh);
+            MessagingIT.awaitTrue(r::isLoaded, "roster loaded");
+            assertTrue(r.getEntries().isEmpty(), "the new account inherited the old roster");
+        } finally {
+            fresh.disconnect();
+        }
+    }
+
+    /**
+     * Rows that belong to this account: its journals' and snapshots' rows (persistence ids User|jid and
+     * Mailbox|jid), its metadata, its directory entry. Other users' rows that name it (a roster contact,
+     * a delivery record) are theirs.
+     */
+    static int ownedRowsOf(CqlSession s, String keyspace, String jid) {
+        int n = 0;
+        for (Row t : s.execute("SELECT table_name FROM system_schema.tables WHERE keyspace_name = ?", keyspace)) {
+            for (Row row : s.execute("SELECT * FROM " + keyspace + "." + t.getString(0))) {
+                for (ColumnDefinition col : row.getColumnDefinitions()) {
+                    String name = col.getName().asInternal();
+                    if ((name.equals("persistence_id") || name.equals("jid")) && !row.isNull(name)) {
+                        String v = row.getString(name);
+                        if (v.equals(jid) || v.equals("User|" + jid) || v.equals("Mailbox|" + jid)) {
+                            n++;
+                        }
+                    }
+                }
+            }
+        }
+        return n;
+    }
+
+    /** Rows anywhere in the keyspace that name this account (its persistence ids, its directory entry). */
+    static int rowsOf(CqlSession s, String jid) {
+        return rowsOf(s, node.keyspace(), jid);
+    }
+
+    static int rowsOf(CqlSession s, String keyspace, String jid) {
+        int n = 0;
+        for (Row t : s.execute("SELECT table_name FROM system_schema.tables WHERE keyspace_name = ?", keyspace)) {
+            for (Row row : s.execute("SELECT * FROM " + keyspace + "." + t.getString(0))) {
+                for (ColumnDefinition col : row.getColumnDefinitions()) {
+                    byte[] v = bytes(row, col);
+                    if (v != null && contains(v, jid.getBytes(StandardCharsets.UTF_8))) {
+                        n++;
+                        break;
+                    }
+                }
+            }
+        }
+        return n;
+    }
 }

@@ -55,7 +55,7 @@ public final class TestNode implements AutoCloseable {
         values.put("chorus.c2s.tls-port", freePort());
         values.put("chorus.admin.port", freePort());
         values.put("chorus.c2s.auth-failure-delay", "100ms");
-        values.put("pekko.remote.artery.canonical.port", freePort());
+        values.put("chorus.cluster.port", freePort());
         values.putAll(overrides);
         Config config = ConfigFactory.parseMap(values).withFallback(ConfigFactory.load()).resolve();
         if (config.getString("chorus.storage").equals("cassandra")
@@ -72,7 +72,11 @@ public final class TestNode implements AutoCloseable {
     }
 
     /** Where a node that is not a TestNode (another process) listens, for {@link Clients}. */
-    public record Endpoint(int c2sPort, Path dataDir) {
+    public record Endpoint(String host, int c2sPort, Path dataDir) {
+        public Endpoint(int c2sPort, Path dataDir) {
+            this("127.0.0.1", c2sPort, dataDir);
+        }
+
         public java.security.KeyStore trustStore() throws Exception {
             return chorus.node.tls.TlsContexts.create(new chorus.node.tls.TlsSettings(null, null, dataDir, DOMAIN)).trustStore();
         }

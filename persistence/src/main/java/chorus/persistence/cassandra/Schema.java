@@ -42,7 +42,9 @@ public record Schema(String keyspace, Replication replication) {
      */
     private static final List<Migration> MIGRATIONS = List.of(
             new Migration(1, "pekko_persistence"),
-            new Migration(2, "accounts"));
+            new Migration(2, "accounts"),
+            new Migration(3, "mailbox"),
+            new Migration(4, "delivery_errors"));
 
     /** One versioned CQL file. */
     public record Migration(int version, String name) {

@@ -33,7 +33,7 @@ class CassandraSettingsTest {
         assertEquals("datacenter1", s.localDatacenter());
         assertEquals("chorus", s.keyspace());
         assertEquals(new Replication.Simple(1), s.replication());
-        assertEquals(new CassandraSettings.Local(19042, 17000, CassandraSettings.Profile.DURABLE, "1G",
+        assertEquals(new CassandraSettings.Local(19242, 17200, CassandraSettings.Profile.DURABLE, "1G",
                 Duration.ofSeconds(120), Duration.ofSeconds(60), Optional.empty()), s.local());
     }
 

@@ -1,0 +1,2 @@
+/** XEP-0191 Blocking Command. */
+package chorus.actors.feature.blocking;

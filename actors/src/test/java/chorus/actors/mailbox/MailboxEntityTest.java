@@ -1,0 +1,149 @@
+package chorus.actors.mailbox;
+
+import chorus.actors.ManualClock;
+import chorus.actors.session.SessionMessage;
+import chorus.actors.xmpp.BareJid;
+import chorus.actors.xmpp.Element;
+import chorus.actors.xmpp.FullJid;
+import chorus.actors.xmpp.Message;
+import chorus.actors.xmpp.Ns;
+import com.typesafe.config.ConfigFactory;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.persistence.testkit.javadsl.EventSourcedBehaviorTestKit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class MailboxEntityTest {
+    static final ActorTestKit testKit =
+        ActorTestKit.create(EventSourcedBehaviorTestKit.config().withFallback(ConfigFactory.load()));
+    static final Instant T0 = Instant.parse("2026-05-01T12:00:00Z");
+    static final BareJid ROMEO = new BareJid("romeo", "example.org");
+    static final BareJid JULIET = new BareJid("juliet", "example.org");
+    static final FullJid JULIET_PHONE = JULIET.withResource("phone");
+
+    final ManualClock clock = new ManualClock(T0);
+    final MailboxSettings settings = new MailboxSettings(Duration.ofHours(72), 3, 10_000, Duration.ofMinutes(2),
+        "");
+    final TestProbe<ClusterSharding.ShardCommand> shard = testKit.createTestProbe();
+    final EventSourcedBehaviorTestKit<MailboxEntity.Command, MailboxEntity.Event, MailboxEntity.State> mailbox =
+        EventSourcedBehaviorTestKit.create(testKit.system(),
+            MailboxEntity.create(JULIET.toString(), settings, "example.org", clock, shard.getRef()));
+    final TestProbe<SessionMessage> session = testKit.createTestProbe();
+
+    @BeforeEach
+    void clear() {
+        mailbox.clear();
+    }
+
+    @AfterAll
+    static void shutdown() {
+        testKit.shutdownTestKit();
+    }
+
+    static Message hello(String id, String body) {
+        return Message.chat(ROMEO.withResource("r"), JULIET, id, body);
+    }
+
+    MailboxEntity.StoreReply store(Message m) {
+        return mailbox.<MailboxEntity.StoreReply>runCommand(replyTo -> new MailboxEntity.Store(m, replyTo)).reply();
+    }
+
+    @Test
+    void storedMessagesAreHandedOverInOrderWithTheirArrivalStamp() {
+        store(hello("1", "one"));
+        clock.now = T0.plusSeconds(60);
+        store(hello("2", "two"));
+        mailbox.runCommand(new MailboxEntity.DeliverTo(JULIET_PHONE, session.getRef()));
+        SessionMessage.Offline offline = session.expectMessageClass(SessionMessage.Offline.class);
+        assertEquals(2, offline.messages().size());
+        Message first = offline.messages().get(0);
+        assertEquals("one", first.body());
+        assertEquals(JULIET_PHONE, first.to());
+        Element delay = first.child("delay", Ns.DELAY).orElseThrow();
+        assertEquals("2026-05-01T12:00:00Z", delay.attr("stamp"));
+        assertEquals("example.org", delay.attr("from"));
+        assertEquals("2026-05-01T12:01:00Z", offline.messages().get(1).child("delay", Ns.DELAY).orElseThrow().attr("stamp"));
+        assertEquals(2, offline.upToId());
+    }
+
+    @Test
+    void messagesStayUntilTheSessionConfirmsThem() {
+        store(hello("1", "one"));
+        mailbox.runCommand(new MailboxEntity.DeliverTo(JULIET_PHONE, session.getRef()));
+        session.expectMessageClass(SessionMessage.Offline.class);
+        // the session died before writing: nothing is lost, even across a restart
+        assertEquals(1, mailbox.restart().state().waiting().size());
+        mailbox.runCommand(new MailboxEntity.Forget(1));
+        assertTrue(mailbox.restart().state().waiting().isEmpty());
+    }
+
+    @Test
+    void aMessageOlderThanTheRetentionIsNeverHandedOver() {
+        store(hello("1", "old"));
+        clock.now = T0.plus(Duration.ofHours(71));
+        store(hello("2", "recent"));
+        clock.now = T0.plus(Duration.ofHours(73));
+        mailbox.runCommand(new MailboxEntity.DeliverTo(JULIET_PHONE, session.getRef()));
+        SessionMessage.Offline offline = session.expectMessageClass(SessionMessage.Offline.class);
+        assertEquals(List.of("recent"), offline.messages().stream().map(Message::body).toList());
+        // and it is dropped from the state, by an event, so a recovery does not bring it back
+        assertEquals(1, mailbox.restart().state().waiting().size());
+    }
+
+    @Test
+    void expiredMessagesAreDroppedAfterRecovery() {
+        store(hello("1", "old"));
+        clock.now = T0.plus(Duration.ofHours(80));
+        MailboxEntity.State recovered = mailbox.restart().state();
+        assertTrue(recovered.unexpired(clock.instant(), settings.retention()).isEmpty());
+        mailbox.runCommand(new MailboxEntity.DeliverTo(JULIET_PHONE, session.getRef()));
+        session.expectNoMessage(Duration.ofMillis(50));
+        assertTrue(mailbox.getState().waiting().isEmpty());
+    }
+
+    @Test
+    void aFullMailboxRefusesMoreWithResourceConstraintAndKeepsWhatItHas() {
+        for (int i = 0; i < 3; i++) {
+            assertInstanceOf(MailboxEntity.StoreReply.Stored.class, store(hello("m" + i, "msg " + i)));
+        }
+        assertEquals(new MailboxEntity.StoreReply.Refused("resource-constraint"), store(hello("m4", "one too many")));
+        assertEquals(3, mailbox.getState().waiting().size());
+    }
+
+    @Test
+    void theByteCapRefusesALargeMessage() {
+        assertEquals(new MailboxEntity.StoreReply.Refused("resource-constraint"), store(hello("big", "x".repeat(20_000))));
+        assertTrue(mailbox.getState().waiting().isEmpty());
+    }
+
+    @Test
+    void clearingTheMailboxDropsEverything() {
+        store(hello("1", "one"));
+        mailbox.<MailboxEntity.Cleared>runCommand(MailboxEntity.Clear::new);
+        assertTrue(mailbox.restart().state().waiting().isEmpty());
+    }
+
+    @Test
+    void aMailboxThatExpiredToEmptySendsNothing() {
+        mailbox.runCommand(new MailboxEntity.DeliverTo(JULIET_PHONE, session.getRef()));
+        session.expectNoMessage(Duration.ofMillis(50));
+    }
+
+    @Test
+    void offlineMessagesArePrintedWithoutTheirBodies() {
+        store(hello("1", "a secret body"));
+        assertTrue(!mailbox.getState().toString().contains("secret"));
+        assertTrue(!mailbox.getState().waiting().get(0).toString().contains("secret"));
+    }
+}

@@ -1,0 +1,143 @@
+package chorus.node.c2s;
+
+import chorus.actors.session.SessionInput;
+import chorus.actors.user.UserEntity;
+import chorus.actors.xmpp.Message;
+import chorus.actors.xmpp.Stanza;
+import chorus.actors.xmpp.StanzaError;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * No message a client sends to an account of this server, or an account's entity hands to this
+ * session, is silently lost when a node dies in between:
+ *
+ * <ul>
+ *   <li>Outbound, a message to a local account waits here until that account's entity accepted it
+ *       (delivered, stored offline, or bounced). Unaccepted, it is sent again (the entity ignores a
+ *       copy it already took); after {@link #GIVE_UP} the client gets it back as an error.</li>
+ *   <li>Inbound, the session tells the entity up to which tracked message it wrote to the socket; the
+ *       entity delivers elsewhere (or stores) what a session that went away never acknowledged.</li>
+ * </ul>
+ * Not thread-safe except {@link #written}, which the channel's write listeners call.
+ */
+final class C2sReliability {
+    static final Duration RESEND_AFTER = Duration.ofSeconds(5);
+    static final Duration GIVE_UP = Duration.ofSeconds(45);
+
+    private record PendingOut(Message message, Instant first, Instant lastSent) {
+    }
+
+    /** Epoch and sequence number of the last tracked message written to the socket. */
+    private record Written(long epoch, long seq) {
+    }
+
+    private final ClusterSharding sharding;
+    private final Clock clock;
+    private final Map<Long, PendingOut> pending = new LinkedHashMap<>();
+    private long nextSeq = 1;
+    private final AtomicReference<Written> written = new AtomicReference<>(new Written(0, 0));
+    private Written acked = new Written(0, 0);
+
+    C2sReliability(ClusterSharding sharding, Clock clock) {
+        this.sharding = sharding;
+        this.clock = clock;
+    }
+
+    // ---- outbound: client -> local account ----
+
+    /** Sends a message to a local account's entity, keeping it until accepted. */
+    void send(Message m, ActorRef<SessionInput> self) {
+        long seq = nextSeq++;
+        Instant now = clock.instant();
+        pending.put(seq, new PendingOut(m, now, now));
+        deliver(m, seq, self);
+    }
+
+    private void deliver(Message m, long seq, ActorRef<SessionInput> self) {
+        sharding.entityRefFor(UserEntity.KEY, m.to().bare().toString())
+            .tell(new UserEntity.Deliver(m, self.narrow(), seq));
+    }
+
+    void accepted(long seq) {
+        pending.remove(seq);
+    }
+
+    boolean hasPending() {
+        return !pending.isEmpty();
+    }
+
+    /**
+     * Sends again what waited too long for acceptance, and returns the error replies for what waited
+     * longer than {@link #GIVE_UP}: those are given up, and the client learns it.
+     */
+    List<Stanza> tick(ActorRef<SessionInput> self) {
+        Instant now = clock.instant();
+        List<Stanza> failed = new ArrayList<>();
+        Iterator<Map.Entry<Long, PendingOut>> it = pending.entrySet().iterator();
+        while (it.hasNext()) {
+            Map.Entry<Long, PendingOut> e = it.next();
+            PendingOut p = e.getValue();
+            if (Duration.between(p.first(), now).compareTo(GIVE_UP) >= 0) {
+                it.remove();
+                // RFC 6120 §8.3.3.15: the recipient is temporarily unreachable; the sender may retry.
+                Stanza reply = p.message().errorReply(new StanzaError(StanzaError.Condition.RECIPIENT_UNAVAILABLE,
+                    StanzaError.Type.WAIT, "the recipient's server part did not answer; the message was not delivered"));
+                if (reply != null) {
+                    failed.add(reply);
+                }
+            } else if (Duration.between(p.lastSent(), now).compareTo(RESEND_AFTER) >= 0) {
+                e.setValue(new PendingOut(p.message(), p.first(), now));
+                deliver(p.message(), e.getKey(), self);
+            }
+        }
+        return failed;
+    }
+
+    /** What was never accepted, as errors for the client: the stream ends and cannot wait any longer. */
+    List<Stanza> abandon() {
+        List<Stanza> failed = new ArrayList<>();
+        for (PendingOut p : pending.values()) {
+            Stanza reply = p.message().errorReply(new StanzaError(StanzaError.Condition.RECIPIENT_UNAVAILABLE,
+                StanzaError.Type.WAIT, "the server is shutting down; the message may not have been delivered"));
+            if (reply != null) {
+                failed.add(reply);
+            }
+        }
+        pending.clear();
+        return failed;
+    }
+
+    // ---- inbound: account's entity -> this client ----
+
+    /** A tracked message went out to the socket (called on the channel's event loop). */
+    void written(long epoch, long seq) {
+        written.getAndUpdate(w -> w.epoch() != epoch || seq > w.seq() ? new Written(epoch, seq) : w);
+    }
+
+    /** The acknowledgement to send the entity now, or null when nothing new was written. */
+    UserEntity.SessionAck ackDue(String resource) {
+        Written w = written.get();
+        if (w.seq() == 0 || w.equals(acked)) {
+            return null;
+        }
+        acked = w;
+        return new UserEntity.SessionAck(resource, w.epoch(), w.seq());
+    }
+
+    /** The last written message, for the goodbye to the entity. */
+    long[] lastWritten() {
+        Written w = written.get();
+        return new long[] {w.epoch(), w.seq()};
+    }
+}

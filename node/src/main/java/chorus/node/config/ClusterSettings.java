@@ -1,0 +1,91 @@
+package chorus.node.config;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigValueFactory;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * How this node joins its cluster ({@code chorus.cluster}): a fixed list of seed nodes, or Pekko
+ * Management Cluster Bootstrap with DNS SRV discovery. {@link #pekkoConfig()} says it in Pekko's terms.
+ */
+public record ClusterSettings(String host, int port, Discovery discovery, List<String> seedNodes, String dnsServiceName,
+                              String dnsPortName, List<String> dnsNameservers, int requiredContactPoints,
+                              int managementPort) {
+
+    public enum Discovery { SEED_NODES, DNS }
+
+    /** The Pekko system name every node shares; seed-node addresses carry it. */
+    public static final String SYSTEM = "chorus";
+
+    static ClusterSettings from(Config c) {
+        String host = c.getString("chorus.cluster.host");
+        if (host.isBlank()) {
+            throw new SettingsException("chorus.cluster.host (CHORUS_CLUSTER_HOST)", "must not be empty");
+        }
+        int port = Settings.port(c, "chorus.cluster.port", false);
+        Discovery discovery;
+        String d = c.getString("chorus.cluster.discovery");
+        switch (d) {
+            case "seed-nodes": discovery = Discovery.SEED_NODES; break;
+            case "dns": discovery = Discovery.DNS; break;
+            default: throw new SettingsException("chorus.cluster.discovery (CHORUS_CLUSTER_DISCOVERY)",
+                "must be seed-nodes or dns, not '" + d + "'");
+        }
+        List<String> seeds = new ArrayList<>();
+        for (String s : split(c.getString("chorus.cluster.seed-nodes"))) {
+            if (!s.matches("[^:/@\\s]+:\\d{1,5}")) {
+                throw new SettingsException("chorus.cluster.seed-nodes (CHORUS_SEED_NODES)",
+                    "'" + s + "' is not host:port");
+            }
+            seeds.add("pekko://" + SYSTEM + "@" + s);
+        }
+        List<String> nameservers = split(c.getString("chorus.cluster.dns.nameservers"));
+        return new ClusterSettings(host, port, discovery, seeds, c.getString("chorus.cluster.dns.service-name"),
+            c.getString("chorus.cluster.dns.port-name"), nameservers,
+            Settings.intIn(c, "chorus.cluster.dns.required-contact-points", 1, 1000),
+            Settings.port(c, "chorus.cluster.management-port", false));
+    }
+
+    private static List<String> split(String s) {
+        List<String> out = new ArrayList<>();
+        for (String part : s.split(",")) {
+            if (!part.isBlank()) {
+                out.add(part.trim());
+            }
+        }
+        return out;
+    }
+
+    /** The Pekko settings this means, to lay over the node's configuration. */
+    public Config pekkoConfig() {
+        Config c = ConfigFactory.empty()
+            .withValue("pekko.remote.artery.canonical.hostname", ConfigValueFactory.fromAnyRef(host))
+            .withValue("pekko.remote.artery.canonical.port", ConfigValueFactory.fromAnyRef(port));
+        if (discovery == Discovery.SEED_NODES) {
+            return c.withValue("pekko.cluster.seed-nodes", ConfigValueFactory.fromIterable(seedNodes));
+        }
+        c = c.withFallback(ConfigFactory.parseMap(Map.of(
+            "pekko.management.http.hostname", host,
+            "pekko.management.http.port", managementPort,
+            "pekko.management.cluster.bootstrap.contact-point-discovery.discovery-method", "pekko-dns",
+            "pekko.management.cluster.bootstrap.contact-point-discovery.service-name", dnsServiceName,
+            "pekko.management.cluster.bootstrap.contact-point-discovery.port-name", dnsPortName,
+            "pekko.management.cluster.bootstrap.contact-point-discovery.protocol", "tcp",
+            "pekko.management.cluster.bootstrap.contact-point-discovery.required-contact-point-nr", requiredContactPoints,
+            "pekko.discovery.method", "pekko-dns",
+            "pekko.io.dns.resolver", "async-dns")));
+        if (!dnsNameservers.isEmpty()) {
+            c = c.withValue("pekko.io.dns.async-dns.nameservers", ConfigValueFactory.fromIterable(dnsNameservers));
+        }
+        return c;
+    }
+
+    /** True when this node forms a cluster of its own (no seeds, no discovery). */
+    public boolean alone() {
+        return discovery == Discovery.SEED_NODES && seedNodes.isEmpty();
+    }
+}

@@ -1,0 +1,139 @@
+package chorus.node.it;
+
+import chorus.persistence.cassandra.CassandraSettings;
+import chorus.persistence.cassandra.LocalCassandra;
+import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.cql.Row;
+import com.typesafe.config.ConfigFactory;
+import org.jivesoftware.smack.packet.Message;
+import org.jivesoftware.smack.packet.StanzaBuilder;
+import org.jivesoftware.smack.tcp.XMPPTCPConnection;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.jxmpp.jid.impl.JidCreate;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The promise that expired offline messages are physically gone: with a retention of seconds, a message
+ * with a unique marker is stored, expires, and after Cassandra's flush and compaction no file of its
+ * data directory holds the marker, and no query returns it.
+ */
+class MailboxPrivacyIT {
+    static final int CQL = 19542;
+    static final int STORAGE = 17500;
+    static Path cassandraDir;
+    static LocalCassandra cassandra;
+    static TestNode node;
+
+    @BeforeAll
+    static void start() throws Exception {
+        cassandraDir = Files.createTempDirectory("chorus-privacy-cassandra");
+        CassandraSettings.Local local = CassandraSettings.from(ConfigFactory.load()).local().withPorts(CQL, STORAGE)
+            .withProfile(CassandraSettings.Profile.TEST, "512M");
+        cassandra = LocalCassandra.start(local, cassandraDir);
+        node = TestNode.start(Map.of(
+            "chorus.cassandra.contact-points", List.of("127.0.0.1:" + CQL),
+            "chorus.offline.retention", "4s",
+            "chorus.offline.gc-grace", "0s"));
+        node.createUser("sender", "pw");
+        node.createUser("receiver", "pw");
+    }
+
+    @AfterAll
+    static void stop() {
+        if (node != null) {
+            node.close();
+        }
+        if (cassandra != null) {
+            cassandra.close();
+        }
+    }
+
+    @Test
+    void anExpiredMessageIsInNoDataFileAndNoQueryAfterFlushAndCompaction() throws Exception {
+        String marker = "MARKER-" + UUID.randomUUID();
+        XMPPTCPConnection sender = Clients.login(node, "sender", "pw", "s");
+        sender.sendStanza(StanzaBuilder.buildMessage("p1").to(JidCreate.entityBareFrom("receiver@chorus.test"))
+            .ofType(Message.Type.chat).setBody(marker).build());
+        sender.disconnect();
+
+        try (CqlSession cql = StorageIT.session(node)) {
+            MessagingIT.awaitTrue(() -> rowsWith(cql, marker) == 1, "the message was stored");
+            nodetool("flush", node.keyspace(), "mailbox_messages");
+            assertTrue(filesWith(marker, cassandraDir.resolve("data")).size() > 0,
+                "the marker should be on disk before it expires (else this test proves nothing)");
+
+            Thread.sleep(6_000);
+            assertEquals(0, rowsWith(cql, marker), "an expired message is still readable");
+
+            nodetool("flush", node.keyspace());
+            nodetool("compact", node.keyspace(), "mailbox_messages");
+            List<Path> data = filesWith(marker, cassandraDir.resolve("data"));
+            assertEquals(List.of(), data, "the expired message's text is still in data files");
+            System.out.println("privacy: marker in commitlog files after flush and compaction: "
+                + filesWith(marker, cassandraDir.resolve("commitlog")));
+        }
+    }
+
+    static int rowsWith(CqlSession cql, String marker) {
+        return rowsWith(cql, node.keyspace(), marker);
+    }
+
+    static int rowsWith(CqlSession cql, String keyspace, String marker) {
+        int n = 0;
+        for (Row r : cql.execute("SELECT event FROM " + keyspace + ".mailbox_messages")) {
+            byte[] b = new byte[r.getByteBuffer(0).remaining()];
+            r.getByteBuffer(0).duplicate().get(b);
+            if (new String(b, StandardCharsets.ISO_8859_1).contains(marker)) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    static List<Path> filesWith(String marker, Path dir) throws IOException {
+        byte[] needle = marker.getBytes(StandardCharsets.UTF_8);
+        List<Path> out = new ArrayList<>();
+        try (Stream<Path> files = Files.walk(dir)) {
+            for (Path f : files.filter(Files::isRegularFile).toList()) {
+                byte[] content;
+                try {
+                    content = Files.readAllBytes(f);
+                } catch (IOException gone) {
+                    continue;
+                }
+                if (StorageIT.contains(content, needle)) {
+                    out.add(f);
+                }
+            }
+        }
+        return out;
+    }
+
+    static void nodetool(String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of("bash", cassandraDir.resolve("launcher/cassandra.sh").toString(), "nodetool"));
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+        pb.environment().put("CHORUS_CASSANDRA_DATA", cassandraDir.toString());
+        pb.environment().put("CHORUS_CASSANDRA_CQL_PORT", Integer.toString(CQL));
+        pb.environment().put("CHORUS_CASSANDRA_STORAGE_PORT", Integer.toString(STORAGE));
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(120, TimeUnit.SECONDS), "nodetool hung");
+        assertEquals(0, p.exitValue(), "nodetool " + String.join(" ", args) + ": " + out);
+    }
+}

@@ -1,0 +1,222 @@
+package chorus.node.it;
+
+import org.jivesoftware.smack.packet.Message;
+import org.jivesoftware.smack.packet.StanzaBuilder;
+import org.jivesoftware.smack.tcp.XMPPTCPConnection;
+import org.jxmpp.jid.EntityBareJid;
+import org.jxmpp.jid.impl.JidCreate;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Numbered messages between pairs of users while nodes fail: every message a sender's client handed
+ * to the server must end up received (perhaps after a reconnect, from offline storage) or answered
+ * to its sender with an error. What ends up neither is lost.
+ */
+final class Traffic {
+    private static final AtomicInteger RUNS = new AtomicInteger();
+
+    /** The accounting: sent = delivered + errored back (some may be both), and what is neither. */
+    record Report(int sent, int delivered, int errored, List<String> lost) {
+        @Override
+        public String toString() {
+            return sent + " sent, " + delivered + " delivered, " + errored + " errored back, " + lost.size() + " lost";
+        }
+    }
+
+    /** A client and the node it is connected to now. */
+    final class Client {
+        final String user;
+        volatile ClusterIT.ClusterNode node;
+        volatile XMPPTCPConnection connection;
+
+        Client(String user, ClusterIT.ClusterNode node) {
+            this.user = user;
+            this.node = node;
+        }
+
+        void connect(ClusterIT.ClusterNode to) throws Exception {
+            node = to;
+            XMPPTCPConnection c = Clients.login(to.endpoint(), user, "pw", "t");
+            c.addAsyncStanzaListener(st -> {
+                Message m = (Message) st;
+                if (m.getType() == Message.Type.error) {
+                    errored.add(m.getStanzaId());
+                } else if (m.getBody() != null) {
+                    received.putIfAbsent(m.getBody(), System.nanoTime());
+                }
+            }, st -> st instanceof Message);
+            connection = c;
+        }
+    }
+
+    private final ClusterIT.ClusterNode[] nodes;
+    private final List<Client> senders = new ArrayList<>();
+    private final List<Client> receivers = new ArrayList<>();
+    private final Map<String, Long> sent = new ConcurrentHashMap<>();
+    private final Map<String, Long> received = new ConcurrentHashMap<>();
+    private final Set<String> errored = ConcurrentHashMap.newKeySet();
+    private final AtomicBoolean running = new AtomicBoolean();
+    private final List<Thread> threads = new ArrayList<>();
+
+    /**
+     * @param senderNodes nodes the senders connect to
+     * @param receiverNode a node that also gets half of the receivers (the one about to die), or -1 to
+     *                     spread receivers over every node
+     */
+    Traffic(ClusterIT.ClusterNode[] nodes, List<Integer> senderNodes, int receiverNode, int pairs) throws Exception {
+        this.nodes = nodes;
+        int run = RUNS.incrementAndGet();
+        ClusterIT.ClusterNode admin = nodes[senderNodes.get(0)];
+        for (int k = 0; k < pairs; k++) {
+            String s = "t" + run + "s" + k;
+            String r = "t" + run + "r" + k;
+            admin.ctl("user", "add", s, "pw");
+            admin.ctl("user", "add", r, "pw");
+            senders.add(new Client(s, nodes[senderNodes.get(k % senderNodes.size())]));
+            ClusterIT.ClusterNode rn = receiverNode >= 0 && k % 2 == 0 ? nodes[receiverNode]
+                : nodes[receiverNode >= 0 ? senderNodes.get(k % senderNodes.size()) : k % nodes.length];
+            receivers.add(new Client(r, rn));
+        }
+        for (Client c : receivers) {
+            c.connect(c.node);
+        }
+        for (Client c : senders) {
+            c.connect(c.node);
+        }
+    }
+
+    void start() {
+        running.set(true);
+        for (int k = 0; k < senders.size(); k++) {
+            Client s = senders.get(k);
+            EntityBareJid to = JidCreate.entityBareFromOrThrowUnchecked(receivers.get(k).user + "@chorus.test");
+            int pair = k;
+            Thread t = new Thread(() -> {
+                int n = 0;
+                while (running.get()) {
+                    String id = "p" + pair + "-" + (n++);
+                    try {
+                        s.connection.sendStanza(StanzaBuilder.buildMessage(id).to(to).ofType(Message.Type.chat)
+                            .setBody(id).build());
+                        sent.put(id, System.nanoTime());
+                    } catch (Exception notConnected) {
+                        // not handed to the server: not counted as sent
+                    }
+                    try {
+                        Thread.sleep(100);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+            }, "sender-" + k);
+            t.setDaemon(true);
+            t.start();
+            threads.add(t);
+        }
+    }
+
+    /** The receivers (and senders) that were connected to the dead node log in again on another. */
+    void clientsOfDeadNodeReconnect(ClusterIT.ClusterNode dead, ClusterIT.ClusterNode to) throws Exception {
+        for (Client c : receivers) {
+            if (c.node == dead) {
+                reconnect(c, to);
+            }
+        }
+        for (Client c : senders) {
+            if (c.node == dead) {
+                reconnect(c, to);
+            }
+        }
+    }
+
+    /** Before a node is stopped: its senders log in elsewhere first and close their old stream cleanly. */
+    void moveSendersOff(ClusterIT.ClusterNode leaving, ClusterIT.ClusterNode to) throws Exception {
+        for (Client c : senders) {
+            if (c.node == leaving) {
+                XMPPTCPConnection old = c.connection;
+                c.connect(to);
+                old.disconnect();
+            }
+        }
+    }
+
+    private void reconnect(Client c, ClusterIT.ClusterNode to) throws Exception {
+        XMPPTCPConnection old = c.connection;
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        while (true) {
+            try {
+                c.connect(to);
+                break;
+            } catch (Exception e) {
+                if (System.nanoTime() > deadline) {
+                    throw e;
+                }
+                Thread.sleep(500);
+            }
+        }
+        try {
+            old.instantShutdown();
+        } catch (RuntimeException ignored) {
+            // already gone
+        }
+    }
+
+    /** Stops sending, waits up to {@code waitMs} for the last messages to settle, and counts. */
+    Report stopAndCount(long waitMs) throws Exception {
+        running.set(false);
+        for (Thread t : threads) {
+            t.join();
+        }
+        long deadline = System.currentTimeMillis() + waitMs;
+        while (System.currentTimeMillis() < deadline && !lost().isEmpty()) {
+            Thread.sleep(250);
+        }
+        Report r = new Report(sent.size(), (int) sent.keySet().stream().filter(received::containsKey).count(),
+            (int) sent.keySet().stream().filter(errored::contains).count(), lost());
+        for (Client c : receivers) {
+            c.connection.disconnect();
+        }
+        for (Client c : senders) {
+            c.connection.disconnect();
+        }
+        return r;
+    }
+
+    private List<String> lost() {
+        List<String> out = new ArrayList<>();
+        for (String id : sent.keySet()) {
+            if (!received.containsKey(id) && !errored.contains(id)) {
+                out.add(id);
+            }
+        }
+        out.sort(null);
+        return out;
+    }
+
+    /**
+     * Milliseconds from {@code since} until every pair had received a message sent after it: the time
+     * for all users to be reachable again.
+     */
+    long allPairsDeliveredSince(long since) {
+        long worst = 0;
+        for (int k = 0; k < senders.size(); k++) {
+            long first = Long.MAX_VALUE;
+            for (Map.Entry<String, Long> e : received.entrySet()) {
+                Long sentAt = sent.get(e.getKey());
+                if (e.getKey().startsWith("p" + k + "-") && sentAt != null && sentAt > since) {
+                    first = Math.min(first, e.getValue());
+                }
+            }
+            worst = Math.max(worst, first == Long.MAX_VALUE ? Long.MAX_VALUE : first - since);
+        }
+        return worst == Long.MAX_VALUE ? -1 : worst / 1_000_000;
+    }
+
+}

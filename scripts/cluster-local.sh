@@ -1,0 +1,120 @@
+#!/usr/bin/env bash
+# A Chorus cluster on this machine: N nodes (default 3) on 127.0.0.2, 127.0.0.3, ... sharing one local
+# Cassandra node, for development and demonstrations.
+#
+#   scripts/cluster-local.sh start [N]   start Cassandra and N nodes (in the background)
+#   scripts/cluster-local.sh status      members, shard and entity counts and sessions per node
+#   scripts/cluster-local.sh stop        stop the nodes (each hands its shards over), then Cassandra
+#
+# Node i listens for clients on 127.0.0.(i+1):5222 (STARTTLS) and :5223 (direct TLS), for the cluster on
+# 127.0.0.(i+1):25520, and has its admin API on 127.0.0.1:(5290+i). Files: .chorus/cluster/node-i/
+# (data, logs, node.out, node.pid). Environment: CHORUS_DOMAIN [localhost], JAVA_OPTS [-Xmx512m].
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+cd "$ROOT"
+
+readonly BASE=$ROOT/.chorus/cluster
+export CHORUS_CASSANDRA_DATA=$BASE/cassandra
+export CHORUS_CASSANDRA_CQL_PORT=${CHORUS_CLUSTER_CASSANDRA_CQL_PORT:-19842}
+export CHORUS_CASSANDRA_STORAGE_PORT=${CHORUS_CLUSTER_CASSANDRA_STORAGE_PORT:-17800}
+export CHORUS_DOMAIN=${CHORUS_DOMAIN:-localhost}
+
+say() { echo "cluster: $*"; }
+ip_of() { echo "127.0.0.$(($1 + 1))"; }
+node_dir() { echo "$BASE/node-$1"; }
+count() { ls -d "$BASE"/node-* 2>/dev/null | wc -l; }
+
+start() {
+  local n=${1:-3} i seeds=""
+  [[ $n =~ ^[0-9]+$ ]] && ((n >= 1 && n <= 200)) || { echo "cluster: N must be 1..200" >&2; exit 2; }
+  build_node_if_needed
+  mkdir -p "$BASE"
+  scripts/cassandra.sh start
+  export CHORUS_CASSANDRA_CONTACT_POINTS=127.0.0.1:$CHORUS_CASSANDRA_CQL_PORT
+  # One process creates the schema; nodes starting together then find it in place.
+  "$(java_bin)" -cp "$(node_classpath)" -Dlogback.configurationFile=logback-cli.xml chorus.node.cli.Chorusctl schema apply
+  for ((i = 1; i <= n; i++)); do
+    seeds+="${seeds:+,}$(ip_of "$i"):25520"
+  done
+  for ((i = 1; i <= n; i++)); do
+    start_node "$i" "$seeds"
+  done
+  for ((i = 1; i <= n; i++)); do
+    wait_node "$i"
+  done
+  say "$n node(s) up; clients connect to $(ip_of 1):5222 ... $(ip_of "$n"):5222 (domain $CHORUS_DOMAIN)"
+}
+
+start_node() {
+  local i=$1 seeds=$2 dir
+  dir=$(node_dir "$i")
+  mkdir -p "$dir"
+  if [[ -f $dir/node.pid ]] && kill -0 "$(cat "$dir/node.pid")" 2>/dev/null; then
+    say "node $i already runs (pid $(cat "$dir/node.pid"))"
+    return
+  fi
+  # shellcheck disable=SC2086
+  CHORUS_DATA_DIR=$dir CHORUS_BIND=$(ip_of "$i") CHORUS_CLUSTER_HOST=$(ip_of "$i") CHORUS_CLUSTER_PORT=25520 \
+    CHORUS_SEED_NODES=$seeds CHORUS_ADMIN_PORT=$((5290 + i)) \
+    nohup "$(java_bin)" ${JAVA_OPTS:--Xmx512m} -cp "$(node_classpath)" chorus.node.cli.Main --create-admin \
+    >"$dir/node.out" 2>&1 </dev/null &
+  echo $! >"$dir/node.pid"
+  say "node $i starting on $(ip_of "$i") (pid $!)"
+}
+
+wait_node() {
+  local i=$1 dir deadline
+  dir=$(node_dir "$i")
+  deadline=$((SECONDS + 180))
+  until grep -q "Press Ctrl-C to stop." "$dir/node.out" 2>/dev/null; do
+    if ! kill -0 "$(cat "$dir/node.pid")" 2>/dev/null; then
+      echo "cluster: node $i exited; see $dir/node.out" >&2
+      tail -20 "$dir/node.out" >&2
+      exit 1
+    fi
+    ((SECONDS < deadline)) || { echo "cluster: node $i did not start in time; see $dir/node.out" >&2; exit 1; }
+    sleep 1
+  done
+  grep -E "admin account" "$dir/node.out" | sed "s/^/cluster: node $i: /" || true
+}
+
+stop() {
+  local i dir pid
+  for dir in "$BASE"/node-*; do
+    [[ -f $dir/node.pid ]] || continue
+    pid=$(cat "$dir/node.pid")
+    if kill -0 "$pid" 2>/dev/null; then
+      kill -TERM "$pid"
+      for ((i = 0; i < 60; i++)); do
+        kill -0 "$pid" 2>/dev/null || break
+        sleep 1
+      done
+      kill -0 "$pid" 2>/dev/null && kill -KILL "$pid"
+      say "stopped ${dir##*/} (pid $pid)"
+    fi
+    rm -f "$dir/node.pid"
+  done
+  scripts/cassandra.sh stop
+}
+
+status() {
+  local i n
+  n=$(count)
+  ((n > 0)) || { say "no nodes"; exit 3; }
+  for ((i = 1; i <= n; i++)); do
+    if [[ -f $(node_dir "$i")/node.pid ]] && kill -0 "$(cat "$(node_dir "$i")/node.pid")" 2>/dev/null; then
+      "$(java_bin)" -cp "$(node_classpath)" -Dlogback.configurationFile=logback-cli.xml chorus.node.cli.Chorusctl \
+        --data-dir="$(node_dir "$i")" --admin-port=$((5290 + i)) cluster
+      return
+    fi
+  done
+  say "no node is running"
+  exit 3
+}
+
+case ${1:-} in
+  start) shift; start "$@" ;;
+  stop) stop ;;
+  status) status ;;
+  *) sed -n '2,/^set -euo/p' "${BASH_SOURCE[0]}" | sed -e '/^set -euo/d' -e 's/^# \{0,1\}//'; exit 2 ;;
+esac
