@@ -73,7 +73,7 @@ generator() {
   mkdir -p "$LT_OUT"
   export LOADTEST_OUT=$LT_OUT
   # shellcheck disable=SC2086
-  "$(java_bin)" -Xmx"${LOADTEST_HEAP:-3g}" -XX:+UseG1GC -Djava.awt.headless=true ${LOADTEST_JAVA_OPTS:-} \
+  "$(java_bin)" -Xms512m -Xmx"${LOADTEST_HEAP:-3g}" -XX:+UseG1GC -XX:MaxGCPauseMillis=20 -Djava.awt.headless=true ${LOADTEST_JAVA_OPTS:-} \
     -cp "$jar:$LT_LIB/*" chorus.loadtest.LoadTest "$@"
 }
 
