@@ -206,16 +206,7 @@ public final class XmppSession extends ChannelInboundHandlerAdapter implements X
         tcpAt = System.nanoTime();
         SslHandler ssl = ctx.pipeline().get(SslHandler.class);
         if (ssl != null) {
-            phase = Phase.TLS;
-            ssl.handshakeFuture().addListener(f -> {
-                if (f.isSuccess()) {
-                    tlsAt = System.nanoTime();
-                    secured = true;
-                    openStream();
-                } else {
-                    fail("tls");
-                }
-            });
+            afterHandshake(ssl);
         } else {
             openStream();
         }
@@ -387,9 +378,14 @@ public final class XmppSession extends ChannelInboundHandlerAdapter implements X
             return;
         }
         // RFC 6120 §5.4.3.3: everything after <proceed/> is TLS.
-        phase = Phase.TLS;
         SslHandler ssl = tls.newHandler(channel);
         channel.pipeline().addFirst("tls", ssl);
+        afterHandshake(ssl);
+    }
+
+    /** Direct TLS or STARTTLS: a new stream once the handshake is done (RFC 6120 §5.4.3.3). */
+    private void afterHandshake(SslHandler ssl) {
+        phase = Phase.TLS;
         ssl.handshakeFuture().addListener(f -> {
             if (f.isSuccess()) {
                 tlsAt = System.nanoTime();

@@ -1,6 +1,7 @@
 package chorus.loadtest.provision;
 
 import chorus.loadtest.client.Accounts;
+import chorus.loadtest.client.SetupFailure;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -13,12 +14,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Map;
-import java.util.TreeMap;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.IntConsumer;
 
 /**
@@ -65,44 +60,19 @@ public final class ChorusAdmin {
      * pool, so more does not help); an existing account counts as done.
      */
     public ProvisionResult createAll(Accounts accounts, int parallel, IntConsumer progress) throws InterruptedException {
-        long t0 = System.nanoTime();
-        Semaphore slots = new Semaphore(parallel);
-        AtomicLong created = new AtomicLong();
-        AtomicLong existing = new AtomicLong();
-        AtomicLong failed = new AtomicLong();
-        AtomicLong done = new AtomicLong();
-        Map<String, Long> failures = new ConcurrentHashMap<>();
-        for (int i = 0; i < accounts.count(); i++) {
-            slots.acquire();
+        return Provisioning.run(accounts.count(), parallel, progress, i -> {
             ObjectNode body = json.createObjectNode();
             body.put("jid", accounts.jid(i));
             body.put("password", accounts.password());
             HttpRequest req = request("/v1/users").timeout(Duration.ofSeconds(60))
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body.toString())).build();
-            CompletableFuture<HttpResponse<String>> f = http.sendAsync(req, HttpResponse.BodyHandlers.ofString());
-            f.whenComplete((r, err) -> {
-                try {
-                    if (err != null) {
-                        failed.incrementAndGet();
-                        failures.merge(err.getClass().getSimpleName(), 1L, Long::sum);
-                    } else if (r.statusCode() == 201) {
-                        created.incrementAndGet();
-                    } else if (r.statusCode() == 409) {
-                        existing.incrementAndGet();
-                    } else {
-                        failed.incrementAndGet();
-                        failures.merge("http-" + r.statusCode(), 1L, Long::sum);
-                    }
-                } finally {
-                    slots.release();
-                    progress.accept((int) done.incrementAndGet());
-                }
+            return http.sendAsync(req, HttpResponse.BodyHandlers.ofString()).thenApply(r -> switch (r.statusCode()) {
+                case 201 -> Provisioning.Outcome.CREATED;
+                case 409 -> Provisioning.Outcome.EXISTING;
+                default -> throw new SetupFailure("http-" + r.statusCode());
             });
-        }
-        slots.acquire(parallel);
-        return new ProvisionResult(created.get(), existing.get(), failed.get(), new TreeMap<>(failures),
-            (System.nanoTime() - t0) / 1e9);
+        });
     }
 
     private HttpRequest.Builder request(String path) {
