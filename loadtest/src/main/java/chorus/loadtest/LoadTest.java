@@ -188,7 +188,7 @@ public final class LoadTest {
         int drain = 10;
 
         @Override
-        Scenario scenario() {
+        Mixed scenario() {
             if (mix.size() != 4) {
                 throw new IllegalArgumentException("--mix takes four weights: chat,presence,roster,churn");
             }

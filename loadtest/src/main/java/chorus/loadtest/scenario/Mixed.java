@@ -24,6 +24,16 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public record Mixed(double rate, Duration duration, double onlineShare, int chatWeight, int presenceWeight,
                     int rosterWeight, int churnWeight, Duration drain) implements Scenario {
+    public Mixed {
+        if (chatWeight < 0 || presenceWeight < 0 || rosterWeight < 0 || churnWeight < 0
+            || chatWeight + presenceWeight + rosterWeight + churnWeight <= 0) {
+            throw new IllegalArgumentException("the mix's weights are not negative and not all zero");
+        }
+        if (!(onlineShare > 0 && onlineShare <= 1)) {
+            throw new IllegalArgumentException("the online share is above 0 and at most 1, not " + onlineShare);
+        }
+    }
+
     @Override
     public String name() {
         return "mixed";
@@ -83,9 +93,6 @@ public record Mixed(double rate, Duration duration, double onlineShare, int chat
 
         MessageLedger ledger = chat.ledger("x", (long) Math.ceil(rate * duration.toSeconds() + rate + 16));
         int total = chatWeight + presenceWeight + rosterWeight + churnWeight;
-        if (total <= 0) {
-            throw new IllegalArgumentException("the mix has no weight");
-        }
         ctx.status(() -> String.format(Locale.ROOT, "mixed: %d online, messages %d sent %d received, presence %d, roster %d, churn %d",
             pop.onlineCount(), ledger.sent(), ledger.received(), presenceSent.get(),
             rosterEdits.get(), churns.get()));

@@ -19,6 +19,20 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * login a receiver got each stored message.
  */
 public record Offline(int perReceiver, double rate, Duration drain) implements Scenario {
+    public Offline {
+        if (perReceiver < 1) {
+            throw new IllegalArgumentException("at least one message per offline user");
+        }
+    }
+
+    /** The first half of the users send, the rest receive: at least one of each. */
+    static int senders(int users) {
+        if (users < 2) {
+            throw new IllegalArgumentException("offline needs at least 2 users");
+        }
+        return users / 2;
+    }
+
     @Override
     public String name() {
         return "offline";
@@ -34,11 +48,8 @@ public record Offline(int perReceiver, double rate, Duration drain) implements S
     @Override
     public void run(RunContext ctx) throws Exception {
         int n = ctx.accounts().count();
-        int senders = n / 2;
+        int senders = senders(n);
         int receivers = n - senders;
-        if (senders < 1) {
-            throw new IllegalArgumentException("offline needs at least 2 users");
-        }
         AtomicLongArray onlineSince = new AtomicLongArray(n);
         Latency collect = ctx.metrics().latency("offline_collect");
         ChatTraffic[] traffic = new ChatTraffic[1];
