@@ -20,10 +20,10 @@
 #   LOADTEST_OUT     reports                                [$LOADTEST_DIR/results]
 #   LOADTEST_HEAP    the generator's maximum heap           [3g]
 #   LT_DOMAIN        the XMPP domain of both servers        [localhost]
-#   LT_CHORUS_PORT / LT_CHORUS_TLS_PORT / LT_CHORUS_ADMIN_PORT            [5922 / 5923 / 5990]
-#   LT_CHORUS_CQL_PORT / LT_CHORUS_STORAGE_PORT / LT_CHORUS_ARTERY_PORT   [19942 / 17900 / 25920]
+#   LT_CHORUS_PORT / LT_CHORUS_TLS_PORT / LT_CHORUS_ADMIN_PORT            [16222 / 16223 / 16290]
+#   LT_CHORUS_CQL_PORT / LT_CHORUS_STORAGE_PORT / LT_CHORUS_ARTERY_PORT   [19742 / 17700 / 25920]
 #   LT_CHORUS_HEAP   the node's maximum heap                [4g]
-#   LT_PROSODY_PORT / LT_PROSODY_TLS_PORT                                 [15222 / 15223]
+#   LT_PROSODY_PORT / LT_PROSODY_TLS_PORT                                 [16232 / 16233]
 #   LT_PROVISION     bench creates the accounts first (0: they exist already)  [1]
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -31,15 +31,15 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 LT_DIR=${LOADTEST_DIR:-$ROOT/.chorus/loadtest}
 LT_OUT=${LOADTEST_OUT:-$LT_DIR/results}
 DOMAIN=${LT_DOMAIN:-localhost}
-C_PORT=${LT_CHORUS_PORT:-5922}
-C_TLS=${LT_CHORUS_TLS_PORT:-5923}
-C_ADMIN=${LT_CHORUS_ADMIN_PORT:-5990}
-C_CQL=${LT_CHORUS_CQL_PORT:-19942}
-C_STORAGE=${LT_CHORUS_STORAGE_PORT:-17900}
+C_PORT=${LT_CHORUS_PORT:-16222}
+C_TLS=${LT_CHORUS_TLS_PORT:-16223}
+C_ADMIN=${LT_CHORUS_ADMIN_PORT:-16290}
+C_CQL=${LT_CHORUS_CQL_PORT:-19742}
+C_STORAGE=${LT_CHORUS_STORAGE_PORT:-17700}
 C_ARTERY=${LT_CHORUS_ARTERY_PORT:-25920}
 C_HEAP=${LT_CHORUS_HEAP:-4g}
-P_PORT=${LT_PROSODY_PORT:-15222}
-P_TLS=${LT_PROSODY_TLS_PORT:-15223}
+P_PORT=${LT_PROSODY_PORT:-16232}
+P_TLS=${LT_PROSODY_TLS_PORT:-16233}
 readonly LT_DIR LT_OUT DOMAIN C_PORT C_TLS C_ADMIN C_CQL C_STORAGE C_ARTERY C_HEAP P_PORT P_TLS
 readonly C_DATA=$LT_DIR/chorus P_DIR=$LT_DIR/prosody
 readonly LT_JAR_GLOB="$ROOT/loadtest/target/chorus-loadtest-*.jar" LT_LIB="$ROOT/loadtest/target/lib"
@@ -241,11 +241,11 @@ provision() {
 
 bench() {
   local mode=${1:-quick} label pids port cached
-  local idle_small idle_big login_n login_rate sweep_users rest_users
+  local idle_small idle_big login_n login_rate sweep_users rest_users chat_rate
   case $mode in
-    quick) idle_small=500 idle_big=1000 login_n=500 login_rate=20 sweep_users=200 rest_users=200 ;;
+    quick) idle_small=500 idle_big=1000 login_n=500 login_rate=20 sweep_users=200 rest_users=200 chat_rate=50 ;;
     # 19000: the most sessions one process can hold here (ulimit -Hn is 20000 and cannot be raised).
-    full) idle_small=10000 idle_big=19000 login_n=5000 login_rate=40 sweep_users=1000 rest_users=1000 ;;
+    full) idle_small=10000 idle_big=19000 login_n=5000 login_rate=40 sweep_users=1000 rest_users=1000 chat_rate=200 ;;
     *) die "bench quick|full" ;;
   esac
   RESULTS=$LT_OUT/bench-$(date +%Y%m%d-%H%M%S).list
@@ -267,6 +267,7 @@ bench() {
     # Throughput (as fast as 200 logins in flight allow), then latency at a rate the server can take.
     run "$label" "$pids" login --variant max -n "$login_n" --login-rate 0 --login-concurrency 200
     run "$label" "$pids" login --variant "${login_rate}per_s" -n "$((login_rate * 30))" --login-rate "$login_rate"
+    run "$label" "$pids" chat -n "$sweep_users" --rate "$chat_rate" --duration 30
     run "$label" "$pids" sweep -n "$sweep_users" --start-rate 200 --factor 1.5 --step 15 --p99-limit 100
     run "$label" "$pids" presence -n "$rest_users" --contacts 10 --rate 100 --duration 20
     run "$label" "$pids" offline -n "$rest_users" --messages 5 --rate 500

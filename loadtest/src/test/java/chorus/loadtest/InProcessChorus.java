@@ -48,7 +48,7 @@ final class InProcessChorus implements AutoCloseable {
             Map.entry("chorus.c2s.port", port()),
             Map.entry("chorus.c2s.tls-port", port()),
             Map.entry("chorus.admin.port", port()),
-            Map.entry("pekko.remote.artery.canonical.port", port()));
+            Map.entry("chorus.cluster.port", port()));
         Settings settings = Settings.from(ConfigFactory.parseMap(values).withFallback(ConfigFactory.load()).resolve());
         return new InProcessChorus(ChorusNode.start(settings), dir);
     }
