@@ -111,7 +111,7 @@ class LoadScenariosIT {
 
     @Test
     void chatCountsEveryMessageSentAsReceivedOrLost() throws Exception {
-        Report r = run(new Chat(100, Duration.ofSeconds(2), Duration.ofSeconds(1), Duration.ofSeconds(5), 64),
+        Report r = run(new Chat(200, Duration.ofSeconds(1), Duration.ZERO, Duration.ofSeconds(5), 64),
             "starttls", "PLAIN");
         long sent = n(r.figures, "sent");
         assertEquals(200, sent);
@@ -155,7 +155,7 @@ class LoadScenariosIT {
 
     @Test
     void aMixedLoadKeepsItsMessageCountsConsistent() throws Exception {
-        Report r = run(new Mixed(50, Duration.ofSeconds(2), 0.75, 60, 15, 15, 10, Duration.ofSeconds(5)),
+        Report r = run(new Mixed(100, Duration.ofSeconds(1), 0.75, 60, 15, 15, 10, Duration.ofSeconds(5)),
             "starttls", "SCRAM-SHA-1");
         long sent = n(r.figures, "messages_sent");
         assertTrue(sent > 0);
