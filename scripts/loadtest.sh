@@ -21,7 +21,7 @@
 #   LOADTEST_HEAP    the generator's maximum heap           [3g]
 #   LT_DOMAIN        the XMPP domain of both servers        [localhost]
 #   LT_CHORUS_PORT / LT_CHORUS_TLS_PORT / LT_CHORUS_ADMIN_PORT            [16222 / 16223 / 16290]
-#   LT_CHORUS_CQL_PORT / LT_CHORUS_STORAGE_PORT / LT_CHORUS_ARTERY_PORT   [19742 / 17700 / 25920]
+#   LT_CHORUS_CQL_PORT / LT_CHORUS_STORAGE_PORT / LT_CHORUS_ARTERY_PORT   [19742 / 17700 / 25920 (cluster port)]
 #   LT_CHORUS_HEAP   the node's maximum heap                [4g]
 #   LT_PROSODY_PORT / LT_PROSODY_TLS_PORT                                 [16232 / 16233]
 #   LT_PROVISION     bench creates the accounts first (0: they exist already)  [1]
@@ -92,7 +92,7 @@ chorus_start() {
   # setsid: its own session, so a terminal's Ctrl-C does not reach it; run.sh exec's into the JVM.
   CHORUS_DOMAIN=$DOMAIN CHORUS_BIND=127.0.0.1 CHORUS_C2S_PORT=$C_PORT CHORUS_C2S_TLS_PORT=$C_TLS \
   CHORUS_ADMIN_PORT=$C_ADMIN CHORUS_DATA_DIR=$C_DATA \
-  JAVA_OPTS="-Xms1g -Xmx$C_HEAP -Dchorus.cassandra.local.cql-port=$C_CQL -Dchorus.cassandra.local.storage-port=$C_STORAGE -Dpekko.remote.artery.canonical.port=$C_ARTERY" \
+  JAVA_OPTS="-Xms1g -Xmx$C_HEAP -Dchorus.cassandra.local.cql-port=$C_CQL -Dchorus.cassandra.local.storage-port=$C_STORAGE -Dchorus.cluster.port=$C_ARTERY" \
     setsid "$ROOT/scripts/run.sh" >"$C_DATA.out" 2>&1 </dev/null &
   pid=$!
   echo "$pid" >"$C_DATA.pid"
