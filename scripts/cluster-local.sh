@@ -8,7 +8,8 @@
 #
 # Node i listens for clients on 127.0.0.(i+1):5222 (STARTTLS) and :5223 (direct TLS), for the cluster on
 # 127.0.0.(i+1):25520, and has its admin API on 127.0.0.1:(5290+i). Files: .chorus/cluster/node-i/
-# (data, logs, node.out, node.pid). Environment: CHORUS_DOMAIN [localhost], JAVA_OPTS [-Xmx512m].
+# (data, logs, node.out, node.pid). Configuration: cluster-config/local-cluster.conf. Environment:
+# CHORUS_DOMAIN [localhost], JAVA_OPTS [-Xmx512m].
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$ROOT"
@@ -56,7 +57,8 @@ start_node() {
   # shellcheck disable=SC2086
   CHORUS_DATA_DIR=$dir CHORUS_BIND=$(ip_of "$i") CHORUS_CLUSTER_HOST=$(ip_of "$i") CHORUS_CLUSTER_PORT=25520 \
     CHORUS_SEED_NODES=$seeds CHORUS_ADMIN_PORT=$((5290 + i)) \
-    nohup "$(java_bin)" ${JAVA_OPTS:--Xmx512m} -cp "$(node_classpath)" chorus.node.cli.Main --create-admin \
+    nohup "$(java_bin)" ${JAVA_OPTS:--Xmx512m} -Dconfig.file="$ROOT/cluster-config/local-cluster.conf" \
+    -cp "$(node_classpath)" chorus.node.cli.Main --create-admin \
     >"$dir/node.out" 2>&1 </dev/null &
   echo $! >"$dir/node.pid"
   say "node $i starting on $(ip_of "$i") (pid $!)"

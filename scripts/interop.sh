@@ -151,7 +151,10 @@ start_node() {
   c2s=${INTEROP_C2S_PORT:-$(free_c2s_port)}
   read -r _ admin artery cql storage jmx <<<"$(node_ports "$c2s")"
   for p in "$c2s" "$admin" "$artery"; do port_free "$p" || die "port $p is in use; set INTEROP_C2S_PORT"; done
-  opts="-Xms128m -Xmx768m -Dpekko.remote.artery.canonical.port=$artery -Dchorus.c2s.negotiation-timeout=2h"
+  opts="-Xms128m -Xmx768m -Dchorus.cluster.port=$artery -Dchorus.c2s.negotiation-timeout=2h"
+  # In-band registration on, so that the low-level tests can create the fresh accounts they need;
+  # every registration comes from 127.0.0.1, so the per-address limit is lifted for the run.
+  opts+=" -Dchorus.registration.enabled=true -Dchorus.registration.per-address=100000"
   if [[ -n ${INTEROP_CASSANDRA:-} ]]; then
     export CHORUS_CASSANDRA_CONTACT_POINTS=$INTEROP_CASSANDRA
     opts+=" -Dchorus.cassandra.keyspace=interop_$(date +%s)"

@@ -31,3 +31,27 @@ java_bin() {
     command -v java
   fi
 }
+
+# dnsmasq (Debian's dnsmasq-base: the binary only, no system service) is the DNS server of the DNS
+# discovery integration test. Installs it when missing, non-interactively; only warns when it cannot.
+ensure_dnsmasq() {
+  if command -v dnsmasq >/dev/null 2>&1 || [[ -x /usr/sbin/dnsmasq ]]; then
+    return 0
+  fi
+  local sudo=()
+  if ((EUID != 0)); then
+    if command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
+      sudo=(sudo -n)
+    else
+      echo "chorus: dnsmasq is missing and this user cannot install it (apt-get install dnsmasq-base);" \
+        "the DNS discovery test will fail" >&2
+      return 0
+    fi
+  fi
+  echo "chorus: installing dnsmasq-base (for the DNS discovery test)..." >&2
+  if ! "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q dnsmasq-base </dev/null >&2; then
+    "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -q </dev/null >&2 &&
+      "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q dnsmasq-base </dev/null >&2 ||
+      echo "chorus: could not install dnsmasq-base; the DNS discovery test will fail" >&2
+  fi
+}

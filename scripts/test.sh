@@ -17,6 +17,8 @@ export CHORUS_CASSANDRA_PROFILE=${CHORUS_CASSANDRA_PROFILE:-test}
 export CHORUS_CASSANDRA_HEAP=${CHORUS_CASSANDRA_HEAP:-768M}
 export CHORUS_CASSANDRA_REQUIRED=true
 
+ensure_dnsmasq
+
 stop_cassandra() { scripts/cassandra.sh stop || true; }
 trap stop_cassandra EXIT
 

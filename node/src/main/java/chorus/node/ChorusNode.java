@@ -204,8 +204,8 @@ public final class ChorusNode implements AutoCloseable {
             c2s.stopListening();
         }
         counter.shutdownAll();
-        long deadline = System.nanoTime() + Duration.ofSeconds(3).toNanos();
-        while (counter.connections() > 0 && System.nanoTime() < deadline) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(7).toNanos();
+        while ((counter.connections() > 0 || !counter.idle()) && System.nanoTime() < deadline) {
             try {
                 Thread.sleep(20);
             } catch (InterruptedException e) {

@@ -28,7 +28,9 @@ import java.time.Instant;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * One per account, sharded under the same entity id as the account's UserEntity: the messages that
@@ -197,6 +199,16 @@ public final class MailboxEntity
     private final Clock clock;
     private final ActorRef<ClusterSharding.ShardCommand> shard;
     private Instant lastActive;
+    /**
+     * Per session, the last message id already handed to it and not yet forgotten: asked again (a
+     * message stored while the session was becoming available), it gets only what is newer. In memory.
+     */
+    private final Map<ActorRef<SessionMessage>, Long> handedTo = new LinkedHashMap<>(8, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<ActorRef<SessionMessage>, Long> eldest) {
+            return size() > 16;
+        }
+    };
     private final RowEraser eraser;
     private final String persistenceId;
 
@@ -285,11 +297,18 @@ public final class MailboxEntity
         if (live.isEmpty()) {
             return expire(s);
         }
+        long already = handedTo.getOrDefault(c.session(), 0L);
         List<Message> out = new ArrayList<>(live.size());
         for (MessageStored m : live) {
-            out.add(stamped(m, c.to()));
+            if (m.id() > already) {
+                out.add(stamped(m, c.to()));
+            }
         }
-        c.session().tell(new SessionMessage.Offline(out, live.get(live.size() - 1).id()));
+        if (!out.isEmpty()) {
+            long upTo = live.get(live.size() - 1).id();
+            handedTo.put(c.session(), upTo);
+            c.session().tell(new SessionMessage.Offline(out, upTo));
+        }
         return expire(s);
     }
 

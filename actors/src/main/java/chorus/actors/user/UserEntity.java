@@ -427,9 +427,15 @@ public final class UserEntity extends EventSourcedBehavior<UserEntity.Command, A
             old.ref.tell(new SessionMessage.Close("conflict", "replaced by a new connection"));
             replaced = old;
         }
-        LiveSession ls = old != null && old.ref.equals(c.session()) ? old : new LiveSession(full, c.session());
+        boolean fresh = old == null || !old.ref.equals(c.session());
+        LiveSession ls = fresh ? new LiveSession(full, c.session()) : old;
         if (c.presence() != null) {
             ls.presence = c.presence().withFromTo(full, null);
+            if (fresh && ls.available() && ls.priority() >= 0) {
+                // A session binding again (this entity restarted elsewhere) was available already: what the
+                // mailbox took while it was away (in the moments before it rebound) reaches it now.
+                availableForOffline(ls);
+            }
         }
         ls.interested |= c.interested();
         sessions.put(full.resource(), ls);
@@ -610,6 +616,8 @@ public final class UserEntity extends EventSourcedBehavior<UserEntity.Command, A
         }
     };
     private static final int ACCEPTED_WINDOW = 4096;
+    /** Messages from sending sessions that the mailbox is storing now. */
+    private final java.util.Set<Sender> storing = new java.util.HashSet<>();
 
     private Effect<AccountEvent, State> onDeliver(State s, Deliver c) {
         Stanza st = c.stanza();
@@ -624,6 +632,10 @@ public final class UserEntity extends EventSourcedBehavior<UserEntity.Command, A
                     if (ls.inFlight(c.ackTo(), c.seq())) {
                         return Effect().none();
                     }
+                }
+                if (storing.contains(sender)) {
+                    // On its way into the mailbox: acknowledged (or given back) when the mailbox answers.
+                    return Effect().none();
                 }
                 sender.ack();
                 return Effect().none();
@@ -758,11 +770,12 @@ public final class UserEntity extends EventSourcedBehavior<UserEntity.Command, A
             return;
         }
         // RFC 6121 §8.5.2.2.1 and XEP-0160: no available resource; chat and normal messages wait.
-        ctx.ask(MailboxEntity.StoreReply.class, mailbox(), STORE_TIMEOUT,
+        if (ack.ackTo() != null) {
+            storing.add(ack);
+        }
+        ctx.ask(MailboxEntity.StoreReply.class, mailbox(), deps.settings().storeTimeout(),
             replyTo -> new MailboxEntity.Store(m, replyTo), (r, f) -> new StoreResult(m, r, f, ack));
     }
-
-    private static final Duration STORE_TIMEOUT = Duration.ofSeconds(10);
 
     private RecipientRef<MailboxEntity.Command> mailbox() {
         return deps.mailboxes().apply(jid.toString());
@@ -770,8 +783,23 @@ public final class UserEntity extends EventSourcedBehavior<UserEntity.Command, A
 
     /** A message the mailbox could not take goes back to its sender: never silently lost. */
     private Effect<AccountEvent, State> onStoreResult(State s, StoreResult r) {
+        storing.remove(r.ack());
+        if (r.failure() != null && r.ack().ackTo() != null) {
+            // The mailbox did not answer (its node is failing over): the sending session still holds the
+            // message and sends it again; this copy is forgotten so that the next one is taken afresh.
+            java.util.TreeSet<Long> seen = accepted.get(r.ack().ackTo());
+            if (seen != null) {
+                seen.remove(r.ack().seq());
+            }
+            return Effect().none();
+        }
         r.ack().ack();
         if (r.reply() instanceof MailboxEntity.StoreReply.Stored) {
+            // A resource may have become available while the mailbox was storing (a client that
+            // reconnected at once): it collects now rather than at its next login.
+            sessions.values().stream().filter(ls -> ls.available() && ls.priority() >= 0)
+                .max(java.util.Comparator.comparingInt(LiveSession::priority))
+                .ifPresent(this::availableForOffline);
             return Effect().none();
         }
         StanzaError.Condition c = r.failure() != null ? StanzaError.Condition.SERVICE_UNAVAILABLE

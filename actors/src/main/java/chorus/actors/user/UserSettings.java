@@ -11,12 +11,18 @@ import java.time.Duration;
  * @param idleTimeout   how long an entity without sessions stays in memory before it passivates
  * @param snapshotEvery events between snapshots of the account state (0: none)
  * @param rosterLimits  sizes a roster may reach
+ * @param storeTimeout  how long to wait for the mailbox to store a message
  */
-public record UserSettings(Duration idleTimeout, int snapshotEvery, RosterLimits rosterLimits) {
+public record UserSettings(Duration idleTimeout, int snapshotEvery, RosterLimits rosterLimits, Duration storeTimeout) {
+
+    public UserSettings(Duration idleTimeout, int snapshotEvery, RosterLimits rosterLimits) {
+        this(idleTimeout, snapshotEvery, rosterLimits, Duration.ofSeconds(10));
+    }
 
     public static UserSettings from(Config config) {
         Config c = config.getConfig("chorus.user");
-        return new UserSettings(c.getDuration("idle-timeout"), c.getInt("snapshot-every"), RosterLimits.from(config));
+        return new UserSettings(c.getDuration("idle-timeout"), c.getInt("snapshot-every"), RosterLimits.from(config),
+            c.getDuration("store-timeout"));
     }
 
     public static UserSettings defaults() {

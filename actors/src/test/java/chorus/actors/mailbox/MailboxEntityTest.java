@@ -89,6 +89,22 @@ class MailboxEntityTest {
     }
 
     @Test
+    void aSessionAskingAgainGetsOnlyWhatArrivedSinceItsLastHandOver() {
+        store(hello("1", "one"));
+        mailbox.runCommand(new MailboxEntity.DeliverTo(JULIET_PHONE, session.getRef()));
+        assertEquals(List.of("one"), session.expectMessageClass(SessionMessage.Offline.class).messages().stream()
+            .map(Message::body).toList());
+        // stored while the session was becoming available; the entity asks for it once more
+        store(hello("2", "two"));
+        mailbox.runCommand(new MailboxEntity.DeliverTo(JULIET_PHONE, session.getRef()));
+        SessionMessage.Offline again = session.expectMessageClass(SessionMessage.Offline.class);
+        assertEquals(List.of("two"), again.messages().stream().map(Message::body).toList());
+        assertEquals(2, again.upToId());
+        mailbox.runCommand(new MailboxEntity.DeliverTo(JULIET_PHONE, session.getRef()));
+        session.expectNoMessage(Duration.ofMillis(50));
+    }
+
+    @Test
     void aMessageOlderThanTheRetentionIsNeverHandedOver() {
         store(hello("1", "old"));
         clock.now = T0.plus(Duration.ofHours(71));

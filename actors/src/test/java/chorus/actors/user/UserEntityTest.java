@@ -330,6 +330,37 @@ class UserEntityTest {
     }
 
     @Test
+    void anAvailableSessionBindingAgainCollectsWhatTheMailboxTookMeanwhile() {
+        TestProbe<SessionMessage> s = testKit.createTestProbe();
+        FullJid me = available("balcony", s, 0);
+        mailbox.expectMessageClass(MailboxEntity.DeliverTo.class);
+        juliet.restart();
+        Presence before = new Presence(me, null, null, Presence.Type.AVAILABLE, null, List.of());
+        juliet.<UserEntity.BindReply>runCommand(replyTo -> new UserEntity.Bind("balcony", s.getRef(), true, before, true, replyTo));
+        assertEquals(s.getRef(), mailbox.expectMessageClass(MailboxEntity.DeliverTo.class).session());
+
+        // a session binding again with negative priority, or unavailable, collects nothing
+        TestProbe<SessionMessage> quiet = testKit.createTestProbe();
+        juliet.<UserEntity.BindReply>runCommand(replyTo -> new UserEntity.Bind("quiet", quiet.getRef(), true,
+            new Presence(JULIET.withResource("quiet"), null, null, Presence.Type.AVAILABLE, null,
+                List.of(Element.build("priority", Ns.CLIENT).text("-1").get())), true, replyTo));
+        mailbox.expectNoMessage(Duration.ofMillis(50));
+    }
+
+    @Test
+    void aMessageStoredWhileAResourceBecameAvailableIsHandedToItAtOnce() {
+        Message m = Message.chat(ROMEO.withResource("r"), JULIET, "m1", "just missed you");
+        juliet.runCommand(new UserEntity.Deliver(m));
+        MailboxEntity.Store store = mailbox.expectMessageClass(MailboxEntity.Store.class);
+        TestProbe<SessionMessage> s = testKit.createTestProbe();
+        available("balcony", s, 1);
+        mailbox.expectMessageClass(MailboxEntity.DeliverTo.class);
+        // the store completes after the resource asked the mailbox: it asks once more
+        store.replyTo().tell(new MailboxEntity.StoreReply.Stored());
+        assertEquals(s.getRef(), mailbox.expectMessageClass(MailboxEntity.DeliverTo.class).session());
+    }
+
+    @Test
     void aCopySentAgainWhileTheFirstIsInFlightIsIgnoredAndOnceWrittenIsAcknowledged() {
         TestProbe<SessionMessage> s = testKit.createTestProbe();
         TestProbe<SessionMessage> sender = testKit.createTestProbe();
@@ -358,6 +389,32 @@ class UserEntityTest {
         sender.expectNoMessage(Duration.ofMillis(50));
         mailbox.expectMessageClass(MailboxEntity.Store.class).replyTo().tell(new MailboxEntity.StoreReply.Stored());
         assertEquals(new SessionMessage.Accepted(3), sender.receiveMessage());
+    }
+
+    @Test
+    void aMessageTheMailboxDoesNotStoreInTimeIsLeftToItsSenderToSendAgain() throws InterruptedException {
+        UserSettings quick = new UserSettings(Duration.ofMinutes(2), 0, UserSettings.defaults().rosterLimits(),
+            Duration.ofMillis(200));
+        TestProbe<MailboxEntity.Command> slowMailbox = testKit.createTestProbe();
+        var romeo = EventSourcedBehaviorTestKit.<UserEntity.Command, UserEntity.Event, UserEntity.State>create(
+            testKit.system(), UserEntity.create(ROMEO.toString(), new UserEntity.Deps(DOMAIN, routed::add,
+                new Features(List.of()), Clock.fixed(NOW, ZoneOffset.UTC), quick, new InMemoryAccountDirectory(),
+                jid -> slowMailbox.getRef(), DeliveryFailures.NONE), shard.getRef()));
+        romeo.<UserEntity.AccountReply>runCommand(replyTo -> new UserEntity.CreateAccount(CREDS, replyTo));
+        TestProbe<SessionMessage> sender = testKit.createTestProbe();
+        Message m = Message.chat(JULIET.withResource("balcony"), ROMEO, "m1", "are you there?");
+        romeo.runCommand(new UserEntity.Deliver(m, sender.getRef(), 5));
+        slowMailbox.expectMessageClass(MailboxEntity.Store.class);
+        // a copy sent again while the mailbox is storing is not taken twice
+        romeo.runCommand(new UserEntity.Deliver(m, sender.getRef(), 5));
+        slowMailbox.expectNoMessage(Duration.ofMillis(50));
+        // no answer in time: neither an acknowledgement nor an error; the sender still holds it
+        sender.expectNoMessage(Duration.ofMillis(400));
+        assertNull(routed.poll(50, TimeUnit.MILLISECONDS));
+        // its next copy is taken afresh, and acknowledged once stored
+        romeo.runCommand(new UserEntity.Deliver(m, sender.getRef(), 5));
+        slowMailbox.expectMessageClass(MailboxEntity.Store.class).replyTo().tell(new MailboxEntity.StoreReply.Stored());
+        assertEquals(new SessionMessage.Accepted(5), sender.receiveMessage());
     }
 
     @Test

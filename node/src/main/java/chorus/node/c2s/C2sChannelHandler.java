@@ -50,7 +50,7 @@ final class C2sChannelHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         if (session != null) {
-            node.counter().unregister(session);
+            // The session stays registered until it stops: it may live on to resend what its client sent.
             session.tell(C2sSession.ChannelClosed.INSTANCE);
         }
         ctx.fireChannelInactive();

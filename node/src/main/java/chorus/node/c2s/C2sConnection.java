@@ -25,6 +25,10 @@ final class C2sConnection {
     private final TlsContexts tls;
     private final StreamLimits limits;
     private final AtomicInteger inFlight = new AtomicInteger();
+    /** How long a stream ended by the server waits for the client's closing tag. */
+    static final java.time.Duration CLOSE_WAIT = java.time.Duration.ofSeconds(2);
+    /** Reading stopped for good (the node is stopping). */
+    private volatile boolean paused;
 
     C2sConnection(Channel channel, TlsContexts tls, StreamLimits limits) {
         this.channel = channel;
@@ -90,11 +94,49 @@ final class C2sConnection {
         }
     }
 
+    /**
+     * Ends a healthy stream with an error (conflict, system-shutdown, see-other-host) and, as RFC 6120
+     * §4.4 allows, waits a moment for the client's closing tag before closing the connection: what the
+     * client sent before it heard the error still arrives and is read, instead of being reset away.
+     */
+    void endGracefully(StreamError error) {
+        if (channel.isActive()) {
+            channel.writeAndFlush(error);
+            channel.eventLoop().schedule(() -> {
+                channel.close();
+            }, CLOSE_WAIT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /** The client closed its stream after ours ended: the connection closes now. */
+    void closeNow() {
+        channel.close();
+    }
+
     /** Closes our side of the stream and the connection. */
     void close() {
         if (channel.isActive()) {
             channel.writeAndFlush(StreamClose.INSTANCE).addListener(ChannelFutureListener.CLOSE);
         }
+    }
+
+    /** Reads nothing more from the client (the node is stopping; the stream ends soon). */
+    void pauseReading() {
+        channel.eventLoop().execute(() -> {
+            paused = true;
+            channel.config().setAutoRead(false);
+        });
+    }
+
+    /**
+     * Reads again before the connection closes: closing with unread input would reset the connection,
+     * and a reset can cost the client the last things written to it.
+     */
+    void resumeReading() {
+        channel.eventLoop().execute(() -> {
+            paused = false;
+            channel.config().setAutoRead(true);
+        });
     }
 
     /** Counts an event handed to the actor; pauses reading when the actor falls behind. */
@@ -108,7 +150,7 @@ final class C2sConnection {
     void processed() {
         if (inFlight.decrementAndGet() == LOW_WATER) {
             channel.eventLoop().execute(() -> {
-                if (inFlight.get() <= LOW_WATER) {
+                if (inFlight.get() <= LOW_WATER && !paused) {
                     channel.config().setAutoRead(true);
                 }
             });

@@ -33,6 +33,8 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 final class C2sReliability {
     static final Duration RESEND_AFTER = Duration.ofSeconds(5);
+    /** While the node stops, a message waits less before it is sent again: the session has little time. */
+    static final Duration RESEND_WHILE_STOPPING = Duration.ofSeconds(1);
     static final Duration GIVE_UP = Duration.ofSeconds(45);
 
     private record PendingOut(Message message, Instant first, Instant lastSent) {
@@ -42,15 +44,26 @@ final class C2sReliability {
     private record Written(long epoch, long seq) {
     }
 
-    private final ClusterSharding sharding;
+    /** Hands a message to its recipient's entity. */
+    interface Courier {
+        void carry(Message m, long seq, ActorRef<SessionInput> self);
+
+        /** Through cluster sharding, to the entity of the recipient's account. */
+        static Courier sharded(ClusterSharding sharding) {
+            return (m, seq, self) -> sharding.entityRefFor(UserEntity.KEY, m.to().bare().toString())
+                .tell(new UserEntity.Deliver(m, self.narrow(), seq));
+        }
+    }
+
+    private final Courier courier;
     private final Clock clock;
     private final Map<Long, PendingOut> pending = new LinkedHashMap<>();
     private long nextSeq = 1;
     private final AtomicReference<Written> written = new AtomicReference<>(new Written(0, 0));
     private Written acked = new Written(0, 0);
 
-    C2sReliability(ClusterSharding sharding, Clock clock) {
-        this.sharding = sharding;
+    C2sReliability(Courier courier, Clock clock) {
+        this.courier = courier;
         this.clock = clock;
     }
 
@@ -65,8 +78,7 @@ final class C2sReliability {
     }
 
     private void deliver(Message m, long seq, ActorRef<SessionInput> self) {
-        sharding.entityRefFor(UserEntity.KEY, m.to().bare().toString())
-            .tell(new UserEntity.Deliver(m, self.narrow(), seq));
+        courier.carry(m, seq, self);
     }
 
     void accepted(long seq) {
@@ -82,6 +94,11 @@ final class C2sReliability {
      * longer than {@link #GIVE_UP}: those are given up, and the client learns it.
      */
     List<Stanza> tick(ActorRef<SessionInput> self) {
+        return tick(self, RESEND_AFTER);
+    }
+
+    /** As {@link #tick(ActorRef)}, sending again what waited longer than {@code resendAfter}. */
+    List<Stanza> tick(ActorRef<SessionInput> self, Duration resendAfter) {
         Instant now = clock.instant();
         List<Stanza> failed = new ArrayList<>();
         Iterator<Map.Entry<Long, PendingOut>> it = pending.entrySet().iterator();
@@ -96,7 +113,7 @@ final class C2sReliability {
                 if (reply != null) {
                     failed.add(reply);
                 }
-            } else if (Duration.between(p.lastSent(), now).compareTo(RESEND_AFTER) >= 0) {
+            } else if (Duration.between(p.lastSent(), now).compareTo(resendAfter) >= 0) {
                 e.setValue(new PendingOut(p.message(), p.first(), now));
                 deliver(p.message(), e.getKey(), self);
             }

@@ -68,6 +68,12 @@ public final class C2sSession extends AbstractBehavior<SessionInput> {
 
     enum RebindNow implements Local { INSTANCE }
 
+    /** Shutting down, the session waited long enough for its messages' acceptance. */
+    enum DrainDeadline implements Local { INSTANCE }
+
+    /** How long a stopping node's sessions wait for the acceptance of what their clients sent. */
+    static final Duration DRAIN = Duration.ofSeconds(5);
+
     /** The answer to this stream's own account removal went out; the stream ends now. */
     enum AccountRemoved implements Local { INSTANCE }
 
@@ -104,6 +110,14 @@ public final class C2sSession extends AbstractBehavior<SessionInput> {
     /** The last available presence the client broadcast, for binding again after the entity moved. */
     private Presence lastPresence;
     private boolean rosterRequested;
+    /** The server ended this stream after binding: late messages are still read until the connection closes. */
+    private boolean endedWhileBound;
+    /** Shutting down: waiting for pending messages' acceptance before the stream ends. */
+    private boolean draining;
+    /** The connection closed; the actor may still live on to resend what was not accepted. */
+    private boolean channelGone;
+    /** The node's connection count was decremented for this session. */
+    private boolean counted;
     /** IQs handed to the account's entity and not yet answered. */
     private final java.util.Set<String> pendingIqs = new java.util.HashSet<>();
     private static final Duration IQ_TIMEOUT = Duration.ofSeconds(10);
@@ -116,7 +130,7 @@ public final class C2sSession extends AbstractBehavior<SessionInput> {
         this.node = node;
         this.sasl = new C2sSasl(node, ctx, connection);
         this.registration = new C2sRegistration(node, ctx, connection);
-        this.reliability = new C2sReliability(node.sharding(), node.clock());
+        this.reliability = new C2sReliability(C2sReliability.Courier.sharded(node.sharding()), node.clock());
         Duration timeout = node.settings().c2s().negotiationTimeout();
         if (!timeout.isZero()) {
             timers.startSingleTimer(NegotiationTimeout.INSTANCE, NegotiationTimeout.INSTANCE, timeout);
@@ -143,6 +157,12 @@ public final class C2sSession extends AbstractBehavior<SessionInput> {
             .onMessageEquals(ReliabilityTick.INSTANCE, this::onReliabilityTick)
             .onMessage(SessionMessage.Accepted.class, a -> {
                 reliability.accepted(a.seq());
+                if (draining && !reliability.hasPending()) {
+                    return endForShutdown();
+                }
+                if (phase == Phase.CLOSED && channelGone && !reliability.hasPending()) {
+                    return Behaviors.stopped();
+                }
                 return this;
             })
             .onMessage(IqTimeout.class, this::onIqTimeout)
@@ -165,8 +185,13 @@ public final class C2sSession extends AbstractBehavior<SessionInput> {
             .onMessageEquals(ChannelClosed.INSTANCE, this::onChannelClosed)
             .onMessageEquals(NegotiationTimeout.INSTANCE, this::onNegotiationTimeout)
             .onMessageEquals(Shutdown.INSTANCE, this::onShutdown)
+            .onMessageEquals(DrainDeadline.INSTANCE, this::endForShutdown)
             .onSignal(PostStop.class, s -> {
-                node.counter().disconnected();
+                node.counter().unregister(getContext().getSelf());
+                if (!counted) {
+                    counted = true;
+                    node.counter().disconnected();
+                }
                 return this;
             })
             .build();
@@ -176,6 +201,11 @@ public final class C2sSession extends AbstractBehavior<SessionInput> {
         try {
             StreamEvent ev = in.event();
             if (phase == Phase.CLOSED) {
+                if (endedWhileBound && ev instanceof StreamEvent.StanzaReceived late) {
+                    lateStanza(late.element());
+                } else if (endedWhileBound && ev instanceof StreamEvent.StreamClosed) {
+                    connection.closeNow();
+                }
                 return this;
             }
             if (ev instanceof StreamEvent.StreamOpen open) {
@@ -419,6 +449,12 @@ public final class C2sSession extends AbstractBehavior<SessionInput> {
     }
 
     private Behavior<SessionInput> onReliabilityTick() {
+        Duration resendAfter = draining ? C2sReliability.RESEND_WHILE_STOPPING : C2sReliability.RESEND_AFTER;
+        if (phase == Phase.CLOSED && channelGone) {
+            // Lingering after the connection closed: resend, give up silently, stop when nothing waits.
+            reliability.tick(getContext().getSelf(), resendAfter);
+            return reliability.hasPending() ? this : Behaviors.stopped();
+        }
         if (phase != Phase.BOUND) {
             return this;
         }
@@ -426,14 +462,37 @@ public final class C2sSession extends AbstractBehavior<SessionInput> {
         if (ack != null) {
             entity.tell(ack);
         }
-        for (Stanza failed : reliability.tick(getContext().getSelf())) {
+        for (Stanza failed : reliability.tick(getContext().getSelf(), resendAfter)) {
             connection.send(failed);
         }
         return this;
     }
 
-    /** The node stops: what still waits for acceptance goes back as errors, then the stream ends. */
+    /**
+     * The node stops. The client's stream is paused (nothing new is read), and what it sent waits a
+     * moment for acceptance, while the account entities are still where they were; then the stream ends.
+     */
     private Behavior<SessionInput> onShutdown() {
+        if (reliability.hasPending() && !draining && (phase == Phase.BOUND || channelGone)) {
+            draining = true;
+            if (!channelGone) {
+                connection.pauseReading();
+            }
+            timers.startSingleTimer(DrainDeadline.INSTANCE, DrainDeadline.INSTANCE, DRAIN);
+            return this;
+        }
+        return endForShutdown();
+    }
+
+    /** What still waits for acceptance goes back as errors, then the stream ends. */
+    private Behavior<SessionInput> endForShutdown() {
+        draining = false;
+        if (channelGone) {
+            reliability.abandon();
+            return Behaviors.stopped();
+        }
+        // Phase CLOSED follows below: what the client still sends is read and dropped.
+        connection.resumeReading();
         if (phase == Phase.BOUND) {
             for (Stanza failed : reliability.abandon()) {
                 connection.send(failed);
@@ -442,12 +501,9 @@ public final class C2sSession extends AbstractBehavior<SessionInput> {
         String other = node.settings().c2s().seeOtherHost();
         if (!other.isBlank()) {
             // RFC 6120 §4.9.3.19: this node goes away; the client reconnects to another at once.
-            unbind();
-            phase = Phase.CLOSED;
-            connection.fail(StreamError.seeOtherHost(other, "this node is restarting"));
-            return this;
+            return endBound(StreamError.seeOtherHost(other, "this node is restarting"));
         }
-        return fail("system-shutdown", "the server is shutting down");
+        return endBound(new StreamError("system-shutdown", "the server is shutting down"));
     }
 
     private void onIq(Iq iq, Jid to) {
@@ -534,7 +590,7 @@ public final class C2sSession extends AbstractBehavior<SessionInput> {
         if (registration.removing() && "not-authorized".equals(c.condition())) {
             return this;
         }
-        return fail(c.condition(), c.text());
+        return endBound(new StreamError(c.condition(), c.text()));
     }
 
     /**
@@ -613,10 +669,20 @@ public final class C2sSession extends AbstractBehavior<SessionInput> {
         return this;
     }
 
+    /**
+     * The connection is gone. Messages its client sent that no entity accepted yet are still sent
+     * again until accepted or given up (nobody is left to hear an error): a client that hangs up right
+     * after sending loses nothing to a node that fails at the same moment.
+     */
     private Behavior<SessionInput> onChannelClosed() {
         unbind();
         phase = Phase.CLOSED;
-        return Behaviors.stopped();
+        channelGone = true;
+        if (!counted) {
+            counted = true;
+            node.counter().disconnected();
+        }
+        return reliability.hasPending() ? this : Behaviors.stopped();
     }
 
     private Behavior<SessionInput> onNegotiationTimeout() {
@@ -624,6 +690,55 @@ public final class C2sSession extends AbstractBehavior<SessionInput> {
             return fail("connection-timeout", "negotiation took too long");
         }
         return this;
+    }
+
+    /**
+     * A bound stream the server ends for a reason of its own (conflict, shutdown, removal, see-other-host)
+     * ends gracefully: the client's messages that crossed the error on the wire are still delivered.
+     */
+    private Behavior<SessionInput> endBound(StreamError error) {
+        if (phase != Phase.BOUND) {
+            if (phase == Phase.CLOSED) {
+                return this;
+            }
+            if (error.conditionText() != null && headerSent) {
+                phase = Phase.CLOSED;
+                connection.fail(error);
+                return this;
+            }
+            return fail(error.conditionText() != null ? "system-shutdown" : error.condition(), error.text());
+        }
+        unbind();
+        phase = Phase.CLOSED;
+        endedWhileBound = true;
+        connection.endGracefully(error);
+        return this;
+    }
+
+    /** A message the client sent before it read that its stream ended: delivered all the same. */
+    private void lateStanza(Element e) {
+        if (!e.ns().equals(Ns.CLIENT) || !e.name().equals("message") || registration.removing()) {
+            return;
+        }
+        String from = e.attr("from");
+        if (from != null && !isOwnAddress(from)) {
+            return;
+        }
+        Stanza st;
+        try {
+            st = Stanza.fromElement(e.withAttr("from", null)).withFrom(jid);
+        } catch (StanzaException ex) {
+            return;
+        }
+        Jid to = st.to() == null ? user : st.to();
+        if (!blocked.isEmpty() && !to.bare().equals(user) && BlockRules.blocks(blocked, to)) {
+            return;
+        }
+        if (node.router().isLocal(to) && to.local() != null) {
+            reliability.send((Message) st.withTo(to), getContext().getSelf());
+        } else {
+            node.router().route(st);
+        }
     }
 
     /** Ends the stream with an error; the channel's close then stops this actor. */

@@ -31,6 +31,11 @@ public final class SessionCounter {
         }
     }
 
+    /** True when no session actor lives on this node (connected, or resending after its client left). */
+    public boolean idle() {
+        return live.isEmpty();
+    }
+
     void connected() {
         connections.incrementAndGet();
     }

@@ -65,4 +65,13 @@ class SettingsTest {
     void tooFewScramIterationsAreRefused() {
         assertTrue(failure(Map.of("chorus.scram-iterations", 1000)).contains("chorus.scram-iterations"));
     }
+
+    @Test
+    void aClusterFrameSmallerThanTwiceTheLargestStanzaIsRefused() {
+        String message = failure(Map.of("chorus.c2s.max-stanza-size", "1MiB",
+            "pekko.remote.artery.advanced.maximum-frame-size", "1MiB"));
+        assertTrue(message.contains("maximum-frame-size"), message);
+        Settings.from(with(Map.of("chorus.c2s.max-stanza-size", "1MiB",
+            "pekko.remote.artery.advanced.maximum-frame-size", "2MiB")));
+    }
 }

@@ -191,8 +191,8 @@ class ClusterIT {
         traffic.clientsOfDeadNodeReconnect(nodes[2], nodes[0]);
         Thread.sleep(12_000);
         Traffic.Report r = traffic.stopAndCount(60_000);
-        System.out.printf("kill -9 of one node of three: %s; all pairs delivering again %d ms after the kill%n",
-            r, traffic.allPairsDeliveredSince(killedAt));
+        System.out.printf("kill -9 of one node of three: %s; all pairs delivering again %d ms after the kill; errors %s%n",
+            r, traffic.allPairsDeliveredSince(killedAt), traffic.errorKinds);
         assertEquals(List.of(), r.lost(), "messages silently lost");
         MessagingIT.awaitTrue(() -> upMembers(nodes[0]) == 2, "the dead node was downed and removed");
     }
@@ -200,7 +200,9 @@ class ClusterIT {
     @Test
     @Order(3)
     void aRollingRestartOfEveryNodeLosesNoMessage() throws Exception {
-        nodes[2].start();
+        if (!nodes[2].process.process.isAlive()) {
+            nodes[2].start();
+        }
         MessagingIT.awaitTrue(() -> upMembers(nodes[0]) == NODES, "the third node is back");
         Traffic traffic = new Traffic(nodes, List.of(0, 1, 2), -1, 6);
         traffic.start();
@@ -215,7 +217,7 @@ class ClusterIT {
         }
         Thread.sleep(3_000);
         Traffic.Report r = traffic.stopAndCount(60_000);
-        System.out.println("rolling restart of three nodes: " + r);
+        System.out.println("rolling restart of three nodes: " + r + "; errors " + traffic.errorKinds);
         assertEquals(List.of(), r.lost(), "messages silently lost");
     }
 

@@ -1,6 +1,8 @@
 package chorus.node.it;
 
 import org.jivesoftware.smack.packet.Message;
+import org.jivesoftware.smack.packet.StanzaError;
+import org.jivesoftware.smackx.delay.packet.DelayInformation;
 import org.jivesoftware.smack.packet.StanzaBuilder;
 import org.jivesoftware.smack.tcp.XMPPTCPConnection;
 import org.jxmpp.jid.EntityBareJid;
@@ -23,10 +25,11 @@ final class Traffic {
     private static final AtomicInteger RUNS = new AtomicInteger();
 
     /** The accounting: sent = delivered + errored back (some may be both), and what is neither. */
-    record Report(int sent, int delivered, int errored, List<String> lost) {
+    record Report(int sent, int delivered, int fromOffline, int errored, List<String> lost) {
         @Override
         public String toString() {
-            return sent + " sent, " + delivered + " delivered, " + errored + " errored back, " + lost.size() + " lost";
+            return sent + " sent, " + delivered + " delivered (" + fromOffline + " of them stored offline first), "
+                + errored + " errored back, " + lost.size() + " lost";
         }
     }
 
@@ -48,8 +51,14 @@ final class Traffic {
                 Message m = (Message) st;
                 if (m.getType() == Message.Type.error) {
                     errored.add(m.getStanzaId());
+                    StanzaError e = m.getError();
+                    errorKinds.merge(e == null ? "?" : e.getCondition() + ": " + e.getDescriptiveText(), 1, Integer::sum);
                 } else if (m.getBody() != null) {
                     received.putIfAbsent(m.getBody(), System.nanoTime());
+                    if (m.hasExtension(DelayInformation.ELEMENT, DelayInformation.NAMESPACE)) {
+                        // XEP-0203: it waited in the mailbox and came with the login.
+                        stored.add(m.getBody());
+                    }
                 }
             }, st -> st instanceof Message);
             connection = c;
@@ -62,6 +71,9 @@ final class Traffic {
     private final Map<String, Long> sent = new ConcurrentHashMap<>();
     private final Map<String, Long> received = new ConcurrentHashMap<>();
     private final Set<String> errored = ConcurrentHashMap.newKeySet();
+    private final Set<String> stored = ConcurrentHashMap.newKeySet();
+    /** How many errors came back, by condition and text: where a failure window shows. */
+    final Map<String, Integer> errorKinds = new ConcurrentHashMap<>();
     private final AtomicBoolean running = new AtomicBoolean();
     private final List<Thread> threads = new ArrayList<>();
 
@@ -179,6 +191,7 @@ final class Traffic {
             Thread.sleep(250);
         }
         Report r = new Report(sent.size(), (int) sent.keySet().stream().filter(received::containsKey).count(),
+            (int) sent.keySet().stream().filter(stored::contains).count(),
             (int) sent.keySet().stream().filter(errored::contains).count(), lost());
         for (Client c : receivers) {
             c.connection.disconnect();

@@ -57,6 +57,13 @@ class XmlStreamEncoderTest {
     }
 
     @Test
+    void seeOtherHostCarriesTheAddressToReconnectTo() {
+        assertEquals("<stream:error><see-other-host xmlns='urn:ietf:params:xml:ns:xmpp-streams'>xmpp.example.org:5222"
+            + "</see-other-host><text xmlns='urn:ietf:params:xml:ns:xmpp-streams'>restarting</text></stream:error>"
+            + "</stream:stream>", encode(StreamError.seeOtherHost("xmpp.example.org:5222", "restarting")));
+    }
+
+    @Test
     void aFailureBecomesTheMatchingStreamError() {
         StreamEvent.StreamFailed failed = new StreamEvent.StreamFailed(StreamErrors.RESTRICTED_XML, "no comments");
 

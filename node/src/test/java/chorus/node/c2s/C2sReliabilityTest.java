@@ -1,0 +1,99 @@
+package chorus.node.c2s;
+
+import chorus.actors.xmpp.Jid;
+import chorus.actors.xmpp.Message;
+import chorus.actors.xmpp.Stanza;
+import chorus.actors.xmpp.StanzaError;
+import org.junit.jupiter.api.Test;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class C2sReliabilityTest {
+    static final Jid ROMEO = Jid.parse("romeo@example.org/phone");
+    static final Jid JULIET = Jid.parse("juliet@example.org");
+
+    /** Time that moves only when the test says so. */
+    static final class Hands extends Clock {
+        Instant at = Instant.parse("2026-11-24T12:00:00Z");
+
+        void advance(Duration d) {
+            at = at.plus(d);
+        }
+
+        @Override
+        public Instant instant() {
+            return at;
+        }
+
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            return this;
+        }
+    }
+
+    final Hands clock = new Hands();
+    final List<Long> carried = new ArrayList<>();
+    final C2sReliability reliability = new C2sReliability((m, seq, self) -> carried.add(seq), clock);
+
+    @Test
+    void anUnacceptedMessageIsSentAgainThenGivenBackAsAnError() {
+        reliability.send(Message.chat(ROMEO, JULIET, "m1", "hello"), null);
+        assertEquals(List.of(1L), carried);
+        clock.advance(Duration.ofSeconds(4));
+        assertTrue(reliability.tick(null).isEmpty());
+        assertEquals(List.of(1L), carried, "sent again too early");
+        clock.advance(Duration.ofSeconds(1));
+        reliability.tick(null);
+        assertEquals(List.of(1L, 1L), carried);
+        clock.advance(C2sReliability.GIVE_UP);
+        List<Stanza> failed = reliability.tick(null);
+        assertEquals(1, failed.size());
+        assertEquals(StanzaError.Condition.RECIPIENT_UNAVAILABLE, StanzaError.conditionOf(failed.get(0)));
+        assertEquals(ROMEO, failed.get(0).to());
+        assertFalse(reliability.hasPending());
+    }
+
+    @Test
+    void anAcceptedMessageIsNeitherSentAgainNorGivenBack() {
+        reliability.send(Message.chat(ROMEO, JULIET, "m1", "hello"), null);
+        reliability.accepted(1);
+        clock.advance(C2sReliability.GIVE_UP);
+        assertTrue(reliability.tick(null).isEmpty());
+        assertEquals(List.of(1L), carried);
+    }
+
+    @Test
+    void whileTheNodeStopsAMessageIsSentAgainSooner() {
+        reliability.send(Message.chat(ROMEO, JULIET, "m1", "hello"), null);
+        clock.advance(C2sReliability.RESEND_WHILE_STOPPING);
+        reliability.tick(null, C2sReliability.RESEND_WHILE_STOPPING);
+        assertEquals(List.of(1L, 1L), carried);
+        assertEquals(1, reliability.abandon().size());
+        assertFalse(reliability.hasPending());
+    }
+
+    @Test
+    void theLastWrittenMessageIsAcknowledgedOnceAndANewEpochStartsOver() {
+        reliability.written(1, 3);
+        reliability.written(1, 2);
+        assertEquals(3, reliability.ackDue("phone").upToSeq());
+        assertEquals(null, reliability.ackDue("phone"));
+        reliability.written(2, 1);
+        assertEquals(2, reliability.ackDue("phone").epoch());
+    }
+}
