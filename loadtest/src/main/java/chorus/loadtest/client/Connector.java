@@ -1,0 +1,152 @@
+package chorus.loadtest.client;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollEventLoopGroup;
+import io.netty.channel.epoll.EpollSocketChannel;
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.ssl.OpenSsl;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.ssl.SslProvider;
+import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
+import io.netty.util.concurrent.DefaultThreadFactory;
+
+import javax.net.ssl.SNIHostName;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLParameters;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Opens client connections on a few event loops (epoll when available). Users are spread over the
+ * targets round-robin by index, as DNS round-robin would spread them; connections over the source
+ * addresses round-robin, so each source address brings its own range of ephemeral ports. It connects
+ * to the targets given and nowhere else.
+ */
+public final class Connector implements AutoCloseable {
+    private final ClientConfig config;
+    private final List<InetSocketAddress> targets;
+    private final List<InetAddress> sources;
+    private final EventLoopGroup group;
+    private final Class<? extends SocketChannel> channelClass;
+    private final SslContext ssl;
+    private final AtomicLong connections = new AtomicLong();
+    private final String sslProviderName;
+
+    public Connector(ClientConfig config, List<InetSocketAddress> targets, List<InetAddress> sources, int threads) {
+        this(config, targets, sources, threads, OpenSsl.isAvailable() ? SslProvider.OPENSSL : SslProvider.JDK);
+    }
+
+    /** {@code tls} picks the TLS implementation: OpenSSL (BoringSSL) costs the generator far less CPU per handshake. */
+    public Connector(ClientConfig config, List<InetSocketAddress> targets, List<InetAddress> sources, int threads,
+                     SslProvider tls) {
+        if (targets.isEmpty()) {
+            throw new IllegalArgumentException("no target");
+        }
+        this.config = config;
+        this.targets = List.copyOf(targets);
+        this.sources = List.copyOf(sources);
+        this.sslProviderName = tls.name();
+        DefaultThreadFactory tf = new DefaultThreadFactory("loadtest-io", true);
+        if (Epoll.isAvailable()) {
+            group = new EpollEventLoopGroup(threads, tf);
+            channelClass = EpollSocketChannel.class;
+        } else {
+            group = new NioEventLoopGroup(threads, tf);
+            channelClass = NioSocketChannel.class;
+        }
+        try {
+            // Servers under load test run with self-signed certificates; the generator checks nothing.
+            ssl = SslContextBuilder.forClient().sslProvider(tls)
+                .trustManager(InsecureTrustManagerFactory.INSTANCE).protocols("TLSv1.3", "TLSv1.2").build();
+        } catch (SSLException e) {
+            group.shutdownGracefully();
+            throw new IllegalStateException("no TLS client context: " + e.getMessage(), e);
+        }
+    }
+
+    public ClientConfig config() {
+        return config;
+    }
+
+    public String transport() {
+        return channelClass.getSimpleName();
+    }
+
+    /** JDK or OPENSSL. */
+    public String tlsProvider() {
+        return sslProviderName;
+    }
+
+    public List<InetSocketAddress> targets() {
+        return targets;
+    }
+
+    /** Which target a user connects to. */
+    public InetSocketAddress targetOf(int index) {
+        return targets.get(Math.floorMod(index, targets.size()));
+    }
+
+    /** Starts a connection for the user; its {@link XmppSession#ready()} tells how it went. */
+    public XmppSession open(int index, Account account, XmppSession.Purpose purpose, SessionListener listener) {
+        XmppSession session = new XmppSession(index, account, config, purpose, this::newTlsHandler, listener);
+        long n = connections.getAndIncrement();
+        Bootstrap b = new Bootstrap().group(group).channel(channelClass)
+            .option(ChannelOption.TCP_NODELAY, true)
+            .option(ChannelOption.SO_KEEPALIVE, true)
+            .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, config.setupTimeout().toMillis()))
+            .option(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
+            .handler(new ChannelInitializer<SocketChannel>() {
+                @Override
+                protected void initChannel(SocketChannel ch) {
+                    if (config.tls() == TlsMode.DIRECT) {
+                        ch.pipeline().addLast("tls", newTlsHandler(ch));
+                    }
+                    ch.pipeline().addLast("xmpp", session);
+                }
+            });
+        InetSocketAddress target = targetOf(index);
+        ChannelFuture f = sources.isEmpty() ? b.connect(target)
+            : b.connect(target, new InetSocketAddress(sources.get((int) (n % sources.size())), 0));
+        f.addListener(done -> {
+            if (!done.isSuccess()) {
+                session.connectFailed(done.cause());
+            }
+        });
+        return session;
+    }
+
+    /**
+     * A client TLS handler naming the domain in SNI. No peer host is given to the engine, so the JDK
+     * keeps no session to resume: every login pays a full handshake, as a new client would.
+     */
+    private SslHandler newTlsHandler(Channel ch) {
+        SSLEngine engine = ssl.newEngine(ch.alloc());
+        try {
+            SSLParameters p = engine.getSSLParameters();
+            p.setServerNames(List.of(new SNIHostName(config.domain())));
+            engine.setSSLParameters(p);
+        } catch (IllegalArgumentException notAHostName) {
+            // no SNI for a domain that is not a DNS name
+        }
+        return new SslHandler(engine);
+    }
+
+    @Override
+    public void close() {
+        group.shutdownGracefully(0, 2, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
+    }
+}

@@ -1,0 +1,525 @@
+package chorus.loadtest.client;
+
+import chorus.loadtest.sasl.SaslClient;
+import chorus.loadtest.sasl.SaslException;
+import chorus.loadtest.xml.XmlElement;
+import chorus.loadtest.xml.XmlFramer;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.util.concurrent.FastThreadLocal;
+
+import javax.xml.stream.XMLStreamException;
+import java.util.Base64;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One client connection and its stream, as its channel's last handler: TLS, SASL, resource binding
+ * (RFC 6120 §5-7), or in-band registration (XEP-0077) instead of SASL, then stanzas to the listener.
+ * {@link #ready()} completes when the goal is reached, or fails with a {@link SetupFailure}. Its state
+ * lives on the channel's event loop; {@link #send} and {@link #close} may be called from any thread.
+ */
+public final class XmppSession extends ChannelInboundHandlerAdapter implements XmlFramer.Events {
+
+    /** What the connection is for. */
+    public enum Purpose { LOGIN, REGISTER }
+
+    private enum Phase { CONNECTING, TLS, FEATURES, STARTTLS, AUTH, BIND, SESSION, REGISTER, READY, CLOSING, CLOSED }
+
+    /** Bytes of direct buffers are copied here before parsing; the framer lets them go when feed returns. */
+    private static final FastThreadLocal<byte[]> SCRATCH = new FastThreadLocal<>() {
+        @Override
+        protected byte[] initialValue() {
+            return new byte[64 * 1024];
+        }
+    };
+
+    /** Where SCRAM keys are derived, one thread per core. */
+    private static final java.util.concurrent.ExecutorService CRYPTO = java.util.concurrent.Executors.newFixedThreadPool(
+        Runtime.getRuntime().availableProcessors(), new io.netty.util.concurrent.DefaultThreadFactory("loadtest-scram", true));
+
+    private final int index;
+    private final Account account;
+    private final ClientConfig config;
+    private final Purpose purpose;
+    private final SslHandlerFactory tls;
+    private volatile SessionListener listener;
+    private final CompletableFuture<XmppSession> ready = new CompletableFuture<>();
+    private final XmlFramer framer = new XmlFramer(this);
+    private volatile Channel channel;
+    private Phase phase = Phase.CONNECTING;
+    private boolean secured;
+    private boolean authenticated;
+    private boolean sessionWanted;
+    private SaslClient sasl;
+    private volatile String fullJid;
+    private String closeReason;
+    private boolean existed;
+    private final long started = System.nanoTime();
+    private long tcpAt;
+    private long tlsAt;
+    private long authAt;
+    private long readyAt;
+    /** Anything a scenario wants to keep with the session. */
+    public volatile Object attachment;
+
+    /** Makes the TLS handler for a channel: client mode, SNI for the domain, no session resumption. */
+    public interface SslHandlerFactory {
+        SslHandler newHandler(Channel channel);
+    }
+
+    XmppSession(int index, Account account, ClientConfig config, Purpose purpose, SslHandlerFactory tls,
+                SessionListener listener) {
+        this.index = index;
+        this.account = account;
+        this.config = config;
+        this.purpose = purpose;
+        this.tls = tls;
+        this.listener = listener;
+    }
+
+    /** The user's index in its {@link Accounts}. */
+    public int index() {
+        return index;
+    }
+
+    public Account account() {
+        return account;
+    }
+
+    /** The bound full JID, once ready. */
+    public String fullJid() {
+        return fullJid;
+    }
+
+    public CompletableFuture<XmppSession> ready() {
+        return ready;
+    }
+
+    /** For {@link Purpose#REGISTER}: whether the server said the account existed already. */
+    public boolean existed() {
+        return existed;
+    }
+
+    public boolean isOpen() {
+        Channel c = channel;
+        return c != null && c.isActive() && phase != Phase.CLOSED;
+    }
+
+    public boolean isWritable() {
+        Channel c = channel;
+        return c != null && c.isWritable();
+    }
+
+    public void listener(SessionListener l) {
+        this.listener = l;
+    }
+
+    /** Where the setup time went; valid once {@link #ready()} completed. */
+    public SetupTimes setupTimes() {
+        long tlsEnd = tlsAt == 0 ? tcpAt : tlsAt;
+        return new SetupTimes(tcpAt - started, tlsEnd - tcpAt, authAt == 0 ? 0 : authAt - tlsEnd,
+            authAt == 0 ? readyAt - tlsEnd : readyAt - authAt);
+    }
+
+    /** Writes XML text on the stream. */
+    public void send(String xml) {
+        Channel c = channel;
+        if (c != null) {
+            c.writeAndFlush(ByteBufUtil.writeUtf8(c.alloc(), xml), c.voidPromise());
+        }
+    }
+
+    /** Writes without flushing; a later {@link #flush()} or {@link #send} sends it. */
+    public void write(String xml) {
+        Channel c = channel;
+        if (c != null) {
+            c.write(ByteBufUtil.writeUtf8(c.alloc(), xml), c.voidPromise());
+        }
+    }
+
+    public void flush() {
+        Channel c = channel;
+        if (c != null) {
+            c.flush();
+        }
+    }
+
+    /**
+     * Ends the stream (RFC 6120 §4.4): sends the closing tag, waits a moment for the server's, then
+     * closes the connection. {@code lastWords} (e.g. unavailable presence) go out first when not null.
+     */
+    public CompletableFuture<Void> close(String lastWords) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        Channel c = channel;
+        if (c == null) {
+            done.complete(null);
+            return done;
+        }
+        c.closeFuture().addListener(f -> done.complete(null));
+        c.eventLoop().execute(() -> {
+            if (phase == Phase.CLOSED || phase == Phase.CLOSING) {
+                return;
+            }
+            boolean streamOpen = phase != Phase.CONNECTING && phase != Phase.TLS;
+            phase = Phase.CLOSING;
+            closeReason = "closed by client";
+            if (!streamOpen) {
+                c.close();
+                return;
+            }
+            send((lastWords == null ? "" : lastWords) + Stanzas.STREAM_END);
+            c.eventLoop().schedule(() -> {
+                c.close();
+            }, 2, TimeUnit.SECONDS);
+        });
+        return done;
+    }
+
+    // ---- Netty ----
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        Channel ch = ctx.channel();
+        this.channel = ch;
+        ch.eventLoop().schedule(() -> {
+            if (!ready.isDone()) {
+                fail("timeout:" + phase.name().toLowerCase());
+            }
+        }, config.setupTimeout().toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** The TCP connection did not open. */
+    void connectFailed(Throwable cause) {
+        phase = Phase.CLOSED;
+        ready.completeExceptionally(new SetupFailure("connect:" + cause.getClass().getSimpleName()));
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        tcpAt = System.nanoTime();
+        SslHandler ssl = ctx.pipeline().get(SslHandler.class);
+        if (ssl != null) {
+            afterHandshake(ssl);
+        } else {
+            openStream();
+        }
+        ctx.fireChannelActive();
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        ByteBuf buf = (ByteBuf) msg;
+        try {
+            if (phase == Phase.CLOSED) {
+                return;
+            }
+            if (buf.hasArray()) {
+                framer.feed(buf.array(), buf.arrayOffset() + buf.readerIndex(), buf.readableBytes());
+            } else {
+                byte[] scratch = SCRATCH.get();
+                while (buf.isReadable()) {
+                    int n = Math.min(scratch.length, buf.readableBytes());
+                    buf.readBytes(scratch, 0, n);
+                    framer.feed(scratch, 0, n);
+                }
+            }
+        } catch (XMLStreamException | RuntimeException e) {
+            fail("xml");
+        } finally {
+            buf.release();
+        }
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        Phase was = phase;
+        phase = Phase.CLOSED;
+        if (was == Phase.CLOSED) {
+            return; // fail() has told everyone
+        }
+        String reason = closeReason != null ? closeReason : "closed:" + was.name().toLowerCase();
+        if (!ready.isDone()) {
+            ready.completeExceptionally(new SetupFailure(reason));
+        } else if (was != Phase.CLOSING) {
+            SessionListener l = listener;
+            if (l != null) {
+                l.closed(this, reason);
+            }
+        }
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        fail(phase == Phase.TLS || phase == Phase.STARTTLS ? "tls" : "io:" + cause.getClass().getSimpleName());
+    }
+
+    private void fail(String reason) {
+        if (closeReason == null) {
+            closeReason = reason;
+        }
+        Phase was = phase;
+        phase = Phase.CLOSED;
+        if (!ready.isDone()) {
+            ready.completeExceptionally(new SetupFailure(reason));
+        } else if (was != Phase.CLOSING && was != Phase.CLOSED) {
+            SessionListener l = listener;
+            if (l != null) {
+                l.closed(this, reason);
+            }
+        }
+        Channel c = channel;
+        if (c != null) {
+            c.close();
+        }
+    }
+
+    // ---- the stream ----
+
+    private void openStream() {
+        framer.reset();
+        phase = Phase.FEATURES;
+        send(Stanzas.streamHeader(config.domain()));
+    }
+
+    @Override
+    public void streamOpened(Map<String, String> attrs) {
+        // the server's header: nothing here a load generator needs
+    }
+
+    @Override
+    public void streamClosed() {
+        if (phase != Phase.CLOSING) {
+            fail("stream-closed-by-server");
+        } else {
+            channel.close();
+        }
+    }
+
+    @Override
+    public void element(XmlElement e) {
+        if (e.is("error", Ns.STREAMS)) {
+            String condition = e.children().isEmpty() ? "undefined" : e.children().get(0).name();
+            fail("stream-error:" + condition);
+            return;
+        }
+        switch (phase) {
+            case FEATURES -> features(e);
+            case STARTTLS -> proceed(e);
+            case AUTH -> sasl(e);
+            case BIND -> bound(e);
+            case SESSION -> session(e);
+            case REGISTER -> registered(e);
+            case READY -> {
+                SessionListener l = listener;
+                if (l != null) {
+                    l.stanza(this, e);
+                }
+            }
+            default -> {
+                // CLOSING: the server's last stanzas are of no interest
+            }
+        }
+    }
+
+    private void features(XmlElement f) {
+        if (!f.is("features", Ns.STREAMS)) {
+            fail("unexpected:" + f.name());
+            return;
+        }
+        if (!secured && config.tls() != TlsMode.NONE) {
+            if (f.child("starttls", Ns.TLS) == null) {
+                fail("no-starttls");
+                return;
+            }
+            phase = Phase.STARTTLS;
+            send(Stanzas.STARTTLS);
+            return;
+        }
+        if (purpose == Purpose.REGISTER) {
+            phase = Phase.REGISTER;
+            send(Stanzas.register("reg1", account.username(), account.password()));
+            return;
+        }
+        if (!authenticated) {
+            XmlElement mechs = f.child("mechanisms", Ns.SASL);
+            String wanted = config.mechanism().saslName();
+            boolean offered = mechs != null && mechs.children().stream().anyMatch(m -> m.text().trim().equals(wanted));
+            if (!offered) {
+                fail("mechanism-not-offered:" + wanted);
+                return;
+            }
+            sasl = config.mechanism().client(account.username(), account.password(), config.scramCache(),
+                XmppSession::nonce);
+            phase = Phase.AUTH;
+            send(Stanzas.auth(sasl.mechanism(), Base64.getEncoder().encodeToString(sasl.initialResponse())));
+            return;
+        }
+        if (f.child("bind", Ns.BIND) == null) {
+            fail("no-bind");
+            return;
+        }
+        XmlElement session = f.child("session", Ns.SESSION);
+        // RFC 3921 §3 sessions: needed only when offered without <optional/> (RFC 6121 Appendix E).
+        sessionWanted = session != null && session.child("optional", Ns.SESSION) == null;
+        phase = Phase.BIND;
+        send(Stanzas.bind("bind1", "lt" + Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 16)));
+    }
+
+    private void proceed(XmlElement e) {
+        if (!e.is("proceed", Ns.TLS)) {
+            fail("starttls-refused");
+            return;
+        }
+        // RFC 6120 §5.4.3.3: everything after <proceed/> is TLS.
+        SslHandler ssl = tls.newHandler(channel);
+        channel.pipeline().addFirst("tls", ssl);
+        afterHandshake(ssl);
+    }
+
+    /** Direct TLS or STARTTLS: a new stream once the handshake is done (RFC 6120 §5.4.3.3). */
+    private void afterHandshake(SslHandler ssl) {
+        phase = Phase.TLS;
+        ssl.handshakeFuture().addListener(f -> {
+            if (f.isSuccess()) {
+                tlsAt = System.nanoTime();
+                secured = true;
+                openStream();
+            } else {
+                fail("tls");
+            }
+        });
+    }
+
+    private void sasl(XmlElement e) {
+        try {
+            if (e.is("challenge", Ns.SASL)) {
+                respondOffLoop(sasl, decode(e.text()));
+            } else if (e.is("success", Ns.SASL)) {
+                sasl.verifySuccess(decode(e.text()));
+                authAt = System.nanoTime();
+                authenticated = true;
+                sasl = null;
+                openStream();
+            } else if (e.is("failure", Ns.SASL)) {
+                fail("sasl:" + (e.children().isEmpty() ? "failure" : e.children().get(0).name()));
+            } else {
+                fail("unexpected:" + e.name());
+            }
+        } catch (SaslException | IllegalArgumentException ex) {
+            fail("sasl:client-side");
+        }
+    }
+
+    /**
+     * Answers a challenge on the crypto pool: SCRAM's key derivation (thousands of HMACs) must not stall
+     * the event loop that serves hundreds of other connections, or their timings would include it.
+     */
+    private void respondOffLoop(SaslClient client, byte[] challenge) {
+        CompletableFuture.supplyAsync(() -> {
+            try {
+                return client.respond(challenge);
+            } catch (SaslException ex) {
+                throw new java.util.concurrent.CompletionException(ex);
+            }
+        }, CRYPTO).whenComplete((reply, err) -> channel.eventLoop().execute(() -> {
+            if (phase != Phase.AUTH || sasl != client) {
+                return;
+            }
+            if (err != null) {
+                fail("sasl:client-side");
+            } else {
+                send(Stanzas.saslResponse(Base64.getEncoder().encodeToString(reply)));
+            }
+        }));
+    }
+
+    private void bound(XmlElement iq) {
+        if (!iq.is("iq", Ns.CLIENT) || !"bind1".equals(iq.attr("id"))) {
+            return;
+        }
+        if (!"result".equals(iq.attr("type"))) {
+            fail("bind:" + errorCondition(iq));
+            return;
+        }
+        XmlElement bind = iq.child("bind", Ns.BIND);
+        fullJid = bind == null ? null : bind.childText("jid");
+        if (fullJid == null) {
+            fail("bind:no-jid");
+            return;
+        }
+        if (sessionWanted) {
+            phase = Phase.SESSION;
+            send(Stanzas.session("sess1"));
+            return;
+        }
+        becomeReady();
+    }
+
+    private void session(XmlElement iq) {
+        if (!iq.is("iq", Ns.CLIENT) || !"sess1".equals(iq.attr("id"))) {
+            return;
+        }
+        if (!"result".equals(iq.attr("type"))) {
+            fail("session:" + errorCondition(iq));
+            return;
+        }
+        becomeReady();
+    }
+
+    private void registered(XmlElement iq) {
+        if (!iq.is("iq", Ns.CLIENT) || !"reg1".equals(iq.attr("id"))) {
+            return;
+        }
+        String condition = "result".equals(iq.attr("type")) ? null : errorCondition(iq);
+        if (condition != null && !condition.equals("conflict")) {
+            fail("register:" + condition);
+            return;
+        }
+        existed = condition != null;
+        readyAt = System.nanoTime();
+        phase = Phase.READY;
+        ready.complete(this);
+    }
+
+    private void becomeReady() {
+        readyAt = System.nanoTime();
+        phase = Phase.READY;
+        ready.complete(this);
+    }
+
+    /** The defined condition of a stanza error (RFC 6120 §8.3.3), or "unknown". */
+    public static String errorCondition(XmlElement stanza) {
+        XmlElement error = stanza.child("error", Ns.CLIENT);
+        if (error != null) {
+            for (XmlElement c : error.children()) {
+                if (c.ns().equals(Ns.STANZAS) && !c.name().equals("text")) {
+                    return c.name();
+                }
+            }
+        }
+        return "unknown";
+    }
+
+    private static byte[] decode(String text) {
+        String t = text.trim();
+        return t.isEmpty() || t.equals("=") ? new byte[0] : Base64.getDecoder().decode(t);
+    }
+
+    private static String nonce() {
+        byte[] b = new byte[18];
+        ThreadLocalRandom.current().nextBytes(b);
+        return Base64.getEncoder().encodeToString(b).replace(',', '-');
+    }
+
+    @Override
+    public String toString() {
+        return "XmppSession[" + account.jid() + " " + phase + "]";
+    }
+}

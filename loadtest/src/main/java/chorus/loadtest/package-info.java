@@ -1,0 +1,2 @@
+/** The load generator's command line: scenarios against any XMPP server, with reports. */
+package chorus.loadtest;

@@ -1,0 +1,295 @@
+#!/usr/bin/env bash
+# Load tests: the generator (module loadtest/), the servers under test, and the benchmark of issue 8.
+#
+#   scripts/loadtest.sh SCENARIO [options]   login | idle | chat | sweep | presence | offline | mixed,
+#                                            or provision | compare; `scripts/loadtest.sh chat --help` lists options
+#   scripts/loadtest.sh chorus start|stop|status|pids
+#                                            a Chorus node of this checkout for benchmarks: own ports, own data
+#                                            directory and local Cassandra, loopback clients; stop sends SIGTERM,
+#                                            which runs the same clean shutdown as Ctrl-C
+#   scripts/loadtest.sh prosody start|stop|status|pids
+#                                            Prosody (Debian package, installed when missing) as a child process with a
+#                                            config of its own: loopback only, own ports and data; never the system service
+#   scripts/loadtest.sh bench [quick|full]   both servers, one after the other, the same scenarios; then the comparison
+#
+# The generator only connects to the --target addresses it is given. Every run is bounded (--max-time).
+# Reports go to $LOADTEST_OUT/<time>-<scenario>-<label>/{summary.txt,result.json,report.html}.
+#
+# Environment (defaults in brackets):
+#   LOADTEST_DIR     state: servers' data, SCRAM cache      [$ROOT/.chorus/loadtest]
+#   LOADTEST_OUT     reports                                [$LOADTEST_DIR/results]
+#   LOADTEST_HEAP    the generator's maximum heap           [3g]
+#   LT_DOMAIN        the XMPP domain of both servers        [localhost]
+#   LT_CHORUS_PORT / LT_CHORUS_TLS_PORT / LT_CHORUS_ADMIN_PORT            [16222 / 16223 / 16290]
+#   LT_CHORUS_CQL_PORT / LT_CHORUS_STORAGE_PORT / LT_CHORUS_ARTERY_PORT   [19742 / 17700 / 25920 (cluster port)]
+#   LT_CHORUS_HEAP   the node's maximum heap                [4g]
+#   LT_PROSODY_PORT / LT_PROSODY_TLS_PORT                                 [16232 / 16233]
+#   LT_PROVISION     bench creates the accounts first (0: they exist already)  [1]
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+LT_DIR=${LOADTEST_DIR:-$ROOT/.chorus/loadtest}
+LT_OUT=${LOADTEST_OUT:-$LT_DIR/results}
+DOMAIN=${LT_DOMAIN:-localhost}
+C_PORT=${LT_CHORUS_PORT:-16222}
+C_TLS=${LT_CHORUS_TLS_PORT:-16223}
+C_ADMIN=${LT_CHORUS_ADMIN_PORT:-16290}
+C_CQL=${LT_CHORUS_CQL_PORT:-19742}
+C_STORAGE=${LT_CHORUS_STORAGE_PORT:-17700}
+C_ARTERY=${LT_CHORUS_ARTERY_PORT:-25920}
+C_HEAP=${LT_CHORUS_HEAP:-4g}
+P_PORT=${LT_PROSODY_PORT:-16232}
+P_TLS=${LT_PROSODY_TLS_PORT:-16233}
+readonly LT_DIR LT_OUT DOMAIN C_PORT C_TLS C_ADMIN C_CQL C_STORAGE C_ARTERY C_HEAP P_PORT P_TLS
+readonly C_DATA=$LT_DIR/chorus P_DIR=$LT_DIR/prosody
+readonly LT_JAR_GLOB="$ROOT/loadtest/target/chorus-loadtest-*.jar" LT_LIB="$ROOT/loadtest/target/lib"
+
+say() { echo "loadtest: $*" >&2; }
+die() { echo "loadtest: $*" >&2; exit 1; }
+
+# Sockets are files: as many as the hard limit allows (a process cannot hold more sessions than this).
+raise_fd_limit() {
+  ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
+}
+
+# --- the generator ------------------------------------------------------------------------------
+
+build_generator_if_needed() {
+  local jar
+  jar=$(compgen -G "$LT_JAR_GLOB" | grep -v -- '-tests.jar' | head -n1 || true)
+  if [[ -n $jar && -d $LT_LIB ]] && [[ -z $(find "$ROOT"/loadtest/src/main "$ROOT"/loadtest/pom.xml "$ROOT"/pom.xml \
+      -newer "$jar" -print -quit 2>/dev/null) ]]; then
+    return 0
+  fi
+  say "building the load generator (mvn package, tests skipped)..."
+  (cd "$ROOT" && mvn -B -q -DskipTests -Dmaven.test.skip=true package -pl loadtest -am) >&2
+}
+
+generator() {
+  build_generator_if_needed
+  raise_fd_limit
+  local jar
+  jar=$(compgen -G "$LT_JAR_GLOB" | grep -v -- '-tests.jar' | head -n1)
+  mkdir -p "$LT_OUT"
+  export LOADTEST_OUT=$LT_OUT
+  # shellcheck disable=SC2086
+  "$(java_bin)" -Xms512m -Xmx"${LOADTEST_HEAP:-3g}" -XX:+UseG1GC -XX:MaxGCPauseMillis=20 -Djava.awt.headless=true ${LOADTEST_JAVA_OPTS:-} \
+    -cp "$jar:$LT_LIB/*" chorus.loadtest.LoadTest "$@"
+}
+
+# --- a Chorus node for benchmarks ---------------------------------------------------------------
+
+pid_alive() { [[ -n ${1:-} ]] && kill -0 "$1" 2>/dev/null; }
+chorus_pid() { [[ -f $C_DATA.pid ]] && tr -dc '0-9' <"$C_DATA.pid" || true; }
+
+chorus_start() {
+  local pid deadline
+  pid=$(chorus_pid)
+  if pid_alive "$pid"; then say "chorus already running (pid $pid)"; return 0; fi
+  build_node_if_needed
+  mkdir -p "$C_DATA"
+  raise_fd_limit
+  # setsid: its own session, so a terminal's Ctrl-C does not reach it; run.sh exec's into the JVM.
+  CHORUS_DOMAIN=$DOMAIN CHORUS_BIND=127.0.0.1 CHORUS_C2S_PORT=$C_PORT CHORUS_C2S_TLS_PORT=$C_TLS \
+  CHORUS_ADMIN_PORT=$C_ADMIN CHORUS_DATA_DIR=$C_DATA \
+  JAVA_OPTS="-Xms1g -Xmx$C_HEAP -Dchorus.cassandra.local.cql-port=$C_CQL -Dchorus.cassandra.local.storage-port=$C_STORAGE -Dchorus.cluster.port=$C_ARTERY" \
+    setsid "$ROOT/scripts/run.sh" >"$C_DATA.out" 2>&1 </dev/null &
+  pid=$!
+  echo "$pid" >"$C_DATA.pid"
+  deadline=$(($(date +%s) + 300))
+  until grep -q "is running" "$C_DATA.out" 2>/dev/null; do
+    pid_alive "$pid" || { tail -20 "$C_DATA.out" >&2; die "chorus exited during start (log: $C_DATA.out)"; }
+    (($(date +%s) < deadline)) || die "chorus did not start within 300 s (log: $C_DATA.out)"
+    sleep 1
+  done
+  say "chorus running (pid $pid, c2s 127.0.0.1:$C_PORT, direct TLS $C_TLS, admin $C_ADMIN, data $C_DATA)"
+}
+
+chorus_stop() {
+  local pid i
+  pid=$(chorus_pid)
+  if ! pid_alive "$pid"; then say "chorus not running"; rm -f "$C_DATA.pid"; return 0; fi
+  # Not SIGINT: a background job of a script starts with SIGINT ignored, and the JVM keeps it so.
+  kill -TERM "$pid"
+  for ((i = 0; i < 120; i++)); do pid_alive "$pid" || break; sleep 1; done
+  if pid_alive "$pid"; then say "chorus (pid $pid) still running after 120 s; sending SIGKILL"; kill -KILL "$pid"; fi
+  rm -f "$C_DATA.pid"
+  say "chorus stopped"
+}
+
+# The node's PID and its Cassandra child's, for --server-pid.
+chorus_pids() {
+  local pid child
+  pid=$(chorus_pid)
+  pid_alive "$pid" || die "chorus is not running"
+  child=$(pgrep -P "$pid" -f CassandraDaemon | head -n1 || true)
+  echo "chorus=$pid${child:+ cassandra=$child}"
+}
+
+# --- Prosody as a child process -----------------------------------------------------------------
+
+prosody_pid() { [[ -f $P_DIR/prosody.pid ]] && tr -dc '0-9' <"$P_DIR/prosody.pid" || true; }
+
+ensure_prosody_installed() {
+  command -v prosody >/dev/null && return 0
+  [[ $(id -u) == 0 ]] && command -v apt-get >/dev/null || die "prosody is missing: install the Debian package prosody"
+  say "installing the Debian package prosody (its system service is not started or used here)"
+  DEBIAN_FRONTEND=noninteractive apt-get install -y prosody >&2
+}
+
+prosody_config() {
+  mkdir -p "$P_DIR/data" "$P_DIR/certs"
+  if [[ ! -f $P_DIR/certs/$DOMAIN.crt ]]; then
+    openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 3650 -subj "/CN=$DOMAIN" \
+      -addext "subjectAltName=DNS:$DOMAIN" -keyout "$P_DIR/certs/$DOMAIN.key" -out "$P_DIR/certs/$DOMAIN.crt" 2>/dev/null
+  fi
+  cat >"$P_DIR/prosody.cfg.lua" <<EOF
+-- Written by scripts/loadtest.sh on every start: a Prosody for load tests, on loopback only.
+run_as_root = $([[ $(id -u) == 0 ]] && echo true || echo false)
+daemonize = false
+pidfile = "$P_DIR/prosody.pid"
+data_path = "$P_DIR/data"
+interfaces = { "127.0.0.1" }
+local_interfaces = { "127.0.0.1" }
+c2s_ports = { $P_PORT }
+c2s_direct_tls_ports = { $P_TLS }
+modules_disabled = { "s2s" }
+network_backend = "epoll"
+modules_enabled = { "roster", "saslauth", "tls", "disco", "ping", "register", "posix" }
+allow_registration = true
+authentication = "internal_hashed"
+-- The same PBKDF2 iteration count as Chorus's default, so registration costs the same.
+default_iteration_count = 4096
+c2s_require_encryption = true
+storage = "internal"
+log = { { levels = { min = "warn" }, to = "file", filename = "$P_DIR/prosody.log" } }
+certificates = "$P_DIR/certs"
+VirtualHost "$DOMAIN"
+  ssl = { certificate = "$P_DIR/certs/$DOMAIN.crt", key = "$P_DIR/certs/$DOMAIN.key" }
+EOF
+}
+
+port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+prosody_start() {
+  local pid i
+  pid=$(prosody_pid)
+  if pid_alive "$pid"; then say "prosody already running (pid $pid)"; return 0; fi
+  ensure_prosody_installed
+  port_open "$P_PORT" && die "something already listens on 127.0.0.1:$P_PORT"
+  prosody_config
+  raise_fd_limit
+  setsid prosody --config "$P_DIR/prosody.cfg.lua" -F >"$P_DIR/console.log" 2>&1 </dev/null &
+  pid=$!
+  echo "$pid" >"$P_DIR/prosody.pid"
+  for ((i = 0; i < 300; i++)); do
+    port_open "$P_PORT" && break
+    pid_alive "$pid" || { cat "$P_DIR/console.log" "$P_DIR/prosody.log" >&2 2>/dev/null; die "prosody exited during start"; }
+    sleep 0.1
+  done
+  port_open "$P_PORT" || die "prosody does not listen on $P_PORT after 30 s"
+  echo "$pid" >"$P_DIR/prosody.pid"   # prosody rewrites its pidfile with the same PID
+  say "prosody running (pid $pid, c2s 127.0.0.1:$P_PORT, direct TLS $P_TLS, data $P_DIR)"
+}
+
+prosody_stop() {
+  local pid i
+  pid=$(prosody_pid)
+  if ! pid_alive "$pid"; then say "prosody not running"; return 0; fi
+  kill -TERM "$pid"
+  for ((i = 0; i < 300; i++)); do pid_alive "$pid" || break; sleep 0.1; done
+  pid_alive "$pid" && kill -KILL "$pid"
+  rm -f "$P_DIR/prosody.pid"
+  say "prosody stopped"
+}
+
+prosody_pids() {
+  local pid
+  pid=$(prosody_pid)
+  pid_alive "$pid" || die "prosody is not running"
+  echo "prosody=$pid"
+}
+
+# --- the benchmark ------------------------------------------------------------------------------
+
+# run LABEL PIDS SCENARIO ARGS...: one scenario against the server LABEL, its result.json path appended to $RESULTS.
+run() {
+  local label=$1 pids=$2 scenario=$3 out p
+  shift 3
+  local pidargs=()
+  for p in $pids; do pidargs+=(--server-pid "$p"); done
+  local extra=()
+  if [[ $label == chorus ]]; then
+    extra=(-t "127.0.0.1:$C_PORT" --server-heap --chorus-admin "http://127.0.0.1:$C_ADMIN" --chorus-token "$C_DATA/admin.token")
+  else
+    extra=(-t "127.0.0.1:$P_PORT")
+  fi
+  say "$label: $scenario $*"
+  out=$(generator "$scenario" -d "$DOMAIN" --label "$label" --out "$LT_OUT" --scram-cache "$LT_DIR/scram-$label.cache" \
+    "${extra[@]}" "${pidargs[@]}" "$@" | tee /dev/stderr | sed -n 's/^reports: \(.*\)\/summary.txt.*/\1/p') || true
+  [[ -n $out ]] && echo "$out/result.json" >>"$RESULTS"
+}
+
+provision() {
+  local label=$1 n=$2
+  if [[ $label == chorus ]]; then
+    generator provision -n "$n" -d "$DOMAIN" --chorus-admin "http://127.0.0.1:$C_ADMIN" --chorus-token "$C_DATA/admin.token"
+  else
+    generator provision -n "$n" -d "$DOMAIN" --in-band -t "127.0.0.1:$P_PORT" --parallel 16
+  fi
+}
+
+bench() {
+  local mode=${1:-quick} label pids port cached
+  local idle_small idle_big login_n login_rate sweep_users rest_users chat_rate
+  case $mode in
+    quick) idle_small=500 idle_big=1000 login_n=500 login_rate=20 sweep_users=200 rest_users=200 chat_rate=50 ;;
+    # 19000: the most sessions one process can hold here (ulimit -Hn is 20000 and cannot be raised).
+    full) idle_small=10000 idle_big=19000 login_n=5000 login_rate=40 sweep_users=1000 rest_users=1000 chat_rate=200 ;;
+    *) die "bench quick|full" ;;
+  esac
+  RESULTS=$LT_OUT/bench-$(date +%Y%m%d-%H%M%S).list
+  mkdir -p "$LT_OUT"
+  : >"$RESULTS"
+  for label in chorus prosody; do
+    "${label}_start"
+    pids=$("${label}_pids")
+    port=$([[ $label == chorus ]] && echo "$C_PORT" || echo "$P_PORT")
+    [[ ${LT_PROVISION:-1} == 1 ]] && provision "$label" "$idle_big"
+    # A first pass fills the SCRAM cache (and warms the JITs) unless an earlier run did.
+    cached=$(wc -l <"$LT_DIR/scram-$label.cache" 2>/dev/null || echo 0)
+    if ((cached < idle_big)); then
+      generator login -n "$idle_big" -d "$DOMAIN" --label "$label-warmup" --scram-cache "$LT_DIR/scram-$label.cache" \
+        -t "127.0.0.1:$port" --login-rate 0 --login-concurrency 100 >/dev/null || true
+    fi
+    run "$label" "$pids" idle --variant "$idle_small" -n "$idle_small" --login-rate 1000 --hold 20
+    run "$label" "$pids" idle --variant "$idle_big" -n "$idle_big" --login-rate 1000 --hold 20
+    # Throughput (as fast as 200 logins in flight allow), then latency at a rate the server can take.
+    run "$label" "$pids" login --variant max -n "$login_n" --login-rate 0 --login-concurrency 200
+    run "$label" "$pids" login --variant "${login_rate}per_s" -n "$((login_rate * 30))" --login-rate "$login_rate"
+    run "$label" "$pids" chat -n "$sweep_users" --rate "$chat_rate" --duration 30
+    run "$label" "$pids" sweep -n "$sweep_users" --start-rate 200 --factor 1.5 --step 15 --p99-limit 100
+    run "$label" "$pids" presence -n "$rest_users" --contacts 10 --rate 100 --duration 20
+    run "$label" "$pids" offline -n "$rest_users" --messages 5 --rate 500
+    run "$label" "$pids" mixed -n "$rest_users" --rate 500 --duration 30
+    "${label}_stop"
+  done
+  # shellcheck disable=SC2046
+  generator compare $(cat "$RESULTS") --html "$LT_OUT/compare-$(basename "$RESULTS" .list).html"
+}
+
+cmd=${1:-}
+[[ $# -gt 0 ]] && shift
+case $cmd in
+  chorus | prosody)
+    sub=${1:-status}
+    case $sub in
+      start | stop | pids) "${cmd}_$sub" ;;
+      status) if pid_alive "$("${cmd}_pid")"; then say "$cmd running (pid $("${cmd}_pid"))"; else say "$cmd not running"; exit 3; fi ;;
+      *) die "$cmd start|stop|status|pids" ;;
+    esac
+    ;;
+  bench) bench "$@" ;;
+  "" | -h | --help | help) sed -n '2,/^set -euo/p' "${BASH_SOURCE[0]}" | sed -e '/^set -euo/d' -e 's/^# \{0,1\}//' ;;
+  *) generator "$cmd" "$@" ;;
+esac
