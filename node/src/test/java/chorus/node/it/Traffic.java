@@ -23,6 +23,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class Traffic {
     private static final AtomicInteger RUNS = new AtomicInteger();
+    private static final AtomicInteger MOVES = new AtomicInteger();
 
     /** The accounting: sent = delivered + errored back (some may be both), and what is neither. */
     record Report(int sent, int delivered, int fromOffline, int errored, List<String> lost) {
@@ -45,8 +46,12 @@ final class Traffic {
         }
 
         void connect(ClusterIT.ClusterNode to) throws Exception {
+            connect(to, "t");
+        }
+
+        void connect(ClusterIT.ClusterNode to, String resource) throws Exception {
             node = to;
-            XMPPTCPConnection c = Clients.login(to.endpoint(), user, "pw", "t");
+            XMPPTCPConnection c = Clients.login(to.endpoint(), user, "pw", resource);
             c.addAsyncStanzaListener(st -> {
                 Message m = (Message) st;
                 if (m.getType() == Message.Type.error) {
@@ -153,7 +158,10 @@ final class Traffic {
         for (Client c : senders) {
             if (c.node == leaving) {
                 XMPPTCPConnection old = c.connection;
-                c.connect(to);
+                // Another resource, as a second device would: the old stream is not ended by the server
+                // (a conflict would race the sender's client, which drops what it queued when the
+                // server closes), and its own close hands over everything the client wrote.
+                c.connect(to, "m" + MOVES.incrementAndGet());
                 old.disconnect();
             }
         }
