@@ -101,6 +101,28 @@ class OfflineIT {
         again.sendStanza(StanzaBuilder.buildPresence().build());
         assertNull(none.nextResult(1500));
         again.disconnect();
+
+        // A mailbox whose first rows were erased still recovers: a message stored after them waits
+        // across a restart and arrives at the next login.
+        XMPPTCPConnection alice2 = login("alice", "a2");
+        alice2.sendStanza(StanzaBuilder.buildMessage("o4").to(JidCreate.entityBareFrom("bob@chorus.test"))
+            .ofType(Message.Type.chat).setBody("offline 4").build());
+        try (CqlSession cql = StorageIT.session(node)) {
+            MessagingIT.awaitTrue(() -> MailboxPrivacyIT.rowsWith(cql, node.keyspace(), "offline 4") == 1,
+                "the fourth message stored");
+        }
+        alice2.disconnect();
+        node.restart();
+        XMPPTCPConnection later = new XMPPTCPConnection(Clients.config(node, "bob", "pw-bob").setResource("b3")
+            .setSendPresence(false).build());
+        later.setReplyTimeout(10_000);
+        later.connect().login();
+        StanzaCollector fourth = later.createStanzaCollector(new StanzaTypeFilter(Message.class));
+        later.sendStanza(StanzaBuilder.buildPresence().build());
+        Message m4 = fourth.nextResult(8_000);
+        assertNotNull(m4, "the message stored after erased ones did not arrive after a restart");
+        assertEquals("offline 4", m4.getBody());
+        later.disconnect();
     }
 
     @Test
