@@ -46,7 +46,21 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ClusterDnsIT {
     static final int NODES = 2;
     static final String DNS_IP = "127.0.0.21";
-    static final int DNS_PORT = 15353;
+    static final int DNS_PORT = freeDnsPort();
+
+    /** The first port from 15353 that is free on the DNS address for UDP and TCP (below 32768). */
+    static int freeDnsPort() {
+        for (int port = 15353; port < 15400; port++) {
+            try (java.net.DatagramSocket udp = new java.net.DatagramSocket(new InetSocketAddress(DNS_IP, port));
+                 java.net.ServerSocket tcp = new java.net.ServerSocket()) {
+                tcp.bind(new InetSocketAddress(DNS_IP, port));
+                return port;
+            } catch (java.io.IOException taken) {
+                // try the next one
+            }
+        }
+        throw new IllegalStateException("no free port for the test's DNS server on " + DNS_IP);
+    }
     static final String SERVICE = "chorus.test";
     static final int MANAGEMENT = 18558;
     static final int C2S = 16222;
