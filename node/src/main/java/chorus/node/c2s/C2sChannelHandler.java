@@ -62,4 +62,5 @@ final class C2sChannelHandler extends ChannelInboundHandlerAdapter {
         log.debug("client connection failed: {}", cause.getClass().getSimpleName());
         ctx.close();
     }
+
 }

@@ -64,8 +64,14 @@ final class C2sConnection {
      */
     void startTls(Object proceed) {
         channel.eventLoop().execute(() -> {
+            if (((XmlStreamDecoder) channel.pipeline().get(C2sInitializer.DECODER)).isFailed()) {
+                // Data followed <starttls/> in the clear: the stream already failed, and its error goes
+                // out in the clear; no TLS starts.
+                return;
+            }
             SslHandler ssl = tls.newHandler(channel.alloc(), true);
             channel.pipeline().addFirst(C2sInitializer.TLS, ssl);
+            channel.pipeline().addFirst(PlaintextGuard.NAME, new PlaintextGuard());
             channel.pipeline().replace(C2sInitializer.DECODER, C2sInitializer.DECODER,
                 new XmlStreamDecoder(limits, Ns.CLIENT));
             channel.writeAndFlush(proceed, channel.voidPromise());

@@ -41,6 +41,11 @@ public final class XmlStreamDecoder extends ByteToMessageDecoder {
         parser.reset();
     }
 
+    /** The stream failed (its error event was emitted): nothing more is read from it. */
+    public boolean isFailed() {
+        return parser.isFailed();
+    }
+
     @Override
     protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
         int length = in.readableBytes();

@@ -141,6 +141,21 @@ class BadInputIT {
     }
 
     @Test
+    void plaintextAfterProceedIsRefusedInTheClear() throws Exception {
+        try (RawClient raw = RawClient.connect(node.c2sPort())) {
+            raw.send(RawClient.header(TestNode.DOMAIN));
+            raw.await("</stream:features>", WAIT);
+            raw.send("<starttls xmlns='urn:ietf:params:xml:ns:xmpp-tls'/>");
+            raw.await("<proceed", WAIT);
+            // the client does not start TLS but goes on in the clear
+            raw.send("<message to='bob@chorus.test'><body>in the clear</body></message>");
+            String got = raw.await("</stream:error>", WAIT);
+            assertTrue(got.contains("policy-violation"), got);
+            assertTrue(raw.closedWithin(WAIT));
+        }
+    }
+
+    @Test
     void dataSentBeforeTheTlsHandshakeIsRefused() throws Exception {
         try (RawClient raw = RawClient.connect(node.c2sPort())) {
             raw.send(RawClient.header(TestNode.DOMAIN));
