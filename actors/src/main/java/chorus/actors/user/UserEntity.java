@@ -797,8 +797,7 @@ public final class UserEntity extends EventSourcedBehavior<UserEntity.Command, A
         if (r.reply() instanceof MailboxEntity.StoreReply.Stored) {
             // A resource may have become available while the mailbox was storing (a client that
             // reconnected at once): it collects now rather than at its next login.
-            sessions.values().stream().filter(ls -> ls.available() && ls.priority() >= 0)
-                .max(java.util.Comparator.comparingInt(LiveSession::priority))
+            Delivery.messageToBare(Message.Type.CHAT, sessions.values()).stream().findFirst()
                 .ifPresent(this::availableForOffline);
             return Effect().none();
         }

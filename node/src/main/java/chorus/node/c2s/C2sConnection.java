@@ -88,9 +88,7 @@ final class C2sConnection {
 
     /** Sends a stream error (which closes the stream) and closes the connection. */
     void fail(String condition, String text) {
-        if (channel.isActive()) {
-            channel.writeAndFlush(new StreamError(condition, text)).addListener(ChannelFutureListener.CLOSE);
-        }
+        fail(new StreamError(condition, text));
     }
 
     /** Sends a stream error with a payload in its condition (see-other-host), and closes. */

@@ -107,12 +107,8 @@ final class C2sReliability {
             PendingOut p = e.getValue();
             if (Duration.between(p.first(), now).compareTo(GIVE_UP) >= 0) {
                 it.remove();
-                // RFC 6120 §8.3.3.15: the recipient is temporarily unreachable; the sender may retry.
-                Stanza reply = p.message().errorReply(new StanzaError(StanzaError.Condition.RECIPIENT_UNAVAILABLE,
-                    StanzaError.Type.WAIT, "the recipient's server part did not answer; the message was not delivered"));
-                if (reply != null) {
-                    failed.add(reply);
-                }
+                unavailable(p.message(), "the recipient's server part did not answer; the message was not delivered",
+                    failed);
             } else if (Duration.between(p.lastSent(), now).compareTo(resendAfter) >= 0) {
                 e.setValue(new PendingOut(p.message(), p.first(), now));
                 deliver(p.message(), e.getKey(), self);
@@ -125,14 +121,18 @@ final class C2sReliability {
     List<Stanza> abandon() {
         List<Stanza> failed = new ArrayList<>();
         for (PendingOut p : pending.values()) {
-            Stanza reply = p.message().errorReply(new StanzaError(StanzaError.Condition.RECIPIENT_UNAVAILABLE,
-                StanzaError.Type.WAIT, "the server is shutting down; the message may not have been delivered"));
-            if (reply != null) {
-                failed.add(reply);
-            }
+            unavailable(p.message(), "the server is shutting down; the message may not have been delivered", failed);
         }
         pending.clear();
         return failed;
+    }
+
+    /** RFC 6120 §8.3.3.15: the recipient is temporarily unreachable; the sender may retry. */
+    private static void unavailable(Message m, String text, List<Stanza> out) {
+        Stanza reply = m.errorReply(new StanzaError(StanzaError.Condition.RECIPIENT_UNAVAILABLE, StanzaError.Type.WAIT, text));
+        if (reply != null) {
+            out.add(reply);
+        }
     }
 
     // ---- inbound: account's entity -> this client ----

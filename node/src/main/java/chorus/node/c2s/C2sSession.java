@@ -188,10 +188,7 @@ public final class C2sSession extends AbstractBehavior<SessionInput> {
             .onMessageEquals(DrainDeadline.INSTANCE, this::endForShutdown)
             .onSignal(PostStop.class, s -> {
                 node.counter().unregister(getContext().getSelf());
-                if (!counted) {
-                    counted = true;
-                    node.counter().disconnected();
-                }
+                countDisconnected();
                 return this;
             })
             .build();
@@ -437,15 +434,25 @@ public final class C2sSession extends AbstractBehavior<SessionInput> {
             entity.tell(new UserEntity.FromClient(st));
         } else if (st instanceof Iq iq) {
             onIq(iq, to);
-        } else if (to == null) {
-            // RFC 6120 §10.3.1: no 'to' means the sender's own bare JID.
-            reliability.send((Message) st.withTo(user), getContext().getSelf());
-        } else if (node.router().isLocal(to) && to.local() != null) {
-            reliability.send((Message) st, getContext().getSelf());
         } else {
-            node.router().route(st);
+            sendMessage((Message) st);
         }
         return this;
+    }
+
+    /**
+     * A message from this client: to an account of this server it is kept until accepted; anywhere
+     * else it is routed. RFC 6120 §10.3.1: no 'to' means the sender's own bare JID.
+     */
+    private void sendMessage(Message m) {
+        Jid to = m.to();
+        if (to == null) {
+            reliability.send((Message) m.withTo(user), getContext().getSelf());
+        } else if (node.router().isLocal(to) && to.local() != null) {
+            reliability.send(m, getContext().getSelf());
+        } else {
+            node.router().route(m);
+        }
     }
 
     private Behavior<SessionInput> onReliabilityTick() {
@@ -678,10 +685,7 @@ public final class C2sSession extends AbstractBehavior<SessionInput> {
         unbind();
         phase = Phase.CLOSED;
         channelGone = true;
-        if (!counted) {
-            counted = true;
-            node.counter().disconnected();
-        }
+        countDisconnected();
         return reliability.hasPending() ? this : Behaviors.stopped();
     }
 
@@ -715,6 +719,14 @@ public final class C2sSession extends AbstractBehavior<SessionInput> {
         return this;
     }
 
+    /** The node's connection count drops once for this session, whichever way it ends. */
+    private void countDisconnected() {
+        if (!counted) {
+            counted = true;
+            node.counter().disconnected();
+        }
+    }
+
     /** A message the client sent before it read that its stream ended: delivered all the same. */
     private void lateStanza(Element e) {
         if (!e.ns().equals(Ns.CLIENT) || !e.name().equals("message") || registration.removing()) {
@@ -730,15 +742,11 @@ public final class C2sSession extends AbstractBehavior<SessionInput> {
         } catch (StanzaException ex) {
             return;
         }
-        Jid to = st.to() == null ? user : st.to();
-        if (!blocked.isEmpty() && !to.bare().equals(user) && BlockRules.blocks(blocked, to)) {
+        Jid to = st.to();
+        if (to != null && !blocked.isEmpty() && !to.bare().equals(user) && BlockRules.blocks(blocked, to)) {
             return;
         }
-        if (node.router().isLocal(to) && to.local() != null) {
-            reliability.send((Message) st.withTo(to), getContext().getSelf());
-        } else {
-            node.router().route(st);
-        }
+        sendMessage((Message) st);
     }
 
     /** Ends the stream with an error; the channel's close then stops this actor. */

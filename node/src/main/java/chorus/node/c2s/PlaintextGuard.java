@@ -1,6 +1,7 @@
 package chorus.node.c2s;
 
-import chorus.actors.xmpp.Ns;
+import chorus.node.stream.StreamError;
+import chorus.node.stream.StreamErrors;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
@@ -18,8 +19,14 @@ import java.nio.charset.StandardCharsets;
 final class PlaintextGuard extends ChannelInboundHandlerAdapter {
     static final String NAME = "plaintext-guard";
 
-    static final String ERROR = "<stream:error><policy-violation xmlns='" + Ns.STREAM_ERRORS + "'/><text xmlns='"
-        + Ns.STREAM_ERRORS + "'>data after &lt;starttls/&gt; before TLS</text></stream:error></stream:stream>";
+    /** The stream error and the stream's end, as the encoder writes them (it sits above TLS, out of reach). */
+    static final String ERROR;
+
+    static {
+        StringBuilder sb = new StringBuilder();
+        new StreamError(StreamErrors.POLICY_VIOLATION, "data after <starttls/> before TLS").writeTo(sb);
+        ERROR = sb.toString();
+    }
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {

@@ -31,7 +31,7 @@ public record StreamError(String condition, String text, String conditionText) {
         return new StreamError(condition, null);
     }
 
-    void writeTo(StringBuilder out) {
+    public void writeTo(StringBuilder out) {
         out.append("<stream:error><").append(condition).append(" xmlns='").append(Ns.STREAM_ERRORS).append('\'');
         if (conditionText == null || conditionText.isEmpty()) {
             out.append("/>");
