@@ -17,7 +17,12 @@ import chorus.actors.feature.time.TimeHandler;
 import chorus.actors.feature.version.VersionHandler;
 import chorus.actors.mailbox.MailboxEntity;
 import chorus.actors.mailbox.MailboxSettings;
+import chorus.actors.muc.MucService;
+import chorus.actors.muc.MucSettings;
+import chorus.actors.muc.RoomDirectory;
+import chorus.actors.muc.RoomEntity;
 import chorus.actors.router.Router;
+import chorus.actors.xmpp.DomainJid;
 import chorus.actors.user.UserEntity;
 import chorus.actors.user.UserSettings;
 import chorus.node.admin.AccountService;
@@ -116,11 +121,13 @@ public final class ChorusNode implements AutoCloseable {
             ClusterSharding sharding = ClusterSharding.get(system);
             AccountDirectory directory = storage.directory();
 
+            MucSettings muc = MucSettings.from(storage.systemConfig());
+            String mucDomain = muc.serviceDomain(settings.domain().toString());
             AtomicReference<Features> serverRef = new AtomicReference<>();
             AtomicReference<Features> accountRef = new AtomicReference<>();
             DiscoHandler disco = new DiscoHandler("Chorus",
                 () -> plus(serverRef.get().discoFeatures(), MailboxEntity.XEP_0160, RegisterForm.NS),
-                () -> accountRef.get().discoFeatures());
+                () -> accountRef.get().discoFeatures(), muc.enabled() ? List.of(mucDomain) : List.of());
             LastActivityHandler last = new LastActivityHandler(clock.instant());
             VCardHandler vcard = new VCardHandler();
             PrivateHandler privateData = new PrivateHandler();
@@ -137,6 +144,13 @@ public final class ChorusNode implements AutoCloseable {
             Router router = new Router(settings.domain(),
                 (bare, stanza) -> sharding.entityRefFor(UserEntity.KEY, bare).tell(new UserEntity.Deliver(stanza)),
                 null, serverRef.get(), clock, failures);
+            if (muc.enabled()) {
+                RoomDirectory rooms = RoomDirectory.start(system);
+                RoomEntity.init(sharding, new RoomEntity.Deps(muc, settings.domain().toString(), router, rooms, clock));
+                MucService service = new MucService(new DomainJid(mucDomain), router, rooms,
+                    (room, stanza) -> sharding.entityRefFor(RoomEntity.KEY, room).tell(new RoomEntity.Deliver(stanza)));
+                router.addService(mucDomain, service::accept);
+            }
             ActorRef<DiagnosticsPruner.Command> pruner = DiagnosticsPruner.init(system, storage.diagnostics(),
                 DiagnosticsSettings.from(storage.systemConfig()), clock);
             MailboxEntity.init(sharding, MailboxSettings.from(storage.systemConfig()), settings.domain().toString(), clock,

@@ -11,6 +11,8 @@ import chorus.actors.xmpp.Stanza;
 import chorus.actors.xmpp.StanzaError;
 
 import java.time.Clock;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 
@@ -26,6 +28,7 @@ public final class Router implements StanzaRouter {
     private final Features serverFeatures;
     private final Clock clock;
     private final DeliveryFailures failures;
+    private final Map<String, Consumer<Stanza>> services = new ConcurrentHashMap<>();
 
     /**
      * @param toAccount sends a stanza to the entity of the bare JID given as its first argument
@@ -45,6 +48,14 @@ public final class Router implements StanzaRouter {
         return domain;
     }
 
+    /**
+     * Hands everything addressed to this domain (a service of the server such as the chat service,
+     * {@code conference.example.org}) and to its addresses to {@code service}.
+     */
+    public void addService(String serviceDomain, Consumer<Stanza> service) {
+        services.put(serviceDomain, service);
+    }
+
     public boolean isLocal(Jid jid) {
         return jid.domain().equals(domain.domain());
     }
@@ -54,6 +65,11 @@ public final class Router implements StanzaRouter {
         Jid to = stanza.to();
         if (to == null) {
             throw new IllegalArgumentException("a routed stanza needs a 'to'");
+        }
+        Consumer<Stanza> service = services.get(to.domain());
+        if (service != null) {
+            service.accept(stanza);
+            return;
         }
         if (!isLocal(to)) {
             if (toRemote != null) {

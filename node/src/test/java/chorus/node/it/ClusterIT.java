@@ -10,13 +10,17 @@ import org.jivesoftware.smack.roster.RosterEntry;
 import org.jivesoftware.smack.roster.packet.RosterPacket;
 import org.jivesoftware.smack.tcp.XMPPTCPConnection;
 import org.jivesoftware.smackx.disco.ServiceDiscoveryManager;
+import org.jivesoftware.smackx.muc.MultiUserChat;
+import org.jivesoftware.smackx.muc.MultiUserChatManager;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.jxmpp.jid.EntityBareJid;
 import org.jxmpp.jid.impl.JidCreate;
+import org.jxmpp.jid.parts.Resourcepart;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -124,6 +128,40 @@ class ClusterIT {
         XMPPTCPConnection c = Clients.login(node.endpoint(), user, "pw-" + user, resource);
         ServiceDiscoveryManager.getInstanceFor(c).discoverInfo(JidCreate.entityBareFrom(user + "@chorus.test"));
         return c;
+    }
+
+    @Test
+    @Order(0)
+    void aChatRoomServesOccupantsOnEveryNode() throws Exception {
+        XMPPTCPConnection ann = login(nodes[0], "ann", "muc");
+        XMPPTCPConnection ben = login(nodes[2], "ben", "muc");
+        XMPPTCPConnection cat = login(nodes[1], "cat", "muc");
+        try {
+            EntityBareJid address = JidCreate.entityBareFrom("tavern@conference.chorus.test");
+            MultiUserChat asAnn = MultiUserChatManager.getInstanceFor(ann).getMultiUserChat(address);
+            asAnn.create(Resourcepart.from("ann")).makeInstant();
+            // The public room shows in the service's directory on another node too (Distributed Data).
+            MessagingIT.awaitTrue(() -> MultiUserChatManager.getInstanceFor(cat)
+                    .getRoomsHostedBy(JidCreate.domainBareFrom("conference.chorus.test")).containsKey(address),
+                "the room is listed on every node");
+            MultiUserChat asBen = MultiUserChatManager.getInstanceFor(ben).getMultiUserChat(address);
+            StanzaCollector annInbox = ann.createStanzaCollector(new StanzaTypeFilter(Message.class));
+            asBen.join(Resourcepart.from("ben"));
+            assertEquals(2, asBen.getOccupantsCount());
+            asBen.sendMessage("a round for the room");
+            Message got;
+            do {
+                got = (Message) annInbox.nextResult(10_000);
+                assertNotNull(got, "ann got no message from the room");
+            } while (got.getBody() == null);
+            assertEquals("a round for the room", got.getBody());
+            assertEquals(address + "/ben", got.getFrom().toString());
+            asAnn.destroy("closing time", null);
+        } finally {
+            ann.disconnect();
+            ben.disconnect();
+            cat.disconnect();
+        }
     }
 
     @Test

@@ -7,6 +7,7 @@ import chorus.actors.xmpp.Element;
 import chorus.actors.xmpp.Iq;
 import chorus.actors.xmpp.StanzaError;
 
+import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Supplier;
@@ -15,7 +16,7 @@ import java.util.function.Supplier;
  * XEP-0030 for the server (identity server/im) and for accounts (identity account/registered).
  * An account answers only its owner and contacts it shares presence with; anyone else gets
  * service-unavailable, the same answer as for an account that does not exist, so disco reveals no JIDs.
- * disco#items is always empty: the server publishes no users.
+ * The server's disco#items lists its services (the chat service); it never lists users.
  */
 public final class DiscoHandler implements IqHandler {
     public static final String INFO = "http://jabber.org/protocol/disco#info";
@@ -24,11 +25,19 @@ public final class DiscoHandler implements IqHandler {
     private final String serverName;
     private final Supplier<Set<String>> serverFeatures;
     private final Supplier<Set<String>> accountFeatures;
+    private final List<String> serverItems;
 
     public DiscoHandler(String serverName, Supplier<Set<String>> serverFeatures, Supplier<Set<String>> accountFeatures) {
+        this(serverName, serverFeatures, accountFeatures, List.of());
+    }
+
+    /** @param serverItems the addresses of the server's services, listed in the server's disco#items */
+    public DiscoHandler(String serverName, Supplier<Set<String>> serverFeatures, Supplier<Set<String>> accountFeatures,
+                        List<String> serverItems) {
         this.serverName = serverName;
         this.serverFeatures = serverFeatures;
         this.accountFeatures = accountFeatures;
+        this.serverItems = List.copyOf(serverItems);
     }
 
     @Override
@@ -56,7 +65,13 @@ public final class DiscoHandler implements IqHandler {
             return IqResult.reply(iq.error(StanzaError.of(StanzaError.Condition.ITEM_NOT_FOUND)));
         }
         if (query.ns().equals(ITEMS)) {
-            return IqResult.reply(iq.result(Element.of("query", ITEMS)));
+            Element.Builder items = Element.build("query", ITEMS);
+            if (ctx.addressedToServer()) {
+                for (String jid : serverItems) {
+                    items.child(Element.build("item", ITEMS).attr("jid", jid).get());
+                }
+            }
+            return IqResult.reply(iq.result(items.get()));
         }
         Element.Builder info = Element.build("query", INFO);
         Set<String> features = new TreeSet<>();
