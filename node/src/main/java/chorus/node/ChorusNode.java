@@ -7,8 +7,10 @@ import chorus.actors.diagnostics.DiagnosticsSettings;
 import chorus.actors.feature.Features;
 import chorus.actors.feature.IqHandler;
 import chorus.actors.feature.blocking.BlockingHandler;
+import chorus.actors.feature.caps.CapsCache;
 import chorus.actors.feature.disco.DiscoHandler;
 import chorus.actors.feature.last.LastActivityHandler;
+import chorus.actors.feature.pep.PepHandler;
 import chorus.actors.feature.privatedata.PrivateHandler;
 import chorus.actors.feature.register.RegisterForm;
 import chorus.actors.feature.vcard.VCardHandler;
@@ -135,7 +137,10 @@ public final class ChorusNode implements AutoCloseable {
             List<IqHandler> server = List.of(disco, new PingHandler(),
                 new VersionHandler("Chorus", Version.current(), settings.versionShowsOs()), new TimeHandler(), last,
                 vcard, privateData, new BlockingHandler());
-            List<IqHandler> account = List.of(disco, new PingHandler(), vcard, privateData, last);
+            UserSettings userSettings = UserSettings.from(storage.systemConfig());
+            // PEP (XEP-0163) is answered by each account's entity; listed here for the accounts' disco#info.
+            List<IqHandler> account = List.of(disco, new PingHandler(), vcard, privateData, last,
+                new PepHandler(userSettings.pepLimits()));
             serverRef.set(new Features(server));
             accountRef.set(new Features(account));
 
@@ -156,8 +161,7 @@ public final class ChorusNode implements AutoCloseable {
             MailboxEntity.init(sharding, MailboxSettings.from(storage.systemConfig()), settings.domain().toString(), clock,
                 storage.mailboxRowEraser());
             UserEntity.init(sharding, new UserEntity.Deps(settings.domain(), router, accountRef.get(), clock,
-                UserSettings.from(storage.systemConfig()), directory,
-                jid -> sharding.entityRefFor(MailboxEntity.KEY, jid), failures));
+                userSettings, directory, jid -> sharding.entityRefFor(MailboxEntity.KEY, jid), failures, new CapsCache()));
 
             SessionCounter counter = new SessionCounter();
             system.systemActorOf(NodeStats.create(counter), "node-stats", org.apache.pekko.actor.typed.Props.empty());

@@ -23,6 +23,24 @@ public interface AccountView {
     /** When the last resource went offline (XEP-0012), or null if never. */
     Instant lastSeen();
 
+    /** The account's PEP nodes (XEP-0163) by node id. */
+    Map<String, chorus.actors.feature.pep.PepNode> pep();
+
+    /**
+     * The PEP nodes one may learn of (XEP-0060 §5.2): all of them to the owner; to others, not those kept to the
+     * owner (access model whitelist).
+     */
+    default Set<String> pepNodesFor(IqContext.Relation relation) {
+        Set<String> out = new java.util.LinkedHashSet<>();
+        pep().forEach((id, n) -> {
+            if (relation == IqContext.Relation.SELF
+                || !n.config().access().equals(chorus.actors.feature.pep.PepConfig.WHITELIST)) {
+                out.add(id);
+            }
+        });
+        return out;
+    }
+
     /** Whether a resource of the account is available right now. */
     boolean online();
 

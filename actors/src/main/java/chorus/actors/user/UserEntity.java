@@ -11,7 +11,11 @@ import chorus.actors.feature.IqResult;
 import chorus.actors.feature.blocking.BlockRules;
 import chorus.actors.feature.blocking.BlockingHandler;
 import chorus.actors.feature.blocking.BlocklistChanged;
+import chorus.actors.feature.caps.CapsCache;
 import chorus.actors.feature.last.LastActivityHandler;
+import chorus.actors.feature.pep.PepEvent;
+import chorus.actors.feature.pep.PepHandler;
+import chorus.actors.feature.pep.PepNode;
 import chorus.actors.feature.privatedata.PrivateStored;
 import chorus.actors.feature.roster.Roster;
 import chorus.actors.feature.vcard.VCardStored;
@@ -186,17 +190,19 @@ public final class UserEntity extends EventSourcedBehavior<UserEntity.Command, A
 
     /**
      * The persisted account. No credentials means no account. The feature data (vCard, private XML,
-     * block list, last activity) is kept here too, so removing the account removes all of it.
+     * block list, last activity, PEP nodes) is kept here too, so removing the account removes all of it.
      */
     public record State(Credentials credentials, Roster roster, Element vcard, Map<String, Element> privateData,
-                        List<Jid> blocked, Instant lastSeen) implements ClusterMessage {
+                        List<Jid> blocked, Instant lastSeen, Map<String, PepNode> pep) implements ClusterMessage {
         public State {
             privateData = privateData == null ? Map.of() : Map.copyOf(privateData);
             blocked = blocked == null ? List.of() : List.copyOf(blocked);
+            // Insertion order kept: disco#items lists the nodes in the order they were created.
+            pep = pep == null ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(pep));
         }
 
         public static State empty() {
-            return new State(null, Roster.empty(), null, Map.of(), List.of(), null);
+            return new State(null, Roster.empty(), null, Map.of(), List.of(), null, Map.of());
         }
 
         public boolean exists() {
@@ -204,15 +210,15 @@ public final class UserEntity extends EventSourcedBehavior<UserEntity.Command, A
         }
 
         State withCredentials(Credentials c) {
-            return new State(c, roster, vcard, privateData, blocked, lastSeen);
+            return new State(c, roster, vcard, privateData, blocked, lastSeen, pep);
         }
 
         State withRoster(Roster r) {
-            return new State(credentials, r, vcard, privateData, blocked, lastSeen);
+            return new State(credentials, r, vcard, privateData, blocked, lastSeen, pep);
         }
 
         State withVcard(Element v) {
-            return new State(credentials, roster, v, privateData, blocked, lastSeen);
+            return new State(credentials, roster, v, privateData, blocked, lastSeen, pep);
         }
 
         State withPrivate(String key, Element data) {
@@ -222,15 +228,19 @@ public final class UserEntity extends EventSourcedBehavior<UserEntity.Command, A
             } else {
                 m.put(key, data);
             }
-            return new State(credentials, roster, vcard, m, blocked, lastSeen);
+            return new State(credentials, roster, vcard, m, blocked, lastSeen, pep);
         }
 
         State withBlocked(List<Jid> b) {
-            return new State(credentials, roster, vcard, privateData, b, lastSeen);
+            return new State(credentials, roster, vcard, privateData, b, lastSeen, pep);
+        }
+
+        State withPep(Map<String, PepNode> nodes) {
+            return new State(credentials, roster, vcard, privateData, blocked, lastSeen, nodes);
         }
 
         State withLastSeen(Instant at) {
-            return new State(credentials, roster, vcard, privateData, blocked, at);
+            return new State(credentials, roster, vcard, privateData, blocked, at, pep);
         }
 
         /** What the account's features may read; {@code online} comes from the live sessions. */
@@ -258,6 +268,11 @@ public final class UserEntity extends EventSourcedBehavior<UserEntity.Command, A
                 }
 
                 @Override
+                public Map<String, PepNode> pep() {
+                    return s.pep;
+                }
+
+                @Override
                 public boolean online() {
                     return online;
                 }
@@ -275,7 +290,14 @@ public final class UserEntity extends EventSourcedBehavior<UserEntity.Command, A
     /** What every entity needs from its node. */
     public record Deps(DomainJid domain, StanzaRouter router, Features accountFeatures, Clock clock,
                        UserSettings settings, AccountDirectory directory,
-                       Function<String, RecipientRef<MailboxEntity.Command>> mailboxes, DeliveryFailures failures) {
+                       Function<String, RecipientRef<MailboxEntity.Command>> mailboxes, DeliveryFailures failures,
+                       CapsCache caps) {
+        /** With a caps cache of its own (one per node is the point: pass one to share). */
+        public Deps(DomainJid domain, StanzaRouter router, Features accountFeatures, Clock clock,
+                    UserSettings settings, AccountDirectory directory,
+                    Function<String, RecipientRef<MailboxEntity.Command>> mailboxes, DeliveryFailures failures) {
+            this(domain, router, accountFeatures, clock, settings, directory, mailboxes, failures, new CapsCache());
+        }
     }
 
     private static final BlockingHandler BLOCKING = new BlockingHandler();
@@ -297,6 +319,8 @@ public final class UserEntity extends EventSourcedBehavior<UserEntity.Command, A
     private final ActorRef<ClusterSharding.ShardCommand> shard;
     private final Map<String, LiveSession> sessions = new LinkedHashMap<>();
     private final PresenceLogic presence;
+    private final PepHandler pepHandler;
+    private final PepLogic pep;
 
     private UserEntity(ActorContext<Command> ctx, BareJid jid, Deps deps, ActorRef<ClusterSharding.ShardCommand> shard) {
         super(PersistenceId.of(KEY.name(), jid.toString()),
@@ -306,6 +330,8 @@ public final class UserEntity extends EventSourcedBehavior<UserEntity.Command, A
         this.deps = deps;
         this.shard = shard;
         this.presence = new PresenceLogic(jid, sessions, deps.router(), deps.settings().rosterLimits());
+        this.pepHandler = new PepHandler(deps.settings().pepLimits());
+        this.pep = new PepLogic(jid, deps.router(), deps.caps());
         armIdleTimer();
     }
 
@@ -332,6 +358,7 @@ public final class UserEntity extends EventSourcedBehavior<UserEntity.Command, A
             .onEvent(VCardStored.class, (s, e) -> s.withVcard(e.vcard().children().isEmpty() ? null : e.vcard()))
             .onEvent(PrivateStored.class, (s, e) -> s.withPrivate(e.key(), e.data()))
             .onEvent(BlocklistChanged.class, (s, e) -> s.withBlocked(e.blocked()))
+            .onEvent(PepEvent.class, (s, e) -> s.withPep(e.applyTo(s.pep())))
             .build();
     }
 
@@ -392,6 +419,7 @@ public final class UserEntity extends EventSourcedBehavior<UserEntity.Command, A
             ctx.unwatch(ls.ref);
         }
         sessions.clear();
+        pep.clear();
         armIdleTimer();
         // The entity leaves memory so that its journal can be erased (the node's AccountService does
         // that next, with the mailbox's); a later message starts it again, empty.
@@ -424,6 +452,7 @@ public final class UserEntity extends EventSourcedBehavior<UserEntity.Command, A
             ctx.unwatch(old.ref);
             sessions.remove(full.resource());
             presence.resourceGone(s, old);
+            pep.gone(old.jid);
             old.ref.tell(new SessionMessage.Close("conflict", "replaced by a new connection"));
             replaced = old;
         }
@@ -431,6 +460,10 @@ public final class UserEntity extends EventSourcedBehavior<UserEntity.Command, A
         LiveSession ls = fresh ? new LiveSession(full, c.session()) : old;
         if (c.presence() != null) {
             ls.presence = c.presence().withFromTo(full, null);
+            if (ls.available()) {
+                // Known again, silently: the resource had its last items before the entity moved.
+                pep.available(s, full, ls.presence, false);
+            }
             if (fresh && ls.available() && ls.priority() >= 0) {
                 // A session binding again (this entity restarted elsewhere) was available already: what the
                 // mailbox took while it was away (in the moments before it rebound) reaches it now.
@@ -465,6 +498,7 @@ public final class UserEntity extends EventSourcedBehavior<UserEntity.Command, A
         sessions.remove(resource);
         ctx.unwatch(ref);
         presence.resourceGone(s, ls);
+        pep.gone(ls.jid);
         // Messages the session never said it wrote go where they would go now: another resource, or
         // the mailbox. Nothing handed to a session that died is silently lost.
         ls.acked(epoch, ackedUpTo);
@@ -511,6 +545,11 @@ public final class UserEntity extends EventSourcedBehavior<UserEntity.Command, A
         }
         LiveSession sender = sessions.get(from.resource());
         if (st instanceof Presence p) {
+            if (p.to() == null && p.type() == Presence.Type.AVAILABLE) {
+                pep.available(s, sender.jid, p, true);
+            } else if (p.to() == null && p.type() == Presence.Type.UNAVAILABLE) {
+                pep.gone(sender.jid);
+            }
             return presence.outbound(this, s, sender, p);
         }
         if (st instanceof Iq iq) {
@@ -523,7 +562,12 @@ public final class UserEntity extends EventSourcedBehavior<UserEntity.Command, A
 
     private Effect<AccountEvent, State> ownIq(State s, LiveSession sender, Iq iq) {
         if (!iq.isRequest()) {
+            // The answer of one of the user's resources to the account's disco#info (XEP-0115).
+            pep.answer(s, iq);
             return Effect().none();
+        }
+        if (pepHandler.owns(iq)) {
+            return onPep(s, iq, IqContext.Relation.SELF);
         }
         if (RosterHandler.owns(iq)) {
             return RosterIq.handle(this, s, sender, iq);
@@ -548,6 +592,16 @@ public final class UserEntity extends EventSourcedBehavior<UserEntity.Command, A
             events.add((AccountEvent) e);
         }
         return Effect().persist(events).thenRun(st -> send(p.reply()));
+    }
+
+    /** XEP-0163: the request's events persist, the answer goes back, then the notification to who wants it. */
+    private Effect<AccountEvent, State> onPep(State s, Iq iq, IqContext.Relation relation) {
+        PepHandler.Outcome o = pepHandler.decide(iq,
+            new IqContext(deps.domain(), deps.clock(), jid, relation, s.view(anyAvailable())));
+        return effects().persistThen(new ArrayList<>(o.events()), after -> {
+            send(o.reply());
+            o.notification().ifPresent(n -> pep.notify(after, n));
+        });
     }
 
     // ---- stanzas addressed to the account ----
@@ -677,6 +731,7 @@ public final class UserEntity extends EventSourcedBehavior<UserEntity.Command, A
             return Effect().none();
         }
         if (st instanceof Presence p) {
+            pep.inbound(s, p);
             return presence.inbound(this, s, p);
         }
         if (st instanceof Message m) {
@@ -702,6 +757,7 @@ public final class UserEntity extends EventSourcedBehavior<UserEntity.Command, A
             return Effect().none();
         }
         if (!iq.isRequest()) {
+            pep.answer(s, iq);
             return Effect().none();
         }
         // RFC 6121 §8.5.2.1.3: an IQ to the bare JID is answered by the server on the account's behalf.
@@ -712,7 +768,11 @@ public final class UserEntity extends EventSourcedBehavior<UserEntity.Command, A
                 return RosterIq.handle(this, s, sender, iq);
             }
         }
-        return answer(s, iq, fromSelf ? IqContext.Relation.SELF : relationOf(s, iq.from()));
+        IqContext.Relation relation = fromSelf ? IqContext.Relation.SELF : relationOf(s, iq.from());
+        if (pepHandler.owns(iq)) {
+            return onPep(s, iq, relation);
+        }
+        return answer(s, iq, relation);
     }
 
     IqContext.Relation relationOf(State s, Jid other) {

@@ -16,11 +16,14 @@ import java.util.function.Supplier;
  * XEP-0030 for the server (identity server/im) and for accounts (identity account/registered).
  * An account answers only its owner and contacts it shares presence with; anyone else gets
  * service-unavailable, the same answer as for an account that does not exist, so disco reveals no JIDs.
- * The server's disco#items lists its services (the chat service); it never lists users.
+ * The server's disco#items lists its services (the chat service); it never lists users. An account with PEP
+ * (XEP-0163 §6.1: its features include pubsub) also has the identity pubsub/pep, and lists its nodes in disco#items
+ * and answers disco#info about each (XEP-0060 §5.2-5.3) to those who may ask it at all.
  */
 public final class DiscoHandler implements IqHandler {
     public static final String INFO = "http://jabber.org/protocol/disco#info";
     public static final String ITEMS = "http://jabber.org/protocol/disco#items";
+    static final String PUBSUB = "http://jabber.org/protocol/pubsub";
 
     private final String serverName;
     private final Supplier<Set<String>> serverFeatures;
@@ -60,9 +63,17 @@ public final class DiscoHandler implements IqHandler {
         }
         Element query = iq.payload().orElseThrow();
         String node = query.attr("node");
+        Set<String> nodes = ctx.addressedToServer() ? Set.of() : ctx.data().pepNodesFor(ctx.relation());
         if (node != null) {
-            // No nodes are published (XEP-0030 §3.1: unknown node -> item-not-found).
-            return IqResult.reply(iq.error(StanzaError.of(StanzaError.Condition.ITEM_NOT_FOUND)));
+            // XEP-0030 §3.1: unknown node -> item-not-found.
+            if (!nodes.contains(node)) {
+                return IqResult.reply(iq.error(StanzaError.of(StanzaError.Condition.ITEM_NOT_FOUND)));
+            }
+            // XEP-0060 §5.3 and §5.5: a PEP node is a leaf; its items are not listed here.
+            return IqResult.reply(iq.result(query.ns().equals(ITEMS)
+                ? Element.build("query", ITEMS).attr("node", node).get()
+                : Element.build("query", INFO).attr("node", node).child(identity("pubsub", "leaf", null))
+                    .child(Element.build("feature", INFO).attr("var", PUBSUB).get()).get()));
         }
         if (query.ns().equals(ITEMS)) {
             Element.Builder items = Element.build("query", ITEMS);
@@ -70,6 +81,9 @@ public final class DiscoHandler implements IqHandler {
                 for (String jid : serverItems) {
                     items.child(Element.build("item", ITEMS).attr("jid", jid).get());
                 }
+            }
+            for (String n : nodes) {
+                items.child(Element.build("item", ITEMS).attr("jid", ctx.account().toString()).attr("node", n).get());
             }
             return IqResult.reply(iq.result(items.get()));
         }
@@ -81,6 +95,9 @@ public final class DiscoHandler implements IqHandler {
         } else {
             info.child(identity("account", "registered", null));
             features.addAll(accountFeatures.get());
+            if (features.contains(PUBSUB)) {
+                info.child(identity("pubsub", "pep", null));
+            }
         }
         features.add(INFO);
         features.add(ITEMS);
