@@ -151,7 +151,17 @@ public final class ChorusNode implements AutoCloseable {
                 null, serverRef.get(), clock, failures);
             if (muc.enabled()) {
                 RoomDirectory rooms = RoomDirectory.start(system);
-                RoomEntity.init(sharding, new RoomEntity.Deps(muc, settings.domain().toString(), router, rooms, clock));
+                AccountEraser roomEraser = AccountEraser.forStorage(system, storage);
+                RoomEntity.init(sharding, new RoomEntity.Deps(muc, settings.domain().toString(), router, rooms, clock,
+                    room -> {
+                        if (roomEraser != null) {
+                            roomEraser.eraseRoom(room).whenComplete((ok, e) -> {
+                                if (e != null) {
+                                    log.warn("could not erase the journal of a destroyed room: {}", e.toString());
+                                }
+                            });
+                        }
+                    }));
                 MucService service = new MucService(new DomainJid(mucDomain), router, rooms,
                     (room, stanza) -> sharding.entityRefFor(RoomEntity.KEY, room).tell(new RoomEntity.Deliver(stanza)));
                 router.addService(mucDomain, service::accept);

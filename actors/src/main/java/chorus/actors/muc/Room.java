@@ -41,8 +41,10 @@ import static chorus.actors.xmpp.StanzaError.Condition.SERVICE_UNAVAILABLE;
 /**
  * One chat room (XEP-0045): its configuration, affiliations, occupants, recent history and subject.
  * Plain Java: a stanza in, the stanzas it causes out through {@code out}; the entity around it routes
- * them. A room is temporary: it begins when someone enters an address that has no room and ends with
- * its last occupant or when an owner destroys it ({@link #gone()}). Nothing of it is stored.
+ * them. A room begins when someone enters an address that has no room. A temporary room ends with its
+ * last occupant; a persistent one stays ({@link #stored()} is what its entity journals: configuration,
+ * affiliations, subject and the password's hash, never messages). Either ends when an owner destroys it
+ * ({@link #gone()}).
  */
 public final class Room {
     public static final String MUC = "http://jabber.org/protocol/muc";
@@ -69,6 +71,8 @@ public final class Room {
     private final Map<FullJid, Occupant> byReal = new HashMap<>();
     private final ArrayDeque<Said> history = new ArrayDeque<>();
     private Message subject;
+    /** The password's hash, for a persistent room; after a restart the room knows only this. */
+    private RoomSecret secret;
 
     /**
      * @param userDomain the server's own domain: with local-creators-only, only its accounts create rooms
@@ -188,7 +192,7 @@ public final class Room {
         if (config.membersOnly() && !aff.atLeast(Affiliation.MEMBER)) {
             throw new MucError(REGISTRATION_REQUIRED, "only members may enter this room");
         }
-        if (config.passwordProtected() && aff != Affiliation.OWNER && !config.password().equals(password(p))) {
+        if (config.passwordProtected() && aff != Affiliation.OWNER && !passwordMatches(password(p))) {
             throw new MucError(NOT_AUTHORIZED, "this room needs the right password");
         }
         if (occupants.containsKey(nick)) {
@@ -277,9 +281,58 @@ public final class Room {
             children.add(x.get());
             send(new Presence(occupantJid(o.nick), r.real, null, Presence.Type.UNAVAILABLE, null, children));
         }
-        if (occupants.isEmpty()) {
+        endIfEmptyAndTemporary();
+    }
+
+    /** A temporary room ends when its last occupant leaves; a persistent (configured) one stays. */
+    void endIfEmptyAndTemporary() {
+        if (occupants.isEmpty() && !(config.persistent() && phase == Phase.OPEN)) {
             gone = true;
         }
+    }
+
+    /** Takes a submitted configuration; the password, if any, is kept as a hash for storing. */
+    void reconfigure(RoomConfig next) {
+        if (!next.passwordProtected()) {
+            secret = null;
+        } else if (!next.password().isEmpty() && !next.password().equals(config.password())) {
+            secret = RoomSecret.of(next.password());
+        }
+        config = next;
+    }
+
+    boolean secretStored() {
+        return secret != null;
+    }
+
+    private boolean passwordMatches(String given) {
+        if (!config.password().isEmpty()) {
+            return config.password().equals(given);
+        }
+        return secret != null && secret.matches(given);
+    }
+
+    /** What a persistent room's entity stores, or null when there is nothing to keep. */
+    public RoomEvent.Stored stored() {
+        if (gone || phase != Phase.OPEN || !config.persistent()) {
+            return null;
+        }
+        Map<String, String> affs = new LinkedHashMap<>();
+        affiliations.forEach((user, a) -> affs.put(user.toString(), a.xml()));
+        String text = subject == null ? null : subject.child("subject", Ns.CLIENT).map(Element::text).orElse("");
+        String by = subject == null ? null : subject.from().resource();
+        return new RoomEvent.Stored(config.withoutPassword(), secret, affs, text, by);
+    }
+
+    /** A persistent room as its entity recovered it: open, empty, with what was stored. */
+    public void restore(RoomEvent.Stored stored) {
+        config = stored.config();
+        secret = stored.secret();
+        affiliations.clear();
+        stored.affiliations().forEach((user, a) -> affiliations.put(BareJid.parseBare(user), Affiliation.parse(a)));
+        subject = stored.subject() == null ? null : new Message(stored.subjectBy() == null ? jid : occupantJid(stored.subjectBy()),
+            null, null, Message.Type.GROUPCHAT, null, List.of(Element.build("subject", Ns.CLIENT).text(stored.subject()).get()));
+        phase = Phase.OPEN;
     }
 
     /** XEP-0045 §10.9: everyone leaves with the destroy notice; the room ends. */
@@ -396,7 +449,7 @@ public final class Room {
             Element.Builder fwd = Element.build("invite", USER).attr("from", from.bareJid().toString());
             inv.child("reason", USER).ifPresent(fwd::child);
             Element.Builder ux = Element.build("x", USER).child(fwd.get());
-            if (config.passwordProtected()) {
+            if (config.passwordProtected() && !config.password().isEmpty()) {
                 ux.textChild("password", USER, config.password());
             }
             send(new Message(jid, invitee, m.id(), Message.Type.NORMAL, m.lang(), List.of(ux.get())));

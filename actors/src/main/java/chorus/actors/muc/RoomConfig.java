@@ -11,10 +11,11 @@ import java.util.TreeSet;
 /**
  * A room's configuration (XEP-0045 §10.2): what its owners set through the muc#roomconfig form.
  * Chorus keeps no room logs, so the form offers no logging option and no room claims to be logged.
+ * The password is held here only in memory; a persistent room stores it as a salted hash ({@link RoomSecret}).
  */
 public record RoomConfig(String name, String description, boolean changeSubject, int maxUsers, boolean publicRoom,
                          boolean membersOnly, boolean moderated, boolean passwordProtected, String password,
-                         boolean nonAnonymous, boolean allowInvites) {
+                         boolean nonAnonymous, boolean allowInvites, boolean persistent) {
 
     public static final String FORM_TYPE = "http://jabber.org/protocol/muc#roomconfig";
     static final String NAME = "muc#roomconfig_roomname";
@@ -28,10 +29,12 @@ public record RoomConfig(String name, String description, boolean changeSubject,
     static final String SECRET = "muc#roomconfig_roomsecret";
     static final String WHOIS = "muc#roomconfig_whois";
     static final String ALLOW_INVITES = "muc#roomconfig_allowinvites";
+    static final String PERSISTENT = "muc#roomconfig_persistentroom";
 
     /** A new room: public, open, unmoderated, semi-anonymous, no password. */
     public static RoomConfig defaults(MucSettings settings) {
-        return new RoomConfig("", "", false, settings.defaultMaxUsers(), true, false, false, false, "", false, false);
+        return new RoomConfig("", "", false, settings.defaultMaxUsers(), true, false, false, false, "", false, false,
+            false);
     }
 
     /** The form an owner fills out, showing the current values. */
@@ -55,11 +58,20 @@ public record RoomConfig(String name, String description, boolean changeSubject,
             .list(WHOIS, "Who may see occupants' real addresses", nonAnonymous ? "anyone" : "moderators",
                 List.of("moderators", "anyone"))
             .bool(ALLOW_INVITES, "Occupants may invite others", allowInvites)
+            .bool(PERSISTENT, "Keep the room when the last occupant leaves", persistent)
             .get();
     }
 
     /** This configuration with a submitted form's answers; fields left out keep their value. */
     public RoomConfig apply(Map<String, List<String>> answers, MucSettings settings) {
+        return apply(answers, settings, false);
+    }
+
+    /**
+     * As {@link #apply(Map, MucSettings)}; with {@code secretStored}, an empty password keeps the stored one
+     * (after a restart the room knows its password only as a hash, and the form shows it empty).
+     */
+    public RoomConfig apply(Map<String, List<String>> answers, MucSettings settings, boolean secretStored) {
         String newName = text(answers, NAME, name, settings);
         String newDesc = text(answers, DESC, description, settings);
         boolean newChangeSubject = bool(answers, CHANGE_SUBJECT, changeSubject);
@@ -78,7 +90,7 @@ public record RoomConfig(String name, String description, boolean changeSubject,
         }
         boolean newProtected = bool(answers, PASSWORD_PROTECTED, passwordProtected);
         String newSecret = text(answers, SECRET, password, settings);
-        if (newProtected && newSecret.isEmpty()) {
+        if (newProtected && newSecret.isEmpty() && !secretStored) {
             throw new MucError(StanzaError.Condition.NOT_ACCEPTABLE, "a password-protected room needs a password");
         }
         String whois = first(answers, WHOIS);
@@ -88,7 +100,14 @@ public record RoomConfig(String name, String description, boolean changeSubject,
         boolean newNonAnonymous = whois == null ? nonAnonymous : whois.equals("anyone");
         return new RoomConfig(newName, newDesc, newChangeSubject, newMax, bool(answers, PUBLIC, publicRoom),
             bool(answers, MEMBERS_ONLY, membersOnly), bool(answers, MODERATED, moderated), newProtected,
-            newProtected ? newSecret : "", newNonAnonymous, bool(answers, ALLOW_INVITES, allowInvites));
+            newProtected ? newSecret : "", newNonAnonymous, bool(answers, ALLOW_INVITES, allowInvites),
+            bool(answers, PERSISTENT, persistent));
+    }
+
+    /** This configuration without the password, as a persistent room stores it. */
+    RoomConfig withoutPassword() {
+        return new RoomConfig(name, description, changeSubject, maxUsers, publicRoom, membersOnly, moderated,
+            passwordProtected, "", nonAnonymous, allowInvites, persistent);
     }
 
     private static String first(Map<String, List<String>> answers, String var) {

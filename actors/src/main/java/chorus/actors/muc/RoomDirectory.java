@@ -22,7 +22,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * Pekko Distributed Data. Each node reads its own replica, so a room listed on one node shows on the
  * others within the replicator's gossip interval. Hidden and locked rooms are never listed.
  */
-public final class RoomDirectory {
+public final class RoomDirectory implements RoomListing {
     static final Key<LWWMap<String, String>> KEY = LWWMapKey.create("chorus-muc-public-rooms");
 
     private interface Command {
@@ -56,11 +56,13 @@ public final class RoomDirectory {
         return view.get();
     }
 
+    @Override
     public void publish(String room, String name) {
         change(room, name);
         actor.tell(new Publish(room, name));
     }
 
+    @Override
     public void withdraw(String room) {
         change(room, null);
         actor.tell(new Withdraw(room));

@@ -6,23 +6,35 @@ import chorus.actors.xmpp.BareJid;
 import chorus.actors.xmpp.Stanza;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
-import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.SupervisorStrategy;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
-import org.apache.pekko.actor.typed.javadsl.Receive;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
+import org.apache.pekko.persistence.typed.PersistenceId;
+import org.apache.pekko.persistence.typed.RecoveryCompleted;
+import org.apache.pekko.persistence.typed.javadsl.CommandHandler;
+import org.apache.pekko.persistence.typed.javadsl.Effect;
+import org.apache.pekko.persistence.typed.javadsl.EventHandler;
+import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehavior;
+import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
+import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
 
 import java.time.Clock;
+import java.time.Duration;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * One per room address, placed by Cluster Sharding like the users' entities, so a room lives on one node
- * and its occupants reach it from any node. Holds a {@link Room}, routes what it sends, keeps the
- * directory of public rooms current, and passivates once the room has been empty for the idle timeout.
+ * and its occupants reach it from any node. Holds a {@link Room} (occupants and recent history live only
+ * here, in memory), routes what it sends, keeps the directory of public rooms current, and journals a
+ * persistent room's stored state ({@link RoomEvent}) so the room outlives its node. An entity passivates
+ * once its room has been empty for the idle timeout.
  */
-public final class RoomEntity extends AbstractBehavior<RoomEntity.Command> {
+public final class RoomEntity extends EventSourcedBehavior<RoomEntity.Command, RoomEvent, RoomEntity.State> {
 
     public static final EntityTypeKey<Command> KEY = EntityTypeKey.create(Command.class, "Room");
 
@@ -38,14 +50,19 @@ public final class RoomEntity extends AbstractBehavior<RoomEntity.Command> {
 
     private enum Idle implements Command { INSTANCE }
 
+    /** The journaled state: the persistent room as last saved, or null. */
+    public record State(RoomEvent.Stored stored) implements ClusterMessage {
+    }
+
     /**
      * What every room of a node shares.
      *
      * @param userDomain the server's domain
      * @param directory  this node's replica of the public room list
+     * @param erase      erases a destroyed persistent room's journal (every event and snapshot), given its address
      */
-    public record Deps(MucSettings settings, String userDomain, StanzaRouter router, RoomDirectory directory,
-                       Clock clock) {
+    public record Deps(MucSettings settings, String userDomain, StanzaRouter router, RoomListing directory,
+                       Clock clock, Consumer<String> erase) {
     }
 
     public static void init(ClusterSharding sharding, Deps deps) {
@@ -57,6 +74,7 @@ public final class RoomEntity extends AbstractBehavior<RoomEntity.Command> {
         return Behaviors.setup(ctx -> new RoomEntity(ctx, BareJid.parseBare(roomJid), deps, shard));
     }
 
+    private final ActorContext<Command> ctx;
     private final BareJid jid;
     private final Deps deps;
     private final ActorRef<ClusterSharding.ShardCommand> shard;
@@ -64,7 +82,9 @@ public final class RoomEntity extends AbstractBehavior<RoomEntity.Command> {
     private Optional<String> listed = Optional.empty();
 
     private RoomEntity(ActorContext<Command> ctx, BareJid jid, Deps deps, ActorRef<ClusterSharding.ShardCommand> shard) {
-        super(ctx);
+        super(PersistenceId.of(KEY.name(), jid.toString()),
+            SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(5), 0.2));
+        this.ctx = ctx;
         this.jid = jid;
         this.deps = deps;
         this.shard = shard;
@@ -77,19 +97,65 @@ public final class RoomEntity extends AbstractBehavior<RoomEntity.Command> {
     }
 
     @Override
-    public Receive<Command> createReceive() {
-        return newReceiveBuilder()
-            .onMessage(Deliver.class, this::onDeliver)
-            .onMessageEquals(Idle.INSTANCE, this::onIdle)
-            .onMessageEquals(Stop.INSTANCE, this::onStop)
+    public State emptyState() {
+        return new State(null);
+    }
+
+    @Override
+    public RetentionCriteria retentionCriteria() {
+        // Every event holds the whole room: keep one snapshot and drop the events before it.
+        return RetentionCriteria.snapshotEvery(10, 1).withDeleteEventsOnSnapshot();
+    }
+
+    @Override
+    public EventHandler<State, RoomEvent> eventHandler() {
+        return newEventHandlerBuilder().forAnyState()
+            .onEvent(RoomEvent.Saved.class, (s, e) -> new State(e.room()))
+            .onEvent(RoomEvent.Forgotten.class, (s, e) -> new State(null))
             .build();
     }
 
-    private Behavior<Command> onDeliver(Deliver d) {
+    @Override
+    public SignalHandler<State> signalHandler() {
+        return newSignalHandlerBuilder()
+            .onSignal(RecoveryCompleted.instance(), s -> {
+                if (s.stored() != null) {
+                    room.restore(s.stored());
+                    relist();
+                }
+            })
+            .build();
+    }
+
+    @Override
+    public CommandHandler<Command, RoomEvent, State> commandHandler() {
+        return newCommandHandlerBuilder().forAnyState()
+            .onCommand(Deliver.class, this::onDeliver)
+            .onCommand(Idle.class, (s, c) -> onIdle())
+            .onCommand(Stop.class, (s, c) -> Effect().stop())
+            .build();
+    }
+
+    private Effect<RoomEvent, State> onDeliver(State s, Deliver d) {
         room.handle(d.stanza());
-        if (room.gone()) {
+        boolean gone = room.gone();
+        RoomEvent.Stored now = room.stored();
+        if (gone) {
             room = fresh();
         }
+        relist();
+        if (Objects.equals(now, s.stored())) {
+            return Effect().none();
+        }
+        if (now == null) {
+            // Destroyed (or made temporary and emptied): what the journal held of the room goes too.
+            return Effect().persist((RoomEvent) new RoomEvent.Forgotten(deps.clock().millis()))
+                .thenRun(st -> deps.erase().accept(jid.toString()));
+        }
+        return Effect().persist(new RoomEvent.Saved(now));
+    }
+
+    private void relist() {
         Optional<String> now = room.listing();
         if (!now.equals(listed)) {
             if (now.isPresent()) {
@@ -99,20 +165,12 @@ public final class RoomEntity extends AbstractBehavior<RoomEntity.Command> {
             }
             listed = now;
         }
-        return this;
     }
 
-    private Behavior<Command> onIdle() {
+    private Effect<RoomEvent, State> onIdle() {
         if (room.isEmpty()) {
-            shard.tell(new ClusterSharding.Passivate<>(getContext().getSelf()));
+            shard.tell(new ClusterSharding.Passivate<>(ctx.getSelf()));
         }
-        return this;
-    }
-
-    private Behavior<Command> onStop() {
-        if (listed.isPresent()) {
-            deps.directory().withdraw(jid.toString());
-        }
-        return Behaviors.stopped();
+        return Effect().none();
     }
 }

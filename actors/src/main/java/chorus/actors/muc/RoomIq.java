@@ -103,7 +103,7 @@ final class RoomIq {
             c.moderated() ? "muc_moderated" : "muc_unmoderated",
             c.nonAnonymous() ? "muc_nonanonymous" : "muc_semianonymous",
             c.passwordProtected() ? "muc_passwordprotected" : "muc_unsecured",
-            "muc_temporary");
+            c.persistent() ? "muc_persistent" : "muc_temporary");
         for (String f : features) {
             b.child(Element.build("feature", DiscoHandler.INFO).attr("var", f).get());
         }
@@ -166,7 +166,7 @@ final class RoomIq {
         }
         boolean wasOpen = room.phase == Room.Phase.OPEN;
         RoomConfig before = room.config;
-        room.config = before.apply(answers, room.settings);
+        room.reconfigure(before.apply(answers, room.settings, room.secretStored()));
         room.phase = Room.Phase.OPEN;
         room.send(iq.result());
         if (room.config.membersOnly() && !before.membersOnly()) {
@@ -176,6 +176,7 @@ final class RoomIq {
                 }
             }
         }
+        room.endIfEmptyAndTemporary(); // an owner may configure from outside the room
         if (wasOpen && !room.gone()) {
             // §10.2.1: a configuration change is announced; 172/173 when real addresses become visible or not.
             Element.Builder ux = Element.build("x", Room.USER).child(Room.status(104));

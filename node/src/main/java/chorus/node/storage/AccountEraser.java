@@ -42,6 +42,12 @@ public final class AccountEraser {
         return new Cleanup(system.classicSystem(), new CleanupSettings(c));
     }
 
+    /** Erases a destroyed persistent room's journal; its address may hold a new room later. */
+    public CompletionStage<Void> eraseRoom(String roomJid) {
+        return FutureConverters.asJava(users.deleteAll("Room|" + roomJid, false)).toCompletableFuture()
+            .thenApply(done -> null);
+    }
+
     public CompletionStage<Void> erase(String bareJid) {
         CompletableFuture<?> user = FutureConverters.asJava(users.deleteAll("User|" + bareJid, true)).toCompletableFuture();
         CompletableFuture<?> mailbox = FutureConverters.asJava(mailboxes.deleteAll("Mailbox|" + bareJid, true)).toCompletableFuture();
