@@ -51,9 +51,10 @@ class StreamManagementIT {
         return c;
     }
 
+    /** Bodies in the order they arrived (a synchronous listener keeps the order). */
     static List<String> bodies(XMPPTCPConnection c) {
         List<String> got = new CopyOnWriteArrayList<>();
-        c.addAsyncStanzaListener(s -> got.add(((Message) s).getBody()), MessageWithBodiesFilter.INSTANCE);
+        c.addSyncStanzaListener(s -> got.add(((Message) s).getBody()), MessageWithBodiesFilter.INSTANCE);
         return got;
     }
 
