@@ -66,4 +66,42 @@ public sealed interface SessionMessage extends SessionInput, ClusterMessage {
      */
     record Close(String condition, String text) implements SessionMessage {
     }
+
+    /**
+     * XEP-0198: a new connection resumes this session's stream; hand its state to {@code to} and stop
+     * speaking for the resource (the account's entity already gave it to {@code to}).
+     */
+    record HandOver(ActorRef<SessionMessage> to) implements SessionMessage {
+    }
+
+    /** A stanza written to the client and not yet acknowledged by it; a tracked message has seq > 0. */
+    record Unacked(Stanza stanza, long epoch, long seq) {
+        @Override
+        public String toString() {
+            return "Unacked[" + epoch + "/" + seq + "]";
+        }
+    }
+
+    /**
+     * XEP-0198 §5: what a resumed stream takes over from the session that held it: the counts of
+     * stanzas handled and sent, the unacknowledged ones, the presence, roster interest and block list.
+     * {@code refused} is set when the old session had already ended.
+     */
+    record Resumption(boolean refused, String id, long handled, long sent, java.util.List<Unacked> unacked,
+                      chorus.actors.xmpp.Presence presence, boolean rosterInterest,
+                      java.util.List<chorus.actors.xmpp.Jid> blocked, long timeoutSeconds) implements SessionMessage {
+        public Resumption {
+            unacked = unacked == null ? java.util.List.of() : java.util.List.copyOf(unacked);
+            blocked = blocked == null ? java.util.List.of() : java.util.List.copyOf(blocked);
+        }
+
+        public static Resumption refusal() {
+            return new Resumption(true, "", 0, 0, null, null, false, null, 0);
+        }
+
+        @Override
+        public String toString() {
+            return "Resumption[" + (refused ? "refused" : unacked.size() + " unacked") + "]";
+        }
+    }
 }

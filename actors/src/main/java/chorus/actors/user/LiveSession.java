@@ -17,7 +17,10 @@ import java.util.Set;
  */
 final class LiveSession {
     final FullJid jid;
-    final ActorRef<SessionMessage> ref;
+    /** The session actor; a resumed stream (XEP-0198) puts its own in place of the old one. */
+    ActorRef<SessionMessage> ref;
+    /** The XEP-0198 resumption id the session gave its client, or null when it cannot be resumed. */
+    String resumeId;
     /** The last available presence the resource sent, or null before initial presence / after unavailable. */
     Presence presence;
     /** The resource asked for the roster, so it gets roster pushes (RFC 6121 §2.1.6). */

@@ -112,6 +112,18 @@ public final class UserEntity extends EventSourcedBehavior<UserEntity.Command, A
         }
     }
 
+    /** XEP-0198: the session's stream may be resumed with this id. */
+    public record Resumable(String resource, ActorRef<SessionMessage> session, String id) implements Command {
+    }
+
+    /**
+     * XEP-0198 §5: a new stream of this account resumes the session its client was given {@code id} for.
+     * The resource, its presence and its unacknowledged messages pass to {@code session} silently; the old
+     * session is told to hand over the rest. Unknown ids are refused with item-not-found.
+     */
+    public record Resume(String id, ActorRef<SessionMessage> session, ActorRef<BindReply> replyTo) implements Command {
+    }
+
     /** The session wrote the tracked messages up to this sequence number of this epoch. */
     public record SessionAck(String resource, long epoch, long upToSeq) implements Command {
     }
@@ -379,6 +391,14 @@ public final class UserEntity extends EventSourcedBehavior<UserEntity.Command, A
                 }
                 return Effect().none();
             })
+            .onCommand(Resumable.class, (s, c) -> {
+                LiveSession ls = sessions.get(c.resource());
+                if (ls != null && ls.ref.equals(c.session())) {
+                    ls.resumeId = c.id();
+                }
+                return Effect().none();
+            })
+            .onCommand(Resume.class, this::onResume)
             .onCommand(FromClient.class, this::onFromClient)
             .onCommand(Deliver.class, this::onDeliver)
             .onCommand(Idle.class, this::onIdle)
@@ -486,6 +506,28 @@ public final class UserEntity extends EventSourcedBehavior<UserEntity.Command, A
             replaced.unacked.clear();
         }
         return bound;
+    }
+
+    private Effect<AccountEvent, State> onResume(State s, Resume c) {
+        LiveSession ls = null;
+        for (LiveSession l : sessions.values()) {
+            if (c.id() != null && c.id().equals(l.resumeId)) {
+                ls = l;
+            }
+        }
+        if (ls == null || !s.exists()) {
+            return Effect().reply(c.replyTo(), new BindReply.Refused("item-not-found"));
+        }
+        ActorRef<SessionMessage> old = ls.ref;
+        if (!old.equals(c.session())) {
+            // Deliveries to the old session before this point reach it before the hand-over request (one
+            // sender, one receiver: ordered), so it hands over everything it was given.
+            ctx.unwatch(old);
+            ls.ref = c.session();
+            ctx.watchWith(c.session(), new SessionGone(ls.jid.resource(), c.session()));
+            old.tell(new SessionMessage.HandOver(c.session()));
+        }
+        return Effect().reply(c.replyTo(), new BindReply.Bound(ls.jid, ctx.getSelf()));
     }
 
     private Effect<AccountEvent, State> onSessionEnd(State s, String resource, ActorRef<SessionMessage> ref,

@@ -115,6 +115,33 @@ class UserEntityTest {
     }
 
     @Test
+    void aResumedStreamTakesTheResourceOverSilentlyAndTheOldSessionHandsOver() {
+        TestProbe<SessionMessage> old = testKit.createTestProbe();
+        TestProbe<SessionMessage> resumed = testKit.createTestProbe();
+        available("phone", old, 0);
+        juliet.runCommand(new UserEntity.Resumable("phone", old.getRef(), "id-1"));
+        var r = juliet.<UserEntity.BindReply>runCommand(replyTo -> new UserEntity.Resume("id-1", resumed.getRef(), replyTo));
+        assertEquals(JULIET.withResource("phone"), ((UserEntity.BindReply.Bound) r.reply()).jid());
+        assertEquals(resumed.getRef(), old.expectMessageClass(SessionMessage.HandOver.class).to());
+        // The resource stays: a message to it now reaches the new session, tracked as before.
+        Message m = Message.chat(ROMEO.withResource("r"), JULIET.withResource("phone"), "m1", "hi");
+        juliet.runCommand(new UserEntity.Deliver(m));
+        assertEquals(m, resumed.expectMessageClass(SessionMessage.Deliver.class).stanza());
+        old.expectNoMessage(Duration.ofMillis(50));
+    }
+
+    @Test
+    void anUnknownResumptionIdIsItemNotFound() {
+        TestProbe<SessionMessage> old = testKit.createTestProbe();
+        TestProbe<SessionMessage> other = testKit.createTestProbe();
+        bind("phone", old);
+        juliet.runCommand(new UserEntity.Resumable("phone", old.getRef(), "id-1"));
+        var r = juliet.<UserEntity.BindReply>runCommand(replyTo -> new UserEntity.Resume("id-2", other.getRef(), replyTo));
+        assertEquals(new UserEntity.BindReply.Refused("item-not-found"), r.reply());
+        old.expectNoMessage(Duration.ofMillis(50));
+    }
+
+    @Test
     void bindingATakenResourceIsRefusedWhenOlderSessionsWin() {
         TestProbe<SessionMessage> first = testKit.createTestProbe();
         TestProbe<SessionMessage> second = testKit.createTestProbe();

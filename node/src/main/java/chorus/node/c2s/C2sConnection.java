@@ -45,12 +45,45 @@ final class C2sConnection {
         return channel.pipeline().get(SslHandler.class) != null;
     }
 
+    /** XEP-0198: once enabled, every stanza written is counted and kept until the client acknowledges it. */
+    private StreamManagement sm;
+    private java.time.Clock clock;
+
+    void countWith(StreamManagement sm, java.time.Clock clock) {
+        this.sm = sm;
+        this.clock = clock;
+    }
+
     void send(Object message) {
+        if (sm != null && message instanceof chorus.actors.xmpp.Stanza s && sm.sent(s, 0, 0)) {
+            channel.write(message, channel.voidPromise());
+            channel.writeAndFlush(sm.request(clock.instant()), channel.voidPromise());
+            return;
+        }
+        channel.writeAndFlush(message, channel.voidPromise());
+    }
+
+    /** Writes what was counted before (a resumed stream's unacknowledged stanzas). */
+    void resend(Object message) {
         channel.writeAndFlush(message, channel.voidPromise());
     }
 
     /** Sends, and runs {@code written} once the message (and all before it) went out to the socket. */
     void sendThen(Object message, Runnable written) {
+        sendThen(message, 0, 0, written);
+    }
+
+    /** As {@link #sendThen(Object, Runnable)}, for a message its account's entity tracks. */
+    void sendThen(Object message, long epoch, long seq, Runnable written) {
+        if (sm != null && message instanceof chorus.actors.xmpp.Stanza s && sm.sent(s, epoch, seq)) {
+            channel.write(message).addListener(f -> {
+                if (f.isSuccess()) {
+                    written.run();
+                }
+            });
+            channel.writeAndFlush(sm.request(clock.instant()), channel.voidPromise());
+            return;
+        }
         channel.writeAndFlush(message).addListener(f -> {
             if (f.isSuccess()) {
                 written.run();

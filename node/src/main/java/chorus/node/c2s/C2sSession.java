@@ -89,7 +89,19 @@ public final class C2sSession extends AbstractBehavior<SessionInput> {
     /** Ends the stream because the node is shutting down. */
     public enum Shutdown implements Local { INSTANCE }
 
-    private enum Phase { AWAIT_STREAM, TLS, AUTH, BIND, BOUND, CLOSED }
+    /** XEP-0198: the account's entity answered a {@code <resume/>}. */
+    record ResumeAnswered(UserEntity.BindReply reply, Throwable failure) implements Local {
+    }
+
+    /** XEP-0198: the old session did not hand its state over in time. */
+    enum HandOverMissing implements Local { INSTANCE }
+
+    /** XEP-0198: a dropped stream was not resumed in time; the session ends. */
+    enum ResumeExpired implements Local { INSTANCE }
+
+    static final Duration HAND_OVER_WAIT = Duration.ofSeconds(10);
+
+    private enum Phase { AWAIT_STREAM, TLS, AUTH, BIND, RESUMING, BOUND, CLOSED }
 
     private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -120,6 +132,17 @@ public final class C2sSession extends AbstractBehavior<SessionInput> {
     private boolean counted;
     /** IQs handed to the account's entity and not yet answered. */
     private final java.util.Set<String> pendingIqs = new java.util.HashSet<>();
+    /** XEP-0198 Stream Management, once the client enabled it (or resumed a stream that had it). */
+    private StreamManagement sm;
+    /** The connection dropped without {@code </stream>}: still bound, waiting to be resumed (XEP-0198). */
+    private boolean detached;
+    /** Resuming: the id and count the client gave, the entity's answer and the old session's state. */
+    private String resumingId;
+    private long resumingH;
+    private UserEntity.BindReply.Bound resumeBound;
+    private SessionMessage.Resumption resumption;
+    /** What the client sent while its stream was being resumed: handled once it is. */
+    private final java.util.List<Element> heldWhileResuming = new java.util.ArrayList<>();
     private static final Duration IQ_TIMEOUT = Duration.ofSeconds(10);
 
     private C2sSession(ActorContext<SessionInput> ctx, TimerScheduler<SessionInput> timers, C2sConnection connection,
@@ -169,6 +192,11 @@ public final class C2sSession extends AbstractBehavior<SessionInput> {
             .onMessage(SessionMessage.Deliver.class, this::onDeliver)
             .onMessage(SessionMessage.Offline.class, this::onOffline)
             .onMessage(SessionMessage.Close.class, this::onClose)
+            .onMessage(ResumeAnswered.class, this::onResumeAnswered)
+            .onMessage(SessionMessage.Resumption.class, this::onResumption)
+            .onMessage(SessionMessage.HandOver.class, this::onHandOver)
+            .onMessageEquals(HandOverMissing.INSTANCE, () -> phase == Phase.RESUMING ? resumeFailed() : this)
+            .onMessageEquals(ResumeExpired.INSTANCE, this::onResumeExpired)
             .onMessage(SessionMessage.Blocklist.class, m -> {
                 blocked = m.blocked();
                 return this;
@@ -250,6 +278,9 @@ public final class C2sSession extends AbstractBehavior<SessionInput> {
         } else {
             phase = Phase.BIND;
             features.child(Element.of("bind", Ns.BIND));
+            if (node.settings().c2s().sm().enabled()) {
+                features.child(StreamManagement.feature());
+            }
             features.child(Element.build("session", Ns.SESSION).child(Element.of("optional", Ns.SESSION)).get());
             features.child(Element.of("ver", "urn:xmpp:features:rosterver"));
         }
@@ -272,6 +303,18 @@ public final class C2sSession extends AbstractBehavior<SessionInput> {
     }
 
     private Behavior<SessionInput> onElement(Element e) {
+        if (phase == Phase.RESUMING) {
+            heldWhileResuming.add(e);
+            return this;
+        }
+        if (StreamManagement.NS.equals(e.ns()) && phase != Phase.AWAIT_STREAM) {
+            return onSm(e);
+        }
+        if (sm != null && (phase == Phase.BIND || phase == Phase.BOUND) && e.ns().equals(Ns.CLIENT)
+            && (e.name().equals("message") || e.name().equals("presence") || e.name().equals("iq"))) {
+            // XEP-0198 §4: every stanza the client sent counts as handled once the session took it.
+            sm.received();
+        }
         switch (phase) {
             case TLS:
                 if (e.is("starttls", Ns.TLS)) {
@@ -384,6 +427,7 @@ public final class C2sSession extends AbstractBehavior<SessionInput> {
         phase = Phase.BOUND;
         timers.startTimerWithFixedDelay(ReliabilityTick.INSTANCE, ReliabilityTick.INSTANCE, Duration.ofMillis(250));
         node.counter().bound();
+        registerResumable();
         Element bind = Element.build("bind", Ns.BIND).textChild("jid", Ns.BIND, jid.toString()).get();
         connection.send(request.result(bind));
         for (SessionMessage.Deliver d : early) {
@@ -472,7 +516,10 @@ public final class C2sSession extends AbstractBehavior<SessionInput> {
         for (Stanza failed : reliability.tick(getContext().getSelf(), resendAfter)) {
             connection.send(failed);
         }
-        return this;
+        if (sm != null && !detached && sm.requestDue(node.clock().instant())) {
+            connection.send(sm.request(node.clock().instant()));
+        }
+        return checkQueue();
     }
 
     /**
@@ -495,6 +542,8 @@ public final class C2sSession extends AbstractBehavior<SessionInput> {
     private Behavior<SessionInput> endForShutdown() {
         draining = false;
         if (channelGone) {
+            unbind();
+            phase = Phase.CLOSED;
             reliability.abandon();
             return Behaviors.stopped();
         }
@@ -567,7 +616,7 @@ public final class C2sSession extends AbstractBehavior<SessionInput> {
     private final java.util.List<SessionMessage.Deliver> early = new java.util.ArrayList<>();
 
     private Behavior<SessionInput> onDeliver(SessionMessage.Deliver d) {
-        if (phase == Phase.BIND) {
+        if (phase == Phase.BIND || phase == Phase.RESUMING) {
             early.add(d);
             return this;
         }
@@ -575,7 +624,15 @@ public final class C2sSession extends AbstractBehavior<SessionInput> {
             if (d.stanza() instanceof Iq iq && !iq.isRequest() && iq.id() != null && pendingIqs.remove(iq.id())) {
                 timers.cancel("iq:" + iq.id());
             }
-            if (d.seq() > 0) {
+            if (d.seq() > 0 && sm != null) {
+                // XEP-0198: the entity keeps the message until the client acknowledges it (or stores it
+                // offline when the stream is not resumed); the sender need not wait for that.
+                connection.sendThen(d.stanza(), d.epoch(), d.seq(), () -> { });
+                if (d.acknowledges()) {
+                    d.ackTo().tell(new SessionMessage.Accepted(d.ackSeq()));
+                }
+                return checkQueue();
+            } else if (d.seq() > 0) {
                 long epoch = d.epoch();
                 long seq = d.seq();
                 connection.sendThen(d.stanza(), () -> {
@@ -588,6 +645,7 @@ public final class C2sSession extends AbstractBehavior<SessionInput> {
             } else {
                 connection.send(d.stanza());
             }
+            return checkQueue();
         }
         return this;
     }
@@ -658,6 +716,7 @@ public final class C2sSession extends AbstractBehavior<SessionInput> {
         }
         if (r.reply() instanceof UserEntity.BindReply.Bound bound) {
             getContext().watchWith(bound.entity(), new EntityGone(bound.entity()));
+            registerResumable();
             return this;
         }
         if (r.reply() instanceof UserEntity.BindReply.Refused refused && "not-authorized".equals(refused.condition())) {
@@ -682,6 +741,14 @@ public final class C2sSession extends AbstractBehavior<SessionInput> {
      * after sending loses nothing to a node that fails at the same moment.
      */
     private Behavior<SessionInput> onChannelClosed() {
+        if (phase == Phase.BOUND && sm != null && sm.resumable() && !draining && !registration.removing()) {
+            // XEP-0198 §5: the resource stays bound and available, and what arrives for it waits.
+            detached = true;
+            channelGone = true;
+            countDisconnected();
+            timers.startSingleTimer(ResumeExpired.INSTANCE, ResumeExpired.INSTANCE, sm.resumeTimeout());
+            return this;
+        }
         unbind();
         phase = Phase.CLOSED;
         channelGone = true;
@@ -716,7 +783,7 @@ public final class C2sSession extends AbstractBehavior<SessionInput> {
         phase = Phase.CLOSED;
         endedWhileBound = true;
         connection.endGracefully(error);
-        return this;
+        return stopIfGone();
     }
 
     /** The node's connection count drops once for this session, whichever way it ends. */
@@ -762,7 +829,7 @@ public final class C2sSession extends AbstractBehavior<SessionInput> {
             headerSent = true;
         }
         connection.fail(condition, text);
-        return this;
+        return stopIfGone();
     }
 
     private void unbind() {
@@ -771,5 +838,240 @@ public final class C2sSession extends AbstractBehavior<SessionInput> {
             entity.tell(new UserEntity.Unbind(jid.resource(), getContext().getSelf().narrow(), written[0], written[1]));
             node.counter().unbound();
         }
+    }
+
+    // ---- XEP-0198 Stream Management ----
+
+    /** A detached session that ended by the server's decision (conflict, error) stops once nothing waits. */
+    private Behavior<SessionInput> stopIfGone() {
+        return channelGone && !reliability.hasPending() ? Behaviors.stopped() : this;
+    }
+
+    private void registerResumable() {
+        if (sm != null && sm.resumable() && phase == Phase.BOUND) {
+            entity.tell(new UserEntity.Resumable(jid.resource(), getContext().getSelf().narrow(), sm.id()));
+        }
+    }
+
+    private Behavior<SessionInput> onSm(Element e) {
+        boolean authenticated = phase == Phase.BIND || phase == Phase.BOUND;
+        if (!authenticated) {
+            // XEP-0198 §3: nothing of stream management before authentication.
+            connection.send(StreamManagement.failed("unexpected-request", -1));
+            return this;
+        }
+        switch (e.name()) {
+            case "enable":
+                return onEnable(e);
+            case "resume":
+                return onResume(e);
+            case "r":
+                if (sm == null) {
+                    connection.send(StreamManagement.failed("unexpected-request", -1));
+                } else {
+                    connection.send(sm.answer());
+                }
+                return this;
+            case "a": {
+                if (sm == null) {
+                    connection.send(StreamManagement.failed("unexpected-request", -1));
+                    return this;
+                }
+                long h = StreamManagement.count(e.attr("h"));
+                if (h < 0) {
+                    return fail("undefined-condition", "the 'h' of an acknowledgement is not a count");
+                }
+                return onAck(sm.acked(h));
+            }
+            default:
+                connection.send(StreamManagement.failed("feature-not-implemented", -1));
+                return this;
+        }
+    }
+
+    private Behavior<SessionInput> onAck(StreamManagement.Ack ack) {
+        if (ack.tooHigh()) {
+            // XEP-0198 §4: the client acknowledged more than the server sent.
+            return fail("undefined-condition", "handled-count-too-high");
+        }
+        if (ack.seq() > 0) {
+            // The entity forgets tracked messages only once the client says it has them.
+            reliability.written(ack.epoch(), ack.seq());
+        }
+        return this;
+    }
+
+    private Behavior<SessionInput> onEnable(Element e) {
+        if (sm != null || !node.settings().c2s().sm().enabled()) {
+            // XEP-0198 §3: enabling twice is an error.
+            connection.send(StreamManagement.failed("unexpected-request", -1));
+            return this;
+        }
+        boolean resume = "true".equals(e.attr("resume")) || "1".equals(e.attr("resume"));
+        long max = Math.max(0, StreamManagement.count(e.attr("max")));
+        chorus.node.config.SmSettings settings = node.settings().c2s().sm();
+        sm = new StreamManagement(resume ? newResumeId() : null, settings.timeoutFor(max), settings.maxUnacked());
+        connection.send(sm.enabled());
+        connection.countWith(sm, node.clock());
+        registerResumable();
+        return this;
+    }
+
+    /** Random, and looked up only among the sessions of the account that authenticated. */
+    private static String newResumeId() {
+        byte[] b = new byte[16];
+        RANDOM.nextBytes(b);
+        return HexFormat.of().formatHex(b);
+    }
+
+    /** XEP-0198 §5: a new stream asks to take over a dropped one of the same account. */
+    private Behavior<SessionInput> onResume(Element e) {
+        if (phase != Phase.BIND || sm != null || !node.settings().c2s().sm().enabled()) {
+            connection.send(StreamManagement.failed("unexpected-request", -1));
+            return this;
+        }
+        String previd = e.attr("previd");
+        long h = StreamManagement.count(e.attr("h"));
+        if (previd == null || previd.isEmpty() || h < 0) {
+            connection.send(StreamManagement.failed("bad-request", -1));
+            return this;
+        }
+        phase = Phase.RESUMING;
+        resumingId = previd;
+        resumingH = h;
+        getContext().ask(UserEntity.BindReply.class, entity, Duration.ofSeconds(10),
+            replyTo -> new UserEntity.Resume(previd, getContext().getSelf().narrow(), replyTo), ResumeAnswered::new);
+        return this;
+    }
+
+    private Behavior<SessionInput> onResumeAnswered(ResumeAnswered a) {
+        if (phase != Phase.RESUMING) {
+            return this;
+        }
+        if (!(a.reply() instanceof UserEntity.BindReply.Bound bound)) {
+            return resumeFailed();
+        }
+        resumeBound = bound;
+        jid = bound.jid();
+        timers.startSingleTimer(HandOverMissing.INSTANCE, HandOverMissing.INSTANCE, HAND_OVER_WAIT);
+        return finishResume();
+    }
+
+    private Behavior<SessionInput> onResumption(SessionMessage.Resumption r) {
+        if (phase != Phase.RESUMING) {
+            return this;
+        }
+        resumption = r;
+        return finishResume();
+    }
+
+    /** Resumes once both the entity's answer and the old session's state are here. */
+    private Behavior<SessionInput> finishResume() {
+        if (resumeBound == null || resumption == null) {
+            return this;
+        }
+        timers.cancel(HandOverMissing.INSTANCE);
+        if (resumption.refused()) {
+            return resumeFailed();
+        }
+        sm = StreamManagement.resumed(resumption, node.settings().c2s().sm().maxUnacked());
+        lastPresence = resumption.presence();
+        rosterRequested = resumption.rosterInterest();
+        blocked = resumption.blocked();
+        phase = Phase.BOUND;
+        getContext().watchWith(resumeBound.entity(), new EntityGone(resumeBound.entity()));
+        timers.startTimerWithFixedDelay(ReliabilityTick.INSTANCE, ReliabilityTick.INSTANCE, Duration.ofMillis(250));
+        node.counter().bound();
+        StreamManagement.Ack ack = sm.acked(resumingH);
+        if (ack.tooHigh()) {
+            return fail("undefined-condition", "handled-count-too-high");
+        }
+        onAck(ack);
+        connection.send(sm.resumed(resumingId));
+        // XEP-0198 §5: what the client did not acknowledge goes out again, in order.
+        for (SessionMessage.Unacked u : sm.unacked()) {
+            connection.resend(u.stanza());
+        }
+        connection.countWith(sm, node.clock());
+        resumeBound = null;
+        resumption = null;
+        for (SessionMessage.Deliver d : early) {
+            onDeliver(d);
+        }
+        early.clear();
+        return replayHeld();
+    }
+
+    /** The stream cannot be resumed: the client hears item-not-found and binds afresh. */
+    private Behavior<SessionInput> resumeFailed() {
+        if (resumeBound != null) {
+            // The entity gave this session the resource already; it ends as any session does.
+            entity.tell(new UserEntity.Unbind(resumeBound.jid().resource(), getContext().getSelf().narrow()));
+        }
+        timers.cancel(HandOverMissing.INSTANCE);
+        phase = Phase.BIND;
+        jid = null;
+        resumeBound = null;
+        resumption = null;
+        early.clear();
+        connection.send(StreamManagement.failed("item-not-found", -1));
+        return replayHeld();
+    }
+
+    private Behavior<SessionInput> replayHeld() {
+        java.util.List<Element> held = new java.util.ArrayList<>(heldWhileResuming);
+        heldWhileResuming.clear();
+        Behavior<SessionInput> next = this;
+        for (Element e : held) {
+            if (phase == Phase.CLOSED) {
+                break;
+            }
+            next = onElement(e);
+        }
+        return next;
+    }
+
+    /** A new stream resumed this one: its state goes there, and this session ends quietly. */
+    private Behavior<SessionInput> onHandOver(SessionMessage.HandOver h) {
+        if (phase != Phase.BOUND || sm == null) {
+            h.to().tell(SessionMessage.Resumption.refusal());
+            return this;
+        }
+        UserEntity.SessionAck ack = reliability.ackDue(jid.resource());
+        if (ack != null) {
+            entity.tell(ack);
+        }
+        h.to().tell(sm.handOver(lastPresence, rosterRequested, blocked));
+        phase = Phase.CLOSED;
+        node.counter().unbound();
+        timers.cancel(ResumeExpired.INSTANCE);
+        if (!channelGone) {
+            // The client came back before this node noticed the old connection was dead.
+            connection.closeNow();
+            return this;
+        }
+        return stopIfGone();
+    }
+
+    private Behavior<SessionInput> onResumeExpired() {
+        if (phase != Phase.BOUND || !detached) {
+            return this;
+        }
+        // Now the resource goes offline, and what the client never acknowledged goes where it would go
+        // now: another resource, or offline storage (the entity tracks every message it handed over).
+        unbind();
+        phase = Phase.CLOSED;
+        return stopIfGone();
+    }
+
+    /** XEP-0198: too many unacknowledged stanzas end the stream (a dropped one stops waiting). */
+    private Behavior<SessionInput> checkQueue() {
+        if (sm == null || phase != Phase.BOUND || !sm.overLimit()) {
+            return this;
+        }
+        if (detached) {
+            return onResumeExpired();
+        }
+        return fail("resource-constraint", "too many unacknowledged stanzas");
     }
 }
