@@ -131,8 +131,8 @@ stop_node() {
 port_free() { ! { exec 7<>"/dev/tcp/127.0.0.1/$1"; } 2>/dev/null; }
 
 # The ports of a node whose client port is $1: c2s, admin, cluster (Artery), local Cassandra CQL,
-# Cassandra storage and JMX.
-node_ports() { echo "$1" $(($1 + 68)) $(($1 + 10398)) $(($1 + 4120)) $(($1 + 2078)) $(($1 + 2277)); }
+# Cassandra storage, JMX, and the HTTPS upload listener.
+node_ports() { echo "$1" $(($1 + 68)) $(($1 + 10398)) $(($1 + 4120)) $(($1 + 2078)) $(($1 + 2277)) $(($1 + 63)); }
 
 # The first client port from 15222 up, in steps of 10, whose node ports are all free (its Cassandra
 # ports stay clear of the ones the tests use: 19042/17000, 19142/17100, 19242/17200, 19442/17400).
@@ -147,10 +147,10 @@ free_c2s_port() {
 }
 
 start_node() {
-  local c2s admin artery cql storage jmx p t0 opts
+  local c2s admin artery cql storage jmx upload p t0 opts
   c2s=${INTEROP_C2S_PORT:-$(free_c2s_port)}
-  read -r _ admin artery cql storage jmx <<<"$(node_ports "$c2s")"
-  for p in "$c2s" "$admin" "$artery"; do port_free "$p" || die "port $p is in use; set INTEROP_C2S_PORT"; done
+  read -r _ admin artery cql storage jmx upload <<<"$(node_ports "$c2s")"
+  for p in "$c2s" "$admin" "$artery" "$upload"; do port_free "$p" || die "port $p is in use; set INTEROP_C2S_PORT"; done
   opts="-Xms128m -Xmx768m -Dchorus.cluster.port=$artery -Dchorus.c2s.negotiation-timeout=2h"
   # In-band registration on, so that the low-level tests can create the fresh accounts they need;
   # every registration comes from 127.0.0.1, so the per-address limit is lifted for the run.
@@ -165,7 +165,7 @@ start_node() {
     opts+=" -Dchorus.cassandra.local.profile=test -Dchorus.cassandra.local.heap=768M"
   fi
   export CHORUS_DATA_DIR=$RUN/node CHORUS_DOMAIN=localhost CHORUS_BIND=127.0.0.1
-  export CHORUS_C2S_PORT=$c2s CHORUS_C2S_TLS_PORT=0 CHORUS_ADMIN_PORT=$admin
+  export CHORUS_C2S_PORT=$c2s CHORUS_C2S_TLS_PORT=0 CHORUS_ADMIN_PORT=$admin CHORUS_UPLOAD_PORT=$upload
   build_node_if_needed
   t0=$(now)
   JAVA_OPTS=$opts "$HERE/run.sh" >"$RUN/node.out" 2>&1 </dev/null &

@@ -24,6 +24,11 @@ import chorus.actors.muc.MucSettings;
 import chorus.actors.muc.RoomDirectory;
 import chorus.actors.muc.RoomEntity;
 import chorus.actors.router.Router;
+import chorus.actors.upload.Slots;
+import chorus.actors.upload.UploadService;
+import chorus.actors.upload.UploadSettings;
+import chorus.node.http.UploadServer;
+import chorus.node.http.UploadStore;
 import chorus.actors.xmpp.DomainJid;
 import chorus.actors.user.UserEntity;
 import chorus.actors.user.UserSettings;
@@ -125,11 +130,20 @@ public final class ChorusNode implements AutoCloseable {
 
             MucSettings muc = MucSettings.from(storage.systemConfig());
             String mucDomain = muc.serviceDomain(settings.domain().toString());
+            UploadSettings upload = UploadSettings.from(storage.systemConfig());
+            String uploadDomain = upload.serviceDomain(settings.domain().toString());
+            List<String> services = new ArrayList<>();
+            if (muc.enabled()) {
+                services.add(mucDomain);
+            }
+            if (upload.offered()) {
+                services.add(uploadDomain);
+            }
             AtomicReference<Features> serverRef = new AtomicReference<>();
             AtomicReference<Features> accountRef = new AtomicReference<>();
             DiscoHandler disco = new DiscoHandler("Chorus",
                 () -> plus(serverRef.get().discoFeatures(), MailboxEntity.XEP_0160, RegisterForm.NS),
-                () -> accountRef.get().discoFeatures(), muc.enabled() ? List.of(mucDomain) : List.of());
+                () -> accountRef.get().discoFeatures(), services);
             LastActivityHandler last = new LastActivityHandler(clock.instant());
             VCardHandler vcard = new VCardHandler();
             PrivateHandler privateData = new PrivateHandler();
@@ -166,6 +180,15 @@ public final class ChorusNode implements AutoCloseable {
                     (room, stanza) -> sharding.entityRefFor(RoomEntity.KEY, room).tell(new RoomEntity.Deliver(stanza)));
                 router.addService(mucDomain, service::accept);
             }
+            UploadServer uploads = null;
+            if (upload.offered()) {
+                Slots slots = new Slots(clock);
+                UploadStore files = new UploadStore(settings.dataDir().resolve("uploads"), upload.retention(), clock);
+                uploads = UploadServer.start(settings.bind(), upload.port(), tls.identity(), slots, files);
+                UploadService uploadService = new UploadService(settings.domain().toString(), upload, slots, router,
+                    files::usedBy);
+                router.addService(uploadDomain, uploadService::accept);
+            }
             ActorRef<DiagnosticsPruner.Command> pruner = DiagnosticsPruner.init(system, storage.diagnostics(),
                 DiagnosticsSettings.from(storage.systemConfig()), clock);
             MailboxEntity.init(sharding, MailboxSettings.from(storage.systemConfig()), settings.domain().toString(), clock,
@@ -184,6 +207,9 @@ public final class ChorusNode implements AutoCloseable {
                 settings.scramIterations(), hashing);
             accounts.eraseWith(AccountEraser.forStorage(system, storage));
             ChorusNode node = new ChorusNode(settings, system, tls, counter, accounts, hashing);
+            if (uploads != null) {
+                node.resources.add(uploads);
+            }
             node.storage = storage;
             SaslMechanisms sasl = new SaslMechanisms(
                 SaslSettings.allMechanisms(settings.scramIterations(), DecoySecret.load(settings)), new SecureRandom());

@@ -1,0 +1,80 @@
+package chorus.node.http;
+
+import chorus.actors.upload.Slot;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayInputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Files on disk: exactly the announced size is kept, counted per owner, and gone after the retention. */
+class UploadStoreTest {
+    @TempDir
+    Path dir;
+
+    static final class MovableClock extends Clock {
+        Instant now = Instant.parse("2026-11-24T12:00:00Z");
+
+        @Override
+        public java.time.ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+    }
+
+    final MovableClock clock = new MovableClock();
+
+    Slot slot(String token, long size) {
+        return new Slot(token, "0123456789abcdef0123456789abcdef", "photo.jpg", size, "image/jpeg",
+            clock.now.plusSeconds(300));
+    }
+
+    @Test
+    void onlyABodyOfTheAnnouncedSizeIsKept() throws Exception {
+        UploadStore store = new UploadStore(dir, Duration.ofHours(72), clock);
+        assertFalse(store.put(slot("AAAAAAAAAAAAAAAAAAAAAAAA", 10), new ByteArrayInputStream(new byte[9])), "short");
+        assertFalse(store.put(slot("BBBBBBBBBBBBBBBBBBBBBBBB", 10), new ByteArrayInputStream(new byte[11])), "long");
+        assertTrue(store.put(slot("CCCCCCCCCCCCCCCCCCCCCCCC", 10), new ByteArrayInputStream(new byte[10])));
+        try (Stream<Path> left = Files.list(dir)) {
+            assertEquals(1, left.count(), "refused uploads leave nothing behind");
+        }
+        assertEquals(10, store.usedBy("0123456789abcdef0123456789abcdef"));
+        assertTrue(store.get("CCCCCCCCCCCCCCCCCCCCCCCC", "photo.jpg").isPresent());
+        assertTrue(store.get("CCCCCCCCCCCCCCCCCCCCCCCC", "other.jpg").isEmpty(), "the name is part of the address");
+        assertTrue(store.get("../CCCCCCCCCCCCCCCCCCCCCC", "photo.jpg").isEmpty(), "tokens are checked before any path is built");
+    }
+
+    @Test
+    void filesOlderThanTheRetentionAreDeletedFromDisk() throws Exception {
+        UploadStore store = new UploadStore(dir, Duration.ofHours(72), clock);
+        store.put(slot("DDDDDDDDDDDDDDDDDDDDDDDD", 5), new ByteArrayInputStream(new byte[5]));
+        clock.now = clock.now.plus(Duration.ofHours(71));
+        assertEquals(0, store.sweep());
+        clock.now = clock.now.plus(Duration.ofHours(2));
+        assertTrue(store.get("DDDDDDDDDDDDDDDDDDDDDDDD", "photo.jpg").isEmpty(), "expired files are not served");
+        assertEquals(1, store.sweep());
+        try (Stream<Path> left = Files.list(dir)) {
+            assertEquals(0, left.count(), "the bytes are gone from disk");
+        }
+        assertEquals(0, store.usedBy("0123456789abcdef0123456789abcdef"));
+    }
+}
