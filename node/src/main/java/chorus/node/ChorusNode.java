@@ -10,6 +10,8 @@ import chorus.actors.feature.blocking.BlockingHandler;
 import chorus.actors.feature.caps.CapsCache;
 import chorus.actors.feature.disco.DiscoHandler;
 import chorus.actors.feature.last.LastActivityHandler;
+import chorus.actors.feature.mam.MamHandler;
+import chorus.actors.feature.mam.MamSettings;
 import chorus.actors.feature.pep.PepHandler;
 import chorus.actors.feature.privatedata.PrivateHandler;
 import chorus.actors.feature.register.RegisterForm;
@@ -153,8 +155,9 @@ public final class ChorusNode implements AutoCloseable {
                 vcard, privateData, new BlockingHandler());
             UserSettings userSettings = UserSettings.from(storage.systemConfig());
             // PEP (XEP-0163) is answered by each account's entity; listed here for the accounts' disco#info.
+            MamSettings mam = MamSettings.from(storage.systemConfig());
             List<IqHandler> account = List.of(disco, new PingHandler(), vcard, privateData, last,
-                new PepHandler(userSettings.pepLimits()));
+                new PepHandler(userSettings.pepLimits()), new MamHandler(mam.defaultMode()));
             serverRef.set(new Features(server));
             accountRef.set(new Features(account));
 
@@ -194,7 +197,8 @@ public final class ChorusNode implements AutoCloseable {
             MailboxEntity.init(sharding, MailboxSettings.from(storage.systemConfig()), settings.domain().toString(), clock,
                 storage.mailboxRowEraser());
             UserEntity.init(sharding, new UserEntity.Deps(settings.domain(), router, accountRef.get(), clock,
-                userSettings, directory, jid -> sharding.entityRefFor(MailboxEntity.KEY, jid), failures, new CapsCache()));
+                userSettings, directory, jid -> sharding.entityRefFor(MailboxEntity.KEY, jid), failures, new CapsCache(),
+                mam, storage.archive(clock)));
 
             SessionCounter counter = new SessionCounter();
             system.systemActorOf(NodeStats.create(counter), "node-stats", org.apache.pekko.actor.typed.Props.empty());

@@ -41,6 +41,11 @@ public interface AccountView {
         return out;
     }
 
+    /** The user's archiving preferences (XEP-0441), or null when never set. */
+    default chorus.actors.feature.mam.MamPrefs mamPrefs() {
+        return null;
+    }
+
     /** Whether a resource of the account is available right now. */
     boolean online();
 

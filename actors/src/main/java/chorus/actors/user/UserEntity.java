@@ -13,6 +13,10 @@ import chorus.actors.feature.blocking.BlockingHandler;
 import chorus.actors.feature.blocking.BlocklistChanged;
 import chorus.actors.feature.caps.CapsCache;
 import chorus.actors.feature.last.LastActivityHandler;
+import chorus.actors.feature.mam.MamHandler;
+import chorus.actors.feature.mam.MamPrefs;
+import chorus.actors.feature.mam.MamPrefsSet;
+import chorus.actors.feature.mam.MamSettings;
 import chorus.actors.feature.pep.PepEvent;
 import chorus.actors.feature.pep.PepHandler;
 import chorus.actors.feature.pep.PepNode;
@@ -36,6 +40,8 @@ import chorus.actors.xmpp.Presence;
 import chorus.actors.xmpp.Stanza;
 import chorus.actors.xmpp.StanzaError;
 import chorus.persistence.accounts.AccountDirectory;
+import chorus.persistence.archive.ArchiveStore;
+import chorus.persistence.archive.InMemoryArchiveStore;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.RecipientRef;
@@ -132,6 +138,10 @@ public final class UserEntity extends EventSourcedBehavior<UserEntity.Command, A
     public record FromClient(Stanza stanza) implements Command {
     }
 
+    /** A message one of this account's sessions sent to someone else, for the account's archive (XEP-0313). */
+    public record Sent(Message message) implements Command {
+    }
+
     /** A stanza addressed to this account or one of its resources. */
     public record Deliver(Stanza stanza, ActorRef<SessionMessage> ackTo, long seq) implements Command {
         /** Fire and forget: a stanza of the server's own, or from another entity. */
@@ -205,7 +215,8 @@ public final class UserEntity extends EventSourcedBehavior<UserEntity.Command, A
      * block list, last activity, PEP nodes) is kept here too, so removing the account removes all of it.
      */
     public record State(Credentials credentials, Roster roster, Element vcard, Map<String, Element> privateData,
-                        List<Jid> blocked, Instant lastSeen, Map<String, PepNode> pep) implements ClusterMessage {
+                        List<Jid> blocked, Instant lastSeen, Map<String, PepNode> pep, MamPrefs mamPrefs)
+        implements ClusterMessage {
         public State {
             privateData = privateData == null ? Map.of() : Map.copyOf(privateData);
             blocked = blocked == null ? List.of() : List.copyOf(blocked);
@@ -214,7 +225,7 @@ public final class UserEntity extends EventSourcedBehavior<UserEntity.Command, A
         }
 
         public static State empty() {
-            return new State(null, Roster.empty(), null, Map.of(), List.of(), null, Map.of());
+            return new State(null, Roster.empty(), null, Map.of(), List.of(), null, Map.of(), null);
         }
 
         public boolean exists() {
@@ -222,15 +233,15 @@ public final class UserEntity extends EventSourcedBehavior<UserEntity.Command, A
         }
 
         State withCredentials(Credentials c) {
-            return new State(c, roster, vcard, privateData, blocked, lastSeen, pep);
+            return new State(c, roster, vcard, privateData, blocked, lastSeen, pep, mamPrefs);
         }
 
         State withRoster(Roster r) {
-            return new State(credentials, r, vcard, privateData, blocked, lastSeen, pep);
+            return new State(credentials, r, vcard, privateData, blocked, lastSeen, pep, mamPrefs);
         }
 
         State withVcard(Element v) {
-            return new State(credentials, roster, v, privateData, blocked, lastSeen, pep);
+            return new State(credentials, roster, v, privateData, blocked, lastSeen, pep, mamPrefs);
         }
 
         State withPrivate(String key, Element data) {
@@ -240,19 +251,23 @@ public final class UserEntity extends EventSourcedBehavior<UserEntity.Command, A
             } else {
                 m.put(key, data);
             }
-            return new State(credentials, roster, vcard, m, blocked, lastSeen, pep);
+            return new State(credentials, roster, vcard, m, blocked, lastSeen, pep, mamPrefs);
         }
 
         State withBlocked(List<Jid> b) {
-            return new State(credentials, roster, vcard, privateData, b, lastSeen, pep);
+            return new State(credentials, roster, vcard, privateData, b, lastSeen, pep, mamPrefs);
         }
 
         State withPep(Map<String, PepNode> nodes) {
-            return new State(credentials, roster, vcard, privateData, blocked, lastSeen, nodes);
+            return new State(credentials, roster, vcard, privateData, blocked, lastSeen, nodes, mamPrefs);
         }
 
         State withLastSeen(Instant at) {
-            return new State(credentials, roster, vcard, privateData, blocked, at, pep);
+            return new State(credentials, roster, vcard, privateData, blocked, at, pep, mamPrefs);
+        }
+
+        State withMamPrefs(MamPrefs p) {
+            return new State(credentials, roster, vcard, privateData, blocked, lastSeen, pep, p);
         }
 
         /** What the account's features may read; {@code online} comes from the live sessions. */
@@ -285,6 +300,11 @@ public final class UserEntity extends EventSourcedBehavior<UserEntity.Command, A
                 }
 
                 @Override
+                public MamPrefs mamPrefs() {
+                    return s.mamPrefs;
+                }
+
+                @Override
                 public boolean online() {
                     return online;
                 }
@@ -303,7 +323,16 @@ public final class UserEntity extends EventSourcedBehavior<UserEntity.Command, A
     public record Deps(DomainJid domain, StanzaRouter router, Features accountFeatures, Clock clock,
                        UserSettings settings, AccountDirectory directory,
                        Function<String, RecipientRef<MailboxEntity.Command>> mailboxes, DeliveryFailures failures,
-                       CapsCache caps) {
+                       CapsCache caps, MamSettings mamSettings, ArchiveStore archive) {
+        /** With the default archive settings and an archive in memory. */
+        public Deps(DomainJid domain, StanzaRouter router, Features accountFeatures, Clock clock,
+                    UserSettings settings, AccountDirectory directory,
+                    Function<String, RecipientRef<MailboxEntity.Command>> mailboxes, DeliveryFailures failures,
+                    CapsCache caps) {
+            this(domain, router, accountFeatures, clock, settings, directory, mailboxes, failures, caps,
+                MamSettings.defaults(), new InMemoryArchiveStore(clock, MamSettings.defaults().retention()));
+        }
+
         /** With a caps cache of its own (one per node is the point: pass one to share). */
         public Deps(DomainJid domain, StanzaRouter router, Features accountFeatures, Clock clock,
                     UserSettings settings, AccountDirectory directory,
@@ -333,6 +362,7 @@ public final class UserEntity extends EventSourcedBehavior<UserEntity.Command, A
     private final PresenceLogic presence;
     private final PepHandler pepHandler;
     private final PepLogic pep;
+    private final ArchiveLogic archive;
 
     private UserEntity(ActorContext<Command> ctx, BareJid jid, Deps deps, ActorRef<ClusterSharding.ShardCommand> shard) {
         super(PersistenceId.of(KEY.name(), jid.toString()),
@@ -344,6 +374,7 @@ public final class UserEntity extends EventSourcedBehavior<UserEntity.Command, A
         this.presence = new PresenceLogic(jid, sessions, deps.router(), deps.settings().rosterLimits());
         this.pepHandler = new PepHandler(deps.settings().pepLimits());
         this.pep = new PepLogic(jid, deps.router(), deps.caps());
+        this.archive = new ArchiveLogic(ctx, jid, deps);
         armIdleTimer();
     }
 
@@ -371,6 +402,7 @@ public final class UserEntity extends EventSourcedBehavior<UserEntity.Command, A
             .onEvent(PrivateStored.class, (s, e) -> s.withPrivate(e.key(), e.data()))
             .onEvent(BlocklistChanged.class, (s, e) -> s.withBlocked(e.blocked()))
             .onEvent(PepEvent.class, (s, e) -> s.withPep(e.applyTo(s.pep())))
+            .onEvent(MamPrefsSet.class, (s, e) -> s.withMamPrefs(e.prefs()))
             .build();
     }
 
@@ -403,6 +435,22 @@ public final class UserEntity extends EventSourcedBehavior<UserEntity.Command, A
             .onCommand(Deliver.class, this::onDeliver)
             .onCommand(Idle.class, this::onIdle)
             .onCommand(StoreResult.class, this::onStoreResult)
+            .onCommand(Sent.class, (s, c) -> {
+                archive.outgoing(s, c.message());
+                return Effect().none();
+            })
+            .onCommand(ArchiveLogic.Written.class, (s, c) -> {
+                archive.onWritten(c);
+                return Effect().none();
+            })
+            .onCommand(ArchiveLogic.Counted.class, (s, c) -> {
+                archive.onCounted(c);
+                return Effect().none();
+            })
+            .onCommand(ArchiveLogic.Answered.class, (s, c) -> {
+                archive.onAnswered(c);
+                return Effect().none();
+            })
             .onCommand(Stop.class, (s, c) -> Effect().stop())
             .build();
     }
@@ -440,6 +488,7 @@ public final class UserEntity extends EventSourcedBehavior<UserEntity.Command, A
         }
         sessions.clear();
         pep.clear();
+        archive.erase();
         armIdleTimer();
         // The entity leaves memory so that its journal can be erased (the node's AccountService does
         // that next, with the mailbox's); a later message starts it again, empty.
@@ -614,6 +663,10 @@ public final class UserEntity extends EventSourcedBehavior<UserEntity.Command, A
         if (RosterHandler.owns(iq)) {
             return RosterIq.handle(this, s, sender, iq);
         }
+        if (MamHandler.isQuery(iq)) {
+            archive.query(sender, iq);
+            return Effect().none();
+        }
         if (BLOCKING.owns(iq)) {
             return onBlocking(s, sender, iq);
         }
@@ -777,7 +830,7 @@ public final class UserEntity extends EventSourcedBehavior<UserEntity.Command, A
             return presence.inbound(this, s, p);
         }
         if (st instanceof Message m) {
-            deliverMessage(m, ack);
+            deliverMessage(archive.incoming(s, m), ack);
             return Effect().none();
         }
         Iq iq = (Iq) st;
@@ -809,6 +862,10 @@ public final class UserEntity extends EventSourcedBehavior<UserEntity.Command, A
             if (sender != null) {
                 return RosterIq.handle(this, s, sender, iq);
             }
+        }
+        if (fromSelf && MamHandler.isQuery(iq) && sessions.containsKey(iq.from().resource())) {
+            archive.query(sessions.get(iq.from().resource()), iq);
+            return Effect().none();
         }
         IqContext.Relation relation = fromSelf ? IqContext.Relation.SELF : relationOf(s, iq.from());
         if (pepHandler.owns(iq)) {

@@ -3,6 +3,7 @@ package chorus.node.c2s;
 import chorus.actors.feature.IqContext;
 import chorus.actors.feature.IqResult;
 import chorus.actors.feature.blocking.BlockRules;
+import chorus.actors.feature.mam.Archive;
 import chorus.actors.feature.register.RegisterForm;
 import chorus.actors.mailbox.MailboxEntity;
 import chorus.actors.router.Router;
@@ -496,6 +497,10 @@ public final class C2sSession extends AbstractBehavior<SessionInput> {
             reliability.send(m, getContext().getSelf());
         } else {
             node.router().route(m);
+        }
+        if (to != null && !to.bare().equals(user) && Archive.archivable(m)) {
+            // XEP-0313: the account's archive keeps what its resources send too.
+            entity.tell(new UserEntity.Sent(m));
         }
     }
 

@@ -1,5 +1,6 @@
 package chorus.node.storage;
 
+import chorus.persistence.archive.ArchiveStore;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.persistence.cassandra.cleanup.Cleanup;
 import org.apache.pekko.persistence.cassandra.cleanup.CleanupSettings;
@@ -14,15 +15,18 @@ import java.util.concurrent.CompletionStage;
 /**
  * Erases everything an account left in the journals once its entities have stopped: every event and
  * snapshot of {@code User|jid} and {@code Mailbox|jid}, their metadata and persistence-id rows, with the
- * Pekko Cassandra plugin's cleanup tool. Re-registering the name afterwards starts from nothing.
+ * Pekko Cassandra plugin's cleanup tool, and the account's message archive. Re-registering the name
+ * afterwards starts from nothing.
  */
 public final class AccountEraser {
     private final Cleanup users;
     private final Cleanup mailboxes;
+    private final ArchiveStore archive;
 
-    private AccountEraser(Cleanup users, Cleanup mailboxes) {
+    private AccountEraser(Cleanup users, Cleanup mailboxes, ArchiveStore archive) {
         this.users = users;
         this.mailboxes = mailboxes;
+        this.archive = archive;
     }
 
     /** For Cassandra storage; null (nothing to erase beyond what the entities emptied) in memory. */
@@ -30,7 +34,8 @@ public final class AccountEraser {
         if (storage.session() == null) {
             return null;
         }
-        return new AccountEraser(cleanup(system, "pekko.persistence.cassandra"), cleanup(system, "chorus.mailbox-store"));
+        return new AccountEraser(cleanup(system, "pekko.persistence.cassandra"), cleanup(system, "chorus.mailbox-store"),
+            storage.archive(java.time.Clock.systemUTC()));
     }
 
     private static Cleanup cleanup(ActorSystem<?> system, String plugin) {
@@ -51,6 +56,8 @@ public final class AccountEraser {
     public CompletionStage<Void> erase(String bareJid) {
         CompletableFuture<?> user = FutureConverters.asJava(users.deleteAll("User|" + bareJid, true)).toCompletableFuture();
         CompletableFuture<?> mailbox = FutureConverters.asJava(mailboxes.deleteAll("Mailbox|" + bareJid, true)).toCompletableFuture();
-        return CompletableFuture.allOf(user, mailbox);
+        // The entity erased the archive when the account was removed; again here, for a write that was late.
+        CompletableFuture<?> archived = archive.erase(bareJid).toCompletableFuture();
+        return CompletableFuture.allOf(user, mailbox, archived);
     }
 }

@@ -3,6 +3,10 @@ package chorus.node.storage;
 import chorus.node.config.SettingsException;
 import chorus.actors.mailbox.MailboxEntity;
 import chorus.persistence.accounts.AccountDirectory;
+import chorus.persistence.archive.ArchiveStore;
+import chorus.persistence.archive.ArchiveTable;
+import chorus.persistence.archive.CassandraArchiveStore;
+import chorus.persistence.archive.InMemoryArchiveStore;
 import chorus.persistence.mailbox.MailboxRows;
 import chorus.persistence.diagnostics.CassandraDiagnosticsStore;
 import chorus.persistence.diagnostics.DiagnosticsStore;
@@ -46,6 +50,7 @@ public final class NodeStorage implements AutoCloseable {
     private final LocalCassandra local;
     private final CassandraSettings cassandra;
     private DiagnosticsStore diagnostics;
+    private ArchiveStore archive;
 
     private NodeStorage(Config systemConfig, AccountDirectory directory, CqlSession session, LocalCassandra local,
                         CassandraSettings cassandra) {
@@ -108,6 +113,8 @@ public final class NodeStorage implements AutoCloseable {
             Schema.of(settings).apply(session);
             MailboxTable.configure(session, settings.keyspace(), config.getDuration("chorus.offline.retention"),
                 config.getDuration("chorus.offline.gc-grace"));
+            ArchiveTable.configure(session, settings.keyspace(), config.getDuration("chorus.mam.retention"),
+                config.getDuration("chorus.mam.gc-grace"));
         } catch (RuntimeException | InterruptedException e) {
             if (local != null) {
                 local.close();
@@ -169,6 +176,16 @@ public final class NodeStorage implements AutoCloseable {
                 : new CassandraDiagnosticsStore(session, cassandra.keyspace());
         }
         return diagnostics;
+    }
+
+    /** Where the users' message archives live (XEP-0313): the message_archive table, or memory. */
+    public synchronized ArchiveStore archive(Clock clock) {
+        if (archive == null) {
+            archive = session == null
+                ? new InMemoryArchiveStore(clock, systemConfig.getDuration("chorus.mam.retention"))
+                : new CassandraArchiveStore(session, cassandra.keyspace());
+        }
+        return archive;
     }
 
     /** Erases delivered offline messages' rows at once (Cassandra); nothing to do in memory. */

@@ -326,9 +326,17 @@ class AccountsIT {
             DiscoverInfo own = ServiceDiscoveryManager.getInstanceFor(c).discoverInfo(jid("toby"));
             TreeSet<String> accountFeatures = new TreeSet<>();
             own.getFeatures().forEach(f -> accountFeatures.add(f.getVar()));
-            assertEquals(new TreeSet<>(List.of(
+            TreeSet<String> expected = new TreeSet<>(List.of(
                 "http://jabber.org/protocol/disco#info", "http://jabber.org/protocol/disco#items",
-                "jabber:iq:last", "jabber:iq:private", "urn:xmpp:ping", "vcard-temp")), accountFeatures);
+                "http://jabber.org/protocol/pubsub", "jabber:iq:last", "jabber:iq:private", "urn:xmpp:mam:2",
+                "urn:xmpp:ping", "vcard-temp"));
+            for (String pubsub : List.of("access-open", "access-presence", "access-whitelist", "auto-create",
+                "auto-subscribe", "config-node", "create-nodes", "delete-nodes", "filtered-notifications", "item-ids",
+                "last-published", "multi-items", "persistent-items", "presence-notifications", "publish",
+                "publish-options", "purge-nodes", "retract-items", "retrieve-items")) {
+                expected.add("http://jabber.org/protocol/pubsub#" + pubsub);
+            }
+            assertEquals(expected, accountFeatures);
         } finally {
             c.disconnect();
         }

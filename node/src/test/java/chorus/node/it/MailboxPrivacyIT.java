@@ -28,7 +28,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The promise that expired offline messages are physically gone: with a retention of seconds, a message
+ * The promise that expired offline and archived messages are physically gone: with a retention of seconds, a message
  * with a unique marker is stored, expires, and after Cassandra's flush and compaction no file of its
  * data directory holds the marker, and no query returns it.
  */
@@ -48,7 +48,9 @@ class MailboxPrivacyIT {
         node = TestNode.start(Map.of(
             "chorus.cassandra.contact-points", List.of("127.0.0.1:" + CQL),
             "chorus.offline.retention", "4s",
-            "chorus.offline.gc-grace", "0s"));
+            "chorus.offline.gc-grace", "0s",
+            "chorus.mam.retention", "4s",
+            "chorus.mam.gc-grace", "0s"));
         node.createUser("sender", "pw");
         node.createUser("receiver", "pw");
     }
@@ -89,13 +91,53 @@ class MailboxPrivacyIT {
         }
     }
 
+    /** The same promise for the message archive (XEP-0313) of a user who turned archiving on. */
+    @Test
+    void anExpiredArchivedMessageIsInNoDataFileAndNoQueryAfterFlushAndCompaction() throws Exception {
+        String marker = "ARCHIVED-" + UUID.randomUUID();
+        node.createUser("keeper", "pw");
+        try (RawClient keeper = RawClient.connect(node.c2sPort())
+                .bind(TestNode.DOMAIN, Clients.trusting(node), "keeper", "pw", "k");
+             CqlSession cql = StorageIT.session(node)) {
+            keeper.send("<presence/>");
+            keeper.send("<iq type='set' id='p'><prefs xmlns='urn:xmpp:mam:2' default='always'/></iq>");
+            keeper.await("</iq>", java.time.Duration.ofSeconds(10));
+            XMPPTCPConnection sender = Clients.login(node, "sender", "pw", "s2");
+            sender.sendStanza(StanzaBuilder.buildMessage("a1").to(JidCreate.entityBareFrom("keeper@chorus.test"))
+                .ofType(Message.Type.chat).setBody(marker).build());
+            keeper.await(marker, java.time.Duration.ofSeconds(10));
+            sender.disconnect();
+            MessagingIT.awaitTrue(() -> archivedWith(cql, marker) == 1, "the message was archived");
+            nodetool("flush", node.keyspace(), "message_archive");
+            assertTrue(filesWith(marker, cassandraDir.resolve("data")).size() > 0,
+                "the marker should be on disk before it expires (else this test proves nothing)");
+
+            Thread.sleep(6_000);
+            assertEquals(0, archivedWith(cql, marker), "an expired archived message is still readable");
+
+            nodetool("flush", node.keyspace());
+            nodetool("compact", node.keyspace(), "message_archive");
+            assertEquals(List.of(), filesWith(marker, cassandraDir.resolve("data")),
+                "the expired archived message's text is still in data files");
+        }
+    }
+
+    static int archivedWith(CqlSession cql, String marker) {
+        return rowsContaining(cql, "SELECT message FROM " + node.keyspace() + ".message_archive", marker);
+    }
+
     static int rowsWith(CqlSession cql, String marker) {
         return rowsWith(cql, node.keyspace(), marker);
     }
 
     static int rowsWith(CqlSession cql, String keyspace, String marker) {
+        return rowsContaining(cql, "SELECT event FROM " + keyspace + ".mailbox_messages", marker);
+    }
+
+    /** Rows of a one-column query whose bytes hold the marker. */
+    static int rowsContaining(CqlSession cql, String select, String marker) {
         int n = 0;
-        for (Row r : cql.execute("SELECT event FROM " + keyspace + ".mailbox_messages")) {
+        for (Row r : cql.execute(select)) {
             byte[] b = new byte[r.getByteBuffer(0).remaining()];
             r.getByteBuffer(0).duplicate().get(b);
             if (new String(b, StandardCharsets.ISO_8859_1).contains(marker)) {

@@ -44,7 +44,8 @@ public record Schema(String keyspace, Replication replication) {
             new Migration(1, "pekko_persistence"),
             new Migration(2, "accounts"),
             new Migration(3, "mailbox"),
-            new Migration(4, "delivery_errors"));
+            new Migration(4, "delivery_errors"),
+            new Migration(5, "message_archive"));
 
     /** One versioned CQL file. */
     public record Migration(int version, String name) {

@@ -1,0 +1,111 @@
+package chorus.persistence.archive;
+
+import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.cql.AsyncResultSet;
+import com.datastax.oss.driver.api.core.cql.PreparedStatement;
+import com.datastax.oss.driver.api.core.cql.Row;
+
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Predicate;
+
+/**
+ * The {@code message_archive} table (schema V5): one partition per account. The {@code with} filter is
+ * applied here while paging through the partition, which the per-account limit keeps small.
+ */
+public final class CassandraArchiveStore implements ArchiveStore {
+    private static final int FETCH = 200;
+
+    private final CqlSession session;
+    private final PreparedStatement insert;
+    private final PreparedStatement scanAsc;
+    private final PreparedStatement scanDesc;
+    private final PreparedStatement withs;
+    private final PreparedStatement one;
+    private final PreparedStatement erase;
+
+    public CassandraArchiveStore(CqlSession session, String keyspace) {
+        this.session = session;
+        String t = keyspace + "." + ArchiveTable.TABLE;
+        this.insert = session.prepare("INSERT INTO " + t + " (owner, id, at, with_jid, message) VALUES (?, ?, ?, ?, ?)");
+        String range = " FROM " + t + " WHERE owner = ? AND id >= ? AND id <= ?";
+        this.scanAsc = session.prepare("SELECT id, at, with_jid, message" + range + " ORDER BY id ASC");
+        this.scanDesc = session.prepare("SELECT id, at, with_jid, message" + range + " ORDER BY id DESC");
+        this.withs = session.prepare("SELECT with_jid" + range);
+        this.one = session.prepare("SELECT id FROM " + t + " WHERE owner = ? AND id = ?");
+        this.erase = session.prepare("DELETE FROM " + t + " WHERE owner = ?");
+    }
+
+    @Override
+    public CompletionStage<Void> append(ArchivedRow r) {
+        return session.executeAsync(insert.bind(r.owner(), r.id(), r.at(), r.with(), ByteBuffer.wrap(r.message())))
+            .thenApply(rs -> null);
+    }
+
+    @Override
+    public CompletionStage<List<ArchivedRow>> scan(String owner, long lo, long hi, boolean descending,
+                                                   Predicate<String> with, int limit) {
+        if (lo > hi || limit <= 0) {
+            return CompletableFuture.completedFuture(List.of());
+        }
+        PreparedStatement ps = descending ? scanDesc : scanAsc;
+        List<ArchivedRow> out = new ArrayList<>();
+        return session.executeAsync(ps.bind(owner, lo, hi).setPageSize(FETCH))
+            .thenCompose(rs -> collect(rs, owner, with, limit, out));
+    }
+
+    private CompletionStage<List<ArchivedRow>> collect(AsyncResultSet rs, String owner, Predicate<String> with,
+                                                       int limit, List<ArchivedRow> out) {
+        for (Row row : rs.currentPage()) {
+            String w = row.getString("with_jid");
+            if (with.test(w)) {
+                ByteBuffer b = row.getByteBuffer("message");
+                byte[] bytes = new byte[b.remaining()];
+                b.get(bytes);
+                out.add(new ArchivedRow(owner, row.getLong("id"), row.getInstant("at"), w, bytes));
+                if (out.size() >= limit) {
+                    return CompletableFuture.completedFuture(out);
+                }
+            }
+        }
+        if (!rs.hasMorePages()) {
+            return CompletableFuture.completedFuture(out);
+        }
+        return rs.fetchNextPage().thenCompose(next -> collect(next, owner, with, limit, out));
+    }
+
+    @Override
+    public CompletionStage<Integer> count(String owner, long lo, long hi, Predicate<String> with) {
+        if (lo > hi) {
+            return CompletableFuture.completedFuture(0);
+        }
+        return session.executeAsync(withs.bind(owner, lo, hi).setPageSize(1000)).thenCompose(rs -> countPages(rs, with, 0));
+    }
+
+    private CompletionStage<Integer> countPages(AsyncResultSet rs, Predicate<String> with, int sofar) {
+        int n = sofar;
+        for (Row row : rs.currentPage()) {
+            if (with.test(row.getString(0))) {
+                n++;
+            }
+        }
+        if (!rs.hasMorePages()) {
+            return CompletableFuture.completedFuture(n);
+        }
+        int total = n;
+        return rs.fetchNextPage().thenCompose(next -> countPages(next, with, total));
+    }
+
+    @Override
+    public CompletionStage<Boolean> contains(String owner, long id) {
+        return session.executeAsync(one.bind(owner, id)).thenApply(rs -> rs.one() != null);
+    }
+
+    @Override
+    public CompletionStage<Void> erase(String owner) {
+        return session.executeAsync(erase.bind(owner)).thenApply(rs -> null);
+    }
+}
