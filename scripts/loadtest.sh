@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Load tests: the generator (module loadtest/), the servers under test, and the benchmark of issue 8.
 #
-#   scripts/loadtest.sh SCENARIO [options]   login | idle | chat | sweep | presence | offline | mixed,
+#   scripts/loadtest.sh SCENARIO [options]   login | idle | chat | sweep | presence | offline | mixed | muc,
 #                                            or provision | compare; `scripts/loadtest.sh chat --help` lists options
 #   scripts/loadtest.sh chorus start|stop|status|pids
 #                                            a Chorus node of this checkout for benchmarks: own ports, own data
@@ -166,6 +166,9 @@ log = { { levels = { min = "warn" }, to = "file", filename = "$P_DIR/prosody.log
 certificates = "$P_DIR/certs"
 VirtualHost "$DOMAIN"
   ssl = { certificate = "$P_DIR/certs/$DOMAIN.crt", key = "$P_DIR/certs/$DOMAIN.key" }
+-- Chat rooms for the muc scenario, as Chorus offers them at conference.DOMAIN.
+Component "conference.$DOMAIN" "muc"
+  restrict_room_creation = false
 EOF
 }
 

@@ -7,6 +7,7 @@ import chorus.loadtest.provision.ProvisionResult;
 import chorus.loadtest.report.Comparison;
 import chorus.loadtest.report.TextSummary;
 import chorus.loadtest.scenario.Chat;
+import chorus.loadtest.scenario.Groupchat;
 import chorus.loadtest.scenario.IdleSessions;
 import chorus.loadtest.scenario.LoginStorm;
 import chorus.loadtest.scenario.Mixed;
@@ -30,7 +31,8 @@ import java.util.concurrent.Callable;
 @Command(name = "loadtest", mixinStandardHelpOptions = true,
     description = "Measures an XMPP server: sessions held, login rate, message rate and latency.",
     subcommands = {LoadTest.Login.class, LoadTest.Idle.class, LoadTest.ChatCmd.class, LoadTest.SweepCmd.class,
-        LoadTest.Presence.class, LoadTest.OfflineCmd.class, LoadTest.MixedCmd.class, LoadTest.Provision.class,
+        LoadTest.Presence.class, LoadTest.OfflineCmd.class, LoadTest.MixedCmd.class, LoadTest.MucCmd.class,
+        LoadTest.Provision.class,
         LoadTest.Compare.class})
 public final class LoadTest {
 
@@ -194,6 +196,27 @@ public final class LoadTest {
             }
             return new Mixed(rate, Duration.ofSeconds(duration), online, mix.get(0), mix.get(1), mix.get(2), mix.get(3),
                 Duration.ofSeconds(drain));
+        }
+    }
+
+    @Command(name = "muc", description = "Chat rooms (XEP-0045): users split into rooms, groupchat messages at a total rate.")
+    static final class MucCmd extends ScenarioCommand {
+        @Option(names = "--rooms", description = "rooms; the users are split evenly, at least 2 per room (default ${DEFAULT-VALUE})")
+        int rooms = 10;
+        @Option(names = "--rate", description = "groupchat messages per second in total (default ${DEFAULT-VALUE})")
+        double rate = 20;
+        @Option(names = "--duration", description = "seconds measured (default ${DEFAULT-VALUE})")
+        int duration = 30;
+        @Option(names = "--drain", description = "seconds to wait for deliveries in flight (default ${DEFAULT-VALUE})")
+        int drain = 10;
+        @Option(names = "--body-size", description = "body length in characters, at least the payload (default ${DEFAULT-VALUE})")
+        int bodySize = 100;
+        @Option(names = "--service", description = "the chat service's address (default: conference.DOMAIN)")
+        String service;
+
+        @Override
+        Scenario scenario() {
+            return new Groupchat(rooms, rate, Duration.ofSeconds(duration), Duration.ofSeconds(drain), bodySize, service);
         }
     }
 

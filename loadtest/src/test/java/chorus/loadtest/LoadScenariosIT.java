@@ -4,6 +4,7 @@ import chorus.loadtest.provision.ChorusAdmin;
 import chorus.loadtest.provision.ProvisionResult;
 import chorus.loadtest.report.Report;
 import chorus.loadtest.scenario.Chat;
+import chorus.loadtest.scenario.Groupchat;
 import chorus.loadtest.scenario.IdleSessions;
 import chorus.loadtest.scenario.LoginStorm;
 import chorus.loadtest.scenario.Mixed;
@@ -151,6 +152,18 @@ class LoadScenariosIT {
         assertEquals(2L * (USERS / 2), sent);
         assertEquals(sent, n(r.figures, "received") + n(r.figures, "lost"));
         assertEquals(sent, n(r.figures, "received") + n(r.figures, "bounced"), "nothing vanished");
+    }
+
+    @Test
+    void groupchatCountsEveryDeliveryToEveryOccupant() throws Exception {
+        Report r = run(new Groupchat(2, 40, Duration.ofSeconds(1), Duration.ofSeconds(5), 64, null),
+            "starttls", "SCRAM-SHA-1");
+        assertEquals(USERS, n(r.figures, "occupants_joined"));
+        long sent = n(r.figures, "messages_sent");
+        assertEquals(40, sent);
+        assertEquals(n(r.figures, "deliveries_expected"), n(r.figures, "deliveries") + n(r.figures, "deliveries_lost"));
+        assertEquals(0, n(r.figures, "deliveries_lost"), "every occupant is online: nothing may be lost");
+        assertTrue(n(r.figures, "deliveries") >= sent * (USERS / 2), "each message reaches its whole room");
     }
 
     @Test

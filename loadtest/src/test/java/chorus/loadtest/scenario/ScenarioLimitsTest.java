@@ -60,4 +60,16 @@ class ScenarioLimitsTest {
         new MessageLedger("t", 64);
         assertThrows(IllegalArgumentException.class, () -> new MessageLedger("t", Integer.MAX_VALUE * 32L + 1));
     }
+
+    @Test
+    void mucSplitsTheUsersIntoRoomsOfAtLeastTwo() {
+        assertEquals(2, Groupchat.occupants(20, 10));
+        assertEquals(3, Groupchat.occupants(21, 10), "the fullest room");
+        assertEquals(3, Groupchat.members(21, 10, 0));
+        assertEquals(2, Groupchat.members(21, 10, 1));
+        assertThrows(IllegalArgumentException.class, () -> Groupchat.occupants(19, 10));
+        assertThrows(IllegalArgumentException.class, () -> new Groupchat(0, 10, S, S, 64, null));
+        assertThrows(IllegalArgumentException.class, () -> new Groupchat(1, 0, S, S, 64, null));
+        new Groupchat(1, 1, S, S, 64, null);
+    }
 }
