@@ -156,6 +156,16 @@ public final class UserEntity extends EventSourcedBehavior<UserEntity.Command, A
     private record SessionGone(String resource, ActorRef<SessionMessage> session) implements Command {
     }
 
+    /** A session's death notice, settled after {@link #SESSION_GONE_GRACE} without its last words. */
+    private record SessionGoneSettled(String resource, ActorRef<SessionMessage> session) implements Command {
+    }
+
+    /**
+     * How long a death notice waits for the session's last words: its unavailable presence and its Unbind
+     * (with what it wrote) travel through the shard region and can arrive after the notice.
+     */
+    static final Duration SESSION_GONE_GRACE = Duration.ofSeconds(1);
+
     private enum Idle implements Command { INSTANCE }
 
     private record StoreResult(Message message, MailboxEntity.StoreReply reply, Throwable failure, Sender ack)
@@ -415,7 +425,8 @@ public final class UserEntity extends EventSourcedBehavior<UserEntity.Command, A
             .onCommand(GetCredentials.class, (s, c) -> Effect().reply(c.replyTo(), new CredentialsReply(s.credentials())))
             .onCommand(Bind.class, this::onBind)
             .onCommand(Unbind.class, (s, c) -> onSessionEnd(s, c.resource(), c.session(), c.epoch(), c.ackedUpTo()))
-            .onCommand(SessionGone.class, (s, c) -> onSessionEnd(s, c.resource(), c.session(), 0, 0))
+            .onCommand(SessionGone.class, this::onSessionGone)
+            .onCommand(SessionGoneSettled.class, (s, c) -> onSessionEnd(s, c.resource(), c.session(), 0, 0))
             .onCommand(SessionAck.class, (s, c) -> {
                 LiveSession ls = sessions.get(c.resource());
                 if (ls != null) {
@@ -577,6 +588,19 @@ public final class UserEntity extends EventSourcedBehavior<UserEntity.Command, A
             old.tell(new SessionMessage.HandOver(c.session()));
         }
         return Effect().reply(c.replyTo(), new BindReply.Bound(ls.jid, ctx.getSelf()));
+    }
+
+    /**
+     * A session stopped. Its last presence and its Unbind may still be on their way (they take the shard
+     * region's path, the death notice does not); they settle its end if they come within the grace, else
+     * it ends without them: nothing it held is lost either way, only the last status would be.
+     */
+    private Effect<AccountEvent, State> onSessionGone(State s, SessionGone c) {
+        LiveSession ls = sessions.get(c.resource());
+        if (ls != null && ls.ref.equals(c.session())) {
+            ctx.scheduleOnce(SESSION_GONE_GRACE, ctx.getSelf(), new SessionGoneSettled(c.resource(), c.session()));
+        }
+        return Effect().none();
     }
 
     private Effect<AccountEvent, State> onSessionEnd(State s, String resource, ActorRef<SessionMessage> ref,

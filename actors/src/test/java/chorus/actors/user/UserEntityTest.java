@@ -217,6 +217,45 @@ class UserEntityTest {
         assertEquals(s.getRef(), d.session());
     }
 
+    @Test
+    void theLastPresenceOfASessionStillCountsWhenItsDeathNoticeOvertookIt() throws InterruptedException {
+        TestProbe<SessionMessage> leaving = testKit.createTestProbe();
+        TestProbe<SessionMessage> staying = testKit.createTestProbe();
+        FullJid balcony = bind("balcony", leaving);
+        FullJid chamber = bind("chamber", staying);
+        juliet.runCommand(new UserEntity.FromClient(new Presence(balcony, null, null, Presence.Type.AVAILABLE, null, List.of())));
+        juliet.runCommand(new UserEntity.FromClient(new Presence(chamber, null, null, Presence.Type.AVAILABLE, null, List.of())));
+        staying.receiveSeveralMessages(2, Duration.ofSeconds(3));
+        // The session stops; its death notice reaches the entity before its last presence and Unbind.
+        leaving.stop();
+        Thread.sleep(200);
+        juliet.runCommand(new UserEntity.FromClient(new Presence(balcony, null, null, Presence.Type.UNAVAILABLE, null,
+            List.of(Element.build("status", Ns.CLIENT).text("gone to bed").get()))));
+        juliet.runCommand(new UserEntity.Unbind("balcony", leaving.getRef()));
+        SessionMessage.Deliver d = staying.expectMessageClass(SessionMessage.Deliver.class, Duration.ofSeconds(3));
+        Presence p = (Presence) d.stanza();
+        assertEquals(Presence.Type.UNAVAILABLE, p.type());
+        assertEquals(balcony, p.from());
+        assertEquals("gone to bed", p.child("status", Ns.CLIENT).map(Element::text).orElse(null),
+            "the unavailable presence the other resource gets is the session's own, with its status");
+        staying.expectNoMessage(Duration.ofMillis(1500));
+    }
+
+    @Test
+    void aSessionThatDiesWithoutLastWordsEndsAfterTheGrace() {
+        TestProbe<SessionMessage> dying = testKit.createTestProbe();
+        TestProbe<SessionMessage> staying = testKit.createTestProbe();
+        FullJid balcony = bind("balcony", dying);
+        FullJid chamber = bind("chamber", staying);
+        juliet.runCommand(new UserEntity.FromClient(new Presence(balcony, null, null, Presence.Type.AVAILABLE, null, List.of())));
+        juliet.runCommand(new UserEntity.FromClient(new Presence(chamber, null, null, Presence.Type.AVAILABLE, null, List.of())));
+        staying.receiveSeveralMessages(2, Duration.ofSeconds(3));
+        dying.stop();
+        SessionMessage.Deliver d = staying.expectMessageClass(SessionMessage.Deliver.class, Duration.ofSeconds(5));
+        assertEquals(Presence.Type.UNAVAILABLE, ((Presence) d.stanza()).type());
+        assertEquals(balcony, d.stanza().from());
+    }
+
     private Stanza pollQuietly() {
         try {
             return routed.poll(100, TimeUnit.MILLISECONDS);
