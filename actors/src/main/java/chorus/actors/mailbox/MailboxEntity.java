@@ -1,5 +1,6 @@
 package chorus.actors.mailbox;
 
+import chorus.actors.Journaled;
 import chorus.actors.ClusterMessage;
 import chorus.actors.session.SessionMessage;
 import chorus.actors.xmpp.Element;
@@ -9,7 +10,6 @@ import chorus.actors.xmpp.Node;
 import chorus.actors.xmpp.Ns;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
-import org.apache.pekko.actor.typed.SupervisorStrategy;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
@@ -215,7 +215,7 @@ public final class MailboxEntity
     private MailboxEntity(ActorContext<Command> ctx, String bareJid, MailboxSettings settings, String domain,
                           Clock clock, ActorRef<ClusterSharding.ShardCommand> shard, RowEraser eraser) {
         super(PersistenceId.of(KEY.name(), bareJid),
-            SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(5), 0.2));
+            Journaled.RESTART_ON_JOURNAL_FAILURE);
         this.eraser = eraser;
         this.persistenceId = PersistenceId.of(KEY.name(), bareJid).id();
         this.ctx = ctx;

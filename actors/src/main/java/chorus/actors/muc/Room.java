@@ -73,6 +73,8 @@ public final class Room {
     private Message subject;
     /** The password's hash, for a persistent room; after a restart the room knows only this. */
     private RoomSecret secret;
+    /** Counts changes to what {@link #stored()} is made of, so the entity builds it only after one. */
+    private int storedRevision;
 
     /**
      * @param userDomain the server's own domain: with local-creators-only, only its accounts create rooms
@@ -178,7 +180,7 @@ public final class Room {
             if (settings.localCreatorsOnly() && !bare.domain().equals(userDomain)) {
                 throw new MucError(NOT_ALLOWED, "only accounts of " + userDomain + " may create rooms here");
             }
-            affiliations.put(bare, Affiliation.OWNER);
+            setAffiliation(bare, Affiliation.OWNER);
             phase = Phase.LOCKED;
             created = true;
         }
@@ -299,6 +301,22 @@ public final class Room {
             secret = RoomSecret.of(next.password());
         }
         config = next;
+        storedRevision++;
+    }
+
+    /** Sets a user's affiliation; NONE takes the user off the lists. */
+    void setAffiliation(BareJid user, Affiliation a) {
+        if (a == Affiliation.NONE) {
+            affiliations.remove(user);
+        } else {
+            affiliations.put(user, a);
+        }
+        storedRevision++;
+    }
+
+    /** Changes whenever the configuration, the affiliations, the subject or the room's opening change. */
+    public int storedRevision() {
+        return storedRevision;
     }
 
     boolean secretStored() {
@@ -389,6 +407,7 @@ public final class Room {
             }
             subject = new Message(occupantJid(o.nick), null, m.id(), Message.Type.GROUPCHAT, m.lang(),
                 List.of(newSubject.get()));
+            storedRevision++;
             for (Occupant r : occupants.values()) {
                 send(subject.withTo(r.real));
             }
@@ -444,7 +463,7 @@ public final class Room {
                 if (affiliations.size() >= settings.maxAffiliations()) {
                     throw new MucError(NOT_ALLOWED, "this room's affiliation lists are full");
                 }
-                affiliations.put(b, Affiliation.MEMBER);
+                setAffiliation(b, Affiliation.MEMBER);
             }
             Element.Builder fwd = Element.build("invite", USER).attr("from", from.bareJid().toString());
             inv.child("reason", USER).ifPresent(fwd::child);

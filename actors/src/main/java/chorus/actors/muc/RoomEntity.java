@@ -1,12 +1,12 @@
 package chorus.actors.muc;
 
+import chorus.actors.Journaled;
 import chorus.actors.ClusterMessage;
 import chorus.actors.router.StanzaRouter;
 import chorus.actors.xmpp.BareJid;
 import chorus.actors.xmpp.Stanza;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
-import org.apache.pekko.actor.typed.SupervisorStrategy;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
@@ -22,7 +22,6 @@ import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
 import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
 
 import java.time.Clock;
-import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Consumer;
@@ -83,7 +82,7 @@ public final class RoomEntity extends EventSourcedBehavior<RoomEntity.Command, R
 
     private RoomEntity(ActorContext<Command> ctx, BareJid jid, Deps deps, ActorRef<ClusterSharding.ShardCommand> shard) {
         super(PersistenceId.of(KEY.name(), jid.toString()),
-            SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(5), 0.2));
+            Journaled.RESTART_ON_JOURNAL_FAILURE);
         this.ctx = ctx;
         this.jid = jid;
         this.deps = deps;
@@ -137,8 +136,12 @@ public final class RoomEntity extends EventSourcedBehavior<RoomEntity.Command, R
     }
 
     private Effect<RoomEvent, State> onDeliver(State s, Deliver d) {
+        int revision = room.storedRevision();
         room.handle(d.stanza());
         boolean gone = room.gone();
+        if (!gone && room.storedRevision() == revision) {
+            return Effect().none(); // occupants and messages: nothing to list or to journal
+        }
         RoomEvent.Stored now = room.stored();
         if (gone) {
             room = fresh();

@@ -7,6 +7,7 @@ import chorus.actors.xmpp.Element;
 import chorus.actors.xmpp.FullJid;
 import chorus.actors.xmpp.Iq;
 import chorus.actors.xmpp.Jid;
+import chorus.actors.xmpp.Message;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -184,8 +185,7 @@ final class RoomIq {
                 ux.child(Room.status(room.config.nonAnonymous() ? 172 : 173));
             }
             for (Occupant o : room.occupants.values()) {
-                room.send(new chorus.actors.xmpp.Message(room.jid, o.real, null,
-                    chorus.actors.xmpp.Message.Type.GROUPCHAT, null, List.of(ux.get())));
+                room.send(new Message(room.jid, o.real, null, Message.Type.GROUPCHAT, null, List.of(ux.get())));
             }
         }
     }
@@ -287,11 +287,7 @@ final class RoomIq {
             throw new MucError(NOT_ALLOWED, "this room's affiliation lists are full ("
                 + room.settings.maxAffiliations() + ")");
         }
-        if (to == Affiliation.NONE) {
-            room.affiliations.remove(target);
-        } else {
-            room.affiliations.put(target, to);
-        }
+        room.setAffiliation(target, to);
         String actorNick = actor == null ? null : actor.nick;
         for (Occupant o : new ArrayList<>(room.occupants.values())) {
             if (!o.real.bareJid().equals(target)) {

@@ -123,9 +123,8 @@ public final class UploadService {
         if (size > settings.maxFileSize()) {
             Element tooLarge = Element.build("file-too-large", NS)
                 .textChild("max-file-size", NS, Long.toString(settings.maxFileSize())).get();
-            Stanza err = iq.errorReply(StanzaError.of(StanzaError.Condition.NOT_ACCEPTABLE,
-                "the largest file is " + settings.maxFileSize() + " bytes"));
-            return withChildInError((Iq) err, tooLarge);
+            return iq.error(StanzaError.of(StanzaError.Condition.NOT_ACCEPTABLE,
+                "the largest file is " + settings.maxFileSize() + " bytes").withApplication(tooLarge));
         }
         String owner = owner(iq.from().bare().toString());
         if (usedBy.applyAsLong(owner) + slots.reserved(owner) + size > settings.quota()) {
@@ -145,18 +144,5 @@ public final class UploadService {
             .child(Element.build("put", NS).attr("url", url).get())
             .child(Element.build("get", NS).attr("url", url).get())
             .get());
-    }
-
-    /** XEP-0363 §5: the application-specific condition goes inside the error element. */
-    private static Iq withChildInError(Iq err, Element condition) {
-        java.util.List<chorus.actors.xmpp.Node> children = new java.util.ArrayList<>();
-        for (chorus.actors.xmpp.Node n : err.children()) {
-            if (n instanceof Element e && e.name().equals("error")) {
-                children.add(e.withChild(condition));
-            } else {
-                children.add(n);
-            }
-        }
-        return new Iq(err.from(), err.to(), err.id(), err.type(), err.lang(), children);
     }
 }

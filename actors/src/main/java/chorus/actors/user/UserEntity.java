@@ -1,5 +1,6 @@
 package chorus.actors.user;
 
+import chorus.actors.Journaled;
 import chorus.actors.ClusterMessage;
 import chorus.actors.account.Credentials;
 import chorus.actors.diagnostics.DeliveryFailures;
@@ -45,7 +46,6 @@ import chorus.persistence.archive.InMemoryArchiveStore;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.RecipientRef;
-import org.apache.pekko.actor.typed.SupervisorStrategy;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
@@ -376,7 +376,7 @@ public final class UserEntity extends EventSourcedBehavior<UserEntity.Command, A
 
     private UserEntity(ActorContext<Command> ctx, BareJid jid, Deps deps, ActorRef<ClusterSharding.ShardCommand> shard) {
         super(PersistenceId.of(KEY.name(), jid.toString()),
-            SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(5), 0.2));
+            Journaled.RESTART_ON_JOURNAL_FAILURE);
         this.ctx = ctx;
         this.jid = jid;
         this.deps = deps;

@@ -2,8 +2,15 @@ package chorus.actors.xmpp;
 
 import java.util.Locale;
 
-/** A stanza error (RFC 6120 §8.3): a defined condition, its type, and an optional text for humans. */
-public record StanzaError(Condition condition, Type type, String text) {
+/**
+ * A stanza error (RFC 6120 §8.3): a defined condition, its type, an optional text for humans, and an optional
+ * application-specific condition (§8.3.2: an element in the application's namespace, after the text).
+ */
+public record StanzaError(Condition condition, Type type, String text, Element application) {
+
+    public StanzaError(Condition condition, Type type, String text) {
+        this(condition, type, text, null);
+    }
 
     public enum Type {
         AUTH, CANCEL, CONTINUE, MODIFY, WAIT;
@@ -72,13 +79,18 @@ public record StanzaError(Condition condition, Type type, String text) {
         return new StanzaError(condition, condition.defaultType(), text);
     }
 
+    /** This error with an application-specific condition, such as XEP-0363's {@code <file-too-large/>}. */
+    public StanzaError withApplication(Element condition) {
+        return new StanzaError(this.condition, type, text, condition);
+    }
+
     public Element toElement() {
         Element.Builder b = Element.build("error", Ns.CLIENT).attr("type", type.xml())
             .child(Element.of(condition.xml(), Ns.STANZAS));
         if (text != null) {
             b.child(Element.build("text", Ns.STANZAS).attr("xml:lang", "en").text(text).get());
         }
-        return b.get();
+        return b.child(application).get();
     }
 
     /** The condition of an error stanza, if it carries one. */

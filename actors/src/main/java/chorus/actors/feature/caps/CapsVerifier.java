@@ -1,5 +1,6 @@
 package chorus.actors.feature.caps;
 
+import chorus.actors.xmpp.DataForm;
 import chorus.actors.xmpp.Element;
 
 import java.nio.charset.StandardCharsets;
@@ -21,7 +22,6 @@ import java.util.Set;
  */
 public final class CapsVerifier {
     static final String DISCO_INFO = "http://jabber.org/protocol/disco#info";
-    static final String DATA = "jabber:x:data";
 
     /** §5.1 sorts by "i;octet": the UTF-8 bytes, unsigned. */
     static final Comparator<String> OCTET = (a, b) -> {
@@ -80,7 +80,7 @@ public final class CapsVerifier {
         List<String[]> forms = new ArrayList<>();
         Set<String> formTypes = new HashSet<>();
         try {
-            for (Element x : query.elements("x", DATA)) {
+            for (Element x : query.elements("x", DataForm.NS)) {
                 Optional<String[]> form = "result".equals(x.attr("type")) ? form(x) : Optional.empty();
                 // §5.4 3.4: one form per FORM_TYPE.
                 if (form.isPresent() && !formTypes.add(form.get()[0])) {
@@ -106,10 +106,10 @@ public final class CapsVerifier {
         String formType = null;
         boolean hidden = false;
         List<String[]> fields = new ArrayList<>();
-        for (Element field : x.elements("field", DATA)) {
+        for (Element field : x.elements("field", DataForm.NS)) {
             String var = nz(field.attr("var"));
             List<String> values = new ArrayList<>();
-            for (Element v : field.elements("value", DATA)) {
+            for (Element v : field.elements("value", DataForm.NS)) {
                 values.add(v.text());
             }
             if (var.equals("FORM_TYPE")) {

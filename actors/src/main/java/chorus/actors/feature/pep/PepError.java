@@ -5,7 +5,6 @@ import chorus.actors.xmpp.Iq;
 import chorus.actors.xmpp.StanzaError;
 import chorus.actors.xmpp.StanzaError.Condition;
 
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -48,12 +47,10 @@ final class PepError extends RuntimeException {
      * be large).
      */
     Iq reply(Iq request) {
-        Element error = StanzaError.of(condition, getMessage()).toElement();
+        StanzaError error = StanzaError.of(condition, getMessage());
         if (app != null) {
-            error = error.withChild(Element.build(app, ERRORS).attr("feature", feature).get());
+            error = error.withApplication(Element.build(app, ERRORS).attr("feature", feature).get());
         }
-        List<chorus.actors.xmpp.Node> children = new ArrayList<>(1);
-        children.add(error);
-        return new Iq(request.to(), request.from(), request.id(), Iq.Type.ERROR, request.lang(), children);
+        return new Iq(request.to(), request.from(), request.id(), Iq.Type.ERROR, request.lang(), List.of(error.toElement()));
     }
 }

@@ -4,6 +4,7 @@ import chorus.actors.feature.IqContext;
 import chorus.actors.feature.IqContext.Relation;
 import chorus.actors.feature.IqHandler;
 import chorus.actors.feature.IqResult;
+import chorus.actors.xmpp.DataForm;
 import chorus.actors.xmpp.Element;
 import chorus.actors.xmpp.Iq;
 import chorus.actors.xmpp.StanzaError.Condition;
@@ -336,7 +337,7 @@ public final class PepHandler implements IqHandler {
                         .child(Element.build("configure", OWNER).attr("node", node).child(PepOptions.form(n.config())).get())
                         .get()));
                 }
-                Optional<Element> x = op.child("x", PepOptions.DATA);
+                Optional<Element> x = op.child("x", DataForm.NS);
                 if (x.isEmpty() || "cancel".equals(x.get().attr("type"))) {
                     return Outcome.answer(iq.result());
                 }

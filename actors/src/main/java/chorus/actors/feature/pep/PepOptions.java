@@ -1,5 +1,6 @@
 package chorus.actors.feature.pep;
 
+import chorus.actors.xmpp.DataForm;
 import chorus.actors.xmpp.Element;
 
 import java.util.LinkedHashMap;
@@ -11,7 +12,6 @@ import java.util.Optional;
  * node_config fields Chorus understands and what they do to a {@link PepConfig}.
  */
 final class PepOptions {
-    static final String DATA = "jabber:x:data";
     static final String PUBLISH_OPTIONS = PepHandler.NS + "#publish-options";
     static final String NODE_CONFIG = PepHandler.NS + "#node_config";
     static final String ACCESS = "pubsub#access_model";
@@ -25,17 +25,11 @@ final class PepOptions {
     /** The fields of the form inside {@code parent} (var to first value), without FORM_TYPE; empty if no form. */
     static Map<String, String> fields(Optional<Element> parent) {
         Map<String, String> out = new LinkedHashMap<>();
-        Optional<Element> x = parent.flatMap(p -> p.child("x", DATA));
-        if (x.isEmpty()) {
-            return out;
-        }
-        for (Element field : x.get().elements("field", DATA)) {
-            String var = field.attr("var");
-            if (var == null || var.equals("FORM_TYPE")) {
-                continue;
+        parent.flatMap(p -> p.child("x", DataForm.NS)).ifPresent(x -> DataForm.values(x).forEach((var, values) -> {
+            if (!var.equals("FORM_TYPE")) {
+                out.put(var, values.isEmpty() ? "" : values.get(0));
             }
-            out.put(var, field.childText("value", DATA).orElse(""));
-        }
+        }));
         return out;
     }
 
@@ -98,16 +92,11 @@ final class PepOptions {
 
     /** §8.2.1: the configuration form of a node, as a result to the owner's get. */
     static Element form(PepConfig c) {
-        return Element.build("x", DATA).attr("type", "form")
-            .child(field("FORM_TYPE", "hidden", NODE_CONFIG))
-            .child(field(ACCESS, "list-single", c.access()))
-            .child(field(MAX_ITEMS, "text-single", Integer.toString(c.maxItems())))
-            .child(field(PERSIST, "boolean", "1"))
-            .child(field(SEND_LAST, "list-single", c.sendLast()))
+        return DataForm.build("form", NODE_CONFIG)
+            .field(ACCESS, "list-single", null, c.access())
+            .field(MAX_ITEMS, "text-single", null, Integer.toString(c.maxItems()))
+            .field(PERSIST, "boolean", null, "1")
+            .field(SEND_LAST, "list-single", null, c.sendLast())
             .get();
-    }
-
-    private static Element field(String var, String type, String value) {
-        return Element.build("field", DATA).attr("var", var).attr("type", type).textChild("value", DATA, value).get();
     }
 }
