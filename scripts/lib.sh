@@ -6,6 +6,8 @@ readonly NODE_JAR_GLOB="$ROOT/node/target/chorus-node-*.jar"
 readonly NODE_LIB="$ROOT/node/target/lib"
 
 # Builds the node (without running tests) when its jar is missing or older than any source file.
+# Tests are compiled but not run: the node module depends on the actors test-jar, which
+# -Dmaven.test.skip would not build (and a fresh ~/.m2 does not hold). Nothing is installed into ~/.m2.
 build_node_if_needed() {
   local jar
   jar=$(compgen -G "$NODE_JAR_GLOB" | grep -v -- '-tests.jar' | head -n1 || true)
@@ -14,7 +16,8 @@ build_node_if_needed() {
     return 0
   fi
   echo "chorus: building the node (mvn package, tests skipped)..." >&2
-  (cd "$ROOT" && mvn -B -q -DskipTests -Dmaven.test.skip=true package -pl node -am) >&2
+  # Maven 3.8 prints colour resets even in batch mode; they are dropped.
+  (cd "$ROOT" && mvn -B -q -Dstyle.color=never -DskipTests package -pl node -am) 2>&1 | sed -u 's/\x1b\[[0-9;]*m//g' >&2
 }
 
 node_classpath() {

@@ -27,6 +27,9 @@ public final class Main implements Callable<Integer> {
     @Option(names = "--create-admin", description = "create admin@DOMAIN with a random password when it does not exist, and print the password once")
     boolean createAdmin;
 
+    @Option(names = {"-v", "--verbose"}, description = "show INFO logs on the console too (they always go to data-dir/logs)")
+    boolean verbose;
+
     public static void main(String[] args) {
         System.exit(new CommandLine(new Main()).execute(args));
     }
@@ -41,7 +44,10 @@ public final class Main implements Callable<Integer> {
             System.err.println("chorus: " + e.getMessage());
             return 2;
         }
-        // Logs go to data-dir/logs (logback reads this when the first logger is made, which is after here).
+        // Logs go to data-dir/logs (logback reads these when the first logger is made, which is after here).
+        if (verbose && System.getProperty("chorus.log.console") == null) {
+            System.setProperty("chorus.log.console", "INFO");
+        }
         if (System.getProperty("chorus.log.dir") == null) {
             System.setProperty("chorus.log.dir", settings.dataDir().resolve("logs").toString());
         }
