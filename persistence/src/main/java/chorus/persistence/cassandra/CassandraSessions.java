@@ -64,7 +64,19 @@ public final class CassandraSessions {
 
     /** Connects; completes once a node answered, which with {@code reconnect-on-init} may be much later. */
     public static CompletionStage<CqlSession> openAsync(CassandraSettings settings, Config config) {
-        return CqlSession.builder().withConfigLoader(configLoader(settings, config)).buildAsync();
+        return openAsync(settings, config, null);
+    }
+
+    /**
+     * Connects, reporting the driver's metrics (those {@code advanced.metrics} enables) to {@code metricRegistry},
+     * an instance of the registry type the configured metrics factory expects (null: the factory's default).
+     */
+    public static CompletionStage<CqlSession> openAsync(CassandraSettings settings, Config config, Object metricRegistry) {
+        var builder = CqlSession.builder().withConfigLoader(configLoader(settings, config));
+        if (metricRegistry != null) {
+            builder = builder.withMetricRegistry(metricRegistry);
+        }
+        return builder.buildAsync();
     }
 
     /** Connects and blocks until a node answered. */
