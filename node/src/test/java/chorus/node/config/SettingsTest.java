@@ -74,4 +74,27 @@ class SettingsTest {
         Settings.from(with(Map.of("chorus.c2s.max-stanza-size", "1MiB",
             "pekko.remote.artery.advanced.maximum-frame-size", "2MiB")));
     }
+
+    @Test
+    void theAdminPortListensOnLoopbackAndWantsTheTokenForMetricsByDefault() {
+        Settings s = Settings.from(with(Map.of()));
+        assertTrue(s.admin().bind().isLoopbackAddress());
+        assertEquals(AdminSettings.MetricsAuth.TOKEN, s.admin().metricsAuth());
+        assertEquals("", s.admin().token());
+    }
+
+    @Test
+    void badAdminSettingsNameTheSetting() {
+        assertTrue(failure(Map.of("chorus.admin.bind", "admin.example.org")).contains("chorus.admin.bind"));
+        assertTrue(failure(Map.of("chorus.admin.metrics-auth", "basic")).contains("chorus.admin.metrics-auth"));
+        assertTrue(failure(Map.of("chorus.admin.token", "short")).contains("chorus.admin.token"));
+    }
+
+    @Test
+    void aFixedAdminTokenIsNeverPrinted() {
+        String token = "0123456789abcdef0123456789abcdef";
+        Settings s = Settings.from(with(Map.of("chorus.admin.token", token)));
+        assertEquals(token, s.admin().token());
+        assertTrue(!s.admin().toString().contains(token));
+    }
 }
