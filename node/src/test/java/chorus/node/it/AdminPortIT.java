@@ -147,6 +147,15 @@ class AdminPortIT {
                 "process_uptime_seconds", "process_cpu_usage")) {
                 assertTrue(has(samples, name), "no " + name);
             }
+            // The Grafana dashboard shipped in cluster-config/ asks only for metrics that exist.
+            String dashboard = java.nio.file.Files.readString(java.nio.file.Path.of("../cluster-config/grafana/chorus-dashboard.json"));
+            Matcher used = Pattern.compile("\\b((chorus|cassandra|jvm|process|system)_[a-z0-9_]+)").matcher(dashboard);
+            int names = 0;
+            while (used.find()) {
+                assertTrue(has(samples, used.group(1)), "the dashboard uses " + used.group(1) + ", which no scrape has");
+                names++;
+            }
+            assertTrue(names > 15, "the dashboard names " + names + " metrics");
             for (Sample s : samples) {
                 for (Map.Entry<String, String> l : s.labels().entrySet()) {
                     String v = l.getValue();
