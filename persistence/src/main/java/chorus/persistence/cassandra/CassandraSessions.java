@@ -79,6 +79,22 @@ public final class CassandraSessions {
         return builder.buildAsync();
     }
 
+    /**
+     * Connects for a one-off look (chorusctl check): no retrying at start, so with no node answering it fails
+     * within {@code timeout} instead of waiting for Cassandra to come.
+     */
+    public static CqlSession probe(CassandraSettings settings, Config config, java.time.Duration timeout) {
+        Config once = ConfigFactory.parseMap(Map.of(
+            DRIVER + ".advanced.reconnect-on-init", false,
+            DRIVER + ".advanced.connection.connect-timeout", timeout.toMillis() + "ms",
+            DRIVER + ".advanced.connection.init-query-timeout", timeout.toMillis() + "ms"));
+        Config merged = once.withFallback(driverOverrides(settings)).withFallback(config).resolve();
+        Config driver = ConfigFactory.empty().withValue(DRIVER, merged.getValue(DRIVER));
+        return CqlSession.builder()
+            .withConfigLoader(DriverConfigLoader.fromString(driver.root().render(ConfigRenderOptions.concise())))
+            .build();
+    }
+
     /** Connects and blocks until a node answered. */
     public static CqlSession open(CassandraSettings settings, Config config) {
         return CqlSession.builder().withConfigLoader(configLoader(settings, config)).build();
