@@ -36,7 +36,7 @@ import java.util.concurrent.Callable;
     description = "Administer a running Chorus node.",
     subcommands = {Chorusctl.User.class, Chorusctl.Sessions.class, Chorusctl.SchemaCommand.class,
         Chorusctl.DiagnosticsCommand.class, Chorusctl.ClusterCommand.class, Chorusctl.Cert.class,
-        Chorusctl.CheckCommand.class})
+        Chorusctl.CheckCommand.class, BackupCommand.class})
 public final class Chorusctl {
 
     @Option(names = "--data-dir", description = "the node's data directory (default: chorus.data-dir / CHORUS_DATA_DIR)")
