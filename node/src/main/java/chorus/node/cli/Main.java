@@ -50,7 +50,7 @@ public final class Main implements Callable<Integer> {
             node = ChorusNode.start(settings);
         } catch (BindException e) {
             System.err.println("chorus: cannot listen on a configured port (" + e.getMessage()
-                + "); change CHORUS_C2S_PORT / CHORUS_C2S_TLS_PORT / CHORUS_ADMIN_PORT");
+                + "); change CHORUS_C2S_PORT / CHORUS_C2S_TLS_PORT / CHORUS_ONION_PORT / CHORUS_ADMIN_PORT");
             return 2;
         } catch (TlsSetupException | SettingsException e) {
             System.err.println("chorus: " + e.getMessage());

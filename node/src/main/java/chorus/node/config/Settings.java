@@ -16,7 +16,7 @@ import java.time.Duration;
  */
 public record Settings(DomainJid domain, InetAddress bind, Path dataDir, C2sSettings c2s, Path tlsCertificate,
                        Path tlsKey, AdminSettings admin, boolean versionShowsOs, int scramIterations,
-                       RegistrationSettings registration, ClusterSettings cluster, Config config) {
+                       RegistrationSettings registration, ClusterSettings cluster, OnionSettings onion, Config config) {
 
     public static Settings from(Config config) {
         try {
@@ -54,7 +54,8 @@ public record Settings(DomainJid domain, InetAddress bind, Path dataDir, C2sSett
         }
         int iterations = intIn(c, "chorus.scram-iterations", 4096, 10_000_000);
         return new Settings(domain, bind, Path.of(dataDir).toAbsolutePath(), c2s, cert, key, admin,
-            c.getBoolean("chorus.version.show-os"), iterations, RegistrationSettings.from(c), ClusterSettings.from(c), c);
+            c.getBoolean("chorus.version.show-os"), iterations, RegistrationSettings.from(c), ClusterSettings.from(c),
+            OnionSettings.from(c, bind, c2s), c);
     }
 
     /** An IP address literal (never a name: a listener binds before DNS is trustworthy). */

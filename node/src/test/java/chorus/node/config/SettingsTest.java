@@ -97,4 +97,15 @@ class SettingsTest {
         assertEquals(token, s.admin().token());
         assertTrue(!s.admin().toString().contains(token));
     }
+
+    @Test
+    void theOnionListenerIsOffByDefaultAndNeedsAPortOfItsOwn() {
+        assertTrue(!Settings.from(with(Map.of())).onion().enabled());
+        assertTrue(failure(Map.of("chorus.bind", "127.0.0.1", "chorus.c2s.onion.port", 5222)).contains("chorus.c2s.onion.port"));
+        assertTrue(failure(Map.of("chorus.c2s.onion.bind", "tor.local", "chorus.c2s.onion.port", 5224))
+            .contains("chorus.c2s.onion.bind"));
+        Settings s = Settings.from(with(Map.of("chorus.c2s.onion.port", 5224)));
+        assertEquals(5224, s.onion().port());
+        assertTrue(s.onion().bind().isLoopbackAddress());
+    }
 }
