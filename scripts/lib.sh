@@ -34,6 +34,29 @@ java_bin() {
 
 # dnsmasq (Debian's dnsmasq-base: the binary only, no system service) is the DNS server of the DNS
 # discovery integration test. Installs it when missing, non-interactively; only warns when it cannot.
+# Installs Debian's chromium when missing: WebAdminIT drives the web admin in headless Chromium.
+ensure_chromium() {
+  if [[ -x /usr/bin/chromium || -x /usr/bin/chromium-browser ]]; then
+    return 0
+  fi
+  local sudo=()
+  if ((EUID != 0)); then
+    if command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
+      sudo=(sudo -n)
+    else
+      echo "chorus: chromium is missing and this user cannot install it (apt-get install chromium);" \
+        "the web admin test will fail" >&2
+      return 0
+    fi
+  fi
+  echo "chorus: installing chromium (for the web admin test)..." >&2
+  if ! "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends chromium </dev/null >&2; then
+    "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -q </dev/null >&2 &&
+      "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends chromium </dev/null >&2 ||
+      echo "chorus: could not install chromium; the web admin test will fail" >&2
+  fi
+}
+
 ensure_dnsmasq() {
   if command -v dnsmasq >/dev/null 2>&1 || [[ -x /usr/sbin/dnsmasq ]]; then
     return 0

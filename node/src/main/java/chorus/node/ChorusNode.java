@@ -257,7 +257,7 @@ public final class ChorusNode implements AutoCloseable {
             C2sContext c2sContext = new C2sContext(settings, tls, router, sharding, clock, counter, sasl, accounts,
                 new RegistrationLimiter(settings.registration().perAddress(), settings.registration().window(), clock));
             node.c2s = C2sServer.start(c2sContext, system);
-            node.resources.add(AdminServer.start(new AdminServer.Deps(settings.admin(),
+            node.resources.add(AdminServer.start(new AdminServer.Deps(settings,
                 AdminToken.createIn(settings.dataDir(), settings.admin().token()), accounts, counter::sessions,
                 storage.diagnostics(), pruner, readiness, registry, node::reloadCertificates)));
             return node;

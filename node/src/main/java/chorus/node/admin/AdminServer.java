@@ -1,7 +1,9 @@
 package chorus.node.admin;
 
 import chorus.actors.diagnostics.DiagnosticsPruner;
+import chorus.node.admin.web.WebAdmin;
 import chorus.node.config.AdminSettings;
+import chorus.node.config.Settings;
 import chorus.node.metrics.NodeRegistry;
 import chorus.node.metrics.Readiness;
 import chorus.node.tls.TlsIdentity;
@@ -17,6 +19,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -25,16 +28,20 @@ import java.util.function.Supplier;
 
 /**
  * The admin port ({@code chorus.admin.bind}, loopback by default): {@code /v1/...} the admin API for
- * chorusctl, {@code /metrics} for Prometheus, {@code /alive} and {@code /ready} for systemd and Kubernetes.
+ * chorusctl, {@code /admin/} the web admin, {@code /metrics} for Prometheus, {@code /alive} and {@code /ready}
+ * for systemd and Kubernetes.
  * Health answers name no address and need no token; the API always does; metrics as the admin chose.
  */
 public final class AdminServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(AdminServer.class);
 
     /** What the admin port serves. */
-    public record Deps(AdminSettings settings, AdminToken token, AccountService accounts, IntSupplier sessions,
+    public record Deps(Settings node, AdminToken token, AccountService accounts, IntSupplier sessions,
                        DiagnosticsStore diagnostics, ActorRef<DiagnosticsPruner.Command> pruner, Readiness readiness,
                        NodeRegistry metrics, Supplier<TlsIdentity> reloadTls) {
+        AdminSettings settings() {
+            return node.admin();
+        }
     }
 
     private final HttpServer server;
@@ -54,6 +61,9 @@ public final class AdminServer implements AutoCloseable {
         });
         AdminApi api = new AdminApi(deps);
         http.createContext("/v1/", api::handle);
+        WebAdmin web = new WebAdmin(deps.token(), deps.accounts(), deps.node(), deps.diagnostics(),
+            deps.metrics().prometheus(), Clock.systemUTC());
+        http.createContext("/admin", web::handle);
         http.createContext("/alive", guarded(x -> send(x, 200, "text/plain; charset=utf-8", "alive\n")));
         http.createContext("/ready", guarded(x -> ready(x, deps.readiness())));
         http.createContext("/metrics", guarded(x -> metrics(x, deps)));
