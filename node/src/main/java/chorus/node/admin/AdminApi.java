@@ -193,18 +193,7 @@ final class AdminApi {
     }
 
     static java.util.Map<String, String> query(String raw) {
-        java.util.Map<String, String> m = new java.util.HashMap<>();
-        if (raw == null) {
-            return m;
-        }
-        for (String pair : raw.split("&")) {
-            int eq = pair.indexOf('=');
-            if (eq > 0) {
-                m.put(URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
-                    URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
-            }
-        }
-        return m;
+        return FormData.parse(raw);
     }
 
     private interface AccountCall {

@@ -1,5 +1,7 @@
 package chorus.node.admin.web;
 
+import chorus.actors.xmpp.XmlWriter;
+
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -13,21 +15,14 @@ final class Html {
     private Html() {
     }
 
-    /** Escapes text for element content and quoted attribute values. */
+    /**
+     * Escapes text for element content and quoted attribute values alike: the server's one escaper (its
+     * attribute form, which also covers quotes; HTML5 reads {@code &apos;} and numeric references as XML does).
+     */
     static String e(Object value) {
         String s = String.valueOf(value);
         StringBuilder out = new StringBuilder(s.length() + 16);
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            switch (c) {
-                case '&': out.append("&amp;"); break;
-                case '<': out.append("&lt;"); break;
-                case '>': out.append("&gt;"); break;
-                case '"': out.append("&quot;"); break;
-                case '\'': out.append("&#39;"); break;
-                default: out.append(c);
-            }
-        }
+        XmlWriter.escapeAttr(s, out);
         return out.toString();
     }
 

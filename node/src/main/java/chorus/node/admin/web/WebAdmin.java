@@ -5,6 +5,7 @@ import chorus.actors.xmpp.BareJid;
 import chorus.node.admin.AccountService;
 import chorus.node.admin.AdminToken;
 import chorus.node.admin.ClusterView;
+import chorus.node.admin.FormData;
 import chorus.node.config.Settings;
 import chorus.persistence.diagnostics.DeliveryFailure;
 import chorus.persistence.diagnostics.DiagnosticsStore;
@@ -18,14 +19,12 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.URLDecoder;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -303,18 +302,7 @@ public final class WebAdmin {
     }
 
     static Map<String, String> parse(String raw) {
-        Map<String, String> m = new HashMap<>();
-        if (raw == null || raw.isEmpty()) {
-            return m;
-        }
-        for (String pair : raw.split("&")) {
-            int eq = pair.indexOf('=');
-            if (eq > 0) {
-                m.putIfAbsent(URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
-                    URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
-            }
-        }
-        return m;
+        return FormData.parse(raw);
     }
 
     private static void redirect(HttpExchange ex, String to) throws IOException {
