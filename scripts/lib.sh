@@ -35,26 +35,37 @@ java_bin() {
   fi
 }
 
-# dnsmasq (Debian's dnsmasq-base: the binary only, no system service) is the DNS server of the DNS
-# discovery integration test. Installs it when missing, non-interactively; only warns when it cannot.
-ensure_dnsmasq() {
-  if command -v dnsmasq >/dev/null 2>&1 || [[ -x /usr/sbin/dnsmasq ]]; then
-    return 0
-  fi
+# Installs a Debian package with apt when none of the given executables exists (root, or sudo without a
+# password); otherwise says which test will fail. ensure_deb PACKAGE WHAT EXECUTABLE...
+ensure_deb() {
+  local package=$1 what=$2
+  shift 2
+  local exe
+  for exe in "$@"; do
+    if command -v "$exe" >/dev/null 2>&1 || [[ -x $exe ]]; then
+      return 0
+    fi
+  done
   local sudo=()
   if ((EUID != 0)); then
     if command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
       sudo=(sudo -n)
     else
-      echo "chorus: dnsmasq is missing and this user cannot install it (apt-get install dnsmasq-base);" \
-        "the DNS discovery test will fail" >&2
+      echo "chorus: $package is missing and this user cannot install it (apt-get install $package); $what will fail" >&2
       return 0
     fi
   fi
-  echo "chorus: installing dnsmasq-base (for the DNS discovery test)..." >&2
-  if ! "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q dnsmasq-base </dev/null >&2; then
+  echo "chorus: installing $package (for $what)..." >&2
+  if ! "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "$package" </dev/null >&2; then
     "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -q </dev/null >&2 &&
-      "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q dnsmasq-base </dev/null >&2 ||
-      echo "chorus: could not install dnsmasq-base; the DNS discovery test will fail" >&2
+      "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "$package" </dev/null >&2 ||
+      echo "chorus: could not install $package; $what will fail" >&2
   fi
 }
+
+# dnsmasq (Debian's dnsmasq-base: the binary only, no system service): the DNS discovery and chorusctl
+# check tests serve their DNS records with it.
+ensure_dnsmasq() { ensure_deb dnsmasq-base "the DNS tests" dnsmasq /usr/sbin/dnsmasq; }
+
+# Chromium: WebAdminIT drives the web admin in it.
+ensure_chromium() { ensure_deb chromium "the web admin test" /usr/bin/chromium /usr/bin/chromium-browser; }

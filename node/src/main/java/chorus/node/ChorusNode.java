@@ -53,6 +53,16 @@ import chorus.node.storage.NodeStorage;
 import chorus.node.sasl.SaslMechanisms;
 import chorus.node.sasl.SaslSettings;
 import chorus.node.tls.TlsContexts;
+import chorus.node.tls.TlsIdentity;
+import chorus.node.metrics.ClusterGauges;
+import chorus.node.metrics.DriverMetrics;
+import chorus.node.metrics.NodeRegistry;
+import chorus.node.metrics.Readiness;
+import chorus.actors.metrics.NodeMetrics;
+import io.micrometer.core.instrument.Gauge;
+import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
+import java.util.EnumMap;
+import java.util.Map;
 import chorus.node.tls.TlsSettings;
 import chorus.persistence.accounts.AccountDirectory;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -93,6 +103,7 @@ public final class ChorusNode implements AutoCloseable {
     private final List<AutoCloseable> resources = new ArrayList<>();
     private C2sServer c2s;
     private NodeStorage storage;
+    private NodeRegistry registry;
 
     private ChorusNode(Settings settings, ActorSystem<Void> system, TlsContexts tls, SessionCounter counter,
                        AccountService accounts, ExecutorService hashing) {
@@ -108,15 +119,25 @@ public final class ChorusNode implements AutoCloseable {
         Clock clock = Clock.systemUTC();
         TlsContexts tls = TlsContexts.create(new TlsSettings(settings.tlsCertificate(), settings.tlsKey(),
             settings.dataDir(), settings.domain().toString()));
-        NodeStorage storage = NodeStorage.open(settings.config(), settings.dataDir(), clock);
+        NodeRegistry registry = NodeRegistry.create();
+        NodeStorage storage;
         ActorSystem<Void> system;
+        try {
+            storage = NodeStorage.open(settings.config(), settings.dataDir(), clock, registry.prometheus());
+        } catch (IOException | InterruptedException | RuntimeException e) {
+            registry.close();
+            throw e;
+        }
         try {
             system = ActorSystem.create(Behaviors.empty(), ClusterSettings.SYSTEM,
                 settings.cluster().pekkoConfig().withFallback(storage.systemConfig()));
         } catch (RuntimeException e) {
             storage.close();
+            registry.close();
             throw e;
         }
+        // Before any entity opens the journal: the plugin's driver sessions report to the node's registry.
+        DriverMetrics.get(system.classicSystem()).use(registry.prometheus());
         try {
             Cluster cluster = Cluster.get(system);
             if (settings.cluster().alone()) {
@@ -187,7 +208,7 @@ public final class ChorusNode implements AutoCloseable {
             if (upload.offered()) {
                 Slots slots = new Slots(clock);
                 UploadStore files = new UploadStore(settings.dataDir().resolve("uploads"), upload.retention(), clock);
-                uploads = UploadServer.start(settings.bind(), upload.port(), tls.identity(), slots, files);
+                uploads = UploadServer.start(settings.bind(), upload.port(), tls, slots, files);
                 UploadService uploadService = new UploadService(settings.domain().toString(), upload, slots, router,
                     files::usedBy);
                 router.addService(uploadDomain, uploadService::accept);
@@ -201,6 +222,20 @@ public final class ChorusNode implements AutoCloseable {
                 mam, storage.archive(clock)));
 
             SessionCounter counter = new SessionCounter();
+            NodeMetrics metrics = registry.metrics();
+            // Today every client session is TCP (5222, 5223); WebSocket and BOSH register theirs.
+            metrics.sessions(NodeMetrics.Transport.TCP, counter::sessions);
+            Gauge.builder("chorus.connections", counter, SessionCounter::connections)
+                .description("open client connections on this node").register(registry.prometheus());
+            Map<NodeMetrics.EntityType, EntityTypeKey<?>> types = new EnumMap<>(NodeMetrics.EntityType.class);
+            types.put(NodeMetrics.EntityType.USER, UserEntity.KEY);
+            types.put(NodeMetrics.EntityType.MAILBOX, MailboxEntity.KEY);
+            if (muc.enabled()) {
+                types.put(NodeMetrics.EntityType.ROOM, RoomEntity.KEY);
+            }
+            ClusterGauges gauges = ClusterGauges.start(system, registry.prometheus(), types, Duration.ofSeconds(10));
+            Readiness readiness = new Readiness(system, types.values().stream().map(EntityTypeKey::name).toList(),
+                storage.session());
             system.systemActorOf(NodeStats.create(counter), "node-stats", org.apache.pekko.actor.typed.Props.empty());
             ExecutorService hashing = Executors.newFixedThreadPool(2, r -> {
                 Thread t = new Thread(r, "chorus-password-hashing");
@@ -211,6 +246,8 @@ public final class ChorusNode implements AutoCloseable {
                 settings.scramIterations(), hashing);
             accounts.eraseWith(AccountEraser.forStorage(system, storage));
             ChorusNode node = new ChorusNode(settings, system, tls, counter, accounts, hashing);
+            node.registry = registry;
+            node.resources.add(gauges);
             if (uploads != null) {
                 node.resources.add(uploads);
             }
@@ -220,8 +257,9 @@ public final class ChorusNode implements AutoCloseable {
             C2sContext c2sContext = new C2sContext(settings, tls, router, sharding, clock, counter, sasl, accounts,
                 new RegistrationLimiter(settings.registration().perAddress(), settings.registration().window(), clock));
             node.c2s = C2sServer.start(c2sContext, system);
-            node.resources.add(AdminServer.start(settings.adminPort(), AdminToken.createIn(settings.dataDir()),
-                accounts, counter::sessions, storage.diagnostics(), pruner));
+            node.resources.add(AdminServer.start(new AdminServer.Deps(settings,
+                AdminToken.createIn(settings.dataDir(), settings.admin().token()), accounts, counter::sessions,
+                storage.diagnostics(), pruner, readiness, registry, node::reloadCertificates)));
             return node;
         } catch (IOException | InterruptedException | RuntimeException e) {
             system.terminate();
@@ -231,8 +269,26 @@ public final class ChorusNode implements AutoCloseable {
                 // stopping anyway
             }
             storage.close();
+            registry.close();
             throw e;
         }
+    }
+
+    /**
+     * Reads the TLS certificate and key again (a renewal): every connection accepted from now on, on the
+     * client ports and the upload listener, gets the new certificate; established ones keep theirs. A bad
+     * file leaves the current certificate in place and throws {@link chorus.node.tls.TlsSetupException}.
+     */
+    public TlsIdentity reloadCertificates() {
+        TlsIdentity id = tls.reload();
+        log.info("TLS certificate reloaded: {} valid until {}", id.leaf().getSubjectX500Principal().getName(),
+            id.leaf().getNotAfter().toInstant());
+        return id;
+    }
+
+    /** The node's meters. */
+    public NodeRegistry registry() {
+        return registry;
     }
 
     public Settings settings() {
@@ -289,6 +345,7 @@ public final class ChorusNode implements AutoCloseable {
         }
         hashing.shutdownNow();
         storage.close();
+        registry.close();
     }
 
     public NodeStorage storage() {

@@ -92,6 +92,19 @@ public final class AccountService {
         this.eraser = eraser;
     }
 
+    /**
+     * Whether {@code password} is the account's (checked against its SCRAM keys, off the actor threads);
+     * false for an account that does not exist.
+     */
+    public CompletionStage<Boolean> verifyPassword(BareJid jid, String password) {
+        if (password == null || password.isEmpty()) {
+            return CompletableFuture.completedFuture(false);
+        }
+        return sharding.entityRefFor(UserEntity.KEY, jid.toString())
+            .<UserEntity.CredentialsReply>ask(UserEntity.GetCredentials::new, TIMEOUT)
+            .thenApplyAsync(r -> r.credentials() != null && r.credentials().verifyPlain(password), hashing);
+    }
+
     public CompletionStage<List<String>> list() {
         return directory.list();
     }
@@ -103,7 +116,7 @@ public final class AccountService {
         return CompletableFuture.supplyAsync(() -> Credentials.derive(password, iterations, random), hashing);
     }
 
-    ActorSystem<?> system() {
+    public ActorSystem<?> system() {
         return system;
     }
 }

@@ -24,16 +24,18 @@ final class C2sChannelHandler extends ChannelInboundHandlerAdapter {
     private C2sConnection connection;
 
     private final StreamLimits limits;
+    private final boolean onion;
 
-    C2sChannelHandler(C2sContext node, ActorSystem<?> system, StreamLimits limits) {
+    C2sChannelHandler(C2sContext node, ActorSystem<?> system, StreamLimits limits, boolean onion) {
         this.node = node;
         this.system = system;
         this.limits = limits;
+        this.onion = onion;
     }
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
-        connection = new C2sConnection(ctx.channel(), node.tls(), limits);
+        connection = new C2sConnection(ctx.channel(), node.tls(), limits, onion);
         session = system.systemActorOf(C2sSession.create(connection, node), "c2s-" + IDS.incrementAndGet(), Props.empty());
         node.counter().register(session);
         ctx.fireChannelActive();

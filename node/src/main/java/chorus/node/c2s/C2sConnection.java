@@ -30,15 +30,25 @@ final class C2sConnection {
     /** Reading stopped for good (the node is stopping). */
     private volatile boolean paused;
 
-    C2sConnection(Channel channel, TlsContexts tls, StreamLimits limits) {
+    /** Accepted on the onion listener: the peer is Tor, not the client. */
+    private final boolean onion;
+
+    C2sConnection(Channel channel, TlsContexts tls, StreamLimits limits, boolean onion) {
         this.channel = channel;
         this.tls = tls;
         this.limits = limits;
+        this.onion = onion;
     }
 
-    /** The client's address: for the registration rate limit and the admins' notice only, never stored or logged. */
-    java.net.InetAddress remoteAddress() {
-        return channel.remoteAddress() instanceof java.net.InetSocketAddress a ? a.getAddress() : null;
+    /**
+     * Where the client came from: for the registration rate limit and the admins' notice only, never stored or
+     * logged. On the onion listener the peer address is Tor's own, so it is not used at all.
+     */
+    ClientSource source() {
+        if (onion) {
+            return ClientSource.ONION;
+        }
+        return ClientSource.of(channel.remoteAddress() instanceof java.net.InetSocketAddress a ? a.getAddress() : null);
     }
 
     boolean secure() {

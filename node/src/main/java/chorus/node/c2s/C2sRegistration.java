@@ -13,7 +13,6 @@ import chorus.actors.xmpp.Ns;
 import chorus.actors.xmpp.StanzaError;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 
-import java.net.InetAddress;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
 
@@ -79,8 +78,8 @@ final class C2sRegistration {
             return;
         }
         RegisterRequest.Register reg = (RegisterRequest.Register) r;
-        InetAddress from = connection.remoteAddress();
-        if (from == null || !node.limiter().tryAcquire(from)) {
+        ClientSource from = connection.source();
+        if ((from.address() == null && !from.onion()) || !node.limiter().tryAcquire(from)) {
             connection.send(RegisterForm.errorReply(request, new StanzaError(StanzaError.Condition.POLICY_VIOLATION,
                 StanzaError.Type.WAIT, "too many registrations from your address; try again later")));
             return;
@@ -156,9 +155,7 @@ final class C2sRegistration {
      * address appears. The message carries a no-store hint, so it is never kept offline; it is not logged.
      */
     private void notifyAdmins(BareJid account) {
-        InetAddress from = connection.remoteAddress();
-        String text = "New account " + account + " was registered in-band from " + (from == null ? "an unknown address"
-            : from.getHostAddress()) + ".";
+        String text = "New account " + account + " was registered in-band from " + connection.source().describe() + ".";
         for (BareJid admin : node.settings().registration().admins()) {
             node.router().route(new Message(node.domain(), admin, null, Message.Type.CHAT, null, List.of(
                 Element.build("body", Ns.CLIENT).text(text).get(),

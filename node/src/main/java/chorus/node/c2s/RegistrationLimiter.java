@@ -1,6 +1,5 @@
 package chorus.node.c2s;
 
-import java.net.InetAddress;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -10,14 +9,14 @@ import java.util.Iterator;
 import java.util.Map;
 
 /**
- * In-band registrations per source address in a sliding window. Held in memory only: the addresses
+ * In-band registrations per source (an address, or the onion service) in a sliding window. Held in memory only: the addresses
  * are never written anywhere and are forgotten once their window has passed.
  */
 public final class RegistrationLimiter {
     private final int perAddress;
     private final Duration window;
     private final Clock clock;
-    private final Map<InetAddress, ArrayDeque<Instant>> recent = new HashMap<>();
+    private final Map<ClientSource, ArrayDeque<Instant>> recent = new HashMap<>();
 
     public RegistrationLimiter(int perAddress, Duration window, Clock clock) {
         this.perAddress = perAddress;
@@ -25,8 +24,11 @@ public final class RegistrationLimiter {
         this.clock = clock;
     }
 
-    /** Counts a registration attempt from this address; false when the address used up its allowance. */
-    public synchronized boolean tryAcquire(InetAddress address) {
+    /**
+     * Counts a registration attempt from this source; false when it used up its allowance. Every onion
+     * client is the one source {@link ClientSource#ONION}.
+     */
+    public synchronized boolean tryAcquire(ClientSource address) {
         Instant now = clock.instant();
         Instant since = now.minus(window);
         if (recent.size() > 10_000) {
@@ -44,7 +46,7 @@ public final class RegistrationLimiter {
     }
 
     private void forgetOlderThan(Instant since) {
-        Iterator<Map.Entry<InetAddress, ArrayDeque<Instant>>> it = recent.entrySet().iterator();
+        Iterator<Map.Entry<ClientSource, ArrayDeque<Instant>>> it = recent.entrySet().iterator();
         while (it.hasNext()) {
             ArrayDeque<Instant> times = it.next().getValue();
             while (!times.isEmpty() && !times.peekFirst().isAfter(since)) {

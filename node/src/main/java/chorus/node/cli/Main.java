@@ -56,7 +56,7 @@ public final class Main implements Callable<Integer> {
             node = ChorusNode.start(settings);
         } catch (BindException e) {
             System.err.println("chorus: cannot listen on a configured port (" + e.getMessage()
-                + "); change CHORUS_C2S_PORT / CHORUS_C2S_TLS_PORT / CHORUS_ADMIN_PORT");
+                + "); change CHORUS_C2S_PORT / CHORUS_C2S_TLS_PORT / CHORUS_ONION_PORT / CHORUS_ADMIN_PORT");
             return 2;
         } catch (TlsSetupException | SettingsException e) {
             System.err.println("chorus: " + e.getMessage());
@@ -78,6 +78,8 @@ public final class Main implements Callable<Integer> {
             }
         });
 
+        reloadOnHangup(node);
+
         out.println("Chorus " + Version.current() + " is running");
         out.println("  domain:        " + settings.domain());
         out.println("  client ports:  " + settings.c2s().port() + " (STARTTLS), " + settings.c2s().tlsPort() + " (direct TLS)");
@@ -92,6 +94,24 @@ public final class Main implements Callable<Integer> {
             // runs until the shutdown hook has stopped the node
         }
         return 0;
+    }
+
+    /**
+     * SIGHUP reads the TLS certificate and key again (a renewal hook: {@code systemctl reload chorus}, or
+     * {@code kill -HUP}); a bad file is logged and the current certificate stays.
+     */
+    private static void reloadOnHangup(ChorusNode node) {
+        try {
+            sun.misc.Signal.handle(new sun.misc.Signal("HUP"), sig -> {
+                try {
+                    node.reloadCertificates();
+                } catch (TlsSetupException e) {
+                    System.err.println("chorus: the certificate was not reloaded (the current one stays): " + e.getMessage());
+                }
+            });
+        } catch (IllegalArgumentException e) {
+            System.err.println("chorus: no SIGHUP on this platform; reload certificates with chorusctl cert reload");
+        }
     }
 
     /** The password goes to the terminal only: it is not logged and not stored (only its SCRAM keys are). */

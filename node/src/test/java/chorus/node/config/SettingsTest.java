@@ -74,4 +74,38 @@ class SettingsTest {
         Settings.from(with(Map.of("chorus.c2s.max-stanza-size", "1MiB",
             "pekko.remote.artery.advanced.maximum-frame-size", "2MiB")));
     }
+
+    @Test
+    void theAdminPortListensOnLoopbackAndWantsTheTokenForMetricsByDefault() {
+        Settings s = Settings.from(with(Map.of()));
+        assertTrue(s.admin().bind().isLoopbackAddress());
+        assertEquals(AdminSettings.MetricsAuth.TOKEN, s.admin().metricsAuth());
+        assertEquals("", s.admin().token());
+    }
+
+    @Test
+    void badAdminSettingsNameTheSetting() {
+        assertTrue(failure(Map.of("chorus.admin.bind", "admin.example.org")).contains("chorus.admin.bind"));
+        assertTrue(failure(Map.of("chorus.admin.metrics-auth", "basic")).contains("chorus.admin.metrics-auth"));
+        assertTrue(failure(Map.of("chorus.admin.token", "short")).contains("chorus.admin.token"));
+    }
+
+    @Test
+    void aFixedAdminTokenIsNeverPrinted() {
+        String token = "0123456789abcdef0123456789abcdef";
+        Settings s = Settings.from(with(Map.of("chorus.admin.token", token)));
+        assertEquals(token, s.admin().token());
+        assertTrue(!s.admin().toString().contains(token));
+    }
+
+    @Test
+    void theOnionListenerIsOffByDefaultAndNeedsAPortOfItsOwn() {
+        assertTrue(!Settings.from(with(Map.of())).onion().enabled());
+        assertTrue(failure(Map.of("chorus.bind", "127.0.0.1", "chorus.c2s.onion.port", 5222)).contains("chorus.c2s.onion.port"));
+        assertTrue(failure(Map.of("chorus.c2s.onion.bind", "tor.local", "chorus.c2s.onion.port", 5224))
+            .contains("chorus.c2s.onion.bind"));
+        Settings s = Settings.from(with(Map.of("chorus.c2s.onion.port", 5224)));
+        assertEquals(5224, s.onion().port());
+        assertTrue(s.onion().bind().isLoopbackAddress());
+    }
 }
