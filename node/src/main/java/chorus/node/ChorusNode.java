@@ -4,15 +4,19 @@ import chorus.actors.diagnostics.DeliveryFailures;
 import chorus.actors.diagnostics.DiagnosticsPruner;
 import chorus.actors.diagnostics.DiagnosticsRecorder;
 import chorus.actors.diagnostics.DiagnosticsSettings;
+import chorus.actors.feature.AccountFeature;
+import chorus.actors.feature.AccountFeatures;
 import chorus.actors.feature.Features;
 import chorus.actors.feature.IqHandler;
+import chorus.actors.feature.blocking.BlockingFeature;
 import chorus.actors.feature.blocking.BlockingHandler;
-import chorus.actors.feature.caps.CapsCache;
+import chorus.actors.caps.CapsCache;
 import chorus.actors.feature.disco.DiscoHandler;
+import chorus.actors.feature.last.LastActivityFeature;
 import chorus.actors.feature.last.LastActivityHandler;
-import chorus.actors.feature.mam.MamHandler;
+import chorus.actors.feature.mam.ArchiveFeature;
 import chorus.actors.feature.mam.MamSettings;
-import chorus.actors.feature.pep.PepHandler;
+import chorus.actors.feature.pep.PepFeature;
 import chorus.actors.feature.privatedata.PrivateHandler;
 import chorus.actors.feature.register.RegisterForm;
 import chorus.actors.feature.vcard.VCardHandler;
@@ -142,24 +146,28 @@ public final class ChorusNode implements AutoCloseable {
                 services.add(uploadDomain);
             }
             AtomicReference<Features> serverRef = new AtomicReference<>();
-            AtomicReference<Features> accountRef = new AtomicReference<>();
+            AtomicReference<AccountFeatures> accountRef = new AtomicReference<>();
             DiscoHandler disco = new DiscoHandler("Chorus",
                 () -> plus(serverRef.get().discoFeatures(), MailboxEntity.XEP_0160, RegisterForm.NS),
                 () -> accountRef.get().discoFeatures(), services);
             LastActivityHandler last = new LastActivityHandler(clock.instant());
             VCardHandler vcard = new VCardHandler();
             PrivateHandler privateData = new PrivateHandler();
+            BlockingHandler blocking = new BlockingHandler();
             // The server lists what its accounts support too: clients look for these on the server (XEP-0030).
             List<IqHandler> server = List.of(disco, new PingHandler(),
                 new VersionHandler("Chorus", Version.current(), settings.versionShowsOs()), new TimeHandler(), last,
-                vcard, privateData, new BlockingHandler());
+                vcard, privateData, blocking);
             UserSettings userSettings = UserSettings.from(storage.systemConfig());
-            // PEP (XEP-0163) is answered by each account's entity; listed here for the accounts' disco#info.
             MamSettings mam = MamSettings.from(storage.systemConfig());
-            List<IqHandler> account = List.of(disco, new PingHandler(), vcard, privateData, last,
-                new PepHandler(userSettings.pepLimits()), new MamHandler(mam.defaultMode()));
+            // The features of every account, in the order their hooks run (blocking refuses a blocked sender
+            // before anything else looks at its stanza).
+            AccountFeatures account = AccountFeatures.of(new BlockingFeature(blocking), AccountFeature.of(disco),
+                AccountFeature.of(new PingHandler()), AccountFeature.of(vcard), AccountFeature.of(privateData),
+                new LastActivityFeature(last), new PepFeature(userSettings.pepLimits(), new CapsCache()),
+                new ArchiveFeature(mam, storage.archive(clock)));
             serverRef.set(new Features(server));
-            accountRef.set(new Features(account));
+            accountRef.set(account);
 
             String nodeName = cluster.selfMember().address().hostPort();
             DeliveryFailures failures = new DiagnosticsRecorder(storage.diagnostics(), clock, nodeName);
@@ -196,9 +204,8 @@ public final class ChorusNode implements AutoCloseable {
                 DiagnosticsSettings.from(storage.systemConfig()), clock);
             MailboxEntity.init(sharding, MailboxSettings.from(storage.systemConfig()), settings.domain().toString(), clock,
                 storage.mailboxRowEraser());
-            UserEntity.init(sharding, new UserEntity.Deps(settings.domain(), router, accountRef.get(), clock,
-                userSettings, directory, jid -> sharding.entityRefFor(MailboxEntity.KEY, jid), failures, new CapsCache(),
-                mam, storage.archive(clock)));
+            UserEntity.init(sharding, new UserEntity.Deps(settings.domain(), router, account, clock,
+                userSettings, directory, jid -> sharding.entityRefFor(MailboxEntity.KEY, jid), failures));
 
             SessionCounter counter = new SessionCounter();
             system.systemActorOf(NodeStats.create(counter), "node-stats", org.apache.pekko.actor.typed.Props.empty());

@@ -63,7 +63,7 @@ public final class DiscoHandler implements IqHandler {
         }
         Element query = iq.payload().orElseThrow();
         String node = query.attr("node");
-        Set<String> nodes = ctx.addressedToServer() ? Set.of() : ctx.data().pepNodesFor(ctx.relation());
+        Set<String> nodes = ctx.addressedToServer() ? Set.of() : ctx.data().discoNodes(ctx.relation());
         if (node != null) {
             // XEP-0030 §3.1: unknown node -> item-not-found.
             if (!nodes.contains(node)) {

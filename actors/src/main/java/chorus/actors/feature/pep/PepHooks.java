@@ -1,18 +1,17 @@
-package chorus.actors.user;
+package chorus.actors.feature.pep;
 
-import chorus.actors.feature.blocking.BlockRules;
-import chorus.actors.feature.caps.Caps;
-import chorus.actors.feature.caps.CapsCache;
-import chorus.actors.feature.caps.CapsVerifier;
-import chorus.actors.feature.pep.PepConfig;
-import chorus.actors.feature.pep.PepHandler;
-import chorus.actors.feature.pep.PepNode;
-import chorus.actors.router.StanzaRouter;
-import chorus.actors.xmpp.BareJid;
+import chorus.actors.caps.Caps;
+import chorus.actors.caps.CapsCache;
+import chorus.actors.caps.CapsVerifier;
+import chorus.actors.feature.AccountContext;
+import chorus.actors.feature.AccountData;
+import chorus.actors.feature.AccountHooks;
+import chorus.actors.feature.Decision;
+import chorus.actors.feature.IqContext;
+import chorus.actors.feature.Requester;
 import chorus.actors.xmpp.Element;
 import chorus.actors.xmpp.FullJid;
 import chorus.actors.xmpp.Iq;
-import chorus.actors.xmpp.Jid;
 import chorus.actors.xmpp.Message;
 import chorus.actors.xmpp.Presence;
 
@@ -26,8 +25,8 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * XEP-0163 §4.3 as the account's entity applies it: which available resources, the user's own and its contacts',
- * want which nodes (their caps' disco#info lists {@code node+notify}, XEP-0115 §6.2), and what they are sent: each
+ * XEP-0163 §4.3 in one account's entity: which available resources, the user's own and its contacts', want which
+ * nodes (their caps' disco#info lists {@code node+notify}, XEP-0115 §6.2), and what they are sent: each
  * notification, and a node's last item when a resource comes online or starts to want the node (XEP-0163 §4.3.1).
  *
  * <p>Features are learnt by asking the resource for the disco#info of its caps, once per verification string on
@@ -35,14 +34,14 @@ import java.util.Set;
  * presence they send the user, so the contacts notified are those sharing presence both ways. Live state only:
  * after the entity restarts, resources are learnt again from their next presence.
  */
-final class PepLogic {
+final class PepHooks implements AccountHooks {
     static final String DISCO_INFO = "http://jabber.org/protocol/disco#info";
     static final String NOTIFY = "+notify";
     /** disco#info requests waiting for an answer; the oldest is forgotten beyond this. */
     static final int MAX_QUERIES = 256;
 
-    private final BareJid user;
-    private final StanzaRouter router;
+    private final AccountContext ctx;
+    private final PepHandler handler;
     private final CapsCache cache;
     /** Available resources with what their caps said and, once known, their features. */
     private final Map<FullJid, Interest> resources = new LinkedHashMap<>();
@@ -65,18 +64,72 @@ final class PepLogic {
     private record Query(FullJid jid, Caps caps, boolean shared) {
     }
 
-    PepLogic(BareJid user, StanzaRouter router, CapsCache cache) {
-        this.user = user;
-        this.router = router;
+    PepHooks(AccountContext ctx, PepHandler handler, CapsCache cache) {
+        this.ctx = ctx;
+        this.handler = handler;
         this.cache = cache;
     }
 
+    // ---- requests ----
+
+    @Override
+    public boolean owns(Iq request, Requester requester) {
+        return handler.owns(request);
+    }
+
+    /** The request's events persist, the answer goes back, then the notification to who wants it. */
+    @Override
+    public Decision handle(Iq request, Requester requester, AccountData data) {
+        PepHandler.Outcome o = handler.decide(request, IqContext.of(ctx, requester, data));
+        return Decision.persist(o.events(), after -> {
+            ctx.route(o.reply());
+            o.notification().ifPresent(n -> notify(after, n));
+        });
+    }
+
+    @Override
+    public Set<String> discoNodes(AccountData data, IqContext.Relation relation) {
+        return data.slice(PepNodes.KEY).visibleTo(relation);
+    }
+
+    // ---- who wants what ----
+
+    @Override
+    public void resourcePresence(FullJid resource, Presence presence, boolean announced, AccountData data) {
+        available(data, resource, presence, announced);
+    }
+
+    @Override
+    public void resourceGone(FullJid resource) {
+        resources.remove(resource);
+        queries.values().removeIf(q -> q.jid().equals(resource));
+    }
+
+    /** Presence to the account from someone else: availability changes what is tracked. */
+    @Override
+    public void presenceIn(Presence p, AccountData data) {
+        if (!(p.from() instanceof FullJid from)) {
+            return;
+        }
+        if (p.type() == Presence.Type.AVAILABLE) {
+            available(data, from, p, true);
+        } else if (p.type() == Presence.Type.UNAVAILABLE || p.type() == Presence.Type.ERROR) {
+            resourceGone(from);
+        }
+    }
+
+    @Override
+    public void erase() {
+        resources.clear();
+        queries.clear();
+    }
+
     /**
-     * A resource's available presence: the user's own, or a contact's. {@code sendLast}: whether the resource
-     * gets the last items of the nodes it newly wants (not when a session only binds again to a moved entity).
+     * A resource's available presence: the user's own, or a contact's. {@code sendLast}: whether the resource gets
+     * the last items of the nodes it newly wants (not when a session only binds again to a moved entity).
      */
-    void available(UserEntity.State s, FullJid from, Presence p, boolean sendLast) {
-        if (!from.bare().equals(user) && s.roster().get(from.bare()).isEmpty()) {
+    private void available(AccountData data, FullJid from, Presence p, boolean sendLast) {
+        if (!from.bare().equals(ctx.account()) && !data.inRoster(from)) {
             return;
         }
         Caps caps = Caps.of(p).orElse(null);
@@ -94,32 +147,15 @@ final class PepLogic {
         }
         Optional<Set<String>> known = cache.features(caps);
         if (known.isPresent()) {
-            learnt(s, from, now, known.get());
+            learnt(data, from, now, known.get());
         } else if (!awaited(caps)) {
             ask(from, caps, true);
         }
     }
 
-    /** The resource went offline, or is no longer told about (unavailable, error, session ended). */
-    void gone(Jid from) {
-        resources.remove(from);
-        queries.values().removeIf(q -> q.jid().equals(from));
-    }
-
-    /** Presence to the account from someone else: availability changes what is tracked. */
-    void inbound(UserEntity.State s, Presence p) {
-        if (!(p.from() instanceof FullJid from)) {
-            return;
-        }
-        if (p.type() == Presence.Type.AVAILABLE) {
-            available(s, from, p, true);
-        } else if (p.type() == Presence.Type.UNAVAILABLE || p.type() == Presence.Type.ERROR) {
-            gone(from);
-        }
-    }
-
     /** Takes the answer to one of this account's disco#info requests; false when it is not one. */
-    boolean answer(UserEntity.State s, Iq iq) {
+    @Override
+    public boolean answer(Iq iq, AccountData data) {
         Query q = iq.id() == null ? null : queries.get(iq.id());
         if (q == null || !q.jid().equals(iq.from())) {
             return false;
@@ -144,7 +180,7 @@ final class PepLogic {
                 continue;
             }
             if (e.getKey().equals(q.jid()) || verified) {
-                learnt(s, e.getKey(), i, features);
+                learnt(data, e.getKey(), i, features);
             } else if (q.shared()) {
                 // Not the answer the hash promised: each resource announcing it is asked itself.
                 ask(e.getKey(), i.caps, false);
@@ -153,26 +189,28 @@ final class PepLogic {
         return true;
     }
 
+    // ---- what they are sent ----
+
     /** Sends a notification to every resource that wants the node and may see it. */
-    void notify(UserEntity.State s, PepHandler.Notification n) {
+    private void notify(AccountData data, PepHandler.Notification n) {
         for (Map.Entry<FullJid, Interest> e : resources.entrySet()) {
             Set<String> f = e.getValue().features;
-            if (f != null && f.contains(n.node() + NOTIFY) && allowed(s, e.getKey(), n.access())) {
+            if (f != null && f.contains(n.node() + NOTIFY) && allowed(data, e.getKey(), n.access())) {
                 send(e.getKey(), n.event());
             }
         }
     }
 
-    private void learnt(UserEntity.State s, FullJid jid, Interest i, Set<String> features) {
+    private void learnt(AccountData data, FullJid jid, Interest i, Set<String> features) {
         i.features = Set.copyOf(features);
         if (i.before == null) {
             return;
         }
-        for (Map.Entry<String, PepNode> e : s.pep().entrySet()) {
+        for (Map.Entry<String, PepNode> e : data.slice(PepNodes.KEY).nodes().entrySet()) {
             String wish = e.getKey() + NOTIFY;
             PepNode node = e.getValue();
             if (i.features.contains(wish) && !i.before.contains(wish) && node.config().sendsLastOnPresence()
-                && node.last().isPresent() && allowed(s, jid, node.config().access())) {
+                && node.last().isPresent() && allowed(data, jid, node.config().access())) {
                 send(jid, Element.build("event", PepHandler.EVENT).child(Element.build("items", PepHandler.EVENT)
                     .attr("node", e.getKey()).child(node.last().get().toElement(PepHandler.EVENT)).get()).get());
             }
@@ -183,14 +221,14 @@ final class PepLogic {
      * XEP-0163 §4.1 auto-subscribe: the owner's resources, and contacts with a subscription from or both that the
      * user has not blocked; a whitelist node (with no list to edit) is the owner's alone.
      */
-    private boolean allowed(UserEntity.State s, FullJid jid, String access) {
-        if (jid.bare().equals(user)) {
+    private boolean allowed(AccountData data, FullJid jid, String access) {
+        if (jid.bare().equals(ctx.account())) {
             return true;
         }
-        if (access.equals(PepConfig.WHITELIST) || BlockRules.blocks(s.blocked(), jid)) {
+        if (access.equals(PepConfig.WHITELIST) || data.blocks(jid)) {
             return false;
         }
-        return s.roster().get(jid.bare()).map(i -> i.subscription().hasFrom()).orElse(false);
+        return data.relationOf(jid) == IqContext.Relation.CONTACT;
     }
 
     private boolean awaited(Caps caps) {
@@ -206,17 +244,12 @@ final class PepLogic {
         }
         String id = "pep-caps-" + nextId++;
         queries.put(id, new Query(jid, caps, shared && caps.verifiable()));
-        router.route(Iq.of(user, jid, id, Iq.Type.GET,
+        ctx.route(Iq.of(ctx.account(), jid, id, Iq.Type.GET,
             Element.build("query", DISCO_INFO).attr("node", caps.discoNode()).get()));
     }
 
     /** XEP-0163 §4.3.2: a headline from the account's bare JID. */
     private void send(FullJid to, Element event) {
-        router.route(new Message(user, to, "pep-" + nextId++, Message.Type.HEADLINE, null, List.of(event)));
-    }
-
-    void clear() {
-        resources.clear();
-        queries.clear();
+        ctx.route(new Message(ctx.account(), to, "pep-" + nextId++, Message.Type.HEADLINE, null, List.of(event)));
     }
 }

@@ -1,4 +1,4 @@
-package chorus.actors.feature.caps;
+package chorus.actors.caps;
 
 import java.util.LinkedHashMap;
 import java.util.Map;

@@ -1,4 +1,4 @@
-package chorus.actors.feature.caps;
+package chorus.actors.caps;
 
 import chorus.actors.xmpp.DataForm;
 import chorus.actors.xmpp.Element;
