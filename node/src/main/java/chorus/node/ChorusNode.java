@@ -36,6 +36,7 @@ import chorus.actors.upload.UploadSettings;
 import chorus.node.http.UploadServer;
 import chorus.node.http.UploadStore;
 import chorus.actors.xmpp.DomainJid;
+import chorus.actors.user.ShardedAccounts;
 import chorus.actors.user.UserEntity;
 import chorus.actors.user.UserSettings;
 import chorus.node.admin.AccountService;
@@ -171,9 +172,9 @@ public final class ChorusNode implements AutoCloseable {
 
             String nodeName = cluster.selfMember().address().hostPort();
             DeliveryFailures failures = new DiagnosticsRecorder(storage.diagnostics(), clock, nodeName);
-            Router router = new Router(settings.domain(),
-                (bare, stanza) -> sharding.entityRefFor(UserEntity.KEY, bare).tell(new UserEntity.Deliver(stanza)),
-                null, serverRef.get(), clock, failures);
+            // Another domain: no federation yet, so the router answers remote-server-not-found (RFC 6120 §10.4.3).
+            Router router = new Router(settings.domain(), new ShardedAccounts(sharding), null, serverRef.get(),
+                account::seesSent, clock, failures);
             if (muc.enabled()) {
                 RoomDirectory rooms = RoomDirectory.start(system);
                 AccountEraser roomEraser = AccountEraser.forStorage(system, storage);

@@ -1,5 +1,7 @@
 package chorus.actors.feature;
 
+import chorus.actors.xmpp.Message;
+
 import java.util.Set;
 
 /**
@@ -12,6 +14,14 @@ public interface AccountFeature {
     /** The disco#info features an account announces for this feature (XEP-0030). */
     default Set<String> discoFeatures() {
         return Set.of();
+    }
+
+    /**
+     * Whether its {@link AccountHooks#sent} hook wants to see this message a client sent (the router then hands
+     * the sender's account a copy; most features want none).
+     */
+    default boolean seesSent(Message message) {
+        return false;
     }
 
     /** Its part in the entity of one account (live state, if any, lives there). */

@@ -1,5 +1,7 @@
 package chorus.actors.feature;
 
+import chorus.actors.xmpp.Message;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -24,6 +26,16 @@ public final class AccountFeatures {
             all.addAll(f.discoFeatures());
         }
         return all;
+    }
+
+    /** Whether a feature wants to see this message one of an account's clients sent (see the router). */
+    public boolean seesSent(Message message) {
+        for (AccountFeature f : features) {
+            if (f.seesSent(message)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Each feature's part in one account's entity, in order. */

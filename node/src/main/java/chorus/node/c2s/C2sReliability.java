@@ -1,12 +1,12 @@
 package chorus.node.c2s;
 
+import chorus.actors.router.Router;
 import chorus.actors.session.SessionInput;
 import chorus.actors.user.UserEntity;
 import chorus.actors.xmpp.Message;
 import chorus.actors.xmpp.Stanza;
 import chorus.actors.xmpp.StanzaError;
 import org.apache.pekko.actor.typed.ActorRef;
-import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -23,8 +23,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * session, is silently lost when a node dies in between:
  *
  * <ul>
- *   <li>Outbound, a message to a local account waits here until that account's entity accepted it
- *       (delivered, stored offline, or bounced). Unaccepted, it is sent again (the entity ignores a
+ *   <li>Outbound, a message to a local account (the router says which) waits here until that account's entity
+ *       accepted it (delivered, stored offline, or bounced). Unaccepted, it is sent again (the entity ignores a
  *       copy it already took); after {@link #GIVE_UP} the client gets it back as an error.</li>
  *   <li>Inbound, the session tells the entity up to which tracked message it wrote to the socket; the
  *       entity delivers elsewhere (or stores) what a session that went away never acknowledged.</li>
@@ -44,14 +44,23 @@ final class C2sReliability {
     private record Written(long epoch, long seq) {
     }
 
-    /** Hands a message to its recipient's entity. */
+    /** Hands a message on towards its recipient. */
     interface Courier {
-        void carry(Message m, long seq, ActorRef<SessionInput> self);
+        /**
+         * Hands the message on ({@code first}: for the first time, else again); true when its recipient's entity
+         * will acknowledge {@code seq} to {@code self}, so that it is kept until then.
+         */
+        boolean carry(Message m, long seq, ActorRef<SessionInput> self, boolean first);
 
-        /** Through cluster sharding, to the entity of the recipient's account. */
-        static Courier sharded(ClusterSharding sharding) {
-            return (m, seq, self) -> sharding.entityRefFor(UserEntity.KEY, m.to().bare().toString())
-                .tell(new UserEntity.Deliver(m, self.narrow(), seq));
+        /** Through the router, which decides where the message goes and whether it is acknowledged. */
+        static Courier through(Router router) {
+            return (m, seq, self, first) -> {
+                if (first) {
+                    return router.fromClient(m, self.narrow(), seq);
+                }
+                router.again(m, self.narrow(), seq);
+                return true;
+            };
         }
     }
 
@@ -69,16 +78,14 @@ final class C2sReliability {
 
     // ---- outbound: client -> local account ----
 
-    /** Sends a message to a local account's entity, keeping it until accepted. */
+    /** Sends a message the client sent; one that its recipient's entity acknowledges is kept until it did. */
     void send(Message m, ActorRef<SessionInput> self) {
         long seq = nextSeq++;
         Instant now = clock.instant();
         pending.put(seq, new PendingOut(m, now, now));
-        deliver(m, seq, self);
-    }
-
-    private void deliver(Message m, long seq, ActorRef<SessionInput> self) {
-        courier.carry(m, seq, self);
+        if (!courier.carry(m, seq, self, true)) {
+            pending.remove(seq);
+        }
     }
 
     void accepted(long seq) {
@@ -111,7 +118,7 @@ final class C2sReliability {
                     failed);
             } else if (Duration.between(p.lastSent(), now).compareTo(resendAfter) >= 0) {
                 e.setValue(new PendingOut(p.message(), p.first(), now));
-                deliver(p.message(), e.getKey(), self);
+                courier.carry(p.message(), e.getKey(), self, false);
             }
         }
         return failed;

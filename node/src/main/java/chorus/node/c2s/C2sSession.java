@@ -1,12 +1,8 @@
 package chorus.node.c2s;
 
-import chorus.actors.feature.IqContext;
-import chorus.actors.feature.IqResult;
 import chorus.actors.feature.blocking.BlockRules;
-import chorus.actors.feature.mam.Archive;
 import chorus.actors.feature.register.RegisterForm;
 import chorus.actors.mailbox.MailboxEntity;
-import chorus.actors.router.Router;
 import chorus.actors.session.SessionInput;
 import chorus.actors.session.SessionMessage;
 import chorus.actors.user.UserEntity;
@@ -154,7 +150,7 @@ public final class C2sSession extends AbstractBehavior<SessionInput> {
         this.node = node;
         this.sasl = new C2sSasl(node, ctx, connection);
         this.registration = new C2sRegistration(node, ctx, connection);
-        this.reliability = new C2sReliability(C2sReliability.Courier.sharded(node.sharding()), node.clock());
+        this.reliability = new C2sReliability(C2sReliability.Courier.through(node.router()), node.clock());
         Duration timeout = node.settings().c2s().negotiationTimeout();
         if (!timeout.isZero()) {
             timers.startSingleTimer(NegotiationTimeout.INSTANCE, NegotiationTimeout.INSTANCE, timeout);
@@ -476,7 +472,7 @@ public final class C2sSession extends AbstractBehavior<SessionInput> {
             } else if (p.to() == null && p.type() == Presence.Type.UNAVAILABLE) {
                 lastPresence = null;
             }
-            entity.tell(new UserEntity.FromClient(st));
+            node.router().fromClient(st);
         } else if (st instanceof Iq iq) {
             onIq(iq, to);
         } else {
@@ -485,23 +481,9 @@ public final class C2sSession extends AbstractBehavior<SessionInput> {
         return this;
     }
 
-    /**
-     * A message from this client: to an account of this server it is kept until accepted; anywhere
-     * else it is routed. RFC 6120 §10.3.1: no 'to' means the sender's own bare JID.
-     */
+    /** A message from this client: the router hands it on; one to a local account is kept until accepted. */
     private void sendMessage(Message m) {
-        Jid to = m.to();
-        if (to == null) {
-            reliability.send((Message) m.withTo(user), getContext().getSelf());
-        } else if (node.router().isLocal(to) && to.local() != null) {
-            reliability.send(m, getContext().getSelf());
-        } else {
-            node.router().route(m);
-        }
-        if (to != null && !to.bare().equals(user) && Archive.archivable(m)) {
-            // XEP-0313: the account's archive keeps what its resources send too.
-            entity.tell(new UserEntity.Sent(m));
-        }
+        reliability.send(m, getContext().getSelf());
     }
 
     private Behavior<SessionInput> onReliabilityTick() {
@@ -582,21 +564,8 @@ public final class C2sSession extends AbstractBehavior<SessionInput> {
                 timers.startSingleTimer("iq:" + iq.id(), new IqTimeout(iq.id()), IQ_TIMEOUT);
             }
             rosterRequested |= iq.type() == Iq.Type.GET && iq.payloadIs("jabber:iq:roster", "query");
-            entity.tell(new UserEntity.FromClient(iq));
-            return;
         }
-        if (to.toString().equals(node.domain().toString())) {
-            // Answered here, without a hop through the router.
-            if (!iq.isRequest()) {
-                return;
-            }
-            IqResult r = node.router().serverFeatures().dispatch(iq, IqContext.server(node.domain(), node.clock()));
-            if (r instanceof IqResult.Reply reply) {
-                connection.send(reply.reply());
-            }
-            return;
-        }
-        node.router().route(iq);
+        node.router().fromClient(iq);
     }
 
     private boolean isOwnAddress(String from) {

@@ -22,7 +22,7 @@ class C2sReliabilityTest {
 
     final ManualClock clock = new ManualClock(Instant.parse("2026-11-24T12:00:00Z"));
     final List<Long> carried = new ArrayList<>();
-    final C2sReliability reliability = new C2sReliability((m, seq, self) -> carried.add(seq), clock);
+    final C2sReliability reliability = new C2sReliability((m, seq, self, first) -> carried.add(seq), clock);
 
     @Test
     void anUnacceptedMessageIsSentAgainThenGivenBackAsAnError() {

@@ -3,6 +3,7 @@ package chorus.actors.feature.mam;
 import chorus.actors.feature.AccountContext;
 import chorus.actors.feature.AccountFeature;
 import chorus.actors.feature.AccountHooks;
+import chorus.actors.xmpp.Message;
 import chorus.persistence.archive.ArchiveStore;
 
 import java.util.Set;
@@ -26,6 +27,12 @@ public final class ArchiveFeature implements AccountFeature {
     @Override
     public Set<String> discoFeatures() {
         return handler.discoFeatures();
+    }
+
+    /** XEP-0313: what the account's resources send is archived too. */
+    @Override
+    public boolean seesSent(Message message) {
+        return Archive.archivable(message);
     }
 
     @Override
