@@ -45,8 +45,10 @@ import chorus.node.admin.AdminToken;
 import chorus.node.admin.NodeStats;
 import chorus.node.c2s.C2sContext;
 import chorus.node.c2s.C2sServer;
-import chorus.node.c2s.RegistrationLimiter;
 import chorus.node.c2s.SessionCounter;
+import chorus.node.session.BlockingFilter;
+import chorus.node.session.RegistrationLimiter;
+import chorus.node.session.SessionContext;
 import chorus.node.cli.Version;
 import chorus.node.config.DecoySecret;
 import chorus.node.config.ClusterSettings;
@@ -225,8 +227,13 @@ public final class ChorusNode implements AutoCloseable {
             node.storage = storage;
             SaslMechanisms sasl = new SaslMechanisms(
                 SaslSettings.allMechanisms(settings.scramIterations(), DecoySecret.load(settings)), new SecureRandom());
-            C2sContext c2sContext = new C2sContext(settings, tls, router, sharding, clock, counter, sasl, accounts,
-                new RegistrationLimiter(settings.registration().perAddress(), settings.registration().window(), clock));
+            // What every client stream's session needs, whatever its transport; and its per-session features.
+            SessionContext sessions = new SessionContext(settings.domain(), settings.c2s(), settings.registration(),
+                router, jid -> sharding.entityRefFor(UserEntity.KEY, jid),
+                jid -> sharding.entityRefFor(MailboxEntity.KEY, jid), clock, counter, sasl, accounts,
+                new RegistrationLimiter(settings.registration().perAddress(), settings.registration().window(), clock),
+                List.of(BlockingFilter::new));
+            C2sContext c2sContext = new C2sContext(settings, tls, counter, sessions);
             node.c2s = C2sServer.start(c2sContext, system);
             node.resources.add(AdminServer.start(settings.adminPort(), AdminToken.createIn(settings.dataDir()),
                 accounts, counter::sessions, storage.diagnostics(), pruner));

@@ -1,4 +1,4 @@
-package chorus.node.c2s;
+package chorus.node.session;
 
 import chorus.actors.session.SessionMessage;
 import chorus.actors.xmpp.Element;

@@ -1,4 +1,4 @@
-package chorus.node.c2s;
+package chorus.node.session;
 
 import chorus.actors.ManualClock;
 import chorus.actors.xmpp.Jid;
@@ -16,13 +16,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-class C2sReliabilityTest {
+class ReliabilityTest {
     static final Jid ROMEO = Jid.parse("romeo@example.org/phone");
     static final Jid JULIET = Jid.parse("juliet@example.org");
 
     final ManualClock clock = new ManualClock(Instant.parse("2026-11-24T12:00:00Z"));
     final List<Long> carried = new ArrayList<>();
-    final C2sReliability reliability = new C2sReliability((m, seq, self, first) -> carried.add(seq), clock);
+    final Reliability reliability = new Reliability((m, seq, self, first) -> carried.add(seq), clock);
 
     @Test
     void anUnacceptedMessageIsSentAgainThenGivenBackAsAnError() {
@@ -34,7 +34,7 @@ class C2sReliabilityTest {
         clock.now = clock.now.plus(Duration.ofSeconds(1));
         reliability.tick(null);
         assertEquals(List.of(1L, 1L), carried);
-        clock.now = clock.now.plus(C2sReliability.GIVE_UP);
+        clock.now = clock.now.plus(Reliability.GIVE_UP);
         List<Stanza> failed = reliability.tick(null);
         assertEquals(1, failed.size());
         assertEquals(StanzaError.Condition.RECIPIENT_UNAVAILABLE, StanzaError.conditionOf(failed.get(0)));
@@ -46,7 +46,7 @@ class C2sReliabilityTest {
     void anAcceptedMessageIsNeitherSentAgainNorGivenBack() {
         reliability.send(Message.chat(ROMEO, JULIET, "m1", "hello"), null);
         reliability.accepted(1);
-        clock.now = clock.now.plus(C2sReliability.GIVE_UP);
+        clock.now = clock.now.plus(Reliability.GIVE_UP);
         assertTrue(reliability.tick(null).isEmpty());
         assertEquals(List.of(1L), carried);
     }
@@ -54,8 +54,8 @@ class C2sReliabilityTest {
     @Test
     void whileTheNodeStopsAMessageIsSentAgainSooner() {
         reliability.send(Message.chat(ROMEO, JULIET, "m1", "hello"), null);
-        clock.now = clock.now.plus(C2sReliability.RESEND_WHILE_STOPPING);
-        reliability.tick(null, C2sReliability.RESEND_WHILE_STOPPING);
+        clock.now = clock.now.plus(Reliability.RESEND_WHILE_STOPPING);
+        reliability.tick(null, Reliability.RESEND_WHILE_STOPPING);
         assertEquals(List.of(1L, 1L), carried);
         assertEquals(1, reliability.abandon().size());
         assertFalse(reliability.hasPending());

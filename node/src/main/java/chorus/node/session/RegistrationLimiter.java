@@ -1,4 +1,4 @@
-package chorus.node.c2s;
+package chorus.node.session;
 
 import java.net.InetAddress;
 import java.time.Clock;

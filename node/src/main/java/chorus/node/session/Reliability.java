@@ -1,4 +1,4 @@
-package chorus.node.c2s;
+package chorus.node.session;
 
 import chorus.actors.router.Router;
 import chorus.actors.session.SessionInput;
@@ -31,7 +31,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * </ul>
  * Not thread-safe except {@link #written}, which the channel's write listeners call.
  */
-final class C2sReliability {
+final class Reliability {
     static final Duration RESEND_AFTER = Duration.ofSeconds(5);
     /** While the node stops, a message waits less before it is sent again: the session has little time. */
     static final Duration RESEND_WHILE_STOPPING = Duration.ofSeconds(1);
@@ -71,7 +71,7 @@ final class C2sReliability {
     private final AtomicReference<Written> written = new AtomicReference<>(new Written(0, 0));
     private Written acked = new Written(0, 0);
 
-    C2sReliability(Courier courier, Clock clock) {
+    Reliability(Courier courier, Clock clock) {
         this.courier = courier;
         this.clock = clock;
     }
@@ -136,7 +136,8 @@ final class C2sReliability {
 
     /** RFC 6120 §8.3.3.15: the recipient is temporarily unreachable; the sender may retry. */
     private static void unavailable(Message m, String text, List<Stanza> out) {
-        Stanza reply = m.errorReply(new StanzaError(StanzaError.Condition.RECIPIENT_UNAVAILABLE, StanzaError.Type.WAIT, text));
+        Stanza reply = m.errorReply(new StanzaError(StanzaError.Condition.RECIPIENT_UNAVAILABLE, StanzaError.Type.WAIT,
+            text));
         if (reply != null) {
             out.add(reply);
         }

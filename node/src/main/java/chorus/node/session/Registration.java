@@ -1,9 +1,8 @@
-package chorus.node.c2s;
+package chorus.node.session;
 
 import chorus.actors.feature.register.RegisterForm;
 import chorus.actors.feature.register.RegisterRequest;
 import chorus.actors.mailbox.Offline;
-import chorus.actors.session.SessionInput;
 import chorus.actors.user.UserEntity;
 import chorus.actors.xmpp.BareJid;
 import chorus.actors.xmpp.Element;
@@ -11,7 +10,6 @@ import chorus.actors.xmpp.Iq;
 import chorus.actors.xmpp.Message;
 import chorus.actors.xmpp.Ns;
 import chorus.actors.xmpp.StanzaError;
-import org.apache.pekko.actor.typed.javadsl.ActorContext;
 
 import java.net.InetAddress;
 import java.util.List;
@@ -22,9 +20,9 @@ import java.util.concurrent.CompletionStage;
  * password change and account removal after. Passwords go straight into SCRAM derivation and are
  * never kept, logged or echoed back (errors leave the request's payload out, §3.3).
  */
-final class C2sRegistration {
+final class Registration {
     /** What the session receives back from the account service. */
-    sealed interface Step extends C2sSession.Local {
+    sealed interface Step extends StreamSession.Local {
     }
 
     record Registered(Iq request, BareJid account, UserEntity.AccountReply reply, Throwable failure) implements Step {
@@ -36,20 +34,20 @@ final class C2sRegistration {
     record Removed(Iq request, UserEntity.AccountReply reply, Throwable failure) implements Step {
     }
 
-    private final C2sContext node;
-    private final ActorContext<SessionInput> ctx;
-    private final C2sConnection connection;
+    private final StreamSession session;
+    private final SessionContext node;
+    private final ClientOutput out;
     /** The id of a removal this stream asked for; its stream ends once the answer went out. */
     private String removing;
 
-    C2sRegistration(C2sContext node, ActorContext<SessionInput> ctx, C2sConnection connection) {
-        this.node = node;
-        this.ctx = ctx;
-        this.connection = connection;
+    Registration(StreamSession session) {
+        this.session = session;
+        this.node = session.node;
+        this.out = session.out;
     }
 
     boolean enabled() {
-        return node.settings().registration().enabled();
+        return node.registration().enabled();
     }
 
     /** The stream feature announced before authentication, when registration is open. */
@@ -65,82 +63,83 @@ final class C2sRegistration {
     void beforeAuth(Iq iq) {
         Iq request = iq.withFromTo(null, null);
         if (!enabled()) {
-            connection.send(RegisterForm.errorReply(request, StanzaError.of(StanzaError.Condition.SERVICE_UNAVAILABLE,
+            out.send(RegisterForm.errorReply(request, StanzaError.of(StanzaError.Condition.SERVICE_UNAVAILABLE,
                 "registration is closed on this server; ask its admin for an account")));
             return;
         }
         if (iq.type() == Iq.Type.GET) {
-            connection.send(request.result(RegisterForm.form(node.settings().registration().instructions())));
+            out.send(request.result(RegisterForm.form(node.registration().instructions())));
             return;
         }
         RegisterRequest r = RegisterForm.parse(iq.payload().orElseThrow(), node.domain(), null);
         if (r instanceof RegisterRequest.Invalid invalid) {
-            connection.send(RegisterForm.errorReply(request, invalid.error()));
+            out.send(RegisterForm.errorReply(request, invalid.error()));
             return;
         }
         RegisterRequest.Register reg = (RegisterRequest.Register) r;
-        InetAddress from = connection.remoteAddress();
+        InetAddress from = session.transport.peerAddress();
         if (from == null || !node.limiter().tryAcquire(from)) {
-            connection.send(RegisterForm.errorReply(request, new StanzaError(StanzaError.Condition.POLICY_VIOLATION,
+            out.send(RegisterForm.errorReply(request, new StanzaError(StanzaError.Condition.POLICY_VIOLATION,
                 StanzaError.Type.WAIT, "too many registrations from your address; try again later")));
             return;
         }
         BareJid account = new BareJid(reg.username(), node.domain().domain());
-        pipe(node.accounts().create(account, reg.password()), (reply, failure) -> new Registered(request, account, reply, failure));
+        pipe(node.admin().create(account, reg.password()),
+            (reply, failure) -> new Registered(request, account, reply, failure));
     }
 
     /** A registration IQ of an authenticated account: its form, a password change or removal (§3.2-3.3). */
     void afterAuth(Iq iq, BareJid user) {
         Iq request = iq.withFromTo(null, null);
         if (iq.type() == Iq.Type.GET) {
-            connection.send(request.result(RegisterForm.registered(user, node.settings().registration().instructions())));
+            out.send(request.result(RegisterForm.registered(user, node.registration().instructions())));
             return;
         }
         RegisterRequest r = RegisterForm.parse(iq.payload().orElseThrow(), node.domain(), user);
         if (r instanceof RegisterRequest.Invalid invalid) {
-            connection.send(RegisterForm.errorReply(request, invalid.error()));
+            out.send(RegisterForm.errorReply(request, invalid.error()));
         } else if (r instanceof RegisterRequest.ChangePassword change) {
-            pipe(node.accounts().changePassword(user, change.password()),
+            pipe(node.admin().changePassword(user, change.password()),
                 (reply, failure) -> new PasswordChanged(request, reply, failure));
         } else if (r instanceof RegisterRequest.Remove) {
             removing = request.id();
-            pipe(node.accounts().remove(user), (reply, failure) -> new Removed(request, reply, failure));
+            pipe(node.admin().remove(user), (reply, failure) -> new Removed(request, reply, failure));
         } else {
-            connection.send(RegisterForm.errorReply(request, StanzaError.of(StanzaError.Condition.BAD_REQUEST)));
+            out.send(RegisterForm.errorReply(request, StanzaError.of(StanzaError.Condition.BAD_REQUEST)));
         }
     }
 
     private <T> void pipe(CompletionStage<T> stage, java.util.function.BiFunction<T, Throwable, Step> step) {
-        ctx.pipeToSelf(stage, step::apply);
+        session.ctx().pipeToSelf(stage, step::apply);
     }
 
     /** The account service answered; returns true when the stream must now end (the account is gone). */
     boolean onStep(Step step) {
         if (step instanceof Registered r) {
             if (r.failure() != null) {
-                connection.send(RegisterForm.errorReply(r.request(), failed(r.failure())));
+                out.send(RegisterForm.errorReply(r.request(), failed(r.failure())));
             } else if (r.reply() instanceof UserEntity.AccountReply.Failed f && "conflict".equals(f.condition())) {
                 // §3.1: the username is taken.
-                connection.send(RegisterForm.errorReply(r.request(), StanzaError.of(StanzaError.Condition.CONFLICT,
+                out.send(RegisterForm.errorReply(r.request(), StanzaError.of(StanzaError.Condition.CONFLICT,
                     "that username is taken")));
             } else {
-                connection.send(r.request().result());
+                out.send(r.request().result());
                 notifyAdmins(r.account());
             }
             return false;
         }
         if (step instanceof PasswordChanged p) {
-            connection.send(p.failure() == null && p.reply() instanceof UserEntity.AccountReply.Done
+            out.send(p.failure() == null && p.reply() instanceof UserEntity.AccountReply.Done
                 ? p.request().result() : RegisterForm.errorReply(p.request(), failed(p.failure())));
             return false;
         }
         Removed rm = (Removed) step;
         if (rm.failure() == null && rm.reply() instanceof UserEntity.AccountReply.Done) {
-            connection.send(rm.request().result());
+            out.send(rm.request().result());
             return true;
         }
         removing = null;
-        connection.send(RegisterForm.errorReply(rm.request(), failed(rm.failure())));
+        out.send(RegisterForm.errorReply(rm.request(), failed(rm.failure())));
         return false;
     }
 
@@ -156,10 +155,10 @@ final class C2sRegistration {
      * address appears. The message carries a no-store hint, so it is never kept offline; it is not logged.
      */
     private void notifyAdmins(BareJid account) {
-        InetAddress from = connection.remoteAddress();
+        InetAddress from = session.transport.peerAddress();
         String text = "New account " + account + " was registered in-band from " + (from == null ? "an unknown address"
             : from.getHostAddress()) + ".";
-        for (BareJid admin : node.settings().registration().admins()) {
+        for (BareJid admin : node.registration().admins()) {
             node.router().route(new Message(node.domain(), admin, null, Message.Type.CHAT, null, List.of(
                 Element.build("body", Ns.CLIENT).text(text).get(),
                 Element.of("no-store", Offline.HINTS))));
