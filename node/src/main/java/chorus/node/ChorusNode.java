@@ -17,6 +17,7 @@ import chorus.actors.feature.last.LastActivityHandler;
 import chorus.actors.feature.mam.ArchiveFeature;
 import chorus.actors.feature.mam.MamSettings;
 import chorus.actors.feature.pep.PepFeature;
+import chorus.actors.feature.pep.PepLimits;
 import chorus.actors.feature.privatedata.PrivateHandler;
 import chorus.actors.feature.register.RegisterForm;
 import chorus.actors.feature.vcard.VCardHandler;
@@ -167,7 +168,7 @@ public final class ChorusNode implements AutoCloseable {
             // before anything else looks at its stanza).
             AccountFeatures account = AccountFeatures.of(new BlockingFeature(blocking), AccountFeature.of(disco),
                 AccountFeature.of(new PingHandler()), AccountFeature.of(vcard), AccountFeature.of(privateData),
-                new LastActivityFeature(last), new PepFeature(userSettings.pepLimits(), new CapsCache()),
+                new LastActivityFeature(last), new PepFeature(PepLimits.from(storage.systemConfig()), new CapsCache()),
                 new ArchiveFeature(mam, storage.archive(clock)));
             serverRef.set(new Features(server));
             accountRef.set(account);

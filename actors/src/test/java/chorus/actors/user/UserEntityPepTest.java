@@ -61,7 +61,7 @@ class UserEntityPepTest {
     final TestProbe<ClusterSharding.ShardCommand> shard = testKit.createTestProbe();
     final TestProbe<MailboxEntity.Command> mailbox = testKit.createTestProbe();
     final UserSettings settings = new UserSettings(Duration.ofMinutes(2), 0, UserSettings.defaults().rosterLimits(),
-        Duration.ofSeconds(10), LIMITS);
+        Duration.ofSeconds(10));
     final EventSourcedBehaviorTestKit<UserEntity.Command, AccountEvent, AccountState> juliet =
         EventSourcedBehaviorTestKit.create(testKit.system(), UserEntity.create(JULIET.toString(),
             new UserEntity.Deps(UserEntityTest.DOMAIN, routed::add,
