@@ -4,15 +4,20 @@ import chorus.actors.diagnostics.DeliveryFailures;
 import chorus.actors.diagnostics.DiagnosticsPruner;
 import chorus.actors.diagnostics.DiagnosticsRecorder;
 import chorus.actors.diagnostics.DiagnosticsSettings;
+import chorus.actors.feature.AccountFeature;
+import chorus.actors.feature.AccountFeatures;
 import chorus.actors.feature.Features;
 import chorus.actors.feature.IqHandler;
+import chorus.actors.feature.blocking.BlockingFeature;
 import chorus.actors.feature.blocking.BlockingHandler;
-import chorus.actors.feature.caps.CapsCache;
+import chorus.actors.caps.CapsCache;
 import chorus.actors.feature.disco.DiscoHandler;
+import chorus.actors.feature.last.LastActivityFeature;
 import chorus.actors.feature.last.LastActivityHandler;
-import chorus.actors.feature.mam.MamHandler;
+import chorus.actors.feature.mam.ArchiveFeature;
 import chorus.actors.feature.mam.MamSettings;
-import chorus.actors.feature.pep.PepHandler;
+import chorus.actors.feature.pep.PepFeature;
+import chorus.actors.feature.pep.PepLimits;
 import chorus.actors.feature.privatedata.PrivateHandler;
 import chorus.actors.feature.register.RegisterForm;
 import chorus.actors.feature.vcard.VCardHandler;
@@ -32,6 +37,7 @@ import chorus.actors.upload.UploadSettings;
 import chorus.node.http.UploadServer;
 import chorus.node.http.UploadStore;
 import chorus.actors.xmpp.DomainJid;
+import chorus.actors.user.ShardedAccounts;
 import chorus.actors.user.UserEntity;
 import chorus.actors.user.UserSettings;
 import chorus.node.admin.AccountService;
@@ -40,8 +46,10 @@ import chorus.node.admin.AdminToken;
 import chorus.node.admin.NodeStats;
 import chorus.node.c2s.C2sContext;
 import chorus.node.c2s.C2sServer;
-import chorus.node.c2s.RegistrationLimiter;
 import chorus.node.c2s.SessionCounter;
+import chorus.node.session.BlockingFilter;
+import chorus.node.session.RegistrationLimiter;
+import chorus.node.session.SessionContext;
 import chorus.node.cli.Version;
 import chorus.node.config.DecoySecret;
 import chorus.node.config.ClusterSettings;
@@ -163,30 +171,34 @@ public final class ChorusNode implements AutoCloseable {
                 services.add(uploadDomain);
             }
             AtomicReference<Features> serverRef = new AtomicReference<>();
-            AtomicReference<Features> accountRef = new AtomicReference<>();
+            AtomicReference<AccountFeatures> accountRef = new AtomicReference<>();
             DiscoHandler disco = new DiscoHandler("Chorus",
                 () -> plus(serverRef.get().discoFeatures(), MailboxEntity.XEP_0160, RegisterForm.NS),
                 () -> accountRef.get().discoFeatures(), services);
             LastActivityHandler last = new LastActivityHandler(clock.instant());
             VCardHandler vcard = new VCardHandler();
             PrivateHandler privateData = new PrivateHandler();
+            BlockingHandler blocking = new BlockingHandler();
             // The server lists what its accounts support too: clients look for these on the server (XEP-0030).
             List<IqHandler> server = List.of(disco, new PingHandler(),
                 new VersionHandler("Chorus", Version.current(), settings.versionShowsOs()), new TimeHandler(), last,
-                vcard, privateData, new BlockingHandler());
+                vcard, privateData, blocking);
             UserSettings userSettings = UserSettings.from(storage.systemConfig());
-            // PEP (XEP-0163) is answered by each account's entity; listed here for the accounts' disco#info.
             MamSettings mam = MamSettings.from(storage.systemConfig());
-            List<IqHandler> account = List.of(disco, new PingHandler(), vcard, privateData, last,
-                new PepHandler(userSettings.pepLimits()), new MamHandler(mam.defaultMode()));
+            // The features of every account, in the order their hooks run (blocking refuses a blocked sender
+            // before anything else looks at its stanza).
+            AccountFeatures account = AccountFeatures.of(new BlockingFeature(blocking), AccountFeature.of(disco),
+                AccountFeature.of(new PingHandler()), AccountFeature.of(vcard), AccountFeature.of(privateData),
+                new LastActivityFeature(last), new PepFeature(PepLimits.from(storage.systemConfig()), new CapsCache()),
+                new ArchiveFeature(mam, storage.archive(clock)));
             serverRef.set(new Features(server));
-            accountRef.set(new Features(account));
+            accountRef.set(account);
 
             String nodeName = cluster.selfMember().address().hostPort();
             DeliveryFailures failures = new DiagnosticsRecorder(storage.diagnostics(), clock, nodeName);
-            Router router = new Router(settings.domain(),
-                (bare, stanza) -> sharding.entityRefFor(UserEntity.KEY, bare).tell(new UserEntity.Deliver(stanza)),
-                null, serverRef.get(), clock, failures);
+            // Another domain: no federation yet, so the router answers remote-server-not-found (RFC 6120 §10.4.3).
+            Router router = new Router(settings.domain(), new ShardedAccounts(sharding), null, serverRef.get(),
+                account::seesSent, clock, failures);
             if (muc.enabled()) {
                 RoomDirectory rooms = RoomDirectory.start(system);
                 AccountEraser roomEraser = AccountEraser.forStorage(system, storage);
@@ -217,9 +229,8 @@ public final class ChorusNode implements AutoCloseable {
                 DiagnosticsSettings.from(storage.systemConfig()), clock);
             MailboxEntity.init(sharding, MailboxSettings.from(storage.systemConfig()), settings.domain().toString(), clock,
                 storage.mailboxRowEraser());
-            UserEntity.init(sharding, new UserEntity.Deps(settings.domain(), router, accountRef.get(), clock,
-                userSettings, directory, jid -> sharding.entityRefFor(MailboxEntity.KEY, jid), failures, new CapsCache(),
-                mam, storage.archive(clock)));
+            UserEntity.init(sharding, new UserEntity.Deps(settings.domain(), router, account, clock,
+                userSettings, directory, jid -> sharding.entityRefFor(MailboxEntity.KEY, jid), failures));
 
             SessionCounter counter = new SessionCounter();
             NodeMetrics metrics = registry.metrics();
@@ -254,8 +265,13 @@ public final class ChorusNode implements AutoCloseable {
             node.storage = storage;
             SaslMechanisms sasl = new SaslMechanisms(
                 SaslSettings.allMechanisms(settings.scramIterations(), DecoySecret.load(settings)), new SecureRandom());
-            C2sContext c2sContext = new C2sContext(settings, tls, router, sharding, clock, counter, sasl, accounts,
-                new RegistrationLimiter(settings.registration().perAddress(), settings.registration().window(), clock));
+            // What every client stream's session needs, whatever its transport; and its per-session features.
+            SessionContext sessions = new SessionContext(settings.domain(), settings.c2s(), settings.registration(),
+                router, jid -> sharding.entityRefFor(UserEntity.KEY, jid),
+                jid -> sharding.entityRefFor(MailboxEntity.KEY, jid), clock, counter, sasl, accounts,
+                new RegistrationLimiter(settings.registration().perAddress(), settings.registration().window(), clock),
+                List.of(BlockingFilter::new));
+            C2sContext c2sContext = new C2sContext(settings, tls, counter, sessions);
             node.c2s = C2sServer.start(c2sContext, system);
             node.resources.add(AdminServer.start(new AdminServer.Deps(settings,
                 AdminToken.createIn(settings.dataDir(), settings.admin().token()), accounts, counter::sessions,

@@ -1,6 +1,7 @@
 package chorus.actors.muc;
 
 import chorus.actors.feature.disco.DiscoHandler;
+import chorus.actors.feature.disco.DiscoReply;
 import chorus.actors.router.StanzaRouter;
 import chorus.actors.xmpp.DomainJid;
 import chorus.actors.xmpp.Element;
@@ -9,6 +10,7 @@ import chorus.actors.xmpp.Message;
 import chorus.actors.xmpp.Stanza;
 import chorus.actors.xmpp.StanzaError;
 
+import java.util.List;
 import java.util.function.BiConsumer;
 
 /**
@@ -57,19 +59,13 @@ public final class MucService {
             return iq.error(StanzaError.of(StanzaError.Condition.ITEM_NOT_FOUND));
         }
         if (q.is("query", DiscoHandler.INFO)) {
-            Element.Builder b = Element.build("query", DiscoHandler.INFO)
-                .child(Element.build("identity", DiscoHandler.INFO).attr("category", "conference").attr("type", "text")
-                    .attr("name", "Chat rooms").get());
-            for (String f : new String[] {Room.MUC, DiscoHandler.INFO, DiscoHandler.ITEMS}) {
-                b.child(Element.build("feature", DiscoHandler.INFO).attr("var", f).get());
-            }
-            return iq.result(b.get());
+            return iq.result(DiscoReply.info().identity("conference", "text", "Chat rooms")
+                .features(List.of(Room.MUC, DiscoHandler.INFO, DiscoHandler.ITEMS)).get());
         }
         if (q.is("query", DiscoHandler.ITEMS)) {
-            Element.Builder b = Element.build("query", DiscoHandler.ITEMS);
-            directory.publicRooms().forEach((room, name) ->
-                b.child(Element.build("item", DiscoHandler.ITEMS).attr("jid", room).attr("name", name).get()));
-            return iq.result(b.get());
+            DiscoReply items = DiscoReply.items();
+            directory.publicRooms().forEach((room, name) -> items.item(room, null, name));
+            return iq.result(items.get());
         }
         return iq.error(StanzaError.of(StanzaError.Condition.SERVICE_UNAVAILABLE));
     }

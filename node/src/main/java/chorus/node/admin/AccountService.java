@@ -3,6 +3,7 @@ package chorus.node.admin;
 import chorus.actors.account.Credentials;
 import chorus.actors.mailbox.MailboxEntity;
 import chorus.actors.user.UserEntity;
+import chorus.node.session.AccountAdmin;
 import chorus.node.storage.AccountEraser;
 import chorus.actors.xmpp.BareJid;
 import chorus.persistence.accounts.AccountDirectory;
@@ -20,7 +21,7 @@ import java.util.concurrent.Executor;
  * Creates, re-keys and removes accounts through their entities. Passwords are turned into SCRAM
  * credentials here, off the actor threads, and are not kept.
  */
-public final class AccountService {
+public final class AccountService implements AccountAdmin {
     private static final Duration TIMEOUT = Duration.ofSeconds(15);
 
     private final ClusterSharding sharding;
@@ -51,11 +52,13 @@ public final class AccountService {
         return b;
     }
 
+    @Override
     public CompletionStage<UserEntity.AccountReply> create(BareJid jid, String password) {
         return derive(password).thenCompose(creds -> sharding.entityRefFor(UserEntity.KEY, jid.toString())
             .<UserEntity.AccountReply>ask(r -> new UserEntity.CreateAccount(creds, r), TIMEOUT));
     }
 
+    @Override
     public CompletionStage<UserEntity.AccountReply> changePassword(BareJid jid, String password) {
         return derive(password).thenCompose(creds -> sharding.entityRefFor(UserEntity.KEY, jid.toString())
             .<UserEntity.AccountReply>ask(r -> new UserEntity.ChangePassword(creds, r), TIMEOUT));
@@ -65,6 +68,7 @@ public final class AccountService {
      * Removes an account: its entity unsubscribes the contacts, closes the sessions and empties itself,
      * the mailbox empties too, then both journals are erased.
      */
+    @Override
     public CompletionStage<UserEntity.AccountReply> remove(BareJid jid) {
         return sharding.entityRefFor(UserEntity.KEY, jid.toString())
             .<UserEntity.AccountReply>ask(UserEntity.RemoveAccount::new, TIMEOUT)
