@@ -35,26 +35,59 @@ java_bin() {
   fi
 }
 
-# dnsmasq (Debian's dnsmasq-base: the binary only, no system service) is the DNS server of the DNS
-# discovery integration test. Installs it when missing, non-interactively; only warns when it cannot.
-ensure_dnsmasq() {
-  if command -v dnsmasq >/dev/null 2>&1 || [[ -x /usr/sbin/dnsmasq ]]; then
-    return 0
-  fi
+# Installs Debian packages non-interactively (apt-get update first when the lists are stale). $1 says what
+# they are for; only warns when this user cannot install or the install fails. Maintainer scripts start
+# no service meanwhile: a policy-rc.d that says 101 is put in place when the machine has none, and
+# services a package enabled are disabled again (the tests run private instances, never these).
+apt_install_for() {
+  local purpose=$1
+  shift
   local sudo=()
   if ((EUID != 0)); then
     if command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
       sudo=(sudo -n)
     else
-      echo "chorus: dnsmasq is missing and this user cannot install it (apt-get install dnsmasq-base);" \
-        "the DNS discovery test will fail" >&2
+      echo "chorus: $* missing and this user cannot install them (apt-get install $*); $purpose will fail" >&2
       return 0
     fi
   fi
-  echo "chorus: installing dnsmasq-base (for the DNS discovery test)..." >&2
-  if ! "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q dnsmasq-base </dev/null >&2; then
-    "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -q </dev/null >&2 &&
-      "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q dnsmasq-base </dev/null >&2 ||
-      echo "chorus: could not install dnsmasq-base; the DNS discovery test will fail" >&2
+  echo "chorus: installing $* (for $purpose)..." >&2
+  local policy=/usr/sbin/policy-rc.d created=0
+  if [[ ! -e $policy ]]; then
+    printf '#!/bin/sh\n# put here by chorus scripts/lib.sh for one apt-get run\nexit 101\n' | "${sudo[@]}" tee "$policy" >/dev/null &&
+      "${sudo[@]}" chmod 755 "$policy" && created=1
   fi
+  if ! "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q "$@" </dev/null >&2; then
+    "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -q </dev/null >&2 &&
+      "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q "$@" </dev/null >&2 ||
+      echo "chorus: could not install $*; $purpose will fail" >&2
+  fi
+  ((created)) && "${sudo[@]}" rm -f "$policy"
+  if [[ -d /run/systemd/system ]] && command -v systemctl >/dev/null 2>&1; then
+    local unit
+    for unit in "$@"; do
+      "${sudo[@]}" systemctl disable --now "$unit" >/dev/null 2>&1 || true
+    done
+  fi
+  return 0
+}
+
+# dnsmasq (Debian's dnsmasq-base: the binary only, no system service) is the DNS server of the DNS
+# discovery and federation integration tests. Installs it when missing.
+ensure_dnsmasq() {
+  if command -v dnsmasq >/dev/null 2>&1 || [[ -x /usr/sbin/dnsmasq ]]; then
+    return 0
+  fi
+  apt_install_for "the DNS tests" dnsmasq-base
+}
+
+# Prosody 0.12 (with lua-unbound, its resolver) and ejabberd 23.01 are the peers of the federation
+# tests, which run private instances of them (node/src/test/java/chorus/node/it/peers). Installs the
+# Debian packages when missing; their system services are not started.
+ensure_peers() {
+  local missing=()
+  command -v prosody >/dev/null 2>&1 || missing+=(prosody)
+  dpkg-query -W -f='${Status}' lua-unbound 2>/dev/null | grep -q 'ok installed' || missing+=(lua-unbound)
+  command -v ejabberdctl >/dev/null 2>&1 || [[ -x /usr/sbin/ejabberdctl ]] || missing+=(ejabberd)
+  ((${#missing[@]} == 0)) || apt_install_for "the federation tests" "${missing[@]}"
 }

@@ -18,6 +18,7 @@ export CHORUS_CASSANDRA_HEAP=${CHORUS_CASSANDRA_HEAP:-768M}
 export CHORUS_CASSANDRA_REQUIRED=true
 
 ensure_dnsmasq
+ensure_peers
 
 stop_cassandra() { scripts/cassandra.sh stop || true; }
 trap stop_cassandra EXIT
