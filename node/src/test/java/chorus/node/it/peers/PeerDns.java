@@ -33,10 +33,11 @@ public final class PeerDns implements AutoCloseable {
     private final int port;
     private final Map<String, String> addresses = new LinkedHashMap<>();
     private final List<Target> targets = new ArrayList<>();
+    private final List<String> extraOptions = new ArrayList<>();
     private PeerProcess process;
     private Path hostsFile;
 
-    PeerDns(String ip) throws IOException {
+    public PeerDns(String ip) throws IOException {
         this.ip = ip;
         this.port = freeDnsPort(ip);
     }
@@ -65,7 +66,20 @@ public final class PeerDns implements AutoCloseable {
         targets.add(target);
     }
 
-    void start(Path directory) throws Exception {
+    /** An A record (dnsmasq's --host-record); call before {@link #start}. */
+    public void host(String name, String address) {
+        addresses.put(name, address);
+    }
+
+    /**
+     * A raw SRV record ({@code name} like {@code _xmpp-server._tcp.example.org}); a null target publishes
+     * "no service" (target "."); call before {@link #start}.
+     */
+    public void srv(String name, String target, int port, int priority, int weight) {
+        extraOptions.add("--srv-host=" + name + (target == null ? "" : "," + target + "," + port + "," + priority + "," + weight));
+    }
+
+    public void start(Path directory) throws Exception {
         Path binary = PeerProcess.require("dnsmasq", "dnsmasq-base");
         List<String> cmd = new ArrayList<>(List.of(binary.toString(), "--keep-in-foreground", "--conf-file=/dev/null",
                 "--no-resolv", "--no-hosts", "--no-poll", "--pid-file=", "--log-facility=-", "--log-queries",
@@ -79,6 +93,7 @@ public final class PeerDns implements AutoCloseable {
             String service = t.directTls() ? "_xmpps-server._tcp." : "_xmpp-server._tcp.";
             cmd.add("--srv-host=" + service + t.domain() + "," + t.ip() + "," + t.port());
         }
+        cmd.addAll(extraOptions);
         hostsFile = Files.writeString(directory.resolve("hosts.txt"), hosts.toString());
         process = PeerProcess.start("dnsmasq", cmd, Map.of(), directory, directory.resolve("dnsmasq.log"));
         process.awaitPort(ip, port, Duration.ofSeconds(10));
