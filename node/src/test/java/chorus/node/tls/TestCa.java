@@ -86,16 +86,22 @@ public final class TestCa {
     }
 
     /** What a server certificate names; every list may be empty. */
-    public record Names(String commonName, List<String> dnsIds, List<String> srvIds, List<String> xmppAddrs) {
+    public record Names(String commonName, List<String> dnsIds, List<String> srvIds, List<String> xmppAddrs, List<String> uris) {
         public Names {
             dnsIds = List.copyOf(dnsIds);
             srvIds = List.copyOf(srvIds);
             xmppAddrs = List.copyOf(xmppAddrs);
+            uris = List.copyOf(uris);
         }
 
         /** CN and DNS-IDs only: what a web CA issues, and what Prosody and ejabberd check. */
         public static Names dns(String... dnsIds) {
-            return new Names(dnsIds.length == 0 ? null : dnsIds[0], List.of(dnsIds), List.of(), List.of());
+            return new Names(dnsIds.length == 0 ? null : dnsIds[0], List.of(dnsIds), List.of(), List.of(), List.of());
+        }
+
+        /** A subject CN and no subjectAltName at all (old-style certificates). */
+        public static Names cnOnly(String commonName) {
+            return new Names(commonName, List.of(), List.of(), List.of(), List.of());
         }
     }
 
@@ -118,6 +124,7 @@ public final class TestCa {
         names.srvIds().forEach(s -> alt.add(new GeneralName(GeneralName.otherName, new OtherName(SRV_NAME, new DERIA5String(s)))));
         names.xmppAddrs().forEach(x -> alt.add(new GeneralName(GeneralName.otherName,
                 new OtherName(SelfSignedCertificate.XMPP_ADDR, new DERUTF8String(x)))));
+        names.uris().forEach(u -> alt.add(new GeneralName(GeneralName.uniformResourceIdentifier, u)));
         try {
             X509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(name, serial(), Date.from(notBefore),
                     Date.from(notAfter), subject.build(), leafKeys.getPublic());
