@@ -106,6 +106,7 @@ public final class ChorusNode implements AutoCloseable {
 
     public static ChorusNode start(Settings settings) throws IOException, InterruptedException {
         Clock clock = Clock.systemUTC();
+        settings.s2s().warnings().forEach(log::warn);
         TlsContexts tls = TlsContexts.create(new TlsSettings(settings.tlsCertificate(), settings.tlsKey(),
             settings.dataDir(), settings.domain().toString()));
         NodeStorage storage = NodeStorage.open(settings.config(), settings.dataDir(), clock);
