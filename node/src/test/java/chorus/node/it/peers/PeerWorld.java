@@ -147,6 +147,11 @@ public final class PeerWorld implements AutoCloseable {
         return ca.issue(names);
     }
 
+    /** The world's CA certificate: what every server of the world trusts. */
+    public java.security.cert.X509Certificate caCertificate() {
+        return ca.certificate();
+    }
+
     /** The world's CA certificate as a PEM file: what every server of the world trusts. */
     public Path caFile() {
         return caFile;
