@@ -82,12 +82,15 @@ ensure_dnsmasq() {
 }
 
 # Prosody 0.12 (with lua-unbound, its resolver) and ejabberd 23.01 are the peers of the federation
-# tests, which run private instances of them (node/src/test/java/chorus/node/it/peers). Installs the
-# Debian packages when missing; their system services are not started.
+# tests, which run private instances of them (node/src/test/java/chorus/node/it/peers); slixmpp
+# (python3-slixmpp) is their external component library. Installs the Debian packages when missing;
+# their system services are not started.
 ensure_peers() {
-  local missing=()
+  local missing=() pkg
   command -v prosody >/dev/null 2>&1 || missing+=(prosody)
-  dpkg-query -W -f='${Status}' lua-unbound 2>/dev/null | grep -q 'ok installed' || missing+=(lua-unbound)
+  for pkg in lua-unbound python3-slixmpp; do
+    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'ok installed' || missing+=("$pkg")
+  done
   command -v ejabberdctl >/dev/null 2>&1 || [[ -x /usr/sbin/ejabberdctl ]] || missing+=(ejabberd)
   ((${#missing[@]} == 0)) || apt_install_for "the federation tests" "${missing[@]}"
 }

@@ -38,12 +38,14 @@ public final class PeerWorld implements AutoCloseable {
     public static final String PROSODY_DOMAIN = "prosody.example";
     public static final String EJABBERD_DOMAIN = "ejabberd.example";
     public static final String CHORUS_DOMAIN = "chorus.example";
+    public static final String PROSODY_COMPONENT = "gateway." + PROSODY_DOMAIN;
 
     /** Which peers run, and what else the world's DNS and CA serve. */
     public static final class Options {
         boolean prosody = true;
         boolean ejabberd = true;
         boolean prosodySecureAuth;
+        String prosodyComponentSecret;
         final List<PeerDns.Target> extraTargets = new ArrayList<>();
 
         public Options withoutProsody() {
@@ -59,6 +61,15 @@ public final class PeerWorld implements AutoCloseable {
         /** Prosody's {@code s2s_secure_auth = true}: no dialback, valid certificates only. */
         public Options prosodySecureAuth() {
             prosodySecureAuth = true;
+            return this;
+        }
+
+        /**
+         * Prosody accepts an external component (XEP-0114) for {@code gateway.prosody.example} with this secret;
+         * the world's DNS publishes the component's domain as Prosody's, so other servers reach it too.
+         */
+        public Options prosodyComponent(String secret) {
+            prosodyComponentSecret = secret;
             return this;
         }
 
@@ -107,6 +118,10 @@ public final class PeerWorld implements AutoCloseable {
         if (o.prosody) {
             prosody = new ProsodyPeer(PROSODY_DOMAIN, PROSODY_IP, dir);
             publish(prosody);
+            if (o.prosodyComponentSecret != null) {
+                prosody.acceptComponent(PROSODY_COMPONENT, o.prosodyComponentSecret);
+                dns.add(new PeerDns.Target(PROSODY_COMPONENT, PROSODY_IP, prosody.s2sPort(), false));
+            }
         }
         if (o.ejabberd) {
             ejabberd = new EjabberdPeer(EJABBERD_DOMAIN, EJABBERD_IP, dir);
@@ -156,6 +171,14 @@ public final class PeerWorld implements AutoCloseable {
     public Path caFile() {
         return caFile;
     }
+
+    /** Where Prosody accepts the external component, when the options asked for one. */
+    public Listener prosodyComponentListener() {
+        return new Listener(PROSODY_IP, prosody.componentPort());
+    }
+
+    /** An address and port, as a component library wants them. */
+    public record Listener(String host, int port) {}
 
     public PeerDns dns() {
         return dns;

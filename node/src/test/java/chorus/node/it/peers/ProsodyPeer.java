@@ -14,10 +14,25 @@ import java.util.Map;
  * the world's DNS. Accounts are made with {@code prosodyctl register}. Never the system service.
  */
 final class ProsodyPeer extends LocalPeer {
+    /** An external component (XEP-0114) this Prosody accepts, or null. */
+    private String componentDomain;
+    private String componentSecret;
+    private int componentPort;
 
     ProsodyPeer(String domain, String ip, Path worldDir) throws Exception {
         super(domain, ip, worldDir.resolve("prosody"));
         Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+    }
+
+    /** Lets an external component serve {@code domain} (a subdomain) with {@code secret}; call before configure. */
+    void acceptComponent(String domain, String secret) throws Exception {
+        componentDomain = domain;
+        componentSecret = secret;
+        componentPort = PeerProcess.freePort(ip);
+    }
+
+    int componentPort() {
+        return componentPort;
     }
 
     /** Writes the configuration; {@code secureAuth} is Prosody's s2s_secure_auth (valid certificates only). */
@@ -37,7 +52,8 @@ final class ProsodyPeer extends LocalPeer {
                 "c2s_direct_tls_ports = { }",
                 "s2s_ports = { " + s2sPort + " }",
                 "s2s_direct_tls_ports = { }",
-                "component_ports = { }",
+                componentDomain == null ? "component_ports = { }" : "component_ports = { " + componentPort + " }",
+                "component_interfaces = { " + lua(ip) + " }",
                 "http_ports = { }",
                 "https_ports = { }",
                 "network_backend = \"epoll\"",
@@ -57,6 +73,8 @@ final class ProsodyPeer extends LocalPeer {
                 "Component " + lua(mucDomain()) + " \"muc\"",
                 "  " + ssl,
                 "  restrict_room_creation = false",
+                componentDomain == null ? "" : "Component " + lua(componentDomain) + "\n  component_secret = " + lua(componentSecret)
+                        + "\n  " + ssl,
                 "");
         Files.writeString(config(), config);
     }
