@@ -94,6 +94,7 @@ final class EjabberdPeer extends LocalPeer {
                 "  mod_caps: {}",
                 "  mod_stream_mgmt: {}",
                 "  mod_s2s_dialback: {}",
+                "  mod_admin_extra: {}",
                 "  mod_muc:",
                 "    host: \"" + mucDomain() + "\"",
                 "    access_create: all",
@@ -147,6 +148,12 @@ final class EjabberdPeer extends LocalPeer {
         if (r.code() != 0) {
             throw new IllegalStateException("ejabberdctl register " + user + "@" + domain + " failed (" + r.code() + "): " + r.output());
         }
+    }
+
+    @Override
+    public boolean hasOfflineMessages(String user) throws Exception {
+        PeerProcess.Result r = PeerProcess.run(ctl("get_offline_count", user, domain), Map.of(), dir, Duration.ofSeconds(30));
+        return r.code() == 0 && !r.output().strip().equals("0");
     }
 
     /** {@code ejabberdctl stop}, then waits for the node to end; kills what is left of our process after that. */

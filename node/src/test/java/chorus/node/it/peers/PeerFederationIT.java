@@ -14,7 +14,14 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.jxmpp.jid.BareJid;
+import org.jivesoftware.smackx.delay.packet.DelayInformation;
+import org.jivesoftware.smackx.muc.MultiUserChat;
+import org.jivesoftware.smackx.muc.MultiUserChatManager;
+import org.jivesoftware.smackx.ping.PingManager;
+import org.jivesoftware.smackx.vcardtemp.VCardManager;
+import org.jivesoftware.smackx.vcardtemp.packet.VCard;
 import org.jxmpp.jid.impl.JidCreate;
+import org.jxmpp.jid.parts.Resourcepart;
 
 import java.time.Duration;
 
@@ -25,7 +32,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * The peer harness proves itself: a private Prosody and a private ejabberd, resolving each other through
  * the world's dnsmasq and trusting the world's CA, federate the way Chorus will have to federate with
- * them — a chat message each way, and a presence subscription that ends as {@code both} on both rosters.
+ * them: chat messages each way, a presence subscription that ends as {@code both} on both rosters, vCard
+ * and ping IQs, a chat room on each side joined from the other, and offline messages to either side.
  * Smack is the client of both servers.
  */
 class PeerFederationIT {
@@ -103,5 +111,85 @@ class PeerFederationIT {
         }
         RosterEntry e = roster.getEntry(contact);
         assertTrue(false, contact + " on the roster: " + (e == null ? "missing" : e.getType()) + "\n" + world.logs());
+    }
+
+    @Test
+    void vcardAndPingIqsCrossTheServersBothWays() throws Exception {
+        VCard mine = new VCard();
+        mine.setNickName("Alice of Prosody");
+        VCardManager.getInstanceFor(alice).saveVCard(mine);
+        VCard seen = VCardManager.getInstanceFor(bob).loadVCard(alice.getUser().asEntityBareJid());
+        assertEquals("Alice of Prosody", seen.getNickName());
+        VCard bobs = new VCard();
+        bobs.setNickName("Bob of ejabberd");
+        VCardManager.getInstanceFor(bob).saveVCard(bobs);
+        assertEquals("Bob of ejabberd", VCardManager.getInstanceFor(alice).loadVCard(bob.getUser().asEntityBareJid()).getNickName());
+        assertTrue(PingManager.getInstanceFor(bob).ping(alice.getUser()), "bob pings alice's client");
+        assertTrue(PingManager.getInstanceFor(alice).ping(bob.getUser()), "alice pings bob's client");
+        assertTrue(PingManager.getInstanceFor(alice).ping(JidCreate.domainBareFrom(PeerWorld.EJABBERD_DOMAIN)), "alice pings ejabberd");
+        assertTrue(PingManager.getInstanceFor(bob).ping(JidCreate.domainBareFrom(PeerWorld.PROSODY_DOMAIN)), "bob pings prosody");
+    }
+
+    @Test
+    void aRoomOnEachServerIsJoinedFromTheOther() throws Exception {
+        assertRoomWorks(alice, bob, "prosody-room@" + world.prosody().mucDomain());
+        assertRoomWorks(bob, alice, "ejabberd-room@" + world.ejabberd().mucDomain());
+    }
+
+    @Test
+    void aMessageToAnOfflineUserOfEitherServerWaitsForTheirLogin() throws Exception {
+        world.ejabberd().register("carol", "pw-carol");
+        world.prosody().register("dave", "pw-dave");
+        assertStoredAndDelivered(alice, world.ejabberd(), "carol", "pw-carol");
+        assertStoredAndDelivered(bob, world.prosody(), "dave", "pw-dave");
+    }
+
+    private static void assertRoomWorks(XMPPTCPConnection owner, XMPPTCPConnection guest, String room) throws Exception {
+        MultiUserChat ownerSide = MultiUserChatManager.getInstanceFor(owner).getMultiUserChat(JidCreate.entityBareFrom(room));
+        ownerSide.create(Resourcepart.from("owner")).makeInstant();
+        MultiUserChat guestSide = MultiUserChatManager.getInstanceFor(guest).getMultiUserChat(JidCreate.entityBareFrom(room));
+        guestSide.join(Resourcepart.from("guest"));
+        String body = "hello " + room + " from " + guest.getUser().getDomain();
+        guestSide.sendMessage(body);
+        Message got = null;
+        for (Message m = ownerSide.nextMessage(30_000); m != null; m = ownerSide.nextMessage(30_000)) {
+            if (body.equals(m.getBody())) {
+                got = m;
+                break;
+            }
+        }
+        assertNotNull(got, "the owner did not get the guest's groupchat message in " + room + "\n" + world.logs());
+        assertEquals(room + "/guest", got.getFrom().toString());
+        guestSide.leave();
+        ownerSide.destroy("done", null);
+    }
+
+    private static void assertStoredAndDelivered(XMPPTCPConnection sender, PeerServer server, String user, String password)
+            throws Exception {
+        String to = user + "@" + server.domain();
+        String body = "while you were away, from " + sender.getUser().getDomain();
+        sender.sendStanza(StanzaBuilder.buildMessage().to(JidCreate.entityBareFrom(to)).ofType(Message.Type.chat).setBody(body).build());
+        long deadline = System.nanoTime() + java.time.Duration.ofSeconds(30).toNanos();
+        while (!server.hasOfflineMessages(user) && System.nanoTime() < deadline) {
+            Thread.sleep(200);
+        }
+        assertTrue(server.hasOfflineMessages(user), to + " has no offline message stored\n" + world.logs());
+        XMPPTCPConnection later = world.client(server, user, password, "later");
+        StanzaCollector inbox = null;
+        try {
+            later.connect();
+            inbox = later.createStanzaCollector(new AndFilter(StanzaTypeFilter.MESSAGE,
+                    FromMatchesFilter.createBare(sender.getUser().asBareJid())));
+            later.login();
+            Message got = inbox.nextResult(30_000);
+            assertNotNull(got, to + " got no offline message\n" + world.logs());
+            assertEquals(body, got.getBody());
+            assertNotNull(got.getExtension(DelayInformation.class), "an offline message carries its delay: " + got.toXML());
+        } finally {
+            if (inbox != null) {
+                inbox.cancel();
+            }
+            later.disconnect();
+        }
     }
 }

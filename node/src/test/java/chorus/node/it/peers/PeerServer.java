@@ -25,6 +25,9 @@ public interface PeerServer extends AutoCloseable {
     /** Creates an account with the server's own command-line tool. */
     void register(String user, String password) throws Exception;
 
+    /** Whether the server holds offline messages for {@code user} (read from its storage, for tests to wait on). */
+    boolean hasOfflineMessages(String user) throws Exception;
+
     /** Its log files, for failure messages. */
     String logs();
 

@@ -214,6 +214,13 @@ public final class PeerWorld implements AutoCloseable {
 
     /** A Smack client of {@code server} (STARTTLS required, the world's CA trusted), connected and logged in. */
     public XMPPTCPConnection login(PeerServer server, String user, String password, String resource) throws Exception {
+        XMPPTCPConnection c = client(server, user, password, resource);
+        c.connect().login();
+        return c;
+    }
+
+    /** The same client, not yet connected: listeners added now see what arrives at login (offline messages). */
+    public XMPPTCPConnection client(PeerServer server, String user, String password, String resource) throws Exception {
         XMPPTCPConnection c = new XMPPTCPConnection(XMPPTCPConnectionConfiguration.builder()
                 .setXmppDomain(server.domain())
                 .setHostAddress(java.net.InetAddress.getByName(server.ip()))
@@ -225,7 +232,6 @@ public final class PeerWorld implements AutoCloseable {
                 .setConnectTimeout(10_000)
                 .build());
         c.setReplyTimeout(15_000);
-        c.connect().login();
         return c;
     }
 

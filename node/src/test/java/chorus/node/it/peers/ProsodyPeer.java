@@ -97,6 +97,13 @@ final class ProsodyPeer extends LocalPeer {
         }
     }
 
+    /** mod_offline keeps them in the internal storage's archive file {@code data/<host>/offline/<user>.list}. */
+    @Override
+    public boolean hasOfflineMessages(String user) throws Exception {
+        Path list = dir.resolve("data").resolve(domain.replace(".", "%2e")).resolve("offline").resolve(user + ".list");
+        return Files.exists(list) && Files.size(list) > 0;
+    }
+
     @Override
     public String version() {
         return debianVersion("Prosody", "prosody", dir);
