@@ -91,6 +91,8 @@ public final class PeerWorld implements AutoCloseable {
     private final List<PeerServer> servers = new ArrayList<>();
     private ProsodyPeer prosody;
     private EjabberdPeer ejabberd;
+    private Thread shutdownHook;
+    private boolean closed;
 
     private PeerWorld(Path dir) throws Exception {
         this.dir = dir;
@@ -105,6 +107,10 @@ public final class PeerWorld implements AutoCloseable {
         // Traversable (not listable) by ejabberd's account; each server's directory keeps its own key private.
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx--x--x"));
         PeerWorld world = new PeerWorld(dir);
+        // A test JVM that is stopped (Ctrl-C, a failsafe timeout) still ends the servers it started.
+        Thread hook = new Thread(world::close, "peer-world-stop");
+        Runtime.getRuntime().addShutdownHook(hook);
+        world.shutdownHook = hook;
         try {
             world.startAll(options);
             return world;
@@ -244,7 +250,18 @@ public final class PeerWorld implements AutoCloseable {
 
     /** Stops the peers, then the DNS server, and deletes the world's directory (read {@link #logs} before). */
     @Override
-    public void close() {
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        try {
+            if (shutdownHook != null && Thread.currentThread() != shutdownHook) {
+                Runtime.getRuntime().removeShutdownHook(shutdownHook);
+            }
+        } catch (IllegalStateException shuttingDown) {
+            // the JVM is already stopping
+        }
         for (PeerServer s : servers) {
             try {
                 s.close();
