@@ -35,37 +35,70 @@ java_bin() {
   fi
 }
 
-# Installs a Debian package with apt when none of the given executables exists (root, or sudo without a
-# password); otherwise says which test will fail. ensure_deb PACKAGE WHAT EXECUTABLE...
-ensure_deb() {
-  local package=$1 what=$2
-  shift 2
-  local exe
-  for exe in "$@"; do
-    if command -v "$exe" >/dev/null 2>&1 || [[ -x $exe ]]; then
-      return 0
-    fi
-  done
+# Installs Debian packages non-interactively (apt-get update first when the lists are stale). $1 says what
+# they are for; only warns when this user cannot install or the install fails. Maintainer scripts start
+# no service meanwhile: a policy-rc.d that says 101 is put in place when the machine has none, and
+# services a package enabled are disabled again (the tests run private instances, never these).
+apt_install_for() {
+  local purpose=$1
+  shift
   local sudo=()
   if ((EUID != 0)); then
     if command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
       sudo=(sudo -n)
     else
-      echo "chorus: $package is missing and this user cannot install it (apt-get install $package); $what will fail" >&2
+      echo "chorus: $* missing and this user cannot install them (apt-get install $*); $purpose will fail" >&2
       return 0
     fi
   fi
-  echo "chorus: installing $package (for $what)..." >&2
-  if ! "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "$package" </dev/null >&2; then
-    "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -q </dev/null >&2 &&
-      "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "$package" </dev/null >&2 ||
-      echo "chorus: could not install $package; $what will fail" >&2
+  echo "chorus: installing $* (for $purpose)..." >&2
+  local policy=/usr/sbin/policy-rc.d created=0
+  if [[ ! -e $policy ]]; then
+    printf '#!/bin/sh\n# put here by chorus scripts/lib.sh for one apt-get run\nexit 101\n' | "${sudo[@]}" tee "$policy" >/dev/null &&
+      "${sudo[@]}" chmod 755 "$policy" && created=1
   fi
+  if ! "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q "$@" </dev/null >&2; then
+    "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -q </dev/null >&2 &&
+      "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q "$@" </dev/null >&2 ||
+      echo "chorus: could not install $*; $purpose will fail" >&2
+  fi
+  ((created)) && "${sudo[@]}" rm -f "$policy"
+  if [[ -d /run/systemd/system ]] && command -v systemctl >/dev/null 2>&1; then
+    local unit
+    for unit in "$@"; do
+      "${sudo[@]}" systemctl disable --now "$unit" >/dev/null 2>&1 || true
+    done
+  fi
+  return 0
 }
 
-# dnsmasq (Debian's dnsmasq-base: the binary only, no system service): the DNS discovery and chorusctl
-# check tests serve their DNS records with it.
-ensure_dnsmasq() { ensure_deb dnsmasq-base "the DNS tests" dnsmasq /usr/sbin/dnsmasq; }
+# dnsmasq (Debian's dnsmasq-base: the binary only, no system service) is the DNS server of the DNS
+# discovery and federation integration tests. Installs it when missing.
+ensure_dnsmasq() {
+  if command -v dnsmasq >/dev/null 2>&1 || [[ -x /usr/sbin/dnsmasq ]]; then
+    return 0
+  fi
+  apt_install_for "the DNS tests" dnsmasq-base
+}
+
+# Prosody 0.12 (with lua-unbound, its resolver) and ejabberd 23.01 are the peers of the federation
+# tests, which run private instances of them (node/src/test/java/chorus/node/it/peers); slixmpp
+# (python3-slixmpp) is their external component library. Installs the Debian packages when missing;
+# their system services are not started.
+ensure_peers() {
+  local missing=() pkg
+  command -v prosody >/dev/null 2>&1 || missing+=(prosody)
+  for pkg in lua-unbound python3-slixmpp; do
+    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'ok installed' || missing+=("$pkg")
+  done
+  command -v ejabberdctl >/dev/null 2>&1 || [[ -x /usr/sbin/ejabberdctl ]] || missing+=(ejabberd)
+  ((${#missing[@]} == 0)) || apt_install_for "the federation tests" "${missing[@]}"
+}
 
 # Chromium: WebAdminIT drives the web admin in it.
-ensure_chromium() { ensure_deb chromium "the web admin test" /usr/bin/chromium /usr/bin/chromium-browser; }
+ensure_chromium() {
+  if command -v chromium >/dev/null 2>&1 || [[ -x /usr/bin/chromium ]]; then
+    return 0
+  fi
+  apt_install_for "the web admin test" chromium
+}

@@ -19,6 +19,7 @@ export CHORUS_CASSANDRA_REQUIRED=true
 
 ensure_dnsmasq
 ensure_chromium
+ensure_peers
 
 stop_cassandra() { scripts/cassandra.sh stop || true; }
 trap stop_cassandra EXIT

@@ -125,6 +125,7 @@ public final class ChorusNode implements AutoCloseable {
 
     public static ChorusNode start(Settings settings) throws IOException, InterruptedException {
         Clock clock = Clock.systemUTC();
+        settings.s2s().warnings().forEach(log::warn);
         TlsContexts tls = TlsContexts.create(new TlsSettings(settings.tlsCertificate(), settings.tlsKey(),
             settings.dataDir(), settings.domain().toString()));
         NodeRegistry registry = NodeRegistry.create();

@@ -1,5 +1,7 @@
 package chorus.node.config;
 
+import chorus.actors.muc.MucSettings;
+import chorus.actors.upload.UploadSettings;
 import chorus.actors.xmpp.DomainJid;
 import chorus.actors.xmpp.JidMalformedException;
 import com.typesafe.config.Config;
@@ -16,7 +18,8 @@ import java.time.Duration;
  */
 public record Settings(DomainJid domain, InetAddress bind, Path dataDir, C2sSettings c2s, Path tlsCertificate,
                        Path tlsKey, AdminSettings admin, boolean versionShowsOs, int scramIterations,
-                       RegistrationSettings registration, ClusterSettings cluster, OnionSettings onion, Config config) {
+                       RegistrationSettings registration, ClusterSettings cluster, OnionSettings onion,
+                       S2sSettings s2s, ComponentSettings component, Config config) {
 
     public static Settings from(Config config) {
         try {
@@ -53,9 +56,11 @@ public record Settings(DomainJid domain, InetAddress bind, Path dataDir, C2sSett
                 frame + " bytes is less than twice chorus.c2s.max-stanza-size (" + c2s.maxStanzaSize() + ")");
         }
         int iterations = intIn(c, "chorus.scram-iterations", 4096, 10_000_000);
+        java.util.Set<String> services = java.util.Set.of(MucSettings.from(c).serviceDomain(domain.toString()),
+            UploadSettings.from(c).serviceDomain(domain.toString()));
         return new Settings(domain, bind, Path.of(dataDir).toAbsolutePath(), c2s, cert, key, admin,
             c.getBoolean("chorus.version.show-os"), iterations, RegistrationSettings.from(c), ClusterSettings.from(c),
-            OnionSettings.from(c, bind, c2s), c);
+            OnionSettings.from(c, bind, c2s), S2sSettings.from(c, c2s), ComponentSettings.from(c, domain, services), c);
     }
 
     /** An IP address literal (never a name: a listener binds before DNS is trustworthy). */

@@ -207,7 +207,7 @@ public final class TlsContexts {
         return "TlsContexts[" + identity + "]";
     }
 
-    private static SslContextBuilder restrict(SslContextBuilder builder) {
+    static SslContextBuilder restrict(SslContextBuilder builder) {
         return builder.sslProvider(SslProvider.JDK)
                 .protocols(PROTOCOLS)
                 .ciphers(CIPHER_SUITES, SupportedCipherSuiteFilter.INSTANCE);
