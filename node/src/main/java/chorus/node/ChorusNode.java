@@ -34,7 +34,10 @@ import chorus.actors.router.Router;
 import chorus.actors.upload.Slots;
 import chorus.actors.upload.UploadService;
 import chorus.actors.upload.UploadSettings;
-import chorus.node.http.UploadServer;
+import chorus.node.http.HostMeta;
+import chorus.node.http.HttpListener;
+import chorus.node.http.Route;
+import chorus.node.http.UploadRoute;
 import chorus.node.http.UploadStore;
 import chorus.actors.xmpp.DomainJid;
 import chorus.actors.user.ShardedAccounts;
@@ -110,6 +113,7 @@ public final class ChorusNode implements AutoCloseable {
     private final ExecutorService hashing;
     private final List<AutoCloseable> resources = new ArrayList<>();
     private C2sServer c2s;
+    private HttpListener http;
     private NodeStorage storage;
     private NodeRegistry registry;
 
@@ -162,7 +166,8 @@ public final class ChorusNode implements AutoCloseable {
 
             MucSettings muc = MucSettings.from(storage.systemConfig());
             String mucDomain = muc.serviceDomain(settings.domain().toString());
-            UploadSettings upload = UploadSettings.from(storage.systemConfig());
+            UploadSettings upload = UploadSettings.from(storage.systemConfig(), settings.http().port(),
+                settings.http().publicUrl());
             String uploadDomain = upload.serviceDomain(settings.domain().toString());
             List<String> services = new ArrayList<>();
             if (muc.enabled()) {
@@ -217,11 +222,14 @@ public final class ChorusNode implements AutoCloseable {
                     (room, stanza) -> sharding.entityRefFor(RoomEntity.KEY, room).tell(new RoomEntity.Deliver(stanza)));
                 router.addService(mucDomain, service::accept);
             }
-            UploadServer uploads = null;
+            // The routes of the node's one HTTP listener, in the order they are tried.
+            List<Route> routes = new ArrayList<>();
+            routes.add(new HostMeta(settings.http().webSocket().enabled() ? settings.http().webSocketUrl() : null,
+                settings.http().bosh().enabled() ? settings.http().boshUrl() : null));
             if (upload.offered()) {
                 Slots slots = new Slots(clock);
                 UploadStore files = new UploadStore(settings.dataDir().resolve("uploads"), upload.retention(), clock);
-                uploads = UploadServer.start(settings.bind(), upload.port(), tls, slots, files);
+                routes.add(new UploadRoute(slots, files));
                 UploadService uploadService = new UploadService(settings.domain().toString(), upload, slots, router,
                     files::usedBy);
                 router.addService(uploadDomain, uploadService::accept);
@@ -260,9 +268,6 @@ public final class ChorusNode implements AutoCloseable {
             ChorusNode node = new ChorusNode(settings, system, tls, counter, accounts, hashing);
             node.registry = registry;
             node.resources.add(gauges);
-            if (uploads != null) {
-                node.resources.add(uploads);
-            }
             node.storage = storage;
             SaslMechanisms sasl = new SaslMechanisms(
                 SaslSettings.allMechanisms(settings.scramIterations(), DecoySecret.load(settings)), new SecureRandom());
@@ -274,6 +279,9 @@ public final class ChorusNode implements AutoCloseable {
                 List.of(BlockingFilter::new));
             C2sContext c2sContext = new C2sContext(settings, tls, counter, sessions);
             node.c2s = C2sServer.start(c2sContext, system);
+            if (settings.http().enabled()) {
+                node.http = HttpListener.start(settings.http(), tls, routes);
+            }
             node.resources.add(AdminServer.start(new AdminServer.Deps(settings,
                 AdminToken.createIn(settings.dataDir(), settings.admin().token()), accounts, counter::sessions,
                 storage.diagnostics(), pruner, readiness, registry, node::reloadCertificates)));
@@ -334,6 +342,9 @@ public final class ChorusNode implements AutoCloseable {
         if (c2s != null) {
             c2s.stopListening();
         }
+        if (http != null) {
+            http.stopListening();
+        }
         counter.shutdownAll();
         long deadline = System.nanoTime() + Duration.ofSeconds(7).toNanos();
         while ((counter.connections() > 0 || !counter.idle()) && System.nanoTime() < deadline) {
@@ -353,6 +364,9 @@ public final class ChorusNode implements AutoCloseable {
         }
         if (c2s != null) {
             c2s.close();
+        }
+        if (http != null) {
+            http.close();
         }
         system.terminate();
         try {

@@ -9,9 +9,9 @@ import java.time.Duration;
  *
  * @param enabled      whether the domain offers HTTP File Upload
  * @param subdomain    the service's address is this label in front of the domain
- * @param port         the HTTPS port of this node's upload listener (0: no listener, and no service)
- * @param publicUrl    how clients reach this node's listener, e.g. https://node1.example.org:5281; empty
- *                     means https://DOMAIN:PORT
+ * @param port         the port of this node's HTTP listener, which serves the files (0: no listener, and no service)
+ * @param publicUrl    how clients reach this node's listener, e.g. https://node1.example.org:5281 (the HTTP
+ *                     listener's public URL unless {@code chorus.upload.public-url} names another)
  * @param maxFileSize  the largest file, in bytes
  * @param quota        the most bytes one user's files may take on this node
  * @param retention    how long an uploaded file is kept before it is deleted
@@ -29,11 +29,21 @@ public record UploadSettings(boolean enabled, String subdomain, int port, String
         }
     }
 
-    public static UploadSettings from(Config config) {
+    /**
+     * Reads {@code chorus.upload}; the files are served by the node's HTTP listener on {@code listenerPort} (0: none),
+     * reached at {@code listenerUrl} unless {@code chorus.upload.public-url} says otherwise.
+     */
+    public static UploadSettings from(Config config, int listenerPort, String listenerUrl) {
         Config c = config.getConfig("chorus.upload");
-        return new UploadSettings(c.getBoolean("enabled"), c.getString("subdomain"), c.getInt("port"),
-            c.getString("public-url"), c.getBytes("max-file-size"), c.getBytes("quota"), c.getDuration("retention"),
-            c.getDuration("slot-timeout"));
+        String own = c.getString("public-url").strip();
+        return new UploadSettings(c.getBoolean("enabled"), c.getString("subdomain"), listenerPort,
+            own.isEmpty() ? listenerUrl : own, c.getBytes("max-file-size"), c.getBytes("quota"),
+            c.getDuration("retention"), c.getDuration("slot-timeout"));
+    }
+
+    /** The service's domain as the settings name it, without reading the rest. */
+    public static String serviceDomain(Config config, String domain) {
+        return config.getString("chorus.upload.subdomain") + "." + domain;
     }
 
     /** Offered only when it is switched on and this node listens. */

@@ -57,7 +57,7 @@ public final class Check {
         }
         Path dataDir = o.dataDir() != null ? o.dataDir() : s.dataDir();
         String domain = s.domain().toString();
-        UploadSettings upload = UploadSettings.from(s.config());
+        UploadSettings upload = UploadSettings.from(s.config(), s.http().port(), s.http().publicUrl());
         MucSettings muc = MucSettings.from(s.config());
         String uploadHost = upload.offered() ? URI.create(upload.baseUrl(domain)).getHost() : null;
         if (!o.skip().contains("certificate")) {
@@ -91,8 +91,9 @@ public final class Check {
                     PortCheck.Kind.XMPP_STARTTLS),
                 new PortCheck.Port("client (direct TLS)", "chorus.c2s.tls-port (CHORUS_C2S_TLS_PORT)", s.bind(),
                     s.c2s().tlsPort(), PortCheck.Kind.DIRECT_TLS),
-                new PortCheck.Port("upload (HTTPS)", "chorus.upload.port (CHORUS_UPLOAD_PORT)", s.bind(),
-                    upload.offered() ? upload.port() : 0, PortCheck.Kind.DIRECT_TLS),
+                new PortCheck.Port(s.http().tls() ? "HTTP (HTTPS)" : "HTTP (plain, behind a TLS proxy)",
+                    "chorus.http.port (CHORUS_HTTP_PORT)", s.http().bind(), s.http().port(),
+                    s.http().tls() ? PortCheck.Kind.DIRECT_TLS : PortCheck.Kind.PLAIN),
                 new PortCheck.Port("admin", "chorus.admin.port (CHORUS_ADMIN_PORT)", s.admin().bind(), running ? 0 : s.adminPort(),
                     PortCheck.Kind.PLAIN),
                 new PortCheck.Port("cluster", "chorus.cluster.port (CHORUS_CLUSTER_PORT)", address(s.cluster().host()),

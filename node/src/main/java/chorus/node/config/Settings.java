@@ -19,7 +19,7 @@ import java.time.Duration;
 public record Settings(DomainJid domain, InetAddress bind, Path dataDir, C2sSettings c2s, Path tlsCertificate,
                        Path tlsKey, AdminSettings admin, boolean versionShowsOs, int scramIterations,
                        RegistrationSettings registration, ClusterSettings cluster, OnionSettings onion,
-                       S2sSettings s2s, ComponentSettings component, Config config) {
+                       S2sSettings s2s, ComponentSettings component, HttpSettings http, Config config) {
 
     public static Settings from(Config config) {
         try {
@@ -56,11 +56,21 @@ public record Settings(DomainJid domain, InetAddress bind, Path dataDir, C2sSett
                 frame + " bytes is less than twice chorus.c2s.max-stanza-size (" + c2s.maxStanzaSize() + ")");
         }
         int iterations = intIn(c, "chorus.scram-iterations", 4096, 10_000_000);
+        if (c.hasPath("chorus.upload.port")) {
+            // The upload listener became the node's one HTTP listener.
+            throw new SettingsException("chorus.upload.port", "is now chorus.http.port (CHORUS_HTTP_PORT): the one HTTP "
+                + "listener serves uploads, WebSocket, BOSH and host-meta");
+        }
+        HttpSettings http = HttpSettings.from(c, bind, domain.toString(), c2s);
+        if (http.enabled() && (http.port() == c2s.port() || http.port() == c2s.tlsPort() || http.port() == admin.port())) {
+            throw new SettingsException("chorus.http.port (CHORUS_HTTP_PORT)",
+                http.port() + " is already the client or admin port; give the HTTP listener a port of its own");
+        }
         java.util.Set<String> services = java.util.Set.of(MucSettings.from(c).serviceDomain(domain.toString()),
-            UploadSettings.from(c).serviceDomain(domain.toString()));
+            UploadSettings.serviceDomain(c, domain.toString()));
         return new Settings(domain, bind, Path.of(dataDir).toAbsolutePath(), c2s, cert, key, admin,
             c.getBoolean("chorus.version.show-os"), iterations, RegistrationSettings.from(c), ClusterSettings.from(c),
-            OnionSettings.from(c, bind, c2s), S2sSettings.from(c, c2s), ComponentSettings.from(c, domain, services), c);
+            OnionSettings.from(c, bind, c2s), S2sSettings.from(c, c2s), ComponentSettings.from(c, domain, services), http, c);
     }
 
     /** An IP address literal (never a name: a listener binds before DNS is trustworthy). */

@@ -60,6 +60,8 @@ public final class TlsContexts {
     /** ALPN ids of XEP-0368 §3: a direct-TLS peer names the stream it is about to open. */
     public static final String ALPN_CLIENT = "xmpp-client";
     public static final String ALPN_SERVER = "xmpp-server";
+    /** ALPN id of the HTTP listener's connections (RFC 7301 §6). */
+    public static final String ALPN_HTTP = "http/1.1";
 
     static {
         if (System.getProperty(NAMED_GROUPS_PROPERTY) == null) {
@@ -71,6 +73,7 @@ public final class TlsContexts {
     private volatile TlsIdentity identity;
     private final CurrentIdentityKeyManager keys;
     private final SslContext server;
+    private final SslContext http;
 
     private TlsContexts(TlsSettings settings, TlsIdentity identity) {
         this.settings = settings;
@@ -82,6 +85,12 @@ public final class TlsContexts {
                     .applicationProtocolConfig(new ApplicationProtocolConfig(Protocol.ALPN,
                             SelectorFailureBehavior.NO_ADVERTISE, SelectedListenerFailureBehavior.ACCEPT,
                             ALPN_CLIENT, ALPN_SERVER))
+                    .build();
+            // The HTTP listener's connections: the same identity, suites and protocols; ALPN names HTTP/1.1.
+            this.http = restrict(SslContextBuilder.forServer(new KeyManagerFactoryWrapper(keys)))
+                    .applicationProtocolConfig(new ApplicationProtocolConfig(Protocol.ALPN,
+                            SelectorFailureBehavior.NO_ADVERTISE, SelectedListenerFailureBehavior.ACCEPT,
+                            ALPN_HTTP))
                     .build();
         } catch (SSLException e) {
             throw new TlsSetupException("cannot build the TLS server context for " + identity + ": "
@@ -140,6 +149,11 @@ public final class TlsContexts {
      */
     public SslHandler newHandler(ByteBufAllocator alloc, boolean startTls) {
         return new SslHandler(server.newEngine(alloc), startTls);
+    }
+
+    /** A server-side handler for one connection of the HTTP listener (HTTPS), first in its pipeline. */
+    public SslHandler newHttpHandler(ByteBufAllocator alloc) {
+        return new SslHandler(http.newEngine(alloc), false);
     }
 
     /**

@@ -110,7 +110,7 @@ class CertReloadIT {
     }
 
     static int uploadPort() {
-        return node.config().getInt("chorus.upload.port");
+        return node.config().getInt("chorus.http.port");
     }
 
     @Test

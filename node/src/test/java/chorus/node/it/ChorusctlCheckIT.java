@@ -116,7 +116,7 @@ class ChorusctlCheckIT {
         values.put("chorus.data-dir", dir.toString());
         values.put("chorus.c2s.port", c2s);
         values.put("chorus.c2s.tls-port", TestNode.freePort());
-        values.put("chorus.upload.port", TestNode.freePort());
+        values.put("chorus.http.port", TestNode.freePort());
         values.put("chorus.admin.port", TestNode.freePort());
         values.put("chorus.cluster.port", TestNode.freePort());
         values.put("chorus.cluster.seed-nodes", "127.0.0.1:25520,127.0.0.2:25520");

@@ -37,8 +37,8 @@ final class NodeProcess implements AutoCloseable {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> cmd = new ArrayList<>(List.of(java, "-Xmx512m"));
         properties.forEach((k, v) -> cmd.add("-D" + k + "=" + v));
-        if (!properties.containsKey("chorus.upload.port")) {
-            cmd.add("-Dchorus.upload.port=0"); // no HTTPS listener unless a test asks for one
+        if (!properties.containsKey("chorus.http.port")) {
+            cmd.add("-Dchorus.http.port=0"); // no HTTPS listener unless a test asks for one
         }
         cmd.addAll(List.of("-cp", classpath(), "chorus.node.cli.Main", "--create-admin"));
         return cmd;

@@ -53,7 +53,7 @@ public final class TestNode implements AutoCloseable {
         values.put("chorus.data-dir", dataDir.toString());
         values.put("chorus.c2s.port", freePort());
         values.put("chorus.c2s.tls-port", freePort());
-        values.put("chorus.upload.port", freePort());
+        values.put("chorus.http.port", freePort());
         values.put("chorus.admin.port", freePort());
         values.put("chorus.c2s.auth-failure-delay", "100ms");
         values.put("chorus.cluster.port", freePort());
