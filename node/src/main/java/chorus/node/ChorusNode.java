@@ -39,6 +39,7 @@ import chorus.node.http.HttpListener;
 import chorus.node.http.Route;
 import chorus.node.http.UploadRoute;
 import chorus.node.http.UploadStore;
+import chorus.node.websocket.WebSocketRoute;
 import chorus.actors.xmpp.DomainJid;
 import chorus.actors.user.ShardedAccounts;
 import chorus.actors.user.UserEntity;
@@ -241,10 +242,15 @@ public final class ChorusNode implements AutoCloseable {
             UserEntity.init(sharding, new UserEntity.Deps(settings.domain(), router, account, clock,
                 userSettings, directory, jid -> sharding.entityRefFor(MailboxEntity.KEY, jid), failures));
 
+            // The node's sessions, and each transport's among them.
             SessionCounter counter = new SessionCounter();
+            SessionCounter tcp = counter.child();
+            SessionCounter webSocket = counter.child();
+            SessionCounter bosh = counter.child();
             NodeMetrics metrics = registry.metrics();
-            // Today every client session is TCP (5222, 5223); WebSocket and BOSH register theirs.
-            metrics.sessions(NodeMetrics.Transport.TCP, counter::sessions);
+            metrics.sessions(NodeMetrics.Transport.TCP, tcp::sessions);
+            metrics.sessions(NodeMetrics.Transport.WEBSOCKET, webSocket::sessions);
+            metrics.sessions(NodeMetrics.Transport.BOSH, bosh::sessions);
             Gauge.builder("chorus.connections", counter, SessionCounter::connections)
                 .description("open client connections on this node").register(registry.prometheus());
             Map<NodeMetrics.EntityType, EntityTypeKey<?>> types = new EnumMap<>(NodeMetrics.EntityType.class);
@@ -274,12 +280,15 @@ public final class ChorusNode implements AutoCloseable {
             // What every client stream's session needs, whatever its transport; and its per-session features.
             SessionContext sessions = new SessionContext(settings.domain(), settings.c2s(), settings.registration(),
                 router, jid -> sharding.entityRefFor(UserEntity.KEY, jid),
-                jid -> sharding.entityRefFor(MailboxEntity.KEY, jid), clock, counter, sasl, accounts,
+                jid -> sharding.entityRefFor(MailboxEntity.KEY, jid), clock, tcp, sasl, accounts,
                 new RegistrationLimiter(settings.registration().perAddress(), settings.registration().window(), clock),
                 List.of(BlockingFilter::new));
-            C2sContext c2sContext = new C2sContext(settings, tls, counter, sessions);
+            C2sContext c2sContext = new C2sContext(settings, tls, tcp, sessions);
             node.c2s = C2sServer.start(c2sContext, system);
             if (settings.http().enabled()) {
+                if (settings.http().webSocket().enabled()) {
+                    routes.add(new WebSocketRoute(system, sessions, webSocket, settings.http(), settings.c2s()));
+                }
                 node.http = HttpListener.start(settings.http(), tls, routes);
             }
             node.resources.add(AdminServer.start(new AdminServer.Deps(settings,

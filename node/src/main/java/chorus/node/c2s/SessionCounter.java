@@ -11,20 +11,42 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The client sessions this node holds: counts (never addresses), and the session actors, so that a
- * shutdown can tell each to close its stream.
+ * shutdown can tell each to close its stream. The node's counter has one {@link #child} per transport (TCP,
+ * WebSocket, BOSH), whose counts are the transport's and add up in the node's.
  */
 public final class SessionCounter implements SessionRegistry {
     private final AtomicInteger connections = new AtomicInteger();
     private final AtomicInteger bound = new AtomicInteger();
     private final Set<ActorRef<SessionInput>> live = ConcurrentHashMap.newKeySet();
+    private final SessionCounter parent;
 
-    void register(ActorRef<SessionInput> session) {
+    public SessionCounter() {
+        this(null);
+    }
+
+    private SessionCounter(SessionCounter parent) {
+        this.parent = parent;
+    }
+
+    /** The counter of one transport's sessions, counted in this one too. */
+    public SessionCounter child() {
+        return new SessionCounter(this);
+    }
+
+    /** A session actor of this node started. */
+    public void register(ActorRef<SessionInput> session) {
         live.add(session);
+        if (parent != null) {
+            parent.register(session);
+        }
     }
 
     @Override
     public void unregister(ActorRef<SessionInput> session) {
         live.remove(session);
+        if (parent != null) {
+            parent.unregister(session);
+        }
     }
 
     /** Tells every session of this node that the node is shutting down. */
@@ -42,21 +64,33 @@ public final class SessionCounter implements SessionRegistry {
     @Override
     public void connected() {
         connections.incrementAndGet();
+        if (parent != null) {
+            parent.connected();
+        }
     }
 
     @Override
     public void disconnected() {
         connections.decrementAndGet();
+        if (parent != null) {
+            parent.disconnected();
+        }
     }
 
     @Override
     public void bound() {
         bound.incrementAndGet();
+        if (parent != null) {
+            parent.bound();
+        }
     }
 
     @Override
     public void unbound() {
         bound.decrementAndGet();
+        if (parent != null) {
+            parent.unbound();
+        }
     }
 
     public int connections() {

@@ -50,7 +50,8 @@ final class Resumption {
 
     /** {@code <resume/>}: a new stream asks to take over a dropped one of the same account. */
     Behavior<SessionInput> onResume(Element e) {
-        if (session.phase != Phase.BIND || session.sm != null || !session.node.c2s().sm().enabled()) {
+        if (session.phase != Phase.BIND || session.sm != null || !session.node.c2s().sm().enabled()
+            || !session.transport.offersStreamManagement()) {
             session.out.send(StreamManagement.failed("unexpected-request", -1));
             return session;
         }

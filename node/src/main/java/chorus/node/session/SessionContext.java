@@ -31,6 +31,12 @@ public record SessionContext(DomainJid domain, C2sSettings c2s, RegistrationSett
         extensions = List.copyOf(extensions);
     }
 
+    /** The same, for the sessions of another transport, counted by its own registry. */
+    public SessionContext withRegistry(SessionRegistry other) {
+        return new SessionContext(domain, c2s, registration, router, accounts, mailboxes, clock, other, sasl, admin,
+            limiter, extensions);
+    }
+
     @Override
     public String toString() {
         return "SessionContext[" + domain + "]";

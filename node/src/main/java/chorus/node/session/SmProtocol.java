@@ -72,7 +72,7 @@ final class SmProtocol {
 
     private Behavior<SessionInput> onEnable(Element e) {
         SmSettings settings = session.node.c2s().sm();
-        if (session.sm != null || !settings.enabled()) {
+        if (session.sm != null || !settings.enabled() || !session.transport.offersStreamManagement()) {
             // §3: enabling twice is an error.
             return refuse("unexpected-request");
         }

@@ -226,7 +226,7 @@ public final class StreamSession extends AbstractBehavior<SessionInput> {
         } else {
             phase = Phase.BIND;
             features.child(Element.of("bind", Ns.BIND));
-            if (node.c2s().sm().enabled()) {
+            if (node.c2s().sm().enabled() && transport.offersStreamManagement()) {
                 features.child(StreamManagement.feature());
             }
             features.child(Element.build("session", Ns.SESSION).child(Element.of("optional", Ns.SESSION)).get());

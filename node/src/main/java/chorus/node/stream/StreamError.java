@@ -32,7 +32,20 @@ public record StreamError(String condition, String text, String conditionText) {
     }
 
     public void writeTo(StringBuilder out) {
-        out.append("<stream:error><").append(condition).append(" xmlns='").append(Ns.STREAM_ERRORS).append('\'');
+        writeElementTo(out, false);
+        StreamClose.INSTANCE.writeTo(out);
+    }
+
+    /**
+     * Only the {@code <stream:error>} element, for transports that frame each element on its own (RFC 7395 §3.5,
+     * XEP-0206): {@code declarePrefix} declares the {@code stream} prefix on it, as no stream header did.
+     */
+    public void writeElementTo(StringBuilder out, boolean declarePrefix) {
+        out.append("<stream:error");
+        if (declarePrefix) {
+            out.append(" xmlns:stream='").append(Ns.STREAMS).append('\'');
+        }
+        out.append("><").append(condition).append(" xmlns='").append(Ns.STREAM_ERRORS).append('\'');
         if (conditionText == null || conditionText.isEmpty()) {
             out.append("/>");
         } else {
@@ -46,6 +59,5 @@ public record StreamError(String condition, String text, String conditionText) {
             out.append("</text>");
         }
         out.append("</stream:error>");
-        StreamClose.INSTANCE.writeTo(out);
     }
 }

@@ -28,6 +28,14 @@ public interface Transport {
      */
     ClientSource source();
 
+    /**
+     * Whether XEP-0198 Stream Management is offered over this transport: BOSH has acknowledgements of its own
+     * (XEP-0124 §9, request ids and retransmission) instead.
+     */
+    default boolean offersStreamManagement() {
+        return true;
+    }
+
     /** Writes one item of our side of the stream. */
     void send(Object item);
 
