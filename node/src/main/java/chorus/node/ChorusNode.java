@@ -34,12 +34,9 @@ import chorus.actors.router.Router;
 import chorus.actors.upload.Slots;
 import chorus.actors.upload.UploadService;
 import chorus.actors.upload.UploadSettings;
-import chorus.node.http.HostMeta;
 import chorus.node.http.HttpListener;
-import chorus.node.http.Route;
 import chorus.node.http.UploadRoute;
 import chorus.node.http.UploadStore;
-import chorus.node.websocket.WebSocketRoute;
 import chorus.actors.xmpp.DomainJid;
 import chorus.actors.user.ShardedAccounts;
 import chorus.actors.user.UserEntity;
@@ -194,10 +191,12 @@ public final class ChorusNode implements AutoCloseable {
             MamSettings mam = MamSettings.from(storage.systemConfig());
             // The features of every account, in the order their hooks run (blocking refuses a blocked sender
             // before anything else looks at its stanza).
-            AccountFeatures account = AccountFeatures.of(new BlockingFeature(blocking), AccountFeature.of(disco),
+            List<AccountFeature> features = new ArrayList<>(List.of(new BlockingFeature(blocking)));
+            features.addAll(List.of(AccountFeature.of(disco),
                 AccountFeature.of(new PingHandler()), AccountFeature.of(vcard), AccountFeature.of(privateData),
                 new LastActivityFeature(last), new PepFeature(PepLimits.from(storage.systemConfig()), new CapsCache()),
-                new ArchiveFeature(mam, storage.archive(clock)));
+                new ArchiveFeature(mam, storage.archive(clock))));
+            AccountFeatures account = AccountFeatures.of(features.toArray(AccountFeature[]::new));
             serverRef.set(new Features(server));
             accountRef.set(account);
 
@@ -223,14 +222,11 @@ public final class ChorusNode implements AutoCloseable {
                     (room, stanza) -> sharding.entityRefFor(RoomEntity.KEY, room).tell(new RoomEntity.Deliver(stanza)));
                 router.addService(mucDomain, service::accept);
             }
-            // The routes of the node's one HTTP listener, in the order they are tried.
-            List<Route> routes = new ArrayList<>();
-            routes.add(new HostMeta(settings.http().webSocket().enabled() ? settings.http().webSocketUrl() : null,
-                settings.http().bosh().enabled() ? settings.http().boshUrl() : null));
+            UploadRoute uploadRoute = null;
             if (upload.offered()) {
                 Slots slots = new Slots(clock);
                 UploadStore files = new UploadStore(settings.dataDir().resolve("uploads"), upload.retention(), clock);
-                routes.add(new UploadRoute(slots, files));
+                uploadRoute = new UploadRoute(slots, files);
                 UploadService uploadService = new UploadService(settings.domain().toString(), upload, slots, router,
                     files::usedBy);
                 router.addService(uploadDomain, uploadService::accept);
@@ -286,10 +282,7 @@ public final class ChorusNode implements AutoCloseable {
             C2sContext c2sContext = new C2sContext(settings, tls, tcp, sessions);
             node.c2s = C2sServer.start(c2sContext, system);
             if (settings.http().enabled()) {
-                if (settings.http().webSocket().enabled()) {
-                    routes.add(new WebSocketRoute(system, sessions, webSocket, settings.http(), settings.c2s()));
-                }
-                node.http = HttpListener.start(settings.http(), tls, routes);
+                node.http = NodeHttp.start(settings, tls, system, sessions, webSocket, bosh, uploadRoute, clock);
             }
             node.resources.add(AdminServer.start(new AdminServer.Deps(settings,
                 AdminToken.createIn(settings.dataDir(), settings.admin().token()), accounts, counter::sessions,

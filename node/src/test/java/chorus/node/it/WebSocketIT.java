@@ -202,9 +202,15 @@ class WebSocketIT {
     }
 
     static double sessions(String transport) {
+        return sessionsOf(node, transport);
+    }
+
+    /** A node's {@code chorus_sessions} of one transport, as Prometheus scrapes it. */
+    static double sessionsOf(TestNode node, String transport) {
+        String scrape = node.node().registry().prometheus().scrape();
         String prefix = "chorus_sessions{transport=\"" + transport + "\"} ";
-        return scrape().lines().filter(l -> l.startsWith(prefix)).mapToDouble(l -> Double.parseDouble(
-            l.substring(prefix.length()))).findFirst().orElseThrow(() -> new AssertionError("no " + prefix + scrape()));
+        return scrape.lines().filter(l -> l.startsWith(prefix)).mapToDouble(l -> Double.parseDouble(
+            l.substring(prefix.length()))).findFirst().orElseThrow(() -> new AssertionError("no " + prefix + scrape));
     }
 
     static String scrape() {

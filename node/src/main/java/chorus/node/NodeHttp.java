@@ -1,0 +1,49 @@
+package chorus.node;
+
+import chorus.node.bosh.BoshRoute;
+import chorus.node.c2s.SessionCounter;
+import chorus.node.config.Settings;
+import chorus.node.http.HostMeta;
+import chorus.node.http.HttpListener;
+import chorus.node.http.Route;
+import chorus.node.http.UploadRoute;
+import chorus.node.session.SessionContext;
+import chorus.node.tls.TlsContexts;
+import chorus.node.websocket.WebSocketRoute;
+import org.apache.pekko.actor.typed.ActorSystem;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The node's one HTTP listener with its routes, in the order they are tried: XEP-0156 host-meta, the upload (when the
+ * node offers it), WebSocket and BOSH (each when on; their sessions counted by their own counters).
+ */
+final class NodeHttp {
+    private NodeHttp() {
+    }
+
+    /**
+     * @param upload the upload route, or null
+     */
+    static HttpListener start(Settings settings, TlsContexts tls, ActorSystem<?> system, SessionContext sessions,
+                              SessionCounter webSocket, SessionCounter bosh, UploadRoute upload,
+                              Clock clock) throws InterruptedException {
+        boolean ws = settings.http().webSocket().enabled();
+        boolean bs = settings.http().bosh().enabled();
+        List<Route> routes = new ArrayList<>();
+        routes.add(new HostMeta(ws ? settings.http().webSocketUrl() : null, bs ? settings.http().boshUrl() : null));
+        if (upload != null) {
+            routes.add(upload);
+        }
+        if (ws) {
+            routes.add(new WebSocketRoute(system, sessions, webSocket, settings.http(), settings.c2s()));
+        }
+        if (bs) {
+            routes.add(new BoshRoute(system, sessions, bosh, settings.http(), settings.c2s(),
+                settings.domain().toString(), clock));
+        }
+        return HttpListener.start(settings.http(), tls, routes);
+    }
+}
