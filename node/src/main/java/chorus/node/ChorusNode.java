@@ -37,6 +37,10 @@ import chorus.actors.upload.UploadSettings;
 import chorus.node.http.HttpListener;
 import chorus.node.http.UploadRoute;
 import chorus.node.http.UploadStore;
+import chorus.actors.feature.webpresence.BadgeBoard;
+import chorus.actors.feature.webpresence.ReplicatedBadgeBoard;
+import chorus.actors.feature.webpresence.WebPresenceFeature;
+import chorus.actors.feature.webpresence.WebPresenceSettings;
 import chorus.actors.xmpp.DomainJid;
 import chorus.actors.user.ShardedAccounts;
 import chorus.actors.user.UserEntity;
@@ -191,7 +195,13 @@ public final class ChorusNode implements AutoCloseable {
             MamSettings mam = MamSettings.from(storage.systemConfig());
             // The features of every account, in the order their hooks run (blocking refuses a blocked sender
             // before anything else looks at its stanza).
+            // The opt-in web presence badge, when the server offers it: its command is answered before disco's.
+            WebPresenceSettings webPresence = WebPresenceSettings.from(storage.systemConfig());
+            BadgeBoard badges = webPresence.enabled() ? ReplicatedBadgeBoard.start(system) : null;
             List<AccountFeature> features = new ArrayList<>(List.of(new BlockingFeature(blocking)));
+            if (badges != null) {
+                features.add(new WebPresenceFeature(badges));
+            }
             features.addAll(List.of(AccountFeature.of(disco),
                 AccountFeature.of(new PingHandler()), AccountFeature.of(vcard), AccountFeature.of(privateData),
                 new LastActivityFeature(last), new PepFeature(PepLimits.from(storage.systemConfig()), new CapsCache()),
@@ -282,7 +292,7 @@ public final class ChorusNode implements AutoCloseable {
             C2sContext c2sContext = new C2sContext(settings, tls, tcp, sessions);
             node.c2s = C2sServer.start(c2sContext, system);
             if (settings.http().enabled()) {
-                node.http = NodeHttp.start(settings, tls, system, sessions, webSocket, bosh, uploadRoute, clock);
+                node.http = NodeHttp.start(settings, tls, system, sessions, webSocket, bosh, uploadRoute, badges, clock);
             }
             node.resources.add(AdminServer.start(new AdminServer.Deps(settings,
                 AdminToken.createIn(settings.dataDir(), settings.admin().token()), accounts, counter::sessions,

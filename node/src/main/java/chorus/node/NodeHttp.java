@@ -1,5 +1,6 @@
 package chorus.node;
 
+import chorus.actors.feature.webpresence.BadgeBoard;
 import chorus.node.bosh.BoshRoute;
 import chorus.node.c2s.SessionCounter;
 import chorus.node.config.Settings;
@@ -9,6 +10,7 @@ import chorus.node.http.Route;
 import chorus.node.http.UploadRoute;
 import chorus.node.session.SessionContext;
 import chorus.node.tls.TlsContexts;
+import chorus.node.webpresence.StatusRoute;
 import chorus.node.websocket.WebSocketRoute;
 import org.apache.pekko.actor.typed.ActorSystem;
 
@@ -18,7 +20,7 @@ import java.util.List;
 
 /**
  * The node's one HTTP listener with its routes, in the order they are tried: XEP-0156 host-meta, the upload (when the
- * node offers it), WebSocket and BOSH (each when on; their sessions counted by their own counters).
+ * node offers it), WebSocket and BOSH (each when on; their sessions counted by their own counters), the badge.
  */
 final class NodeHttp {
     private NodeHttp() {
@@ -26,9 +28,10 @@ final class NodeHttp {
 
     /**
      * @param upload the upload route, or null
+     * @param badges the badge board, or null when the server offers no badges
      */
     static HttpListener start(Settings settings, TlsContexts tls, ActorSystem<?> system, SessionContext sessions,
-                              SessionCounter webSocket, SessionCounter bosh, UploadRoute upload,
+                              SessionCounter webSocket, SessionCounter bosh, UploadRoute upload, BadgeBoard badges,
                               Clock clock) throws InterruptedException {
         boolean ws = settings.http().webSocket().enabled();
         boolean bs = settings.http().bosh().enabled();
@@ -44,6 +47,7 @@ final class NodeHttp {
             routes.add(new BoshRoute(system, sessions, bosh, settings.http(), settings.c2s(),
                 settings.domain().toString(), clock));
         }
+        routes.add(new StatusRoute(settings.domain().toString(), badges));
         return HttpListener.start(settings.http(), tls, routes);
     }
 }

@@ -199,6 +199,7 @@ class WebSocketIT {
         }
         StreamManagementIT.awaitTrue(() -> sessions("websocket") == before, "and no more once it closed");
         assertFalse(scrape().contains("127.0.0.1"), "no address in the metrics");
+        assertEquals(404, WebClients.get(node, "/status/alice.json").statusCode(), "the server offers no badges by default");
     }
 
     static double sessions(String transport) {

@@ -1,0 +1,2 @@
+/** The opt-in web presence badge: an account's availability on the web, for the accounts whose users asked. */
+package chorus.actors.feature.webpresence;
