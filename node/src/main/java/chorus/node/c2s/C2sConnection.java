@@ -27,8 +27,6 @@ final class C2sConnection {
     private final AtomicInteger inFlight = new AtomicInteger();
     /** How long a stream ended by the server waits for the client's closing tag. */
     static final java.time.Duration CLOSE_WAIT = java.time.Duration.ofSeconds(2);
-    /** Reading stopped for good (the node is stopping). */
-    private volatile boolean paused;
 
     C2sConnection(Channel channel, TlsContexts tls, StreamLimits limits) {
         this.channel = channel;
@@ -115,6 +113,7 @@ final class C2sConnection {
     void restartStreamThenSend(Object success) {
         channel.eventLoop().execute(() -> {
             ((XmlStreamDecoder) channel.pipeline().get(C2sInitializer.DECODER)).reset();
+            channel.pipeline().fireUserEventTriggered(ConnectionEvent.AUTHENTICATED);
             channel.writeAndFlush(success, channel.voidPromise());
         });
     }
@@ -159,10 +158,7 @@ final class C2sConnection {
 
     /** Reads nothing more from the client (the node is stopping; the stream ends soon). */
     void pauseReading() {
-        channel.eventLoop().execute(() -> {
-            paused = true;
-            channel.config().setAutoRead(false);
-        });
+        channel.eventLoop().execute(() -> ReadGate.of(channel).stop(ReadGate.STOPPING));
     }
 
     /**
@@ -170,16 +166,13 @@ final class C2sConnection {
      * and a reset can cost the client the last things written to it.
      */
     void resumeReading() {
-        channel.eventLoop().execute(() -> {
-            paused = false;
-            channel.config().setAutoRead(true);
-        });
+        channel.eventLoop().execute(() -> ReadGate.of(channel).resume(ReadGate.STOPPING));
     }
 
     /** Counts an event handed to the actor; pauses reading when the actor falls behind. */
     void dispatched() {
-        if (inFlight.incrementAndGet() >= HIGH_WATER && channel.config().isAutoRead()) {
-            channel.config().setAutoRead(false);
+        if (inFlight.incrementAndGet() >= HIGH_WATER) {
+            ReadGate.of(channel).stop(ReadGate.ACTOR_BEHIND);
         }
     }
 
@@ -187,8 +180,8 @@ final class C2sConnection {
     void processed() {
         if (inFlight.decrementAndGet() == LOW_WATER) {
             channel.eventLoop().execute(() -> {
-                if (inFlight.get() <= LOW_WATER && !paused) {
-                    channel.config().setAutoRead(true);
+                if (inFlight.get() <= LOW_WATER) {
+                    ReadGate.of(channel).resume(ReadGate.ACTOR_BEHIND);
                 }
             });
         }
