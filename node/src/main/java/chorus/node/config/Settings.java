@@ -16,7 +16,8 @@ import java.time.Duration;
  */
 public record Settings(DomainJid domain, InetAddress bind, Path dataDir, C2sSettings c2s, Path tlsCertificate,
                        Path tlsKey, int adminPort, boolean versionShowsOs, int scramIterations,
-                       RegistrationSettings registration, ClusterSettings cluster, Config config) {
+                       RegistrationSettings registration, ClusterSettings cluster, Duration shutdownDeadline,
+                       Config config) {
 
     public static Settings from(Config config) {
         try {
@@ -62,8 +63,17 @@ public record Settings(DomainJid domain, InetAddress bind, Path dataDir, C2sSett
                 frame + " bytes is less than twice chorus.c2s.max-stanza-size (" + c2s.maxStanzaSize() + ")");
         }
         int iterations = intIn(c, "chorus.scram-iterations", 4096, 10_000_000);
+        Duration deadline = duration(c, "chorus.shutdown-deadline");
+        if (deadline.toSeconds() < 5) {
+            throw new SettingsException("chorus.shutdown-deadline", "must be at least 5s (a clean stop needs a few seconds)");
+        }
+        // A fatal error in an actor must end the process (issue 14), not leave a node that serves no one.
+        if (!c.getBoolean("pekko.jvm-exit-on-fatal-error")) {
+            throw new SettingsException("pekko.jvm-exit-on-fatal-error", "must stay on: a node hit by a fatal error has to exit");
+        }
         return new Settings(domain, bind, Path.of(dataDir).toAbsolutePath(), c2s, cert, key, admin,
-            c.getBoolean("chorus.version.show-os"), iterations, RegistrationSettings.from(c), ClusterSettings.from(c), c);
+            c.getBoolean("chorus.version.show-os"), iterations, RegistrationSettings.from(c), ClusterSettings.from(c),
+            deadline, c);
     }
 
     static int port(Config c, String key, boolean zeroAllowed) {

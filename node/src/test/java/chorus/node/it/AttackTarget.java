@@ -52,6 +52,12 @@ final class AttackTarget implements AutoCloseable {
 
     /** A node with this maximum heap and these settings on top of the defaults, and accounts for these users. */
     static AttackTarget start(String heap, Map<String, String> settings, String... users) throws Exception {
+        return start(heap, settings, List.of(), users);
+    }
+
+    /** As {@link #start(String, Map, String...)} with more JVM options (they win over the defaults). */
+    static AttackTarget start(String heap, Map<String, String> settings, List<String> jvmOptions, String... users)
+        throws Exception {
         TestCassandra.requireRunning();
         Path dataDir = Files.createTempDirectory("chorus-attack-");
         int c2s = TestNode.freePort();
@@ -68,6 +74,7 @@ final class AttackTarget implements AutoCloseable {
             "-Dcom.sun.management.jmxremote.port=" + jmx, "-Dcom.sun.management.jmxremote.rmi.port=" + jmx,
             "-Dcom.sun.management.jmxremote.host=127.0.0.1", "-Djava.rmi.server.hostname=127.0.0.1",
             "-Dcom.sun.management.jmxremote.authenticate=false", "-Dcom.sun.management.jmxremote.ssl=false"));
+        jvm.addAll(jvmOptions);
         NodeProcess p = NodeProcess.launch(NodeProcess.command(props, jvm),
             Map.of("CHORUS_CASSANDRA_CONTACT_POINTS", "127.0.0.1:" + TestCassandra.cqlPort()));
         AttackTarget t = new AttackTarget(dataDir, c2s, tls, admin, jmx, p);

@@ -19,15 +19,24 @@ final class NodeProcess implements AutoCloseable {
     final Process process;
     final String output;
     private final LinkedBlockingQueue<String> later;
+    private final Thread reader;
 
-    private NodeProcess(Process process, String output, LinkedBlockingQueue<String> later) {
+    private NodeProcess(Process process, String output, LinkedBlockingQueue<String> later, Thread reader) {
         this.process = process;
         this.output = output;
         this.later = later;
+        this.reader = reader;
     }
 
     /** What the node printed after it started, up to now. */
     String outputSinceStart() {
+        if (!process.isAlive()) {
+            try {
+                reader.join(5000); // the last lines of a process that ended
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         List<String> lines = new ArrayList<>();
         later.drainTo(lines);
         return String.join("\n", lines);
@@ -93,7 +102,7 @@ final class NodeProcess implements AutoCloseable {
             }
             out.append(line).append('\n');
             if (line.startsWith("Press Ctrl-C to stop.")) {
-                return new NodeProcess(p, out.toString(), lines);
+                return new NodeProcess(p, out.toString(), lines, reader);
             }
         }
         p.destroyForcibly();
