@@ -146,8 +146,16 @@ final class AttackTarget implements AutoCloseable {
     }
 
     static void aRealClientStillWorks(TestNode.Endpoint at, String a, String b) throws Exception {
-        XMPPTCPConnection ca = Clients.login(at, a, PASSWORD, "check" + System.nanoTime());
-        XMPPTCPConnection cb = Clients.login(at, b, PASSWORD, "check" + System.nanoTime());
+        exchange(Clients.login(at, a, PASSWORD, "check" + System.nanoTime()), a,
+            Clients.login(at, b, PASSWORD, "check" + System.nanoTime()), b);
+    }
+
+    /** The same check against an in-process node, with the accounts' own passwords. */
+    static void aRealClientStillWorksIn(TestNode node, String a, String pa, String b, String pb) throws Exception {
+        exchange(Clients.login(node, a, pa, "check" + System.nanoTime()), a, Clients.login(node, b, pb, "check" + System.nanoTime()), b);
+    }
+
+    private static void exchange(XMPPTCPConnection ca, String a, XMPPTCPConnection cb, String b) throws Exception {
         try {
             BlockingQueue<String> atA = new ArrayBlockingQueue<>(10);
             BlockingQueue<String> atB = new ArrayBlockingQueue<>(10);
