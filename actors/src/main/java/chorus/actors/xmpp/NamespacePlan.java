@@ -75,7 +75,8 @@ final class NamespacePlan {
             legacy.put(uri, prefixOf.apply(uri));
         }
         for (Map.Entry<String, Integer> r : s.runs.entrySet()) {
-            if (Survey.repeated(r.getKey(), r.getValue())) {
+            // A namespace declared on the root for attributes anyway costs its elements nothing more.
+            if (Survey.repeated(r.getKey(), r.getValue()) || byUri.containsKey(r.getKey())) {
                 elements.put(r.getKey(), prefixOf.apply(r.getKey()));
             }
         }

@@ -125,6 +125,12 @@ class ElementCostTest {
     }
 
     @Test
+    void anElementInTheNamespaceOfItsOwnPrefixedAttributeIsWrittenWithThatPrefix() {
+        // Found by XmlStreamDecoderFuzzTest (seed 14, input 49,780): the URI was written twice.
+        assertCostsNoMoreThanItsBytes("<message xmlns:p='" + longUri() + "'><p:x p:a=''/></message>");
+    }
+
+    @Test
     void aPrefixBoundToTwoNamespacesIsWrittenAsTwoPrefixes() {
         StringBuilder sb = new StringBuilder("<message><a xmlns:p='urn:one' p:x='1'/><b xmlns:p='").append(longUri()).append("'>");
         for (int i = 0; i < 3000; i++) {
