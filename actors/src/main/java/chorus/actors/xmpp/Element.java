@@ -135,14 +135,15 @@ public record Element(String name, String ns, Map<String, String> attrs, List<No
 
     /**
      * A size estimate in characters of the serialized element, for limits: an upper bound (a declaration
-     * shared by many elements counts on each), at most {@code Integer.MAX_VALUE}.
+     * shared by many elements counts on each, and so does each element's namespace, as the cluster's and the
+     * journal's serialization writes it), at most {@code Integer.MAX_VALUE}.
      */
     public int weight() {
         return (int) Math.min(Integer.MAX_VALUE, longWeight());
     }
 
     private long longWeight() {
-        long w = name.length() * 2L + 5;
+        long w = name.length() * 2L + 5 + ns.length();
         for (Map.Entry<String, String> a : attrs.entrySet()) {
             w += a.getKey().length() + a.getValue().length() + 4;
         }
