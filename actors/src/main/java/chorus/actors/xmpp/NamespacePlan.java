@@ -20,7 +20,7 @@ import java.util.Set;
  * once per namespace, never once per element or attribute that uses it.
  */
 final class NamespacePlan {
-    /** Repeated default-namespace declarations cost at most this many characters before a prefix is used. */
+    /** Repeated default-namespace declarations may cost this many characters in all before prefixes are used. */
     static final int REPEAT_BUDGET = 1024;
 
     private static final NamespacePlan NONE = new NamespacePlan(Map.of(), Map.of(), Map.of(), List.of());
@@ -45,7 +45,7 @@ final class NamespacePlan {
     static NamespacePlan of(Element root, String parentNs) {
         Survey s = new Survey(parentNs);
         s.visit(root, parentNs);
-        if (s.bindings.isEmpty() && s.legacyUris.isEmpty() && !s.anyRepeated()) {
+        if (s.bindings.isEmpty() && s.legacyUris.isEmpty() && s.prefixed().isEmpty()) {
             return NONE;
         }
         Map<String, Map<String, String>> attributes = new HashMap<>();
@@ -74,10 +74,13 @@ final class NamespacePlan {
         for (String uri : s.legacyUris) {
             legacy.put(uri, prefixOf.apply(uri));
         }
-        for (Map.Entry<String, Integer> r : s.runs.entrySet()) {
+        for (String ns : s.prefixed()) {
+            elements.put(ns, prefixOf.apply(ns));
+        }
+        for (String ns : s.runs.keySet()) {
             // A namespace declared on the root for attributes anyway costs its elements nothing more.
-            if (Survey.repeated(r.getKey(), r.getValue()) || byUri.containsKey(r.getKey())) {
-                elements.put(r.getKey(), prefixOf.apply(r.getKey()));
+            if (byUri.containsKey(ns) && !elements.containsKey(ns)) {
+                elements.put(ns, prefixOf.apply(ns));
             }
         }
         List<String[]> declarations = new ArrayList<>(declared.size());
@@ -122,6 +125,8 @@ final class NamespacePlan {
         final Set<String> legacyUris = new HashSet<>();
         final Set<String> inputPrefixes = new HashSet<>();
         final Map<String, Integer> runs = new HashMap<>();
+        /** Elements in each namespace (other than the content namespace): what a prefix would cost them. */
+        final Map<String, Integer> elements = new HashMap<>();
 
         Survey(String contentNs) {
             this.contentNs = contentNs;
@@ -132,8 +137,11 @@ final class NamespacePlan {
             String childParent = parentNs;
             if (!ns.equals(Ns.STREAMS)) {
                 childParent = ns;
-                if (!ns.equals(parentNs) && !ns.isEmpty() && !ns.equals(contentNs)) {
-                    runs.merge(ns, 1, Integer::sum);
+                if (!ns.isEmpty() && !ns.equals(contentNs)) {
+                    elements.merge(ns, 1, Integer::sum);
+                    if (!ns.equals(parentNs)) {
+                        runs.merge(ns, 1, Integer::sum);
+                    }
                 }
             }
             if (!e.attrs().isEmpty()) {
@@ -155,17 +163,46 @@ final class NamespacePlan {
             }
         }
 
-        boolean anyRepeated() {
+        /**
+         * The namespaces to write with a prefix: while the default-namespace style would repeat declarations
+         * worth more than {@link #REPEAT_BUDGET} characters in all, the namespace where a prefix saves most
+         * (its repeated declarations, less a prefix on each of its elements' tags) gets one, as long as it
+         * saves anything. Ordinary stanzas stay in the default-namespace style.
+         */
+        List<String> prefixed() {
+            if (chosen != null) {
+                return chosen;
+            }
+            chosen = new ArrayList<>();
+            long repeated = 0;
+            List<String> candidates = new ArrayList<>();
             for (Map.Entry<String, Integer> r : runs.entrySet()) {
-                if (repeated(r.getKey(), r.getValue())) {
-                    return true;
+                repeated += repeatCost(r.getKey());
+                if (saving(r.getKey()) > 0) {
+                    candidates.add(r.getKey());
                 }
             }
-            return false;
+            candidates.sort((a, b) -> Long.compare(saving(b), saving(a)));
+            for (String ns : candidates) {
+                if (repeated <= REPEAT_BUDGET) {
+                    break;
+                }
+                chosen.add(ns);
+                repeated -= repeatCost(ns);
+            }
+            return chosen;
         }
 
-        static boolean repeated(String ns, int runs) {
-            return runs > 1 && (long) runs * (ns.length() + 9) > REPEAT_BUDGET;
+        private List<String> chosen;
+
+        /** Characters of default-namespace declarations beyond the first. */
+        private long repeatCost(String ns) {
+            return (runs.get(ns) - 1L) * (ns.length() + 9);
+        }
+
+        /** What a prefix saves: the repeated declarations, less a declaration on the root and "p:" on each tag. */
+        private long saving(String ns) {
+            return repeatCost(ns) - 12 - 6L * elements.getOrDefault(ns, 0);
         }
     }
 

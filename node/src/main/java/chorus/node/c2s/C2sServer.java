@@ -1,6 +1,7 @@
 package chorus.node.c2s;
 
 import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
@@ -73,6 +74,9 @@ public final class C2sServer implements AutoCloseable {
             .childOption(ChannelOption.TCP_NODELAY, true)
             .childOption(ChannelOption.SO_KEEPALIVE, true)
             .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, marks)
+            // One read of at most 64 KiB per turn: what a fast sender gets parsed before the session actor
+            // (or the write buffer) can make reading pause is one read, not sixteen.
+            .childOption(ChannelOption.RCVBUF_ALLOCATOR, new AdaptiveRecvByteBufAllocator().maxMessagesPerRead(1))
             .childHandler(init)
             .bind(address).sync().channel();
         listeners.add(ch);

@@ -80,7 +80,8 @@ class XmlStreamDecoderFuzzTest {
         long kept = ElementCostTest.retainedChars(e);
         assertTrue(kept <= wire + 64L, what + ": " + kept + " characters kept for " + wire + " bytes");
         String out = XmlWriter.toXml(e, Ns.CLIENT);
-        assertTrue(out.length() <= wire + 64, what + ": " + out.length() + " characters written for " + wire + " read");
+        // The writer keeps the default-namespace style while repeated declarations cost at most 1 KiB in all.
+        assertTrue(out.length() <= wire + 1024 + 64, what + ": " + out.length() + " characters written for " + wire + " read");
         List<StreamEvent> back = new Decoding(new XmlStreamDecoder(ElementCostTest.WIDE, Ns.CLIENT)).write(Decoding.HEADER + out);
         StreamEvent got = back.get(back.size() - 1);
         assertTrue(got instanceof StreamEvent.StanzaReceived, what + ": written form not read back: " + got);
