@@ -124,6 +124,9 @@ public final class ChorusNode implements AutoCloseable {
     }
 
     public static ChorusNode start(Settings settings) throws IOException, InterruptedException {
+        // Main sets this before anything else; a node embedded elsewhere gets it here, which is in time
+        // unless that process made TLS connections already (JSSE reads it once).
+        System.setProperty("jdk.tls.rejectClientInitiatedRenegotiation", "true");
         Clock clock = Clock.systemUTC();
         settings.s2s().warnings().forEach(log::warn);
         TlsContexts tls = TlsContexts.create(new TlsSettings(settings.tlsCertificate(), settings.tlsKey(),
