@@ -6,6 +6,8 @@ import chorus.actors.diagnostics.DiagnosticsRecorder;
 import chorus.actors.diagnostics.DiagnosticsSettings;
 import chorus.actors.feature.AccountFeature;
 import chorus.actors.feature.AccountFeatures;
+import chorus.actors.feature.carbons.CarbonsFeature;
+import chorus.actors.feature.carbons.CarbonsSettings;
 import chorus.actors.feature.Features;
 import chorus.actors.feature.IqHandler;
 import chorus.actors.feature.blocking.BlockingFeature;
@@ -173,8 +175,10 @@ public final class ChorusNode implements AutoCloseable {
             }
             AtomicReference<Features> serverRef = new AtomicReference<>();
             AtomicReference<AccountFeatures> accountRef = new AtomicReference<>();
+            CarbonsSettings carbons = CarbonsSettings.from(storage.systemConfig());
             DiscoHandler disco = new DiscoHandler("Chorus",
-                () -> plus(serverRef.get().discoFeatures(), MailboxEntity.XEP_0160, RegisterForm.NS),
+                () -> plus(plus(serverRef.get().discoFeatures(), MailboxEntity.XEP_0160, RegisterForm.NS),
+                    carbons.enabled() ? CarbonsFeature.SERVER_FEATURES.toArray(String[]::new) : new String[0]),
                 () -> accountRef.get().discoFeatures(), services);
             LastActivityHandler last = new LastActivityHandler(clock.instant());
             VCardHandler vcard = new VCardHandler();
@@ -192,6 +196,10 @@ public final class ChorusNode implements AutoCloseable {
                 AccountFeature.of(new PingHandler()), AccountFeature.of(vcard), AccountFeature.of(privateData),
                 new LastActivityFeature(last), new PepFeature(PepLimits.from(storage.systemConfig()), new CapsCache()),
                 new ArchiveFeature(mam, storage.archive(clock)));
+            if (carbons.enabled()) {
+                // Last: copies carry the message as the resources get it (with the archive's stanza-id).
+                account = account.plus(new CarbonsFeature(carbons));
+            }
             serverRef.set(new Features(server));
             accountRef.set(account);
 

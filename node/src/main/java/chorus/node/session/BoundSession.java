@@ -60,6 +60,8 @@ final class BoundSession {
     /** The last available presence the client broadcast, for binding again after the entity moved. */
     private Presence lastPresence;
     private boolean rosterRequested;
+    /** What the resource asked for that lasts as long as the session (carbons), as the entity told it. */
+    private Set<String> interests = Set.of();
     /** IQs handed to the account's entity and not yet answered. */
     private final Set<String> pendingIqs = new HashSet<>();
     /** Stanzas the entity sent before its bind answer arrived (the answer travels through an ask). */
@@ -282,9 +284,10 @@ final class BoundSession {
         }
         Presence presence = lastPresence;
         boolean interested = rosterRequested;
+        Set<String> wanted = interests;
         String resource = session.jid.resource();
         session.ctx().ask(UserEntity.BindReply.class, session.entity, BIND_TIMEOUT,
-            replyTo -> new UserEntity.Bind(resource, session.self(), true, presence, interested, replyTo),
+            replyTo -> new UserEntity.Bind(resource, session.self(), true, presence, interested, replyTo, wanted),
             Rebound::new);
         return session;
     }
@@ -320,6 +323,12 @@ final class BoundSession {
             session.entity.tell(new UserEntity.Unbind(session.jid.resource(), session.self(), written[0], written[1]));
             session.node.registry().unbound();
         }
+    }
+
+    /** The resource's interests changed (or a resumed stream learns them): kept for binding again. */
+    Behavior<SessionInput> onInterests(SessionMessage.Interests i) {
+        interests = i.interests();
+        return session;
     }
 
     // ---- XEP-0198 hand-over ----
