@@ -50,6 +50,9 @@ import chorus.node.c2s.C2sContext;
 import chorus.node.c2s.C2sServer;
 import chorus.node.c2s.SessionCounter;
 import chorus.node.session.BlockingFilter;
+import chorus.node.session.SessionExtension;
+import chorus.node.csi.ClientStateIndication;
+import chorus.node.csi.CsiSettings;
 import chorus.node.session.RegistrationLimiter;
 import chorus.node.session.SessionContext;
 import chorus.node.cli.Version;
@@ -279,7 +282,7 @@ public final class ChorusNode implements AutoCloseable {
                 router, jid -> sharding.entityRefFor(UserEntity.KEY, jid),
                 jid -> sharding.entityRefFor(MailboxEntity.KEY, jid), clock, counter, sasl, accounts,
                 new RegistrationLimiter(settings.registration().perAddress(), settings.registration().window(), clock),
-                List.of(BlockingFilter::new));
+                sessionExtensions(CsiSettings.from(storage.systemConfig())));
             C2sContext c2sContext = new C2sContext(settings, tls, counter, sessions);
             node.c2s = C2sServer.start(c2sContext, system);
             node.resources.add(AdminServer.start(new AdminServer.Deps(settings,
@@ -375,6 +378,14 @@ public final class ChorusNode implements AutoCloseable {
 
     public NodeStorage storage() {
         return storage;
+    }
+
+    /** The per-session features of every bound stream, in the order their hooks run. */
+    private static List<SessionExtension.Factory> sessionExtensions(CsiSettings csi) {
+        List<SessionExtension.Factory> all = new ArrayList<>();
+        all.add(BlockingFilter::new);
+        all.addAll(ClientStateIndication.factories(csi));
+        return all;
     }
 
     static Set<String> plus(Set<String> s, String... more) {

@@ -174,6 +174,15 @@ final class BoundSession {
         if (d.stanza() instanceof Iq iq && !iq.isRequest() && iq.id() != null && pendingIqs.remove(iq.id())) {
             session.timers.cancel("iq:" + iq.id());
         }
+        if (!session.extensions.toClient(d.stanza())) {
+            // Held back (XEP-0352), to be written later through the link. A tracked message stays the entity's
+            // until a later one is written (it delivers it elsewhere should this session end first): its sender
+            // need not wait for it.
+            if (d.acknowledges()) {
+                d.ackTo().tell(new SessionMessage.Accepted(d.ackSeq()));
+            }
+            return session;
+        }
         if (d.seq() > 0 && session.sm != null) {
             // XEP-0198: the entity keeps the message until the client acknowledges it (or stores it
             // offline when the stream is not resumed); the sender need not wait for that.
@@ -191,7 +200,7 @@ final class BoundSession {
                     d.ackTo().tell(new SessionMessage.Accepted(d.ackSeq()));
                 }
             });
-        } else if (session.extensions.toClient(d.stanza())) {
+        } else {
             session.out.send(d.stanza());
         }
         return session.checkQueue();
