@@ -52,6 +52,7 @@ import chorus.node.admin.AdminServer;
 import chorus.node.admin.AdminToken;
 import chorus.node.admin.NodeStats;
 import chorus.node.c2s.C2sContext;
+import chorus.node.c2s.ConnectionCaps;
 import chorus.node.c2s.C2sServer;
 import chorus.node.c2s.SessionCounter;
 import chorus.node.session.BlockingFilter;
@@ -303,10 +304,12 @@ public final class ChorusNode implements AutoCloseable {
                 jid -> sharding.entityRefFor(MailboxEntity.KEY, jid), clock, tcp, sasl, accounts,
                 new RegistrationLimiter(settings.registration().perAddress(), settings.registration().window(), clock),
                 sessionExtensions(CsiSettings.from(storage.systemConfig())));
-            C2sContext c2sContext = new C2sContext(settings, tls, tcp, sessions);
+            // One set of connection caps for every client transport (TCP, WebSocket, BOSH).
+            ConnectionCaps caps = new ConnectionCaps(settings.c2s().limits());
+            C2sContext c2sContext = new C2sContext(settings, tls, tcp, caps, sessions);
             node.c2s = C2sServer.start(c2sContext, system);
             if (settings.http().enabled()) {
-                node.http = NodeHttp.start(settings, tls, system, sessions, webSocket, bosh, uploadRoute, badges, clock);
+                node.http = NodeHttp.start(settings, tls, system, sessions, webSocket, bosh, caps, uploadRoute, badges, clock);
             }
             node.resources.add(AdminServer.start(new AdminServer.Deps(settings,
                 AdminToken.createIn(settings.dataDir(), settings.admin().token()), accounts, counter::sessions,

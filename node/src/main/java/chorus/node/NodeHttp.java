@@ -2,6 +2,7 @@ package chorus.node;
 
 import chorus.actors.feature.webpresence.BadgeBoard;
 import chorus.node.bosh.BoshRoute;
+import chorus.node.c2s.ConnectionCaps;
 import chorus.node.c2s.SessionCounter;
 import chorus.node.config.Settings;
 import chorus.node.http.HostMeta;
@@ -20,7 +21,8 @@ import java.util.List;
 
 /**
  * The node's one HTTP listener with its routes, in the order they are tried: XEP-0156 host-meta, the upload (when the
- * node offers it), WebSocket and BOSH (each when on; their sessions counted by their own counters), the badge.
+ * node offers it), WebSocket and BOSH (each when on; their sessions counted by their own counters, their connections
+ * in the client listeners' caps), the badge.
  */
 final class NodeHttp {
     private NodeHttp() {
@@ -31,7 +33,7 @@ final class NodeHttp {
      * @param badges the badge board, or null when the server offers no badges
      */
     static HttpListener start(Settings settings, TlsContexts tls, ActorSystem<?> system, SessionContext sessions,
-                              SessionCounter webSocket, SessionCounter bosh, UploadRoute upload, BadgeBoard badges,
+                              SessionCounter webSocket, SessionCounter bosh, ConnectionCaps caps, UploadRoute upload, BadgeBoard badges,
                               Clock clock) throws InterruptedException {
         boolean ws = settings.http().webSocket().enabled();
         boolean bs = settings.http().bosh().enabled();
@@ -41,10 +43,10 @@ final class NodeHttp {
             routes.add(upload);
         }
         if (ws) {
-            routes.add(new WebSocketRoute(system, sessions, webSocket, settings.http(), settings.c2s()));
+            routes.add(new WebSocketRoute(system, sessions, webSocket, caps, settings.http(), settings.c2s()));
         }
         if (bs) {
-            routes.add(new BoshRoute(system, sessions, bosh, settings.http(), settings.c2s(),
+            routes.add(new BoshRoute(system, sessions, bosh, caps, settings.http(), settings.c2s(),
                 settings.domain().toString(), clock));
         }
         routes.add(new StatusRoute(settings.domain().toString(), badges));

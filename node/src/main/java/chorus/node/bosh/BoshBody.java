@@ -116,7 +116,17 @@ final class BoshBody {
 
     /** An attribute of the request in XEP-0206's namespace ({@code xmpp:version}, {@code xmpp:restart}). */
     static String xbosh(Element body, String local) {
-        return body.attr("{" + XBOSH + "}" + local);
+        // The parser keys an attribute of another namespace as prefix:local, with the prefix's declaration beside it
+        // (xmlns:prefix); the client chooses the prefix.
+        for (Map.Entry<String, String> a : body.attrs().entrySet()) {
+            String key = a.getKey();
+            int colon = key.indexOf(':');
+            if (colon > 0 && key.endsWith(":" + local) && colon == key.length() - local.length() - 1
+                && !key.startsWith("xmlns:") && XBOSH.equals(body.attr("xmlns:" + key.substring(0, colon)))) {
+                return a.getValue();
+            }
+        }
+        return null;
     }
 
     static long number(Element body, String attr, long otherwise) {

@@ -1,6 +1,7 @@
 package chorus.node.bosh;
 
 import chorus.actors.xmpp.Element;
+import chorus.node.c2s.ConnectionCaps;
 import chorus.node.c2s.SessionCounter;
 import chorus.node.config.C2sSettings;
 import chorus.node.config.HttpSettings;
@@ -43,14 +44,15 @@ public final class BoshRoute implements Route {
     private final Duration answerWithin;
 
     /** {@code counter}: this transport's own (a child of the node's). */
-    public BoshRoute(ActorSystem<?> system, SessionContext sessionContext, SessionCounter counter, HttpSettings http,
-                     C2sSettings c2s, String domain, Clock clock) {
+    public BoshRoute(ActorSystem<?> system, SessionContext sessionContext, SessionCounter counter, ConnectionCaps caps,
+                     HttpSettings http, C2sSettings c2s, String domain, Clock clock) {
         this.system = system;
         this.maxBody = c2s.maxStanzaSize() + 8192;
         // The body is one more level around the stanzas.
-        this.limits = new StreamLimits(maxBody, c2s.maxDepth() + 1, StreamLimits.DEFAULTS.maxHeaderBytes());
+        this.limits = new StreamLimits(maxBody, c2s.maxDepth() + 1, StreamLimits.DEFAULTS.maxHeaderBytes(),
+            c2s.limits().maxAttributes(), c2s.limits().maxNamespaces());
         this.sessions = new BoshSessions(system, domain, http.bosh(), c2s.maxStanzaSize(), clock, sessionContext, counter,
-            limits);
+            caps, !http.tls(), limits);
         this.answerWithin = http.bosh().maxWait().plusSeconds(20);
     }
 

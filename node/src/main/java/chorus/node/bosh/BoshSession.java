@@ -42,6 +42,9 @@ import java.util.function.Function;
  * HTTP connection, or, when the client acknowledges responses (§9.2), once it did. A client that makes no request
  * for {@code inactivity} (or the pause it asked for, §11) is gone: its stream ends as a dropped TCP stream would, and
  * what it was never sent goes where it would go then (another resource, or offline storage).
+ *
+ * <p>Over 400 lines: one state machine of XEP-0124 (request order, held requests, output queue, buffered responses,
+ * the end) whose parts all read and change the same state; split, they would pass it around whole.
  */
 public final class BoshSession extends AbstractBehavior<BoshSession.Command> {
 
@@ -239,7 +242,7 @@ public final class BoshSession extends AbstractBehavior<BoshSession.Command> {
             }
             // §11: every held request is answered now, this one without payloads, and the client may stay away.
             new ArrayList<>(held.keySet()).forEach(this::respond);
-            reply(rid, r.replyTo(), List.of(), List.of(), Map.of());
+            reply(rid, r.replyTo(), List.of(), new ArrayList<>(), Map.of());
             timers.startSingleTimer(Inactive.INSTANCE, Inactive.INSTANCE, Duration.ofSeconds(pause));
             return this;
         }

@@ -3,12 +3,15 @@ package chorus.node.bosh;
 import chorus.actors.ClusterMessage;
 import chorus.actors.session.SessionInput;
 import chorus.actors.xmpp.Element;
+import chorus.node.c2s.ConnectionCaps;
 import chorus.node.c2s.SessionCounter;
 import chorus.node.config.HttpSettings;
 import chorus.node.session.SessionContext;
 import chorus.node.session.StreamSession;
+import chorus.node.stream.StreamError;
 import chorus.node.stream.StreamLimits;
 import chorus.node.xmppstream.ClientSource;
+import chorus.node.xmppstream.StandaloneXml;
 import chorus.node.xmppstream.StreamOpening;
 import org.apache.pekko.actor.Address;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -26,6 +29,7 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.util.HashMap;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -36,7 +40,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * bits. A request may reach any node (a load balancer without stickiness): the node whose tag it carries gets the
  * request's body over the cluster ({@link Forward}, within Artery's frame size: the body is at most a stanza and a
  * little), and the answer comes back the same way. Each node's forwarder is registered with the receptionist, so
- * every node knows every other node's by its tag.
+ * every node knows every other node's by its tag. Each session takes a place in the node's {@link ConnectionCaps}
+ * like a TCP connection, from its creation to its end; a creation refused by them is answered with the stream error
+ * a TCP client would get (XEP-0206 §7: remote-stream-error).
  */
 public final class BoshSessions {
     /** The forwarders of every node. */
@@ -74,19 +80,26 @@ public final class BoshSessions {
     private final SessionContext sessions;
     private final SessionCounter counter;
     private final StreamLimits limits;
+    private final ConnectionCaps caps;
+    /** Plain HTTP behind a TLS-terminating proxy: the address a request comes from is the proxy's. */
+    private final boolean behindProxy;
     private final Map<String, ActorRef<BoshSession.Command>> local = new ConcurrentHashMap<>();
+    private final Map<String, ConnectionCaps.Ticket> tickets = new ConcurrentHashMap<>();
     private volatile Map<String, ActorRef<Forwarded>> peers = Map.of();
     private final ActorRef<Forwarded> entry;
 
     /** {@code counter}: this transport's own (a child of the node's). */
     BoshSessions(ActorSystem<?> system, String domain, HttpSettings.Bosh settings, int maxResponse, Clock clock,
-                 SessionContext sessions, SessionCounter counter, StreamLimits limits) {
+                 SessionContext sessions, SessionCounter counter, ConnectionCaps caps, boolean behindProxy,
+                 StreamLimits limits) {
         this.system = system;
         this.tag = tagOf(Cluster.get(system).selfMember().address());
         this.deps = new BoshSession.Deps(domain, settings, maxResponse, this, clock);
         this.sessions = sessions.withRegistry(counter);
         this.counter = counter;
         this.limits = limits;
+        this.caps = caps;
+        this.behindProxy = behindProxy;
         this.entry = system.systemActorOf(forwarder(), "bosh-sessions", Props.empty());
     }
 
@@ -107,9 +120,17 @@ public final class BoshSessions {
 
     /** Starts a session for a creation request; it answers {@code replyTo}. */
     private void create(Element body, boolean secure, ClientSource source, ActorRef<BoshReply> replyTo) {
+        ConnectionCaps.Admission admission = behindProxy ? caps.admitBehindProxy() : caps.admit(source.address());
+        if (admission instanceof ConnectionCaps.Refusal r) {
+            replyTo.tell(new BoshReply(BoshBody.response(Map.of("type", "terminate", "condition", "remote-stream-error"),
+                List.of(StandaloneXml.toXml(new StreamError(r.condition(), r.text())))), 0, null));
+            return;
+        }
+        ConnectionCaps.Ticket ticket = (ConnectionCaps.Ticket) admission;
         String sid = tag + StreamOpening.random(16);
+        tickets.put(sid, ticket);
         long n = IDS.incrementAndGet();
-        BoshTransport transport = new BoshTransport(secure, source);
+        BoshTransport transport = new BoshTransport(secure, source, ticket);
         system.systemActorOf(BoshSession.create(deps, sid, body, replyTo,
             transport, t -> {
                 ActorRef<SessionInput> stream = system.systemActorOf(StreamSession.create(t, sessions),
@@ -147,6 +168,10 @@ public final class BoshSessions {
     /** The session ended (its actor stopped). */
     void ended(String sid) {
         local.remove(sid);
+        ConnectionCaps.Ticket ticket = tickets.remove(sid);
+        if (ticket != null) {
+            ticket.release();
+        }
     }
 
     int size() {

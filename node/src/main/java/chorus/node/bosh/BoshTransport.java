@@ -1,6 +1,7 @@
 package chorus.node.bosh;
 
 import chorus.actors.xmpp.Element;
+import chorus.node.c2s.ConnectionCaps;
 import chorus.node.stream.StreamClose;
 import chorus.node.stream.StreamError;
 import chorus.node.xmppstream.ClientSource;
@@ -17,11 +18,14 @@ import org.apache.pekko.actor.typed.ActorRef;
 final class BoshTransport implements Transport {
     private final boolean secure;
     private final ClientSource source;
+    private final ConnectionCaps.Ticket ticket;
     private volatile ActorRef<BoshSession.Command> session;
 
-    BoshTransport(boolean secure, ClientSource source) {
+    /** {@code ticket}: the session's place in the node's connection caps. */
+    BoshTransport(boolean secure, ClientSource source, ConnectionCaps.Ticket ticket) {
         this.secure = secure;
         this.source = source;
+        this.ticket = ticket;
     }
 
     /** The BOSH session this transport writes to (it starts after the stream's session). */
@@ -66,6 +70,7 @@ final class BoshTransport implements Transport {
 
     @Override
     public void restartThenSend(Element success) {
+        ticket.authenticated();
         send(success);
     }
 

@@ -5,10 +5,12 @@ import chorus.node.session.SessionContext;
 import chorus.node.tls.TlsContexts;
 
 /**
- * What the client listeners of this node share: the settings (ports, limits), TLS, the count of sessions, and
- * what every stream session needs ({@code sessions}).
+ * What the client listeners of this node share: the settings (ports, limits), TLS, the count of sessions, the
+ * connection caps (shared with the WebSocket and BOSH transports), and what every stream session needs
+ * ({@code sessions}).
  */
-public record C2sContext(Settings settings, TlsContexts tls, SessionCounter counter, SessionContext sessions) {
+public record C2sContext(Settings settings, TlsContexts tls, SessionCounter counter, ConnectionCaps caps,
+                         SessionContext sessions) {
 
     @Override
     public String toString() {

@@ -44,7 +44,7 @@ public final class C2sServer implements AutoCloseable {
         try {
             int port = node.settings().c2s().port();
             ConnectionLimits limits = node.settings().c2s().limits();
-            ConnectionCaps caps = new ConnectionCaps(limits); // both ports count together
+            ConnectionCaps caps = node.caps(); // every port counts together, with WebSocket and BOSH
             WriteBufferWaterMark marks = new WriteBufferWaterMark(limits.writeBufferLow(), limits.writeBufferHigh());
             server.listen(boss, workers, channel, new InetSocketAddress(node.settings().bind(), port),
                 new C2sInitializer(false, node, system, caps), marks);

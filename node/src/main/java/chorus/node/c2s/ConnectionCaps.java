@@ -13,24 +13,25 @@ import java.util.concurrent.atomic.AtomicInteger;
  * How many client connections the node holds: all of them, those not yet authenticated, and those from each
  * source (an IPv4 address, or an IPv6 /64, which one subscriber usually has whole). Counted in memory only,
  * while the connections are open: a source is forgotten with its last connection, and never stored or
- * logged.
+ * logged. One per node, shared by every client transport: a TCP connection, a WebSocket and a BOSH session
+ * each take one place.
  */
-final class ConnectionCaps {
+public final class ConnectionCaps {
     private final ConnectionLimits limits;
     private final AtomicInteger total = new AtomicInteger();
     private final AtomicInteger unauthenticated = new AtomicInteger();
     private final ConcurrentHashMap<Object, AtomicInteger> bySource = new ConcurrentHashMap<>();
 
-    ConnectionCaps(ConnectionLimits limits) {
+    public ConnectionCaps(ConnectionLimits limits) {
         this.limits = limits;
     }
 
     /** What a new connection gets: a place in the counts, or a refusal. */
-    sealed interface Admission permits Ticket, Refusal {
+    public sealed interface Admission permits Ticket, Refusal {
     }
 
-    /** One admitted connection's place in the counts. Used on its channel's event loop. */
-    static final class Ticket implements Admission {
+    /** One admitted connection's place in the counts (a BOSH session's is used from two actors: synchronized). */
+    public static final class Ticket implements Admission {
         private final ConnectionCaps caps;
         private final Object source;
         private boolean authenticated;
@@ -42,7 +43,7 @@ final class ConnectionCaps {
         }
 
         /** The connection authenticated: it no longer counts as unauthenticated. */
-        void authenticated() {
+        public synchronized void authenticated() {
             if (!authenticated && !released) {
                 authenticated = true;
                 caps.unauthenticated.decrementAndGet();
@@ -50,7 +51,7 @@ final class ConnectionCaps {
         }
 
         /** The connection closed. */
-        void release() {
+        public synchronized void release() {
             if (released) {
                 return;
             }
@@ -64,11 +65,11 @@ final class ConnectionCaps {
     }
 
     /** A refused connection: the stream error condition and its text. */
-    record Refusal(String condition, String text) implements Admission {
+    public record Refusal(String condition, String text) implements Admission {
     }
 
     /** Counts a new connection from this address, or says why it is refused. */
-    Admission admit(InetAddress address) {
+    public Admission admit(InetAddress address) {
         if (total.incrementAndGet() > limits.maxConnections()) {
             total.decrementAndGet();
             return new Refusal(StreamErrors.RESOURCE_CONSTRAINT, "the server holds all the connections it can");
@@ -78,7 +79,28 @@ final class ConnectionCaps {
             total.decrementAndGet();
             return new Refusal(StreamErrors.RESOURCE_CONSTRAINT, "too many connections are logging in; try again soon");
         }
-        Object source = sourceOf(address);
+        return bySource(sourceOf(address));
+    }
+
+    /**
+     * Counts a new connection whose address is not the client's (a web client behind a TLS-terminating proxy: every
+     * one has the proxy's address), so it counts among all connections and the unauthenticated ones, never per
+     * address.
+     */
+    public Admission admitBehindProxy() {
+        if (total.incrementAndGet() > limits.maxConnections()) {
+            total.decrementAndGet();
+            return new Refusal(StreamErrors.RESOURCE_CONSTRAINT, "the server holds all the connections it can");
+        }
+        if (unauthenticated.incrementAndGet() > limits.maxUnauthenticated()) {
+            unauthenticated.decrementAndGet();
+            total.decrementAndGet();
+            return new Refusal(StreamErrors.RESOURCE_CONSTRAINT, "too many connections are logging in; try again soon");
+        }
+        return new Ticket(this, null);
+    }
+
+    private Admission bySource(Object source) {
         AtomicInteger n = bySource.compute(source, (k, v) -> {
             AtomicInteger c = v == null ? new AtomicInteger() : v;
             c.incrementAndGet();
@@ -94,6 +116,9 @@ final class ConnectionCaps {
     }
 
     private void leave(Object source) {
+        if (source == null) {
+            return;
+        }
         bySource.computeIfPresent(source, (k, v) -> v.decrementAndGet() <= 0 ? null : v);
     }
 

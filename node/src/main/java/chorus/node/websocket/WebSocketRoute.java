@@ -1,5 +1,6 @@
 package chorus.node.websocket;
 
+import chorus.node.c2s.ConnectionCaps;
 import chorus.node.c2s.SessionCounter;
 import chorus.node.config.C2sSettings;
 import chorus.node.config.HttpSettings;
@@ -9,6 +10,7 @@ import chorus.node.http.Reply;
 import chorus.node.http.Responses;
 import chorus.node.http.Route;
 import chorus.node.session.SessionContext;
+import chorus.node.stream.StreamErrors;
 import chorus.node.stream.StreamLimits;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -27,8 +29,10 @@ import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.handler.traffic.ChannelTrafficShapingHandler;
+import io.netty.util.AttributeKey;
 import org.apache.pekko.actor.typed.ActorSystem;
 
+import java.net.InetSocketAddress;
 import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
 
@@ -38,15 +42,19 @@ import java.util.concurrent.TimeUnit;
  * frame codec ({@code wsdecoder}/{@code wsencoder}, messages up to the stanza limit), {@code ws-read-limit} (the
  * client read rate limit, if any), {@code ws-aggregate} (fragments to messages), {@code ws-ping},
  * {@code ws-frames} ({@link WsFrames}) and {@code ws-session} ({@link WsSessionHandler}). Every stream counts in
- * {@code chorus_sessions{transport="websocket"}}.
+ * {@code chorus_sessions{transport="websocket"}}, and takes a place in the node's {@link ConnectionCaps} like a TCP
+ * connection (refused handshakes get 503, or 429 when the client's address has too many).
  */
 public final class WebSocketRoute implements Route {
     public static final String PATH = "/xmpp-websocket";
     static final String SUBPROTOCOL = "xmpp";
+    /** The connection's place in the node's connection caps; marked authenticated at the stream's SASL success. */
+    static final AttributeKey<ConnectionCaps.Ticket> TICKET = AttributeKey.valueOf("chorus-ws-ticket");
 
     private final ActorSystem<?> system;
     private final SessionContext sessions;
     private final SessionCounter counter;
+    private final ConnectionCaps caps;
     private final HttpSettings http;
     private final C2sSettings c2s;
     private final Cors cors;
@@ -55,15 +63,17 @@ public final class WebSocketRoute implements Route {
     private final int maxMessage;
 
     /** {@code counter}: this transport's own (a child of the node's). */
-    public WebSocketRoute(ActorSystem<?> system, SessionContext sessions, SessionCounter counter, HttpSettings http,
-                          C2sSettings c2s) {
+    public WebSocketRoute(ActorSystem<?> system, SessionContext sessions, SessionCounter counter, ConnectionCaps caps,
+                          HttpSettings http, C2sSettings c2s) {
         this.system = system;
         this.sessions = sessions.withRegistry(counter);
         this.counter = counter;
+        this.caps = caps;
         this.http = http;
         this.c2s = c2s;
         this.cors = new Cors(http.corsOrigins(), http.publicUrl());
-        this.limits = new StreamLimits(c2s.maxStanzaSize(), c2s.maxDepth(), StreamLimits.DEFAULTS.maxHeaderBytes());
+        this.limits = new StreamLimits(c2s.maxStanzaSize(), c2s.maxDepth(), StreamLimits.DEFAULTS.maxHeaderBytes(),
+            c2s.limits().maxAttributes(), c2s.limits().maxNamespaces());
         this.maxMessage = c2s.maxStanzaSize() + 4096;
     }
 
@@ -114,6 +124,17 @@ public final class WebSocketRoute implements Route {
             return NO_BODY;
         }
         Channel ch = reply.channel();
+        // Behind a TLS-terminating proxy (plain HTTP) the address is the proxy's: no per-address count then.
+        ConnectionCaps.Admission admission = !http.tls() ? caps.admitBehindProxy()
+            : caps.admit(ch.remoteAddress() instanceof InetSocketAddress a ? a.getAddress() : null);
+        if (admission instanceof ConnectionCaps.Refusal r) {
+            reply.send(Responses.text(r.condition().equals(StreamErrors.POLICY_VIOLATION)
+                ? HttpResponseStatus.TOO_MANY_REQUESTS : HttpResponseStatus.SERVICE_UNAVAILABLE, r.text() + "\n"));
+            return NO_BODY;
+        }
+        ConnectionCaps.Ticket ticket = (ConnectionCaps.Ticket) admission;
+        ch.attr(TICKET).set(ticket);
+        ch.closeFuture().addListener(f -> ticket.release());
         reply.upgraded();
         ChannelPipeline p = ch.pipeline();
         p.remove(HttpListener.CONTINUE);

@@ -1,6 +1,7 @@
 package chorus.node.websocket;
 
 import chorus.actors.xmpp.Element;
+import chorus.node.c2s.ConnectionCaps;
 import chorus.node.stream.StreamClose;
 import chorus.node.stream.StreamError;
 import chorus.node.stream.StreamErrors;
@@ -76,6 +77,10 @@ final class WsConnection implements Transport {
     /** RFC 7395 §3.7: the client opens the new stream with a new {@code <open/>}; nothing to reset here. */
     @Override
     public void restartThenSend(Element success) {
+        ConnectionCaps.Ticket ticket = channel.attr(WebSocketRoute.TICKET).get();
+        if (ticket != null) {
+            ticket.authenticated();
+        }
         send(success);
     }
 

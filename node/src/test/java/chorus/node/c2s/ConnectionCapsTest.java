@@ -61,4 +61,21 @@ class ConnectionCapsTest {
         assertEquals(0, c.unauthenticated());
         assertEquals(0, c.sources(), "every source is forgotten with its last connection");
     }
+
+    @Test
+    void connectionsBehindAProxyCountInTheTotalAndUnauthenticatedCapsButNotPerAddress() throws Exception {
+        ConnectionCaps c = caps(4, 3, 1);
+        ConnectionCaps.Ticket a = assertInstanceOf(ConnectionCaps.Ticket.class, c.admitBehindProxy());
+        assertInstanceOf(ConnectionCaps.Ticket.class, c.admitBehindProxy());
+        assertInstanceOf(ConnectionCaps.Ticket.class, c.admit(ip("192.0.2.1")));
+        assertEquals(StreamErrors.RESOURCE_CONSTRAINT,
+            assertInstanceOf(ConnectionCaps.Refusal.class, c.admitBehindProxy()).condition(), "the unauthenticated cap");
+        a.authenticated();
+        assertInstanceOf(ConnectionCaps.Ticket.class, c.admitBehindProxy());
+        assertEquals(StreamErrors.RESOURCE_CONSTRAINT,
+            assertInstanceOf(ConnectionCaps.Refusal.class, c.admitBehindProxy()).condition(), "the total cap");
+        a.release();
+        assertEquals(3, c.connections());
+        assertEquals(1, c.sources(), "only the direct connection has a source");
+    }
 }

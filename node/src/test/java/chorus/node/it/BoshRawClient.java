@@ -64,6 +64,15 @@ public final class BoshRawClient {
         return post(body(++rid, attrs, payload));
     }
 
+    /** The next request of a session that must go on: a terminal answer is an error. */
+    String more(String attrs, String payload) throws Exception {
+        String r = request(attrs, payload);
+        if (r.contains("type='terminate'")) {
+            throw new AssertionError("the session ended: " + r);
+        }
+        return r;
+    }
+
     public String body(long id, String attrs, String payload) {
         String open = "<body xmlns='" + NS + "' rid='" + id + "'" + (sid == null ? "" : " sid='" + sid + "'") + " " + attrs;
         return payload.isEmpty() ? open + "/>" : open + ">" + payload + "</body>";
@@ -85,24 +94,24 @@ public final class BoshRawClient {
     public BoshRawClient login(String domain, String user, String password, String resource) throws Exception {
         String r = create(domain, 10, 1);
         while (!r.contains("mechanisms")) {
-            r = request("", "");
+            r = more("", "");
         }
         String creds = Base64.getEncoder().encodeToString(("\0" + user + "\0" + password).getBytes(StandardCharsets.UTF_8));
-        r = request("", "<auth xmlns='urn:ietf:params:xml:ns:xmpp-sasl' mechanism='PLAIN'>" + creds + "</auth>");
+        r = more("", "<auth xmlns='urn:ietf:params:xml:ns:xmpp-sasl' mechanism='PLAIN'>" + creds + "</auth>");
         while (!r.contains("<success")) {
             if (r.contains("failure")) {
                 throw new AssertionError(r);
             }
-            r = request("", "");
+            r = more("", "");
         }
-        r = request("to='" + domain + "' xmpp:restart='true' xmlns:xmpp='urn:xmpp:xbosh'", "");
+        r = more("to='" + domain + "' xmpp:restart='true' xmlns:xmpp='urn:xmpp:xbosh'", "");
         while (!r.contains("urn:ietf:params:xml:ns:xmpp-bind")) {
-            r = request("", "");
+            r = more("", "");
         }
-        r = request("", "<iq xmlns='jabber:client' type='set' id='bind'><bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'>"
+        r = more("", "<iq xmlns='jabber:client' type='set' id='bind'><bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'>"
             + "<resource>" + resource + "</resource></bind></iq>");
         while (!r.contains("</jid>")) {
-            r = request("", "");
+            r = more("", "");
         }
         return this;
     }
