@@ -1,5 +1,6 @@
 package chorus.node;
 
+import chorus.actors.Journaled;
 import chorus.actors.diagnostics.DeliveryFailures;
 import chorus.actors.diagnostics.DiagnosticsPruner;
 import chorus.actors.diagnostics.DiagnosticsRecorder;
@@ -145,8 +146,10 @@ public final class ChorusNode implements AutoCloseable {
             registry.close();
             throw e;
         }
-        // Before any entity opens the journal: the plugin's driver sessions report to the node's registry.
+        // Before any entity opens the journal: the plugin's driver sessions report to the node's registry, and the
+        // entities' journal failures to its meters.
         DriverMetrics.get(system.classicSystem()).use(registry.prometheus());
+        Journaled.Failures.get(system).reportTo(registry.metrics()::journalFailed);
         try {
             Cluster cluster = Cluster.get(system);
             if (settings.cluster().alone()) {
@@ -191,7 +194,7 @@ public final class ChorusNode implements AutoCloseable {
             AccountFeatures account = AccountFeatures.of(new BlockingFeature(blocking), AccountFeature.of(disco),
                 AccountFeature.of(new PingHandler()), AccountFeature.of(vcard), AccountFeature.of(privateData),
                 new LastActivityFeature(last), new PepFeature(PepLimits.from(storage.systemConfig()), new CapsCache()),
-                new ArchiveFeature(mam, storage.archive(clock)));
+                new ArchiveFeature(mam, storage.archive(clock), registry.metrics()));
             serverRef.set(new Features(server));
             accountRef.set(account);
 
@@ -229,7 +232,7 @@ public final class ChorusNode implements AutoCloseable {
             ActorRef<DiagnosticsPruner.Command> pruner = DiagnosticsPruner.init(system, storage.diagnostics(),
                 DiagnosticsSettings.from(storage.systemConfig()), clock);
             MailboxEntity.init(sharding, MailboxSettings.from(storage.systemConfig()), settings.domain().toString(), clock,
-                storage.mailboxRowEraser());
+                storage.mailboxRowEraser(), registry.metrics());
             UserEntity.init(sharding, new UserEntity.Deps(settings.domain(), router, account, clock,
                 userSettings, directory, jid -> sharding.entityRefFor(MailboxEntity.KEY, jid), failures));
 
@@ -271,7 +274,7 @@ public final class ChorusNode implements AutoCloseable {
                 router, jid -> sharding.entityRefFor(UserEntity.KEY, jid),
                 jid -> sharding.entityRefFor(MailboxEntity.KEY, jid), clock, counter, sasl, accounts,
                 new RegistrationLimiter(settings.registration().perAddress(), settings.registration().window(), clock),
-                List.of(BlockingFilter::new));
+                List.of(BlockingFilter::new), metrics);
             C2sContext c2sContext = new C2sContext(settings, tls, counter, sessions);
             node.c2s = C2sServer.start(c2sContext, system);
             node.resources.add(AdminServer.start(new AdminServer.Deps(settings,

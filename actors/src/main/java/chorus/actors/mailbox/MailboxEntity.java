@@ -1,7 +1,8 @@
 package chorus.actors.mailbox;
 
-import chorus.actors.Journaled;
+import chorus.actors.JournaledEntity;
 import chorus.actors.ClusterMessage;
+import chorus.actors.metrics.NodeMetrics;
 import chorus.actors.session.SessionMessage;
 import chorus.actors.xmpp.Element;
 import chorus.actors.xmpp.FullJid;
@@ -19,7 +20,6 @@ import org.apache.pekko.persistence.typed.PersistenceId;
 import org.apache.pekko.persistence.typed.javadsl.CommandHandler;
 import org.apache.pekko.persistence.typed.javadsl.Effect;
 import org.apache.pekko.persistence.typed.javadsl.EventHandler;
-import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehavior;
 import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
 
 import java.time.Clock;
@@ -42,7 +42,7 @@ import java.util.Map;
  * so a crash or a disconnect in the middle loses none.
  */
 public final class MailboxEntity
-        extends EventSourcedBehavior<MailboxEntity.Command, MailboxEntity.Event, MailboxEntity.State> {
+        extends JournaledEntity<MailboxEntity.Command, MailboxEntity.Event, MailboxEntity.State> {
 
     public static final EntityTypeKey<Command> KEY = EntityTypeKey.create(Command.class, "Mailbox");
     public static final String XEP_0160 = "msgoffline";
@@ -165,22 +165,25 @@ public final class MailboxEntity
         void eraseUpTo(String persistenceId, long toSequenceNr);
     }
 
+    /** {@code metrics}: messages stored and handed over are counted there. */
     public static void init(ClusterSharding sharding, MailboxSettings settings, String domain, Clock clock,
-                            RowEraser eraser) {
-        sharding.init(Entity.of(KEY, ctx -> create(ctx.getEntityId(), settings, domain, clock, ctx.getShard(), eraser))
+                            RowEraser eraser, NodeMetrics metrics) {
+        sharding.init(Entity.of(KEY,
+                ctx -> create(ctx.getEntityId(), settings, domain, clock, ctx.getShard(), eraser, metrics))
             .withStopMessage(Stop.INSTANCE));
     }
 
     public static Behavior<Command> create(String bareJid, MailboxSettings settings, String domain, Clock clock,
                                            ActorRef<ClusterSharding.ShardCommand> shard) {
-        return create(bareJid, settings, domain, clock, shard, RowEraser.NONE);
+        return create(bareJid, settings, domain, clock, shard, RowEraser.NONE, NodeMetrics.discarding());
     }
 
     public static Behavior<Command> create(String bareJid, MailboxSettings settings, String domain, Clock clock,
-                                           ActorRef<ClusterSharding.ShardCommand> shard, RowEraser eraser) {
+                                           ActorRef<ClusterSharding.ShardCommand> shard, RowEraser eraser,
+                                           NodeMetrics metrics) {
         return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
             timers.startTimerWithFixedDelay(ExpireTick.INSTANCE, expiryCheck(settings.retention()));
-            return new MailboxEntity(ctx, bareJid, settings, domain, clock, shard, eraser);
+            return new MailboxEntity(ctx, bareJid, settings, domain, clock, shard, eraser, metrics);
         }));
     }
 
@@ -211,12 +214,14 @@ public final class MailboxEntity
     };
     private final RowEraser eraser;
     private final String persistenceId;
+    private final NodeMetrics metrics;
 
     private MailboxEntity(ActorContext<Command> ctx, String bareJid, MailboxSettings settings, String domain,
-                          Clock clock, ActorRef<ClusterSharding.ShardCommand> shard, RowEraser eraser) {
-        super(PersistenceId.of(KEY.name(), bareJid),
-            Journaled.RESTART_ON_JOURNAL_FAILURE);
+                          Clock clock, ActorRef<ClusterSharding.ShardCommand> shard, RowEraser eraser,
+                          NodeMetrics metrics) {
+        super(ctx, PersistenceId.of(KEY.name(), bareJid), NodeMetrics.EntityType.MAILBOX);
         this.eraser = eraser;
+        this.metrics = metrics;
         this.persistenceId = PersistenceId.of(KEY.name(), bareJid).id();
         this.ctx = ctx;
         this.settings = settings;
@@ -288,6 +293,7 @@ public final class MailboxEntity
         // The id is the event's sequence number: it keeps growing even after rows are erased.
         long id = Math.max(s.nextId(), lastSequenceNumber(ctx) + 1);
         return Effect().persist(new MessageStored(id, c.message(), now, size))
+            .thenRun(st -> metrics.offlineStored())
             .thenReply(c.replyTo(), st -> new StoreReply.Stored());
     }
 
@@ -325,14 +331,17 @@ public final class MailboxEntity
 
     private Effect<Event, State> onForget(State s, Forget c) {
         lastActive = clock.instant();
-        boolean any = s.waiting().stream().anyMatch(m -> m.id() <= c.upToId());
-        if (!any) {
+        int delivered = (int) s.waiting().stream().filter(m -> m.id() <= c.upToId()).count();
+        if (delivered == 0) {
             return Effect().none();
         }
         // Every event up to the last delivered message is about messages that are gone (delivered or
         // expired): their rows are erased now rather than at their expiry.
         long upTo = c.upToId();
-        return Effect().persist(new MessagesForgotten(upTo)).thenRun(st -> eraser.eraseUpTo(persistenceId, upTo));
+        return Effect().persist(new MessagesForgotten(upTo)).thenRun(st -> {
+            metrics.offlineDelivered(delivered);
+            eraser.eraseUpTo(persistenceId, upTo);
+        });
     }
 
     private Effect<Event, State> expire(State s) {

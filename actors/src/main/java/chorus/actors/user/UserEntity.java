@@ -1,7 +1,7 @@
 package chorus.actors.user;
 
 import chorus.actors.ClusterMessage;
-import chorus.actors.Journaled;
+import chorus.actors.JournaledEntity;
 import chorus.actors.account.Credentials;
 import chorus.actors.diagnostics.DeliveryFailures;
 import chorus.actors.feature.AccountEvent;
@@ -10,6 +10,7 @@ import chorus.actors.feature.AccountHooks;
 import chorus.actors.feature.Decision;
 import chorus.actors.feature.roster.RosterItem;
 import chorus.actors.mailbox.MailboxEntity;
+import chorus.actors.metrics.NodeMetrics;
 import chorus.actors.router.StanzaRouter;
 import chorus.actors.session.SessionMessage;
 import chorus.actors.xmpp.BareJid;
@@ -34,7 +35,6 @@ import org.apache.pekko.persistence.typed.javadsl.CommandHandler;
 import org.apache.pekko.persistence.typed.javadsl.CommandHandlerBuilderByState;
 import org.apache.pekko.persistence.typed.javadsl.Effect;
 import org.apache.pekko.persistence.typed.javadsl.EventHandler;
-import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehavior;
 import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
 
 import java.time.Clock;
@@ -54,7 +54,7 @@ import java.util.function.Function;
  * feature. Its parts: {@link Resources} (binding), {@link MessageDelivery}, {@link PresenceLogic}, {@link RosterIq},
  * {@link FeatureHooks}.
  */
-public final class UserEntity extends EventSourcedBehavior<UserEntity.Command, AccountEvent, AccountState> {
+public final class UserEntity extends JournaledEntity<UserEntity.Command, AccountEvent, AccountState> {
 
     public static final EntityTypeKey<Command> KEY = EntityTypeKey.create(Command.class, "User");
 
@@ -211,7 +211,7 @@ public final class UserEntity extends EventSourcedBehavior<UserEntity.Command, A
     private final StanzaDispatch stanzas;
 
     private UserEntity(ActorContext<Command> ctx, BareJid jid, Deps deps, ActorRef<ClusterSharding.ShardCommand> shard) {
-        super(PersistenceId.of(KEY.name(), jid.toString()), Journaled.RESTART_ON_JOURNAL_FAILURE);
+        super(ctx, PersistenceId.of(KEY.name(), jid.toString()), NodeMetrics.EntityType.USER);
         this.ctx = ctx;
         this.jid = jid;
         this.deps = deps;

@@ -1,6 +1,8 @@
 package chorus.actors.mailbox;
 
 import chorus.actors.ManualClock;
+import chorus.actors.metrics.NodeMetrics;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import chorus.actors.session.SessionMessage;
 import chorus.actors.xmpp.BareJid;
 import chorus.actors.xmpp.Element;
@@ -57,6 +59,28 @@ class MailboxEntityTest {
 
     MailboxEntity.StoreReply store(Message m) {
         return mailbox.<MailboxEntity.StoreReply>runCommand(replyTo -> new MailboxEntity.Store(m, replyTo)).reply();
+    }
+
+    @Test
+    void theNodesMetersCountMessagesStoredAndHandedOver() {
+        NodeMetrics metrics = new NodeMetrics(new SimpleMeterRegistry());
+        EventSourcedBehaviorTestKit<MailboxEntity.Command, MailboxEntity.Event, MailboxEntity.State> nurse =
+            EventSourcedBehaviorTestKit.create(testKit.system(), MailboxEntity.create("nurse@example.org", settings,
+                "example.org", clock, shard.getRef(), MailboxEntity.RowEraser.NONE, metrics));
+        nurse.clear();
+        for (String id : List.of("1", "2")) {
+            nurse.<MailboxEntity.StoreReply>runCommand(replyTo -> new MailboxEntity.Store(hello(id, "x"), replyTo));
+        }
+        assertEquals(2, metrics.registry().get("chorus.offline.stored").counter().count());
+        assertEquals(0, metrics.registry().get("chorus.offline.delivered").counter().count());
+        nurse.runCommand(new MailboxEntity.DeliverTo(new BareJid("nurse", "example.org").withResource("r"),
+            session.getRef()));
+        long upTo = session.expectMessageClass(SessionMessage.Offline.class).upToId();
+        // Handed over once the session wrote them, not before.
+        assertEquals(0, metrics.registry().get("chorus.offline.delivered").counter().count());
+        nurse.runCommand(new MailboxEntity.Forget(upTo));
+        nurse.runCommand(new MailboxEntity.Forget(upTo));
+        assertEquals(2, metrics.registry().get("chorus.offline.delivered").counter().count());
     }
 
     @Test

@@ -2,6 +2,7 @@ package chorus.node.session;
 
 import chorus.actors.feature.register.RegisterForm;
 import chorus.actors.mailbox.MailboxEntity;
+import chorus.actors.metrics.NodeMetrics;
 import chorus.actors.session.SessionInput;
 import chorus.actors.session.SessionMessage;
 import chorus.actors.user.UserEntity;
@@ -104,6 +105,7 @@ final class BoundSession {
             return session;
         }
         Stanza st = ((StanzaIntake.Taken.Accepted) taken).stanza();
+        session.node.metrics().stanzaIn(ClientOutput.kind(st));
         if (!session.extensions.fromClient(st)) {
             return session;
         }
@@ -153,8 +155,11 @@ final class BoundSession {
         if (!e.ns().equals(Ns.CLIENT) || !e.name().equals("message") || session.registration.removing()) {
             return;
         }
-        if (session.intake.take(e, session.jid) instanceof StanzaIntake.Taken.Accepted a
-            && session.extensions.fromClient(a.stanza())) {
+        if (!(session.intake.take(e, session.jid) instanceof StanzaIntake.Taken.Accepted a)) {
+            return;
+        }
+        session.node.metrics().stanzaIn(NodeMetrics.StanzaKind.MESSAGE);
+        if (session.extensions.fromClient(a.stanza())) {
             send((Message) a.stanza());
         }
     }
