@@ -42,6 +42,11 @@ import chorus.actors.user.ShardedAccounts;
 import chorus.actors.user.UserEntity;
 import chorus.actors.user.UserSettings;
 import chorus.node.admin.AccountService;
+import chorus.node.admin.ClusterAdmin;
+import chorus.node.admin.LocalSessions;
+import chorus.actors.feature.adhoc.AdHocHandler;
+import chorus.actors.feature.adhoc.CommandSessions;
+import chorus.actors.feature.admin.AdminCommands;
 import chorus.node.admin.AdminServer;
 import chorus.node.admin.AdminToken;
 import chorus.node.admin.NodeStats;
@@ -183,8 +188,20 @@ public final class ChorusNode implements AutoCloseable {
             VCardHandler vcard = new VCardHandler();
             PrivateHandler privateData = new PrivateHandler();
             BlockingHandler blocking = new BlockingHandler();
+            SessionCounter counter = new SessionCounter();
+            ExecutorService hashing = Executors.newFixedThreadPool(2, r -> {
+                Thread t = new Thread(r, "chorus-password-hashing");
+                t.setDaemon(true);
+                return t;
+            });
+            AccountService accounts = new AccountService(system, sharding, directory, settings.domain().toString(),
+                settings.scramIterations(), hashing);
+            // XEP-0133 for the admins, over XEP-0050; it answers its disco nodes, so it comes before disco.
+            AdHocHandler adhoc = new AdHocHandler(new AdminCommands(
+                new ClusterAdmin(accounts, sharding, system, settings.domain().toString()), settings.domain(),
+                Set.copyOf(settings.registration().admins())).all(), CommandSessions.defaults(clock));
             // The server lists what its accounts support too: clients look for these on the server (XEP-0030).
-            List<IqHandler> server = List.of(disco, new PingHandler(),
+            List<IqHandler> server = List.of(adhoc, disco, new PingHandler(),
                 new VersionHandler("Chorus", Version.current(), settings.versionShowsOs()), new TimeHandler(), last,
                 vcard, privateData, blocking);
             UserSettings userSettings = UserSettings.from(storage.systemConfig());
@@ -236,7 +253,6 @@ public final class ChorusNode implements AutoCloseable {
             UserEntity.init(sharding, new UserEntity.Deps(settings.domain(), router, account, clock,
                 userSettings, directory, jid -> sharding.entityRefFor(MailboxEntity.KEY, jid), failures));
 
-            SessionCounter counter = new SessionCounter();
             NodeMetrics metrics = registry.metrics();
             // Today every client session is TCP (5222, 5223); WebSocket and BOSH register theirs.
             metrics.sessions(NodeMetrics.Transport.TCP, counter::sessions);
@@ -252,13 +268,7 @@ public final class ChorusNode implements AutoCloseable {
             Readiness readiness = new Readiness(system, types.values().stream().map(EntityTypeKey::name).toList(),
                 storage.session());
             system.systemActorOf(NodeStats.create(counter), "node-stats", org.apache.pekko.actor.typed.Props.empty());
-            ExecutorService hashing = Executors.newFixedThreadPool(2, r -> {
-                Thread t = new Thread(r, "chorus-password-hashing");
-                t.setDaemon(true);
-                return t;
-            });
-            AccountService accounts = new AccountService(system, sharding, directory, settings.domain().toString(),
-                settings.scramIterations(), hashing);
+            system.systemActorOf(LocalSessions.create(counter), "local-sessions", org.apache.pekko.actor.typed.Props.empty());
             accounts.eraseWith(AccountEraser.forStorage(system, storage));
             ChorusNode node = new ChorusNode(settings, system, tls, counter, accounts, hashing);
             node.registry = registry;

@@ -133,6 +133,17 @@ public final class UserEntity extends JournaledEntity<UserEntity.Command, Accoun
         }
     }
 
+    /**
+     * An admin ends the account's sessions (XEP-0133 §4.5), or one resource's ({@code resource} non-null): each
+     * stream ends with policy-violation; the account and later logins are untouched.
+     */
+    public record EndSessions(String resource, ActorRef<SessionsEnded> replyTo) implements Command {
+    }
+
+    /** How many sessions were told to end. */
+    public record SessionsEnded(int sessions) implements ClusterMessage {
+    }
+
     /** Sent by sharding to stop the entity at passivation or rebalance. */
     public enum Stop implements Command { INSTANCE }
 

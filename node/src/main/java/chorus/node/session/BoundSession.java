@@ -75,7 +75,7 @@ final class BoundSession {
         session.ctx().watchWith(entity, new EntityGone(entity));
         session.phase = Phase.BOUND;
         session.timers.startTimerWithFixedDelay(ReliabilityTick.INSTANCE, ReliabilityTick.INSTANCE, TICK);
-        session.node.registry().bound();
+        session.node.registry().bound(session.ctx().getSelf(), session.jid);
         registerResumable();
     }
 
@@ -83,7 +83,7 @@ final class BoundSession {
     void beginResumed(ActorRef<UserEntity.Command> entity) {
         session.ctx().watchWith(entity, new EntityGone(entity));
         session.timers.startTimerWithFixedDelay(ReliabilityTick.INSTANCE, ReliabilityTick.INSTANCE, TICK);
-        session.node.registry().bound();
+        session.node.registry().bound(session.ctx().getSelf(), session.jid);
     }
 
     // ---- from the client ----
@@ -323,7 +323,7 @@ final class BoundSession {
         if (session.phase == Phase.BOUND && session.jid != null) {
             long[] written = session.reliability.lastWritten();
             session.entity.tell(new UserEntity.Unbind(session.jid.resource(), session.self(), written[0], written[1]));
-            session.node.registry().unbound();
+            session.node.registry().unbound(session.ctx().getSelf());
         }
     }
 
