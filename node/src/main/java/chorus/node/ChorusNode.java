@@ -22,6 +22,8 @@ import chorus.actors.feature.pep.PepLimits;
 import chorus.actors.feature.privatedata.PrivateHandler;
 import chorus.actors.feature.register.RegisterForm;
 import chorus.actors.feature.vcard.VCardHandler;
+import chorus.actors.feature.vcard.VCardPortable;
+import chorus.actors.feature.privatedata.PrivatePortable;
 import chorus.actors.feature.ping.PingHandler;
 import chorus.actors.feature.time.TimeHandler;
 import chorus.actors.feature.version.VersionHandler;
@@ -209,7 +211,8 @@ public final class ChorusNode implements AutoCloseable {
             // The features of every account, in the order their hooks run (blocking refuses a blocked sender
             // before anything else looks at its stanza).
             AccountFeatures account = AccountFeatures.of(new BlockingFeature(blocking), AccountFeature.of(disco),
-                AccountFeature.of(new PingHandler()), AccountFeature.of(vcard), AccountFeature.of(privateData),
+                AccountFeature.of(new PingHandler()), AccountFeature.of(vcard, new VCardPortable()),
+                AccountFeature.of(privateData, new PrivatePortable()),
                 new LastActivityFeature(last), new PepFeature(PepLimits.from(storage.systemConfig()), new CapsCache()),
                 new ArchiveFeature(mam, storage.archive(clock), registry.metrics()));
             serverRef.set(new Features(server));

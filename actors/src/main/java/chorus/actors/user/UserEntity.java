@@ -15,6 +15,7 @@ import chorus.actors.router.StanzaRouter;
 import chorus.actors.session.SessionMessage;
 import chorus.actors.xmpp.BareJid;
 import chorus.actors.xmpp.DomainJid;
+import chorus.actors.xmpp.Element;
 import chorus.actors.xmpp.FullJid;
 import chorus.actors.xmpp.Jid;
 import chorus.actors.xmpp.Message;
@@ -52,7 +53,8 @@ import java.util.function.Function;
  * sessions bind again. The entity applies the RFC 6121 core (presence, subscriptions, delivery) and dispatches
  * everything else to the features of its registry ({@link AccountFeatures}) through their hooks: it knows no
  * feature. Its parts: {@link Resources} (binding), {@link MessageDelivery}, {@link PresenceLogic}, {@link RosterIq},
- * {@link FeatureHooks}.
+ * {@link FeatureHooks}, {@link Portability}. The file is long because the whole protocol of the entity (every part's
+ * commands and replies) is declared here, as actor protocols are; the parts hold the logic.
  */
 public final class UserEntity extends JournaledEntity<UserEntity.Command, AccountEvent, AccountState> {
 
@@ -144,6 +146,44 @@ public final class UserEntity extends JournaledEntity<UserEntity.Command, Accoun
     public record SessionsEnded(int sessions) implements ClusterMessage {
     }
 
+    /**
+     * XEP-0227 export, a page at a time (pages keep cluster messages small): the children of the account's
+     * {@code <user/>} element from index {@code from} on.
+     */
+    public record ExportAccount(int from, ActorRef<Exported> replyTo) implements Command {
+    }
+
+    /** A page of the account's {@code <user/>} children: null when there is no account; {@code next} -1 at the end. */
+    public record Exported(List<Element> children, int next) implements ClusterMessage {
+        @Override
+        public String toString() {
+            return "Exported[" + (children == null ? "no account" : children.size() + " elements") + ", next " + next + "]";
+        }
+    }
+
+    /**
+     * XEP-0227 import of children of a {@code <user/>}: with credentials, creates the account from them (conflict
+     * when it exists); without, adds them to the account (item-not-found when there is none), for a {@code <user/>}
+     * too large for one message. Each child is built as the owner's requests would build it.
+     */
+    public record ImportAccount(Credentials credentials, List<Element> children, ActorRef<Imported> replyTo)
+        implements Command {
+        @Override
+        public String toString() {
+            return "ImportAccount[" + children.size() + " elements]";
+        }
+    }
+
+    public sealed interface Imported extends ClusterMessage {
+        /** Done; the notes say what was left out and why (never a value). */
+        record Done(List<String> notes) implements Imported {
+        }
+
+        /** condition: "conflict" (the account exists), "item-not-found" (no account to add to). */
+        record Refused(String condition) implements Imported {
+        }
+    }
+
     /** Sent by sharding to stop the entity at passivation or rebalance. */
     public enum Stop implements Command { INSTANCE }
 
@@ -220,6 +260,7 @@ public final class UserEntity extends JournaledEntity<UserEntity.Command, Accoun
     private final Resources resources;
     private final FeatureHooks hooks;
     private final StanzaDispatch stanzas;
+    private final Portability portability;
 
     private UserEntity(ActorContext<Command> ctx, BareJid jid, Deps deps, ActorRef<ClusterSharding.ShardCommand> shard) {
         super(ctx, PersistenceId.of(KEY.name(), jid.toString()), NodeMetrics.EntityType.USER);
@@ -236,6 +277,7 @@ public final class UserEntity extends JournaledEntity<UserEntity.Command, Accoun
         parts.addAll(deps.features().start(features));
         this.hooks = new FeatureHooks(parts);
         this.stanzas = new StanzaDispatch(this, features);
+        this.portability = new Portability(this, features);
         resources.armIdleTimer();
     }
 
@@ -275,6 +317,7 @@ public final class UserEntity extends JournaledEntity<UserEntity.Command, Accoun
     public CommandHandler<Command, AccountEvent, AccountState> commandHandler() {
         CommandHandlers on = new CommandHandlers(newCommandHandlerBuilder().forAnyState());
         new AccountLifecycle(this, shard).handle(on);
+        portability.handle(on);
         resources.handle(on);
         stanzas.handle(on);
         on.command(MessageDelivery.StoreResult.class, (s, c) -> {

@@ -1,0 +1,21 @@
+package chorus.actors.feature.vcard;
+
+import chorus.actors.feature.AccountData;
+import chorus.actors.feature.Portable;
+import chorus.actors.xmpp.Element;
+
+import java.util.List;
+
+/** XEP-0227 §3.8: the account's vCard as {@code <vCard xmlns='vcard-temp'/>}; imported as the owner's set. */
+public final class VCardPortable implements Portable {
+    @Override
+    public List<Element> export(AccountData data) {
+        Element vcard = data.slice(StoredVCard.KEY).vcard();
+        return vcard == null ? List.of() : List.of(vcard);
+    }
+
+    @Override
+    public List<Element> requests(Element child) {
+        return child.is("vCard", VCardHandler.NS) ? List.of(child) : List.of();
+    }
+}
