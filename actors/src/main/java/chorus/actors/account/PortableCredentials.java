@@ -9,7 +9,7 @@ import java.util.List;
 /**
  * An account's SCRAM keys as XEP-0227 §3.4 writes them: one {@code <scram-credentials/>} per mechanism
  * ({@code urn:xmpp:pie:0#scram}) with the iteration count, salt, ServerKey and StoredKey in base64, as Prosody and
- * ejabberd export them. Never the password.
+ * ejabberd export them (ejabberd 23.01 encodes its keys and salt twice: read as well). Never the password.
  */
 public final class PortableCredentials {
     public static final String NS = "urn:xmpp:pie:0#scram";
@@ -53,8 +53,18 @@ public final class PortableCredentials {
             ScramCredentials k;
             try {
                 Base64.Decoder b64 = Base64.getMimeDecoder();
-                k = new ScramCredentials(hash, b64.decode(text(e, "salt")), Integer.parseInt(text(e, "iter-count")),
-                    b64.decode(text(e, "stored-key")), b64.decode(text(e, "server-key")));
+                byte[] salt = b64.decode(text(e, "salt"));
+                byte[] stored = b64.decode(text(e, "stored-key"));
+                byte[] server = b64.decode(text(e, "server-key"));
+                byte[] storedTwice = twice(stored, hash);
+                byte[] serverTwice = twice(server, hash);
+                if (storedTwice != null && serverTwice != null) {
+                    // ejabberd 23.01's export_piefxis encodes once more the keys and salt it keeps in base64.
+                    stored = storedTwice;
+                    server = serverTwice;
+                    salt = Base64.getDecoder().decode(salt);
+                }
+                k = new ScramCredentials(hash, salt, Integer.parseInt(text(e, "iter-count")), stored, server);
             } catch (IllegalArgumentException | NullPointerException e2) {
                 throw new IllegalArgumentException("malformed " + hash.mechanism() + " credentials");
             }
@@ -65,6 +75,23 @@ public final class PortableCredentials {
             }
         }
         return sha1 == null && sha256 == null ? null : new Credentials(sha1, sha256);
+    }
+
+    /**
+     * The key inside {@code decoded} when that is itself the base64 of a key of the hash's length (a key that was
+     * encoded twice), else null. A key of the right length is never taken for one encoded twice: base64 of 20 or 32
+     * bytes is 28 or 44 characters long.
+     */
+    private static byte[] twice(byte[] decoded, ScramHash hash) {
+        if (decoded.length == hash.length()) {
+            return null;
+        }
+        try {
+            byte[] again = Base64.getDecoder().decode(decoded);
+            return again.length == hash.length() ? again : null;
+        } catch (IllegalArgumentException notBase64) {
+            return null;
+        }
     }
 
     private static String text(Element e, String name) {

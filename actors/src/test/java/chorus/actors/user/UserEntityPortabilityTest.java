@@ -84,6 +84,8 @@ class UserEntityPortabilityTest {
                 <field var='FORM_TYPE' type='hidden'><value>http://jabber.org/protocol/pubsub#node_config</value></field>
                 <field var='pubsub#access_model'><value>open</value></field>
                 <field var='pubsub#title'><value>My nick</value></field>
+                <field var='pubsub#max_items' type='text-single'/>
+                <field var='pubsub#send_last_published_item' type='list-single'/>
               </x>
             </configure>
           </pubsub>
@@ -145,6 +147,7 @@ class UserEntityPortabilityTest {
         return all;
     }
 
+    // The nick node's form has fields without a value, as Prosody 0.12 writes those the owner never set.
     @Test
     void aUserOfTheXepsExamplesIsBuiltAsItsOwnersRequestsWouldBuildItWithoutAnyoneHearing() {
         var juliet = entity("juliet");

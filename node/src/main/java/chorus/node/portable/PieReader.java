@@ -16,7 +16,9 @@ import java.util.List;
 
 /**
  * Reads an XEP-0227 document ({@code <server-data xmlns='urn:xmpp:pie:0'>}, or the older
- * {@code http://www.xmpp.org/extensions/xep-0227.html#ns} ejabberd writes) one {@code <user/>} at a time, so a file
+ * {@code http://www.xmpp.org/extensions/xep-0227.html#ns} older ejabberd versions wrote), or a document whose root is
+ * one {@code <host/>} (the per-host files ejabberd's {@code export_piefxis} XIncludes from its main file), one
+ * {@code <user/>} at a time, so a file
  * of any number of accounts takes the memory of its largest account only. No DTD is read and no entity expanded.
  * The message archive ({@code <archive xmlns='urn:xmpp:pie:0#mam'/>}) is skipped unread; a user larger than
  * {@link #MAX_USER_CHARS} is skipped and named.
@@ -59,6 +61,8 @@ final class PieReader {
     private static void read(XMLStreamReader r, Listener listener) throws XMLStreamException, IOException {
         int depth = 0;
         String host = null;
+        // Where <host/> elements are: under <server-data/>, or the root itself.
+        int hostDepth = 2;
         ElementTree tree = null;
         long chars = 0;
         while (r.hasNext()) {
@@ -77,13 +81,17 @@ final class PieReader {
                 } else if (XINCLUDE.equals(r.getNamespaceURI()) && r.getLocalName().equals("include")) {
                     listener.note("the document includes " + r.getAttributeValue(null, "href")
                         + ": import that file as well");
+                } else if (depth == 1 && r.getLocalName().equals("host") && pie(r.getNamespaceURI())) {
+                    hostDepth = 1;
+                    host = r.getAttributeValue(null, "jid");
                 } else if (depth == 1) {
                     if (!r.getLocalName().equals("server-data") || !pie(r.getNamespaceURI())) {
-                        throw new IOException("not an XEP-0227 document: the root is not <server-data xmlns='" + NS + "'>");
+                        throw new IOException("not an XEP-0227 document: the root is neither <server-data xmlns='" + NS
+                            + "'> nor <host xmlns='" + NS + "'>");
                     }
-                } else if (depth == 2 && r.getLocalName().equals("host") && pie(r.getNamespaceURI())) {
+                } else if (depth == hostDepth && r.getLocalName().equals("host") && pie(r.getNamespaceURI())) {
                     host = r.getAttributeValue(null, "jid");
-                } else if (depth == 3 && host != null && r.getLocalName().equals("user") && pie(r.getNamespaceURI())) {
+                } else if (depth == hostDepth + 1 && host != null && r.getLocalName().equals("user") && pie(r.getNamespaceURI())) {
                     tree = new ElementTree();
                     tree.start(r);
                     chars = 0;
@@ -108,12 +116,12 @@ final class PieReader {
                         String name = "a user";
                         tree.reset();
                         tree = null;
-                        skipToDepth(r, depth, 2);
-                        depth = 2;
+                        skipToDepth(r, depth, hostDepth);
+                        depth = hostDepth;
                         listener.note(name + " of " + host + " is larger than " + MAX_USER_CHARS / (1024 * 1024)
                             + " MiB of text and was left out");
                     }
-                } else if (depth == 1) {
+                } else if (depth == hostDepth - 1) {
                     host = null;
                 }
             }

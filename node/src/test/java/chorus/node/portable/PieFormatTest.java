@@ -104,6 +104,23 @@ class PieFormatTest {
         assertTrue(r.notes().get(0).contains("capulet.com.xml"), r.notes().toString());
     }
 
+    /** As ejabberd 23.01's export_piefxis writes them: a main file that includes one file per host, rooted at <host/>. */
+    @Test
+    void ejabberdsPerHostFileWhoseRootIsTheHostIsRead() throws IOException {
+        Read main = read("<?xml version='1.0' encoding='UTF-8'?><server-data xmlns='urn:xmpp:pie:0' "
+            + "xmlns:xi='http://www.w3.org/2001/XInclude'><xi:include href='20261206-062011_capulet_com.xml'/></server-data>");
+        assertEquals(0, main.users().size());
+        Read r = read("<?xml version='1.0' encoding='UTF-8'?><host xmlns='urn:xmpp:pie:0' "
+            + "xmlns:xi='http://www.w3.org/2001/XInclude' jid='capulet.com'><user name='juliet' password='x'>"
+            + "<query xmlns='jabber:iq:roster'><item subscription='both' jid='romeo@montague.net'/></query></user>"
+            + "<user name='nurse' password='y'><offline-messages><message xmlns='jabber:client' to='nurse@capulet.com' "
+            + "from='juliet@capulet.com/balcony' type='chat'><body>hi</body></message></offline-messages></user></host>");
+        assertEquals(List.of("capulet.com", "capulet.com"), r.hosts());
+        assertEquals(List.of("juliet", "nurse"), r.users().stream().map(u -> u.attr("name")).toList());
+        assertTrue(r.users().get(1).child("offline-messages", PieReader.NS).isPresent());
+        assertThrows(IOException.class, () -> read("<host xmlns='urn:example' jid='capulet.com'/>"));
+    }
+
     @Test
     void somethingElseIsRefusedAndNoEntityIsExpanded() {
         assertThrows(IOException.class, () -> read("<stream xmlns='jabber:client'/>"));

@@ -44,7 +44,7 @@ public final class PepPortable implements Portable {
                 Element.Builder create = Element.build("pubsub", PepHandler.NS)
                     .child(Element.build("create", PepHandler.NS).attr("node", node).get());
                 configure.child("x", DataForm.NS).ifPresent(x -> create.child(
-                    Element.build("configure", PepHandler.NS).child(x.withAttr("type", "submit")).get()));
+                    Element.build("configure", PepHandler.NS).child(setFields(x).withAttr("type", "submit")).get()));
                 out.add(create.get());
             }
         } else if (child.is("pubsub", PepHandler.NS)) {
@@ -56,5 +56,16 @@ public final class PepPortable implements Portable {
             }
         }
         return out;
+    }
+
+    /**
+     * The form without its fields that hold no value: Prosody 0.12 writes every field of its node_config form, those
+     * the owner never set as {@code <field var='pubsub#access_model' type='list-single'/>}, which leave the setting
+     * as it is rather than ask for an empty one.
+     */
+    static Element setFields(Element x) {
+        return x.withChildren(x.children().stream()
+            .filter(n -> !(n instanceof Element f && f.is("field", DataForm.NS) && f.elements("value", DataForm.NS).isEmpty()))
+            .toList());
     }
 }
