@@ -242,5 +242,9 @@ final class Portability {
         @Override
         public void want(String interest) {
         }
+
+        @Override
+        public void unwant(String interest) {
+        }
     };
 }
