@@ -32,4 +32,9 @@ public interface Portable {
      * {@code <user/>} again, in order; none when the child is not this feature's.
      */
     List<Element> requests(Element child);
+
+    /** What of {@code child} its {@link #requests} do not carry, in words for the admin (never a value). */
+    default List<String> leftOut(Element child) {
+        return List.of();
+    }
 }

@@ -203,6 +203,7 @@ final class Portability {
             if (refused > 0) {
                 notes.add(refused + " of " + requests.size() + " part(s) of " + what + " were refused (limits or checks)");
             }
+            notes.addAll(p.leftOut(child));
             return state;
         }
         notes.add(what + " is not carried");

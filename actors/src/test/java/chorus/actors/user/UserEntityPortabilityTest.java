@@ -180,6 +180,26 @@ class UserEntityPortabilityTest {
         assertEquals(s.roster(), juliet.restart().state().roster());
     }
 
+    /** ejabberd 23.01 keeps the block list as the default privacy list and exports it as such. */
+    @Test
+    void ejabberdsBlockedContactsPrivacyListBecomesTheBlockListAndItsOtherRulesAreNamed() {
+        var juliet = entity("juliet");
+        UserEntity.Imported.Done done = assertInstanceOf(UserEntity.Imported.Done.class, importInto(juliet, creds,
+            Xml.parse("""
+                <user xmlns='urn:xmpp:pie:0' name='juliet'>
+                  <query xmlns='jabber:iq:privacy'><default name='Blocked contacts'/>
+                    <list name='Blocked contacts'>
+                      <item value='tybalt@capulet.com' type='jid' order='0' action='deny'/>
+                      <item value='paris@capulet.com' type='jid' order='1' action='deny'><message/></item>
+                    </list>
+                    <list name='invisible'><item action='deny' order='0'><presence-out/></item></list>
+                  </query>
+                </user>""").elements()));
+        assertEquals(List.of(BareJid.parseBare("tybalt@capulet.com")), juliet.getState().slice(BlockList.KEY).blocked());
+        assertEquals(List.of("2 privacy list rule(s) (XEP-0016) other than the blocked addresses of the default list "
+            + "are not carried"), done.notes());
+    }
+
     @Test
     void anExportBuildsTheSameAccountAgain() {
         var juliet = entity("juliet");

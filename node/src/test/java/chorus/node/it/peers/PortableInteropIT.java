@@ -15,6 +15,7 @@ import org.jivesoftware.smack.roster.RosterEntry;
 import org.jivesoftware.smack.roster.packet.RosterPacket;
 import org.jivesoftware.smack.tcp.XMPPTCPConnection;
 import org.jivesoftware.smack.tcp.XMPPTCPConnectionConfiguration;
+import org.jivesoftware.smackx.blocking.BlockingCommandManager;
 import org.jivesoftware.smackx.delay.packet.DelayInformation;
 import org.jivesoftware.smackx.iqprivate.PrivateDataManager;
 import org.jivesoftware.smackx.iqprivate.packet.DefaultPrivateData;
@@ -49,7 +50,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * XEP-0227 from real servers into Chorus: accounts on a private Prosody 0.12 and a private ejabberd 23.01 are filled
- * by Smack clients (a roster with a subscription both ways, a vCard, private XML, a PEP node, an offline message),
+ * by Smack clients (a roster with a subscription both ways, a vCard, private XML, a PEP node, a blocked contact, an
+ * offline message),
  * exported with the servers' own tools (Prosody's migrator to its XEP-0227 store, one file per account;
  * {@code ejabberdctl export_piefxis}, a main file that XIncludes a file per host), imported with
  * {@code chorusctl import} into a Chorus node serving the same domain, where the users log in with their old passwords
@@ -90,6 +92,7 @@ class PortableInteropIT {
             PrivateDataManager.getInstanceFor(juliet).setPrivateData(data);
             PepManager.getInstanceFor(juliet).publish(NICK, new PayloadItem<>("current",
                 new SimplePayload("<nick xmlns='" + NICK + "'>Jules</nick>")));
+            BlockingCommandManager.getInstanceFor(juliet).blockContacts(List.of(jid(s, "tybalt")));
             Instant sent = Instant.now();
             if (offline) {
                 romeo.sendStanza(StanzaBuilder.buildMessage("to-paris").to(jid(s, "paris")).ofType(Message.Type.chat)
@@ -225,7 +228,8 @@ class PortableInteropIT {
                     rootLogger().detachAppender(logged);
                 }
                 assertTrue(r.out().contains("imported 3 account(s)"), r.out());
-                assertTrue(!r.out().contains("keys only") && !r.out().contains("refused"), r.out());
+                assertTrue(!r.out().contains("keys only") && !r.out().contains("refused") && !r.out().contains("not carried"),
+                    r.out());
                 for (String pw : List.of("balcony-pw", "orchard-pw", "county-pw")) {
                     assertTrue(!r.out().contains(pw) && !r.err().contains(pw), "chorusctl printed a password");
                     assertTrue(logged.list.stream().noneMatch(e -> e.getFormattedMessage().contains(pw)
@@ -233,6 +237,7 @@ class PortableInteropIT {
                         "a password was logged");
                 }
                 verify(chorus, ejabberd);
+                assertBlocked(chorus, ejabberd);
                 var config = config(chorus, ejabberd.domain(), "paris", "county-pw").setResource("p").setSendPresence(false);
                 XMPPTCPConnection paris = new XMPPTCPConnection(config.build());
                 paris.setReplyTimeout(10_000);
@@ -268,7 +273,18 @@ class PortableInteropIT {
                 assertTrue(r.out().contains("imported 3 account(s)"), r.out());
                 assertTrue(r.out().contains("SCRAM-SHA-1 keys only"), r.out());
                 verify(chorus, ejabberd);
+                assertBlocked(chorus, ejabberd);
             }
+        }
+    }
+
+    /** ejabberd keeps juliet's block list as her default privacy list: on Chorus it is her block list. */
+    static void assertBlocked(TestNode chorus, PeerServer ejabberd) throws Exception {
+        XMPPTCPConnection juliet = login(chorus, ejabberd.domain(), "juliet", "balcony-pw", false);
+        try {
+            assertEquals(List.of(jid(ejabberd, "tybalt")), BlockingCommandManager.getInstanceFor(juliet).getBlockList());
+        } finally {
+            juliet.disconnect();
         }
     }
 
