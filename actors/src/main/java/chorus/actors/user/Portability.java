@@ -180,14 +180,19 @@ final class Portability {
         return add(state, events, new UserEntity.RosterItemSet(item));
     }
 
-    /** A feature's part: the owner's requests, answered by the feature; their events are kept. */
+    /**
+     * A feature's part: the owner's requests, answered by the feature; their events are kept. Every feature sees the
+     * child (Prosody's PEP items hold the vCard too, as vcard4); it is named as not carried when none takes it.
+     */
     private AccountState feature(AccountState state, Element child, List<AccountEvent> events, List<String> notes) {
         String what = "{" + child.ns() + "}" + child.name();
+        boolean taken = false;
         for (Portable p : entity.deps().features().portables()) {
             List<Element> requests = p.requests(child);
             if (requests.isEmpty()) {
                 continue;
             }
+            taken = true;
             int refused = 0;
             for (Element payload : requests) {
                 Iq iq = Iq.of(importer.jid(), null, "import", Iq.Type.SET, payload);
@@ -204,9 +209,10 @@ final class Portability {
                 notes.add(refused + " of " + requests.size() + " part(s) of " + what + " were refused (limits or checks)");
             }
             notes.addAll(p.leftOut(child));
-            return state;
         }
-        notes.add(what + " is not carried");
+        if (!taken) {
+            notes.add(what + " is not carried");
+        }
         return state;
     }
 

@@ -6,7 +6,11 @@ import chorus.actors.xmpp.Element;
 
 import java.util.List;
 
-/** XEP-0227 §3.8: the account's vCard as {@code <vCard xmlns='vcard-temp'/>}; imported as the owner's set. */
+/**
+ * XEP-0227 §3.8: the account's vCard as {@code <vCard xmlns='vcard-temp'/>}; imported as the owner's set. A source
+ * that keeps vCards in PEP (Prosody's default mod_vcard_legacy) exports vcard4 and avatar items instead: those make
+ * the vCard (see {@link VCard4}).
+ */
 public final class VCardPortable implements Portable {
     @Override
     public List<Element> export(AccountData data) {
@@ -16,6 +20,9 @@ public final class VCardPortable implements Portable {
 
     @Override
     public List<Element> requests(Element child) {
-        return child.is("vCard", VCardHandler.NS) ? List.of(child) : List.of();
+        if (child.is("vCard", VCardHandler.NS)) {
+            return List.of(child);
+        }
+        return VCard4.fromPepItems(child).map(List::of).orElse(List.of());
     }
 }

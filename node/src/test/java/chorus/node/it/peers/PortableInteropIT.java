@@ -44,6 +44,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -61,6 +62,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class PortableInteropIT {
     static final String NICK = "http://jabber.org/protocol/nick";
+    /** An avatar's bytes (a PNG signature and some more: the servers keep them as they come). */
+    static final byte[] AVATAR = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n', 1, 2, 3, 4, 5, 6, 7, 8};
 
     static EntityBareJid jid(PeerServer s, String local) throws Exception {
         return JidCreate.entityBareFrom(local + "@" + s.domain());
@@ -86,6 +89,7 @@ class PortableInteropIT {
             VCard card = new VCard();
             card.setFirstName("Juliet");
             card.setLastName("Capulet");
+            card.setAvatar(AVATAR, "image/png");
             VCardManager.getInstanceFor(juliet).saveVCard(card);
             DefaultPrivateData data = new DefaultPrivateData("prefs", "urn:example:prefs");
             data.setValue("nick", "Jules");
@@ -150,7 +154,10 @@ class PortableInteropIT {
             assertEquals(RosterPacket.ItemType.both, romeo.getType());
             assertEquals("Romeo", romeo.getName());
             assertEquals("Montagues", romeo.getGroups().get(0).getName());
-            assertEquals("Capulet", VCardManager.getInstanceFor(juliet).loadVCard().getLastName());
+            VCard card = VCardManager.getInstanceFor(juliet).loadVCard();
+            assertEquals("Capulet", card.getLastName());
+            assertEquals("Juliet", card.getFirstName());
+            assertArrayEquals(AVATAR, card.getAvatar(), "the avatar was not carried");
             DefaultPrivateData data = (DefaultPrivateData) PrivateDataManager.getInstanceFor(juliet)
                 .getPrivateData("prefs", "urn:example:prefs");
             assertEquals("Jules", data.getValue("nick"));
@@ -179,8 +186,18 @@ class PortableInteropIT {
 
     @Test
     void prosodysMigratorExportLogsInWithItsScramSha1KeysAndCarriesRosterVCardPrivateXmlAndPep() throws Exception {
-        Path dir = artifacts("prosody");
-        try (PeerWorld world = PeerWorld.start(PeerWorld.options().withoutEjabberd().prosodyVCardTemp())) {
+        prosody(PeerWorld.options().withoutEjabberd().prosodyVCardTemp(), "prosody-vcard");
+    }
+
+    /** Prosody's default keeps a vCard as vcard4 and avatar PEP nodes (mod_vcard_legacy): Chorus makes it a vCard. */
+    @Test
+    void prosodysDefaultVCardsKeptInPepBecomeVCardsWithTheirAvatar() throws Exception {
+        prosody(PeerWorld.options().withoutEjabberd(), "prosody");
+    }
+
+    static void prosody(PeerWorld.Options options, String name) throws Exception {
+        Path dir = artifacts(name);
+        try (PeerWorld world = PeerWorld.start(options)) {
             PeerServer prosody = world.prosody();
             fill(world, prosody, false);
             List<Path> files = prosody.exportPortable(dir);
