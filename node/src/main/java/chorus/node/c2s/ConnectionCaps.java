@@ -70,16 +70,7 @@ public final class ConnectionCaps {
 
     /** Counts a new connection from this address, or says why it is refused. */
     public Admission admit(InetAddress address) {
-        if (total.incrementAndGet() > limits.maxConnections()) {
-            total.decrementAndGet();
-            return new Refusal(StreamErrors.RESOURCE_CONSTRAINT, "the server holds all the connections it can");
-        }
-        if (unauthenticated.incrementAndGet() > limits.maxUnauthenticated()) {
-            unauthenticated.decrementAndGet();
-            total.decrementAndGet();
-            return new Refusal(StreamErrors.RESOURCE_CONSTRAINT, "too many connections are logging in; try again soon");
-        }
-        return bySource(sourceOf(address));
+        return admitFrom(sourceOf(address));
     }
 
     /**
@@ -88,6 +79,11 @@ public final class ConnectionCaps {
      * address.
      */
     public Admission admitBehindProxy() {
+        return admitFrom(null);
+    }
+
+    /** {@code source}: null for a connection not counted per address. */
+    private Admission admitFrom(Object source) {
         if (total.incrementAndGet() > limits.maxConnections()) {
             total.decrementAndGet();
             return new Refusal(StreamErrors.RESOURCE_CONSTRAINT, "the server holds all the connections it can");
@@ -97,10 +93,9 @@ public final class ConnectionCaps {
             total.decrementAndGet();
             return new Refusal(StreamErrors.RESOURCE_CONSTRAINT, "too many connections are logging in; try again soon");
         }
-        return new Ticket(this, null);
-    }
-
-    private Admission bySource(Object source) {
+        if (source == null) {
+            return new Ticket(this, null);
+        }
         AtomicInteger n = bySource.compute(source, (k, v) -> {
             AtomicInteger c = v == null ? new AtomicInteger() : v;
             c.incrementAndGet();
