@@ -59,6 +59,9 @@ class BoshClusterIT {
         for (String u : new String[] {"alice", "bob", "carol", "dave"}) {
             a.createUser(u, "pw-" + u);
         }
+        // Each node learns the other's BOSH forwarder from the receptionist a moment after both are Up.
+        MessagingIT.awaitTrue(() -> forwards(a, HOST_A, b, HOST_B) && forwards(b, HOST_B, a, HOST_A),
+            "each node forwards to the other");
         // On localhost: Smack's BOSH connection wants a host name (it spoils an address in its URL).
         proxy = new AlternatingProxy("localhost", TestNode.freePort(), List.of(WebClients.http(a), WebClients.http(b)),
             List.of(base(a, HOST_A), base(b, HOST_B)));
@@ -75,6 +78,17 @@ class BoshClusterIT {
         if (a != null) {
             a.close();
         }
+    }
+
+    /** A session made on {@code home} is found through {@code other}. */
+    static boolean forwards(TestNode home, String homeHost, TestNode other, String otherHost) throws Exception {
+        HttpClient both = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .sslContext(WebClients.anyName(new EitherTrust(Clients.trustManager(a.endpoint()),
+                Clients.trustManager(b.endpoint())))).connectTimeout(Duration.ofSeconds(10)).build();
+        BoshRawClient c = new BoshRawClient(both, base(home, homeHost).resolve("/http-bind"),
+            base(other, otherHost).resolve("/http-bind"));
+        c.create(D, 1, 1);
+        return !c.request("type='terminate'", "").contains("item-not-found");
     }
 
     static long up(TestNode n) {

@@ -144,7 +144,12 @@ class WebSocketIT {
                         } catch (ExecutionException refusedWhileSending) {
                             // the server ended the stream before the whole message was written
                         }
-                        String error = bad.await("stream:error", WAIT);
+                        String error;
+                        try {
+                            error = bad.await("stream:error", WAIT);
+                        } catch (AssertionError e) {
+                            throw new AssertionError("attack " + attacks.indexOf(attack) + ": " + e.getMessage(), e);
+                        }
                         assertTrue(bad.next(WAIT).startsWith("<close"), "the stream's end follows its error");
                         bad.closed.get(10, TimeUnit.SECONDS);
                         return error;
