@@ -24,8 +24,8 @@ public final class StanzaIntake {
         record Accepted(Stanza stanza) implements Taken {
         }
 
-        /** A stanza that did not parse: its error reply goes back (null when it may not be answered). */
-        record Refused(Stanza reply) implements Taken {
+        /** A stanza that did not parse: its error reply goes back (null when it may not be answered), and why. */
+        record Refused(Stanza reply, StanzaError error) implements Taken {
         }
 
         /** The stream ends with this error. */
@@ -62,7 +62,7 @@ public final class StanzaIntake {
             Stanza st = Stanza.fromElement(stamp == null ? e : e.withAttr("from", null));
             return new Taken.Accepted(stamp == null ? st : st.withFrom(stamp));
         } catch (StanzaException ex) {
-            return new Taken.Refused(errorFor(e, ex.error(), contentNs));
+            return new Taken.Refused(errorFor(e, ex.error(), contentNs), ex.error());
         }
     }
 
@@ -81,5 +81,23 @@ public final class StanzaIntake {
         }
         Element.Builder b = Element.build(e.name(), contentNs).attr("id", e.attr("id")).attr("type", "error");
         return Stanza.fromElement(b.child(error.toElement()).get());
+    }
+
+    /**
+     * The error reply to a stanza of a server or component that did not parse, addressed back to its sender
+     * (RFC 6120 §8.3.1), to be routed: such a stream carries stanzas one way only. Null when it may not be
+     * answered (an error, or addresses that do not parse).
+     */
+    public static Stanza addressedErrorFor(Element e, StanzaError error, String contentNs) {
+        if ("error".equals(e.attr("type")) || e.attr("from") == null || e.attr("to") == null) {
+            return null;
+        }
+        Element.Builder b = Element.build(e.name(), contentNs).attr("from", e.attr("to")).attr("to", e.attr("from"))
+            .attr("id", e.attr("id")).attr("type", "error");
+        try {
+            return Stanza.fromElement(b.child(error.toElement()).get());
+        } catch (StanzaException ex) {
+            return null;
+        }
     }
 }

@@ -43,8 +43,9 @@ class XmlStreamEncoderTest {
     void aHeaderLeavesOutWhatItLacksAndEscapesWhatItHas() {
         String xml = encode(new StreamHeader("a'b", null, null, null, null, Ns.SERVER));
 
+        // XEP-0220 §2.1: a server stream declares the dialback prefix.
         assertEquals("<?xml version='1.0'?><stream:stream xmlns='jabber:server'"
-            + " xmlns:stream='http://etherx.jabber.org/streams' from='a&apos;b'>", xml);
+            + " xmlns:stream='http://etherx.jabber.org/streams' xmlns:db='jabber:server:dialback' from='a&apos;b'>", xml);
     }
 
     @Test
