@@ -31,6 +31,10 @@ import chorus.actors.muc.MucSettings;
 import chorus.actors.muc.RoomDirectory;
 import chorus.actors.muc.RoomEntity;
 import chorus.actors.router.Router;
+import chorus.actors.s2s.ShardedRemotes;
+import chorus.node.component.Components;
+import chorus.node.s2s.Federation;
+import chorus.node.stream.StreamLimits;
 import chorus.actors.upload.Slots;
 import chorus.actors.upload.UploadService;
 import chorus.actors.upload.UploadSettings;
@@ -197,8 +201,9 @@ public final class ChorusNode implements AutoCloseable {
 
             String nodeName = cluster.selfMember().address().hostPort();
             DeliveryFailures failures = new DiagnosticsRecorder(storage.diagnostics(), clock, nodeName);
-            // Another domain: no federation yet, so the router answers remote-server-not-found (RFC 6120 §10.4.3).
-            Router router = new Router(settings.domain(), new ShardedAccounts(sharding), null, serverRef.get(),
+            // Another domain: the entity of the pair of domains, which owns the outgoing s2s stream (Federation).
+            ShardedRemotes remotes = new ShardedRemotes(sharding, settings.domain().toString());
+            Router router = new Router(settings.domain(), new ShardedAccounts(sharding), remotes, serverRef.get(),
                 account::seesSent, clock, failures);
             if (muc.enabled()) {
                 RoomDirectory rooms = RoomDirectory.start(system);
@@ -226,6 +231,9 @@ public final class ChorusNode implements AutoCloseable {
                     files::usedBy);
                 router.addService(uploadDomain, uploadService::accept);
             }
+            StreamLimits peerLimits = new StreamLimits(settings.c2s().maxStanzaSize(), settings.c2s().maxDepth(),
+                StreamLimits.DEFAULTS.maxHeaderBytes());
+            Components components = Components.start(settings.component(), peerLimits, system, router);
             ActorRef<DiagnosticsPruner.Command> pruner = DiagnosticsPruner.init(system, storage.diagnostics(),
                 DiagnosticsSettings.from(storage.systemConfig()), clock);
             MailboxEntity.init(sharding, MailboxSettings.from(storage.systemConfig()), settings.domain().toString(), clock,
@@ -264,8 +272,9 @@ public final class ChorusNode implements AutoCloseable {
                 node.resources.add(uploads);
             }
             node.storage = storage;
+            byte[] clusterSecret = DecoySecret.load(settings);
             SaslMechanisms sasl = new SaslMechanisms(
-                SaslSettings.allMechanisms(settings.scramIterations(), DecoySecret.load(settings)), new SecureRandom());
+                SaslSettings.allMechanisms(settings.scramIterations(), clusterSecret), new SecureRandom());
             // What every client stream's session needs, whatever its transport; and its per-session features.
             SessionContext sessions = new SessionContext(settings.domain(), settings.c2s(), settings.registration(),
                 router, jid -> sharding.entityRefFor(UserEntity.KEY, jid),
@@ -274,6 +283,9 @@ public final class ChorusNode implements AutoCloseable {
                 List.of(BlockingFilter::new));
             C2sContext c2sContext = new C2sContext(settings, tls, counter, sessions);
             node.c2s = C2sServer.start(c2sContext, system);
+            node.resources.add(components);
+            node.resources.add(Federation.start(settings.s2s(), settings.bind(), settings.c2s().maxDepth(), system,
+                sharding, router, remotes, tls, clusterSecret, metrics, clock));
             node.resources.add(AdminServer.start(new AdminServer.Deps(settings,
                 AdminToken.createIn(settings.dataDir(), settings.admin().token()), accounts, counter::sessions,
                 storage.diagnostics(), pruner, readiness, registry, node::reloadCertificates)));

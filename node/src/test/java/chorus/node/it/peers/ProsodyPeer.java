@@ -58,7 +58,8 @@ final class ProsodyPeer extends LocalPeer {
                 "https_ports = { }",
                 "network_backend = \"epoll\"",
                 "modules_enabled = { \"roster\", \"saslauth\", \"tls\", \"dialback\", \"disco\", \"ping\", \"vcard_legacy\","
-                        + " \"version\", \"time\", \"uptime\", \"offline\", \"private\", \"blocklist\", \"carbons\", \"pep\", \"posix\" }",
+                        + " \"version\", \"time\", \"uptime\", \"offline\", \"private\", \"blocklist\", \"carbons\", \"pep\", \"posix\","
+                        + " \"smacks\" }",
                 "authentication = \"internal_hashed\"",
                 "storage = \"internal\"",
                 "c2s_require_encryption = true",

@@ -1,0 +1,166 @@
+package chorus.node.it.federation;
+
+import chorus.node.it.FederatedNode;
+import chorus.node.tls.TestCa;
+import org.jivesoftware.smack.StanzaCollector;
+import org.jivesoftware.smack.filter.StanzaTypeFilter;
+import org.jivesoftware.smack.packet.Message;
+import org.jivesoftware.smack.packet.StanzaBuilder;
+import org.jivesoftware.smack.packet.StanzaError;
+import org.jivesoftware.smack.tcp.XMPPTCPConnection;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.jxmpp.jid.impl.JidCreate;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.function.Supplier;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+
+/**
+ * Two Chorus deployments of different domains federate: {@code a.example} and {@code b.example} with certificates of a
+ * CA both trust (SASL EXTERNAL both ways, XEP-0198 acknowledgements), and {@code c.example} with a self-signed
+ * certificate and XEP-0198 off on its own streams (it authenticates to the others by dialback, keys verified through
+ * the cluster, and its stanzas are acknowledged by pings). Each node is its own cluster with its own keyspace.
+ */
+class ChorusToChorusIT {
+    static Path dir;
+    static FederatedNode a;
+    static FederatedNode b;
+    static FederatedNode c;
+
+    @BeforeAll
+    static void start() throws Exception {
+        dir = Files.createTempDirectory("chorus-c2c-");
+        TestCa ca = TestCa.create("Chorus-to-Chorus test CA");
+        Path caFile = ca.writeCertificate(dir.resolve("ca.pem"));
+        FederatedNode.Options oa = new FederatedNode.Options("a.example", "127.0.0.1");
+        FederatedNode.Options ob = new FederatedNode.Options("b.example", "127.0.0.1");
+        FederatedNode.Options oc = new FederatedNode.Options("c.example", "127.0.0.1");
+        oa.certificate(TestCa.writeIdentity(ca.issue(TestCa.Names.dns("a.example", "*.a.example")), dir, "a")).trust(caFile)
+            .peer("b.example", "127.0.0.1", ob.s2sPort()).peer("c.example", "127.0.0.1", oc.s2sPort());
+        ob.certificate(TestCa.writeIdentity(ca.issue(TestCa.Names.dns("b.example", "*.b.example")), dir, "b")).trust(caFile)
+            .peer("a.example", "127.0.0.1", oa.s2sPort());
+        oc.trust(caFile).peer("a.example", "127.0.0.1", oa.s2sPort()).set("chorus.s2s.sm.enabled", false);
+        a = FederatedNode.start(oa);
+        b = FederatedNode.start(ob);
+        c = FederatedNode.start(oc);
+        for (FederatedNode n : new FederatedNode[] {a, b, c}) {
+            for (String u : new String[] {"alice", "bob", "carol", "dave"}) {
+                n.createUser(u, "pw-" + u);
+            }
+        }
+    }
+
+    @AfterAll
+    static void stop() {
+        for (FederatedNode n : new FederatedNode[] {a, b, c}) {
+            if (n != null) {
+                n.close();
+            }
+        }
+    }
+
+    static Supplier<String> logs() {
+        return () -> "(see the test log)";
+    }
+
+    @Test
+    void chatMessagesCrossBetweenClustersBothWaysWithCertificatesAndWithDialback() throws Exception {
+        XMPPTCPConnection alice = a.login("alice", "pw-alice", "c2c");
+        XMPPTCPConnection bob = b.login("bob", "pw-bob", "c2c");
+        XMPPTCPConnection carol = c.login("carol", "pw-carol", "c2c");
+        try {
+            Federated.assertChat(alice, bob, "a to b", logs());
+            Federated.assertChat(bob, alice, "b to a", logs());
+            Federated.assertChat(carol, alice, "c to a, by dialback", logs());
+            Federated.assertChat(alice, carol, "a to c", logs());
+        } finally {
+            alice.disconnect();
+            bob.disconnect();
+            carol.disconnect();
+        }
+    }
+
+    @Test
+    void aSubscriptionAcrossClustersEndsAsBothWithPresenceBothWays() throws Exception {
+        XMPPTCPConnection alice = a.login("alice", "pw-alice", "sub");
+        XMPPTCPConnection dave = b.login("dave", "pw-dave", "sub");
+        XMPPTCPConnection carol = c.login("carol", "pw-carol", "sub");
+        try {
+            Federated.assertMutualSubscription(alice, dave, logs());
+            Federated.assertMutualSubscription(carol, alice, logs());
+        } finally {
+            alice.disconnect();
+            dave.disconnect();
+            carol.disconnect();
+        }
+    }
+
+    @Test
+    void vCardAndPingIqsCrossBothWays() throws Exception {
+        XMPPTCPConnection alice = a.login("alice", "pw-alice", "iq");
+        XMPPTCPConnection bob = b.login("bob", "pw-bob", "iq");
+        XMPPTCPConnection carol = c.login("carol", "pw-carol", "iq");
+        try {
+            Federated.assertVCardAndPing(alice, bob, "Alice of A");
+            Federated.assertVCardAndPing(bob, alice, "Bob of B");
+            Federated.assertVCardAndPing(carol, alice, "Carol of C");
+        } finally {
+            alice.disconnect();
+            bob.disconnect();
+            carol.disconnect();
+        }
+    }
+
+    @Test
+    void aRoomOnEachSideIsJoinedFromTheOther() throws Exception {
+        XMPPTCPConnection alice = a.login("alice", "pw-alice", "muc");
+        XMPPTCPConnection bob = b.login("bob", "pw-bob", "muc");
+        XMPPTCPConnection carol = c.login("carol", "pw-carol", "muc");
+        try {
+            Federated.assertRoom(alice, bob, "room-a@conference.a.example", logs());
+            Federated.assertRoom(bob, alice, "room-b@conference.b.example", logs());
+            Federated.assertRoom(carol, alice, "room-c@conference.c.example", logs());
+        } finally {
+            alice.disconnect();
+            bob.disconnect();
+            carol.disconnect();
+        }
+    }
+
+    @Test
+    void aMessageToAnOfflineUserOnTheOtherSideWaitsForTheirLogin() throws Exception {
+        XMPPTCPConnection alice = a.login("alice", "pw-alice", "off");
+        XMPPTCPConnection bob = b.login("bob", "pw-bob", "off");
+        try {
+            Federated.assertOffline(alice, b.client("carol", "pw-carol", "later"), "carol@b.example",
+                () -> b.offlineMessages("carol") > 0, logs());
+            Federated.assertOffline(bob, a.client("dave", "pw-dave", "later"), "dave@a.example",
+                () -> a.offlineMessages("dave") > 0, logs());
+        } finally {
+            alice.disconnect();
+            bob.disconnect();
+        }
+    }
+
+    @Test
+    void aDomainNoServerAnswersForBouncesWithRemoteServerNotFound() throws Exception {
+        XMPPTCPConnection alice = a.login("alice", "pw-alice", "nowhere");
+        StanzaCollector errors = alice.createStanzaCollector(StanzaTypeFilter.MESSAGE);
+        try {
+            alice.sendStanza(StanzaBuilder.buildMessage("x1").to(JidCreate.entityBareFrom("zed@nowhere.example"))
+                .ofType(Message.Type.chat).setBody("hello?").build());
+            Message m = errors.nextResult(Federated.WAIT.toMillis());
+            assertNotNull(m, "no error came back");
+            assertEquals(Message.Type.error, m.getType());
+            assertEquals(StanzaError.Condition.remote_server_not_found, m.getError().getCondition());
+        } finally {
+            errors.cancel();
+            alice.disconnect();
+        }
+    }
+}
