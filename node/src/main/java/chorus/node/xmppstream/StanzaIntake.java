@@ -3,12 +3,16 @@ package chorus.node.xmppstream;
 import chorus.actors.xmpp.Element;
 import chorus.actors.xmpp.Jid;
 import chorus.actors.xmpp.JidMalformedException;
+import chorus.actors.xmpp.Node;
+import chorus.actors.xmpp.Ns;
 import chorus.actors.xmpp.Stanza;
 import chorus.actors.xmpp.StanzaError;
 import chorus.actors.xmpp.StanzaException;
 import chorus.node.stream.StreamError;
 import chorus.node.stream.StreamErrors;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.Predicate;
 
 /**
@@ -59,11 +63,27 @@ public final class StanzaIntake {
             return new Taken.Failed(new StreamError(StreamErrors.INVALID_FROM, "the 'from' address is not yours"));
         }
         try {
-            Stanza st = Stanza.fromElement(stamp == null ? e : e.withAttr("from", null));
+            Element inside = inClientNamespace(e);
+            Stanza st = Stanza.fromElement(stamp == null ? inside : inside.withAttr("from", null));
             return new Taken.Accepted(stamp == null ? st : st.withFrom(stamp));
         } catch (StanzaException ex) {
             return new Taken.Refused(errorFor(e, ex.error(), contentNs), ex.error());
         }
+    }
+
+    /**
+     * A stanza of a server or component stream as this server keeps stanzas: its own elements (body, show, error...)
+     * in {@code jabber:client}, whichever stream brought it (RFC 6120 §4.8.3; the encoder moves them back).
+     */
+    private Element inClientNamespace(Element e) {
+        if (contentNs.equals(Ns.CLIENT)) {
+            return e;
+        }
+        List<Node> children = new ArrayList<>(e.children().size());
+        for (Node n : e.children()) {
+            children.add(n instanceof Element c ? c.movedNamespace(contentNs, Ns.CLIENT) : n);
+        }
+        return e.withChildren(children);
     }
 
     private boolean claimable(String from) {

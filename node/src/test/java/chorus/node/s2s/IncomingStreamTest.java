@@ -153,6 +153,8 @@ class IncomingStreamTest {
             Thread.sleep(10);
         }
         assertEquals("romeo@" + PEER + "/a", delivered.get(0).from().toString());
+        // The body came in jabber:server; this server keeps a stanza's own elements in jabber:client.
+        assertEquals("hi", ((chorus.actors.xmpp.Message) delivered.get(0)).body());
         assertNull(t.failed);
     }
 

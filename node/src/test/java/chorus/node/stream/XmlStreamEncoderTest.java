@@ -101,6 +101,17 @@ class XmlStreamEncoderTest {
     }
 
     @Test
+    void aStanzaBetweenServersHasItsBodyInJabberServerNotJabberClient() {
+        EmbeddedChannel s2s = new EmbeddedChannel(new XmlStreamEncoder(Ns.SERVER));
+        s2s.writeOutbound(Message.chat(Jid.parse("romeo@example.net/orchard"), Jid.parse("juliet@example.com"), "m1", "hi"));
+        ByteBuf buf = s2s.readOutbound();
+
+        assertEquals("<message from=\"romeo@example.net/orchard\" to=\"juliet@example.com\" id=\"m1\" type=\"chat\">"
+            + "<body>hi</body></message>", buf.toString(StandardCharsets.UTF_8));
+        buf.release();
+    }
+
+    @Test
     void nonAsciiTextIsWrittenAsUtf8() {
         ByteBuf buf;
         channel.writeOutbound(Element.build("body", Ns.CLIENT).text("é日😀").get());
