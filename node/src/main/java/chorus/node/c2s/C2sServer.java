@@ -1,8 +1,6 @@
 package chorus.node.c2s;
 
-import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.ServerChannel;
 import io.netty.channel.epoll.Epoll;
@@ -10,6 +8,8 @@ import io.netty.channel.epoll.EpollEventLoopGroup;
 import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
+import chorus.node.config.ConnectionLimits;
+import chorus.node.tcp.TcpListener;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,17 +40,19 @@ public final class C2sServer implements AutoCloseable {
         C2sServer server = new C2sServer(boss, workers);
         try {
             int port = node.settings().c2s().port();
+            ConnectionLimits limits = node.settings().c2s().limits();
+            ConnectionCaps caps = new ConnectionCaps(limits); // both ports count together
             server.listen(boss, workers, channel, new InetSocketAddress(node.settings().bind(), port),
-                new C2sInitializer(false, node, system));
+                new C2sInitializer(false, node, system, caps), limits);
             int tlsPort = node.settings().c2s().tlsPort();
             if (tlsPort > 0) {
                 server.listen(boss, workers, channel, new InetSocketAddress(node.settings().bind(), tlsPort),
-                    new C2sInitializer(true, node, system));
+                    new C2sInitializer(true, node, system, caps), limits);
             }
             if (node.settings().onion().enabled()) {
                 // Tor's hidden service forwards here; see README, Onion service.
                 server.listen(boss, workers, channel, new InetSocketAddress(node.settings().onion().bind(),
-                    node.settings().onion().port()), new C2sInitializer(false, true, node, system));
+                    node.settings().onion().port()), new C2sInitializer(false, true, node, system, caps), limits);
                 log.info("onion service listener on {} port {}", node.settings().onion().bind().getHostAddress(),
                     node.settings().onion().port());
             }
@@ -65,17 +67,9 @@ public final class C2sServer implements AutoCloseable {
     }
 
     private void listen(EventLoopGroup boss, EventLoopGroup workers, Class<? extends ServerChannel> channel,
-                        InetSocketAddress address, C2sInitializer init) throws InterruptedException {
-        Channel ch = new ServerBootstrap()
-            .group(boss, workers)
-            .channel(channel)
-            .option(ChannelOption.SO_BACKLOG, 1024)
-            .option(ChannelOption.SO_REUSEADDR, true)
-            .childOption(ChannelOption.TCP_NODELAY, true)
-            .childOption(ChannelOption.SO_KEEPALIVE, true)
-            .childHandler(init)
-            .bind(address).sync().channel();
-        listeners.add(ch);
+                        InetSocketAddress address, C2sInitializer init, ConnectionLimits limits)
+        throws InterruptedException {
+        listeners.add(TcpListener.bind(boss, workers, channel, address, init, limits));
     }
 
     /** Stops accepting connections. */

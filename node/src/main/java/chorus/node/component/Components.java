@@ -4,10 +4,12 @@ import chorus.actors.router.Router;
 import chorus.actors.xmpp.Stanza;
 import chorus.actors.xmpp.StanzaError;
 import chorus.node.config.ComponentSettings;
+import chorus.node.config.ConnectionLimits;
 import chorus.node.stream.StreamEvent;
 import chorus.node.stream.StreamLimits;
 import chorus.node.stream.XmlStreamDecoder;
 import chorus.node.stream.XmlStreamEncoder;
+import chorus.node.tcp.OutboundBackPressure;
 import chorus.node.tcp.StreamChannelHandler;
 import chorus.node.tcp.TcpConnection;
 import chorus.node.tcp.TcpListener;
@@ -66,8 +68,8 @@ public final class Components implements AutoCloseable {
      * Makes every configured component a service of {@code router} (before any stream may address it) and opens the
      * listener when a port is set.
      */
-    public static Components start(ComponentSettings settings, StreamLimits limits, ActorSystem<?> system,
-                                   Router router) throws InterruptedException {
+    public static Components start(ComponentSettings settings, StreamLimits limits, ConnectionLimits connection,
+                                   ActorSystem<?> system, Router router) throws InterruptedException {
         Components c = new Components();
         Map<String, String> secrets = new HashMap<>();
         for (ComponentSettings.Component comp : settings.components()) {
@@ -77,7 +79,7 @@ public final class Components implements AutoCloseable {
             system.systemActorOf(watch(domain, c.connected), "components-" + domain, Props.empty());
         }
         if (settings.port() > 0) {
-            c.listen(settings, limits, system, router, Map.copyOf(secrets));
+            c.listen(settings, limits, connection, system, router, Map.copyOf(secrets));
         }
         return c;
     }
@@ -106,8 +108,8 @@ public final class Components implements AutoCloseable {
         refs.get(0).tell(new ComponentStream.Deliver(stanza));
     }
 
-    private void listen(ComponentSettings settings, StreamLimits limits, ActorSystem<?> system, Router router,
-                        Map<String, String> secrets) throws InterruptedException {
+    private void listen(ComponentSettings settings, StreamLimits limits, ConnectionLimits connection,
+                        ActorSystem<?> system, Router router, Map<String, String> secrets) throws InterruptedException {
         loops = new NioEventLoopGroup(1);
         StreamChannelHandler.Target<ComponentStream.Input> target = new StreamChannelHandler.Target<>() {
             @Override
@@ -133,13 +135,15 @@ public final class Components implements AutoCloseable {
                 protected void initChannel(SocketChannel ch) {
                     // Components run beside the server (loopback): no TLS, as XEP-0114 has none.
                     ch.pipeline()
+                        .addLast(OutboundBackPressure.NAME,
+                            new OutboundBackPressure(connection.connectionTimeout(), connection.writeBufferMax()))
                         .addLast("flush", new FlushConsolidationHandler(64, true))
                         .addLast(TcpConnection.DECODER, new XmlStreamDecoder(limits, NS))
                         .addLast("xml-encoder", new XmlStreamEncoder(NS))
                         .addLast("stream", new StreamChannelHandler<>(c -> new TcpConnection(c, null, limits, NS, false),
                             target));
                 }
-            });
+            }, connection);
         log.info("component listener on {} port {} for {}", settings.bind().getHostAddress(), settings.port(),
             secrets.keySet());
     }

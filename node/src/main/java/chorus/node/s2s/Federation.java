@@ -4,6 +4,7 @@ import chorus.actors.metrics.NodeMetrics;
 import chorus.actors.router.Router;
 import chorus.actors.s2s.RemoteDomain;
 import chorus.actors.s2s.ShardedRemotes;
+import chorus.node.config.ConnectionLimits;
 import chorus.node.config.S2sSettings;
 import chorus.node.stream.StreamLimits;
 import chorus.node.tls.S2sTlsContexts;
@@ -37,13 +38,17 @@ public final class Federation implements AutoCloseable {
      * @param clusterSecret the secret every node of the cluster shares, for the dialback keys when
      *                      {@code chorus.s2s.dialback-secret} is not set
      * @param maxDepth      the deepest element nesting accepted from a peer (as from clients)
+     * @param connection    the element and write-buffer limits of a connection, as for clients
      */
-    public static Federation start(S2sSettings settings, InetAddress bind, int maxDepth, ActorSystem<?> system,
+    public static Federation start(S2sSettings settings, InetAddress bind, int maxDepth, ConnectionLimits connection,
+                                   ActorSystem<?> system,
                                    ClusterSharding sharding, Router router, ShardedRemotes remotes, TlsContexts tls,
                                    byte[] clusterSecret, NodeMetrics metrics, Clock clock) throws InterruptedException {
         S2sTlsContexts s2sTls = S2sTlsContexts.create(tls);
-        StreamLimits limits = new StreamLimits(settings.maxStanzaSize(), maxDepth, StreamLimits.DEFAULTS.maxHeaderBytes());
-        S2sServer server = S2sServer.create(s2sTls, limits, settings.readRateLimit(), settings.connectTimeout());
+        StreamLimits limits = new StreamLimits(settings.maxStanzaSize(), maxDepth, StreamLimits.DEFAULTS.maxHeaderBytes(),
+            connection.maxAttributes(), connection.maxNamespaces());
+        S2sServer server = S2sServer.create(s2sTls, limits, settings.readRateLimit(), connection,
+            settings.connectTimeout());
         try {
             S2sContext context = new S2sContext(settings, limits, router, remotes, s2sTls,
                 new PeerCertificates(TrustAnchors.load(settings.systemCas(), settings.caFiles()), clock),

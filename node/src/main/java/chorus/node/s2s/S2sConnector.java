@@ -2,10 +2,12 @@ package chorus.node.s2s;
 
 import chorus.actors.s2s.RemoteLink;
 import chorus.actors.xmpp.Ns;
+import chorus.node.config.ConnectionLimits;
 import chorus.node.stream.StreamEvent;
 import chorus.node.stream.StreamLimits;
 import chorus.node.tcp.StreamChannelHandler;
 import chorus.node.tcp.TcpConnection;
+import chorus.node.tcp.TcpListener;
 import chorus.node.tls.S2sTlsContexts;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
@@ -25,15 +27,17 @@ public final class S2sConnector {
     private final S2sTlsContexts tls;
     private final StreamLimits limits;
     private final long readRateLimit;
+    private final ConnectionLimits connection;
     private final Duration connectTimeout;
 
     S2sConnector(EventLoopGroup group, Class<? extends Channel> channelType, S2sTlsContexts tls, StreamLimits limits,
-                 long readRateLimit, Duration connectTimeout) {
+                 long readRateLimit, ConnectionLimits connection, Duration connectTimeout) {
         this.group = group;
         this.channelType = channelType;
         this.tls = tls;
         this.limits = limits;
         this.readRateLimit = readRateLimit;
+        this.connection = connection;
         this.connectTimeout = connectTimeout;
     }
 
@@ -62,16 +66,14 @@ public final class S2sConnector {
                 return new OutgoingStream.Closed(attempt);
             }
         };
-        Bootstrap b = new Bootstrap().group(group).channel(channelType)
+        Bootstrap b = TcpListener.connecting(new Bootstrap().group(group).channel(channelType), connection)
             .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, connectTimeout.toMillis()))
-            .option(ChannelOption.TCP_NODELAY, true)
-            .option(ChannelOption.SO_KEEPALIVE, true)
             .handler(new ChannelInitializer<Channel>() {
                 @Override
                 protected void initChannel(Channel ch) {
                     S2sPipeline.build(ch.pipeline(),
                         address.directTls() ? tls.newClientHandler(ch.alloc(), remote, port, true) : null,
-                        limits, readRateLimit, new StreamChannelHandler<>(c -> new TcpConnection(c,
+                        limits, readRateLimit, connection, new StreamChannelHandler<>(c -> new TcpConnection(c,
                             x -> tls.newClientHandler(x.alloc(), remote, port, false), limits, Ns.SERVER, false), target));
                 }
             });

@@ -1,9 +1,11 @@
 package chorus.node.s2s;
 
 import chorus.actors.xmpp.Ns;
+import chorus.node.config.ConnectionLimits;
 import chorus.node.stream.StreamLimits;
 import chorus.node.stream.XmlStreamDecoder;
 import chorus.node.stream.XmlStreamEncoder;
+import chorus.node.tcp.OutboundBackPressure;
 import chorus.node.tcp.StreamChannelHandler;
 import chorus.node.tcp.TcpConnection;
 import io.netty.channel.ChannelPipeline;
@@ -13,7 +15,7 @@ import io.netty.handler.traffic.ChannelTrafficShapingHandler;
 
 /**
  * The pipeline of a server-to-server connection, either direction, as a list of named stages like a client's:
- * TLS first on a direct-TLS connection (STARTTLS adds it later), the read limit, then the XML stream codec in
+ * TLS first on a direct-TLS connection (STARTTLS adds it later), the read limit, the write buffer's bound ({@link OutboundBackPressure}), then the XML stream codec in
  * {@code jabber:server} and the stage that feeds the stream's actor. The stages that bound a client connection's
  * memory go here in the same order.
  */
@@ -29,7 +31,7 @@ final class S2sPipeline {
     }
 
     static void build(ChannelPipeline p, SslHandler directTls, StreamLimits limits, long readRateLimit,
-                      StreamChannelHandler<?> stream) {
+                      ConnectionLimits connection, StreamChannelHandler<?> stream) {
         if (directTls != null) {
             p.addLast(TLS, directTls);
         }
@@ -37,7 +39,10 @@ final class S2sPipeline {
             // Slows a peer that sends faster than the limit (reading pauses), never drops data.
             p.addLast(SHAPER, new ChannelTrafficShapingHandler(0, readRateLimit, 250));
         }
-        p.addLast(FLUSH, new FlushConsolidationHandler(64, true))
+        // A peer that does not read what is written to it is not read from, then disconnected (as a client).
+        p.addLast(OutboundBackPressure.NAME,
+                new OutboundBackPressure(connection.connectionTimeout(), connection.writeBufferMax()))
+            .addLast(FLUSH, new FlushConsolidationHandler(64, true))
             .addLast(DECODER, new XmlStreamDecoder(limits, Ns.SERVER))
             .addLast(ENCODER, new XmlStreamEncoder(Ns.SERVER))
             .addLast(STREAM, stream);

@@ -1,6 +1,7 @@
 package chorus.node.s2s;
 
 import chorus.actors.xmpp.Ns;
+import chorus.node.config.ConnectionLimits;
 import chorus.node.stream.StreamEvent;
 import chorus.node.stream.StreamLimits;
 import chorus.node.tcp.StreamChannelHandler;
@@ -48,9 +49,11 @@ public final class S2sServer implements AutoCloseable {
     private final S2sTlsContexts tls;
     private final StreamLimits limits;
     private final long readRateLimit;
+    private final ConnectionLimits connection;
     private final List<Channel> listeners = new ArrayList<>();
 
-    private S2sServer(S2sTlsContexts tls, StreamLimits limits, long readRateLimit, java.time.Duration connectTimeout) {
+    private S2sServer(S2sTlsContexts tls, StreamLimits limits, long readRateLimit, ConnectionLimits connection,
+                      java.time.Duration connectTimeout) {
         boolean epoll = Epoll.isAvailable();
         this.boss = epoll ? new EpollEventLoopGroup(1) : new NioEventLoopGroup(1);
         this.workers = epoll ? new EpollEventLoopGroup(2) : new NioEventLoopGroup(2);
@@ -58,14 +61,18 @@ public final class S2sServer implements AutoCloseable {
         this.tls = tls;
         this.limits = limits;
         this.readRateLimit = readRateLimit;
+        this.connection = connection;
         this.connector = new S2sConnector(workers, epoll ? EpollSocketChannel.class : NioSocketChannel.class, tls, limits,
-            readRateLimit, connectTimeout);
+            readRateLimit, connection, connectTimeout);
     }
 
-    /** The event loops and the connector; {@link #listen} opens the ports once the streams' context exists. */
+    /**
+     * The event loops and the connector; {@link #listen} opens the ports once the streams' context exists.
+     * {@code connection}: the write buffer bounds and timeout, as for clients.
+     */
     public static S2sServer create(S2sTlsContexts tls, StreamLimits limits, long readRateLimit,
-                                   java.time.Duration connectTimeout) {
-        return new S2sServer(tls, limits, readRateLimit, connectTimeout);
+                                   ConnectionLimits connection, java.time.Duration connectTimeout) {
+        return new S2sServer(tls, limits, readRateLimit, connection, connectTimeout);
     }
 
     public S2sConnector connector() {
@@ -109,10 +116,10 @@ public final class S2sServer implements AutoCloseable {
             @Override
             protected void initChannel(SocketChannel c) {
                 S2sPipeline.build(c.pipeline(), directTls ? tls.newServerHandler(c.alloc(), false) : null, limits,
-                    readRateLimit, new StreamChannelHandler<>(x -> new TcpConnection(x,
+                    readRateLimit, connection, new StreamChannelHandler<>(x -> new TcpConnection(x,
                         y -> tls.newServerHandler(y.alloc(), true), limits, Ns.SERVER, false), target));
             }
-        });
+        }, connection);
         listeners.add(ch);
     }
 

@@ -70,6 +70,7 @@ public final class StreamChannelHandler<T> extends ChannelInboundHandlerAdapter 
     /** A broken connection or a TLS failure: closed quietly. The log names the failure, never the peer. */
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        chorus.node.FatalErrors.haltIfFatal(cause); // out of memory in a Netty thread ends the node (issue 14)
         log.debug("stream connection failed: {}", cause.getClass().getSimpleName());
         ctx.close();
     }
