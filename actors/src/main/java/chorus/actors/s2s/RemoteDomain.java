@@ -204,7 +204,10 @@ public final class RemoteDomain extends AbstractBehavior<RemoteDomain.Command> {
     // ---- what the router hands over ----
 
     private Behavior<Command> offer(OutQueue.Entry e) {
-        switch (queue.offer(e)) {
+        OutQueue.Offer taken = queue.offer(e);
+        log.debug("{} to {}: a {} offered: {} (link {}, up {})", local, remote, e.stanza().kind(), taken,
+            link != null, up);
+        switch (taken) {
             case PENDING:
                 return this; // a copy its sender sent again: the first is still on its way
             case DONE:

@@ -36,6 +36,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * entity's questions about other servers' dialback keys go out as soon as the stream is secured.
  */
 final class OutgoingStream extends AbstractBehavior<RemoteLink> {
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(OutgoingStream.class);
 
     private record Resolved(List<S2sEndpoint.Address> addresses) implements RemoteLink {
     }
@@ -409,6 +410,7 @@ final class OutgoingStream extends AbstractBehavior<RemoteLink> {
     }
 
     private Behavior<RemoteLink> up(boolean acks) {
+        log.debug("stream from {} to {} is up ({})", local, remote, acks ? "XEP-0198" : "acknowledged by pings");
         phase = Phase.UP;
         sm = acks;
         timers.cancel(NegotiationTimeout.INSTANCE);
@@ -420,6 +422,7 @@ final class OutgoingStream extends AbstractBehavior<RemoteLink> {
 
     private Behavior<RemoteLink> onSend(RemoteLink.Send s) {
         if (phase != Phase.UP) {
+            log.debug("stream from {} to {} not up ({}): a send is dropped", local, remote, phase);
             return this; // the entity sends only once the link is up
         }
         Stanza st = s.stanza();
@@ -472,6 +475,7 @@ final class OutgoingStream extends AbstractBehavior<RemoteLink> {
     }
 
     private Behavior<RemoteLink> down(RemoteDomain.Failure failure, String reason) {
+        log.debug("stream from {} to {} down in {}: {}", local, remote, phase, reason);
         owner.tell(new RemoteDomain.LinkDown(epoch, failure, reason));
         if (transport != null) {
             transport.close();
