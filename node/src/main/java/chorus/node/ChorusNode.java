@@ -216,7 +216,9 @@ public final class ChorusNode implements AutoCloseable {
             String nodeName = cluster.selfMember().address().hostPort();
             DeliveryFailures failures = new DiagnosticsRecorder(storage.diagnostics(), clock, nodeName);
             // Another domain: the entity of the pair of domains, which owns the outgoing s2s stream (Federation).
-            ShardedRemotes remotes = new ShardedRemotes(sharding, settings.domain().toString());
+            // Without federation (chorus.s2s.enabled off) there is none: the router bounces remote-server-not-found.
+            ShardedRemotes remotes = settings.s2s().enabled()
+                ? new ShardedRemotes(sharding, settings.domain().toString()) : null;
             Router router = new Router(settings.domain(), new ShardedAccounts(sharding), remotes, serverRef.get(),
                 account::seesSent, clock, failures);
             if (muc.enabled()) {
@@ -300,9 +302,11 @@ public final class ChorusNode implements AutoCloseable {
             C2sContext c2sContext = new C2sContext(settings, tls, counter, sessions);
             node.c2s = C2sServer.start(c2sContext, system);
             node.resources.add(components);
-            node.resources.add(Federation.start(settings.s2s(), settings.bind(), settings.c2s().maxDepth(),
-                settings.c2s().limits(), system,
-                sharding, router, remotes, tls, clusterSecret, metrics, clock));
+            if (remotes != null) {
+                node.resources.add(Federation.start(settings.s2s(), settings.bind(), settings.c2s().maxDepth(),
+                    settings.c2s().limits(), system,
+                    sharding, router, remotes, tls, clusterSecret, metrics, clock));
+            }
             node.resources.add(AdminServer.start(new AdminServer.Deps(settings,
                 AdminToken.createIn(settings.dataDir(), settings.admin().token()), accounts, counter::sessions,
                 storage.diagnostics(), pruner, readiness, registry, node::reloadCertificates)));

@@ -26,9 +26,9 @@ import java.util.Set;
 /**
  * Federation settings ({@code chorus.s2s}): listeners, how peers are found (RFC 6120 §3.2), which CAs
  * are trusted, how peers must authenticate, the dialback secret, and the limits of streams and queues.
- * Read and checked at start.
+ * Read and checked at start, also while federation is off ({@code enabled}).
  */
-public record S2sSettings(int port, int tlsPort, S2sResolver.Config resolver, boolean systemCas, List<Path> caFiles,
+public record S2sSettings(boolean enabled, int port, int tlsPort, S2sResolver.Config resolver, boolean systemCas, List<Path> caFiles,
                           SecureAuthPolicy policy, Optional<byte[]> dialbackSecret, Duration connectTimeout,
                           Duration negotiationTimeout, Duration bounceAfter, Duration retryMin, Duration retryMax,
                           Duration idleTimeout, int maxIncomingStreams, int maxQueuedStanzas, long maxQueuedBytes,
@@ -74,7 +74,7 @@ public record S2sSettings(int port, int tlsPort, S2sResolver.Config resolver, bo
             throw new SettingsException("pekko.remote.artery.advanced.maximum-frame-size",
                     frame + " bytes is less than twice chorus.s2s.max-stanza-size (" + stanza + ")");
         }
-        return new S2sSettings(port, tlsPort, resolver, systemCas, caFiles, policy, secret(c, "chorus.s2s.dialback-secret"),
+        return new S2sSettings(c.getBoolean("chorus.s2s.enabled"), port, tlsPort, resolver, systemCas, caFiles, policy, secret(c, "chorus.s2s.dialback-secret"),
                 positive(c, "chorus.s2s.connect-timeout"), positive(c, "chorus.s2s.negotiation-timeout"),
                 positive(c, "chorus.s2s.bounce-after"), retryMin, retryMax,
                 positive(c, "chorus.s2s.idle-timeout"), Settings.intIn(c, "chorus.s2s.max-incoming-streams", 1, 1_000_000),

@@ -84,6 +84,7 @@ public final class FederatedNode implements AutoCloseable {
         Map<String, Object> v = new HashMap<>();
         v.put("chorus.domain", o.domain);
         v.put("chorus.bind", o.bind);
+        v.put("chorus.s2s.enabled", true);
         v.put("chorus.s2s.port", o.s2sPort);
         v.put("chorus.s2s.tls-port", 0);
         v.put("chorus.s2s.resolver.static", o.peers);

@@ -30,9 +30,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * certificate of a CA the node trusts, delivers a message from its own domain, and ends with {@code <invalid-from/>}
  * when it sends one from another domain; a stream that sends a stanza before authenticating ends with
  * {@code <not-authorized/>}. Several such streams at once; the node's own client sees only the honest message and
- * stays connected.
+ * stays connected. The node's limits on incoming streams hold against real connections: one over
+ * {@code max-incoming-streams} is refused with resource-constraint, and a stream that does not authenticate within
+ * {@code negotiation-timeout} ends with connection-timeout.
  */
 class PeerFromCheckIT {
+    static final int MAX_STREAMS = 4;
     static Path dir;
     static FederatedNode a;
     static S2sTlsContexts peerTls;
@@ -43,7 +46,9 @@ class PeerFromCheckIT {
         TestCa ca = TestCa.create("From-check test CA");
         Path caFile = ca.writeCertificate(dir.resolve("ca.pem"));
         FederatedNode.Options oa = new FederatedNode.Options("a.example", "127.0.0.1");
-        oa.certificate(TestCa.writeIdentity(ca.issue(TestCa.Names.dns("a.example")), dir, "a")).trust(caFile);
+        oa.certificate(TestCa.writeIdentity(ca.issue(TestCa.Names.dns("a.example")), dir, "a")).trust(caFile)
+            .set("chorus.s2s.max-incoming-streams", MAX_STREAMS)
+            .set("chorus.s2s.negotiation-timeout", "6s");
         a = FederatedNode.start(oa);
         a.createUser("alice", "pw-alice");
         peerTls = S2sTlsContexts.create(ca.issue(TestCa.Names.dns("peer.example")));
@@ -116,6 +121,49 @@ class PeerFromCheckIT {
             probe.send(message("romeo@peer.example", "early", "too early"));
             String error = probe.await("<stream:error");
             assertTrue(error.contains("not-authorized"), "expected not-authorized, got: " + error);
+            probe.awaitClosed();
+        }
+    }
+
+    @Test
+    void aStreamOverMaxIncomingStreamsIsRefusedWithResourceConstraint() throws Exception {
+        List<S2sProbe> held = new ArrayList<>();
+        try {
+            S2sProbe refused = null;
+            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+            // The streams of the other tests end asynchronously: open until one is refused, then count.
+            while (refused == null && System.nanoTime() < deadline) {
+                S2sProbe p = S2sProbe.connect(new InetSocketAddress("127.0.0.1", a.s2sPort), "peer.example", "a.example");
+                p.openStream("<?xml"); // the header only (a marker with no closing tag to look for)
+                String answer = p.awaitAny("<stream:features", "<stream:error");
+                if (answer.contains("<stream:features")) {
+                    held.add(p);
+                } else {
+                    refused = p;
+                    String error = answer;
+                    assertTrue(error.contains("resource-constraint"), "expected resource-constraint, got: " + error);
+                    p.awaitClosed();
+                    p.close();
+                }
+            }
+            assertNotNull(refused, "no stream was refused with " + held.size() + " open");
+            assertTrue(held.size() <= MAX_STREAMS, held.size() + " streams were taken, over the limit of " + MAX_STREAMS);
+            assertTrue(held.stream().allMatch(S2sProbe::open), "a stream under the limit was closed");
+        } finally {
+            held.forEach(S2sProbe::close);
+        }
+    }
+
+    @Test
+    void aStreamThatDoesNotAuthenticateInTimeEndsWithConnectionTimeout() throws Exception {
+        try (S2sProbe probe = S2sProbe.connect(new InetSocketAddress("127.0.0.1", a.s2sPort), "peer.example", "a.example")) {
+            probe.openStream();
+            probe.startTls(peerTls);
+            probe.openStream();
+            long t0 = System.nanoTime();
+            String error = probe.await("<stream:error");
+            assertTrue(error.contains("connection-timeout"), "expected connection-timeout, got: " + error);
+            assertTrue(Duration.ofNanos(System.nanoTime() - t0).compareTo(Duration.ofSeconds(1)) > 0, "ended too early");
             probe.awaitClosed();
         }
     }

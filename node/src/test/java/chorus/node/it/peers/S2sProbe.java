@@ -120,7 +120,8 @@ public final class S2sProbe implements AutoCloseable {
         }
     }
 
-    private String awaitAny(String... markers) throws Exception {
+    /** Waits until the peer has sent the first of {@code markers} (in this order of preference); returns that new text. */
+    public String awaitAny(String... markers) throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
         while (System.nanoTime() < deadline) {
             String fresh = received.substring(readUpTo);
