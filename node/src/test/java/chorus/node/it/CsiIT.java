@@ -17,6 +17,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -27,12 +28,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * client is spared, what still reaches it at once, and what a resumed stream (XEP-0198) still gets.
  */
 class CsiIT {
+    static final int MAX_HELD = 5;
     static TestNode node;
 
     @BeforeAll
     static void start() throws Exception {
-        node = TestNode.start();
-        for (String u : new String[] {"juliet", "romeo"}) {
+        // Small limits, so that the test of the limits is quick; the other tests hold a few small stanzas.
+        node = TestNode.start(Map.of("chorus.c2s.csi.max-held", MAX_HELD, "chorus.c2s.csi.max-held-bytes", "16KiB"));
+        for (String u : new String[] {"juliet", "romeo", "mercutio", "benvolio", "tybalt"}) {
             node.createUser(u, "pw-" + u);
         }
         XMPPTCPConnection juliet = Clients.login(node, "juliet", "pw-juliet", "setup");
@@ -154,6 +157,63 @@ class CsiIT {
             juliet.connection().disconnect();
             romeo.disconnect();
         }
+    }
+
+    @Test
+    void whatWaitsIsBoundedSeveralSendersFloodingAnInactiveClientGetItWrittenNotLost() throws Exception {
+        Client juliet = Client.of(Clients.login(node, "juliet", "pw-juliet", "flooded"));
+        List<Message> got = new CopyOnWriteArrayList<>();
+        juliet.connection().addSyncStanzaListener(s -> got.add((Message) s), StanzaTypeFilter.MESSAGE);
+        List<XMPPTCPConnection> senders = new java.util.ArrayList<>();
+        try {
+            juliet.state(false);
+            for (String u : new String[] {"mercutio", "benvolio", "tybalt"}) {
+                senders.add(Clients.login(node, u, "pw-" + u, "flood"));
+            }
+            // Receipts: each one waits, none replaces another; three senders at once, 20 each.
+            List<Thread> floods = new java.util.ArrayList<>();
+            for (XMPPTCPConnection sender : senders) {
+                Thread t = new Thread(() -> {
+                    try {
+                        for (int i = 0; i < 20; i++) {
+                            sender.sendStanza(StanzaBuilder.buildMessage().to(juliet.connection().getUser())
+                                .addExtension(new org.jivesoftware.smackx.receipts.DeliveryReceipt("m" + i)).build());
+                        }
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e);
+                    }
+                });
+                t.start();
+                floods.add(t);
+            }
+            for (Thread t : floods) {
+                t.join();
+            }
+            // Whatever else waited (a contact's presence), at most MAX_HELD stanzas wait at any time: the flood is
+            // written out while the client stays inactive.
+            MessagingIT.awaitTrue(() -> receipts(got, "m") >= 60 - MAX_HELD, "past " + MAX_HELD + " held stanzas "
+                + "everything held is written");
+            chat(senders.get(0), juliet.connection().getUser().toString(), "drain");
+            MessagingIT.awaitTrue(() -> got.stream().anyMatch(m -> "drain".equals(m.getBody())), "the message arrives");
+            assertEquals(60, receipts(got, "m"), "nothing lost");
+            // Big ones: past 16KiB everything held is written.
+            String padding = "x".repeat(6000);
+            for (int i = 0; i < 3; i++) {
+                senders.get(0).sendStanza(StanzaBuilder.buildMessage().to(juliet.connection().getUser())
+                    .addExtension(new org.jivesoftware.smackx.receipts.DeliveryReceipt("big-" + i + padding)).build());
+            }
+            MessagingIT.awaitTrue(() -> receipts(got, "big-") == 3, "past 16KiB held, everything held is written");
+        } finally {
+            senders.forEach(XMPPTCPConnection::disconnect);
+            juliet.connection().disconnect();
+        }
+    }
+
+    /** How many receipts with an id starting so the client got. */
+    static long receipts(List<Message> got, String prefix) {
+        return got.stream().map(m -> m.getExtensionElement("received", "urn:xmpp:receipts"))
+            .filter(e -> e instanceof org.jivesoftware.smackx.receipts.DeliveryReceipt r && r.getId().startsWith(prefix))
+            .count();
     }
 
     @Test
