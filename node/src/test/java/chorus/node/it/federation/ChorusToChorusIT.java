@@ -148,6 +148,30 @@ class ChorusToChorusIT {
     }
 
     @Test
+    void removingAnAccountUnsubscribesItsContactsOnTheOtherServer() throws Exception {
+        a.createUser("leaver", "pw-leaver");
+        b.createUser("erin", "pw-erin");
+        XMPPTCPConnection leaver = a.login("leaver", "pw-leaver", "leave");
+        XMPPTCPConnection erin = b.login("erin", "pw-erin", "leave");
+        try {
+            Federated.assertMutualSubscription(leaver, erin, logs());
+            org.jivesoftware.smack.roster.Roster roster = org.jivesoftware.smack.roster.Roster.getInstanceFor(erin);
+            org.jxmpp.jid.BareJid gone = leaver.getUser().asBareJid();
+            leaver.disconnect();
+            // RFC 6121 §2.5.2 for each contact: the removed account's server tells the other server it unsubscribed.
+            assertEquals(chorus.actors.user.UserEntity.AccountReply.Done.class, a.node.node().accounts()
+                .remove(new chorus.actors.xmpp.BareJid("leaver", "a.example")).toCompletableFuture().join().getClass());
+            Federated.await(() -> {
+                org.jivesoftware.smack.roster.RosterEntry e = roster.getEntry(gone);
+                return e == null || e.getType() == org.jivesoftware.smack.roster.packet.RosterPacket.ItemType.none;
+            }, () -> "erin@b.example still has " + gone + " as " + roster.getEntry(gone).getType());
+        } finally {
+            leaver.disconnect();
+            erin.disconnect();
+        }
+    }
+
+    @Test
     void aDomainNoServerAnswersForBouncesWithRemoteServerNotFound() throws Exception {
         XMPPTCPConnection alice = a.login("alice", "pw-alice", "nowhere");
         StanzaCollector errors = alice.createStanzaCollector(StanzaTypeFilter.MESSAGE);
