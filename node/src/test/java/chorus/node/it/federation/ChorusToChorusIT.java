@@ -172,6 +172,38 @@ class ChorusToChorusIT {
     }
 
     @Test
+    void aBlockedUserOfTheOtherServerGetsServiceUnavailableAndNothingArrives() throws Exception {
+        a.createUser("hermit", "pw-hermit");
+        b.createUser("pest", "pw-pest");
+        XMPPTCPConnection hermit = a.login("hermit", "pw-hermit", "block");
+        XMPPTCPConnection pest = b.login("pest", "pw-pest", "block");
+        org.jxmpp.jid.BareJid pestJid = pest.getUser().asBareJid();
+        org.jxmpp.jid.BareJid hermitJid = hermit.getUser().asBareJid();
+        StanzaCollector hermitInbox = hermit.createStanzaCollector(new org.jivesoftware.smack.filter.AndFilter(
+            StanzaTypeFilter.MESSAGE, org.jivesoftware.smack.filter.FromMatchesFilter.createBare(pestJid)));
+        StanzaCollector pestInbox = pest.createStanzaCollector(new org.jivesoftware.smack.filter.AndFilter(
+            StanzaTypeFilter.MESSAGE, org.jivesoftware.smack.filter.FromMatchesFilter.createBare(hermitJid)));
+        try {
+            Federated.assertChat(pest, hermit, "before the block", logs());
+            hermitInbox.pollResult();
+            org.jivesoftware.smackx.blocking.BlockingCommandManager.getInstanceFor(hermit)
+                .blockContacts(java.util.List.of(pestJid));
+            pest.sendStanza(StanzaBuilder.buildMessage("blocked-1").to(hermitJid).ofType(Message.Type.chat)
+                .setBody("let me in").build());
+            Message err = pestInbox.nextResult(Federated.WAIT.toMillis());
+            assertNotNull(err, "no error came back across the servers");
+            assertEquals(Message.Type.error, err.getType(), err.toXML().toString());
+            assertEquals(StanzaError.Condition.service_unavailable, err.getError().getCondition());
+            assertEquals(null, hermitInbox.nextResult(2_000), "a blocked user's message was delivered");
+        } finally {
+            hermitInbox.cancel();
+            pestInbox.cancel();
+            hermit.disconnect();
+            pest.disconnect();
+        }
+    }
+
+    @Test
     void aDomainNoServerAnswersForBouncesWithRemoteServerNotFound() throws Exception {
         XMPPTCPConnection alice = a.login("alice", "pw-alice", "nowhere");
         StanzaCollector errors = alice.createStanzaCollector(StanzaTypeFilter.MESSAGE);
