@@ -44,6 +44,9 @@ import java.util.concurrent.ThreadLocalRandom;
  *
  * <p>The entity also asks its peer to verify dialback keys for incoming streams (XEP-0220 §2.4), and leaves memory
  * when it has nothing to do; its stream closes after {@code idleTimeout} without traffic.
+ *
+ * <p>Over 400 lines: the protocol (records) and the queue's life cycle in one place; {@link OutQueue} already holds
+ * the bookkeeping.
  */
 public final class RemoteDomain extends AbstractBehavior<RemoteDomain.Command> {
     private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(RemoteDomain.class);

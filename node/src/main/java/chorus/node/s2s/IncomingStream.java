@@ -46,6 +46,9 @@ import java.util.Set;
  * <p>Once authenticated, each stanza must name a domain the stream authenticated in 'from' ({@code invalid-from})
  * and one this server answers for in 'to' ({@code host-unknown}); it then goes to the router. XEP-0198
  * acknowledgements are offered after SASL. A stream not authenticated in time, or idle too long, is closed.
+ *
+ * <p>Over 400 lines: the receiving side's whole negotiation and intake in RFC order; to be split by phase like
+ * {@code node/session} (the duplicated intake with {@code ComponentStream} is the first candidate).
  */
 final class IncomingStream extends AbstractBehavior<IncomingStream.Input> {
     private static final Logger log = LoggerFactory.getLogger(IncomingStream.class);

@@ -34,6 +34,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * server's domain: SASL EXTERNAL (XEP-0178) when the peer offers it, else Server Dialback (XEP-0220) with a key
  * from {@link DialbackKeys}. Then XEP-0198 when the peer offers it, and the entity hears that the link is up. The
  * entity's questions about other servers' dialback keys go out as soon as the stream is secured.
+ *
+ * <p>Over 400 lines: one negotiation (resolve, connect, TLS, certificate, SASL or dialback, XEP-0198) read top to
+ * bottom as the RFC orders it; split by phase like {@code node/session} when it grows further.
  */
 final class OutgoingStream extends AbstractBehavior<RemoteLink> {
     private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(OutgoingStream.class);
