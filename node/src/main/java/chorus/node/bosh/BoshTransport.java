@@ -69,7 +69,7 @@ final class BoshTransport implements Transport {
     }
 
     @Override
-    public void restartThenSend(Element success) {
+    public void restartThenSend(Object success) {
         ticket.authenticated();
         send(success);
     }

@@ -76,7 +76,7 @@ final class WsConnection implements Transport {
 
     /** RFC 7395 §3.7: the client opens the new stream with a new {@code <open/>}; nothing to reset here. */
     @Override
-    public void restartThenSend(Element success) {
+    public void restartThenSend(Object success) {
         ConnectionCaps.Ticket ticket = channel.attr(WebSocketRoute.TICKET).get();
         if (ticket != null) {
             ticket.authenticated();
