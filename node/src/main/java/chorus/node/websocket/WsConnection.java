@@ -8,9 +8,9 @@ import chorus.node.stream.StreamErrors;
 import chorus.node.xmppstream.ClientSource;
 import chorus.node.xmppstream.Transport;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
+import io.netty.util.AttributeKey;
 
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -27,6 +27,9 @@ final class WsConnection implements Transport {
     private static final int LOW_WATER = 16;
     /** How long a stream ended by the server waits for the client's {@code <close/>}. */
     static final Duration CLOSE_WAIT = Duration.ofSeconds(2);
+
+    /** Set once this side has sent its Close frame: the client's Close then only ends the connection. */
+    static final AttributeKey<Boolean> CLOSE_SENT = AttributeKey.valueOf("chorus.ws.close-sent");
 
     private final Channel channel;
     private final boolean secure;
@@ -113,12 +116,24 @@ final class WsConnection implements Transport {
         closeConnection();
     }
 
-    /** RFC 6455 §5.5.1: the closing handshake, then the TCP connection. */
+    /**
+     * RFC 6455 §5.5.1 and §7.1.1: our Close frame, then the client's, then the TCP connection (at most
+     * {@link #CLOSE_WAIT} later). Reading goes on meanwhile and what the client still sends is dropped (the session is
+     * gone): closing a socket with unread input makes the kernel answer with a reset, and a client still writing a long
+     * message would lose the stream error we just sent.
+     */
     private void closeConnection() {
-        if (channel.isActive()) {
-            channel.writeAndFlush(new CloseWebSocketFrame(WebSocketCloseStatus.NORMAL_CLOSURE))
-                .addListener(ChannelFutureListener.CLOSE);
-        }
+        channel.eventLoop().execute(() -> {
+            if (!channel.isActive() || channel.attr(CLOSE_SENT).setIfAbsent(Boolean.TRUE) != null) {
+                return;
+            }
+            channel.writeAndFlush(new CloseWebSocketFrame(WebSocketCloseStatus.NORMAL_CLOSURE));
+            paused = false;
+            channel.config().setAutoRead(true);
+            channel.eventLoop().schedule(() -> {
+                channel.close();
+            }, CLOSE_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        });
     }
 
     @Override

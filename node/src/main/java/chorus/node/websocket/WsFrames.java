@@ -62,13 +62,20 @@ final class WsFrames extends ChannelDuplexHandler {
         pinged = false;
         try {
             if (msg instanceof TextWebSocketFrame text) {
-                text(ctx, text.content());
+                if (ctx.channel().attr(WsConnection.CLOSE_SENT).get() == null) {
+                    text(ctx, text.content()); // after our Close frame, what the client still sends is dropped
+                }
             } else if (msg instanceof PingWebSocketFrame ping) {
                 ctx.writeAndFlush(new PongWebSocketFrame(ping.content().retain()));
             } else if (msg instanceof CloseWebSocketFrame) {
-                // The client closes the connection (with or without <close/> first): answer and close.
-                ctx.writeAndFlush(new CloseWebSocketFrame(WebSocketCloseStatus.NORMAL_CLOSURE))
-                    .addListener(ChannelFutureListener.CLOSE);
+                // The client closes the connection (with or without <close/> first): answer and close; or it
+                // answers the Close frame we sent, which ends the closing handshake.
+                if (ctx.channel().attr(WsConnection.CLOSE_SENT).setIfAbsent(Boolean.TRUE) != null) {
+                    ctx.close();
+                } else {
+                    ctx.writeAndFlush(new CloseWebSocketFrame(WebSocketCloseStatus.NORMAL_CLOSURE))
+                        .addListener(ChannelFutureListener.CLOSE);
+                }
             } else if (msg instanceof BinaryWebSocketFrame && !failed) {
                 fail(ctx, StreamErrors.BAD_FORMAT, "XMPP is sent in text messages (RFC 7395 §3.2)");
             }
