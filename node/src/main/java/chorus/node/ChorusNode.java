@@ -47,7 +47,14 @@ import chorus.node.admin.NodeStats;
 import chorus.node.c2s.C2sContext;
 import chorus.node.c2s.C2sServer;
 import chorus.node.c2s.SessionCounter;
+import chorus.node.config.SessionLimits;
+import chorus.node.login.HashingPool;
+import chorus.node.login.LoginThrottle;
+import chorus.node.login.ShardedLoginThrottle;
+import chorus.node.login.ThrottleBucket;
 import chorus.node.session.BlockingFilter;
+import chorus.node.session.IdleSweep;
+import chorus.node.session.SessionGuards;
 import chorus.node.session.RegistrationLimiter;
 import chorus.node.session.SessionContext;
 import chorus.node.cli.Version;
@@ -91,7 +98,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -249,11 +255,8 @@ public final class ChorusNode implements AutoCloseable {
             Readiness readiness = new Readiness(system, types.values().stream().map(EntityTypeKey::name).toList(),
                 storage.session());
             system.systemActorOf(NodeStats.create(counter), "node-stats", org.apache.pekko.actor.typed.Props.empty());
-            ExecutorService hashing = Executors.newFixedThreadPool(2, r -> {
-                Thread t = new Thread(r, "chorus-password-hashing");
-                t.setDaemon(true);
-                return t;
-            });
+            SessionLimits limits = settings.c2s().sessionLimits();
+            ExecutorService hashing = HashingPool.create(limits.hashingThreads(), limits.hashingQueue());
             AccountService accounts = new AccountService(system, sharding, directory, settings.domain().toString(),
                 settings.scramIterations(), hashing);
             accounts.eraseWith(AccountEraser.forStorage(system, storage));
@@ -264,14 +267,24 @@ public final class ChorusNode implements AutoCloseable {
                 node.resources.add(uploads);
             }
             node.storage = storage;
+            byte[] clusterSecret = DecoySecret.load(settings);
             SaslMechanisms sasl = new SaslMechanisms(
-                SaslSettings.allMechanisms(settings.scramIterations(), DecoySecret.load(settings)), new SecureRandom());
+                SaslSettings.allMechanisms(settings.scramIterations(), clusterSecret), new SecureRandom());
+            LoginThrottle throttle = LoginThrottle.NONE;
+            if (limits.logins().on()) {
+                ThrottleBucket.init(sharding, limits.logins(), clock);
+                throttle = new ShardedLoginThrottle(limits.logins(), clusterSecret,
+                    id -> sharding.entityRefFor(ThrottleBucket.KEY, id), system.scheduler());
+            }
+            IdleSweep idle = IdleSweep.start(limits.idleTimeout(), limits.idleAnswer(), system.scheduler(),
+                system.executionContext());
+            node.resources.add(idle);
             // What every client stream's session needs, whatever its transport; and its per-session features.
             SessionContext sessions = new SessionContext(settings.domain(), settings.c2s(), settings.registration(),
                 router, jid -> sharding.entityRefFor(UserEntity.KEY, jid),
                 jid -> sharding.entityRefFor(MailboxEntity.KEY, jid), clock, counter, sasl, accounts,
                 new RegistrationLimiter(settings.registration().perAddress(), settings.registration().window(), clock),
-                List.of(BlockingFilter::new));
+                List.of(BlockingFilter::new), new SessionGuards(throttle, hashing, idle, metrics));
             C2sContext c2sContext = new C2sContext(settings, tls, counter, sessions);
             node.c2s = C2sServer.start(c2sContext, system);
             node.resources.add(AdminServer.start(new AdminServer.Deps(settings,

@@ -29,6 +29,7 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
 import org.apache.pekko.persistence.typed.PersistenceId;
+import org.apache.pekko.persistence.typed.RecoveryCompleted;
 import org.apache.pekko.persistence.typed.SnapshotAdapter;
 import org.apache.pekko.persistence.typed.javadsl.CommandHandler;
 import org.apache.pekko.persistence.typed.javadsl.CommandHandlerBuilderByState;
@@ -36,6 +37,7 @@ import org.apache.pekko.persistence.typed.javadsl.Effect;
 import org.apache.pekko.persistence.typed.javadsl.EventHandler;
 import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehavior;
 import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
+import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
 
 import java.time.Clock;
 import java.time.Instant;
@@ -84,12 +86,25 @@ public final class UserEntity extends EventSourcedBehavior<UserEntity.Command, A
      * <p>A session whose entity stopped (moved to another node, or restarted) binds again with what
      * the entity knew of it: its last available presence (null if none) and whether it asked for the
      * roster. The entity takes that back silently, without broadcasting anything.
+     *
+     * <p>{@code maxSessions} (0: no limit) refuses a new resource with resource-constraint when the account has that
+     * many bound already (RFC 6120 §7.6.2.1); a session binding again asks without a limit.
      */
     public record Bind(String resource, ActorRef<SessionMessage> session, boolean kickOld, Presence presence,
-                       boolean interested, ActorRef<BindReply> replyTo) implements Command {
+                       boolean interested, int maxSessions, ActorRef<BindReply> replyTo) implements Command {
+        public Bind(String resource, ActorRef<SessionMessage> session, boolean kickOld, Presence presence,
+                    boolean interested, ActorRef<BindReply> replyTo) {
+            this(resource, session, kickOld, presence, interested, 0, replyTo);
+        }
+
         public static Bind fresh(String resource, ActorRef<SessionMessage> session, boolean kickOld,
                                  ActorRef<BindReply> replyTo) {
-            return new Bind(resource, session, kickOld, null, false, replyTo);
+            return fresh(resource, session, kickOld, 0, replyTo);
+        }
+
+        public static Bind fresh(String resource, ActorRef<SessionMessage> session, boolean kickOld, int maxSessions,
+                                 ActorRef<BindReply> replyTo) {
+            return new Bind(resource, session, kickOld, null, false, maxSessions, replyTo);
         }
     }
 
@@ -253,6 +268,14 @@ public final class UserEntity extends EventSourcedBehavior<UserEntity.Command, A
                 return from instanceof LegacyUserState legacy ? legacy.toState() : (AccountState) from;
             }
         };
+    }
+
+    /** Once the account is read: one that does not exist leaves memory soon (see {@link Resources#armIdleTimer}). */
+    @Override
+    public SignalHandler<AccountState> signalHandler() {
+        return newSignalHandlerBuilder()
+            .onSignal(RecoveryCompleted.instance(), resources::armIdleTimer)
+            .build();
     }
 
     @Override

@@ -35,12 +35,15 @@ final class C2sConnection implements Transport {
 
     /** Accepted on the onion listener: the peer is Tor, not the client. */
     private final boolean onion;
+    /** When the client last sent anything. */
+    private final ReadStamp stamp;
 
     C2sConnection(Channel channel, TlsContexts tls, StreamLimits limits, boolean onion) {
         this.channel = channel;
         this.tls = tls;
         this.limits = limits;
         this.onion = onion;
+        this.stamp = channel.pipeline().get(ReadStamp.class);
     }
 
     /**
@@ -53,6 +56,11 @@ final class C2sConnection implements Transport {
             return ClientSource.ONION;
         }
         return ClientSource.of(channel.remoteAddress() instanceof java.net.InetSocketAddress a ? a.getAddress() : null);
+    }
+
+    @Override
+    public long lastReceived() {
+        return stamp == null ? System.nanoTime() : stamp.last();
     }
 
     @Override
@@ -147,7 +155,7 @@ final class C2sConnection implements Transport {
         }
     }
 
-    /** Reads nothing more from the client (the node is stopping; the stream ends soon). */
+    /** Reads nothing more from the client (the node is stopping, or the client is over its rate). */
     @Override
     public void pauseReading() {
         channel.eventLoop().execute(() -> {

@@ -52,6 +52,7 @@ final class C2sInitializer extends ChannelInitializer<SocketChannel> {
             ch.pipeline().addLast(SHAPER, new ChannelTrafficShapingHandler(0, rate, 250));
         }
         ch.pipeline()
+            .addLast(ReadStamp.NAME, new ReadStamp())
             .addLast(FLUSH, new FlushConsolidationHandler(64, true))
             .addLast(DECODER, new XmlStreamDecoder(limits, Ns.CLIENT))
             .addLast(ENCODER, new XmlStreamEncoder(Ns.CLIENT))

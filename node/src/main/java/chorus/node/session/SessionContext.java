@@ -20,12 +20,14 @@ import java.util.function.Function;
  * @param mailboxes  the mailbox of an account (by bare JID)
  * @param registry   the node's count of its sessions
  * @param extensions the per-session features of every bound session, in order
+ * @param guards     what keeps the sessions within their limits (login throttle, hashing pool, idle watch)
  */
 public record SessionContext(DomainJid domain, C2sSettings c2s, RegistrationSettings registration, Router router,
                              Function<String, RecipientRef<UserEntity.Command>> accounts,
                              Function<String, RecipientRef<MailboxEntity.Command>> mailboxes, Clock clock,
                              SessionRegistry registry, SaslMechanisms sasl, AccountAdmin admin,
-                             RegistrationLimiter limiter, List<SessionExtension.Factory> extensions) {
+                             RegistrationLimiter limiter, List<SessionExtension.Factory> extensions,
+                             SessionGuards guards) {
 
     public SessionContext {
         extensions = List.copyOf(extensions);

@@ -11,6 +11,7 @@ import chorus.actors.xmpp.Iq;
 import chorus.actors.xmpp.Ns;
 import chorus.actors.xmpp.Stanza;
 import chorus.actors.xmpp.StanzaException;
+import chorus.node.config.SessionLimits;
 import chorus.node.stream.StreamError;
 import chorus.node.stream.StreamErrors;
 import chorus.node.stream.StreamEvent;
@@ -86,6 +87,8 @@ public final class StreamSession extends AbstractBehavior<SessionInput> {
     boolean endedWhileBound;
     /** The node's connection count was decremented for this session. */
     private boolean counted;
+    /** How fast the client may send once authenticated (null: no limit). */
+    private final Pacing pacing;
 
     final SaslPhase sasl;
     final Registration registration;
@@ -114,6 +117,8 @@ public final class StreamSession extends AbstractBehavior<SessionInput> {
         this.acks = new SmProtocol(this);
         this.extensions = new Extensions(node.extensions(), bound.link());
         this.ending = new StreamEnd(this);
+        SessionLimits.Rate limits = node.c2s().sessionLimits().rate();
+        this.pacing = limits.on() ? new Pacing(this, new StanzaRate(limits, System::nanoTime)) : null;
         Duration timeout = node.c2s().negotiationTimeout();
         if (!timeout.isZero()) {
             timers.startSingleTimer(NegotiationTimeout.INSTANCE, NegotiationTimeout.INSTANCE, timeout);
@@ -159,6 +164,9 @@ public final class StreamSession extends AbstractBehavior<SessionInput> {
             .onMessage(Resumption.Answered.class, resumption::onAnswered)
             .onMessage(SessionMessage.Resumption.class, resumption::onResumption)
             .onMessage(SessionMessage.HandOver.class, resumption::onHandOver)
+            .onMessage(HandOverParts.Part.class, resumption::onPart)
+            .onMessageEquals(IdleSweep.Quiet.INSTANCE, bound::onQuiet)
+            .onMessageEquals(Pacing.ResumeReading.INSTANCE, () -> pacing.onResumeReading())
             .onMessageEquals(Resumption.HandOverMissing.INSTANCE, resumption::onHandOverMissing)
             .onMessageEquals(Resumption.Expired.INSTANCE, resumption::onExpired)
             .onMessageEquals(TransportClosed.INSTANCE, ending::onTransportClosed)
@@ -167,6 +175,7 @@ public final class StreamSession extends AbstractBehavior<SessionInput> {
             .onMessageEquals(StreamEnd.DrainDeadline.INSTANCE, ending::endForShutdown)
             .onSignal(PostStop.class, s -> {
                 node.registry().unregister(getContext().getSelf());
+                node.guards().idle().unwatch(getContext().getSelf());
                 countDisconnected();
                 return this;
             })
@@ -188,6 +197,10 @@ public final class StreamSession extends AbstractBehavior<SessionInput> {
                 return onStreamOpen(open);
             }
             if (ev instanceof StreamEvent.StanzaReceived s) {
+                if (pacing != null && (phase == Phase.BIND || phase == Phase.BOUND || phase == Phase.RESUMING)
+                    && !pacing.took(s.element())) {
+                    return fail(StreamErrors.POLICY_VIOLATION, "far more stanzas than this server accepts per second");
+                }
                 return onElement(s.element());
             }
             if (ev instanceof StreamEvent.StreamClosed) {

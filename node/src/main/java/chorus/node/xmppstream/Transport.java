@@ -58,7 +58,13 @@ public interface Transport {
     /** Closes the transport now (the peer closed its stream after ours ended). */
     void closeNow();
 
-    /** Reads nothing more for now (the node is stopping). */
+    /**
+     * {@link System#nanoTime()} when the peer last sent anything: a stanza, part of one, or a whitespace keepalive
+     * (RFC 6120 §4.6.1). The idle check reads it from another thread.
+     */
+    long lastReceived();
+
+    /** Reads nothing more for now (the node is stopping, or the client sends faster than its rate allows). */
     void pauseReading();
 
     /** Reads again: closing with unread input could reset the connection and cost the peer what it was sent. */

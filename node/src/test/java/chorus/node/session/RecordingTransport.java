@@ -122,12 +122,25 @@ final class RecordingTransport implements Transport {
         closedNow = true;
     }
 
+    /** When the client "last sent" something; tests set it. */
+    volatile long lastReceived = System.nanoTime();
+    volatile boolean paused;
+    volatile int pauses;
+
+    @Override
+    public long lastReceived() {
+        return lastReceived;
+    }
+
     @Override
     public void pauseReading() {
+        paused = true;
+        pauses++;
     }
 
     @Override
     public void resumeReading() {
+        paused = false;
     }
 
     @Override

@@ -1,0 +1,28 @@
+package chorus.node.session;
+
+import chorus.actors.metrics.NodeMetrics;
+import chorus.node.login.LoginThrottle;
+
+import java.util.concurrent.Executor;
+
+/**
+ * What the node's sessions share to keep clients within their limits (issue 14); the limits themselves are settings
+ * ({@link chorus.node.config.SessionLimits}).
+ *
+ * @param logins  the cluster's count of failed logins per account name and source
+ * @param hashing the password-hashing pool (PBKDF2 of PLAIN logins); refuses work past its queue
+ * @param idle    the node's watch over idle bound sessions
+ * @param metrics the node's meters (logins by outcome)
+ */
+public record SessionGuards(LoginThrottle logins, Executor hashing, IdleSweep idle, NodeMetrics metrics) {
+
+    /** No throttle, hashing on the caller's thread, no idle check, meters that go nowhere (unit tests). */
+    public static SessionGuards none() {
+        return new SessionGuards(LoginThrottle.NONE, Runnable::run, IdleSweep.off(), NodeMetrics.discarding());
+    }
+
+    @Override
+    public String toString() {
+        return "SessionGuards";
+    }
+}
