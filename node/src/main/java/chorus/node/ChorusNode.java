@@ -50,6 +50,7 @@ import chorus.node.c2s.SessionCounter;
 import chorus.node.config.SessionLimits;
 import chorus.node.login.HashingPool;
 import chorus.node.login.LoginThrottle;
+import chorus.node.login.LookupTimes;
 import chorus.node.login.ShardedLoginThrottle;
 import chorus.node.login.ThrottleBucket;
 import chorus.node.session.BlockingFilter;
@@ -284,7 +285,8 @@ public final class ChorusNode implements AutoCloseable {
                 router, jid -> sharding.entityRefFor(UserEntity.KEY, jid),
                 jid -> sharding.entityRefFor(MailboxEntity.KEY, jid), clock, counter, sasl, accounts,
                 new RegistrationLimiter(settings.registration().perAddress(), settings.registration().window(), clock),
-                List.of(BlockingFilter::new), new SessionGuards(throttle, hashing, idle, metrics));
+                List.of(BlockingFilter::new), new SessionGuards(throttle, hashing, idle, metrics,
+                    new LookupTimes(limits.lookupTime())));
             C2sContext c2sContext = new C2sContext(settings, tls, counter, sessions);
             node.c2s = C2sServer.start(c2sContext, system);
             node.resources.add(AdminServer.start(new AdminServer.Deps(settings,

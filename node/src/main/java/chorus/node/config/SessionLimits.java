@@ -87,7 +87,7 @@ public record SessionLimits(Duration idleTimeout, Duration idleAnswer, int maxSe
         }
         LoginThrottling logins = new LoginThrottling(threshold(c, "account"), threshold(c, "source"),
             atLeastASecond(c, "chorus.c2s.login-throttle.window"), atLeastASecond(c, "chorus.c2s.login-throttle.lockout"),
-            atLeastASecond(c, "chorus.c2s.login-throttle.max-delay"));
+            Settings.duration(c, "chorus.c2s.login-throttle.max-delay"));
         Duration lookup = Settings.duration(c, "chorus.c2s.login-lookup-time");
         if (lookup.toMillis() > 5000) {
             throw new SettingsException("chorus.c2s.login-lookup-time", "must be at most 5s");

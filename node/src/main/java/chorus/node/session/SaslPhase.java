@@ -8,6 +8,7 @@ import chorus.actors.xmpp.BareJid;
 import chorus.actors.xmpp.Element;
 import chorus.actors.xmpp.Ns;
 import chorus.node.config.SessionLimits;
+import chorus.node.login.HashingPool;
 import chorus.node.login.LoginThrottle;
 import chorus.node.sasl.SaslFailure;
 import chorus.node.sasl.SaslMechanism;
@@ -157,6 +158,7 @@ final class SaslPhase {
     }
 
     private void onCredentials(CredentialsArrived c) {
+        node.guards().lookups().took(Duration.between(lookupStarted, node.clock().instant()));
         if (c.failure() != null) {
             handle(new SaslStep.Failure(SaslFailure.TEMPORARY_AUTH_FAILURE, null));
             return;
@@ -169,21 +171,19 @@ final class SaslPhase {
         }
         // PBKDF2 takes milliseconds of CPU: never on the actors' threads. The mechanism is left alone here
         // until its answer is back (waiting is set), so only the pool's thread touches it meanwhile.
-        CompletableFuture<SaslStep> hashed;
-        try {
-            hashed = CompletableFuture.supplyAsync(
-                () -> found == null ? current.noSuchAccount() : current.credentials(found), node.guards().hashing());
-        } catch (java.util.concurrent.RejectedExecutionException full) {
-            hashed = CompletableFuture.failedFuture(full);
-        }
+        CompletableFuture<SaslStep> hashed = HashingPool.supply(node.guards().hashing(),
+            () -> found == null ? current.noSuchAccount() : current.credentials(found));
         session.ctx().pipeToSelf(hashed, (step, failure) -> new Computed(current, step, failure));
     }
 
-    /** What the mechanism made of the credentials goes out no sooner than the lookup time after the lookup began. */
+    /**
+     * What the mechanism made of the credentials goes out no sooner than the node's lookup floor after the lookup
+     * began (at least login-lookup-time, and as long as nearly all recent lookups took), so that an answer does
+     * not tell how long this lookup took; a failure waits for its own time too (see {@link #fail}).
+     */
     private void answerLookup(SaslStep step) {
-        Duration wait = Duration.between(node.clock().instant(),
-            lookupStarted.plus(node.c2s().sessionLimits().lookupTime()));
-        if (!(step instanceof SaslStep.Failure) && wait.compareTo(Duration.ZERO) > 0) {
+        Duration wait = Duration.between(node.clock().instant(), lookupStarted.plus(node.guards().lookups().floor()));
+        if (wait.compareTo(Duration.ZERO) > 0) {
             session.ctx().scheduleOnce(wait, session.ctx().getSelf(), new Release(attempt, step));
             return;
         }

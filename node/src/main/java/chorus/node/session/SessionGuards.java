@@ -2,6 +2,9 @@ package chorus.node.session;
 
 import chorus.actors.metrics.NodeMetrics;
 import chorus.node.login.LoginThrottle;
+import chorus.node.login.LookupTimes;
+
+import java.time.Duration;
 
 import java.util.concurrent.Executor;
 
@@ -13,12 +16,15 @@ import java.util.concurrent.Executor;
  * @param hashing the password-hashing pool (PBKDF2 of PLAIN logins); refuses work past its queue
  * @param idle    the node's watch over idle bound sessions
  * @param metrics the node's meters (logins by outcome)
+ * @param lookups how long the node's credentials lookups take: each answer waits as long as nearly all of them
  */
-public record SessionGuards(LoginThrottle logins, Executor hashing, IdleSweep idle, NodeMetrics metrics) {
+public record SessionGuards(LoginThrottle logins, Executor hashing, IdleSweep idle, NodeMetrics metrics,
+                            LookupTimes lookups) {
 
     /** No throttle, hashing on the caller's thread, no idle check, meters that go nowhere (unit tests). */
     public static SessionGuards none() {
-        return new SessionGuards(LoginThrottle.NONE, Runnable::run, IdleSweep.off(), NodeMetrics.discarding());
+        return new SessionGuards(LoginThrottle.NONE, Runnable::run, IdleSweep.off(), NodeMetrics.discarding(),
+            new LookupTimes(Duration.ZERO));
     }
 
     @Override

@@ -11,6 +11,7 @@ import chorus.actors.xmpp.Ns;
 import chorus.actors.xmpp.StanzaError;
 import chorus.node.config.SessionLimits;
 import chorus.node.login.LoginThrottle;
+import chorus.node.login.LookupTimes;
 import chorus.node.stream.StreamError;
 import chorus.node.xmppstream.ClientSource;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
@@ -56,7 +57,7 @@ class SessionLimitsTest {
     }
 
     static SessionGuards guards(LoginThrottle throttle, Executor hashing, IdleSweep idle) {
-        return new SessionGuards(throttle, hashing, idle, NodeMetrics.discarding());
+        return new SessionGuards(throttle, hashing, idle, NodeMetrics.discarding(), new LookupTimes(Duration.ZERO));
     }
 
     /** A secure stream with its header answered: ready for SASL. */
@@ -141,10 +142,29 @@ class SessionLimitsTest {
     }
 
     @Test
+    void everyLoginIsCountedByItsOutcome() throws InterruptedException {
+        io.micrometer.core.instrument.simple.SimpleMeterRegistry registry =
+            new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+        RecordingTransport transport = new RecordingTransport(true, false);
+        ActorRef<SessionInput> session = readyForSasl(transport, context(SessionLimits.NONE, new SessionGuards(
+            LoginThrottle.NONE, Runnable::run, IdleSweep.off(), new NodeMetrics(registry), new LookupTimes(Duration.ZERO))));
+        f.authenticate(session, "wrong");
+        failure(transport);
+        session.tell(element(Element.of("abort", Ns.SASL)));
+        failure(transport);
+        f.authenticate(session, "secret");
+        assertTrue(transport.next(Element.class).is("success", Ns.SASL));
+        for (String outcome : List.of("not-authorized", "aborted", "success")) {
+            assertEquals(1.0, registry.get("chorus.logins").tag("outcome", outcome).counter().count(), outcome);
+        }
+    }
+
+    @Test
     void theAnswerToALookupWaitsForTheLookupTimeHoweverFastTheEntityIs() throws InterruptedException {
         RecordingTransport transport = new RecordingTransport(true, false);
         ActorRef<SessionInput> session = readyForSasl(transport,
-            context(limits(SessionLimits.Rate.OFF, Duration.ofMillis(400), 0), SessionGuards.none()));
+            context(limits(SessionLimits.Rate.OFF, Duration.ofMillis(400), 0), new SessionGuards(LoginThrottle.NONE,
+                Runnable::run, IdleSweep.off(), NodeMetrics.discarding(), new LookupTimes(Duration.ofMillis(400)))));
         String clientFirst = "n,,n=juliet,r=abcdefghijklmnop";
         long sent = System.nanoTime();
         session.tell(element(Element.build("auth", Ns.SASL).attr("mechanism", "SCRAM-SHA-256")
