@@ -85,16 +85,27 @@ public final class UserEntity extends EventSourcedBehavior<UserEntity.Command, A
      *
      * <p>A session whose entity stopped (moved to another node, or restarted) binds again with what
      * the entity knew of it: its last available presence (null if none) and whether it asked for the
-     * roster. The entity takes that back silently, without broadcasting anything.
+     * roster, and the interests it was told ({@link SessionMessage.Interests}). The entity takes that back silently,
+     * without broadcasting anything.
      *
      * <p>{@code maxSessions} (0: no limit) refuses a new resource with resource-constraint when the account has that
      * many bound already (RFC 6120 §7.6.2.1); a session binding again asks without a limit.
      */
     public record Bind(String resource, ActorRef<SessionMessage> session, boolean kickOld, Presence presence,
-                       boolean interested, int maxSessions, ActorRef<BindReply> replyTo) implements Command {
+                       boolean interested, int maxSessions, ActorRef<BindReply> replyTo,
+                       java.util.Set<String> interests) implements Command {
+        public Bind {
+            interests = interests == null ? java.util.Set.of() : java.util.Set.copyOf(interests);
+        }
+
+        public Bind(String resource, ActorRef<SessionMessage> session, boolean kickOld, Presence presence,
+                    boolean interested, ActorRef<BindReply> replyTo, java.util.Set<String> interests) {
+            this(resource, session, kickOld, presence, interested, 0, replyTo, interests);
+        }
+
         public Bind(String resource, ActorRef<SessionMessage> session, boolean kickOld, Presence presence,
                     boolean interested, ActorRef<BindReply> replyTo) {
-            this(resource, session, kickOld, presence, interested, 0, replyTo);
+            this(resource, session, kickOld, presence, interested, 0, replyTo, java.util.Set.of());
         }
 
         public static Bind fresh(String resource, ActorRef<SessionMessage> session, boolean kickOld,
@@ -104,7 +115,7 @@ public final class UserEntity extends EventSourcedBehavior<UserEntity.Command, A
 
         public static Bind fresh(String resource, ActorRef<SessionMessage> session, boolean kickOld, int maxSessions,
                                  ActorRef<BindReply> replyTo) {
-            return new Bind(resource, session, kickOld, null, false, maxSessions, replyTo);
+            return new Bind(resource, session, kickOld, null, false, maxSessions, replyTo, java.util.Set.of());
         }
     }
 
