@@ -154,7 +154,7 @@ final class C2sConnection implements Transport {
         }
     }
 
-    /** Reads nothing more from the client (the node is stopping, or the client is over its rate). */
+    /** Reads nothing more from the client: the node is stopping. */
     @Override
     public void pauseReading() {
         channel.eventLoop().execute(() -> ReadGate.of(channel).stop(ReadGate.STOPPING));

@@ -26,8 +26,8 @@ public record SessionLimits(Duration idleTimeout, Duration idleAnswer, int maxSe
 
     /**
      * Top-level elements (stanzas, XEP-0198 elements, and the like) and their bytes per second, each a token bucket
-     * with a burst. Past it the session stops reading until the client is within the rate again; a client more
-     * than a whole burst beyond it ends its stream with policy-violation.
+     * with a burst. Past it what the client sends waits in its session, in order, and is handled at the rate; a
+     * client behind its rate without a break for as long as ten bursts take ends its stream with policy-violation.
      */
     public record Rate(double stanzasPerSecond, int stanzaBurst, long bytesPerSecond, long byteBurst) {
         public boolean on() {

@@ -8,9 +8,8 @@ import java.util.function.LongSupplier;
 /**
  * How fast one bound session's client may send: two token buckets, one of top-level elements (stanzas, XEP-0198
  * elements and the like) and one of their bytes, each filling at its rate up to its burst. A client may run into
- * debt; the session then stops reading from it for as long as paying the debt takes (what was read already is still
- * handled, in order). Only a client more than a whole burst in debt is abusive. Plain state, no I/O; the session
- * calls it on its own thread.
+ * debt by one element; what it sends next then waits in its session until the debt is paid (see {@link Pacing}).
+ * Plain state, no I/O; the session calls it on its own thread.
  */
 final class StanzaRate {
     private final SessionLimits.Rate rate;
@@ -27,7 +26,7 @@ final class StanzaRate {
         this.last = nanoTime.getAsLong();
     }
 
-    /** Takes one element of about this many bytes; returns how long reading must pause now (zero: not at all). */
+    /** Takes one element of about this many bytes; returns how long the next element must wait (zero: not at all). */
     Duration take(int size) {
         refill();
         double wait = 0;
@@ -46,11 +45,23 @@ final class StanzaRate {
         return wait <= 0 ? Duration.ZERO : Duration.ofNanos((long) Math.ceil(wait * 1e9));
     }
 
-    /** More than a whole burst beyond the rate: the client did not let a pause slow it down. */
-    boolean abusive() {
-        return rate.stanzasPerSecond() > 0 && stanzas < -rate.stanzaBurst()
-            || rate.bytesPerSecond() > 0 && bytes < -rate.byteBurst();
+    /**
+     * How long a client may stay behind its rate without a break before it counts as abusive: as long as
+     * {@link #ABUSE_BURSTS} bursts take at the rate (of the faster bucket to run out, when both are on). A client
+     * that keeps sending faster than its rate that long is not a person's client catching up after a burst.
+     */
+    Duration abuseAfter() {
+        double seconds = Double.MAX_VALUE;
+        if (rate.stanzasPerSecond() > 0) {
+            seconds = ABUSE_BURSTS * rate.stanzaBurst() / rate.stanzasPerSecond();
+        }
+        if (rate.bytesPerSecond() > 0) {
+            seconds = Math.min(seconds, ABUSE_BURSTS * (double) rate.byteBurst() / rate.bytesPerSecond());
+        }
+        return Duration.ofNanos((long) Math.ceil(seconds * 1e9));
     }
+
+    static final int ABUSE_BURSTS = 10;
 
     private void refill() {
         long now = nanoTime.getAsLong();

@@ -64,12 +64,15 @@ public interface Transport {
      */
     long lastReceived();
 
-    /** Reads nothing more for now (the node is stopping, or the client sends faster than its rate allows). */
+    /** Reads nothing more for now: the node is stopping (a client over its rate is slowed by {@link #processed}). */
     void pauseReading();
 
     /** Reads again: closing with unread input could reset the connection and cost the peer what it was sent. */
     void resumeReading();
 
-    /** The session finished one event the transport handed it (the transport's flow control). */
+    /**
+     * The session finished one event the transport handed it: the transport's flow control reads no further ahead
+     * than a few dozen unfinished events (a session that falls behind, or holds a client over its rate).
+     */
     void processed();
 }

@@ -143,7 +143,11 @@ final class RecordingTransport implements Transport {
         paused = false;
     }
 
+    /** Events the session reported done (the transport's flow control). */
+    final java.util.concurrent.atomic.AtomicInteger processed = new java.util.concurrent.atomic.AtomicInteger();
+
     @Override
     public void processed() {
+        processed.incrementAndGet();
     }
 }

@@ -262,37 +262,52 @@ class SessionLimitsTest {
     // ---- rate ----
 
     @Test
-    void aClientOverItsRateIsReadFromLaterAndNothingItSentIsLost() throws InterruptedException {
+    void aClientOverItsRateWaitsItsTurnAndNothingItSentIsLostOrReordered() throws InterruptedException {
         RecordingTransport transport = new RecordingTransport(false, true);
         SessionContext context = context(limits(new SessionLimits.Rate(5, 3, 0, 1), Duration.ZERO, 0),
             SessionGuards.none());
         ActorRef<SessionInput> session = f.bound(transport, context);
-        // Binding took one element of the burst of 3.
-        for (int i = 0; i < 4; i++) {
+        int before = transport.processed.get();
+        // Binding took one element of the burst of 3: two pass, the third puts it in debt, the rest wait 0.2 s each.
+        long t0 = System.nanoTime();
+        for (int i = 0; i < 6; i++) {
             session.tell(stanza(Message.chat(SessionFixture.BALCONY, SessionFixture.ROMEO, "m" + i, "hi")));
         }
-        for (int i = 0; i < 4; i++) {
+        for (int i = 0; i < 3; i++) {
             assertEquals("m" + i, ((Message) f.routedNext("acknowledged")).id());
         }
-        assertTrue(transport.paused, "two elements over: reading paused");
-        Thread.sleep(700);
-        assertFalse(transport.paused, "read again once the debt is paid (0.4 s)");
-        assertEquals(1, transport.pauses);
+        assertTrue(transport.processed.get() - before <= 4, "what waits is not reported processed: the transport "
+            + "stops reading ahead");
+        for (int i = 3; i < 6; i++) {
+            assertEquals("m" + i, ((Message) f.routedNext("acknowledged")).id());
+        }
+        long millis = (System.nanoTime() - t0) / 1_000_000;
+        assertTrue(millis >= 550, "three waited their turn, 0.2 s each: " + millis + " ms");
+        long deadline = System.nanoTime() + 2_000_000_000L;
+        while (transport.processed.get() < before + 6 && System.nanoTime() < deadline) {
+            Thread.sleep(10); // reported after the routing
+        }
+        assertEquals(before + 6, transport.processed.get());
+        assertFalse(transport.paused, "reading is left to the transport's flow control");
     }
 
     @Test
-    void aClientAWholeBurstBeyondItsRateEndsWithPolicyViolation() throws InterruptedException {
+    void aClientBehindItsRateForTenBurstsTimeEndsWithPolicyViolation() throws InterruptedException {
         RecordingTransport transport = new RecordingTransport(false, true);
-        SessionContext context = context(limits(new SessionLimits.Rate(1, 3, 0, 1), Duration.ZERO, 0),
+        // 10 a second, burst 1: behind for ten bursts' time (1 s) is abusive.
+        SessionContext context = context(limits(new SessionLimits.Rate(10, 1, 0, 1), Duration.ZERO, 0),
             SessionGuards.none());
         ActorRef<SessionInput> session = f.bound(transport, context);
-        for (int i = 0; i < 8; i++) {
+        for (int i = 0; i < 40; i++) {
             session.tell(stanza(Message.chat(SessionFixture.BALCONY, SessionFixture.ROMEO, "m" + i, "hi")));
         }
+        long t0 = System.nanoTime();
         Object o = transport.next();
         while (!(o instanceof StreamError)) {
             o = transport.next();
         }
+        long millis = (System.nanoTime() - t0) / 1_000_000;
         assertEquals("policy-violation", ((StreamError) o).condition());
+        assertTrue(millis >= 900, "handled at the rate until then: " + millis + " ms");
     }
 }

@@ -7,7 +7,6 @@ import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class StanzaRateTest {
@@ -23,7 +22,6 @@ class StanzaRateTest {
         assertEquals(Duration.ofMillis(200), rate.take(100));
         now.addAndGet(Duration.ofMillis(200).toNanos());
         assertEquals(Duration.ofMillis(100), rate.take(100), "the debt was paid off, one more stanza's worth waits");
-        assertFalse(rate.abusive());
     }
 
     @Test
@@ -37,13 +35,11 @@ class StanzaRateTest {
     }
 
     @Test
-    void aClientAWholeBurstInDebtIsAbusive() {
-        StanzaRate rate = new StanzaRate(new SessionLimits.Rate(10, 5, 0, 1), now::get);
-        for (int i = 0; i < 10; i++) {
-            rate.take(10);
-        }
-        assertFalse(rate.abusive(), "one burst in debt: slowed, not refused");
-        rate.take(10);
-        assertTrue(rate.abusive());
+    void aClientIsAbusiveAfterBeingBehindAsLongAsTenBurstsTake() {
+        assertEquals(Duration.ofSeconds(5), new StanzaRate(new SessionLimits.Rate(10, 5, 0, 1), now::get).abuseAfter());
+        assertEquals(Duration.ofSeconds(20), new StanzaRate(new SessionLimits.Rate(0, 1, 1000, 2000), now::get)
+            .abuseAfter());
+        assertEquals(Duration.ofSeconds(5), new StanzaRate(new SessionLimits.Rate(10, 5, 1000, 2000), now::get)
+            .abuseAfter(), "the bucket that runs out sooner");
     }
 }
