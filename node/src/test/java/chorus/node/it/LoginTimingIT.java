@@ -31,7 +31,9 @@ class LoginTimingIT {
         node = TestNode.start(Map.of(
             "chorus.c2s.login-throttle.account.slow-after", 0, "chorus.c2s.login-throttle.account.refuse-after", 0,
             "chorus.c2s.login-throttle.source.slow-after", 0, "chorus.c2s.login-throttle.source.refuse-after", 0,
-            "chorus.c2s.max-auth-failures", 100, "chorus.user.idle-timeout", "2s"));
+            "chorus.c2s.max-auth-failures", 100, "chorus.user.idle-timeout", "2s",
+            // One connection per series makes 60 attempts: longer than the 30 s a stream has to authenticate.
+            "chorus.c2s.negotiation-timeout", "10m"));
         node.createUser("known", "pw-known");
         for (int i = 0; i < SAMPLES; i++) {
             node.createUser("scram" + i, "pw");

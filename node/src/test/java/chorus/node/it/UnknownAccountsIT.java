@@ -31,7 +31,9 @@ class UnknownAccountsIT {
         // One loopback source makes all the attempts: the per-source throttle would (rightly) refuse it.
         node = TestNode.start(Map.of("chorus.c2s.login-throttle.source.slow-after", 0,
             "chorus.c2s.login-throttle.source.refuse-after", 0, "chorus.c2s.auth-failure-delay", "0s",
-            "chorus.c2s.login-lookup-time", "0s", "chorus.c2s.max-auth-failures", 100));
+            "chorus.c2s.login-lookup-time", "0s", "chorus.c2s.max-auth-failures", 100,
+            // 99 attempts on one connection take longer than the 30 s a stream has to authenticate.
+            "chorus.c2s.negotiation-timeout", "10m"));
         node.createUser("alice", "pw-alice");
         node.createUser("bob", "pw-bob");
         tls = Clients.trusting(node);
