@@ -1,7 +1,8 @@
 package chorus.actors.mailbox;
 
-import chorus.actors.Journaled;
+import chorus.actors.JournaledEntity;
 import chorus.actors.ClusterMessage;
+import chorus.actors.metrics.NodeMetrics;
 import chorus.actors.session.SessionMessage;
 import chorus.actors.xmpp.Element;
 import chorus.actors.xmpp.FullJid;
@@ -19,7 +20,6 @@ import org.apache.pekko.persistence.typed.PersistenceId;
 import org.apache.pekko.persistence.typed.javadsl.CommandHandler;
 import org.apache.pekko.persistence.typed.javadsl.Effect;
 import org.apache.pekko.persistence.typed.javadsl.EventHandler;
-import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehavior;
 import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
 
 import java.time.Clock;
@@ -39,13 +39,16 @@ import java.util.Map;
  * leaves Cassandra whether or not this entity ever runs again (see persistence/README.md).
  *
  * <p>A message is forgotten only once a session confirms it wrote it to the client ({@link Forget}),
- * so a crash or a disconnect in the middle loses none.
+ * so a crash or a disconnect in the middle loses none. ({@link Restore} and {@link Peek} serve XEP-0227 imports and
+ * exports; with them the file passes 400 lines, one protocol kept in one place.)
  */
 public final class MailboxEntity
-        extends EventSourcedBehavior<MailboxEntity.Command, MailboxEntity.Event, MailboxEntity.State> {
+        extends JournaledEntity<MailboxEntity.Command, MailboxEntity.Event, MailboxEntity.State> {
 
     public static final EntityTypeKey<Command> KEY = EntityTypeKey.create(Command.class, "Mailbox");
     public static final String XEP_0160 = "msgoffline";
+    /** A page of {@link Peek} stays well under the cluster's frame size. */
+    static final int PAGE_WEIGHT = 200_000;
 
     public interface Command extends ClusterMessage {
     }
@@ -63,6 +66,29 @@ public final class MailboxEntity
 
     /** The session wrote the messages up to this id to its client: they are gone. */
     public record Forget(long upToId) implements Command {
+    }
+
+    /**
+     * Keep this message, which arrived at {@code arrivedAt} (an import, XEP-0227): refused with item-not-found when
+     * its time in storage is already over, with resource-constraint when the mailbox is full.
+     */
+    public record Restore(Message message, Instant arrivedAt, ActorRef<StoreReply> replyTo) implements Command {
+    }
+
+    /** The waiting messages, oldest first, from the first with an id after {@code afterId} (an export, a page at a time). */
+    public record Peek(long afterId, ActorRef<Waiting> replyTo) implements Command {
+    }
+
+    /** A page of waiting messages with their arrival, unstamped; {@code next} is the afterId of the next page, -1 at the end. */
+    public record Waiting(List<MessageStored> messages, long next) implements ClusterMessage {
+        public Waiting {
+            messages = List.copyOf(messages);
+        }
+
+        @Override
+        public String toString() {
+            return "Waiting[" + messages.size() + "]";
+        }
     }
 
     /** The account is removed: drop everything. */
@@ -165,22 +191,25 @@ public final class MailboxEntity
         void eraseUpTo(String persistenceId, long toSequenceNr);
     }
 
+    /** {@code metrics}: messages stored and handed over are counted there. */
     public static void init(ClusterSharding sharding, MailboxSettings settings, String domain, Clock clock,
-                            RowEraser eraser) {
-        sharding.init(Entity.of(KEY, ctx -> create(ctx.getEntityId(), settings, domain, clock, ctx.getShard(), eraser))
+                            RowEraser eraser, NodeMetrics metrics) {
+        sharding.init(Entity.of(KEY,
+                ctx -> create(ctx.getEntityId(), settings, domain, clock, ctx.getShard(), eraser, metrics))
             .withStopMessage(Stop.INSTANCE));
     }
 
     public static Behavior<Command> create(String bareJid, MailboxSettings settings, String domain, Clock clock,
                                            ActorRef<ClusterSharding.ShardCommand> shard) {
-        return create(bareJid, settings, domain, clock, shard, RowEraser.NONE);
+        return create(bareJid, settings, domain, clock, shard, RowEraser.NONE, NodeMetrics.discarding());
     }
 
     public static Behavior<Command> create(String bareJid, MailboxSettings settings, String domain, Clock clock,
-                                           ActorRef<ClusterSharding.ShardCommand> shard, RowEraser eraser) {
+                                           ActorRef<ClusterSharding.ShardCommand> shard, RowEraser eraser,
+                                           NodeMetrics metrics) {
         return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
             timers.startTimerWithFixedDelay(ExpireTick.INSTANCE, expiryCheck(settings.retention()));
-            return new MailboxEntity(ctx, bareJid, settings, domain, clock, shard, eraser);
+            return new MailboxEntity(ctx, bareJid, settings, domain, clock, shard, eraser, metrics);
         }));
     }
 
@@ -211,12 +240,14 @@ public final class MailboxEntity
     };
     private final RowEraser eraser;
     private final String persistenceId;
+    private final NodeMetrics metrics;
 
     private MailboxEntity(ActorContext<Command> ctx, String bareJid, MailboxSettings settings, String domain,
-                          Clock clock, ActorRef<ClusterSharding.ShardCommand> shard, RowEraser eraser) {
-        super(PersistenceId.of(KEY.name(), bareJid),
-            Journaled.RESTART_ON_JOURNAL_FAILURE);
+                          Clock clock, ActorRef<ClusterSharding.ShardCommand> shard, RowEraser eraser,
+                          NodeMetrics metrics) {
+        super(ctx, PersistenceId.of(KEY.name(), bareJid), NodeMetrics.EntityType.MAILBOX);
         this.eraser = eraser;
+        this.metrics = metrics;
         this.persistenceId = PersistenceId.of(KEY.name(), bareJid).id();
         this.ctx = ctx;
         this.settings = settings;
@@ -261,6 +292,8 @@ public final class MailboxEntity
     public CommandHandler<Command, Event, State> commandHandler() {
         return newCommandHandlerBuilder().forAnyState()
             .onCommand(Store.class, this::onStore)
+            .onCommand(Restore.class, this::onRestore)
+            .onCommand(Peek.class, this::onPeek)
             .onCommand(DeliverTo.class, this::onDeliverTo)
             .onCommand(Forget.class, this::onForget)
             .onCommand(Clear.class, (s, c) -> Effect().persist(new MailboxCleared(clock.instant()))
@@ -278,17 +311,48 @@ public final class MailboxEntity
     }
 
     private Effect<Event, State> onStore(State s, Store c) {
-        Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
-        State live = s.without(m -> !m.arrivedAt().isAfter(now.minus(settings.retention())));
-        int size = c.message().toElement(Ns.CLIENT).weight();
+        return store(s, c.message(), clock.instant().truncatedTo(ChronoUnit.MILLIS), c.replyTo());
+    }
+
+    private Effect<Event, State> onRestore(State s, Restore c) {
+        if (!c.arrivedAt().isAfter(clock.instant().minus(settings.retention()))) {
+            return Effect().reply(c.replyTo(), new StoreReply.Refused("item-not-found"));
+        }
+        return store(s, c.message(), c.arrivedAt().truncatedTo(ChronoUnit.MILLIS), c.replyTo());
+    }
+
+    private Effect<Event, State> store(State s, Message m, Instant arrivedAt, ActorRef<StoreReply> replyTo) {
+        Instant now = clock.instant();
+        State live = s.without(w -> !w.arrivedAt().isAfter(now.minus(settings.retention())));
+        int size = m.toElement(Ns.CLIENT).weight();
         if (live.waiting().size() >= settings.maxMessages() || live.bytes() + size > settings.maxBytes()) {
-            return Effect().reply(c.replyTo(), new StoreReply.Refused("resource-constraint"));
+            return Effect().reply(replyTo, new StoreReply.Refused("resource-constraint"));
         }
         lastActive = now;
         // The id is the event's sequence number: it keeps growing even after rows are erased.
         long id = Math.max(s.nextId(), lastSequenceNumber(ctx) + 1);
-        return Effect().persist(new MessageStored(id, c.message(), now, size))
-            .thenReply(c.replyTo(), st -> new StoreReply.Stored());
+        return Effect().persist(new MessageStored(id, m, arrivedAt, size))
+            .thenRun(st -> metrics.offlineStored())
+            .thenReply(replyTo, st -> new StoreReply.Stored());
+    }
+
+    /** A page of what waits, within a weight that keeps the reply small. */
+    private Effect<Event, State> onPeek(State s, Peek c) {
+        List<MessageStored> page = new ArrayList<>();
+        int weight = 0;
+        long next = -1;
+        for (MessageStored m : s.unexpired(clock.instant(), settings.retention())) {
+            if (m.id() <= c.afterId()) {
+                continue;
+            }
+            if (!page.isEmpty() && weight + m.size() > PAGE_WEIGHT) {
+                next = page.get(page.size() - 1).id();
+                break;
+            }
+            page.add(m);
+            weight += m.size();
+        }
+        return Effect().reply(c.replyTo(), new Waiting(page, next));
     }
 
     private Effect<Event, State> onDeliverTo(State s, DeliverTo c) {
@@ -325,14 +389,17 @@ public final class MailboxEntity
 
     private Effect<Event, State> onForget(State s, Forget c) {
         lastActive = clock.instant();
-        boolean any = s.waiting().stream().anyMatch(m -> m.id() <= c.upToId());
-        if (!any) {
+        int delivered = (int) s.waiting().stream().filter(m -> m.id() <= c.upToId()).count();
+        if (delivered == 0) {
             return Effect().none();
         }
         // Every event up to the last delivered message is about messages that are gone (delivered or
         // expired): their rows are erased now rather than at their expiry.
         long upTo = c.upToId();
-        return Effect().persist(new MessagesForgotten(upTo)).thenRun(st -> eraser.eraseUpTo(persistenceId, upTo));
+        return Effect().persist(new MessagesForgotten(upTo)).thenRun(st -> {
+            metrics.offlineDelivered(delivered);
+            eraser.eraseUpTo(persistenceId, upTo);
+        });
     }
 
     private Effect<Event, State> expire(State s) {

@@ -184,7 +184,7 @@ final class Resumption {
         session.bound.ackWritten();
         HandOverParts.send(session.ctx().getSystem(), h.to(), session.bound.handOver());
         session.phase = Phase.CLOSED;
-        session.node.registry().unbound();
+        session.node.registry().unbound(session.ctx().getSelf());
         session.timers.cancel(Expired.INSTANCE);
         if (!session.transportGone) {
             // The client came back before this node noticed the old connection was dead.

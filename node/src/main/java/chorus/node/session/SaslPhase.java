@@ -109,7 +109,7 @@ final class SaslPhase {
 
     /** An abort, or a message out of place: answered at once, and no attempt that counts. */
     private void answerAtOnce(SaslStep.Failure f) {
-        node.guards().metrics().login(NodeMetrics.LoginOutcome.ofCondition(f.condition().xmlName()));
+        node.metrics().login(NodeMetrics.LoginOutcome.ofCondition(f.condition().xmlName()));
         session.out.send(SaslWire.element(f));
     }
 
@@ -203,7 +203,7 @@ final class SaslPhase {
         } else if (step instanceof SaslStep.Success s) {
             attempt = null;
             node.guards().logins().succeeded(s.account());
-            node.guards().metrics().login(NodeMetrics.LoginOutcome.SUCCESS);
+            node.metrics().login(NodeMetrics.LoginOutcome.SUCCESS);
             // RFC 6120 §6.4.6: the parser restarts before <success/> leaves, ready for the new stream.
             transport.restartThenSend(SaslWire.element(s));
             session.authenticated(s.account());
@@ -228,7 +228,7 @@ final class SaslPhase {
         if (f.condition() == SaslFailure.NOT_AUTHORIZED && account != null) {
             node.guards().logins().failed(account, transport.source());
         }
-        node.guards().metrics().login(NodeMetrics.LoginOutcome.ofCondition(f.condition().xmlName()));
+        node.metrics().login(NodeMetrics.LoginOutcome.ofCondition(f.condition().xmlName()));
         Duration wait = Duration.ZERO;
         if (judged) {
             SessionLimits.LoginThrottling t = node.c2s().sessionLimits().logins();

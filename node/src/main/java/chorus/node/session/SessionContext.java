@@ -1,6 +1,7 @@
 package chorus.node.session;
 
 import chorus.actors.mailbox.MailboxEntity;
+import chorus.actors.metrics.NodeMetrics;
 import chorus.actors.router.Router;
 import chorus.actors.user.UserEntity;
 import chorus.actors.xmpp.DomainJid;
@@ -20,6 +21,8 @@ import java.util.function.Function;
  * @param mailboxes  the mailbox of an account (by bare JID)
  * @param registry   the node's count of its sessions
  * @param extensions the per-session features of every bound session, in order
+ * @param metrics    where sessions count the stanzas they take and write, how long their messages take to arrive,
+ *                   and logins by outcome
  * @param guards     what keeps the sessions within their limits (login throttle, hashing pool, idle watch)
  */
 public record SessionContext(DomainJid domain, C2sSettings c2s, RegistrationSettings registration, Router router,
@@ -27,7 +30,7 @@ public record SessionContext(DomainJid domain, C2sSettings c2s, RegistrationSett
                              Function<String, RecipientRef<MailboxEntity.Command>> mailboxes, Clock clock,
                              SessionRegistry registry, SaslMechanisms sasl, AccountAdmin admin,
                              RegistrationLimiter limiter, List<SessionExtension.Factory> extensions,
-                             SessionGuards guards) {
+                             NodeMetrics metrics, SessionGuards guards) {
 
     public SessionContext {
         extensions = List.copyOf(extensions);

@@ -1,6 +1,5 @@
 package chorus.node.session;
 
-import chorus.actors.metrics.NodeMetrics;
 import chorus.node.login.LoginThrottle;
 import chorus.node.login.LookupTimes;
 
@@ -15,16 +14,13 @@ import java.util.concurrent.Executor;
  * @param logins  the cluster's count of failed logins per account name and source
  * @param hashing the password-hashing pool (PBKDF2 of PLAIN logins); refuses work past its queue
  * @param idle    the node's watch over idle bound sessions
- * @param metrics the node's meters (logins by outcome)
  * @param lookups how long the node's credentials lookups take: each answer waits as long as nearly all of them
  */
-public record SessionGuards(LoginThrottle logins, Executor hashing, IdleSweep idle, NodeMetrics metrics,
-                            LookupTimes lookups) {
+public record SessionGuards(LoginThrottle logins, Executor hashing, IdleSweep idle, LookupTimes lookups) {
 
-    /** No throttle, hashing on the caller's thread, no idle check, meters that go nowhere (unit tests). */
+    /** No throttle, hashing on the caller's thread, no idle check, no lookup floor (unit tests). */
     public static SessionGuards none() {
-        return new SessionGuards(LoginThrottle.NONE, Runnable::run, IdleSweep.off(), NodeMetrics.discarding(),
-            new LookupTimes(Duration.ZERO));
+        return new SessionGuards(LoginThrottle.NONE, Runnable::run, IdleSweep.off(), new LookupTimes(Duration.ZERO));
     }
 
     @Override

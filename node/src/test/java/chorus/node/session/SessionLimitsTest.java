@@ -1,6 +1,5 @@
 package chorus.node.session;
 
-import chorus.actors.metrics.NodeMetrics;
 import chorus.actors.session.SessionInput;
 import chorus.actors.user.UserEntity;
 import chorus.actors.xmpp.BareJid;
@@ -57,7 +56,7 @@ class SessionLimitsTest {
     }
 
     static SessionGuards guards(LoginThrottle throttle, Executor hashing, IdleSweep idle) {
-        return new SessionGuards(throttle, hashing, idle, NodeMetrics.discarding(), new LookupTimes(Duration.ZERO));
+        return new SessionGuards(throttle, hashing, idle, new LookupTimes(Duration.ZERO));
     }
 
     /** A secure stream with its header answered: ready for SASL. */
@@ -143,11 +142,8 @@ class SessionLimitsTest {
 
     @Test
     void everyLoginIsCountedByItsOutcome() throws InterruptedException {
-        io.micrometer.core.instrument.simple.SimpleMeterRegistry registry =
-            new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
         RecordingTransport transport = new RecordingTransport(true, false);
-        ActorRef<SessionInput> session = readyForSasl(transport, context(SessionLimits.NONE, new SessionGuards(
-            LoginThrottle.NONE, Runnable::run, IdleSweep.off(), new NodeMetrics(registry), new LookupTimes(Duration.ZERO))));
+        ActorRef<SessionInput> session = readyForSasl(transport, context(SessionLimits.NONE, SessionGuards.none()));
         f.authenticate(session, "wrong");
         failure(transport);
         session.tell(element(Element.of("abort", Ns.SASL)));
@@ -155,7 +151,8 @@ class SessionLimitsTest {
         f.authenticate(session, "secret");
         assertTrue(transport.next(Element.class).is("success", Ns.SASL));
         for (String outcome : List.of("not-authorized", "aborted", "success")) {
-            assertEquals(1.0, registry.get("chorus.logins").tag("outcome", outcome).counter().count(), outcome);
+            assertEquals(1.0, f.metrics.registry().get("chorus.logins").tag("outcome", outcome).counter().count(),
+                outcome);
         }
     }
 
@@ -164,7 +161,7 @@ class SessionLimitsTest {
         RecordingTransport transport = new RecordingTransport(true, false);
         ActorRef<SessionInput> session = readyForSasl(transport,
             context(limits(SessionLimits.Rate.OFF, Duration.ofMillis(400), 0), new SessionGuards(LoginThrottle.NONE,
-                Runnable::run, IdleSweep.off(), NodeMetrics.discarding(), new LookupTimes(Duration.ofMillis(400)))));
+                Runnable::run, IdleSweep.off(), new LookupTimes(Duration.ofMillis(400)))));
         String clientFirst = "n,,n=juliet,r=abcdefghijklmnop";
         long sent = System.nanoTime();
         session.tell(element(Element.build("auth", Ns.SASL).attr("mechanism", "SCRAM-SHA-256")
