@@ -36,6 +36,10 @@ import chorus.actors.muc.MucSettings;
 import chorus.actors.muc.RoomDirectory;
 import chorus.actors.muc.RoomEntity;
 import chorus.actors.router.Router;
+import chorus.actors.s2s.ShardedRemotes;
+import chorus.node.component.Components;
+import chorus.node.s2s.Federation;
+import chorus.node.stream.StreamLimits;
 import chorus.actors.upload.Slots;
 import chorus.actors.upload.UploadService;
 import chorus.actors.upload.UploadSettings;
@@ -238,8 +242,11 @@ public final class ChorusNode implements AutoCloseable {
 
             String nodeName = cluster.selfMember().address().hostPort();
             DeliveryFailures failures = new DiagnosticsRecorder(storage.diagnostics(), clock, nodeName);
-            // Another domain: no federation yet, so the router answers remote-server-not-found (RFC 6120 §10.4.3).
-            Router router = new Router(settings.domain(), new ShardedAccounts(sharding), null, serverRef.get(),
+            // Another domain: the entity of the pair of domains, which owns the outgoing s2s stream (Federation).
+            // Without federation (chorus.s2s.enabled off) there is none: the router bounces remote-server-not-found.
+            ShardedRemotes remotes = settings.s2s().enabled()
+                ? new ShardedRemotes(sharding, settings.domain().toString()) : null;
+            Router router = new Router(settings.domain(), new ShardedAccounts(sharding), remotes, serverRef.get(),
                 account::seesSent, clock, failures);
             if (muc.enabled()) {
                 RoomDirectory rooms = RoomDirectory.start(system);
@@ -267,6 +274,11 @@ public final class ChorusNode implements AutoCloseable {
                     files::usedBy);
                 router.addService(uploadDomain, uploadService::accept);
             }
+            StreamLimits peerLimits = new StreamLimits(settings.c2s().maxStanzaSize(), settings.c2s().maxDepth(),
+                StreamLimits.DEFAULTS.maxHeaderBytes(), settings.c2s().limits().maxAttributes(),
+                settings.c2s().limits().maxNamespaces());
+            Components components = Components.start(settings.component(), peerLimits, settings.c2s().limits(), system,
+                router);
             ActorRef<DiagnosticsPruner.Command> pruner = DiagnosticsPruner.init(system, storage.diagnostics(),
                 DiagnosticsSettings.from(storage.systemConfig()), clock);
             MailboxEntity.init(sharding, MailboxSettings.from(storage.systemConfig()), settings.domain().toString(), clock,
@@ -319,6 +331,12 @@ public final class ChorusNode implements AutoCloseable {
                     idle, new LookupTimes(limits.lookupTime())));
             C2sContext c2sContext = new C2sContext(settings, tls, counter, sessions);
             node.c2s = C2sServer.start(c2sContext, system);
+            node.resources.add(components);
+            if (remotes != null) {
+                node.resources.add(Federation.start(settings.s2s(), settings.bind(), settings.c2s().maxDepth(),
+                    settings.c2s().limits(), system,
+                    sharding, router, remotes, tls, clusterSecret, metrics, clock));
+            }
             node.resources.add(AdminServer.start(new AdminServer.Deps(settings,
                 AdminToken.createIn(settings.dataDir(), settings.admin().token()), accounts, counter::sessions,
                 storage.diagnostics(), pruner, readiness, registry, node::reloadCertificates)));

@@ -1,4 +1,4 @@
-package chorus.node.c2s;
+package chorus.node.tcp;
 
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -7,12 +7,12 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
  * Notes when the client last sent anything (after TLS: what it said, whitespace keepalives included), for the
  * session's idle check, which reads it from another thread. One volatile write per read; nothing else.
  */
-final class ReadStamp extends ChannelInboundHandlerAdapter {
-    static final String NAME = "read-stamp";
+public final class ReadStamp extends ChannelInboundHandlerAdapter {
+    public static final String NAME = "read-stamp";
 
     private volatile long last = System.nanoTime();
 
-    long last() {
+    public long last() {
         return last;
     }
 
