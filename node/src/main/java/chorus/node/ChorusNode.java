@@ -67,7 +67,15 @@ import chorus.node.c2s.C2sContext;
 import chorus.node.c2s.ConnectionCaps;
 import chorus.node.c2s.C2sServer;
 import chorus.node.c2s.SessionCounter;
+import chorus.node.config.SessionLimits;
+import chorus.node.login.HashingPool;
+import chorus.node.login.LoginThrottle;
+import chorus.node.login.LookupTimes;
+import chorus.node.login.ShardedLoginThrottle;
+import chorus.node.login.ThrottleBucket;
 import chorus.node.session.BlockingFilter;
+import chorus.node.session.IdleSweep;
+import chorus.node.session.SessionGuards;
 import chorus.node.session.SessionExtension;
 import chorus.node.csi.ClientStateIndication;
 import chorus.node.csi.CsiSettings;
@@ -114,7 +122,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -213,11 +220,8 @@ public final class ChorusNode implements AutoCloseable {
             PrivateHandler privateData = new PrivateHandler();
             BlockingHandler blocking = new BlockingHandler();
             SessionCounter counter = new SessionCounter();
-            ExecutorService hashing = Executors.newFixedThreadPool(2, r -> {
-                Thread t = new Thread(r, "chorus-password-hashing");
-                t.setDaemon(true);
-                return t;
-            });
+            SessionLimits limits = settings.c2s().sessionLimits();
+            ExecutorService hashing = HashingPool.create(limits.hashingThreads(), limits.hashingQueue());
             AccountService accounts = new AccountService(system, sharding, directory, settings.domain().toString(),
                 settings.scramIterations(), hashing);
             // XEP-0133 for the admins, over XEP-0050; it answers its disco nodes, so it comes before disco.
@@ -327,12 +331,22 @@ public final class ChorusNode implements AutoCloseable {
             byte[] clusterSecret = DecoySecret.load(settings);
             SaslMechanisms sasl = new SaslMechanisms(
                 SaslSettings.allMechanisms(settings.scramIterations(), clusterSecret), new SecureRandom());
+            LoginThrottle throttle = LoginThrottle.NONE;
+            if (limits.logins().on()) {
+                ThrottleBucket.init(sharding, limits.logins(), clock);
+                throttle = new ShardedLoginThrottle(limits.logins(), clusterSecret,
+                    id -> sharding.entityRefFor(ThrottleBucket.KEY, id), system.scheduler());
+            }
+            IdleSweep idle = IdleSweep.start(limits.idleTimeout(), limits.idleAnswer(), system.scheduler(),
+                system.executionContext());
+            node.resources.add(idle);
             // What every client stream's session needs, whatever its transport; and its per-session features.
             SessionContext sessions = new SessionContext(settings.domain(), settings.c2s(), settings.registration(),
                 router, jid -> sharding.entityRefFor(UserEntity.KEY, jid),
                 jid -> sharding.entityRefFor(MailboxEntity.KEY, jid), clock, tcp, sasl, accounts,
                 new RegistrationLimiter(settings.registration().perAddress(), settings.registration().window(), clock),
-                sessionExtensions(CsiSettings.from(storage.systemConfig())), metrics);
+                sessionExtensions(CsiSettings.from(storage.systemConfig())), metrics, new SessionGuards(throttle, hashing,
+                    idle, new LookupTimes(limits.lookupTime())));
             // One set of connection caps for every client transport (TCP, WebSocket, BOSH).
             ConnectionCaps caps = new ConnectionCaps(settings.c2s().limits());
             C2sContext c2sContext = new C2sContext(settings, tls, tcp, caps, sessions);

@@ -35,6 +35,9 @@ final class Resources {
      */
     static final Duration SESSION_GONE_GRACE = Duration.ofSeconds(1);
 
+    /** How long the entity of an account that does not exist stays after the last thing asked of it. */
+    static final Duration UNKNOWN_LINGER = Duration.ofMillis(200);
+
     private final ActorContext<UserEntity.Command> ctx;
     private final BareJid jid;
     private final UserEntity.Deps deps;
@@ -104,6 +107,10 @@ final class Resources {
         LiveSession replaced = null;
         if (old != null && !old.ref.equals(c.session()) && !c.kickOld()) {
             return entity.effects().reply(c.replyTo(), new UserEntity.BindReply.Refused("conflict"));
+        }
+        if (old == null && c.maxSessions() > 0 && sessions.size() >= c.maxSessions()) {
+            // RFC 6120 §7.6.2.1: the account has as many resources as it may (resumable ones count: they hold theirs).
+            return entity.effects().reply(c.replyTo(), new UserEntity.BindReply.Refused("resource-constraint"));
         }
         if (old != null && !old.ref.equals(c.session())) {
             // RFC 6120 §7.7.2.2: the newer session wins; the older one is told why it ends.
@@ -197,7 +204,7 @@ final class Resources {
         // the mailbox. Nothing handed to a session that died is silently lost.
         ls.acked(epoch, ackedUpTo);
         entity.delivery().redeliver(ls);
-        armIdleTimer();
+        armIdleTimer(s);
         if (s.exists() && wasAvailable && !anyAvailable()) {
             List<AccountEvent> events = entity.hooks().lastResourceGone(entity.data(s));
             if (!events.isEmpty()) {
@@ -220,6 +227,17 @@ final class Resources {
     void armIdleTimer() {
         if (sessions.isEmpty()) {
             ctx.setReceiveTimeout(deps.settings().idleTimeout(), Idle.INSTANCE);
+        }
+    }
+
+    /**
+     * As {@link #armIdleTimer()}; an account that does not exist (a login with a made-up name, a message to one)
+     * holds nothing worth keeping and leaves memory as soon as nothing more is asked of it, so made-up names cannot
+     * fill the node with entities.
+     */
+    void armIdleTimer(AccountState s) {
+        if (sessions.isEmpty()) {
+            ctx.setReceiveTimeout(s.exists() ? deps.settings().idleTimeout() : UNKNOWN_LINGER, Idle.INSTANCE);
         }
     }
 }

@@ -31,12 +31,14 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
 import org.apache.pekko.persistence.typed.PersistenceId;
+import org.apache.pekko.persistence.typed.RecoveryCompleted;
 import org.apache.pekko.persistence.typed.SnapshotAdapter;
 import org.apache.pekko.persistence.typed.javadsl.CommandHandler;
 import org.apache.pekko.persistence.typed.javadsl.CommandHandlerBuilderByState;
 import org.apache.pekko.persistence.typed.javadsl.Effect;
 import org.apache.pekko.persistence.typed.javadsl.EventHandler;
 import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
+import org.apache.pekko.persistence.typed.javadsl.SignalHandlerBuilder;
 
 import java.time.Clock;
 import java.time.Instant;
@@ -87,22 +89,35 @@ public final class UserEntity extends JournaledEntity<UserEntity.Command, Accoun
      * the entity knew of it: its last available presence (null if none) and whether it asked for the
      * roster, and the interests it was told ({@link SessionMessage.Interests}). The entity takes that back silently,
      * without broadcasting anything.
+     *
+     * <p>{@code maxSessions} (0: no limit) refuses a new resource with resource-constraint when the account has that
+     * many bound already (RFC 6120 §7.6.2.1); a session binding again asks without a limit.
      */
     public record Bind(String resource, ActorRef<SessionMessage> session, boolean kickOld, Presence presence,
-                       boolean interested, ActorRef<BindReply> replyTo, java.util.Set<String> interests)
-        implements Command {
+                       boolean interested, int maxSessions, ActorRef<BindReply> replyTo,
+                       java.util.Set<String> interests) implements Command {
         public Bind {
             interests = interests == null ? java.util.Set.of() : java.util.Set.copyOf(interests);
         }
 
         public Bind(String resource, ActorRef<SessionMessage> session, boolean kickOld, Presence presence,
+                    boolean interested, ActorRef<BindReply> replyTo, java.util.Set<String> interests) {
+            this(resource, session, kickOld, presence, interested, 0, replyTo, interests);
+        }
+
+        public Bind(String resource, ActorRef<SessionMessage> session, boolean kickOld, Presence presence,
                     boolean interested, ActorRef<BindReply> replyTo) {
-            this(resource, session, kickOld, presence, interested, replyTo, java.util.Set.of());
+            this(resource, session, kickOld, presence, interested, 0, replyTo, java.util.Set.of());
         }
 
         public static Bind fresh(String resource, ActorRef<SessionMessage> session, boolean kickOld,
                                  ActorRef<BindReply> replyTo) {
-            return new Bind(resource, session, kickOld, null, false, replyTo);
+            return fresh(resource, session, kickOld, 0, replyTo);
+        }
+
+        public static Bind fresh(String resource, ActorRef<SessionMessage> session, boolean kickOld, int maxSessions,
+                                 ActorRef<BindReply> replyTo) {
+            return new Bind(resource, session, kickOld, null, false, maxSessions, replyTo, java.util.Set.of());
         }
     }
 
@@ -317,6 +332,12 @@ public final class UserEntity extends JournaledEntity<UserEntity.Command, Accoun
                 return from instanceof LegacyUserState legacy ? legacy.toState() : (AccountState) from;
             }
         };
+    }
+
+    /** Once the account is read: one that does not exist leaves memory soon (see {@link Resources#armIdleTimer}). */
+    @Override
+    protected SignalHandlerBuilder<AccountState> signals(SignalHandlerBuilder<AccountState> builder) {
+        return builder.onSignal(RecoveryCompleted.instance(), resources::armIdleTimer);
     }
 
     @Override

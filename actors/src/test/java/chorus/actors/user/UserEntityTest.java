@@ -521,6 +521,49 @@ class UserEntityTest {
         assertFalse(routed.stream().anyMatch(x -> true));
     }
 
+    @Test
+    void anAccountWithAsManyResourcesAsItMayHaveGetsResourceConstraintForOneMore() {
+        TestProbe<SessionMessage> a = testKit.createTestProbe();
+        TestProbe<SessionMessage> b = testKit.createTestProbe();
+        TestProbe<SessionMessage> c = testKit.createTestProbe();
+        assertInstanceOf(UserEntity.BindReply.Bound.class, limitedBind("one", a, 2));
+        assertInstanceOf(UserEntity.BindReply.Bound.class, limitedBind("two", b, 2));
+        // RFC 6120 §7.6.2.1
+        assertEquals(new UserEntity.BindReply.Refused("resource-constraint"), limitedBind("three", c, 2));
+        // Taking over one of the two resources adds none: allowed.
+        assertInstanceOf(UserEntity.BindReply.Bound.class, limitedBind("two", c, 2));
+        assertEquals("conflict", b.expectMessageClass(SessionMessage.Close.class).condition());
+        // A session binding again (its entity moved) asks without a limit.
+        TestProbe<SessionMessage> d = testKit.createTestProbe();
+        assertInstanceOf(UserEntity.BindReply.Bound.class, juliet.<UserEntity.BindReply>runCommand(
+            replyTo -> new UserEntity.Bind("four", d.getRef(), true, null, false, replyTo)).reply());
+    }
+
+    @Test
+    void theEntityOfANameThatIsNoAccountLeavesMemoryRightAfterItAnswered() {
+        TestProbe<ClusterSharding.ShardCommand> itsShard = testKit.createTestProbe();
+        var nobody = EventSourcedBehaviorTestKit.<UserEntity.Command, AccountEvent, AccountState>create(testKit.system(),
+            UserEntity.create("made-up-123@example.org", new UserEntity.Deps(DOMAIN, routed::add,
+                AccountFeatures.of(AccountFeature.of(new PingHandler())), Clock.fixed(NOW, ZoneOffset.UTC),
+                UserSettings.defaults(), new InMemoryAccountDirectory(), jid -> mailbox.getRef(), (st, c) -> { }),
+                itsShard.getRef()));
+        assertNull(nobody.<UserEntity.CredentialsReply>runCommand(UserEntity.GetCredentials::new).reply().credentials());
+        // Not the account's two minutes of idle time: it asks to leave at once.
+        itsShard.expectMessageClass(ClusterSharding.Passivate.class, Duration.ofSeconds(2));
+    }
+
+    @Test
+    void anExistingAccountWithoutSessionsStaysForItsIdleTime() {
+        juliet.restart();
+        juliet.runCommand(UserEntity.GetCredentials::new);
+        shard.expectNoMessage(Duration.ofMillis(600));
+    }
+
+    private UserEntity.BindReply limitedBind(String resource, TestProbe<SessionMessage> session, int max) {
+        return juliet.<UserEntity.BindReply>runCommand(
+            replyTo -> UserEntity.Bind.fresh(resource, session.getRef(), true, max, replyTo)).reply();
+    }
+
     private UserEntity.BindReply bindReply(String resource, TestProbe<SessionMessage> session) {
         return juliet.<UserEntity.BindReply>runCommand(
             replyTo -> UserEntity.Bind.fresh(resource, session.getRef(), true, replyTo)).reply();

@@ -6,6 +6,7 @@ import chorus.actors.user.UserEntity;
 import chorus.node.session.AccountAdmin;
 import chorus.node.storage.AccountEraser;
 import chorus.actors.xmpp.BareJid;
+import chorus.node.login.HashingPool;
 import chorus.persistence.accounts.AccountDirectory;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
@@ -106,7 +107,8 @@ public final class AccountService implements AccountAdmin {
         }
         return sharding.entityRefFor(UserEntity.KEY, jid.toString())
             .<UserEntity.CredentialsReply>ask(UserEntity.GetCredentials::new, TIMEOUT)
-            .thenApplyAsync(r -> r.credentials() != null && r.credentials().verifyPlain(password), hashing);
+            .thenCompose(r -> HashingPool.supply(hashing,
+                () -> r.credentials() != null && r.credentials().verifyPlain(password)));
     }
 
     public CompletionStage<List<String>> list() {
@@ -122,7 +124,7 @@ public final class AccountService implements AccountAdmin {
         if (password == null || password.isEmpty()) {
             return CompletableFuture.failedFuture(new IllegalArgumentException("empty password"));
         }
-        return CompletableFuture.supplyAsync(() -> Credentials.derive(password, iterations, random), hashing);
+        return HashingPool.supply(hashing, () -> Credentials.derive(password, iterations, random));
     }
 
     public ActorSystem<?> system() {

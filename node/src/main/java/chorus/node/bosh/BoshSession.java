@@ -86,6 +86,7 @@ public final class BoshSession extends AbstractBehavior<BoshSession.Command> {
     private final Deps deps;
     private final String sid;
     private final ActorRef<SessionInput> stream;
+    private final BoshTransport transport;
     private final TimerScheduler<Command> timers;
     private final boolean clientAcks;
     private final int hold;
@@ -109,8 +110,10 @@ public final class BoshSession extends AbstractBehavior<BoshSession.Command> {
     private boolean ended;
 
     private BoshSession(ActorContext<Command> ctx, TimerScheduler<Command> timers, Deps deps, String sid,
-                        Element creation, ActorRef<BoshReply> replyTo, ActorRef<SessionInput> stream) {
+                        Element creation, ActorRef<BoshReply> replyTo, BoshTransport transport,
+                        ActorRef<SessionInput> stream) {
         super(ctx);
+        this.transport = transport;
         this.deps = deps;
         this.sid = sid;
         this.timers = timers;
@@ -138,7 +141,7 @@ public final class BoshSession extends AbstractBehavior<BoshSession.Command> {
         return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
             transport.attach(ctx.getSelf());
             deps.sessions().started(sid, ctx.getSelf());
-            return new BoshSession(ctx, timers, deps, sid, creation, replyTo, start.apply(transport));
+            return new BoshSession(ctx, timers, deps, sid, creation, replyTo, transport, start.apply(transport));
         }));
     }
 
@@ -175,6 +178,7 @@ public final class BoshSession extends AbstractBehavior<BoshSession.Command> {
     // ---- requests ----
 
     private Behavior<Command> onRequest(Request r) {
+        transport.requested();
         long rid = BoshBody.number(r.body(), "rid", -1);
         if (finished) {
             r.replyTo().tell(BoshReply.terminate("item-not-found"));

@@ -20,6 +20,7 @@ final class BoshTransport implements Transport {
     private final ClientSource source;
     private final ConnectionCaps.Ticket ticket;
     private volatile ActorRef<BoshSession.Command> session;
+    private volatile long lastRequest = System.nanoTime();
 
     /** {@code ticket}: the session's place in the node's connection caps. */
     BoshTransport(boolean secure, ClientSource source, ConnectionCaps.Ticket ticket) {
@@ -31,6 +32,17 @@ final class BoshTransport implements Transport {
     /** The BOSH session this transport writes to (it starts after the stream's session). */
     void attach(ActorRef<BoshSession.Command> session) {
         this.session = session;
+    }
+
+    /** The session had a request from its client (any request: a poll, an empty long-poll, a body with stanzas). */
+    void requested() {
+        lastRequest = System.nanoTime();
+    }
+
+    /** A BOSH client speaks in requests; the idle check counts each of them. */
+    @Override
+    public long lastReceived() {
+        return lastRequest;
     }
 
     @Override

@@ -4,6 +4,7 @@ import chorus.node.config.ConnectionLimits;
 import chorus.node.stream.StreamLimits;
 import chorus.node.stream.XmlStreamDecoder;
 import chorus.node.stream.XmlStreamEncoder;
+import chorus.node.tcp.ReadStamp;
 import chorus.node.tcp.OutboundBackPressure;
 import chorus.node.tcp.TcpConnection;
 import chorus.actors.xmpp.Ns;
@@ -60,6 +61,7 @@ final class C2sInitializer extends ChannelInitializer<SocketChannel> {
             ch.pipeline().addLast(SHAPER, new ChannelTrafficShapingHandler(0, rate, 250));
         }
         ch.pipeline()
+            .addLast(ReadStamp.NAME, new ReadStamp())
             .addLast(OutboundBackPressure.NAME, new OutboundBackPressure(c.connectionTimeout(), c.writeBufferMax()))
             .addLast(FLUSH, new FlushConsolidationHandler(64, true))
             .addLast(DECODER, new XmlStreamDecoder(limits, Ns.CLIENT))

@@ -40,6 +40,12 @@ public final class PlainServer implements SaslMechanism {
         return NAME;
     }
 
+    /** PLAIN checks the password with PBKDF2 against the stored keys (and against decoys for unknown names). */
+    @Override
+    public boolean hashesPasswords() {
+        return true;
+    }
+
     @Override
     public SaslStep start(byte[] initialResponse) {
         expect(State.NEW);

@@ -4,8 +4,9 @@ import chorus.actors.account.Credentials;
 
 /**
  * The server side of one authentication attempt with one mechanism: a state machine the session drives, one
- * instance per {@code <auth/>}. Every call returns what to do next; none blocks. Not thread-safe: the session
- * actor serializes the calls. After a {@link SaslStep.Success} or {@link SaslStep.Failure} the instance is spent
+ * instance per {@code <auth/>}. Every call returns what to do next; none blocks (PBKDF2 computes, see
+ * {@link #hashesPasswords}). Not thread-safe: the session serializes the calls (one at a time, on its actor's or its
+ * hashing pool's thread, never two at once). After a {@link SaslStep.Success} or {@link SaslStep.Failure} the instance is spent
  * and every further call throws {@link IllegalStateException}.
  */
 public interface SaslMechanism {
@@ -27,4 +28,12 @@ public interface SaslMechanism {
 
     /** The account asked for by {@link SaslStep.NeedCredentials} does not exist. */
     SaslStep noSuchAccount();
+
+    /**
+     * Whether {@link #credentials} and {@link #noSuchAccount} derive keys from a password (PBKDF2, milliseconds of
+     * CPU): then the session calls them on its password-hashing pool, never on an actor's thread.
+     */
+    default boolean hashesPasswords() {
+        return false;
+    }
 }

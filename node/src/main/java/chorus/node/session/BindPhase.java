@@ -19,7 +19,8 @@ import java.time.Duration;
 
 /**
  * Resource binding (RFC 6120 §7): the account's entity gives the stream its resource (the one asked for, or one
- * made up); a resource another session holds either ends that session or is refused (§7.7.2.2, a setting).
+ * made up); a resource another session holds either ends that session or is refused (§7.7.2.2, a setting), and an
+ * account with as many resources as it may have gets resource-constraint (§7.6.2.1).
  * Only binding, the obsolete session request (RFC 3921 §3, answered for old clients) and XEP-0198 are allowed here.
  */
 final class BindPhase {
@@ -59,7 +60,8 @@ final class BindPhase {
             }
             boolean kickOld = session.node.c2s().resourceConflict() == C2sSettings.ResourceConflict.KICK_OLD;
             session.ctx().ask(UserEntity.BindReply.class, session.entity, BIND_TIMEOUT,
-                replyTo -> UserEntity.Bind.fresh(resource, session.self(), kickOld, replyTo),
+                replyTo -> UserEntity.Bind.fresh(resource, session.self(), kickOld,
+                    session.node.c2s().sessionLimits().maxSessionsPerAccount(), replyTo),
                 (reply, failure) -> new Bound(reply, iq, failure));
             return session;
         }

@@ -17,6 +17,7 @@ import chorus.actors.xmpp.Presence;
 import chorus.actors.xmpp.Stanza;
 import chorus.actors.xmpp.StanzaError;
 import chorus.node.xmppstream.StanzaIntake;
+import chorus.node.xmppstream.StreamOpening;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.RecipientRef;
@@ -67,6 +68,9 @@ final class BoundSession {
     private final Set<String> pendingIqs = new HashSet<>();
     /** Stanzas the entity sent before its bind answer arrived (the answer travels through an ask). */
     private final List<SessionMessage.Deliver> early = new ArrayList<>();
+    /** The idle check's ping to the client, and when it went out (System.nanoTime; 0: none). */
+    private String idlePing;
+    private long pingedAt;
 
     BoundSession(StreamSession session) {
         this.session = session;
@@ -79,6 +83,10 @@ final class BoundSession {
         session.timers.startTimerWithFixedDelay(ReliabilityTick.INSTANCE, ReliabilityTick.INSTANCE, TICK);
         session.node.registry().bound(session.ctx().getSelf(), session.jid);
         registerResumable();
+        if (session.sm == null) {
+            // Without XEP-0198 (yet): the node's idle check watches this stream until the client enables it.
+            session.node.guards().idle().watch(session.ctx().getSelf(), session.transport);
+        }
     }
 
     /** As {@link #begin}, for a resumed stream: the entity knows its resumption id already. */
@@ -132,6 +140,12 @@ final class BoundSession {
         boolean ownOrServer = to == null || to.equals(user) || to.toString().equals(session.node.domain().toString());
         if (ownOrServer && RegisterForm.owns(iq)) {
             session.registration.afterAuth(iq, user);
+            return;
+        }
+        if (!iq.isRequest() && idlePing != null && idlePing.equals(iq.id()) && ownOrServer) {
+            // The answer to the idle check's ping (a result, or an error from a client without XEP-0199).
+            idlePing = null;
+            pingedAt = 0;
             return;
         }
         if (to == null || to.equals(user)) {
@@ -273,6 +287,32 @@ final class BoundSession {
         return session.checkQueue();
     }
 
+    // ---- idle (issue 14) ----
+
+    /**
+     * The client sent nothing for the idle timeout: it gets a XEP-0199 ping, and when nothing at all came from it by
+     * the time the answer was due, its stream ends with connection-timeout (RFC 6120 §4.9.3.4). Any data counts as an
+     * answer, a whitespace keepalive too.
+     */
+    Behavior<SessionInput> onQuiet() {
+        if (session.phase != Phase.BOUND || session.sm != null || session.transportGone) {
+            session.node.guards().idle().unwatch(session.ctx().getSelf());
+            return session;
+        }
+        long now = System.nanoTime();
+        if (pingedAt == 0 || session.transport.lastReceived() - pingedAt > 0) {
+            idlePing = "idle-" + StreamOpening.random(8);
+            pingedAt = now;
+            session.out.send(new Iq(session.node.domain(), session.jid, idlePing, Iq.Type.GET, null,
+                List.of(Element.of("ping", "urn:xmpp:ping"))));
+            return session;
+        }
+        if (now - pingedAt >= session.node.c2s().sessionLimits().idleAnswer().toNanos()) {
+            return session.fail(chorus.node.stream.StreamErrors.CONNECTION_TIMEOUT, "no answer to a ping");
+        }
+        return session;
+    }
+
     // ---- the account's entity ----
 
     /** Tells the entity up to which tracked message the client was written to. */
@@ -337,6 +377,7 @@ final class BoundSession {
             session.entity.tell(new UserEntity.Unbind(session.jid.resource(), session.self(), written[0], written[1]));
             session.node.registry().unbound(session.ctx().getSelf());
         }
+        session.node.guards().idle().unwatch(session.ctx().getSelf());
     }
 
     /** The resource's interests changed (or a resumed stream learns them): kept for binding again. */

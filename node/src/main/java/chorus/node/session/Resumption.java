@@ -41,9 +41,12 @@ final class Resumption {
     private SessionMessage.Resumption state;
     /** What the client sent while its stream was being resumed: handled once it is. */
     private final List<Element> held = new ArrayList<>();
+    /** The old session's state when it comes from another node in parts. */
+    private final HandOverParts.Assembly parts;
 
     Resumption(StreamSession session) {
         this.session = session;
+        this.parts = new HandOverParts.Assembly(session.ctx().getSystem());
     }
 
     // ---- the new stream ----
@@ -92,6 +95,14 @@ final class Resumption {
         }
         state = r;
         return finish();
+    }
+
+    /** A piece of the old session's state, from another node: the whole is taken once it is here. */
+    Behavior<SessionInput> onPart(HandOverParts.Part p) {
+        if (session.phase != Phase.RESUMING) {
+            return session;
+        }
+        return parts.accept(p).map(this::onResumption).orElse(session);
     }
 
     Behavior<SessionInput> onHandOverMissing() {
@@ -172,7 +183,7 @@ final class Resumption {
             return session;
         }
         session.bound.ackWritten();
-        h.to().tell(session.bound.handOver());
+        HandOverParts.send(session.ctx().getSystem(), h.to(), session.bound.handOver());
         session.phase = Phase.CLOSED;
         session.node.registry().unbound(session.ctx().getSelf());
         session.timers.cancel(Expired.INSTANCE);

@@ -1,9 +1,15 @@
 package chorus.node.session;
 
+import chorus.actors.account.Credentials;
+import chorus.actors.metrics.NodeMetrics;
 import chorus.actors.session.SessionInput;
 import chorus.actors.user.UserEntity;
+import chorus.actors.xmpp.BareJid;
 import chorus.actors.xmpp.Element;
 import chorus.actors.xmpp.Ns;
+import chorus.node.config.SessionLimits;
+import chorus.node.login.HashingPool;
+import chorus.node.login.LoginThrottle;
 import chorus.node.sasl.SaslFailure;
 import chorus.node.sasl.SaslMechanism;
 import chorus.node.sasl.SaslStep;
@@ -15,32 +21,58 @@ import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 
 import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.CompletableFuture;
 
 /**
- * The SASL phase of one client stream (RFC 6120 §6): drives one mechanism attempt at a time, fetches
- * the account's credentials from its entity without blocking, answers failures after a delay, and
- * ends the stream after too many of them.
+ * The SASL phase of one client stream (RFC 6120 §6): drives one mechanism attempt at a time. When the mechanism
+ * names an account, the login throttle is asked first (a refused name or source gets temporary-auth-failure), then
+ * the account's entity for its credentials, without blocking; PBKDF2 (PLAIN) runs on the node's password-hashing
+ * pool. Answers are timed so that nothing tells whether the account exists: the answer to a lookup goes out no
+ * sooner than {@code login-lookup-time} after it was asked, a failure at a fixed time after the client's message
+ * (the failure delay, longer for names and sources with many failures), whatever the lookup and the hashing took.
+ * Too many failures end the stream.
  */
 final class SaslPhase {
     /** What the session receives back from its own asynchronous SASL steps. */
     sealed interface Step extends StreamSession.Local {
     }
 
+    record Checked(SaslMechanism attempt, LoginThrottle.Verdict verdict) implements Step {
+    }
+
     record CredentialsArrived(SaslMechanism attempt, UserEntity.CredentialsReply reply, Throwable failure)
         implements Step {
+    }
+
+    /** The mechanism's answer to the credentials, computed on the hashing pool. */
+    record Computed(SaslMechanism attempt, SaslStep step, Throwable failure) implements Step {
+    }
+
+    /** A step held back until its time. */
+    record Release(SaslMechanism attempt, SaslStep step) implements Step {
     }
 
     record DelayedFailure(Element failure, boolean last) implements Step {
     }
 
     private static final Duration LOOKUP_TIMEOUT = Duration.ofSeconds(10);
+    static final String REFUSED = "too many failed logins; try again later";
+    static final String BUSY = "the server is busy; try again later";
 
     private final StreamSession session;
     private final SessionContext node;
     private final Transport transport;
     private SaslMechanism attempt;
     private int failures;
-    private boolean failurePending;
+    /** An answer of ours is due (a lookup, hashing, or a delayed answer): the client waits for it (RFC 6120 §6.4). */
+    private boolean waiting;
+    /** When the client's last SASL message arrived, and when the current attempt's lookup began. */
+    private Instant stepStarted;
+    private Instant lookupStarted;
+    /** The account the current attempt named, and what the throttle said about it (null: no lookup yet). */
+    private BareJid account;
+    private LoginThrottle.Verdict verdict;
 
     SaslPhase(StreamSession session) {
         this.session = session;
@@ -54,71 +86,164 @@ final class SaslPhase {
 
     /** An element of the SASL namespace from the client. */
     void onElement(Element e) {
-        if (failurePending) {
-            // The client did not wait for the answer to its last attempt; it gets that answer first.
+        if (waiting) {
+            // The client did not wait for the answer to its last message; it gets that answer first.
             return;
         }
+        stepStarted = node.clock().instant();
         if (e.is("auth", Ns.SASL)) {
             attempt = node.sasl().create(e.attr("mechanism"), node.domain(), transport.secure());
+            account = null;
+            verdict = null;
             handle(SaslWire.start(attempt, e));
         } else if (e.is("response", Ns.SASL) && attempt != null) {
             handle(SaslWire.respond(attempt, e));
         } else if (e.is("abort", Ns.SASL)) {
             attempt = null;
-            session.out.send(SaslWire.element(new SaslStep.Failure(SaslFailure.ABORTED, null)));
+            answerAtOnce(new SaslStep.Failure(SaslFailure.ABORTED, null));
         } else {
             attempt = null;
-            session.out.send(SaslWire.element(
-                new SaslStep.Failure(SaslFailure.MALFORMED_REQUEST, "unexpected " + e.name())));
+            answerAtOnce(new SaslStep.Failure(SaslFailure.MALFORMED_REQUEST, "unexpected " + e.name()));
         }
     }
 
+    /** An abort, or a message out of place: answered at once, and no attempt that counts. */
+    private void answerAtOnce(SaslStep.Failure f) {
+        node.metrics().login(NodeMetrics.LoginOutcome.ofCondition(f.condition().xmlName()));
+        session.out.send(SaslWire.element(f));
+    }
+
     Behavior<SessionInput> onStep(Step step) {
-        if (step instanceof CredentialsArrived c) {
-            if (c.attempt() != attempt) {
-                return session;
+        if (step instanceof DelayedFailure d) {
+            waiting = false;
+            session.out.send(d.failure());
+            if (d.last()) {
+                // RFC 6120 §6.4.5: a reasonable number of retries, then the stream ends.
+                transport.fail(new StreamError(StreamErrors.POLICY_VIOLATION, "too many failed authentication attempts"));
             }
-            if (c.failure() != null) {
-                attempt = null;
-                session.out.send(SaslWire.element(new SaslStep.Failure(SaslFailure.TEMPORARY_AUTH_FAILURE, null)));
-                return session;
-            }
-            Object creds = c.reply().credentials();
-            handle(creds == null ? attempt.noSuchAccount() : attempt.credentials(c.reply().credentials()));
             return session;
         }
-        DelayedFailure d = (DelayedFailure) step;
-        failurePending = false;
-        session.out.send(d.failure());
-        if (d.last()) {
-            // RFC 6120 §6.4.5: a reasonable number of retries, then the stream ends.
-            transport.fail(new StreamError(StreamErrors.POLICY_VIOLATION, "too many failed authentication attempts"));
+        SaslMechanism of = step instanceof Checked c ? c.attempt() : step instanceof CredentialsArrived c ? c.attempt()
+            : step instanceof Computed c ? c.attempt() : ((Release) step).attempt();
+        if (of != attempt || attempt == null) {
+            return session;
+        }
+        if (step instanceof Checked c) {
+            onChecked(c.verdict());
+        } else if (step instanceof CredentialsArrived c) {
+            onCredentials(c);
+        } else if (step instanceof Computed c) {
+            if (c.failure() != null) {
+                // The hashing pool is full: the login is not judged at all, and the client may try again.
+                handle(new SaslStep.Failure(SaslFailure.TEMPORARY_AUTH_FAILURE, BUSY));
+            } else {
+                answerLookup(c.step());
+            }
+        } else {
+            waiting = false;
+            handle(((Release) step).step());
         }
         return session;
+    }
+
+    private void onChecked(LoginThrottle.Verdict v) {
+        verdict = v;
+        if (v.refused()) {
+            handle(new SaslStep.Failure(SaslFailure.TEMPORARY_AUTH_FAILURE, REFUSED));
+            return;
+        }
+        SaslMechanism current = attempt;
+        session.ctx().ask(UserEntity.CredentialsReply.class, node.accounts().apply(account.toString()), LOOKUP_TIMEOUT,
+            UserEntity.GetCredentials::new, (reply, failure) -> new CredentialsArrived(current, reply, failure));
+    }
+
+    private void onCredentials(CredentialsArrived c) {
+        node.guards().lookups().took(Duration.between(lookupStarted, node.clock().instant()));
+        if (c.failure() != null) {
+            handle(new SaslStep.Failure(SaslFailure.TEMPORARY_AUTH_FAILURE, null));
+            return;
+        }
+        Credentials found = c.reply().credentials();
+        SaslMechanism current = attempt;
+        if (!current.hashesPasswords()) {
+            answerLookup(found == null ? current.noSuchAccount() : current.credentials(found));
+            return;
+        }
+        // PBKDF2 takes milliseconds of CPU: never on the actors' threads. The mechanism is left alone here
+        // until its answer is back (waiting is set), so only the pool's thread touches it meanwhile.
+        CompletableFuture<SaslStep> hashed = HashingPool.supply(node.guards().hashing(),
+            () -> found == null ? current.noSuchAccount() : current.credentials(found));
+        session.ctx().pipeToSelf(hashed, (step, failure) -> new Computed(current, step, failure));
+    }
+
+    /**
+     * What the mechanism made of the credentials goes out no sooner than the node's lookup floor after the lookup
+     * began (at least login-lookup-time, and as long as nearly all recent lookups took), so that an answer does
+     * not tell how long this lookup took; a failure waits for its own time too (see {@link #fail}).
+     */
+    private void answerLookup(SaslStep step) {
+        Duration wait = Duration.between(node.clock().instant(), lookupStarted.plus(node.guards().lookups().floor()));
+        if (wait.compareTo(Duration.ZERO) > 0) {
+            session.ctx().scheduleOnce(wait, session.ctx().getSelf(), new Release(attempt, step));
+            return;
+        }
+        waiting = false;
+        handle(step);
     }
 
     private void handle(SaslStep step) {
         ActorContext<SessionInput> ctx = session.ctx();
         if (step instanceof SaslStep.NeedCredentials n) {
+            waiting = true;
+            account = n.account();
+            lookupStarted = node.clock().instant();
             SaslMechanism current = attempt;
-            ctx.ask(UserEntity.CredentialsReply.class, node.accounts().apply(n.account().toString()), LOOKUP_TIMEOUT,
-                UserEntity.GetCredentials::new,
-                (reply, failure) -> new CredentialsArrived(current, reply, failure));
+            ctx.pipeToSelf(node.guards().logins().check(account, transport.source()),
+                (v, failure) -> new Checked(current, v == null ? LoginThrottle.Verdict.FREE : v));
         } else if (step instanceof SaslStep.Success s) {
             attempt = null;
+            node.guards().logins().succeeded(s.account());
+            node.metrics().login(NodeMetrics.LoginOutcome.SUCCESS);
             // RFC 6120 §6.4.6: the parser restarts before <success/> leaves, ready for the new stream.
             transport.restartThenSend(SaslWire.element(s));
             session.authenticated(s.account());
         } else if (step instanceof SaslStep.Failure f) {
-            attempt = null;
-            failures++;
-            boolean last = failures >= node.c2s().maxAuthFailures();
-            failurePending = true;
-            Duration delay = f.condition() == SaslFailure.NOT_AUTHORIZED
-                ? node.c2s().authFailureDelay() : Duration.ZERO;
-            ctx.scheduleOnce(delay, ctx.getSelf(), new DelayedFailure(SaslWire.element(f), last));
+            fail(f);
         } else {
             session.out.send(SaslWire.element(step));
+        }
+    }
+
+    /**
+     * A failure is answered at a fixed time after the client's message: a wrong password's time, longer as the name
+     * or source fails more often; whatever the lookup and the hashing took, so an unknown name looks the same.
+     */
+    private void fail(SaslStep.Failure f) {
+        attempt = null;
+        failures++;
+        boolean last = failures >= node.c2s().maxAuthFailures();
+        // Wrong passwords, unknown names and refusals are judged answers: timed alike. Other failures say
+        // something about the request, not the account, and go at once.
+        boolean judged = f.condition() == SaslFailure.NOT_AUTHORIZED || verdict != null && verdict.refused();
+        if (f.condition() == SaslFailure.NOT_AUTHORIZED && account != null) {
+            node.guards().logins().failed(account, transport.source());
+        }
+        node.metrics().login(NodeMetrics.LoginOutcome.ofCondition(f.condition().xmlName()));
+        Duration wait = Duration.ZERO;
+        if (judged) {
+            SessionLimits.LoginThrottling t = node.c2s().sessionLimits().logins();
+            LoginThrottle.Verdict v = verdict == null ? LoginThrottle.Verdict.FREE : verdict;
+            Duration delay = v.failureDelay(node.c2s().authFailureDelay(), t.maxDelay());
+            wait = Duration.between(node.clock().instant(), stepStarted.plus(delay));
+        }
+        account = null;
+        verdict = null;
+        waiting = true;
+        Element answer = SaslWire.element(f);
+        if (wait.compareTo(Duration.ZERO) <= 0) {
+            onStep(new DelayedFailure(answer, last));
+        } else {
+            session.ctx().scheduleOnce(wait, session.ctx().getSelf(), new DelayedFailure(answer, last));
         }
     }
 }

@@ -21,14 +21,16 @@ import java.util.function.Function;
  * @param mailboxes  the mailbox of an account (by bare JID)
  * @param registry   the node's count of its sessions
  * @param extensions the per-session features of every bound session, in order
- * @param metrics    where sessions count the stanzas they take and write, and how long their messages take to arrive
+ * @param metrics    where sessions count the stanzas they take and write, how long their messages take to arrive,
+ *                   and logins by outcome
+ * @param guards     what keeps the sessions within their limits (login throttle, hashing pool, idle watch)
  */
 public record SessionContext(DomainJid domain, C2sSettings c2s, RegistrationSettings registration, Router router,
                              Function<String, RecipientRef<UserEntity.Command>> accounts,
                              Function<String, RecipientRef<MailboxEntity.Command>> mailboxes, Clock clock,
                              SessionRegistry registry, SaslMechanisms sasl, AccountAdmin admin,
                              RegistrationLimiter limiter, List<SessionExtension.Factory> extensions,
-                             NodeMetrics metrics) {
+                             NodeMetrics metrics, SessionGuards guards) {
 
     public SessionContext {
         extensions = List.copyOf(extensions);
@@ -37,7 +39,7 @@ public record SessionContext(DomainJid domain, C2sSettings c2s, RegistrationSett
     /** The same, for the sessions of another transport, counted by its own registry. */
     public SessionContext withRegistry(SessionRegistry other) {
         return new SessionContext(domain, c2s, registration, router, accounts, mailboxes, clock, other, sasl, admin,
-            limiter, extensions, metrics);
+            limiter, extensions, metrics, guards);
     }
 
     @Override

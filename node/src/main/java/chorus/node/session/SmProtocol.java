@@ -82,6 +82,8 @@ final class SmProtocol {
         StreamManagement sm = new StreamManagement(resume ? StreamOpening.random(16) : null, settings.timeoutFor(max),
             settings.maxUnacked());
         session.sm = sm;
+        // From now on stream management looks after the stream: the idle check no longer does.
+        session.node.guards().idle().unwatch(session.ctx().getSelf());
         session.out.send(sm.enabled());
         session.out.countWith(sm);
         session.bound.registerResumable();

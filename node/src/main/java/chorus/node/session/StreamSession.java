@@ -11,6 +11,7 @@ import chorus.actors.xmpp.Iq;
 import chorus.actors.xmpp.Ns;
 import chorus.actors.xmpp.Stanza;
 import chorus.actors.xmpp.StanzaException;
+import chorus.node.config.SessionLimits;
 import chorus.node.stream.StreamError;
 import chorus.node.stream.StreamErrors;
 import chorus.node.stream.StreamEvent;
@@ -86,6 +87,8 @@ public final class StreamSession extends AbstractBehavior<SessionInput> {
     boolean endedWhileBound;
     /** The node's connection count was decremented for this session. */
     private boolean counted;
+    /** How fast the client may send once authenticated (null: no limit). */
+    private final Pacing pacing;
 
     final SaslPhase sasl;
     final Registration registration;
@@ -114,6 +117,8 @@ public final class StreamSession extends AbstractBehavior<SessionInput> {
         this.acks = new SmProtocol(this);
         this.extensions = new Extensions(node.extensions(), bound.link());
         this.ending = new StreamEnd(this);
+        SessionLimits.Rate limits = node.c2s().sessionLimits().rate();
+        this.pacing = limits.on() ? new Pacing(this, new StanzaRate(limits, System::nanoTime), System::nanoTime) : null;
         Duration timeout = node.c2s().negotiationTimeout();
         if (!timeout.isZero()) {
             timers.startSingleTimer(NegotiationTimeout.INSTANCE, NegotiationTimeout.INSTANCE, timeout);
@@ -160,14 +165,18 @@ public final class StreamSession extends AbstractBehavior<SessionInput> {
             .onMessage(Resumption.Answered.class, resumption::onAnswered)
             .onMessage(SessionMessage.Resumption.class, resumption::onResumption)
             .onMessage(SessionMessage.HandOver.class, resumption::onHandOver)
+            .onMessage(HandOverParts.Part.class, resumption::onPart)
+            .onMessageEquals(IdleSweep.Quiet.INSTANCE, bound::onQuiet)
+            .onMessageEquals(Pacing.Due.INSTANCE, () -> pacing.onDue())
             .onMessageEquals(Resumption.HandOverMissing.INSTANCE, resumption::onHandOverMissing)
             .onMessageEquals(Resumption.Expired.INSTANCE, resumption::onExpired)
-            .onMessageEquals(TransportClosed.INSTANCE, ending::onTransportClosed)
+            .onMessageEquals(TransportClosed.INSTANCE, this::onTransportClosed)
             .onMessageEquals(NegotiationTimeout.INSTANCE, ending::onNegotiationTimeout)
             .onMessageEquals(Shutdown.INSTANCE, ending::onShutdown)
             .onMessageEquals(StreamEnd.DrainDeadline.INSTANCE, ending::endForShutdown)
             .onSignal(PostStop.class, s -> {
                 node.registry().unregister(getContext().getSelf());
+                node.guards().idle().unwatch(getContext().getSelf());
                 countDisconnected();
                 return this;
             })
@@ -175,6 +184,33 @@ public final class StreamSession extends AbstractBehavior<SessionInput> {
     }
 
     private Behavior<SessionInput> onInbound(Inbound in) {
+        if (pacing != null && pacing.holds(in)) {
+            return this; // over its rate: handled later, in order (Pacing)
+        }
+        return handlePaced(in);
+    }
+
+    /** What the client said, its cost counted: handled now, unless the client has been behind its rate too long. */
+    Behavior<SessionInput> handlePaced(Inbound in) {
+        if (pacing != null && phase != Phase.CLOSED && pacing.abusive()) {
+            transport.processed();
+            return fail(StreamErrors.POLICY_VIOLATION, "far more stanzas than this server accepts per second");
+        }
+        return handle(in);
+    }
+
+    /** The connection is gone: what the client sent before it went is handled first, whatever its rate. */
+    private Behavior<SessionInput> onTransportClosed() {
+        Behavior<SessionInput> b = pacing == null ? this : pacing.flush();
+        return b != this ? b : ending.onTransportClosed();
+    }
+
+    /** Elements of the client count against its rate once it is authenticated. */
+    boolean paced() {
+        return phase == Phase.BIND || phase == Phase.BOUND || phase == Phase.RESUMING;
+    }
+
+    Behavior<SessionInput> handle(Inbound in) {
         try {
             StreamEvent ev = in.event();
             if (phase == Phase.CLOSED) {

@@ -42,6 +42,8 @@ public final class TcpConnection implements Transport {
 
     /** Accepted on the onion listener: the peer is Tor, not the client. */
     private final boolean onion;
+    /** When the client last sent anything. */
+    private final ReadStamp stamp;
 
     /**
      * @param tls       makes the TLS handler STARTTLS installs (null: the stream cannot start TLS)
@@ -55,6 +57,7 @@ public final class TcpConnection implements Transport {
         this.limits = limits;
         this.contentNs = contentNs;
         this.onion = onion;
+        this.stamp = channel.pipeline().get(ReadStamp.class);
     }
 
     /**
@@ -67,6 +70,11 @@ public final class TcpConnection implements Transport {
             return ClientSource.ONION;
         }
         return ClientSource.of(channel.remoteAddress() instanceof java.net.InetSocketAddress a ? a.getAddress() : null);
+    }
+
+    @Override
+    public long lastReceived() {
+        return stamp == null ? System.nanoTime() : stamp.last();
     }
 
     @Override
@@ -187,7 +195,7 @@ public final class TcpConnection implements Transport {
         }
     }
 
-    /** Reads nothing more from the client (the node is stopping; the stream ends soon). */
+    /** Reads nothing more from the client: the node is stopping. */
     @Override
     public void pauseReading() {
         channel.eventLoop().execute(() -> ReadGate.of(channel).stop(ReadGate.STOPPING));

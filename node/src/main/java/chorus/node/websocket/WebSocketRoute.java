@@ -24,6 +24,7 @@ import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
+import chorus.node.tcp.ReadStamp;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
@@ -151,7 +152,8 @@ public final class WebSocketRoute implements Route {
             }
         }
         long ping = http.webSocket().pingInterval().toMillis();
-        p.addLast("ws-aggregate", new WebSocketFrameAggregator(maxMessage))
+        p.addLast(ReadStamp.NAME, new ReadStamp())
+            .addLast("ws-aggregate", new WebSocketFrameAggregator(maxMessage))
             .addLast("ws-ping", new IdleStateHandler(ping, 0, 0, TimeUnit.MILLISECONDS))
             .addLast("ws-frames", new WsFrames(limits))
             .addLast("ws-session", new WsSessionHandler(ch, reply.secure(), system, sessions, counter, maxMessage));

@@ -5,6 +5,7 @@ import chorus.node.c2s.ConnectionCaps;
 import chorus.node.stream.StreamClose;
 import chorus.node.stream.StreamError;
 import chorus.node.stream.StreamErrors;
+import chorus.node.tcp.ReadStamp;
 import chorus.node.xmppstream.ClientSource;
 import chorus.node.xmppstream.Transport;
 import io.netty.channel.Channel;
@@ -55,6 +56,13 @@ final class WsConnection implements Transport {
     @Override
     public ClientSource source() {
         return ClientSource.of(channel.remoteAddress() instanceof InetSocketAddress a ? a.getAddress() : null);
+    }
+
+    /** Any frame counts, pongs and pings included (the {@link ReadStamp} in front of the frame aggregator). */
+    @Override
+    public long lastReceived() {
+        ReadStamp stamp = channel.pipeline().get(ReadStamp.class);
+        return stamp == null ? System.nanoTime() : stamp.last();
     }
 
     @Override

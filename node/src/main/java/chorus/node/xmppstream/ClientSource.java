@@ -3,7 +3,7 @@ package chorus.node.xmppstream;
 import java.net.InetAddress;
 
 /**
- * Where a client connection came from, for the registration limit and the admins' notice only (never
+ * Where a client connection came from, for the registration limit, the login throttle and the admins' notice only (never
  * stored or logged): its address, or the onion service, whose clients are anonymous. Tor hands every onion
  * client over from its own (loopback) address, so they all count as one source, apart from local clients.
  */
@@ -13,6 +13,21 @@ public record ClientSource(InetAddress address, boolean onion) {
 
     public static ClientSource of(InetAddress address) {
         return new ClientSource(address, false);
+    }
+
+    /**
+     * The unit that limits per source count: an IPv4 address, an IPv6 /64 (one subscriber's network: a client
+     * gets a whole /64 and may use any address in it), or the onion service. Unknown sources count as one.
+     */
+    public byte[] network() {
+        if (onion) {
+            return new byte[] {'o'};
+        }
+        if (address == null) {
+            return new byte[] {'?'};
+        }
+        byte[] a = address.getAddress();
+        return a.length == 16 ? java.util.Arrays.copyOf(a, 8) : a;
     }
 
     /** What the admins' registration notice says. */

@@ -78,12 +78,21 @@ public interface Transport {
     /** Closes the transport now (the peer closed its stream after ours ended). */
     void closeNow();
 
-    /** Reads nothing more for now (the node is stopping). */
+    /**
+     * {@link System#nanoTime()} when the peer last sent anything: a stanza, part of one, or a whitespace keepalive
+     * (RFC 6120 §4.6.1). The idle check reads it from another thread.
+     */
+    long lastReceived();
+
+    /** Reads nothing more for now: the node is stopping (a client over its rate is slowed by {@link #processed}). */
     void pauseReading();
 
     /** Reads again: closing with unread input could reset the connection and cost the peer what it was sent. */
     void resumeReading();
 
-    /** The session finished one event the transport handed it (the transport's flow control). */
+    /**
+     * The session finished one event the transport handed it: the transport's flow control reads no further ahead
+     * than a few dozen unfinished events (a session that falls behind, or holds a client over its rate).
+     */
     void processed();
 }

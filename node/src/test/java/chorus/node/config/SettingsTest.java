@@ -30,6 +30,44 @@ class SettingsTest {
     }
 
     @Test
+    void theSessionLimitsDefaultToValuesNoHumanReaches() {
+        SessionLimits l = Settings.from(with(Map.of())).c2s().sessionLimits();
+        assertEquals(java.time.Duration.ofMinutes(5), l.idleTimeout());
+        assertEquals(java.time.Duration.ofSeconds(60), l.idleAnswer());
+        assertEquals(10, l.maxSessionsPerAccount());
+        assertEquals(new SessionLimits.Rate(20, 400, 32 * 1024, 1024 * 1024), l.rate());
+        assertEquals(new SessionLimits.Threshold(3, 10), l.logins().account());
+        assertEquals(new SessionLimits.Threshold(10, 50), l.logins().source());
+        assertEquals(java.time.Duration.ofMinutes(15), l.logins().lockout());
+        assertEquals(java.time.Duration.ofMillis(50), l.lookupTime());
+        assertEquals(2, l.hashingThreads());
+        assertEquals(100, l.hashingQueue());
+    }
+
+    @Test
+    void badSessionLimitsNameTheirSetting() {
+        assertTrue(failure(Map.of("chorus.c2s.idle-timeout", "10ms")).contains("chorus.c2s.idle-timeout"));
+        assertTrue(failure(Map.of("chorus.c2s.idle-answer-timeout", "0s")).contains("chorus.c2s.idle-answer-timeout"));
+        assertTrue(failure(Map.of("chorus.c2s.max-sessions-per-account", -1))
+            .contains("chorus.c2s.max-sessions-per-account"));
+        assertTrue(failure(Map.of("chorus.c2s.rate.stanzas-per-second", "fast"))
+            .contains("chorus.c2s.rate.stanzas-per-second"));
+        assertTrue(failure(Map.of("chorus.c2s.rate.byte-burst", "100KiB")).contains("chorus.c2s.rate.byte-burst"));
+        assertTrue(failure(Map.of("chorus.c2s.login-throttle.account.refuse-after", 2))
+            .contains("chorus.c2s.login-throttle.account.refuse-after"));
+        assertTrue(failure(Map.of("chorus.c2s.login-throttle.lockout", "0s")).contains("chorus.c2s.login-throttle.lockout"));
+        assertTrue(failure(Map.of("chorus.c2s.login-lookup-time", "1m")).contains("chorus.c2s.login-lookup-time"));
+        assertTrue(failure(Map.of("chorus.password-hashing.queue", 0)).contains("chorus.password-hashing.queue"));
+        SessionLimits off = Settings.from(with(Map.of("chorus.c2s.idle-timeout", "0s",
+            "chorus.c2s.rate.stanzas-per-second", 0, "chorus.c2s.rate.bytes-per-second", 0,
+            "chorus.c2s.login-throttle.account.slow-after", 0, "chorus.c2s.login-throttle.account.refuse-after", 0,
+            "chorus.c2s.login-throttle.source.slow-after", 0, "chorus.c2s.login-throttle.source.refuse-after", 0)))
+            .c2s().sessionLimits();
+        assertTrue(off.idleTimeout().isZero());
+        assertTrue(!off.rate().on() && !off.logins().on());
+    }
+
+    @Test
     void anInvalidDomainNamesTheSetting() {
         assertTrue(failure(Map.of("chorus.domain", "bad domain@x")).contains("chorus.domain"));
     }

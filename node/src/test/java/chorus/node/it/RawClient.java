@@ -69,6 +69,12 @@ public final class RawClient implements AutoCloseable {
         return new RawClient(s);
     }
 
+    /** Over a socket the caller connected (from a local address of its own, say). */
+    public static RawClient over(Socket s) throws IOException {
+        s.setSoTimeout(200);
+        return new RawClient(s);
+    }
+
     public static String header(String domain) {
         return "<?xml version='1.0'?><stream:stream to='" + domain + "' version='1.0' xmlns='jabber:client' "
             + "xmlns:stream='http://etherx.jabber.org/streams'>";
@@ -86,23 +92,37 @@ public final class RawClient implements AutoCloseable {
 
     /** Reads until the text received since the last call contains {@code marker}; returns that text. */
     public String await(String marker, Duration timeout) throws IOException {
+        return awaitAny(timeout, marker);
+    }
+
+    /** Reads until the text received since the last call contains one of the markers; returns that text. */
+    public String awaitAny(Duration timeout, String... markers) throws IOException {
         long deadline = System.nanoTime() + timeout.toNanos();
         byte[] buf = new byte[8192];
         while (true) {
-            int at = received.indexOf(marker, consumed);
+            int at = -1;
+            String marker = null;
+            for (String m : markers) {
+                int i = received.indexOf(m, consumed);
+                if (i >= 0 && (at < 0 || i < at)) {
+                    at = i;
+                    marker = m;
+                }
+            }
             if (at >= 0) {
                 String seen = received.substring(consumed, at + marker.length());
                 consumed = at + marker.length();
                 return seen;
             }
             if (System.nanoTime() > deadline) {
-                throw new AssertionError("did not receive " + marker + " within " + timeout + "; got: "
-                    + received.substring(consumed));
+                throw new AssertionError("did not receive " + String.join(" or ", markers) + " within " + timeout
+                    + "; got: " + received.substring(consumed));
             }
             try {
                 int n = in.read(buf);
                 if (n < 0) {
-                    throw new AssertionError("connection closed before " + marker + "; got: " + received.substring(consumed));
+                    throw new AssertionError("connection closed before " + String.join(" or ", markers) + "; got: "
+                        + received.substring(consumed));
                 }
                 received.append(new String(buf, 0, n, StandardCharsets.UTF_8));
             } catch (SocketTimeoutException e) {

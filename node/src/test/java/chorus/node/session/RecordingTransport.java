@@ -129,15 +129,32 @@ public final class RecordingTransport implements Transport {
         closedNow = true;
     }
 
+    /** When the client "last sent" something; tests set it. */
+    volatile long lastReceived = System.nanoTime();
+    volatile boolean paused;
+    volatile int pauses;
+
+    @Override
+    public long lastReceived() {
+        return lastReceived;
+    }
+
     @Override
     public void pauseReading() {
+        paused = true;
+        pauses++;
     }
 
     @Override
     public void resumeReading() {
+        paused = false;
     }
+
+    /** Events the session reported done (the transport's flow control). */
+    final java.util.concurrent.atomic.AtomicInteger processed = new java.util.concurrent.atomic.AtomicInteger();
 
     @Override
     public void processed() {
+        processed.incrementAndGet();
     }
 }

@@ -22,6 +22,7 @@ import chorus.actors.xmpp.Stanza;
 import chorus.node.config.C2sSettings;
 import chorus.node.config.ConnectionLimits;
 import chorus.node.config.RegistrationSettings;
+import chorus.node.config.SessionLimits;
 import chorus.node.config.SmSettings;
 import chorus.node.sasl.SaslMechanisms;
 import chorus.node.sasl.SaslSettings;
@@ -103,9 +104,15 @@ final class SessionFixture {
     }
 
     SessionContext context(Duration negotiationTimeout, List<SessionExtension.Factory> extensions) {
+        return context(negotiationTimeout, extensions, SessionLimits.NONE, SessionGuards.none());
+    }
+
+    SessionContext context(Duration negotiationTimeout, List<SessionExtension.Factory> extensions, SessionLimits limits,
+                           SessionGuards guards) {
         C2sSettings c2s = new C2sSettings(5222, 5223, 256 * 1024, 32, 0, negotiationTimeout, Duration.ofMillis(10), 3,
             C2sSettings.ResourceConflict.KICK_OLD, "", SM,
-            new ConnectionLimits(1000, 100, 64 * 1024, 256 * 1024, 16L * 1024 * 1024, Duration.ofSeconds(30), 1000, 1000, 1000));
+            new ConnectionLimits(1000, 100, 64 * 1024, 256 * 1024, 16L * 1024 * 1024, Duration.ofSeconds(30), 1000, 1000, 1000),
+            limits);
         AccountAdmin noAccounts = new AccountAdmin() {
             @Override
             public CompletableFuture<UserEntity.AccountReply> create(BareJid account, String password) {
@@ -125,12 +132,16 @@ final class SessionFixture {
         return new SessionContext(DOMAIN, c2s, new RegistrationSettings(false, 3, Duration.ofHours(1), List.of(), ""),
             router, jid -> entity.getRef(), jid -> mailbox.getRef(), Clock.systemUTC(), SessionRegistry.NONE,
             new SaslMechanisms(SaslSettings.allMechanisms(4096, new byte[32]), new SecureRandom()), noAccounts,
-            new RegistrationLimiter(3, Duration.ofHours(1), Clock.systemUTC()), extensions, metrics);
+            new RegistrationLimiter(3, Duration.ofHours(1), Clock.systemUTC()), extensions, metrics, guards);
     }
 
     /** A session over a plain TCP-like transport (STARTTLS first). */
     ActorRef<SessionInput> start(RecordingTransport transport, List<SessionExtension.Factory> extensions) {
-        return testKit.spawn(StreamSession.create(transport, context(Duration.ofMinutes(1), extensions)));
+        return start(transport, context(Duration.ofMinutes(1), extensions));
+    }
+
+    ActorRef<SessionInput> start(RecordingTransport transport, SessionContext context) {
+        return testKit.spawn(StreamSession.create(transport, context));
     }
 
     static StreamSession.Inbound open() {
@@ -202,7 +213,11 @@ final class SessionFixture {
     /** STARTTLS, SASL PLAIN, a new stream, and the resource bound: the whole negotiation, as a client does it. */
     ActorRef<SessionInput> bound(RecordingTransport transport, List<SessionExtension.Factory> extensions)
         throws InterruptedException {
-        ActorRef<SessionInput> session = start(transport, extensions);
+        return bound(transport, context(Duration.ofMinutes(1), extensions));
+    }
+
+    ActorRef<SessionInput> bound(RecordingTransport transport, SessionContext context) throws InterruptedException {
+        ActorRef<SessionInput> session = start(transport, context);
         assertEquals(List.of("starttls"), opened(session, transport));
         session.tell(element(Element.of("starttls", Ns.TLS)));
         assertTrue(transport.next(Element.class).is("proceed", Ns.TLS));

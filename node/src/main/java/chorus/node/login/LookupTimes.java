@@ -1,0 +1,57 @@
+package chorus.node.login;
+
+import java.time.Duration;
+import java.util.Arrays;
+
+/**
+ * How long this node's recent credentials lookups took, so that every lookup's answer can wait as long as nearly all
+ * of them: an account whose entity was in memory, one whose entity had to be read, and a name that is no account
+ * then answer alike, however loaded the node or its Cassandra is. The floor is the 99th percentile of the last
+ * {@value #KEPT} lookups, never below the configured lookup time and never above {@link #CAP}. Thread-safe (sessions
+ * on any thread).
+ */
+public final class LookupTimes {
+    static final int KEPT = 512;
+    /** However slow lookups get, no answer waits longer than this for the others' sake. */
+    static final Duration CAP = Duration.ofSeconds(2);
+
+    private final long minimumNanos;
+    private final long[] recent = new long[KEPT];
+    private int next;
+    private int count;
+    private long floor;
+    private boolean stale = true;
+
+    public LookupTimes(Duration minimum) {
+        this.minimumNanos = minimum.toNanos();
+        this.floor = minimumNanos;
+    }
+
+    /** One lookup took this long. */
+    public synchronized void took(Duration d) {
+        recent[next] = d.toNanos();
+        next = (next + 1) % KEPT;
+        count = Math.min(KEPT, count + 1);
+        stale = true;
+    }
+
+    /** How long a lookup's answer waits at least now. */
+    public synchronized Duration floor() {
+        if (stale) {
+            stale = false;
+            long p99 = 0;
+            if (count > 0) {
+                long[] sorted = Arrays.copyOf(recent, count);
+                Arrays.sort(sorted);
+                p99 = sorted[Math.min(count - 1, count * 99 / 100)];
+            }
+            floor = Math.max(minimumNanos, Math.min(p99, CAP.toNanos()));
+        }
+        return Duration.ofNanos(floor);
+    }
+
+    @Override
+    public String toString() {
+        return "LookupTimes[" + count + "]";
+    }
+}
