@@ -108,11 +108,12 @@ public final class ChorusNode implements AutoCloseable {
         Clock clock = Clock.systemUTC();
         TlsContexts tls = TlsContexts.create(new TlsSettings(settings.tlsCertificate(), settings.tlsKey(),
             settings.dataDir(), settings.domain().toString()));
+        java.nio.file.Path clusterKeys = settings.cluster().linkKeys(settings.dataDir(), clock);
         NodeStorage storage = NodeStorage.open(settings.config(), settings.dataDir(), clock);
         ActorSystem<Void> system;
         try {
-            system = ActorSystem.create(Behaviors.empty(), ClusterSettings.SYSTEM,
-                settings.cluster().pekkoConfig().withFallback(storage.systemConfig()));
+            system = ActorSystem.create(Behaviors.empty(), ClusterSettings.SYSTEM, settings.cluster().pekkoConfig()
+                .withFallback(ClusterSettings.linkConfig(clusterKeys)).withFallback(storage.systemConfig()));
         } catch (RuntimeException e) {
             storage.close();
             throw e;

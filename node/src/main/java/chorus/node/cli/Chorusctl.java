@@ -35,7 +35,7 @@ import java.util.concurrent.Callable;
 @Command(name = "chorusctl", mixinStandardHelpOptions = true, versionProvider = Version.class,
     description = "Administer a running Chorus node.",
     subcommands = {Chorusctl.User.class, Chorusctl.Sessions.class, Chorusctl.SchemaCommand.class,
-        Chorusctl.DiagnosticsCommand.class, Chorusctl.ClusterCommand.class})
+        Chorusctl.DiagnosticsCommand.class, Chorusctl.ClusterCommand.class, ClusterKeysCommand.class})
 public final class Chorusctl {
 
     @Option(names = "--data-dir", description = "the node's data directory (default: chorus.data-dir / CHORUS_DATA_DIR)")
