@@ -163,7 +163,8 @@ public final class ChorusNode implements AutoCloseable {
             accountRef.set(new Features(account));
 
             String nodeName = cluster.selfMember().address().hostPort();
-            DeliveryFailures failures = new DiagnosticsRecorder(storage.diagnostics(), clock, nodeName);
+            DiagnosticsSettings diagnosticsSettings = DiagnosticsSettings.from(storage.systemConfig());
+            DeliveryFailures failures = new DiagnosticsRecorder(storage.diagnostics(), clock, nodeName, diagnosticsSettings);
             Router router = new Router(settings.domain(),
                 (bare, stanza) -> sharding.entityRefFor(UserEntity.KEY, bare).tell(new UserEntity.Deliver(stanza)),
                 null, serverRef.get(), clock, failures);
@@ -194,7 +195,7 @@ public final class ChorusNode implements AutoCloseable {
                 router.addService(uploadDomain, uploadService::accept);
             }
             ActorRef<DiagnosticsPruner.Command> pruner = DiagnosticsPruner.init(system, storage.diagnostics(),
-                DiagnosticsSettings.from(storage.systemConfig()), clock);
+                diagnosticsSettings, clock);
             MailboxEntity.init(sharding, MailboxSettings.from(storage.systemConfig()), settings.domain().toString(), clock,
                 storage.mailboxRowEraser());
             UserEntity.init(sharding, new UserEntity.Deps(settings.domain(), router, accountRef.get(), clock,

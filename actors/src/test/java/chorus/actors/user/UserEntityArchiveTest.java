@@ -74,7 +74,8 @@ class UserEntityArchiveTest {
             new UserEntity.Deps(UserEntityTest.DOMAIN, routed::add,
                 new Features(List.of(new MamHandler(settings.defaultMode()))), clock, UserSettings.defaults(),
                 new InMemoryAccountDirectory(), jid -> mailbox.getRef(),
-                new DiagnosticsRecorder(diagnostics, clock, "test"), new chorus.actors.feature.caps.CapsCache(),
+                new DiagnosticsRecorder(diagnostics, clock, "test",
+                    new chorus.actors.diagnostics.DiagnosticsSettings(Duration.ofDays(7), Duration.ofDays(7), Duration.ofHours(1))), new chorus.actors.feature.caps.CapsCache(),
                 settings, archive),
             shard.getRef()));
         juliet.clear();

@@ -115,6 +115,9 @@ public final class NodeStorage implements AutoCloseable {
                 config.getDuration("chorus.offline.gc-grace"));
             ArchiveTable.configure(session, settings.keyspace(), config.getDuration("chorus.mam.retention"),
                 config.getDuration("chorus.mam.gc-grace"));
+            chorus.persistence.cassandra.ExpiringTable.configure(session, settings.keyspace(),
+                CassandraDiagnosticsStore.TABLE, "chorus.diagnostics.retention",
+                config.getDuration("chorus.diagnostics.retention"), config.getDuration("chorus.diagnostics.gc-grace"));
         } catch (RuntimeException | InterruptedException e) {
             if (local != null) {
                 local.close();
@@ -173,7 +176,8 @@ public final class NodeStorage implements AutoCloseable {
     public synchronized DiagnosticsStore diagnostics() {
         if (diagnostics == null) {
             diagnostics = session == null ? new InMemoryDiagnosticsStore()
-                : new CassandraDiagnosticsStore(session, cassandra.keyspace());
+                : new CassandraDiagnosticsStore(session, cassandra.keyspace(),
+                    systemConfig.getDuration("chorus.diagnostics.retention"));
         }
         return diagnostics;
     }
