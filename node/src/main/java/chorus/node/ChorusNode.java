@@ -29,6 +29,7 @@ import chorus.actors.router.Router;
 import chorus.actors.upload.Slots;
 import chorus.actors.upload.UploadService;
 import chorus.actors.upload.UploadSettings;
+import chorus.node.http.UploadErasure;
 import chorus.node.http.UploadServer;
 import chorus.node.http.UploadStore;
 import chorus.actors.xmpp.DomainJid;
@@ -186,10 +187,12 @@ public final class ChorusNode implements AutoCloseable {
                 router.addService(mucDomain, service::accept);
             }
             UploadServer uploads = null;
+            UploadErasure uploadErasure = UploadErasure.start(system);
             if (upload.offered()) {
                 Slots slots = new Slots(clock);
                 UploadStore files = new UploadStore(settings.dataDir().resolve("uploads"), upload.retention(), clock);
                 uploads = UploadServer.start(settings.bind(), upload.port(), tls.identity(), slots, files);
+                uploadErasure.serve(files, slots);
                 UploadService uploadService = new UploadService(settings.domain().toString(), upload, slots, router,
                     files::usedBy);
                 router.addService(uploadDomain, uploadService::accept);
@@ -212,6 +215,7 @@ public final class ChorusNode implements AutoCloseable {
             AccountService accounts = new AccountService(system, sharding, directory, settings.domain().toString(),
                 settings.scramIterations(), hashing);
             accounts.eraseWith(AccountEraser.forStorage(system, storage));
+            accounts.onRemoved(uploadErasure::erase);
             ChorusNode node = new ChorusNode(settings, system, tls, counter, accounts, hashing);
             if (uploads != null) {
                 node.resources.add(uploads);

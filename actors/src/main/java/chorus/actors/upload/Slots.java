@@ -47,6 +47,11 @@ public final class Slots {
         return Optional.of(s);
     }
 
+    /** The owner's account is gone: its waiting slots are void. */
+    public void revoke(String owner) {
+        waiting.values().removeIf(s -> s.owner().equals(owner));
+    }
+
     /** Bytes the owner's waiting slots will take: counted against the quota before they are used. */
     long reserved(String owner) {
         return waiting.values().stream().filter(s -> s.owner().equals(owner)).mapToLong(Slot::size).sum();

@@ -31,6 +31,7 @@ public final class AccountService {
     private final Executor hashing;
     private final SecureRandom random = new SecureRandom();
     private AccountEraser eraser;
+    private java.util.function.Consumer<BareJid> removed = jid -> { };
 
     public AccountService(ActorSystem<?> system, ClusterSharding sharding, AccountDirectory directory, String domain,
                           int iterations, Executor hashing) {
@@ -72,6 +73,7 @@ public final class AccountService {
                 if (!(reply instanceof UserEntity.AccountReply.Done)) {
                     return CompletableFuture.completedFuture(reply);
                 }
+                removed.accept(jid);
                 return sharding.entityRefFor(MailboxEntity.KEY, jid.toString())
                     .<MailboxEntity.Cleared>ask(MailboxEntity.Clear::new, TIMEOUT)
                     .thenCompose(cleared -> eraser == null ? CompletableFuture.completedFuture(null)
@@ -85,6 +87,11 @@ public final class AccountService {
         CompletableFuture<Void> later = new CompletableFuture<>();
         system.scheduler().scheduleOnce(Duration.ofMillis(500), () -> later.complete(null), system.executionContext());
         return later.thenCompose(v -> eraser.erase(jid.toString()));
+    }
+
+    /** Told of every removed account (the node deletes its uploads on every node). */
+    public void onRemoved(java.util.function.Consumer<BareJid> then) {
+        this.removed = then;
     }
 
     /** Set by the node when its storage keeps journals that removal must erase. */

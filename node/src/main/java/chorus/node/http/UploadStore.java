@@ -99,6 +99,22 @@ public final class UploadStore {
             Long.parseLong(meta.getProperty("size"))));
     }
 
+    /** Deletes every file of this owner (a removed account), whatever its age; returns how many. */
+    public synchronized int eraseOwner(String owner) throws IOException {
+        int deleted = 0;
+        try (DirectoryStream<Path> all = Files.newDirectoryStream(dir)) {
+            for (Path d : all) {
+                Properties meta = meta(d);
+                if (meta != null && owner.equals(meta.getProperty("owner"))) {
+                    deleteTree(d);
+                    deleted++;
+                }
+            }
+        }
+        used.remove(owner);
+        return deleted;
+    }
+
     /** Deletes every file older than the retention, and what an interrupted upload left; recounts usage. */
     public synchronized int sweep() throws IOException {
         int deleted = 0;
