@@ -1,5 +1,6 @@
 package chorus.node;
 
+import chorus.actors.cluster.Frames;
 import chorus.actors.diagnostics.DeliveryFailures;
 import chorus.actors.diagnostics.DiagnosticsPruner;
 import chorus.actors.diagnostics.DiagnosticsRecorder;
@@ -33,6 +34,7 @@ import chorus.node.http.UploadErasure;
 import chorus.node.http.UploadServer;
 import chorus.node.http.UploadStore;
 import chorus.actors.xmpp.DomainJid;
+import chorus.actors.user.FramedCommand;
 import chorus.actors.user.UserEntity;
 import chorus.actors.user.UserSettings;
 import chorus.node.admin.AccountService;
@@ -166,8 +168,12 @@ public final class ChorusNode implements AutoCloseable {
             String nodeName = cluster.selfMember().address().hostPort();
             DiagnosticsSettings diagnosticsSettings = DiagnosticsSettings.from(storage.systemConfig());
             DeliveryFailures failures = new DiagnosticsRecorder(storage.diagnostics(), clock, nodeName, diagnosticsSettings);
+            // Stanzas to accounts and rooms may be larger than a cluster frame (a room's lists, a PEP result):
+            // those travel in frames.
+            Frames frames = Frames.get(system);
             Router router = new Router(settings.domain(),
-                (bare, stanza) -> sharding.entityRefFor(UserEntity.KEY, bare).tell(new UserEntity.Deliver(stanza)),
+                (bare, stanza) -> frames.tell(sharding.entityRefFor(UserEntity.KEY, bare), new UserEntity.Deliver(stanza),
+                    FramedCommand::new),
                 null, serverRef.get(), clock, failures);
             if (muc.enabled()) {
                 RoomDirectory rooms = RoomDirectory.start(system);
@@ -183,7 +189,8 @@ public final class ChorusNode implements AutoCloseable {
                         }
                     }));
                 MucService service = new MucService(new DomainJid(mucDomain), router, rooms,
-                    (room, stanza) -> sharding.entityRefFor(RoomEntity.KEY, room).tell(new RoomEntity.Deliver(stanza)));
+                    (room, stanza) -> frames.tell(sharding.entityRefFor(RoomEntity.KEY, room), new RoomEntity.Deliver(stanza),
+                        RoomEntity.Framed::new));
                 router.addService(mucDomain, service::accept);
             }
             UploadServer uploads = null;
@@ -200,7 +207,7 @@ public final class ChorusNode implements AutoCloseable {
             ActorRef<DiagnosticsPruner.Command> pruner = DiagnosticsPruner.init(system, storage.diagnostics(),
                 diagnosticsSettings, clock);
             MailboxEntity.init(sharding, MailboxSettings.from(storage.systemConfig()), settings.domain().toString(), clock,
-                storage.mailboxRowEraser());
+                storage.mailboxRowEraser(), storage.notices(clock));
             UserEntity.init(sharding, new UserEntity.Deps(settings.domain(), router, accountRef.get(), clock,
                 userSettings, directory, jid -> sharding.entityRefFor(MailboxEntity.KEY, jid), failures, new CapsCache(),
                 mam, storage.archive(clock)));

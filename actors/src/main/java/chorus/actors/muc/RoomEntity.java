@@ -44,6 +44,10 @@ public final class RoomEntity extends EventSourcedBehavior<RoomEntity.Command, R
     public record Deliver(Stanza stanza) implements Command {
     }
 
+    /** A piece of a command too large for one cluster frame; the entity handles the whole once it is here. */
+    public record Framed(chorus.actors.cluster.Frame frame) implements Command {
+    }
+
     /** Sent by sharding at passivation or rebalance. */
     public enum Stop implements Command { INSTANCE }
 
@@ -79,6 +83,7 @@ public final class RoomEntity extends EventSourcedBehavior<RoomEntity.Command, R
     private final ActorRef<ClusterSharding.ShardCommand> shard;
     private Room room;
     private Optional<String> listed = Optional.empty();
+    private final chorus.actors.cluster.FrameAssembly framed;
 
     private RoomEntity(ActorContext<Command> ctx, BareJid jid, Deps deps, ActorRef<ClusterSharding.ShardCommand> shard) {
         super(PersistenceId.of(KEY.name(), jid.toString()),
@@ -88,6 +93,7 @@ public final class RoomEntity extends EventSourcedBehavior<RoomEntity.Command, R
         this.deps = deps;
         this.shard = shard;
         this.room = fresh();
+        this.framed = new chorus.actors.cluster.FrameAssembly(ctx.getSystem());
         ctx.setReceiveTimeout(deps.settings().idleTimeout(), Idle.INSTANCE);
     }
 
@@ -132,6 +138,8 @@ public final class RoomEntity extends EventSourcedBehavior<RoomEntity.Command, R
             .onCommand(Deliver.class, this::onDeliver)
             .onCommand(Idle.class, (s, c) -> onIdle())
             .onCommand(Stop.class, (s, c) -> Effect().stop())
+            .onCommand(Framed.class, (s, c) -> framed.accept(c.frame())
+                .map(whole -> commandHandler().apply(s, (Command) whole)).orElseGet(() -> Effect().none()))
             .build();
     }
 

@@ -150,7 +150,7 @@ final class ArchiveLogic {
             recentQueries.pollFirst();
         }
         if (recentQueries.size() >= settings.queriesPerMinute()) {
-            sender.ref.tell(new SessionMessage.Deliver(iq.error(StanzaError.of(
+            sender.tell(new SessionMessage.Deliver(iq.error(StanzaError.of(
                 StanzaError.Condition.RESOURCE_CONSTRAINT, "too many archive queries; try again in a minute"))));
             return;
         }
@@ -159,7 +159,7 @@ final class ArchiveLogic {
         try {
             q = MamRequest.parse(iq, settings);
         } catch (MamRequest.Invalid e) {
-            sender.ref.tell(new SessionMessage.Deliver(iq.error(e.error())));
+            sender.tell(new SessionMessage.Deliver(iq.error(e.error())));
             return;
         }
         ActorRef<SessionMessage> ref = sender.ref;
@@ -170,12 +170,12 @@ final class ArchiveLogic {
     void onAnswered(Answered a) {
         if (a.failure() != null) {
             log.warn("an archive query of {} failed: {}", jid, a.failure().getClass().getSimpleName());
-            a.session().tell(new SessionMessage.Deliver(a.iq().error(StanzaError.of(StanzaError.Condition.INTERNAL_SERVER_ERROR))));
+            toSession(a, new SessionMessage.Deliver(a.iq().error(StanzaError.of(StanzaError.Condition.INTERNAL_SERVER_ERROR))));
             return;
         }
         MamPage page = a.page();
         if (page.error() != null) {
-            a.session().tell(new SessionMessage.Deliver(a.iq().error(page.error())));
+            toSession(a, new SessionMessage.Deliver(a.iq().error(page.error())));
             return;
         }
         for (ArchivedRow row : page.rows()) {
@@ -188,9 +188,14 @@ final class ArchiveLogic {
             }
             Message result = new Message(jid, a.to(), "mam-" + row.id(), Message.Type.NORMAL, null,
                 List.of(Archive.result(a.request().queryId(), row.id(), row.at(), archived)));
-            a.session().tell(new SessionMessage.Deliver(result));
+            toSession(a, new SessionMessage.Deliver(result));
         }
-        a.session().tell(new SessionMessage.Deliver(a.iq().result(page.fin())));
+        toSession(a, new SessionMessage.Deliver(a.iq().result(page.fin())));
+    }
+
+    /** A result page may be larger than a cluster frame: it travels in frames when it is. */
+    private void toSession(Answered a, SessionMessage m) {
+        chorus.actors.cluster.Frames.get(ctx.getSystem()).tell(a.session(), m, SessionMessage.Framed::new);
     }
 
     /** Removing the account removes its archive. */

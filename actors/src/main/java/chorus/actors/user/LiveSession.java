@@ -1,5 +1,6 @@
 package chorus.actors.user;
 
+import chorus.actors.cluster.Frames;
 import chorus.actors.session.SessionMessage;
 import chorus.actors.xmpp.FullJid;
 import chorus.actors.xmpp.Jid;
@@ -41,9 +42,17 @@ final class LiveSession {
     record Tracked(long seq, Message message, ActorRef<SessionMessage> ackTo, long ackSeq) {
     }
 
-    LiveSession(FullJid jid, ActorRef<SessionMessage> ref) {
+    private final Frames frames;
+
+    LiveSession(FullJid jid, ActorRef<SessionMessage> ref, Frames frames) {
         this.jid = jid;
         this.ref = ref;
+        this.frames = frames;
+    }
+
+    /** Tells the session, in cluster frames when the message is too large for one (a big roster result). */
+    void tell(SessionMessage m) {
+        frames.tell(ref, m, SessionMessage.Framed::new);
     }
 
     /** Hands a message to the session, remembering it until the session says it wrote it. */
@@ -53,7 +62,7 @@ final class LiveSession {
         if (unacked.size() > MAX_UNACKED) {
             unacked.pollFirst();
         }
-        ref.tell(new SessionMessage.Deliver(m, epoch, seq, ackTo, ackSeq));
+        tell(new SessionMessage.Deliver(m, epoch, seq, ackTo, ackSeq));
     }
 
     /** Whether this sending session's message is still on its way to this client. */

@@ -45,12 +45,12 @@ final class RosterIq {
         for (LiveSession ls : entity.sessions().values()) {
             if (ls.interested) {
                 Iq push = RosterXml.push(ls.jid, "push-" + PUSH_IDS.incrementAndGet(), contact, item, roster.version());
-                ls.ref.tell(new SessionMessage.Deliver(push));
+                ls.tell(new SessionMessage.Deliver(push));
             }
         }
     }
 
     private static void deliver(LiveSession to, Iq reply) {
-        to.ref.tell(new SessionMessage.Deliver(reply));
+        to.tell(new SessionMessage.Deliver(reply));
     }
 }

@@ -373,6 +373,9 @@ public final class UserEntity extends EventSourcedBehavior<UserEntity.Command, A
     private final PepHandler pepHandler;
     private final PepLogic pep;
     private final ArchiveLogic archive;
+    /** Large messages to sessions go in cluster frames; large commands come in them (see chorus.actors.cluster). */
+    private final chorus.actors.cluster.Frames frames;
+    private final chorus.actors.cluster.FrameAssembly framed;
 
     private UserEntity(ActorContext<Command> ctx, BareJid jid, Deps deps, ActorRef<ClusterSharding.ShardCommand> shard) {
         super(PersistenceId.of(KEY.name(), jid.toString()),
@@ -385,6 +388,8 @@ public final class UserEntity extends EventSourcedBehavior<UserEntity.Command, A
         this.pepHandler = new PepHandler(deps.settings().pepLimits());
         this.pep = new PepLogic(jid, deps.router(), deps.caps());
         this.archive = new ArchiveLogic(ctx, jid, deps);
+        this.frames = chorus.actors.cluster.Frames.get(ctx.getSystem());
+        this.framed = new chorus.actors.cluster.FrameAssembly(ctx.getSystem());
         armIdleTimer();
     }
 
@@ -463,6 +468,8 @@ public final class UserEntity extends EventSourcedBehavior<UserEntity.Command, A
                 return Effect().none();
             })
             .onCommand(Stop.class, (s, c) -> Effect().stop())
+            .onCommand(FramedCommand.class, (s, c) -> framed.accept(c.frame())
+                .map(whole -> commandHandler().apply(s, (Command) whole)).orElseGet(() -> Effect().none()))
             .build();
     }
 
@@ -537,7 +544,7 @@ public final class UserEntity extends EventSourcedBehavior<UserEntity.Command, A
             replaced = old;
         }
         boolean fresh = old == null || !old.ref.equals(c.session());
-        LiveSession ls = fresh ? new LiveSession(full, c.session()) : old;
+        LiveSession ls = fresh ? new LiveSession(full, c.session(), frames) : old;
         if (c.presence() != null) {
             ls.presence = c.presence().withFromTo(full, null);
             if (ls.available()) {
@@ -736,7 +743,7 @@ public final class UserEntity extends EventSourcedBehavior<UserEntity.Command, A
         return effects().persistThen(events, after -> {
             for (LiveSession ls : sessions.values()) {
                 if (ls.blocklistInterested) {
-                    o.pushTo(ls.jid, "block-" + deps.clock().millis()).ifPresent(push -> ls.ref.tell(new SessionMessage.Deliver(push)));
+                    o.pushTo(ls.jid, "block-" + deps.clock().millis()).ifPresent(push -> ls.tell(new SessionMessage.Deliver(push)));
                 }
             }
             List<Jid> subscribers = new ArrayList<>();
@@ -762,7 +769,7 @@ public final class UserEntity extends EventSourcedBehavior<UserEntity.Command, A
             if (o.event().isPresent()) {
                 tellBlocklist(after);
             }
-            sender.ref.tell(new SessionMessage.Deliver(o.reply()));
+            sender.tell(new SessionMessage.Deliver(o.reply()));
         });
     }
 
@@ -868,7 +875,7 @@ public final class UserEntity extends EventSourcedBehavior<UserEntity.Command, A
         if (iq.to() instanceof FullJid full) {
             LiveSession target = sessions.get(full.resource());
             if (target != null) {
-                target.ref.tell(new SessionMessage.Deliver(iq));
+                target.tell(new SessionMessage.Deliver(iq));
             } else if (iq.isRequest()) {
                 // RFC 6121 §8.5.3.2.3: no such resource.
                 bounce(iq, StanzaError.Condition.SERVICE_UNAVAILABLE);

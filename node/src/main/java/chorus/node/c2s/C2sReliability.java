@@ -48,10 +48,10 @@ final class C2sReliability {
     interface Courier {
         void carry(Message m, long seq, ActorRef<SessionInput> self);
 
-        /** Through cluster sharding, to the entity of the recipient's account. */
-        static Courier sharded(ClusterSharding sharding) {
-            return (m, seq, self) -> sharding.entityRefFor(UserEntity.KEY, m.to().bare().toString())
-                .tell(new UserEntity.Deliver(m, self.narrow(), seq));
+        /** Through cluster sharding, to the entity of the recipient's account (in frames when it is large). */
+        static Courier sharded(ClusterSharding sharding, chorus.actors.cluster.Frames frames) {
+            return (m, seq, self) -> frames.tell(sharding.entityRefFor(UserEntity.KEY, m.to().bare().toString()),
+                new UserEntity.Deliver(m, self.narrow(), seq), chorus.actors.user.FramedCommand::new);
         }
     }
 

@@ -1,5 +1,7 @@
 package chorus.node.c2s;
 
+import chorus.actors.cluster.FrameAssembly;
+import chorus.actors.cluster.Frames;
 import chorus.actors.feature.IqContext;
 import chorus.actors.feature.IqResult;
 import chorus.actors.feature.blocking.BlockRules;
@@ -9,6 +11,7 @@ import chorus.actors.mailbox.MailboxEntity;
 import chorus.actors.router.Router;
 import chorus.actors.session.SessionInput;
 import chorus.actors.session.SessionMessage;
+import chorus.actors.user.FramedCommand;
 import chorus.actors.user.UserEntity;
 import chorus.actors.xmpp.BareJid;
 import chorus.actors.xmpp.Element;
@@ -145,6 +148,9 @@ public final class C2sSession extends AbstractBehavior<SessionInput> {
     /** What the client sent while its stream was being resumed: handled once it is. */
     private final java.util.List<Element> heldWhileResuming = new java.util.ArrayList<>();
     private static final Duration IQ_TIMEOUT = Duration.ofSeconds(10);
+    /** Messages larger than a cluster frame travel in frames, both ways (chorus.actors.cluster). */
+    private final Frames frames;
+    private final FrameAssembly framed;
 
     private C2sSession(ActorContext<SessionInput> ctx, TimerScheduler<SessionInput> timers, C2sConnection connection,
                        C2sContext node) {
@@ -154,7 +160,9 @@ public final class C2sSession extends AbstractBehavior<SessionInput> {
         this.node = node;
         this.sasl = new C2sSasl(node, ctx, connection);
         this.registration = new C2sRegistration(node, ctx, connection);
-        this.reliability = new C2sReliability(C2sReliability.Courier.sharded(node.sharding()), node.clock());
+        this.frames = Frames.get(ctx.getSystem());
+        this.framed = new FrameAssembly(ctx.getSystem());
+        this.reliability = new C2sReliability(C2sReliability.Courier.sharded(node.sharding(), frames), node.clock());
         Duration timeout = node.settings().c2s().negotiationTimeout();
         if (!timeout.isZero()) {
             timers.startSingleTimer(NegotiationTimeout.INSTANCE, NegotiationTimeout.INSTANCE, timeout);
@@ -190,6 +198,7 @@ public final class C2sSession extends AbstractBehavior<SessionInput> {
                 return this;
             })
             .onMessage(IqTimeout.class, this::onIqTimeout)
+            .onMessage(SessionMessage.Framed.class, this::onFramed)
             .onMessage(SessionMessage.Deliver.class, this::onDeliver)
             .onMessage(SessionMessage.Offline.class, this::onOffline)
             .onMessage(SessionMessage.Close.class, this::onClose)
@@ -476,7 +485,7 @@ public final class C2sSession extends AbstractBehavior<SessionInput> {
             } else if (p.to() == null && p.type() == Presence.Type.UNAVAILABLE) {
                 lastPresence = null;
             }
-            entity.tell(new UserEntity.FromClient(st));
+            frames.tell(entity, new UserEntity.FromClient(st), FramedCommand::new);
         } else if (st instanceof Iq iq) {
             onIq(iq, to);
         } else {
@@ -500,7 +509,7 @@ public final class C2sSession extends AbstractBehavior<SessionInput> {
         }
         if (to != null && !to.bare().equals(user) && Archive.archivable(m)) {
             // XEP-0313: the account's archive keeps what its resources send too.
-            entity.tell(new UserEntity.Sent(m));
+            frames.tell(entity, new UserEntity.Sent(m), FramedCommand::new);
         }
     }
 
@@ -582,7 +591,7 @@ public final class C2sSession extends AbstractBehavior<SessionInput> {
                 timers.startSingleTimer("iq:" + iq.id(), new IqTimeout(iq.id()), IQ_TIMEOUT);
             }
             rosterRequested |= iq.type() == Iq.Type.GET && iq.payloadIs("jabber:iq:roster", "query");
-            entity.tell(new UserEntity.FromClient(iq));
+            frames.tell(entity, new UserEntity.FromClient(iq), FramedCommand::new);
             return;
         }
         if (to.toString().equals(node.domain().toString())) {
@@ -653,6 +662,12 @@ public final class C2sSession extends AbstractBehavior<SessionInput> {
             return checkQueue();
         }
         return this;
+    }
+
+    /** A piece of a message too large for one cluster frame: the whole is handled once it is here. */
+    private Behavior<SessionInput> onFramed(SessionMessage.Framed f) throws Exception {
+        java.util.Optional<Object> whole = framed.accept(f.frame());
+        return whole.isPresent() ? receive(getContext(), (SessionInput) whole.get()) : this;
     }
 
     /** The entity ends this stream; after a removal this stream asked for, its answer goes out first. */
@@ -1046,7 +1061,7 @@ public final class C2sSession extends AbstractBehavior<SessionInput> {
         if (ack != null) {
             entity.tell(ack);
         }
-        h.to().tell(sm.handOver(lastPresence, rosterRequested, blocked));
+        frames.tell(h.to(), sm.handOver(lastPresence, rosterRequested, blocked), SessionMessage.Framed::new);
         phase = Phase.CLOSED;
         node.counter().unbound();
         timers.cancel(ResumeExpired.INSTANCE);
