@@ -176,7 +176,7 @@ public final class ChorusNode implements AutoCloseable {
                     FramedCommand::new),
                 null, serverRef.get(), clock, failures);
             if (muc.enabled()) {
-                RoomDirectory rooms = RoomDirectory.start(system);
+                RoomDirectory rooms = RoomDirectory.start(system, muc);
                 AccountEraser roomEraser = AccountEraser.forStorage(system, storage);
                 RoomEntity.init(sharding, new RoomEntity.Deps(muc, settings.domain().toString(), router, rooms, clock,
                     room -> {
@@ -188,9 +188,9 @@ public final class ChorusNode implements AutoCloseable {
                             });
                         }
                     }));
-                MucService service = new MucService(new DomainJid(mucDomain), router, rooms,
+                MucService service = new MucService(new DomainJid(mucDomain), router, rooms::publicRooms,
                     (room, stanza) -> frames.tell(sharding.entityRefFor(RoomEntity.KEY, room), new RoomEntity.Deliver(stanza),
-                        RoomEntity.Framed::new));
+                        RoomEntity.Framed::new), muc, clock);
                 router.addService(mucDomain, service::accept);
             }
             UploadServer uploads = null;

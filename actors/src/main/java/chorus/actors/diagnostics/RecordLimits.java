@@ -1,8 +1,8 @@
 package chorus.actors.diagnostics;
 
+import chorus.actors.TokenBucket;
+
 import java.time.Clock;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -19,56 +19,26 @@ final class RecordLimits {
     private final Clock clock;
     private final int perSenderPerMinute;
     private final int perNodePerSecond;
-    private final Bucket node;
-    private final Map<String, Bucket> senders = new LinkedHashMap<>(64, 0.75f, true) {
+    private final TokenBucket node;
+    private final Map<String, TokenBucket> senders = new LinkedHashMap<>(64, 0.75f, true) {
         @Override
-        protected boolean removeEldestEntry(Map.Entry<String, Bucket> eldest) {
+        protected boolean removeEldestEntry(Map.Entry<String, TokenBucket> eldest) {
             return size() > MAX_SENDERS;
         }
     };
-
-    private static final class Bucket {
-        double tokens;
-        Instant at;
-
-        Bucket(double tokens, Instant at) {
-            this.tokens = tokens;
-            this.at = at;
-        }
-
-        boolean take(Instant now, double capacity, double perNano) {
-            long nanos = Math.max(0, Duration.between(at, now).toNanos());
-            tokens = Math.min(capacity, tokens + nanos * perNano);
-            at = now;
-            if (tokens >= 1) {
-                tokens -= 1;
-                return true;
-            }
-            return false;
-        }
-    }
 
     RecordLimits(Clock clock, int perSenderPerMinute, int perNodePerSecond) {
         this.clock = clock;
         this.perSenderPerMinute = perSenderPerMinute;
         this.perNodePerSecond = perNodePerSecond;
-        this.node = new Bucket(perNodePerSecond, clock.instant());
+        this.node = new TokenBucket(clock, perNodePerSecond, perNodePerSecond);
     }
 
     /** Whether a record of this sender may be written now; takes a token from both buckets if so. */
     synchronized boolean allow(String sender) {
-        Instant now = clock.instant();
-        Bucket s = senders.computeIfAbsent(sender == null ? "" : sender, k -> new Bucket(perSenderPerMinute, now));
-        double senderRate = perSenderPerMinute / 60e9;
-        double nodeRate = perNodePerSecond / 1e9;
-        // Peek at the node's bucket first, so that a refused record takes no token from the sender's.
-        long nanos = Math.max(0, Duration.between(node.at, now).toNanos());
-        if (Math.min(perNodePerSecond, node.tokens + nanos * nodeRate) < 1) {
-            return false;
-        }
-        if (!s.take(now, perSenderPerMinute, senderRate)) {
-            return false;
-        }
-        return node.take(now, perNodePerSecond, nodeRate);
+        TokenBucket s = senders.computeIfAbsent(sender == null ? "" : sender,
+            k -> new TokenBucket(clock, perSenderPerMinute / 60.0, perSenderPerMinute));
+        // The node's bucket first, so that a record refused by it takes nothing from the sender's.
+        return node.canTake() && s.tryTake() && node.tryTake();
     }
 }

@@ -1,5 +1,7 @@
 package chorus.actors.muc;
 
+import chorus.actors.cluster.Frames;
+import chorus.actors.xmpp.StanzaError;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
@@ -12,94 +14,118 @@ import org.apache.pekko.cluster.ddata.SelfUniqueAddress;
 import org.apache.pekko.cluster.ddata.typed.javadsl.DistributedData;
 import org.apache.pekko.cluster.ddata.typed.javadsl.Replicator;
 
-import java.util.Collections;
-import java.util.Map;
-import java.util.TreeMap;
-import java.util.concurrent.atomic.AtomicReference;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.NavigableMap;
 
 /**
- * The public rooms of the service (XEP-0045 §6.3), room address to name, replicated to every node with
- * Pekko Distributed Data. Each node reads its own replica, so a room listed on one node shows on the
- * others within the replicator's gossip interval. Hidden and locked rooms are never listed.
+ * The service's rooms (XEP-0045 §6.3), replicated to every node with Pekko Distributed Data: each room's
+ * creator, and the name of those that are public and open. Each node reads its own replica, so a change on
+ * one node shows on the others within the replicator's gossip interval (2 s); the caps on rooms per creator
+ * and on the service's rooms are checked against it, so rooms made on several nodes at the same moment may
+ * pass a cap by what those nodes made in that interval. The rooms are split over {@link RoomRegistry#PARTS}
+ * replicated entries, none larger than half a cluster frame. Hidden and locked rooms are never listed.
  */
 public final class RoomDirectory implements RoomListing {
-    static final Key<LWWMap<String, String>> KEY = LWWMapKey.create("chorus-muc-public-rooms");
-
     private interface Command {
     }
 
-    private record Publish(String room, String name) implements Command {
+    private record Put(String room, RoomEntry entry) implements Command {
     }
 
-    private record Withdraw(String room) implements Command {
+    private record Seen(int part, Replicator.SubscribeResponse<LWWMap<String, RoomEntry>> response) implements Command {
     }
 
-    private record Seen(Replicator.SubscribeResponse<LWWMap<String, String>> response) implements Command {
+    private record Written(Replicator.UpdateResponse<LWWMap<String, RoomEntry>> response) implements Command {
     }
 
-    private record Written(Replicator.UpdateResponse<LWWMap<String, String>> response) implements Command {
-    }
-
-    private final AtomicReference<Map<String, String>> view = new AtomicReference<>(Map.of());
+    private final RoomRegistry registry;
     private final ActorRef<Command> actor;
+    private final List<Key<LWWMap<String, RoomEntry>>> keys = new ArrayList<>();
 
-    private RoomDirectory(ActorSystem<?> system) {
+    private RoomDirectory(ActorSystem<?> system, MucSettings settings) {
+        this.registry = new RoomRegistry(settings, Frames.get(system).budget());
+        for (int i = 0; i < RoomRegistry.PARTS; i++) {
+            keys.add(LWWMapKey.create("chorus-muc-rooms-" + i));
+        }
         this.actor = system.systemActorOf(behavior(), "muc-room-directory", Props.empty());
     }
 
-    public static RoomDirectory start(ActorSystem<?> system) {
-        return new RoomDirectory(system);
+    public static RoomDirectory start(ActorSystem<?> system, MucSettings settings) {
+        return new RoomDirectory(system, settings);
     }
 
-    /** The listed rooms, sorted by address. */
-    public Map<String, String> publicRooms() {
-        return view.get();
+    /** The listed rooms, sorted by address, address to name. */
+    public NavigableMap<String, String> publicRooms() {
+        return registry.listed();
+    }
+
+    /** Checks the caps and, when they allow the room, counts it at once. */
+    @Override
+    public StanzaError.Condition refuseCreation(String creator, String room) {
+        StanzaError.Condition refused = registry.reserve(creator, room);
+        if (refused == null) {
+            actor.tell(new Put(room, registry.entry(room)));
+        }
+        return refused;
+    }
+
+    @Override
+    public void created(String room, String creator) {
+        RoomEntry now = registry.entry(room);
+        put(room, new RoomEntry(creator, now == null ? null : now.name()));
     }
 
     @Override
     public void publish(String room, String name) {
-        change(room, name);
-        actor.tell(new Publish(room, name));
+        RoomEntry now = registry.entry(room);
+        RoomEntry next = now == null ? new RoomEntry(null, name) : now.withName(name);
+        if (registry.fits(room, next)) {
+            put(room, next);
+        }
     }
 
     @Override
     public void withdraw(String room) {
-        change(room, null);
-        actor.tell(new Withdraw(room));
+        RoomEntry now = registry.entry(room);
+        if (now != null && now.name() != null) {
+            put(room, now.withName(null));
+        }
+    }
+
+    @Override
+    public void gone(String room) {
+        if (registry.entry(room) != null) {
+            put(room, null);
+        }
     }
 
     /** This node sees its own change at once; the replica's next notification confirms it. */
-    private void change(String room, String name) {
-        view.updateAndGet(m -> {
-            TreeMap<String, String> next = new TreeMap<>(m);
-            if (name == null) {
-                next.remove(room);
-            } else {
-                next.put(room, name);
-            }
-            return Collections.unmodifiableMap(next);
-        });
+    private void put(String room, RoomEntry e) {
+        registry.put(room, e);
+        actor.tell(new Put(room, e));
     }
 
     private Behavior<Command> behavior() {
-        return Behaviors.setup(ctx -> DistributedData.<Command, LWWMap<String, String>>withReplicatorMessageAdapter(
+        return Behaviors.setup(ctx -> DistributedData.<Command, LWWMap<String, RoomEntry>>withReplicatorMessageAdapter(
             replicator -> {
                 SelfUniqueAddress self = DistributedData.get(ctx.getSystem()).selfUniqueAddress();
-                replicator.subscribe(KEY, Seen::new);
+                for (int i = 0; i < keys.size(); i++) {
+                    int part = i;
+                    replicator.subscribe(keys.get(i), r -> new Seen(part, r));
+                }
                 return Behaviors.receive(Command.class)
-                    .onMessage(Publish.class, p -> {
-                        replicator.askUpdate(replyTo -> new Replicator.Update<>(KEY, LWWMap.create(),
-                            Replicator.writeLocal(), replyTo, m -> m.put(self, p.room(), p.name())), Written::new);
-                        return Behaviors.same();
-                    })
-                    .onMessage(Withdraw.class, w -> {
-                        replicator.askUpdate(replyTo -> new Replicator.Update<>(KEY, LWWMap.create(),
-                            Replicator.writeLocal(), replyTo, m -> m.remove(self, w.room())), Written::new);
+                    .onMessage(Put.class, p -> {
+                        Key<LWWMap<String, RoomEntry>> key = keys.get(RoomRegistry.part(p.room()));
+                        replicator.askUpdate(replyTo -> new Replicator.Update<>(key, LWWMap.create(),
+                            Replicator.writeLocal(), replyTo,
+                            m -> p.entry() == null ? m.remove(self, p.room()) : m.put(self, p.room(), p.entry())),
+                            Written::new);
                         return Behaviors.same();
                     })
                     .onMessage(Seen.class, s -> {
-                        if (s.response() instanceof Replicator.Changed<LWWMap<String, String>> changed) {
-                            view.set(Collections.unmodifiableMap(new TreeMap<>(changed.get(KEY).getEntries())));
+                        if (s.response() instanceof Replicator.Changed<LWWMap<String, RoomEntry>> changed) {
+                            registry.replace(s.part(), changed.get(keys.get(s.part())).getEntries());
                         }
                         return Behaviors.same();
                     })

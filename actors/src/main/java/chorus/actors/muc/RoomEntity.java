@@ -98,7 +98,18 @@ public final class RoomEntity extends EventSourcedBehavior<RoomEntity.Command, R
     }
 
     private Room fresh() {
-        return new Room(jid, deps.settings(), deps.userDomain(), deps.clock(), deps.router()::route);
+        return new Room(jid, deps.settings(), deps.userDomain(), deps.clock(), deps.router()::route, deps.directory());
+    }
+
+    /** Whether the service counts this room (against its creator's rooms and the service's). */
+    private boolean counted;
+
+    /** The service counts a room from its creation (or recovery) to its end. */
+    private void count() {
+        if (!counted && room.creator() != null) {
+            deps.directory().created(jid.toString(), room.creator());
+            counted = true;
+        }
     }
 
     @Override
@@ -126,6 +137,7 @@ public final class RoomEntity extends EventSourcedBehavior<RoomEntity.Command, R
             .onSignal(RecoveryCompleted.instance(), s -> {
                 if (s.stored() != null) {
                     room.restore(s.stored());
+                    count();
                     relist();
                 }
             })
@@ -147,6 +159,12 @@ public final class RoomEntity extends EventSourcedBehavior<RoomEntity.Command, R
         int revision = room.storedRevision();
         room.handle(d.stanza());
         boolean gone = room.gone();
+        if (gone) {
+            deps.directory().gone(jid.toString());
+            counted = false;
+        } else {
+            count();
+        }
         if (!gone && room.storedRevision() == revision) {
             return Effect().none(); // occupants and messages: nothing to list or to journal
         }
