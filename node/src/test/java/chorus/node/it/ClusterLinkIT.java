@@ -23,6 +23,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * for another cluster, never becomes a member.
  */
 class ClusterLinkIT {
+    /** Joining takes seconds; a machine busy with other work may make it take much longer. */
+    static final java.time.Duration JOIN = java.time.Duration.ofSeconds(90);
     final List<TestNode> started = new ArrayList<>();
 
     @AfterEach
@@ -68,13 +70,13 @@ class ClusterLinkIT {
         int seed = TestNode.freePort();
 
         TestNode a = start(dir.resolve("a"), seed, seed, keyspace);
-        MessagingIT.awaitTrue(() -> upMembers(a) == 1, "the first node forms the cluster");
+        TwoNodes.await(() -> upMembers(a) == 1, JOIN, "the first node forms the cluster");
 
         TestNode stranger = start(dir.resolve("stranger"), TestNode.freePort(), seed, keyspace);
         TestNode neighbour = start(dir.resolve("neighbour"), TestNode.freePort(), seed, keyspace);
         // A node of the cluster joins within seconds: the outsiders had that long and longer.
         TestNode b = start(dir.resolve("b"), TestNode.freePort(), seed, keyspace);
-        MessagingIT.awaitTrue(() -> upMembers(a) == 2 && isMember(b), "a node with the cluster's keys joins");
+        TwoNodes.await(() -> upMembers(a) == 2 && isMember(b), JOIN, "a node with the cluster's keys joins");
         Thread.sleep(10_000);
         assertEquals(2, upMembers(a), "only the two nodes with the cluster's keys are members");
         assertEquals(2, Cluster.get(a.node().system()).state().members().size());
