@@ -33,12 +33,13 @@ public final class RoomDirectory implements RoomListing {
     private record Put(String room, RoomEntry entry) implements Command {
     }
 
-    private record Seen(int part, Replicator.SubscribeResponse<LWWMap<String, RoomEntry>> response) implements Command {
+    private record Seen(Replicator.SubscribeResponse<LWWMap<String, RoomEntry>> response) implements Command {
     }
 
     private record Written(Replicator.UpdateResponse<LWWMap<String, RoomEntry>> response) implements Command {
     }
 
+    static final String KEY_PREFIX = "chorus-muc-rooms-";
     private final RoomRegistry registry;
     private final ActorRef<Command> actor;
     private final List<Key<LWWMap<String, RoomEntry>>> keys = new ArrayList<>();
@@ -46,7 +47,7 @@ public final class RoomDirectory implements RoomListing {
     private RoomDirectory(ActorSystem<?> system, MucSettings settings) {
         this.registry = new RoomRegistry(settings, Frames.get(system).budget());
         for (int i = 0; i < RoomRegistry.PARTS; i++) {
-            keys.add(LWWMapKey.create("chorus-muc-rooms-" + i));
+            keys.add(LWWMapKey.create(KEY_PREFIX + i));
         }
         this.actor = system.systemActorOf(behavior(), "muc-room-directory", Props.empty());
     }
@@ -110,9 +111,9 @@ public final class RoomDirectory implements RoomListing {
         return Behaviors.setup(ctx -> DistributedData.<Command, LWWMap<String, RoomEntry>>withReplicatorMessageAdapter(
             replicator -> {
                 SelfUniqueAddress self = DistributedData.get(ctx.getSystem()).selfUniqueAddress();
-                for (int i = 0; i < keys.size(); i++) {
-                    int part = i;
-                    replicator.subscribe(keys.get(i), r -> new Seen(part, r));
+                // One adapter serves every key (an actor has one adapter per message class): the part is the key's.
+                for (Key<LWWMap<String, RoomEntry>> key : keys) {
+                    replicator.subscribe(key, Seen::new);
                 }
                 return Behaviors.receive(Command.class)
                     .onMessage(Put.class, p -> {
@@ -125,7 +126,8 @@ public final class RoomDirectory implements RoomListing {
                     })
                     .onMessage(Seen.class, s -> {
                         if (s.response() instanceof Replicator.Changed<LWWMap<String, RoomEntry>> changed) {
-                            registry.replace(s.part(), changed.get(keys.get(s.part())).getEntries());
+                            int part = Integer.parseInt(changed.key().id().substring(KEY_PREFIX.length()));
+                            registry.replace(part, changed.get(changed.key()).getEntries());
                         }
                         return Behaviors.same();
                     })
