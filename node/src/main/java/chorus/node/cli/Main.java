@@ -88,8 +88,17 @@ public final class Main implements Callable<Integer> {
         return 0;
     }
 
+    /** A node that forms or joins a cluster is a member a while after it started (a first seed waits for the others). */
+    static final java.time.Duration MEMBERSHIP_WAIT = java.time.Duration.ofMinutes(3);
+
     /** The password goes to the terminal only: it is not logged and not stored (only its SCRAM keys are). */
-    private static void printAdmin(ChorusNode node, Settings settings, PrintStream out) {
+    private static void printAdmin(ChorusNode node, Settings settings, PrintStream out) throws InterruptedException {
+        // The account lives in a sharded entity: it can be made once this node is a member of its cluster.
+        org.apache.pekko.cluster.typed.Cluster cluster = org.apache.pekko.cluster.typed.Cluster.get(node.system());
+        long deadline = System.nanoTime() + MEMBERSHIP_WAIT.toNanos();
+        while (cluster.selfMember().status() != org.apache.pekko.cluster.MemberStatus.up() && System.nanoTime() < deadline) {
+            Thread.sleep(200);
+        }
         BareJid admin = new BareJid("admin", settings.domain().toString());
         String password = randomPassword();
         UserEntity.AccountReply r = node.accounts().create(admin, password).toCompletableFuture().join();
