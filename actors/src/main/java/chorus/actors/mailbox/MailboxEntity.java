@@ -38,8 +38,8 @@ import java.util.Map;
  * leaves Cassandra whether or not this entity ever runs again (see persistence/README.md).
  *
  * <p>A message is forgotten only once a session confirms it wrote it to the client ({@link Forget}),
- * so a crash or a disconnect in the middle loses none. Messages go to a session in pages, each within one
- * cluster frame ({@link OfflinePages}).
+ * so a crash or a disconnect in the middle loses none. Messages go to a session a page at a time, each page
+ * within one cluster frame ({@link OfflinePages}).
  *
  * <p>A server notice ({@link Offline#serverNotice}: an admin's notice of an in-band registration, naming the
  * address it came from) waits its own, shorter retention: its text is in a notice-store row that expires
@@ -64,14 +64,21 @@ public final class MailboxEntity
 
     /**
      * Hand every waiting message, oldest first and stamped with its arrival (XEP-0203), to this
-     * session, in pages each as large as one cluster frame holds; the session confirms each page with
-     * {@link Forget} once it wrote the page's last message to its client.
+     * session, a page at a time: each page is as large as one cluster frame holds, and the next goes
+     * once the session confirmed this one with {@link Forget} (it does once it wrote the page's last
+     * message to its client).
      */
     public record DeliverTo(FullJid to, ActorRef<SessionMessage> session) implements Command {
     }
 
-    /** The session wrote the messages up to this id to its client: they are gone. */
-    public record Forget(long upToId) implements Command {
+    /**
+     * The session wrote the messages up to this id to its client: they are gone. A session that names itself
+     * (and the resource it serves) gets the next page even from a mailbox that restarted since it sent this one.
+     */
+    public record Forget(long upToId, ActorRef<SessionMessage> session, FullJid to) implements Command {
+        public Forget(long upToId) {
+            this(upToId, null, null);
+        }
     }
 
     /** The account is removed: drop everything. */
@@ -397,6 +404,11 @@ public final class MailboxEntity
 
     private Effect<Event, State> onDeliverTo(State s, DeliverTo c) {
         lastActive = clock.instant();
+        long start = pages.startFor(c.session());
+        if (start < 0) {
+            // A page is on its way; what is newer follows it once it is confirmed.
+            return expire(s);
+        }
         List<NoticeStored> live = s.liveNotices(clock.instant());
         if (!notices.ready(live.stream().map(NoticeStored::key).toList())) {
             waitingForNotices.add(c);
@@ -406,7 +418,7 @@ public final class MailboxEntity
             }
             return expire(s);
         }
-        pages.send(entries(s), c.to(), c.session());
+        pages.send(entries(s), c.to(), c.session(), start);
         return expire(s);
     }
 
@@ -422,7 +434,10 @@ public final class MailboxEntity
         List<DeliverTo> waiting = new ArrayList<>(waitingForNotices);
         waitingForNotices.clear();
         for (DeliverTo c : waiting) {
-            pages.send(entries(s), c.to(), c.session());
+            long start = pages.startFor(c.session());
+            if (start >= 0) {
+                pages.send(entries(s), c.to(), c.session(), start);
+            }
         }
         return Effect().none();
     }
@@ -445,8 +460,10 @@ public final class MailboxEntity
         lastActive = clock.instant();
         long upTo = c.upToId();
         boolean any = s.waiting().stream().anyMatch(m -> m.id() <= upTo) || s.notices().stream().anyMatch(n -> n.id() <= upTo);
-        pages.confirmed(upTo);
+        // The session that confirmed this page gets the next one (sessions confirm pages by their last id).
+        List<Map.Entry<ActorRef<SessionMessage>, FullJid>> next = pages.confirmedBy(upTo, c.session(), c.to());
         if (!any) {
+            next.forEach(e -> pages.send(entries(s), e.getValue(), e.getKey(), upTo));
             return Effect().none();
         }
         List<String> delivered = s.notices().stream().filter(n -> n.id() <= upTo).map(NoticeStored::key).toList();
@@ -455,6 +472,7 @@ public final class MailboxEntity
         return Effect().persist(new MessagesForgotten(upTo)).thenRun(st -> {
             eraser.eraseUpTo(persistenceId, upTo);
             delivered.forEach(notices::forget);
+            next.forEach(e -> pages.send(entries(st), e.getValue(), e.getKey(), upTo));
         });
     }
 

@@ -691,7 +691,11 @@ public final class C2sSession extends AbstractBehavior<SessionInput> {
         }
         EntityRef<MailboxEntity.Command> mailbox = node.sharding().entityRefFor(MailboxEntity.KEY, user.toString());
         long upTo = o.upToId();
-        connection.sendThen(o.messages().get(o.messages().size() - 1), () -> mailbox.tell(new MailboxEntity.Forget(upTo)));
+        // Naming this session lets a mailbox that restarted since it sent the page send the next one.
+        ActorRef<SessionMessage> self = getContext().getSelf().narrow();
+        FullJid to = jid;
+        connection.sendThen(o.messages().get(o.messages().size() - 1),
+            () -> mailbox.tell(new MailboxEntity.Forget(upTo, self, to)));
         return this;
     }
 

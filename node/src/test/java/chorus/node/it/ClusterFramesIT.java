@@ -216,11 +216,12 @@ class ClusterFramesIT {
                 item.addGroupName("group " + g + " " + "g".repeat(200));
             }
             set.addRosterItem(item);
-            if (i % 100 != 0 && i < contacts) {
+            if (i % 20 != 0 && i < contacts) {
                 writer.sendStanza(set);
             } else {
                 // Sets are answered in order: once this one is, the ones before it are in the roster (and the
-                // next hundred do not wait behind thousands for their answers).
+                // next twenty do not wait behind thousands for their answers: the session answers an IQ it has not
+                // heard back about within 10 s with an error, and each set writes an event, and every 50 a snapshot).
                 writer.createStanzaCollectorAndSend(set).nextResultOrThrow(60_000);
             }
         }
