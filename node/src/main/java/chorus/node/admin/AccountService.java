@@ -57,6 +57,13 @@ public final class AccountService {
             .<UserEntity.AccountReply>ask(r -> new UserEntity.CreateAccount(creds, r), TIMEOUT));
     }
 
+    /** The account's stored SCRAM keys (null when there is no such account). */
+    public CompletionStage<chorus.actors.account.Credentials> credentials(BareJid jid) {
+        return sharding.entityRefFor(UserEntity.KEY, jid.toString())
+            .<UserEntity.CredentialsReply>ask(UserEntity.GetCredentials::new, TIMEOUT)
+            .thenApply(UserEntity.CredentialsReply::credentials);
+    }
+
     public CompletionStage<UserEntity.AccountReply> changePassword(BareJid jid, String password) {
         return derive(password).thenCompose(creds -> sharding.entityRefFor(UserEntity.KEY, jid.toString())
             .<UserEntity.AccountReply>ask(r -> new UserEntity.ChangePassword(creds, r), TIMEOUT));

@@ -101,7 +101,30 @@ public final class Main implements Callable<Integer> {
         }
         BareJid admin = new BareJid("admin", settings.domain().toString());
         String password = randomPassword();
-        UserEntity.AccountReply r = node.accounts().create(admin, password).toCompletableFuture().join();
+        UserEntity.AccountReply r = null;
+        boolean retried = false;
+        // While shards move (a node joining, or others restarting) the account's entity may answer late: ask again
+        // until the wait ends. A try that timed out may have made the account: then the retry finds it, with this
+        // password.
+        while (r == null) {
+            try {
+                r = node.accounts().create(admin, password).toCompletableFuture().join();
+                if (retried && !(r instanceof UserEntity.AccountReply.Done)) {
+                    chorus.actors.account.Credentials made = node.accounts().credentials(admin).toCompletableFuture().join();
+                    if (made != null && made.verifyPlain(password)) {
+                        r = new UserEntity.AccountReply.Done();
+                    }
+                }
+            } catch (java.util.concurrent.CompletionException e) {
+                r = null;
+                retried = true;
+                if (System.nanoTime() >= deadline) {
+                    out.println("  admin account: " + admin + " could not be checked now (" + e.getCause().getClass()
+                        .getSimpleName() + "); make it with scripts/chorusctl user add");
+                    return;
+                }
+            }
+        }
         if (r instanceof UserEntity.AccountReply.Done) {
             out.println("  admin account: " + admin + "  password: " + password + "   (shown once; change it with scripts/chorusctl user passwd)");
         } else {
