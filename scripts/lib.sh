@@ -6,6 +6,8 @@ readonly NODE_JAR_GLOB="$ROOT/node/target/chorus-node-*.jar"
 readonly NODE_LIB="$ROOT/node/target/lib"
 
 # Builds the node (without running tests) when its jar is missing or older than any source file.
+# Tests are compiled but not run: the node module depends on the actors test-jar, which
+# -Dmaven.test.skip would not build (and a fresh ~/.m2 does not hold). Nothing is installed into ~/.m2.
 build_node_if_needed() {
   local jar
   jar=$(compgen -G "$NODE_JAR_GLOB" | grep -v -- '-tests.jar' | head -n1 || true)
@@ -14,7 +16,8 @@ build_node_if_needed() {
     return 0
   fi
   echo "chorus: building the node (mvn package, tests skipped)..." >&2
-  (cd "$ROOT" && mvn -B -q -DskipTests -Dmaven.test.skip=true package -pl node -am) >&2
+  # Maven 3.8 prints colour resets even in batch mode; they are dropped.
+  (cd "$ROOT" && mvn -B -q -Dstyle.color=never -DskipTests package -pl node -am) 2>&1 | sed -u 's/\x1b\[[0-9;]*m//g' >&2
 }
 
 node_classpath() {
@@ -32,26 +35,70 @@ java_bin() {
   fi
 }
 
-# dnsmasq (Debian's dnsmasq-base: the binary only, no system service) is the DNS server of the DNS
-# discovery integration test. Installs it when missing, non-interactively; only warns when it cannot.
-ensure_dnsmasq() {
-  if command -v dnsmasq >/dev/null 2>&1 || [[ -x /usr/sbin/dnsmasq ]]; then
-    return 0
-  fi
+# Installs Debian packages non-interactively (apt-get update first when the lists are stale). $1 says what
+# they are for; only warns when this user cannot install or the install fails. Maintainer scripts start
+# no service meanwhile: a policy-rc.d that says 101 is put in place when the machine has none, and
+# services a package enabled are disabled again (the tests run private instances, never these).
+apt_install_for() {
+  local purpose=$1
+  shift
   local sudo=()
   if ((EUID != 0)); then
     if command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
       sudo=(sudo -n)
     else
-      echo "chorus: dnsmasq is missing and this user cannot install it (apt-get install dnsmasq-base);" \
-        "the DNS discovery test will fail" >&2
+      echo "chorus: $* missing and this user cannot install them (apt-get install $*); $purpose will fail" >&2
       return 0
     fi
   fi
-  echo "chorus: installing dnsmasq-base (for the DNS discovery test)..." >&2
-  if ! "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q dnsmasq-base </dev/null >&2; then
-    "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -q </dev/null >&2 &&
-      "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q dnsmasq-base </dev/null >&2 ||
-      echo "chorus: could not install dnsmasq-base; the DNS discovery test will fail" >&2
+  echo "chorus: installing $* (for $purpose)..." >&2
+  local policy=/usr/sbin/policy-rc.d created=0
+  if [[ ! -e $policy ]]; then
+    printf '#!/bin/sh\n# put here by chorus scripts/lib.sh for one apt-get run\nexit 101\n' | "${sudo[@]}" tee "$policy" >/dev/null &&
+      "${sudo[@]}" chmod 755 "$policy" && created=1
   fi
+  if ! "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q "$@" </dev/null >&2; then
+    "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -q </dev/null >&2 &&
+      "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q "$@" </dev/null >&2 ||
+      echo "chorus: could not install $*; $purpose will fail" >&2
+  fi
+  ((created)) && "${sudo[@]}" rm -f "$policy"
+  if [[ -d /run/systemd/system ]] && command -v systemctl >/dev/null 2>&1; then
+    local unit
+    for unit in "$@"; do
+      "${sudo[@]}" systemctl disable --now "$unit" >/dev/null 2>&1 || true
+    done
+  fi
+  return 0
+}
+
+# dnsmasq (Debian's dnsmasq-base: the binary only, no system service) is the DNS server of the DNS
+# discovery and federation integration tests. Installs it when missing.
+ensure_dnsmasq() {
+  if command -v dnsmasq >/dev/null 2>&1 || [[ -x /usr/sbin/dnsmasq ]]; then
+    return 0
+  fi
+  apt_install_for "the DNS tests" dnsmasq-base
+}
+
+# Prosody 0.12 (with lua-unbound, its resolver) and ejabberd 23.01 are the peers of the federation
+# tests, which run private instances of them (node/src/test/java/chorus/node/it/peers); slixmpp
+# (python3-slixmpp) is their external component library. Installs the Debian packages when missing;
+# their system services are not started.
+ensure_peers() {
+  local missing=() pkg
+  command -v prosody >/dev/null 2>&1 || missing+=(prosody)
+  for pkg in lua-unbound python3-slixmpp; do
+    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'ok installed' || missing+=("$pkg")
+  done
+  command -v ejabberdctl >/dev/null 2>&1 || [[ -x /usr/sbin/ejabberdctl ]] || missing+=(ejabberd)
+  ((${#missing[@]} == 0)) || apt_install_for "the federation tests" "${missing[@]}"
+}
+
+# Chromium: WebAdminIT drives the web admin in it.
+ensure_chromium() {
+  if command -v chromium >/dev/null 2>&1 || [[ -x /usr/bin/chromium ]]; then
+    return 0
+  fi
+  apt_install_for "the web admin test" chromium
 }

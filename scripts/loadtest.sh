@@ -62,7 +62,8 @@ build_generator_if_needed() {
     return 0
   fi
   say "building the load generator (mvn package, tests skipped)..."
-  (cd "$ROOT" && mvn -B -q -DskipTests -Dmaven.test.skip=true package -pl loadtest -am) >&2
+  # Maven 3.8 prints colour resets even in batch mode; they are dropped.
+  (cd "$ROOT" && mvn -B -q -Dstyle.color=never -DskipTests package -pl loadtest -am) 2>&1 | sed -u 's/\x1b\[[0-9;]*m//g' >&2
 }
 
 generator() {

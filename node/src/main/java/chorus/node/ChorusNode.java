@@ -5,15 +5,20 @@ import chorus.actors.diagnostics.DeliveryFailures;
 import chorus.actors.diagnostics.DiagnosticsPruner;
 import chorus.actors.diagnostics.DiagnosticsRecorder;
 import chorus.actors.diagnostics.DiagnosticsSettings;
+import chorus.actors.feature.AccountFeature;
+import chorus.actors.feature.AccountFeatures;
 import chorus.actors.feature.Features;
 import chorus.actors.feature.IqHandler;
+import chorus.actors.feature.blocking.BlockingFeature;
 import chorus.actors.feature.blocking.BlockingHandler;
-import chorus.actors.feature.caps.CapsCache;
+import chorus.actors.caps.CapsCache;
 import chorus.actors.feature.disco.DiscoHandler;
+import chorus.actors.feature.last.LastActivityFeature;
 import chorus.actors.feature.last.LastActivityHandler;
-import chorus.actors.feature.mam.MamHandler;
+import chorus.actors.feature.mam.ArchiveFeature;
 import chorus.actors.feature.mam.MamSettings;
-import chorus.actors.feature.pep.PepHandler;
+import chorus.actors.feature.pep.PepFeature;
+import chorus.actors.feature.pep.PepLimits;
 import chorus.actors.feature.privatedata.PrivateHandler;
 import chorus.actors.feature.register.RegisterForm;
 import chorus.actors.feature.vcard.VCardHandler;
@@ -34,7 +39,7 @@ import chorus.node.http.UploadErasure;
 import chorus.node.http.UploadServer;
 import chorus.node.http.UploadStore;
 import chorus.actors.xmpp.DomainJid;
-import chorus.actors.user.FramedCommand;
+import chorus.actors.user.ShardedAccounts;
 import chorus.actors.user.UserEntity;
 import chorus.actors.user.UserSettings;
 import chorus.node.admin.AccountService;
@@ -43,8 +48,10 @@ import chorus.node.admin.AdminToken;
 import chorus.node.admin.NodeStats;
 import chorus.node.c2s.C2sContext;
 import chorus.node.c2s.C2sServer;
-import chorus.node.c2s.RegistrationLimiter;
 import chorus.node.c2s.SessionCounter;
+import chorus.node.session.BlockingFilter;
+import chorus.node.session.RegistrationLimiter;
+import chorus.node.session.SessionContext;
 import chorus.node.cli.Version;
 import chorus.node.config.DecoySecret;
 import chorus.node.config.ClusterSettings;
@@ -56,6 +63,16 @@ import chorus.node.storage.NodeStorage;
 import chorus.node.sasl.SaslMechanisms;
 import chorus.node.sasl.SaslSettings;
 import chorus.node.tls.TlsContexts;
+import chorus.node.tls.TlsIdentity;
+import chorus.node.metrics.ClusterGauges;
+import chorus.node.metrics.DriverMetrics;
+import chorus.node.metrics.NodeRegistry;
+import chorus.node.metrics.Readiness;
+import chorus.actors.metrics.NodeMetrics;
+import io.micrometer.core.instrument.Gauge;
+import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
+import java.util.EnumMap;
+import java.util.Map;
 import chorus.node.tls.TlsSettings;
 import chorus.persistence.accounts.AccountDirectory;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -96,6 +113,7 @@ public final class ChorusNode implements AutoCloseable {
     private final List<AutoCloseable> resources = new ArrayList<>();
     private C2sServer c2s;
     private NodeStorage storage;
+    private NodeRegistry registry;
 
     private ChorusNode(Settings settings, ActorSystem<Void> system, TlsContexts tls, SessionCounter counter,
                        AccountService accounts, ExecutorService hashing) {
@@ -109,18 +127,29 @@ public final class ChorusNode implements AutoCloseable {
 
     public static ChorusNode start(Settings settings) throws IOException, InterruptedException {
         Clock clock = Clock.systemUTC();
+        settings.s2s().warnings().forEach(log::warn);
         TlsContexts tls = TlsContexts.create(new TlsSettings(settings.tlsCertificate(), settings.tlsKey(),
             settings.dataDir(), settings.domain().toString()));
         java.nio.file.Path clusterKeys = settings.cluster().linkKeys(settings.dataDir(), clock);
-        NodeStorage storage = NodeStorage.open(settings.config(), settings.dataDir(), clock);
+        NodeRegistry registry = NodeRegistry.create();
+        NodeStorage storage;
         ActorSystem<Void> system;
+        try {
+            storage = NodeStorage.open(settings.config(), settings.dataDir(), clock, registry.prometheus());
+        } catch (IOException | InterruptedException | RuntimeException e) {
+            registry.close();
+            throw e;
+        }
         try {
             system = ActorSystem.create(Behaviors.empty(), ClusterSettings.SYSTEM, settings.cluster().pekkoConfig()
                 .withFallback(ClusterSettings.linkConfig(clusterKeys)).withFallback(storage.systemConfig()));
         } catch (RuntimeException e) {
             storage.close();
+            registry.close();
             throw e;
         }
+        // Before any entity opens the journal: the plugin's driver sessions report to the node's registry.
+        DriverMetrics.get(system.classicSystem()).use(registry.prometheus());
         try {
             Cluster cluster = Cluster.get(system);
             if (settings.cluster().alone()) {
@@ -146,24 +175,28 @@ public final class ChorusNode implements AutoCloseable {
                 services.add(uploadDomain);
             }
             AtomicReference<Features> serverRef = new AtomicReference<>();
-            AtomicReference<Features> accountRef = new AtomicReference<>();
+            AtomicReference<AccountFeatures> accountRef = new AtomicReference<>();
             DiscoHandler disco = new DiscoHandler("Chorus",
                 () -> plus(serverRef.get().discoFeatures(), MailboxEntity.XEP_0160, RegisterForm.NS),
                 () -> accountRef.get().discoFeatures(), services);
             LastActivityHandler last = new LastActivityHandler(clock.instant());
             VCardHandler vcard = new VCardHandler();
             PrivateHandler privateData = new PrivateHandler();
+            BlockingHandler blocking = new BlockingHandler();
             // The server lists what its accounts support too: clients look for these on the server (XEP-0030).
             List<IqHandler> server = List.of(disco, new PingHandler(),
                 new VersionHandler("Chorus", Version.current(), settings.versionShowsOs()), new TimeHandler(), last,
-                vcard, privateData, new BlockingHandler());
+                vcard, privateData, blocking);
             UserSettings userSettings = UserSettings.from(storage.systemConfig());
-            // PEP (XEP-0163) is answered by each account's entity; listed here for the accounts' disco#info.
             MamSettings mam = MamSettings.from(storage.systemConfig());
-            List<IqHandler> account = List.of(disco, new PingHandler(), vcard, privateData, last,
-                new PepHandler(userSettings.pepLimits()), new MamHandler(mam.defaultMode()));
+            // The features of every account, in the order their hooks run (blocking refuses a blocked sender
+            // before anything else looks at its stanza).
+            AccountFeatures account = AccountFeatures.of(new BlockingFeature(blocking), AccountFeature.of(disco),
+                AccountFeature.of(new PingHandler()), AccountFeature.of(vcard), AccountFeature.of(privateData),
+                new LastActivityFeature(last), new PepFeature(PepLimits.from(storage.systemConfig()), new CapsCache()),
+                new ArchiveFeature(mam, storage.archive(clock)));
             serverRef.set(new Features(server));
-            accountRef.set(new Features(account));
+            accountRef.set(account);
 
             String nodeName = cluster.selfMember().address().hostPort();
             DiagnosticsSettings diagnosticsSettings = DiagnosticsSettings.from(storage.systemConfig());
@@ -171,10 +204,9 @@ public final class ChorusNode implements AutoCloseable {
             // Stanzas to accounts and rooms may be larger than a cluster frame (a room's lists, a PEP result):
             // those travel in frames.
             Frames frames = Frames.get(system);
-            Router router = new Router(settings.domain(),
-                (bare, stanza) -> frames.tell(sharding.entityRefFor(UserEntity.KEY, bare), new UserEntity.Deliver(stanza),
-                    FramedCommand::new),
-                null, serverRef.get(), clock, failures);
+            // Another domain: no federation yet, so the router answers remote-server-not-found (RFC 6120 §10.4.3).
+            Router router = new Router(settings.domain(), new ShardedAccounts(sharding, frames), null, serverRef.get(),
+                account::seesSent, clock, failures);
             if (muc.enabled()) {
                 RoomDirectory rooms = RoomDirectory.start(system, muc);
                 AccountEraser roomEraser = AccountEraser.forStorage(system, storage);
@@ -198,7 +230,7 @@ public final class ChorusNode implements AutoCloseable {
             if (upload.offered()) {
                 Slots slots = new Slots(clock);
                 UploadStore files = new UploadStore(settings.dataDir().resolve("uploads"), upload.retention(), clock);
-                uploads = UploadServer.start(settings.bind(), upload.port(), tls.identity(), slots, files);
+                uploads = UploadServer.start(settings.bind(), upload.port(), tls, slots, files);
                 uploadErasure.serve(files, slots);
                 UploadService uploadService = new UploadService(settings.domain().toString(), upload, slots, router,
                     files::usedBy);
@@ -208,11 +240,24 @@ public final class ChorusNode implements AutoCloseable {
                 diagnosticsSettings, clock);
             MailboxEntity.init(sharding, MailboxSettings.from(storage.systemConfig()), settings.domain().toString(), clock,
                 storage.mailboxRowEraser(), storage.notices(clock));
-            UserEntity.init(sharding, new UserEntity.Deps(settings.domain(), router, accountRef.get(), clock,
-                userSettings, directory, jid -> sharding.entityRefFor(MailboxEntity.KEY, jid), failures, new CapsCache(),
-                mam, storage.archive(clock)));
+            UserEntity.init(sharding, new UserEntity.Deps(settings.domain(), router, account, clock,
+                userSettings, directory, jid -> sharding.entityRefFor(MailboxEntity.KEY, jid), failures));
 
             SessionCounter counter = new SessionCounter();
+            NodeMetrics metrics = registry.metrics();
+            // Today every client session is TCP (5222, 5223); WebSocket and BOSH register theirs.
+            metrics.sessions(NodeMetrics.Transport.TCP, counter::sessions);
+            Gauge.builder("chorus.connections", counter, SessionCounter::connections)
+                .description("open client connections on this node").register(registry.prometheus());
+            Map<NodeMetrics.EntityType, EntityTypeKey<?>> types = new EnumMap<>(NodeMetrics.EntityType.class);
+            types.put(NodeMetrics.EntityType.USER, UserEntity.KEY);
+            types.put(NodeMetrics.EntityType.MAILBOX, MailboxEntity.KEY);
+            if (muc.enabled()) {
+                types.put(NodeMetrics.EntityType.ROOM, RoomEntity.KEY);
+            }
+            ClusterGauges gauges = ClusterGauges.start(system, registry.prometheus(), types, Duration.ofSeconds(10));
+            Readiness readiness = new Readiness(system, types.values().stream().map(EntityTypeKey::name).toList(),
+                storage.session());
             system.systemActorOf(NodeStats.create(counter), "node-stats", org.apache.pekko.actor.typed.Props.empty());
             ExecutorService hashing = Executors.newFixedThreadPool(2, r -> {
                 Thread t = new Thread(r, "chorus-password-hashing");
@@ -224,17 +269,25 @@ public final class ChorusNode implements AutoCloseable {
             accounts.eraseWith(AccountEraser.forStorage(system, storage));
             accounts.onRemoved(uploadErasure::erase);
             ChorusNode node = new ChorusNode(settings, system, tls, counter, accounts, hashing);
+            node.registry = registry;
+            node.resources.add(gauges);
             if (uploads != null) {
                 node.resources.add(uploads);
             }
             node.storage = storage;
             SaslMechanisms sasl = new SaslMechanisms(
                 SaslSettings.allMechanisms(settings.scramIterations(), DecoySecret.load(settings)), new SecureRandom());
-            C2sContext c2sContext = new C2sContext(settings, tls, router, sharding, clock, counter, sasl, accounts,
-                new RegistrationLimiter(settings.registration().perAddress(), settings.registration().window(), clock));
+            // What every client stream's session needs, whatever its transport; and its per-session features.
+            SessionContext sessions = new SessionContext(settings.domain(), settings.c2s(), settings.registration(),
+                router, jid -> sharding.entityRefFor(UserEntity.KEY, jid),
+                jid -> sharding.entityRefFor(MailboxEntity.KEY, jid), clock, counter, sasl, accounts,
+                new RegistrationLimiter(settings.registration().perAddress(), settings.registration().window(), clock),
+                List.of(BlockingFilter::new));
+            C2sContext c2sContext = new C2sContext(settings, tls, counter, sessions);
             node.c2s = C2sServer.start(c2sContext, system);
-            node.resources.add(AdminServer.start(settings.adminPort(), AdminToken.createIn(settings.dataDir()),
-                accounts, counter::sessions, storage.diagnostics(), pruner));
+            node.resources.add(AdminServer.start(new AdminServer.Deps(settings,
+                AdminToken.createIn(settings.dataDir(), settings.admin().token()), accounts, counter::sessions,
+                storage.diagnostics(), pruner, readiness, registry, node::reloadCertificates)));
             return node;
         } catch (IOException | InterruptedException | RuntimeException e) {
             system.terminate();
@@ -244,8 +297,26 @@ public final class ChorusNode implements AutoCloseable {
                 // stopping anyway
             }
             storage.close();
+            registry.close();
             throw e;
         }
+    }
+
+    /**
+     * Reads the TLS certificate and key again (a renewal): every connection accepted from now on, on the
+     * client ports and the upload listener, gets the new certificate; established ones keep theirs. A bad
+     * file leaves the current certificate in place and throws {@link chorus.node.tls.TlsSetupException}.
+     */
+    public TlsIdentity reloadCertificates() {
+        TlsIdentity id = tls.reload();
+        log.info("TLS certificate reloaded: {} valid until {}", id.leaf().getSubjectX500Principal().getName(),
+            id.leaf().getNotAfter().toInstant());
+        return id;
+    }
+
+    /** The node's meters. */
+    public NodeRegistry registry() {
+        return registry;
     }
 
     public Settings settings() {
@@ -302,6 +373,7 @@ public final class ChorusNode implements AutoCloseable {
         }
         hashing.shutdownNow();
         storage.close();
+        registry.close();
     }
 
     public NodeStorage storage() {

@@ -10,8 +10,8 @@ public sealed interface IqResult {
     record Reply(Iq reply) implements IqResult {
     }
 
-    /** Events are the entity's own event type; the handler that returns them knows which. */
-    record PersistThenReply(List<?> events, Iq reply) implements IqResult {
+    /** Events of the feature's own slice ({@link SliceEvent}s), persisted before the reply goes out. */
+    record PersistThenReply(List<? extends AccountEvent> events, Iq reply) implements IqResult {
         public PersistThenReply {
             events = List.copyOf(events);
         }

@@ -2,6 +2,7 @@ package chorus.actors.muc;
 
 import chorus.actors.TokenBucket;
 import chorus.actors.feature.disco.DiscoHandler;
+import chorus.actors.feature.disco.DiscoReply;
 import chorus.actors.router.StanzaRouter;
 import chorus.actors.xmpp.DomainJid;
 import chorus.actors.xmpp.Element;
@@ -13,6 +14,7 @@ import chorus.actors.xmpp.StanzaException;
 import chorus.actors.xmpp.Stanza;
 import chorus.actors.xmpp.StanzaError;
 
+import java.util.List;
 import java.util.function.BiConsumer;
 
 /**
@@ -100,13 +102,8 @@ public final class MucService {
             return iq.error(StanzaError.of(StanzaError.Condition.ITEM_NOT_FOUND));
         }
         if (q.is("query", DiscoHandler.INFO)) {
-            Element.Builder b = Element.build("query", DiscoHandler.INFO)
-                .child(Element.build("identity", DiscoHandler.INFO).attr("category", "conference").attr("type", "text")
-                    .attr("name", "Chat rooms").get());
-            for (String f : new String[] {Room.MUC, DiscoHandler.INFO, DiscoHandler.ITEMS, ResultSet.NS}) {
-                b.child(Element.build("feature", DiscoHandler.INFO).attr("var", f).get());
-            }
-            return iq.result(b.get());
+            return iq.result(DiscoReply.info().identity("conference", "text", "Chat rooms")
+                .features(List.of(Room.MUC, DiscoHandler.INFO, DiscoHandler.ITEMS, ResultSet.NS)).get());
         }
         if (q.is("query", DiscoHandler.ITEMS)) {
             // XEP-0059: a page of the room list, never more than the service's page; a list longer than one
@@ -118,15 +115,14 @@ public final class MucService {
                 return iq.error(e.error());
             }
             ResultSet.Page<String> page = ResultSet.page(publicRooms.get(), r, settings.maxItemsPage());
-            Element.Builder b = Element.build("query", DiscoHandler.ITEMS);
+            DiscoReply items = DiscoReply.items();
             for (java.util.Map.Entry<String, String> room : page.items()) {
-                b.child(Element.build("item", DiscoHandler.ITEMS).attr("jid", room.getKey()).attr("name", room.getValue())
-                    .get());
+                items.item(room.getKey(), null, room.getValue());
             }
             if (page.limited()) {
-                b.child(page.set());
+                items.resultSet(page.set());
             }
-            return iq.result(b.get());
+            return iq.result(items.get());
         }
         return iq.error(StanzaError.of(StanzaError.Condition.SERVICE_UNAVAILABLE));
     }

@@ -1,6 +1,7 @@
 package chorus.actors.muc;
 
 import chorus.actors.feature.disco.DiscoHandler;
+import chorus.actors.feature.disco.DiscoReply;
 import chorus.actors.xmpp.BareJid;
 import chorus.actors.xmpp.DataForm;
 import chorus.actors.xmpp.Element;
@@ -95,9 +96,6 @@ final class RoomIq {
             throw new MucError(ITEM_NOT_FOUND, "rooms have no disco nodes");
         }
         RoomConfig c = room.config;
-        Element.Builder b = Element.build("query", DiscoHandler.INFO)
-            .child(Element.build("identity", DiscoHandler.INFO).attr("category", "conference").attr("type", "text")
-                .attr("name", room.displayName()).get());
         List<String> features = List.of(Room.MUC, DiscoHandler.INFO, DiscoHandler.ITEMS, PING,
             c.publicRoom() ? "muc_public" : "muc_hidden",
             c.membersOnly() ? "muc_membersonly" : "muc_open",
@@ -105,28 +103,25 @@ final class RoomIq {
             c.nonAnonymous() ? "muc_nonanonymous" : "muc_semianonymous",
             c.passwordProtected() ? "muc_passwordprotected" : "muc_unsecured",
             c.persistent() ? "muc_persistent" : "muc_temporary");
-        for (String f : features) {
-            b.child(Element.build("feature", DiscoHandler.INFO).attr("var", f).get());
-        }
-        b.child(DataForm.build("result", ROOMINFO)
-            .field("muc#roominfo_description", "text-single", "Description", c.description())
-            .field("muc#roominfo_occupants", "text-single", "Occupants", Integer.toString(room.occupantCount()))
-            .field("muc#roominfo_subjectmod", "boolean", "Occupants may change the subject",
-                c.changeSubject() ? "1" : "0")
-            .get());
-        return b.get();
+        return DiscoReply.info().identity("conference", "text", room.displayName()).features(features)
+            .form(DataForm.build("result", ROOMINFO)
+                .field("muc#roominfo_description", "text-single", "Description", c.description())
+                .field("muc#roominfo_occupants", "text-single", "Occupants", Integer.toString(room.occupantCount()))
+                .field("muc#roominfo_subjectmod", "boolean", "Occupants may change the subject",
+                    c.changeSubject() ? "1" : "0")
+                .get())
+            .get();
     }
 
     /** §6.5: the occupants' room addresses, to anyone for a public room, to occupants for a hidden one. */
     private Element items(Occupant me) {
-        Element.Builder b = Element.build("query", DiscoHandler.ITEMS);
+        DiscoReply items = DiscoReply.items();
         if (room.config.publicRoom() || me != null) {
             for (Occupant o : room.occupants.values()) {
-                b.child(Element.build("item", DiscoHandler.ITEMS).attr("jid", room.occupantJid(o.nick).toString())
-                    .attr("name", o.nick).get());
+                items.item(room.occupantJid(o.nick).toString(), null, o.nick);
             }
         }
-        return b.get();
+        return items.get();
     }
 
     // ---- §10: owners ----

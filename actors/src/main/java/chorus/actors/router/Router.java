@@ -4,44 +4,93 @@ import chorus.actors.diagnostics.DeliveryFailures;
 import chorus.actors.feature.Features;
 import chorus.actors.feature.IqContext;
 import chorus.actors.feature.IqResult;
+import chorus.actors.session.SessionMessage;
+import chorus.actors.xmpp.BareJid;
 import chorus.actors.xmpp.DomainJid;
 import chorus.actors.xmpp.Iq;
 import chorus.actors.xmpp.Jid;
+import chorus.actors.xmpp.Message;
+import chorus.actors.xmpp.Presence;
 import chorus.actors.xmpp.Stanza;
 import chorus.actors.xmpp.StanzaError;
+import org.apache.pekko.actor.typed.ActorRef;
 
 import java.time.Clock;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.BiConsumer;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 
 /**
- * Routes a stanza by its 'to': an account of this domain goes to that account's entity (wherever
- * sharding placed it); the domain itself is answered here; another domain goes to the server-to-server
- * side, or, while there is none, back to the sender as remote-server-not-found (RFC 6120 §10.4.3).
+ * The one place that decides where a stanza goes ({@link #destinationOf}), for every door: client sessions of any
+ * transport, the user entities, the services, and later server-to-server streams and components. By its 'to': an
+ * account of this domain goes to that account's entity (wherever sharding placed it), the domain itself is
+ * answered here, a service of the server ({@code conference.DOMAIN}, {@code upload.DOMAIN}, components) gets what
+ * is addressed to it, and another domain goes to the server-to-server side, or, while there is none, back to the
+ * sender as remote-server-not-found (RFC 6120 §10.4.3).
+ *
+ * <p>What a client sends passes its own account first where RFC 6121 wants the sender's server to process it
+ * ({@link #fromClient}): its presence, its IQs to itself, and (for the features that keep or copy sent messages)
+ * a copy of its messages.
  */
 public final class Router implements StanzaRouter {
+
+    /** Where a stanza addressed to an address goes. */
+    public sealed interface Destination {
+        /** An account of this domain, or one of its resources: that account's entity. */
+        record Account(BareJid account) implements Destination {
+        }
+
+        /** The domain itself (RFC 6120 §10.3.3): answered by the server's features. */
+        record Server() implements Destination {
+        }
+
+        /** A service of this server at its own domain, or an address of it. */
+        record Service(String domain) implements Destination {
+        }
+
+        /** Another XMPP domain. */
+        record Remote(String domain) implements Destination {
+        }
+    }
+
+    /** The accounts' entities, as the router reaches them (cluster sharding in a node). */
+    public interface Accounts {
+        /** A stanza to the account or one of its resources. */
+        void deliver(BareJid account, Stanza stanza);
+
+        /** A message the entity acknowledges to {@code ackTo} with {@code seq} once it is settled (end to end). */
+        void deliverAcknowledged(BareJid account, Message message, ActorRef<SessionMessage> ackTo, long seq);
+
+        /** A stanza one of the account's own sessions sent, for the account to process (RFC 6121 outbound). */
+        void fromOwnSession(BareJid account, Stanza stanza);
+
+        /** A copy of a message one of the account's sessions sent to someone else. */
+        void sent(BareJid account, Message message);
+    }
+
     private final DomainJid domain;
-    private final BiConsumer<String, Stanza> toAccount;
+    private final Accounts accounts;
     private final Consumer<Stanza> toRemote;
     private final Features serverFeatures;
+    private final Predicate<Message> sentCopies;
     private final Clock clock;
     private final DeliveryFailures failures;
     private final Map<String, Consumer<Stanza>> services = new ConcurrentHashMap<>();
 
     /**
-     * @param toAccount sends a stanza to the entity of the bare JID given as its first argument
-     * @param toRemote  sends a stanza to another domain; null while federation is not available
+     * @param toRemote   sends a stanza to another domain; null while federation is not available
+     * @param sentCopies which messages a client sends its own account wants a copy of (its features say)
      */
-    public Router(DomainJid domain, BiConsumer<String, Stanza> toAccount, Consumer<Stanza> toRemote,
-                  Features serverFeatures, Clock clock, DeliveryFailures failures) {
-        this.failures = failures;
+    public Router(DomainJid domain, Accounts accounts, Consumer<Stanza> toRemote, Features serverFeatures,
+                  Predicate<Message> sentCopies, Clock clock, DeliveryFailures failures) {
         this.domain = domain;
-        this.toAccount = toAccount;
+        this.accounts = accounts;
         this.toRemote = toRemote;
         this.serverFeatures = serverFeatures;
+        this.sentCopies = sentCopies;
         this.clock = clock;
+        this.failures = failures;
     }
 
     public DomainJid domain() {
@@ -56,8 +105,18 @@ public final class Router implements StanzaRouter {
         services.put(serviceDomain, service);
     }
 
-    public boolean isLocal(Jid jid) {
-        return jid.domain().equals(domain.domain());
+    /** The decision: where a stanza to this address goes. */
+    public Destination destinationOf(Jid to) {
+        if (services.containsKey(to.domain())) {
+            return new Destination.Service(to.domain());
+        }
+        if (!to.domain().equals(domain.domain())) {
+            return new Destination.Remote(to.domain());
+        }
+        if (to.local() == null) {
+            return new Destination.Server();
+        }
+        return new Destination.Account((BareJid) to.bare());
     }
 
     @Override
@@ -66,24 +125,66 @@ public final class Router implements StanzaRouter {
         if (to == null) {
             throw new IllegalArgumentException("a routed stanza needs a 'to'");
         }
-        Consumer<Stanza> service = services.get(to.domain());
-        if (service != null) {
-            service.accept(stanza);
-            return;
-        }
-        if (!isLocal(to)) {
-            if (toRemote != null) {
-                toRemote.accept(stanza);
-            } else {
-                bounce(stanza, StanzaError.Condition.REMOTE_SERVER_NOT_FOUND);
-            }
-            return;
-        }
-        if (to.local() == null) {
+        Destination d = destinationOf(to);
+        if (d instanceof Destination.Account a) {
+            accounts.deliver(a.account(), stanza);
+        } else if (d instanceof Destination.Server) {
             toServer(stanza);
-            return;
+        } else if (d instanceof Destination.Service s) {
+            services.get(s.domain()).accept(stanza);
+        } else if (toRemote != null) {
+            toRemote.accept(stanza);
+        } else {
+            bounce(stanza, StanzaError.Condition.REMOTE_SERVER_NOT_FOUND);
         }
-        toAccount.accept(to.bare().toString(), stanza);
+    }
+
+    /**
+     * A stanza one of this server's clients sent, its 'from' stamped by its session (a full JID). Presence and IQs
+     * to the client's own account (or to no one) go to that account's entity, which processes them on the
+     * client's behalf (RFC 6121 §4, §8.5.2.1.3); everything else goes by its 'to'. Messages go through
+     * {@link #fromClient(Message, ActorRef, long)}.
+     */
+    public void fromClient(Stanza stanza) {
+        BareJid sender = (BareJid) stanza.from().bare();
+        Jid to = stanza.to();
+        if (stanza instanceof Presence || stanza instanceof Iq && (to == null || to.equals(sender))) {
+            accounts.fromOwnSession(sender, stanza);
+        } else if (stanza instanceof Message m) {
+            fromClient(m, null, 0);
+        } else {
+            route(stanza);
+        }
+    }
+
+    /**
+     * A message one of this server's clients sent. RFC 6120 §10.3.1: no 'to' means the sender's own bare JID. To
+     * an account of this domain it is acknowledged end to end: true when its recipient's entity will tell
+     * {@code ackTo} it took {@code seq} (the session keeps it until then, and sends it again with
+     * {@link #again}); anything else is routed and forgotten (false). The sender's account gets a copy when its
+     * features want one (the archive keeps what its resources send).
+     */
+    public boolean fromClient(Message message, ActorRef<SessionMessage> ackTo, long seq) {
+        BareJid sender = (BareJid) message.from().bare();
+        Message m = message.to() == null ? message.withTo(sender) : message;
+        boolean acknowledged = false;
+        if (ackTo != null && destinationOf(m.to()) instanceof Destination.Account a) {
+            accounts.deliverAcknowledged(a.account(), m, ackTo, seq);
+            acknowledged = true;
+        } else {
+            route(m);
+        }
+        if (message.to() != null && !m.to().bare().equals(sender) && sentCopies.test(m)) {
+            accounts.sent(sender, m);
+        }
+        return acknowledged;
+    }
+
+    /** Sends again a message its recipient's entity has not acknowledged yet (the entity takes it once). */
+    public void again(Message m, ActorRef<SessionMessage> ackTo, long seq) {
+        if (destinationOf(m.to()) instanceof Destination.Account a) {
+            accounts.deliverAcknowledged(a.account(), m, ackTo, seq);
+        }
     }
 
     /** Sends the error reply of a stanza back to its sender, unless it is itself an error. */
@@ -98,7 +199,7 @@ public final class Router implements StanzaRouter {
     }
 
     /** The server's own answers (RFC 6120 §10.3.3): IQs through its features; messages and presence end here. */
-    public void toServer(Stanza stanza) {
+    private void toServer(Stanza stanza) {
         if (stanza instanceof Iq iq) {
             if (!iq.isRequest()) {
                 return;
@@ -111,12 +212,8 @@ public final class Router implements StanzaRouter {
         }
         // RFC 6121 §8.5.1 / RFC 6120 §10.3.3: the server itself does not chat; a message gets
         // service-unavailable, presence to the server is simply not broadcast further.
-        if (stanza instanceof chorus.actors.xmpp.Message && stanza.from() != null) {
+        if (stanza instanceof Message && stanza.from() != null) {
             bounce(stanza, StanzaError.Condition.SERVICE_UNAVAILABLE);
         }
-    }
-
-    public Features serverFeatures() {
-        return serverFeatures;
     }
 }

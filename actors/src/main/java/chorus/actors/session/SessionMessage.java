@@ -107,6 +107,10 @@ public sealed interface SessionMessage extends SessionInput, ClusterMessage {
             return new Resumption(true, "", 0, 0, null, null, false, null, 0);
         }
 
+        public Resumption withBlocked(java.util.List<chorus.actors.xmpp.Jid> list) {
+            return new Resumption(refused, id, handled, sent, unacked, presence, rosterInterest, list, timeoutSeconds);
+        }
+
         @Override
         public String toString() {
             return "Resumption[" + (refused ? "refused" : unacked.size() + " unacked") + "]";

@@ -1,6 +1,7 @@
 package chorus.actors.upload;
 
 import chorus.actors.feature.disco.DiscoHandler;
+import chorus.actors.feature.disco.DiscoReply;
 import chorus.actors.router.StanzaRouter;
 import chorus.actors.xmpp.DataForm;
 import chorus.actors.xmpp.DomainJid;
@@ -81,17 +82,14 @@ public final class UploadService {
             if (q.attr("node") != null) {
                 return iq.error(StanzaError.of(StanzaError.Condition.ITEM_NOT_FOUND));
             }
-            return iq.result(Element.build("query", DiscoHandler.INFO)
-                .child(Element.build("identity", DiscoHandler.INFO).attr("category", "store").attr("type", "file")
-                    .attr("name", "HTTP File Upload").get())
-                .child(Element.build("feature", DiscoHandler.INFO).attr("var", NS).get())
-                .child(Element.build("feature", DiscoHandler.INFO).attr("var", DiscoHandler.INFO).get())
-                .child(DataForm.build("result", NS)
+            return iq.result(DiscoReply.info().identity("store", "file", "HTTP File Upload")
+                .feature(NS).feature(DiscoHandler.INFO)
+                .form(DataForm.build("result", NS)
                     .field("max-file-size", "text-single", null, Long.toString(settings.maxFileSize())).get())
                 .get());
         }
         if (q.is("query", DiscoHandler.ITEMS) && iq.type() == Iq.Type.GET) {
-            return iq.result(Element.of("query", DiscoHandler.ITEMS));
+            return iq.result(DiscoReply.items().get());
         }
         if (q.is("request", NS) && iq.type() == Iq.Type.GET) {
             return slot(iq, q);

@@ -1,14 +1,17 @@
 package chorus.actors.user;
 
 import chorus.actors.cluster.Frames;
+import chorus.actors.feature.Resource;
 import chorus.actors.session.SessionMessage;
 import chorus.actors.xmpp.FullJid;
 import chorus.actors.xmpp.Jid;
 import chorus.actors.xmpp.Message;
 import chorus.actors.xmpp.Presence;
+import chorus.actors.xmpp.Stanza;
 import org.apache.pekko.actor.typed.ActorRef;
 
 import java.util.ArrayDeque;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.Set;
 
@@ -16,7 +19,7 @@ import java.util.Set;
  * One bound resource of the user, as its entity sees it. Not persisted: sessions register again
  * after the entity restarts or moves.
  */
-final class LiveSession {
+final class LiveSession implements Resource {
     final FullJid jid;
     /** The session actor; a resumed stream (XEP-0198) puts its own in place of the old one. */
     ActorRef<SessionMessage> ref;
@@ -26,8 +29,8 @@ final class LiveSession {
     Presence presence;
     /** The resource asked for the roster, so it gets roster pushes (RFC 6121 §2.1.6). */
     boolean interested;
-    /** The resource asked for the block list, so it gets block-list pushes (XEP-0191 §3.3). */
-    boolean blocklistInterested;
+    /** What else the resource asked for that brings pushes, named by the features (e.g. the block list). */
+    private final Set<String> interests = new HashSet<>();
     /** Entities that got directed presence from this resource and are not presence subscribers (RFC 6121 §4.6). */
     final Set<Jid> directedTo = new LinkedHashSet<>();
     /** This binding's numbering of tracked messages (a rebind starts a new one). */
@@ -48,11 +51,6 @@ final class LiveSession {
         this.jid = jid;
         this.ref = ref;
         this.frames = frames;
-    }
-
-    /** Tells the session, in cluster frames when the message is too large for one (a big roster result). */
-    void tell(SessionMessage m) {
-        frames.tell(ref, m, SessionMessage.Framed::new);
     }
 
     /** Hands a message to the session, remembering it until the session says it wrote it. */
@@ -85,12 +83,44 @@ final class LiveSession {
         }
     }
 
-    boolean available() {
+    @Override
+    public FullJid jid() {
+        return jid;
+    }
+
+    @Override
+    public boolean available() {
         return presence != null;
+    }
+
+    @Override
+    public Presence presence() {
+        return presence;
     }
 
     int priority() {
         return presence == null ? 0 : presence.priority();
+    }
+
+    @Override
+    public void send(Stanza stanza) {
+        tell(new SessionMessage.Deliver(stanza));
+    }
+
+    /** Tells the session, in cluster frames when the message is too large for one (a big roster result). */
+    @Override
+    public void tell(SessionMessage message) {
+        frames.tell(ref, message, SessionMessage.Framed::new);
+    }
+
+    @Override
+    public boolean wants(String interest) {
+        return interests.contains(interest);
+    }
+
+    @Override
+    public void want(String interest) {
+        interests.add(interest);
     }
 
     @Override

@@ -1,6 +1,7 @@
 package chorus.actors.user;
 
 import chorus.actors.feature.AccountEvent;
+import chorus.actors.feature.Decision;
 import chorus.actors.feature.roster.RosterItem;
 import chorus.actors.feature.roster.RosterLimits;
 import chorus.actors.feature.roster.RosterOutcome;
@@ -11,7 +12,6 @@ import chorus.actors.xmpp.BareJid;
 import chorus.actors.xmpp.FullJid;
 import chorus.actors.xmpp.Jid;
 import chorus.actors.xmpp.Presence;
-import org.apache.pekko.persistence.typed.javadsl.Effect;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -26,51 +26,48 @@ final class PresenceLogic {
     private final Map<String, LiveSession> sessions;
     private final StanzaRouter router;
     private final RosterLimits limits;
+    private final MessageDelivery delivery;
 
-    PresenceLogic(BareJid user, Map<String, LiveSession> sessions, StanzaRouter router, RosterLimits limits) {
+    PresenceLogic(BareJid user, Map<String, LiveSession> sessions, StanzaRouter router, RosterLimits limits,
+                  MessageDelivery delivery) {
         this.user = user;
         this.sessions = sessions;
         this.router = router;
         this.limits = limits;
+        this.delivery = delivery;
     }
 
     RosterLimits limits() {
         return limits;
     }
 
-    /** XEP-0191 §3.3: a blocked contact gets no presence from the user. */
-    private static boolean blocked(UserEntity.State s, Jid contact) {
-        return !s.blocked().isEmpty() && chorus.actors.feature.blocking.BlockRules.blocks(s.blocked(), contact);
-    }
-
     // ---- from the user's own sessions ----
 
-    Effect<AccountEvent, UserEntity.State> outbound(UserEntity entity, UserEntity.State s, LiveSession sender,
-                                                       Presence p) {
+    Decision outbound(StateView s, LiveSession sender, Presence p) {
         if (p.to() == null) {
             if (p.type() == Presence.Type.AVAILABLE) {
                 boolean initial = !sender.available();
                 broadcastAvailable(s, sender, p);
                 if (initial && sender.priority() >= 0) {
-                    entity.availableForOffline(sender);
+                    delivery.availableForOffline(sender);
                 }
             } else if (p.type() == Presence.Type.UNAVAILABLE) {
                 broadcastUnavailable(s, sender, p);
             }
             // Other types without 'to' have no meaning (RFC 6121 §4.1); they are dropped.
-            return entity.effects().none();
+            return Decision.none();
         }
         if (p.type().isSubscription()) {
-            return outboundSubscription(entity, s, sender, p);
+            return outboundSubscription(s, sender, p);
         }
         if (p.type() == Presence.Type.PROBE) {
             // RFC 6121 §4.3: probes are the server's business; a client's probe is not sent on.
-            return entity.effects().none();
+            return Decision.none();
         }
         if (p.isAvailability()) {
             // RFC 6121 §4.6: directed presence; remember who got it so they learn when we leave.
             Jid to = p.to();
-            boolean subscriber = s.roster().get(to.bare()).map(i -> i.subscription().hasFrom()).orElse(false);
+            boolean subscriber = s.state().roster().get(to.bare()).map(i -> i.subscription().hasFrom()).orElse(false);
             if (!subscriber || to.isFull()) {
                 if (p.type() == Presence.Type.AVAILABLE) {
                     sender.directedTo.add(to);
@@ -80,15 +77,16 @@ final class PresenceLogic {
             }
         }
         router.route(p);
-        return entity.effects().none();
+        return Decision.none();
     }
 
     /** RFC 6121 §4.2 (initial presence) and §4.4 (updates). */
-    private void broadcastAvailable(UserEntity.State s, LiveSession sender, Presence p) {
+    private void broadcastAvailable(StateView s, LiveSession sender, Presence p) {
         boolean initial = !sender.available();
         sender.presence = p;
-        for (RosterItem item : s.roster().items().values()) {
-            if (blocked(s, item.jid())) {
+        for (RosterItem item : s.state().roster().items().values()) {
+            // XEP-0191 §3.3: a blocked contact gets no presence from the user.
+            if (s.blocks(item.jid())) {
                 continue;
             }
             if (initial && item.subscription().hasTo()) {
@@ -109,14 +107,14 @@ final class PresenceLogic {
         }
         if (initial) {
             // RFC 6121 §3.1.3: subscription requests that waited for the user are delivered now.
-            for (Presence request : SubscriptionLogic.pendingRequests(user, s.roster())) {
+            for (Presence request : SubscriptionLogic.pendingRequests(user, s.state().roster())) {
                 sender.tell(new SessionMessage.Deliver(request));
             }
         }
     }
 
     /** RFC 6121 §4.5: unavailable goes to subscribers, to directed-presence recipients and to the user's resources. */
-    private void broadcastUnavailable(UserEntity.State s, LiveSession sender, Presence p) {
+    private void broadcastUnavailable(StateView s, LiveSession sender, Presence p) {
         if (!sender.available()) {
             return;
         }
@@ -126,7 +124,7 @@ final class PresenceLogic {
     }
 
     /** The resource went away without saying goodbye (RFC 6121 §4.5.1: the server sends unavailable for it). */
-    void resourceGone(UserEntity.State s, LiveSession ls) {
+    void resourceGone(StateView s, LiveSession ls) {
         if (!ls.available()) {
             for (Jid to : ls.directedTo) {
                 router.route(Presence.of(ls.jid, to, Presence.Type.UNAVAILABLE));
@@ -138,9 +136,9 @@ final class PresenceLogic {
         sendUnavailable(s, ls, Presence.of(ls.jid, null, Presence.Type.UNAVAILABLE));
     }
 
-    private void sendUnavailable(UserEntity.State s, LiveSession from, Presence u) {
-        for (RosterItem item : s.roster().items().values()) {
-            if (item.subscription().hasFrom() && !blocked(s, item.jid())) {
+    private void sendUnavailable(StateView s, LiveSession from, Presence u) {
+        for (RosterItem item : s.state().roster().items().values()) {
+            if (item.subscription().hasFrom() && !s.blocks(item.jid())) {
                 router.route(u.withFromTo(from.jid, item.jid()));
             }
         }
@@ -157,42 +155,39 @@ final class PresenceLogic {
 
     // ---- subscriptions (RFC 6121 §3) ----
 
-    private Effect<AccountEvent, UserEntity.State> outboundSubscription(UserEntity entity, UserEntity.State s,
-                                                                          LiveSession sender, Presence p) {
+    private Decision outboundSubscription(StateView s, LiveSession sender, Presence p) {
         RosterOutcome o;
         try {
-            o = SubscriptionLogic.outbound(user, s.roster(), limits, p.type(), p.to());
+            o = SubscriptionLogic.outbound(user, s.state().roster(), limits, p.type(), p.to());
         } catch (chorus.actors.xmpp.StanzaException e) {
             sender.tell(new SessionMessage.Deliver(p.errorReply(e.error())));
-            return entity.effects().none();
+            return Decision.none();
         }
         // RFC 6121 §3.1.2: the server stamps the user's bare JID on subscription stanzas.
         Presence forward = p.withFromTo(user, o.contact());
-        return apply(entity, s, o, () -> router.route(forward));
+        return apply(o, () -> router.route(forward));
     }
 
     /**
      * Carries out a roster outcome in the order {@link RosterOutcome} describes: persist, push, then
      * the stanza itself (forward), then the presence the server sends on the user's behalf.
      */
-    Effect<AccountEvent, UserEntity.State> apply(UserEntity entity, UserEntity.State s, RosterOutcome o,
-                                                    Runnable forward) {
-        return apply(entity, s, o, forward, () -> {
+    Decision apply(RosterOutcome o, Runnable forward) {
+        return apply(o, forward, () -> {
         });
     }
 
-    /** As {@link #apply(UserEntity, UserEntity.State, RosterOutcome, Runnable)}, then runs {@code last}. */
-    Effect<AccountEvent, UserEntity.State> apply(UserEntity entity, UserEntity.State s, RosterOutcome o,
-                                                    Runnable forward, Runnable last) {
+    /** As {@link #apply(RosterOutcome, Runnable)}, then runs {@code last}. */
+    Decision apply(RosterOutcome o, Runnable forward, Runnable last) {
         List<AccountEvent> events = new ArrayList<>(1);
         if (o.stateChanged()) {
             events.add(o.item().<AccountEvent>map(UserEntity.RosterItemSet::new)
                 .orElseGet(() -> new UserEntity.RosterItemRemoved(o.contact())));
         }
         Jid contact = o.contact();
-        return entity.effects().persistThen(events, after -> {
+        return Decision.persist(events, after -> {
             if (o.rosterChanged()) {
-                RosterIq.push(entity, after.roster(), contact, o.item());
+                RosterIq.push(sessions.values(), ((StateView) after).state().roster(), contact, o.item());
             }
             if (o.forward()) {
                 forward.run();
@@ -218,13 +213,13 @@ final class PresenceLogic {
         });
     }
 
-    Effect<AccountEvent, UserEntity.State> inbound(UserEntity entity, UserEntity.State s, Presence p) {
+    Decision inbound(StateView s, Presence p) {
         if (p.type() == Presence.Type.PROBE) {
             answerProbe(s, p);
-            return entity.effects().none();
+            return Decision.none();
         }
         if (p.type().isSubscription()) {
-            return inboundSubscription(entity, s, p);
+            return inboundSubscription(s, p);
         }
         // Availability and errors: to the bare JID every available resource, to a full JID that one.
         if (p.to() instanceof FullJid full) {
@@ -232,21 +227,21 @@ final class PresenceLogic {
             if (target != null) {
                 target.tell(new SessionMessage.Deliver(p));
             }
-            return entity.effects().none();
+            return Decision.none();
         }
         for (LiveSession ls : Delivery.available(sessions.values())) {
             ls.tell(new SessionMessage.Deliver(p));
         }
-        return entity.effects().none();
+        return Decision.none();
     }
 
     /** RFC 6121 §4.3.2: a contact's server asks for the user's presence. */
-    private void answerProbe(UserEntity.State s, Presence probe) {
+    private void answerProbe(StateView s, Presence probe) {
         if (probe.from() == null) {
             return;
         }
         Jid asker = probe.from().bare();
-        boolean allowed = s.roster().get(asker).map(i -> i.subscription().hasFrom()).orElse(false);
+        boolean allowed = s.state().roster().get(asker).map(i -> i.subscription().hasFrom()).orElse(false);
         if (!allowed) {
             router.route(Presence.of(user, asker, Presence.Type.UNSUBSCRIBED));
             return;
@@ -263,15 +258,14 @@ final class PresenceLogic {
         }
     }
 
-    private Effect<AccountEvent, UserEntity.State> inboundSubscription(UserEntity entity, UserEntity.State s,
-                                                                         Presence p) {
+    private Decision inboundSubscription(StateView s, Presence p) {
         if (p.from() == null) {
-            return entity.effects().none();
+            return Decision.none();
         }
         Jid contact = p.from().bare();
-        RosterOutcome o = SubscriptionLogic.inbound(user, s.roster(), limits, p.type(), contact);
+        RosterOutcome o = SubscriptionLogic.inbound(user, s.state().roster(), limits, p.type(), contact);
         Presence delivered = p.withFromTo(contact, user);
-        return apply(entity, s, o, () -> {
+        return apply(o, () -> {
             // A subscribe goes to the available resources (or waits as pending-in); the answers go to
             // the resources that hold the roster.
             for (LiveSession ls : sessions.values()) {

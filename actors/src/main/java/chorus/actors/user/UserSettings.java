@@ -1,26 +1,20 @@
 package chorus.actors.user;
 
-import chorus.actors.feature.pep.PepLimits;
 import chorus.actors.feature.roster.RosterLimits;
 import com.typesafe.config.Config;
 
 import java.time.Duration;
 
 /**
- * Settings of the user entities, read once from {@code chorus.user}.
+ * Settings of the user entities, read once from {@code chorus.user} (and the roster's, {@code chorus.roster}).
+ * Each account feature reads its own settings.
  *
  * @param idleTimeout   how long an entity without sessions stays in memory before it passivates
  * @param snapshotEvery events between snapshots of the account state (0: none)
  * @param rosterLimits  sizes a roster may reach
  * @param storeTimeout  how long to wait for the mailbox to store a message
- * @param pepLimits     sizes an account's PEP nodes may reach
  */
-public record UserSettings(Duration idleTimeout, int snapshotEvery, RosterLimits rosterLimits, Duration storeTimeout,
-                           PepLimits pepLimits) {
-
-    public UserSettings(Duration idleTimeout, int snapshotEvery, RosterLimits rosterLimits, Duration storeTimeout) {
-        this(idleTimeout, snapshotEvery, rosterLimits, storeTimeout, PepLimits.DEFAULT);
-    }
+public record UserSettings(Duration idleTimeout, int snapshotEvery, RosterLimits rosterLimits, Duration storeTimeout) {
 
     public UserSettings(Duration idleTimeout, int snapshotEvery, RosterLimits rosterLimits) {
         this(idleTimeout, snapshotEvery, rosterLimits, Duration.ofSeconds(10));
@@ -29,7 +23,7 @@ public record UserSettings(Duration idleTimeout, int snapshotEvery, RosterLimits
     public static UserSettings from(Config config) {
         Config c = config.getConfig("chorus.user");
         return new UserSettings(c.getDuration("idle-timeout"), c.getInt("snapshot-every"), RosterLimits.from(config),
-            c.getDuration("store-timeout"), PepLimits.from(config));
+            c.getDuration("store-timeout"));
     }
 
     public static UserSettings defaults() {

@@ -1,2 +1,5 @@
-/** The user's entity: account state (persisted), online resources (live), and RFC 6121 delivery. */
+/**
+ * The user's entity: the account (credentials, roster and the features' slices, persisted), its bound resources
+ * (live), RFC 6121 presence and delivery; everything else goes to the account features through their hooks.
+ */
 package chorus.actors.user;

@@ -2,8 +2,12 @@ package chorus.actors.user;
 
 import chorus.actors.ManualClock;
 import chorus.actors.diagnostics.DiagnosticsRecorder;
-import chorus.actors.feature.Features;
+import chorus.actors.diagnostics.DiagnosticsSettings;
+import chorus.actors.feature.AccountEvent;
+import chorus.actors.feature.AccountFeatures;
 import chorus.actors.feature.mam.Archive;
+import chorus.actors.feature.mam.ArchiveFeature;
+import chorus.actors.feature.mam.ArchivePrefs;
 import chorus.actors.feature.mam.MamHandler;
 import chorus.actors.feature.mam.MamPrefs;
 import chorus.actors.feature.mam.MamRequest;
@@ -61,7 +65,7 @@ class UserEntityArchiveTest {
     final List<Stanza> routed = new java.util.concurrent.CopyOnWriteArrayList<>();
     final InMemoryDiagnosticsStore diagnostics = new InMemoryDiagnosticsStore();
     InMemoryArchiveStore store = new InMemoryArchiveStore(clock, Duration.ofHours(72));
-    EventSourcedBehaviorTestKit<UserEntity.Command, UserEntity.Event, UserEntity.State> juliet;
+    EventSourcedBehaviorTestKit<UserEntity.Command, AccountEvent, AccountState> juliet;
     FullJid me;
 
     @AfterAll
@@ -72,11 +76,10 @@ class UserEntityArchiveTest {
     void start(MamSettings settings, ArchiveStore archive) {
         juliet = EventSourcedBehaviorTestKit.create(testKit.system(), UserEntity.create(JULIET.toString(),
             new UserEntity.Deps(UserEntityTest.DOMAIN, routed::add,
-                new Features(List.of(new MamHandler(settings.defaultMode()))), clock, UserSettings.defaults(),
+                AccountFeatures.of(new ArchiveFeature(settings, archive)), clock, UserSettings.defaults(),
                 new InMemoryAccountDirectory(), jid -> mailbox.getRef(),
                 new DiagnosticsRecorder(diagnostics, clock, "test",
-                    new chorus.actors.diagnostics.DiagnosticsSettings(Duration.ofDays(7), Duration.ofDays(7), Duration.ofHours(1))), new chorus.actors.feature.caps.CapsCache(),
-                settings, archive),
+                    new DiagnosticsSettings(Duration.ofDays(7), Duration.ofDays(7), Duration.ofHours(1)))),
             shard.getRef()));
         juliet.clear();
         juliet.<UserEntity.AccountReply>runCommand(replyTo -> new UserEntity.CreateAccount(UserEntityTest.CREDS, replyTo));
@@ -334,7 +337,7 @@ class UserEntityArchiveTest {
     @Test
     void prefsPersistAndRemovingTheAccountErasesTheArchive() {
         startWithPrefs(MamSettings.defaults(), store, MamPrefs.Mode.ROSTER);
-        assertEquals(MamPrefs.Mode.ROSTER, juliet.restart().state().mamPrefs().mode());
+        assertEquals(MamPrefs.Mode.ROSTER, juliet.restart().state().slice(ArchivePrefs.KEY).prefs().mode());
         me = ((UserEntity.BindReply.Bound) juliet.<UserEntity.BindReply>runCommand(
             replyTo -> UserEntity.Bind.fresh("balcony", session.getRef(), true, replyTo)).reply()).jid();
         juliet.runCommand(new UserEntity.FromClient(Presence.of(me, null, Presence.Type.AVAILABLE)));

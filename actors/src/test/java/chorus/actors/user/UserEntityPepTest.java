@@ -1,9 +1,13 @@
 package chorus.actors.user;
 
-import chorus.actors.feature.Features;
-import chorus.actors.feature.caps.Caps;
-import chorus.actors.feature.caps.CapsVerifier;
+import chorus.actors.feature.AccountEvent;
+import chorus.actors.feature.AccountFeatures;
+import chorus.actors.caps.Caps;
+import chorus.actors.caps.CapsVerifier;
+import chorus.actors.feature.pep.PepFeature;
 import chorus.actors.feature.pep.PepHandler;
+import chorus.actors.feature.pep.PepNodes;
+import chorus.actors.caps.CapsCache;
 import chorus.actors.feature.pep.PepLimits;
 import chorus.actors.feature.roster.Subscription;
 import chorus.actors.mailbox.MailboxEntity;
@@ -57,10 +61,11 @@ class UserEntityPepTest {
     final TestProbe<ClusterSharding.ShardCommand> shard = testKit.createTestProbe();
     final TestProbe<MailboxEntity.Command> mailbox = testKit.createTestProbe();
     final UserSettings settings = new UserSettings(Duration.ofMinutes(2), 0, UserSettings.defaults().rosterLimits(),
-        Duration.ofSeconds(10), LIMITS);
-    final EventSourcedBehaviorTestKit<UserEntity.Command, UserEntity.Event, UserEntity.State> juliet =
+        Duration.ofSeconds(10));
+    final EventSourcedBehaviorTestKit<UserEntity.Command, AccountEvent, AccountState> juliet =
         EventSourcedBehaviorTestKit.create(testKit.system(), UserEntity.create(JULIET.toString(),
-            new UserEntity.Deps(UserEntityTest.DOMAIN, routed::add, new Features(List.of()), Clock.fixed(NOW, ZoneOffset.UTC), settings,
+            new UserEntity.Deps(UserEntityTest.DOMAIN, routed::add,
+                AccountFeatures.of(new PepFeature(LIMITS, new CapsCache())), Clock.fixed(NOW, ZoneOffset.UTC), settings,
                 new InMemoryAccountDirectory(), jid -> mailbox.getRef(), (st, c) -> { }),
             shard.getRef()));
     FullJid me;
@@ -88,9 +93,9 @@ class UserEntityPepTest {
         assertEquals(me, reply.to());
         assertEquals("t1", reply.payload().orElseThrow().child("publish", PepHandler.NS).orElseThrow()
             .child("item", PepHandler.NS).orElseThrow().attr("id"));
-        UserEntity.State after = juliet.restart().state();
-        assertEquals("t1", after.pep().get(TUNE).last().orElseThrow().id());
-        assertEquals("Dance", after.pep().get(TUNE).last().orElseThrow().payload().childText("title", TUNE).orElseThrow());
+        AccountState after = juliet.restart().state();
+        assertEquals("t1", after.slice(PepNodes.KEY).nodes().get(TUNE).last().orElseThrow().id());
+        assertEquals("Dance", after.slice(PepNodes.KEY).nodes().get(TUNE).last().orElseThrow().payload().childText("title", TUNE).orElseThrow());
     }
 
     @Test
@@ -98,7 +103,7 @@ class UserEntityPepTest {
         juliet.runCommand(new UserEntity.FromClient(publish(TUNE, "big", tune("x".repeat(300)))));
         Iq reply = (Iq) next(st -> st instanceof Iq);
         assertEquals(StanzaError.Condition.NOT_ACCEPTABLE, StanzaError.conditionOf(reply));
-        assertTrue(juliet.getState().pep().isEmpty());
+        assertTrue(juliet.getState().slice(PepNodes.KEY).nodes().isEmpty());
     }
 
     @Test
@@ -111,7 +116,7 @@ class UserEntityPepTest {
             answers.add(((Iq) next(st -> st instanceof Iq)).type());
         }
         assertEquals(List.of(Iq.Type.RESULT, Iq.Type.RESULT, Iq.Type.RESULT, Iq.Type.ERROR), answers);
-        assertEquals(List.of("n1", "n2", "n3"), List.copyOf(juliet.restart().state().pep().keySet()));
+        assertEquals(List.of("n1", "n2", "n3"), List.copyOf(juliet.restart().state().slice(PepNodes.KEY).nodes().keySet()));
     }
 
     @Test

@@ -2,7 +2,9 @@ package chorus.actors.user;
 
 import chorus.actors.account.Credentials;
 import chorus.actors.diagnostics.DeliveryFailures;
-import chorus.actors.feature.Features;
+import chorus.actors.feature.AccountEvent;
+import chorus.actors.feature.AccountFeature;
+import chorus.actors.feature.AccountFeatures;
 import chorus.actors.feature.ping.PingHandler;
 import chorus.actors.feature.roster.RosterXml;
 import chorus.actors.feature.roster.Subscription;
@@ -58,9 +60,9 @@ class UserEntityTest {
     final List<String> failures = new java.util.concurrent.CopyOnWriteArrayList<>();
     final TestProbe<ClusterSharding.ShardCommand> shard = testKit.createTestProbe();
     final TestProbe<MailboxEntity.Command> mailbox = testKit.createTestProbe();
-    final EventSourcedBehaviorTestKit<UserEntity.Command, UserEntity.Event, UserEntity.State> juliet =
+    final EventSourcedBehaviorTestKit<UserEntity.Command, AccountEvent, AccountState> juliet =
         EventSourcedBehaviorTestKit.create(testKit.system(), UserEntity.create(JULIET.toString(),
-            new UserEntity.Deps(DOMAIN, routed::add, new Features(List.of(new PingHandler())),
+            new UserEntity.Deps(DOMAIN, routed::add, AccountFeatures.of(AccountFeature.of(new PingHandler())),
                 Clock.fixed(NOW, ZoneOffset.UTC), UserSettings.defaults(), new InMemoryAccountDirectory(),
                 jid -> mailbox.getRef(), (st, c) -> failures.add(st + " " + c)),
             shard.getRef()));
@@ -318,7 +320,7 @@ class UserEntityTest {
         assertEquals("set1", reply.id());
         assertEquals(Iq.Type.RESULT, reply.type());
 
-        UserEntity.State after = juliet.restart().state();
+        AccountState after = juliet.restart().state();
         assertEquals("Romeo", after.roster().get(ROMEO).orElseThrow().name());
     }
 
@@ -462,9 +464,9 @@ class UserEntityTest {
         UserSettings quick = new UserSettings(Duration.ofMinutes(2), 0, UserSettings.defaults().rosterLimits(),
             Duration.ofMillis(200));
         TestProbe<MailboxEntity.Command> slowMailbox = testKit.createTestProbe();
-        var romeo = EventSourcedBehaviorTestKit.<UserEntity.Command, UserEntity.Event, UserEntity.State>create(
+        var romeo = EventSourcedBehaviorTestKit.<UserEntity.Command, AccountEvent, AccountState>create(
             testKit.system(), UserEntity.create(ROMEO.toString(), new UserEntity.Deps(DOMAIN, routed::add,
-                new Features(List.of()), Clock.fixed(NOW, ZoneOffset.UTC), quick, new InMemoryAccountDirectory(),
+                AccountFeatures.of(), Clock.fixed(NOW, ZoneOffset.UTC), quick, new InMemoryAccountDirectory(),
                 jid -> slowMailbox.getRef(), DeliveryFailures.NONE), shard.getRef()));
         romeo.<UserEntity.AccountReply>runCommand(replyTo -> new UserEntity.CreateAccount(CREDS, replyTo));
         TestProbe<SessionMessage> sender = testKit.createTestProbe();
@@ -512,7 +514,7 @@ class UserEntityTest {
         UserSettings quick = new UserSettings(Duration.ofMillis(100), 0, UserSettings.defaults().rosterLimits());
         TestProbe<ClusterSharding.ShardCommand> probe = testKit.createTestProbe();
         testKit.spawn(UserEntity.create(ROMEO.toString(), new UserEntity.Deps(DOMAIN, routed::add,
-            new Features(List.of()), Clock.systemUTC(), quick, new InMemoryAccountDirectory(), jid -> mailbox.getRef(),
+            AccountFeatures.of(), Clock.systemUTC(), quick, new InMemoryAccountDirectory(), jid -> mailbox.getRef(),
             DeliveryFailures.NONE),
             probe.getRef()));
         assertInstanceOf(ClusterSharding.Passivate.class, probe.expectMessageClass(ClusterSharding.Passivate.class));

@@ -3,6 +3,7 @@ package chorus.node.admin;
 import chorus.actors.account.Credentials;
 import chorus.actors.mailbox.MailboxEntity;
 import chorus.actors.user.UserEntity;
+import chorus.node.session.AccountAdmin;
 import chorus.node.storage.AccountEraser;
 import chorus.actors.xmpp.BareJid;
 import chorus.persistence.accounts.AccountDirectory;
@@ -20,7 +21,7 @@ import java.util.concurrent.Executor;
  * Creates, re-keys and removes accounts through their entities. Passwords are turned into SCRAM
  * credentials here, off the actor threads, and are not kept.
  */
-public final class AccountService {
+public final class AccountService implements AccountAdmin {
     private static final Duration TIMEOUT = Duration.ofSeconds(15);
 
     private final ClusterSharding sharding;
@@ -52,6 +53,7 @@ public final class AccountService {
         return b;
     }
 
+    @Override
     public CompletionStage<UserEntity.AccountReply> create(BareJid jid, String password) {
         return derive(password).thenCompose(creds -> sharding.entityRefFor(UserEntity.KEY, jid.toString())
             .<UserEntity.AccountReply>ask(r -> new UserEntity.CreateAccount(creds, r), TIMEOUT));
@@ -64,6 +66,7 @@ public final class AccountService {
             .thenApply(UserEntity.CredentialsReply::credentials);
     }
 
+    @Override
     public CompletionStage<UserEntity.AccountReply> changePassword(BareJid jid, String password) {
         return derive(password).thenCompose(creds -> sharding.entityRefFor(UserEntity.KEY, jid.toString())
             .<UserEntity.AccountReply>ask(r -> new UserEntity.ChangePassword(creds, r), TIMEOUT));
@@ -73,6 +76,7 @@ public final class AccountService {
      * Removes an account: its entity unsubscribes the contacts, closes the sessions and empties itself,
      * the mailbox empties too, then both journals are erased.
      */
+    @Override
     public CompletionStage<UserEntity.AccountReply> remove(BareJid jid) {
         return sharding.entityRefFor(UserEntity.KEY, jid.toString())
             .<UserEntity.AccountReply>ask(UserEntity.RemoveAccount::new, TIMEOUT)
@@ -106,6 +110,19 @@ public final class AccountService {
         this.eraser = eraser;
     }
 
+    /**
+     * Whether {@code password} is the account's (checked against its SCRAM keys, off the actor threads);
+     * false for an account that does not exist.
+     */
+    public CompletionStage<Boolean> verifyPassword(BareJid jid, String password) {
+        if (password == null || password.isEmpty()) {
+            return CompletableFuture.completedFuture(false);
+        }
+        return sharding.entityRefFor(UserEntity.KEY, jid.toString())
+            .<UserEntity.CredentialsReply>ask(UserEntity.GetCredentials::new, TIMEOUT)
+            .thenApplyAsync(r -> r.credentials() != null && r.credentials().verifyPlain(password), hashing);
+    }
+
     public CompletionStage<List<String>> list() {
         return directory.list();
     }
@@ -117,7 +134,7 @@ public final class AccountService {
         return CompletableFuture.supplyAsync(() -> Credentials.derive(password, iterations, random), hashing);
     }
 
-    ActorSystem<?> system() {
+    public ActorSystem<?> system() {
         return system;
     }
 }

@@ -1,279 +1,129 @@
 package chorus.node.admin;
 
-import chorus.actors.user.UserEntity;
-import chorus.actors.xmpp.BareJid;
 import chorus.actors.diagnostics.DiagnosticsPruner;
+import chorus.node.admin.web.WebAdmin;
+import chorus.node.config.AdminSettings;
+import chorus.node.config.Settings;
+import chorus.node.metrics.NodeRegistry;
+import chorus.node.metrics.Readiness;
+import chorus.node.tls.TlsIdentity;
 import chorus.persistence.diagnostics.DiagnosticsStore;
-import org.apache.pekko.actor.typed.ActorRef;
-import org.apache.pekko.actor.typed.javadsl.AskPattern;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
+import org.apache.pekko.actor.typed.ActorRef;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.util.concurrent.CompletionException;
+import java.time.Clock;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntSupplier;
+import java.util.function.Supplier;
 
 /**
- * The admin API for chorusctl, on the loopback interface only. Every request carries the token that
- * the node wrote to its data directory; nothing here logs request bodies (they hold passwords).
+ * The admin port ({@code chorus.admin.bind}, loopback by default): {@code /v1/...} the admin API for
+ * chorusctl, {@code /admin/} the web admin, {@code /metrics} for Prometheus, {@code /alive} and {@code /ready}
+ * for systemd and Kubernetes.
+ * Health answers name no address and need no token; the API always does; metrics as the admin chose.
  */
 public final class AdminServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(AdminServer.class);
-    private static final int MAX_BODY = 16 * 1024;
+
+    /** What the admin port serves. */
+    public record Deps(Settings node, AdminToken token, AccountService accounts, IntSupplier sessions,
+                       DiagnosticsStore diagnostics, ActorRef<DiagnosticsPruner.Command> pruner, Readiness readiness,
+                       NodeRegistry metrics, Supplier<TlsIdentity> reloadTls) {
+        AdminSettings settings() {
+            return node.admin();
+        }
+    }
 
     private final HttpServer server;
     private final ExecutorService executor;
-    private final AccountService accounts;
-    private final IntSupplier sessions;
-    private final DiagnosticsStore diagnostics;
-    private final ActorRef<DiagnosticsPruner.Command> pruner;
-    private final byte[] token;
-    private final ObjectMapper json = new ObjectMapper();
 
-    private AdminServer(HttpServer server, ExecutorService executor, AccountService accounts, IntSupplier sessions,
-                        DiagnosticsStore diagnostics, ActorRef<DiagnosticsPruner.Command> pruner, String token) {
+    private AdminServer(HttpServer server, ExecutorService executor) {
         this.server = server;
-        this.diagnostics = diagnostics;
-        this.pruner = pruner;
         this.executor = executor;
-        this.accounts = accounts;
-        this.sessions = sessions;
-        this.token = token.getBytes(StandardCharsets.UTF_8);
     }
 
-    public static AdminServer start(int port, AdminToken token, AccountService accounts, IntSupplier sessions,
-                                    DiagnosticsStore diagnostics, ActorRef<DiagnosticsPruner.Command> pruner)
-        throws IOException {
-        HttpServer http = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 16);
-        ExecutorService ex = Executors.newFixedThreadPool(2, r -> {
+    public static AdminServer start(Deps deps) throws IOException {
+        HttpServer http = HttpServer.create(new InetSocketAddress(deps.settings().bind(), deps.settings().port()), 64);
+        ExecutorService ex = Executors.newFixedThreadPool(4, r -> {
             Thread t = new Thread(r, "chorus-admin");
             t.setDaemon(true);
             return t;
         });
-        AdminServer a = new AdminServer(http, ex, accounts, sessions, diagnostics, pruner, token.value());
-        http.createContext("/v1/", a::handle);
+        AdminApi api = new AdminApi(deps);
+        http.createContext("/v1/", api::handle);
+        WebAdmin web = new WebAdmin(deps.token(), deps.accounts(), deps.node(), deps.diagnostics(),
+            deps.metrics().prometheus(), Clock.systemUTC());
+        http.createContext("/admin", web::handle);
+        http.createContext("/alive", guarded(x -> send(x, 200, "text/plain; charset=utf-8", "alive\n")));
+        http.createContext("/ready", guarded(x -> ready(x, deps.readiness())));
+        http.createContext("/metrics", guarded(x -> metrics(x, deps)));
         http.setExecutor(ex);
         http.start();
-        log.info("admin API on {}:{} (loopback only)", InetAddress.getLoopbackAddress().getHostAddress(), port);
-        return a;
+        log.info("admin port on {}:{}", deps.settings().bind().getHostAddress(), deps.settings().port());
+        return new AdminServer(http, ex);
     }
 
-    private void handle(HttpExchange ex) throws IOException {
-        try (ex) {
-            String auth = ex.getRequestHeaders().getFirst("Authorization");
-            byte[] given = auth == null || !auth.startsWith("Bearer ") ? new byte[0]
-                : auth.substring(7).trim().getBytes(StandardCharsets.UTF_8);
-            if (!MessageDigest.isEqual(given, token)) {
-                reply(ex, 401, error("missing or wrong admin token"));
-                return;
-            }
-            route(ex);
-        } catch (RuntimeException e) {
-            log.warn("admin request failed: {}", e.getClass().getSimpleName());
-            reply(ex, 500, error("internal error"));
+    /** GET /ready: 200 when the node should get clients, else 503; the body says which part is missing. */
+    private static void ready(HttpExchange ex, Readiness readiness) throws IOException {
+        Readiness.Report r;
+        try {
+            r = readiness.check().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            r = new Readiness.Report(false, false, false);
         }
+        String body = "{\"ready\":" + r.ready() + ",\"member\":" + r.member() + ",\"shardRegions\":" + r.shardRegions()
+            + ",\"cassandra\":" + r.cassandra() + "}\n";
+        send(ex, r.ready() ? 200 : 503, "application/json", body);
     }
 
-    private void route(HttpExchange ex) throws IOException {
-        String method = ex.getRequestMethod();
-        String path = ex.getRequestURI().getRawPath();
-        String[] parts = path.split("/");
-        // parts: "", "v1", resource, [jid], [sub]
-        String resource = parts.length > 2 ? parts[2] : "";
-        switch (resource) {
-            case "sessions":
-                ObjectNode s = json.createObjectNode();
-                s.put("sessions", sessions.getAsInt());
-                reply(ex, 200, s);
-                return;
-            case "users":
-                users(ex, method, parts);
-                return;
-            case "diagnostics":
-                if (parts.length == 4 && parts[3].equals("prune") && method.equals("POST")) {
-                    prune(ex);
-                } else {
-                    diagnostics(ex);
+    /** GET /metrics: the registry in Prometheus text or OpenMetrics, as the scraper's Accept header asks. */
+    private static void metrics(HttpExchange ex, Deps deps) throws IOException {
+        if (deps.settings().metricsAuth() == AdminSettings.MetricsAuth.TOKEN
+            && !deps.token().matches(ex.getRequestHeaders().getFirst("Authorization"))) {
+            ex.getResponseHeaders().set("WWW-Authenticate", "Bearer");
+            send(ex, 401, "text/plain; charset=utf-8", "missing or wrong admin token\n");
+            return;
+        }
+        NodeRegistry.Scrape s = deps.metrics().scrape(ex.getRequestHeaders().getFirst("Accept"));
+        send(ex, 200, s.contentType(), s.body());
+    }
+
+    /** GET and HEAD only; a failure answers 500 without details. */
+    private static HttpHandler guarded(HttpHandler h) {
+        return ex -> {
+            try (ex) {
+                if (!ex.getRequestMethod().equals("GET") && !ex.getRequestMethod().equals("HEAD")) {
+                    send(ex, 405, "text/plain; charset=utf-8", "GET only\n");
+                    return;
                 }
-                return;
-            case "cluster":
-                reply(ex, 200, new ClusterView(accounts.system()).describe());
-                return;
-            default:
-                reply(ex, 404, error("no such resource"));
-        }
-    }
-
-    private void users(HttpExchange ex, String method, String[] parts) throws IOException {
-        if (parts.length == 3 && method.equals("GET")) {
-            ObjectNode out = json.createObjectNode();
-            accounts.list().toCompletableFuture().join().forEach(out.putArray("users")::add);
-            if (!out.has("users")) {
-                out.putArray("users");
+                h.handle(ex);
+            } catch (RuntimeException e) {
+                log.warn("admin request failed: {}", e.getClass().getSimpleName());
+                send(ex, 500, "text/plain; charset=utf-8", "internal error\n");
             }
-            reply(ex, 200, out);
-            return;
-        }
-        if (parts.length == 3 && method.equals("POST")) {
-            JsonNode body = body(ex);
-            BareJid jid = jid(ex, text(body, "jid"));
-            if (jid == null) {
-                return;
+        };
+    }
+
+    static void send(HttpExchange ex, int status, String type, String body) throws IOException {
+        byte[] b = body.getBytes(StandardCharsets.UTF_8);
+        ex.getResponseHeaders().set("Content-Type", type);
+        ex.getResponseHeaders().set("Cache-Control", "no-store");
+        boolean head = ex.getRequestMethod().equals("HEAD");
+        ex.sendResponseHeaders(status, head ? -1 : b.length);
+        if (!head) {
+            try (OutputStream out = ex.getResponseBody()) {
+                out.write(b);
             }
-            outcome(ex, () -> accounts.create(jid, text(body, "password")), 201);
-            return;
-        }
-        if (parts.length >= 4) {
-            BareJid jid = jid(ex, URLDecoder.decode(parts[3], StandardCharsets.UTF_8));
-            if (jid == null) {
-                return;
-            }
-            if (parts.length == 4 && method.equals("DELETE")) {
-                outcome(ex, () -> accounts.remove(jid), 200);
-                return;
-            }
-            if (parts.length == 5 && parts[4].equals("password") && method.equals("PUT")) {
-                JsonNode body = body(ex);
-                outcome(ex, () -> accounts.changePassword(jid, text(body, "password")), 200);
-                return;
-            }
-        }
-        reply(ex, 405, error("unsupported request"));
-    }
-
-    /** GET /v1/diagnostics?since=ISO-instant&jid=...&limit=n: delivery failures, newest first. */
-    private void diagnostics(HttpExchange ex) throws IOException {
-        java.util.Map<String, String> q = query(ex.getRequestURI().getRawQuery());
-        java.time.Instant since;
-        int limit;
-        try {
-            since = q.containsKey("since") ? java.time.Instant.parse(q.get("since"))
-                : java.time.Instant.now().minus(java.time.Duration.ofDays(7));
-            limit = Integer.parseInt(q.getOrDefault("limit", "1000"));
-        } catch (RuntimeException e) {
-            reply(ex, 400, error("since must be an ISO-8601 instant (2026-11-24T00:00:00Z), limit a number"));
-            return;
-        }
-        ObjectNode out = json.createObjectNode();
-        var records = out.putArray("records");
-        for (var f : diagnostics.query(since, q.get("jid"), limit).toCompletableFuture().join()) {
-            ObjectNode r = records.addObject();
-            r.put("at", f.at().toString());
-            r.put("sender", f.sender());
-            r.put("recipient", f.recipient());
-            r.put("kind", f.kind());
-            r.put("type", f.type());
-            r.put("condition", f.condition());
-            r.put("node", f.node());
-        }
-        reply(ex, 200, out);
-    }
-
-    /** POST /v1/diagnostics/prune: the cluster's pruner runs now, wherever it lives; the days it dropped. */
-    private void prune(HttpExchange ex) throws IOException {
-        DiagnosticsPruner.Ran ran = AskPattern.<DiagnosticsPruner.Command, DiagnosticsPruner.Ran>ask(pruner,
-            DiagnosticsPruner.RunNow::new, java.time.Duration.ofSeconds(30), accounts.system().scheduler())
-            .toCompletableFuture().join();
-        ObjectNode out = json.createObjectNode();
-        out.put("at", ran.at().toString());
-        ran.dropped().forEach(d -> out.withArray("dropped").add(d.toString()));
-        reply(ex, 200, out);
-    }
-
-    private static java.util.Map<String, String> query(String raw) {
-        java.util.Map<String, String> m = new java.util.HashMap<>();
-        if (raw == null) {
-            return m;
-        }
-        for (String pair : raw.split("&")) {
-            int eq = pair.indexOf('=');
-            if (eq > 0) {
-                m.put(URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
-                    URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
-            }
-        }
-        return m;
-    }
-
-    private interface AccountCall {
-        java.util.concurrent.CompletionStage<UserEntity.AccountReply> call();
-    }
-
-    private void outcome(HttpExchange ex, AccountCall call, int okStatus) throws IOException {
-        UserEntity.AccountReply r;
-        try {
-            r = call.call().toCompletableFuture().join();
-        } catch (CompletionException | IllegalArgumentException e) {
-            Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
-            if (cause instanceof IllegalArgumentException) {
-                reply(ex, 400, error(cause.getMessage()));
-            } else {
-                reply(ex, 503, error("the account service did not answer: " + cause.getClass().getSimpleName()));
-            }
-            return;
-        }
-        if (r instanceof UserEntity.AccountReply.Failed f) {
-            int status = f.condition().equals("conflict") ? 409 : f.condition().equals("item-not-found") ? 404 : 400;
-            String text = status == 409 ? "account exists" : status == 404 ? "no such account" : f.condition();
-            reply(ex, status, error(text));
-            return;
-        }
-        ObjectNode ok = json.createObjectNode();
-        ok.put("ok", true);
-        reply(ex, okStatus, ok);
-    }
-
-    private BareJid jid(HttpExchange ex, String s) throws IOException {
-        try {
-            return accounts.account(s == null ? "" : s);
-        } catch (IllegalArgumentException e) {
-            reply(ex, 400, error("invalid account address: " + e.getMessage()));
-            return null;
-        }
-    }
-
-    private JsonNode body(HttpExchange ex) throws IOException {
-        try (InputStream in = ex.getRequestBody()) {
-            byte[] b = in.readNBytes(MAX_BODY + 1);
-            if (b.length > MAX_BODY) {
-                throw new IllegalArgumentException("request too large");
-            }
-            return json.readTree(b);
-        }
-    }
-
-    private static String text(JsonNode body, String field) {
-        JsonNode n = body == null ? null : body.get(field);
-        return n == null || n.isNull() ? null : n.asText();
-    }
-
-    private ObjectNode error(String message) {
-        ObjectNode n = json.createObjectNode();
-        n.put("error", message);
-        return n;
-    }
-
-    private void reply(HttpExchange ex, int status, JsonNode body) throws IOException {
-        byte[] b = json.writeValueAsBytes(body);
-        ex.getResponseHeaders().set("Content-Type", "application/json");
-        ex.sendResponseHeaders(status, b.length);
-        try (OutputStream out = ex.getResponseBody()) {
-            out.write(b);
         }
     }
 

@@ -26,17 +26,17 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /** The cluster as chorusctl shows it: members, shards and entities per node, sessions per node. */
-final class ClusterView {
+public final class ClusterView {
     private static final Duration TIMEOUT = Duration.ofSeconds(5);
 
     private final ActorSystem<?> system;
     private final ObjectMapper json = new ObjectMapper();
 
-    ClusterView(ActorSystem<?> system) {
+    public ClusterView(ActorSystem<?> system) {
         this.system = system;
     }
 
-    ObjectNode describe() {
+    public ObjectNode describe() {
         ObjectNode out = json.createObjectNode();
         Cluster cluster = Cluster.get(system);
         out.put("self", cluster.selfMember().address().hostPort());

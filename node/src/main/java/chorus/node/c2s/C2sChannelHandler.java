@@ -1,6 +1,7 @@
 package chorus.node.c2s;
 
 import chorus.actors.session.SessionInput;
+import chorus.node.session.StreamSession;
 import chorus.node.stream.StreamEvent;
 import chorus.node.stream.StreamLimits;
 import io.netty.channel.ChannelHandlerContext;
@@ -24,17 +25,20 @@ final class C2sChannelHandler extends ChannelInboundHandlerAdapter {
     private C2sConnection connection;
 
     private final StreamLimits limits;
+    private final boolean onion;
 
-    C2sChannelHandler(C2sContext node, ActorSystem<?> system, StreamLimits limits) {
+    C2sChannelHandler(C2sContext node, ActorSystem<?> system, StreamLimits limits, boolean onion) {
         this.node = node;
         this.system = system;
         this.limits = limits;
+        this.onion = onion;
     }
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
-        connection = new C2sConnection(ctx.channel(), node.tls(), limits);
-        session = system.systemActorOf(C2sSession.create(connection, node), "c2s-" + IDS.incrementAndGet(), Props.empty());
+        connection = new C2sConnection(ctx.channel(), node.tls(), limits, onion);
+        session = system.systemActorOf(StreamSession.create(connection, node.sessions()),
+            "c2s-" + IDS.incrementAndGet(), Props.empty());
         node.counter().register(session);
         ctx.fireChannelActive();
     }
@@ -43,7 +47,7 @@ final class C2sChannelHandler extends ChannelInboundHandlerAdapter {
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         if (msg instanceof StreamEvent ev && session != null) {
             connection.dispatched();
-            session.tell(new C2sSession.Inbound(ev));
+            session.tell(new StreamSession.Inbound(ev));
         }
     }
 
@@ -51,7 +55,7 @@ final class C2sChannelHandler extends ChannelInboundHandlerAdapter {
     public void channelInactive(ChannelHandlerContext ctx) {
         if (session != null) {
             // The session stays registered until it stops: it may live on to resend what its client sent.
-            session.tell(C2sSession.ChannelClosed.INSTANCE);
+            session.tell(StreamSession.TransportClosed.INSTANCE);
         }
         ctx.fireChannelInactive();
     }

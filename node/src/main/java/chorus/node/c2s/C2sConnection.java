@@ -5,7 +5,10 @@ import chorus.node.stream.StreamError;
 import chorus.node.stream.StreamLimits;
 import chorus.node.stream.XmlStreamDecoder;
 import chorus.node.tls.TlsContexts;
+import chorus.actors.xmpp.Element;
 import chorus.actors.xmpp.Ns;
+import chorus.node.xmppstream.ClientSource;
+import chorus.node.xmppstream.Transport;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.handler.ssl.SslHandler;
@@ -13,10 +16,10 @@ import io.netty.handler.ssl.SslHandler;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * What a session actor may do with its connection. Every pipeline change runs on the channel's event
- * loop, ordered with the reads, so no byte is parsed by the wrong stage.
+ * The TCP transport of a client stream: what its session may do with the connection. Every pipeline change runs
+ * on the channel's event loop, ordered with the reads, so no byte is parsed by the wrong stage.
  */
-final class C2sConnection {
+final class C2sConnection implements Transport {
     /** Inbound events in flight to the actor above which reading pauses, and below which it resumes. */
     private static final int HIGH_WATER = 64;
     private static final int LOW_WATER = 16;
@@ -30,60 +33,46 @@ final class C2sConnection {
     /** Reading stopped for good (the node is stopping). */
     private volatile boolean paused;
 
-    C2sConnection(Channel channel, TlsContexts tls, StreamLimits limits) {
+    /** Accepted on the onion listener: the peer is Tor, not the client. */
+    private final boolean onion;
+
+    C2sConnection(Channel channel, TlsContexts tls, StreamLimits limits, boolean onion) {
         this.channel = channel;
         this.tls = tls;
         this.limits = limits;
+        this.onion = onion;
     }
 
-    /** The client's address: for the registration rate limit and the admins' notice only, never stored or logged. */
-    java.net.InetAddress remoteAddress() {
-        return channel.remoteAddress() instanceof java.net.InetSocketAddress a ? a.getAddress() : null;
+    /**
+     * Where the client came from: for the registration rate limit and the admins' notice only, never stored or
+     * logged. On the onion listener the peer address is Tor's own, so it is not used at all.
+     */
+    @Override
+    public ClientSource source() {
+        if (onion) {
+            return ClientSource.ONION;
+        }
+        return ClientSource.of(channel.remoteAddress() instanceof java.net.InetSocketAddress a ? a.getAddress() : null);
     }
 
-    boolean secure() {
+    @Override
+    public boolean secure() {
         return channel.pipeline().get(SslHandler.class) != null;
     }
 
-    /** XEP-0198: once enabled, every stanza written is counted and kept until the client acknowledges it. */
-    private StreamManagement sm;
-    private java.time.Clock clock;
-
-    void countWith(StreamManagement sm, java.time.Clock clock) {
-        this.sm = sm;
-        this.clock = clock;
+    @Override
+    public boolean canStartTls() {
+        return true;
     }
 
-    void send(Object message) {
-        if (sm != null && message instanceof chorus.actors.xmpp.Stanza s && sm.sent(s, 0, 0)) {
-            channel.write(message, channel.voidPromise());
-            channel.writeAndFlush(sm.request(clock.instant()), channel.voidPromise());
-            return;
-        }
-        channel.writeAndFlush(message, channel.voidPromise());
-    }
-
-    /** Writes what was counted before (a resumed stream's unacknowledged stanzas). */
-    void resend(Object message) {
+    @Override
+    public void send(Object message) {
         channel.writeAndFlush(message, channel.voidPromise());
     }
 
     /** Sends, and runs {@code written} once the message (and all before it) went out to the socket. */
-    void sendThen(Object message, Runnable written) {
-        sendThen(message, 0, 0, written);
-    }
-
-    /** As {@link #sendThen(Object, Runnable)}, for a message its account's entity tracks. */
-    void sendThen(Object message, long epoch, long seq, Runnable written) {
-        if (sm != null && message instanceof chorus.actors.xmpp.Stanza s && sm.sent(s, epoch, seq)) {
-            channel.write(message).addListener(f -> {
-                if (f.isSuccess()) {
-                    written.run();
-                }
-            });
-            channel.writeAndFlush(sm.request(clock.instant()), channel.voidPromise());
-            return;
-        }
+    @Override
+    public void sendThen(Object message, Runnable written) {
         channel.writeAndFlush(message).addListener(f -> {
             if (f.isSuccess()) {
                 written.run();
@@ -95,7 +84,8 @@ final class C2sConnection {
      * RFC 6120 §5.4.3.3: installs TLS and a fresh parser, then sends {@code <proceed/>} in the clear
      * (the SslHandler's startTls flag lets exactly that first write pass unencrypted).
      */
-    void startTls(Object proceed) {
+    @Override
+    public void startTls(Element proceed) {
         channel.eventLoop().execute(() -> {
             if (((XmlStreamDecoder) channel.pipeline().get(C2sInitializer.DECODER)).isFailed()) {
                 // Data followed <starttls/> in the clear: the stream already failed, and its error goes
@@ -112,7 +102,8 @@ final class C2sConnection {
     }
 
     /** RFC 6120 §6.4.6: after SASL success both sides start a new stream; reset the parser, then send. */
-    void restartStreamThenSend(Object success) {
+    @Override
+    public void restartThenSend(Element success) {
         channel.eventLoop().execute(() -> {
             ((XmlStreamDecoder) channel.pipeline().get(C2sInitializer.DECODER)).reset();
             channel.writeAndFlush(success, channel.voidPromise());
@@ -120,12 +111,8 @@ final class C2sConnection {
     }
 
     /** Sends a stream error (which closes the stream) and closes the connection. */
-    void fail(String condition, String text) {
-        fail(new StreamError(condition, text));
-    }
-
-    /** Sends a stream error with a payload in its condition (see-other-host), and closes. */
-    void fail(StreamError error) {
+    @Override
+    public void fail(StreamError error) {
         if (channel.isActive()) {
             channel.writeAndFlush(error).addListener(ChannelFutureListener.CLOSE);
         }
@@ -136,7 +123,8 @@ final class C2sConnection {
      * §4.4 allows, waits a moment for the client's closing tag before closing the connection: what the
      * client sent before it heard the error still arrives and is read, instead of being reset away.
      */
-    void endGracefully(StreamError error) {
+    @Override
+    public void endGracefully(StreamError error) {
         if (channel.isActive()) {
             channel.writeAndFlush(error);
             channel.eventLoop().schedule(() -> {
@@ -146,19 +134,22 @@ final class C2sConnection {
     }
 
     /** The client closed its stream after ours ended: the connection closes now. */
-    void closeNow() {
+    @Override
+    public void closeNow() {
         channel.close();
     }
 
     /** Closes our side of the stream and the connection. */
-    void close() {
+    @Override
+    public void close() {
         if (channel.isActive()) {
             channel.writeAndFlush(StreamClose.INSTANCE).addListener(ChannelFutureListener.CLOSE);
         }
     }
 
     /** Reads nothing more from the client (the node is stopping; the stream ends soon). */
-    void pauseReading() {
+    @Override
+    public void pauseReading() {
         channel.eventLoop().execute(() -> {
             paused = true;
             channel.config().setAutoRead(false);
@@ -169,7 +160,8 @@ final class C2sConnection {
      * Reads again before the connection closes: closing with unread input would reset the connection,
      * and a reset can cost the client the last things written to it.
      */
-    void resumeReading() {
+    @Override
+    public void resumeReading() {
         channel.eventLoop().execute(() -> {
             paused = false;
             channel.config().setAutoRead(true);
@@ -184,7 +176,8 @@ final class C2sConnection {
     }
 
     /** The actor finished an event. */
-    void processed() {
+    @Override
+    public void processed() {
         if (inFlight.decrementAndGet() == LOW_WATER) {
             channel.eventLoop().execute(() -> {
                 if (inFlight.get() <= LOW_WATER && !paused) {

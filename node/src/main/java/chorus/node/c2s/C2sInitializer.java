@@ -10,7 +10,10 @@ import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.handler.traffic.ChannelTrafficShapingHandler;
 import org.apache.pekko.actor.typed.ActorSystem;
 
-/** Client pipeline. Direct TLS (5223) puts "tls" first; STARTTLS adds it later. */
+/**
+ * Client pipeline. Direct TLS (5223) puts "tls" first; STARTTLS adds it later. The onion listener's
+ * connections are STARTTLS connections whose session knows they came through Tor.
+ */
 final class C2sInitializer extends ChannelInitializer<SocketChannel> {
     static final String TLS = "tls";
     static final String SHAPER = "read-limit";
@@ -20,12 +23,18 @@ final class C2sInitializer extends ChannelInitializer<SocketChannel> {
     static final String SESSION = "session";
 
     private final boolean directTls;
+    private final boolean onion;
     private final C2sContext node;
     private final ActorSystem<?> system;
     private final StreamLimits limits;
 
     C2sInitializer(boolean directTls, C2sContext node, ActorSystem<?> system) {
+        this(directTls, false, node, system);
+    }
+
+    C2sInitializer(boolean directTls, boolean onion, C2sContext node, ActorSystem<?> system) {
         this.directTls = directTls;
+        this.onion = onion;
         this.node = node;
         this.system = system;
         this.limits = new StreamLimits(node.settings().c2s().maxStanzaSize(), node.settings().c2s().maxDepth(),
@@ -46,6 +55,6 @@ final class C2sInitializer extends ChannelInitializer<SocketChannel> {
             .addLast(FLUSH, new FlushConsolidationHandler(64, true))
             .addLast(DECODER, new XmlStreamDecoder(limits, Ns.CLIENT))
             .addLast(ENCODER, new XmlStreamEncoder(Ns.CLIENT))
-            .addLast(SESSION, new C2sChannelHandler(node, system, limits));
+            .addLast(SESSION, new C2sChannelHandler(node, system, limits, onion));
     }
 }

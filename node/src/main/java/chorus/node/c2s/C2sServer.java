@@ -47,6 +47,13 @@ public final class C2sServer implements AutoCloseable {
                 server.listen(boss, workers, channel, new InetSocketAddress(node.settings().bind(), tlsPort),
                     new C2sInitializer(true, node, system));
             }
+            if (node.settings().onion().enabled()) {
+                // Tor's hidden service forwards here; see README, Onion service.
+                server.listen(boss, workers, channel, new InetSocketAddress(node.settings().onion().bind(),
+                    node.settings().onion().port()), new C2sInitializer(false, true, node, system));
+                log.info("onion service listener on {} port {}", node.settings().onion().bind().getHostAddress(),
+                    node.settings().onion().port());
+            }
         } catch (RuntimeException | InterruptedException e) {
             server.close();
             throw e;

@@ -1,6 +1,8 @@
 package chorus.node.c2s;
 
 import chorus.actors.session.SessionInput;
+import chorus.node.session.SessionRegistry;
+import chorus.node.session.StreamSession;
 import org.apache.pekko.actor.typed.ActorRef;
 
 import java.util.Set;
@@ -11,7 +13,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * The client sessions this node holds: counts (never addresses), and the session actors, so that a
  * shutdown can tell each to close its stream.
  */
-public final class SessionCounter {
+public final class SessionCounter implements SessionRegistry {
     private final AtomicInteger connections = new AtomicInteger();
     private final AtomicInteger bound = new AtomicInteger();
     private final Set<ActorRef<SessionInput>> live = ConcurrentHashMap.newKeySet();
@@ -20,14 +22,15 @@ public final class SessionCounter {
         live.add(session);
     }
 
-    void unregister(ActorRef<SessionInput> session) {
+    @Override
+    public void unregister(ActorRef<SessionInput> session) {
         live.remove(session);
     }
 
     /** Tells every session of this node that the node is shutting down. */
     public void shutdownAll() {
         for (ActorRef<SessionInput> s : live) {
-            s.tell(C2sSession.Shutdown.INSTANCE);
+            s.tell(StreamSession.Shutdown.INSTANCE);
         }
     }
 
@@ -36,19 +39,23 @@ public final class SessionCounter {
         return live.isEmpty();
     }
 
-    void connected() {
+    @Override
+    public void connected() {
         connections.incrementAndGet();
     }
 
-    void disconnected() {
+    @Override
+    public void disconnected() {
         connections.decrementAndGet();
     }
 
-    void bound() {
+    @Override
+    public void bound() {
         bound.incrementAndGet();
     }
 
-    void unbound() {
+    @Override
+    public void unbound() {
         bound.decrementAndGet();
     }
 

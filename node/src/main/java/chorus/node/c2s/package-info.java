@@ -1,2 +1,5 @@
-/** Client-to-server connections (RFC 6120): listeners, the pipeline, and the session actor per connection. */
+/**
+ * The TCP transport of client streams (RFC 6120, XEP-0368): listeners, the Netty pipeline, and the adapter that
+ * feeds each connection's {@link chorus.node.session.StreamSession}.
+ */
 package chorus.node.c2s;

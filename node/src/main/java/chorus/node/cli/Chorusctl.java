@@ -35,7 +35,8 @@ import java.util.concurrent.Callable;
 @Command(name = "chorusctl", mixinStandardHelpOptions = true, versionProvider = Version.class,
     description = "Administer a running Chorus node.",
     subcommands = {Chorusctl.User.class, Chorusctl.Sessions.class, Chorusctl.SchemaCommand.class,
-        Chorusctl.DiagnosticsCommand.class, Chorusctl.ClusterCommand.class, ClusterKeysCommand.class})
+        Chorusctl.DiagnosticsCommand.class, Chorusctl.ClusterCommand.class, ClusterKeysCommand.class,
+        Chorusctl.Cert.class, Chorusctl.CheckCommand.class, BackupCommand.class})
 public final class Chorusctl {
 
     @Option(names = "--data-dir", description = "the node's data directory (default: chorus.data-dir / CHORUS_DATA_DIR)")
@@ -85,8 +86,11 @@ public final class Chorusctl {
         } catch (IOException e) {
             throw new Failure("cannot read " + dir.resolve(AdminToken.FILE) + ": " + e.getMessage());
         }
+        java.net.InetAddress bind = settings.admin().bind();
+        String host = bind.isAnyLocalAddress() ? "127.0.0.1"
+            : bind instanceof java.net.Inet6Address ? "[" + bind.getHostAddress() + "]" : bind.getHostAddress();
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
-        HttpRequest.Builder req = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+        HttpRequest.Builder req = HttpRequest.newBuilder(URI.create("http://" + host + ":" + port + path))
             .timeout(Duration.ofSeconds(30))
             .header("Authorization", "Bearer " + token.value());
         ObjectMapper json = new ObjectMapper();
@@ -100,7 +104,7 @@ public final class Chorusctl {
             }
             return answer;
         } catch (ConnectException e) {
-            throw new Failure("no Chorus node answers on 127.0.0.1:" + port + " (is it running? start it with scripts/run.sh)");
+            throw new Failure("no Chorus node answers on " + host + ":" + port + " (is it running? start it with scripts/run.sh)");
         } catch (IOException e) {
             throw new Failure("the node did not answer: " + e.getMessage());
         } catch (InterruptedException e) {
@@ -200,6 +204,59 @@ public final class Chorusctl {
             JsonNode r = root(spec).call("GET", "/v1/sessions", null);
             spec.commandLine().getOut().println("sessions: " + r.path("sessions").asInt());
             return 0;
+        }
+    }
+
+    @Command(name = "check", description = "Look at the configuration, the certificate (names, expiry, chain, trust), "
+        + "the domain's DNS records, the ports, Cassandra (reachable, schema version) and the cluster; print what is "
+        + "wrong and how to fix it. Exit status 1 when something is broken.")
+    static final class CheckCommand implements Callable<Integer> {
+        @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+        @Option(names = "--dns", paramLabel = "HOST[:PORT]", description = "ask this DNS server (default: the system's resolvers)")
+        String dns;
+        @Option(names = "--ca", paramLabel = "FILE", description = "also trust the CA certificates in this PEM file (a private CA)")
+        java.util.List<Path> cas = new java.util.ArrayList<>();
+        @Option(names = "--skip", paramLabel = "AREA", split = ",",
+            description = "leave out: config, certificate, dns, ports, cassandra, cluster")
+        java.util.Set<String> skip = new java.util.HashSet<>();
+
+        @Override
+        public Integer call() {
+            for (String a : skip) {
+                if (!chorus.node.check.Check.AREAS.contains(a)) {
+                    throw new Failure("--skip " + a + ": not one of " + new java.util.TreeSet<>(chorus.node.check.Check.AREAS));
+                }
+            }
+            Chorusctl root = root(spec);
+            chorus.node.check.Findings f = chorus.node.check.Check.run(ConfigFactory.load(),
+                new chorus.node.check.Check.Options(dns, cas, skip, root.dataDir == null ? null : root.dataDir.toAbsolutePath(),
+                    () -> {
+                        try {
+                            return root.call("GET", "/v1/cluster", null);
+                        } catch (Failure e) {
+                            return null;
+                        }
+                    }));
+            f.print(spec.commandLine().getOut());
+            return f.count(chorus.node.check.Finding.Level.FAIL) == 0 ? 0 : 1;
+        }
+    }
+
+    @Command(name = "cert", description = "The node's TLS certificate.", subcommands = Cert.Reload.class)
+    static final class Cert {
+
+        @Command(name = "reload", description = "Read the certificate and key files again (after a renewal): new "
+            + "connections get the new certificate, established ones keep theirs. Same as SIGHUP to the node.")
+        static final class Reload implements Callable<Integer> {
+            @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+            @Override
+            public Integer call() {
+                JsonNode r = root(spec).call("POST", "/v1/tls/reload", null);
+                spec.commandLine().getOut().println("reloaded: " + r.path("subject").asText() + ", valid until "
+                    + r.path("notAfter").asText() + ", SHA-256 " + r.path("sha256").asText());
+                return 0;
+            }
         }
     }
 

@@ -27,6 +27,9 @@ public final class Main implements Callable<Integer> {
     @Option(names = "--create-admin", description = "create admin@DOMAIN with a random password when it does not exist, and print the password once")
     boolean createAdmin;
 
+    @Option(names = {"-v", "--verbose"}, description = "show INFO logs on the console too (they always go to data-dir/logs)")
+    boolean verbose;
+
     public static void main(String[] args) {
         System.exit(new CommandLine(new Main()).execute(args));
     }
@@ -41,7 +44,10 @@ public final class Main implements Callable<Integer> {
             System.err.println("chorus: " + e.getMessage());
             return 2;
         }
-        // Logs go to data-dir/logs (logback reads this when the first logger is made, which is after here).
+        // Logs go to data-dir/logs (logback reads these when the first logger is made, which is after here).
+        if (verbose && System.getProperty("chorus.log.console") == null) {
+            System.setProperty("chorus.log.console", "INFO");
+        }
         if (System.getProperty("chorus.log.dir") == null) {
             System.setProperty("chorus.log.dir", settings.dataDir().resolve("logs").toString());
         }
@@ -50,7 +56,7 @@ public final class Main implements Callable<Integer> {
             node = ChorusNode.start(settings);
         } catch (BindException e) {
             System.err.println("chorus: cannot listen on a configured port (" + e.getMessage()
-                + "); change CHORUS_C2S_PORT / CHORUS_C2S_TLS_PORT / CHORUS_ADMIN_PORT");
+                + "); change CHORUS_C2S_PORT / CHORUS_C2S_TLS_PORT / CHORUS_ONION_PORT / CHORUS_ADMIN_PORT");
             return 2;
         } catch (TlsSetupException | SettingsException e) {
             System.err.println("chorus: " + e.getMessage());
@@ -72,6 +78,8 @@ public final class Main implements Callable<Integer> {
             }
         });
 
+        reloadOnHangup(node);
+
         out.println("Chorus " + Version.current() + " is running");
         out.println("  domain:        " + settings.domain());
         out.println("  client ports:  " + settings.c2s().port() + " (STARTTLS), " + settings.c2s().tlsPort() + " (direct TLS)");
@@ -90,6 +98,24 @@ public final class Main implements Callable<Integer> {
 
     /** A node that forms or joins a cluster is a member a while after it started (a first seed waits for the others). */
     static final java.time.Duration MEMBERSHIP_WAIT = java.time.Duration.ofMinutes(3);
+
+    /**
+     * SIGHUP reads the TLS certificate and key again (a renewal hook: {@code systemctl reload chorus}, or
+     * {@code kill -HUP}); a bad file is logged and the current certificate stays.
+     */
+    private static void reloadOnHangup(ChorusNode node) {
+        try {
+            sun.misc.Signal.handle(new sun.misc.Signal("HUP"), sig -> {
+                try {
+                    node.reloadCertificates();
+                } catch (TlsSetupException e) {
+                    System.err.println("chorus: the certificate was not reloaded (the current one stays): " + e.getMessage());
+                }
+            });
+        } catch (IllegalArgumentException e) {
+            System.err.println("chorus: no SIGHUP on this platform; reload certificates with chorusctl cert reload");
+        }
+    }
 
     /** The password goes to the terminal only: it is not logged and not stored (only its SCRAM keys are). */
     private static void printAdmin(ChorusNode node, Settings settings, PrintStream out) throws InterruptedException {

@@ -1,5 +1,7 @@
 package chorus.node.config;
 
+import chorus.actors.muc.MucSettings;
+import chorus.actors.upload.UploadSettings;
 import chorus.actors.xmpp.DomainJid;
 import chorus.actors.xmpp.JidMalformedException;
 import com.typesafe.config.Config;
@@ -15,8 +17,9 @@ import java.time.Duration;
  * a {@link SettingsException} naming the setting.
  */
 public record Settings(DomainJid domain, InetAddress bind, Path dataDir, C2sSettings c2s, Path tlsCertificate,
-                       Path tlsKey, int adminPort, boolean versionShowsOs, int scramIterations,
-                       RegistrationSettings registration, ClusterSettings cluster, Config config) {
+                       Path tlsKey, AdminSettings admin, boolean versionShowsOs, int scramIterations,
+                       RegistrationSettings registration, ClusterSettings cluster, OnionSettings onion,
+                       S2sSettings s2s, ComponentSettings component, Config config) {
 
     public static Settings from(Config config) {
         try {
@@ -34,16 +37,7 @@ public record Settings(DomainJid domain, InetAddress bind, Path dataDir, C2sSett
         } catch (JidMalformedException e) {
             throw new SettingsException("chorus.domain (CHORUS_DOMAIN)", "'" + d + "' is not a valid XMPP domain");
         }
-        InetAddress bind;
-        String b = c.getString("chorus.bind");
-        try {
-            if (!b.matches("[0-9.:a-fA-F]+")) {
-                throw new UnknownHostException(b);
-            }
-            bind = InetAddress.getByName(b);
-        } catch (UnknownHostException e) {
-            throw new SettingsException("chorus.bind (CHORUS_BIND)", "'" + b + "' is not an IP address");
-        }
+        InetAddress bind = ipAddress(c, "chorus.bind", "CHORUS_BIND");
         String dataDir = c.getString("chorus.data-dir");
         if (dataDir.isBlank()) {
             throw new SettingsException("chorus.data-dir (CHORUS_DATA_DIR)", "must not be empty");
@@ -54,7 +48,7 @@ public record Settings(DomainJid domain, InetAddress bind, Path dataDir, C2sSett
         if ((cert == null) != (key == null)) {
             throw new SettingsException("chorus.tls.certificate/chorus.tls.key", "give both PEM files or neither");
         }
-        int admin = port(c, "chorus.admin.port", false);
+        AdminSettings admin = AdminSettings.from(c);
         // Artery must carry the largest stanza (and its serialization overhead) between nodes.
         long frame = c.getBytes("pekko.remote.artery.advanced.maximum-frame-size");
         if (frame < 2L * c2s.maxStanzaSize()) {
@@ -62,8 +56,29 @@ public record Settings(DomainJid domain, InetAddress bind, Path dataDir, C2sSett
                 frame + " bytes is less than twice chorus.c2s.max-stanza-size (" + c2s.maxStanzaSize() + ")");
         }
         int iterations = intIn(c, "chorus.scram-iterations", 4096, 10_000_000);
+        java.util.Set<String> services = java.util.Set.of(MucSettings.from(c).serviceDomain(domain.toString()),
+            UploadSettings.from(c).serviceDomain(domain.toString()));
         return new Settings(domain, bind, Path.of(dataDir).toAbsolutePath(), c2s, cert, key, admin,
-            c.getBoolean("chorus.version.show-os"), iterations, RegistrationSettings.from(c), ClusterSettings.from(c), c);
+            c.getBoolean("chorus.version.show-os"), iterations, RegistrationSettings.from(c), ClusterSettings.from(c),
+            OnionSettings.from(c, bind, c2s), S2sSettings.from(c, c2s), ComponentSettings.from(c, domain, services), c);
+    }
+
+    /** An IP address literal (never a name: a listener binds before DNS is trustworthy). */
+    static InetAddress ipAddress(Config c, String key, String env) {
+        String b = c.getString(key);
+        try {
+            if (!b.matches("[0-9.:a-fA-F]+")) {
+                throw new UnknownHostException(b);
+            }
+            return InetAddress.getByName(b);
+        } catch (UnknownHostException e) {
+            throw new SettingsException(key + (env == null ? "" : " (" + env + ")"), "'" + b + "' is not an IP address");
+        }
+    }
+
+    /** The admin port's number. */
+    public int adminPort() {
+        return admin.port();
     }
 
     static int port(Config c, String key, boolean zeroAllowed) {

@@ -3,7 +3,6 @@ package chorus.node.http;
 import chorus.actors.upload.Slot;
 import chorus.actors.upload.Slots;
 import chorus.node.tls.TlsContexts;
-import chorus.node.tls.TlsIdentity;
 import com.sun.net.httpserver.Headers;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpsConfigurator;
@@ -12,7 +11,6 @@ import com.sun.net.httpserver.HttpsServer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
 import java.io.IOException;
@@ -20,9 +18,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
-import java.security.GeneralSecurityException;
-import java.security.KeyStore;
-import java.security.cert.Certificate;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
@@ -58,9 +53,10 @@ public final class UploadServer implements AutoCloseable {
         this.store = store;
     }
 
-    public static UploadServer start(java.net.InetAddress bind, int port, TlsIdentity identity, Slots slots, UploadStore store)
+    public static UploadServer start(java.net.InetAddress bind, int port, TlsContexts tls, Slots slots, UploadStore store)
         throws IOException {
-        SSLContext ssl = sslContext(identity);
+        // The node's reloadable identity: a renewed certificate reaches new connections here too.
+        SSLContext ssl = tls.jdkServerContext();
         HttpsServer server = HttpsServer.create(new InetSocketAddress(bind, port), 64);
         server.setHttpsConfigurator(new HttpsConfigurator(ssl) {
             @Override
@@ -190,22 +186,6 @@ public final class UploadServer implements AutoCloseable {
     private static void reply(HttpExchange ex, int status) throws IOException {
         ex.getRequestBody().transferTo(OutputStream.nullOutputStream());
         ex.sendResponseHeaders(status, -1);
-    }
-
-    private static SSLContext sslContext(TlsIdentity identity) {
-        try {
-            char[] pass = "upload".toCharArray();
-            KeyStore ks = KeyStore.getInstance("PKCS12");
-            ks.load(null, null);
-            ks.setKeyEntry("node", identity.key(), pass, identity.chain().toArray(Certificate[]::new));
-            KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-            kmf.init(ks, pass);
-            SSLContext ctx = SSLContext.getInstance("TLS");
-            ctx.init(kmf.getKeyManagers(), null, null);
-            return ctx;
-        } catch (GeneralSecurityException | IOException e) {
-            throw new IllegalStateException("cannot build the upload listener's TLS context: " + e.getMessage(), e);
-        }
     }
 
     @Override

@@ -20,6 +20,7 @@ import chorus.persistence.cassandra.MailboxTable;
 import chorus.persistence.cassandra.Schema;
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.typesafe.config.Config;
+import io.micrometer.core.instrument.MeterRegistry;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
 import org.slf4j.Logger;
@@ -63,13 +64,19 @@ public final class NodeStorage implements AutoCloseable {
     }
 
     public static NodeStorage open(Config config, Path dataDir, Clock clock) throws IOException, InterruptedException {
+        return open(config, dataDir, clock, null);
+    }
+
+    /** Opens the storage; the driver session reports its metrics to {@code registry} (null: nowhere). */
+    public static NodeStorage open(Config config, Path dataDir, Clock clock, MeterRegistry registry)
+        throws IOException, InterruptedException {
         String kind = config.getString("chorus.storage");
         switch (kind) {
             case "memory":
                 log.warn("chorus.storage = memory: accounts and rosters are lost when the node stops");
                 return new NodeStorage(memoryConfig().withFallback(config), new InMemoryAccountDirectory(), null, null, null);
             case "cassandra":
-                return cassandra(config, dataDir, clock);
+                return cassandra(config, dataDir, clock, registry);
             default:
                 throw new SettingsException("chorus.storage", "must be cassandra or memory, not '" + kind + "'");
         }
@@ -92,7 +99,7 @@ public final class NodeStorage implements AutoCloseable {
             List.of(fromEnv.trim().split("\\s*,\\s*")))).withFallback(config);
     }
 
-    private static NodeStorage cassandra(Config given, Path dataDir, Clock clock) throws IOException, InterruptedException {
+    private static NodeStorage cassandra(Config given, Path dataDir, Clock clock, MeterRegistry registry) throws IOException, InterruptedException {
         Config config = withEnvironmentContactPoints(given);
         CassandraSettings settings;
         try {
@@ -110,7 +117,7 @@ public final class NodeStorage implements AutoCloseable {
         }
         CqlSession session;
         try {
-            session = connect(settings, config);
+            session = connect(settings, config, registry);
             Schema.of(settings).apply(session);
             MailboxTable.configure(session, settings.keyspace(), config.getDuration("chorus.offline.retention"),
                 config.getDuration("chorus.offline.gc-grace"));
@@ -140,8 +147,9 @@ public final class NodeStorage implements AutoCloseable {
     }
 
     /** Waits for Cassandra as long as it takes (the driver reconnects), saying so in the log. */
-    private static CqlSession connect(CassandraSettings settings, Config config) throws InterruptedException {
-        CompletableFuture<CqlSession> pending = CassandraSessions.openAsync(settings, config).toCompletableFuture();
+    private static CqlSession connect(CassandraSettings settings, Config config, MeterRegistry registry)
+        throws InterruptedException {
+        CompletableFuture<CqlSession> pending = CassandraSessions.openAsync(settings, config, registry).toCompletableFuture();
         long waited = 0;
         while (true) {
             try {

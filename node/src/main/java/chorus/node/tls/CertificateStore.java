@@ -50,6 +50,19 @@ public final class CertificateStore {
         return generate(settings, clock, certificate, key);
     }
 
+    /**
+     * The identity the settings describe without generating one: the PEM files, or the generated pair if
+     * a node made it already; empty when neither exists yet. Throws {@link TlsSetupException} like a start would.
+     */
+    public static java.util.Optional<TlsIdentity> existing(TlsSettings settings) {
+        if (settings.hasPemFiles()) {
+            return java.util.Optional.of(read(settings.certificatePem(), settings.keyPem()));
+        }
+        Path certificate = certificateFile(settings);
+        return Files.exists(certificate) ? java.util.Optional.of(read(certificate, keyFile(settings)))
+            : java.util.Optional.empty();
+    }
+
     /** {@code <dataDirectory>/tls/<domain>.crt.pem} */
     public static Path certificateFile(TlsSettings settings) {
         return directory(settings).resolve(fileStem(settings.domain()) + ".crt.pem");

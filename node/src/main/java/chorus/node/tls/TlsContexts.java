@@ -10,6 +10,7 @@ import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslProvider;
 import io.netty.handler.ssl.SupportedCipherSuiteFilter;
+import io.netty.handler.ssl.util.KeyManagerFactoryWrapper;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -17,6 +18,8 @@ import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.cert.X509Certificate;
 import java.util.List;
+import javax.net.ssl.KeyManager;
+import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.TrustManagerFactory;
 
@@ -64,31 +67,64 @@ public final class TlsContexts {
         }
     }
 
-    private final TlsIdentity identity;
+    private final TlsSettings settings;
+    private volatile TlsIdentity identity;
+    private final CurrentIdentityKeyManager keys;
     private final SslContext server;
 
-    private TlsContexts(TlsIdentity identity, SslContext server) {
+    private TlsContexts(TlsSettings settings, TlsIdentity identity) {
+        this.settings = settings;
         this.identity = identity;
-        this.server = server;
-    }
-
-    /** Loads (or on first start generates) the identity the settings name and builds the server context. */
-    public static TlsContexts create(TlsSettings settings) {
-        return forIdentity(CertificateStore.load(settings));
-    }
-
-    /** The contexts for an identity already at hand. */
-    public static TlsContexts forIdentity(TlsIdentity identity) {
+        this.keys = new CurrentIdentityKeyManager(() -> this.identity);
         try {
-            SslContext server = restrict(SslContextBuilder.forServer(identity.key(), identity.chain()))
+            // The server context asks the key manager at each handshake: a reload needs no new context.
+            this.server = restrict(SslContextBuilder.forServer(new KeyManagerFactoryWrapper(keys)))
                     .applicationProtocolConfig(new ApplicationProtocolConfig(Protocol.ALPN,
                             SelectorFailureBehavior.NO_ADVERTISE, SelectedListenerFailureBehavior.ACCEPT,
                             ALPN_CLIENT, ALPN_SERVER))
                     .build();
-            return new TlsContexts(identity, server);
         } catch (SSLException e) {
             throw new TlsSetupException("cannot build the TLS server context for " + identity + ": "
                     + e.getMessage(), e);
+        }
+    }
+
+    /** Loads (or on first start generates) the identity the settings name and builds the server context. */
+    public static TlsContexts create(TlsSettings settings) {
+        return new TlsContexts(settings, CertificateStore.load(settings));
+    }
+
+    /** The contexts for an identity already at hand (it cannot be reloaded). */
+    public static TlsContexts forIdentity(TlsIdentity identity) {
+        return new TlsContexts(null, identity);
+    }
+
+    /**
+     * Reads the certificate and key again from where the settings name them (the PEM files, or the generated
+     * ones) and presents them on every connection accepted from now on; connections already established keep
+     * theirs. A file that cannot be read or a key that does not match the certificate leaves the current
+     * identity in place and throws {@link TlsSetupException} saying why.
+     */
+    public synchronized TlsIdentity reload() {
+        if (settings == null) {
+            throw new TlsSetupException("this node's TLS identity was given in memory; there is nothing to reload", null);
+        }
+        TlsIdentity fresh = CertificateStore.load(settings);
+        identity = fresh;
+        return fresh;
+    }
+
+    /**
+     * A JDK context for the HTTPS listeners, with the same protocols and suites (set them on the engine's
+     * parameters) and the same reloadable identity.
+     */
+    public SSLContext jdkServerContext() {
+        try {
+            SSLContext ssl = SSLContext.getInstance("TLS");
+            ssl.init(new KeyManager[] {keys}, null, null);
+            return ssl;
+        } catch (GeneralSecurityException e) {
+            throw new TlsSetupException("cannot build a JDK TLS context: " + e.getMessage(), e);
         }
     }
 
@@ -171,7 +207,7 @@ public final class TlsContexts {
         return "TlsContexts[" + identity + "]";
     }
 
-    private static SslContextBuilder restrict(SslContextBuilder builder) {
+    static SslContextBuilder restrict(SslContextBuilder builder) {
         return builder.sslProvider(SslProvider.JDK)
                 .protocols(PROTOCOLS)
                 .ciphers(CIPHER_SUITES, SupportedCipherSuiteFilter.INSTANCE);

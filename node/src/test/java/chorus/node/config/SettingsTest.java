@@ -74,4 +74,125 @@ class SettingsTest {
         Settings.from(with(Map.of("chorus.c2s.max-stanza-size", "1MiB",
             "pekko.remote.artery.advanced.maximum-frame-size", "2MiB")));
     }
+
+    @Test
+    void theAdminPortListensOnLoopbackAndWantsTheTokenForMetricsByDefault() {
+        Settings s = Settings.from(with(Map.of()));
+        assertTrue(s.admin().bind().isLoopbackAddress());
+        assertEquals(AdminSettings.MetricsAuth.TOKEN, s.admin().metricsAuth());
+        assertEquals("", s.admin().token());
+    }
+
+    @Test
+    void badAdminSettingsNameTheSetting() {
+        assertTrue(failure(Map.of("chorus.admin.bind", "admin.example.org")).contains("chorus.admin.bind"));
+        assertTrue(failure(Map.of("chorus.admin.metrics-auth", "basic")).contains("chorus.admin.metrics-auth"));
+        assertTrue(failure(Map.of("chorus.admin.token", "short")).contains("chorus.admin.token"));
+    }
+
+    @Test
+    void aFixedAdminTokenIsNeverPrinted() {
+        String token = "0123456789abcdef0123456789abcdef";
+        Settings s = Settings.from(with(Map.of("chorus.admin.token", token)));
+        assertEquals(token, s.admin().token());
+        assertTrue(!s.admin().toString().contains(token));
+    }
+
+    @Test
+    void theOnionListenerIsOffByDefaultAndNeedsAPortOfItsOwn() {
+        assertTrue(!Settings.from(with(Map.of())).onion().enabled());
+        assertTrue(failure(Map.of("chorus.bind", "127.0.0.1", "chorus.c2s.onion.port", 5222)).contains("chorus.c2s.onion.port"));
+        assertTrue(failure(Map.of("chorus.c2s.onion.bind", "tor.local", "chorus.c2s.onion.port", 5224))
+            .contains("chorus.c2s.onion.bind"));
+        Settings s = Settings.from(with(Map.of("chorus.c2s.onion.port", 5224)));
+        assertEquals(5224, s.onion().port());
+        assertTrue(s.onion().bind().isLoopbackAddress());
+    }
+
+    @Test
+    void federationDefaultsToTheStandardPortsSystemCasAndDialbackAllowed() {
+        S2sSettings s2s = Settings.from(with(Map.of("chorus.domain", "example.org"))).s2s();
+        assertEquals(5269, s2s.port());
+        assertEquals(5270, s2s.tlsPort());
+        assertTrue(s2s.systemCas());
+        assertTrue(s2s.resolver().nameservers().isEmpty());
+        assertEquals(java.util.Optional.empty(), s2s.dialbackSecret());
+        assertEquals(false, s2s.policy().requiresValidCertificate("peer.example"));
+        assertTrue(s2s.warnings().isEmpty());
+        assertEquals(0, Settings.from(with(Map.of())).component().port());
+    }
+
+    @Test
+    void theResolverTakesDnsServersAndAStaticMap() {
+        // As an operator writes it: a quoted domain, a list of endpoints.
+        S2sSettings s2s = Settings.from(ConfigFactory.parseString("chorus.s2s.resolver.nameservers = \"127.0.0.31:15353, [::1]:53\"\n"
+            + "chorus.s2s.resolver.static { \"Peer.Example\" = [\"10.0.0.5:5269\", \"peer-host.lan:5270 direct-tls\"] }")
+            .withFallback(ConfigFactory.load()).resolve()).s2s();
+        assertEquals("127.0.0.31", s2s.resolver().nameservers().get(0).getHostString());
+        assertEquals(15353, s2s.resolver().nameservers().get(0).getPort());
+        assertEquals("::1", s2s.resolver().nameservers().get(1).getHostString());
+        var endpoints = s2s.resolver().staticMap().get("peer.example");
+        assertEquals(new chorus.node.s2s.S2sEndpoint("10.0.0.5", 5269, false), endpoints.get(0));
+        assertEquals(new chorus.node.s2s.S2sEndpoint("peer-host.lan", 5270, true), endpoints.get(1));
+    }
+
+    @Test
+    void badFederationSettingsNameTheSetting() {
+        assertTrue(failure(Map.of("chorus.s2s.port", 5222)).contains("chorus.s2s.port"));
+        assertTrue(failure(Map.of("chorus.s2s.resolver.nameservers", "dns.example:53")).contains("chorus.s2s.resolver.nameservers"));
+        assertTrue(failure(Map.of("chorus.s2s.resolver.static", Map.of("peer", java.util.List.of("host")))).contains("chorus.s2s.resolver.static"));
+        assertTrue(failure(Map.of("chorus.s2s.resolver.static", Map.of("peer", java.util.List.of("host:1 tls")))).contains("chorus.s2s.resolver.static"));
+        assertTrue(failure(Map.of("chorus.s2s.resolver.static", Map.of("peer", "host:1"))).contains("chorus.s2s.resolver.static"));
+        assertTrue(failure(Map.of("chorus.s2s.secure-domains", java.util.List.of("not a domain"))).contains("chorus.s2s.secure-domains"));
+        assertTrue(failure(Map.of("chorus.s2s.trust.ca-files", java.util.List.of("/nonexistent/ca.pem"))).contains("chorus.s2s.trust.ca-files"));
+        assertTrue(failure(Map.of("chorus.s2s.trust.system-cas", false)).contains("chorus.s2s.trust"));
+        assertTrue(failure(Map.of("chorus.s2s.dialback-secret", "abcd")).contains("chorus.s2s.dialback-secret"));
+        assertTrue(failure(Map.of("chorus.s2s.dialback-secret", "zz".repeat(32))).contains("chorus.s2s.dialback-secret"));
+        assertTrue(failure(Map.of("chorus.s2s.idle-timeout", "0s")).contains("chorus.s2s.idle-timeout"));
+        assertTrue(failure(Map.of("chorus.s2s.retry.min", "10m")).contains("chorus.s2s.retry.min"));
+        assertTrue(failure(Map.of("chorus.s2s.max-queued-stanzas", 0)).contains("chorus.s2s.max-queued-stanzas"));
+    }
+
+    @Test
+    void plaintextPeersAreAllowedOnlyByNameAndAreWarnedAbout() {
+        S2sSettings s2s = Settings.from(with(Map.of("chorus.s2s.plaintext-domains", java.util.List.of("lan.example")))).s2s();
+        assertTrue(s2s.policy().allowsPlaintext("lan.example"));
+        assertEquals(1, s2s.warnings().size());
+        assertTrue(s2s.warnings().get(0).contains("WITHOUT TLS"), s2s.warnings().get(0));
+    }
+
+    @Test
+    void theDialbackSecretIsTheConfiguredOneOrDerivedFromTheClusterSecret() {
+        String hex = "ab".repeat(32);
+        S2sSettings configured = Settings.from(with(Map.of("chorus.s2s.dialback-secret", hex))).s2s();
+        byte[] cluster = new byte[32];
+        assertEquals(chorus.node.s2s.DialbackKeys.fromSecret(java.util.HexFormat.of().parseHex(hex)).key("a", "b", "c"),
+            configured.dialbackKeys(cluster).key("a", "b", "c"));
+        S2sSettings derived = Settings.from(with(Map.of())).s2s();
+        assertEquals(chorus.node.s2s.DialbackKeys.fromClusterSecret(cluster).key("a", "b", "c"), derived.dialbackKeys(cluster).key("a", "b", "c"));
+        assertTrue(!configured.toString().contains(hex));
+    }
+
+    @Test
+    void componentsServeSubdomainsWithLongSecrets() {
+        ComponentSettings c = Settings.from(with(Map.of("chorus.domain", "example.org", "chorus.component.port", 5347,
+            "chorus.component.components", java.util.List.of(Map.of("domain", "gateway.example.org", "secret", "sixteen-chars-ok"))))).component();
+        assertEquals(5347, c.port());
+        assertEquals("127.0.0.1", c.bind().getHostAddress());
+        assertEquals("gateway.example.org", c.components().get(0).domain());
+        assertTrue(!c.components().get(0).toString().contains("sixteen"));
+    }
+
+    @Test
+    void badComponentSettingsNameTheSetting() {
+        Object gw = java.util.List.of(Map.of("domain", "gateway.example.org", "secret", "sixteen-chars-ok"));
+        assertTrue(failure(Map.of("chorus.domain", "example.org", "chorus.component.components", gw)).contains("chorus.component.port"));
+        assertTrue(failure(Map.of("chorus.domain", "example.org", "chorus.component.port", 5347, "chorus.component.components",
+            java.util.List.of(Map.of("domain", "gateway.example.org", "secret", "short")))).contains("chorus.component.components"));
+        assertTrue(failure(Map.of("chorus.domain", "example.org", "chorus.component.port", 5347, "chorus.component.components",
+            java.util.List.of(Map.of("domain", "gateway.example.net", "secret", "sixteen-chars-ok")))).contains("not a subdomain"));
+        assertTrue(failure(Map.of("chorus.domain", "example.org", "chorus.component.port", 5347, "chorus.component.components",
+            java.util.List.of(Map.of("domain", "conference.example.org", "secret", "sixteen-chars-ok")))).contains("already in use"));
+        assertTrue(failure(Map.of("chorus.component.bind", "localhost")).contains("chorus.component.bind"));
+    }
 }

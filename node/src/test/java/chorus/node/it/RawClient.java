@@ -140,6 +140,11 @@ public final class RawClient implements AutoCloseable {
         return this;
     }
 
+    /** The certificate the server presented, once TLS is up. */
+    public java.security.cert.X509Certificate peerCertificate() throws IOException {
+        return (java.security.cert.X509Certificate) ((SSLSocket) socket).getSession().getPeerCertificates()[0];
+    }
+
     public String all() {
         return received.toString();
     }

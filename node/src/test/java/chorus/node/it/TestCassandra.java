@@ -28,8 +28,13 @@ public final class TestCassandra {
         }
     }
 
-    /** A keyspace of one test node's own; runs sharing the Cassandra node do not see each other. */
+    /**
+     * A keyspace of one test node's own; runs sharing the Cassandra node do not see each other.
+     * {@link TestKeyspaces} drops it when the test class that made it is done.
+     */
     public static String newKeyspace() {
-        return "it_" + Long.toHexString(ThreadLocalRandom.current().nextLong() & 0xffffffffffL);
+        String keyspace = "it_" + Long.toHexString(ThreadLocalRandom.current().nextLong() & 0xffffffffffL);
+        TestKeyspaces.made(keyspace);
+        return keyspace;
     }
 }

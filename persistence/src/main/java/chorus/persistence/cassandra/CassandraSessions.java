@@ -64,7 +64,35 @@ public final class CassandraSessions {
 
     /** Connects; completes once a node answered, which with {@code reconnect-on-init} may be much later. */
     public static CompletionStage<CqlSession> openAsync(CassandraSettings settings, Config config) {
-        return CqlSession.builder().withConfigLoader(configLoader(settings, config)).buildAsync();
+        return openAsync(settings, config, null);
+    }
+
+    /**
+     * Connects, reporting the driver's metrics (those {@code advanced.metrics} enables) to {@code metricRegistry},
+     * an instance of the registry type the configured metrics factory expects (null: the factory's default).
+     */
+    public static CompletionStage<CqlSession> openAsync(CassandraSettings settings, Config config, Object metricRegistry) {
+        var builder = CqlSession.builder().withConfigLoader(configLoader(settings, config));
+        if (metricRegistry != null) {
+            builder = builder.withMetricRegistry(metricRegistry);
+        }
+        return builder.buildAsync();
+    }
+
+    /**
+     * Connects for a one-off look (chorusctl check): no retrying at start, so with no node answering it fails
+     * within {@code timeout} instead of waiting for Cassandra to come.
+     */
+    public static CqlSession probe(CassandraSettings settings, Config config, java.time.Duration timeout) {
+        Config once = ConfigFactory.parseMap(Map.of(
+            DRIVER + ".advanced.reconnect-on-init", false,
+            DRIVER + ".advanced.connection.connect-timeout", timeout.toMillis() + "ms",
+            DRIVER + ".advanced.connection.init-query-timeout", timeout.toMillis() + "ms"));
+        Config merged = once.withFallback(driverOverrides(settings)).withFallback(config).resolve();
+        Config driver = ConfigFactory.empty().withValue(DRIVER, merged.getValue(DRIVER));
+        return CqlSession.builder()
+            .withConfigLoader(DriverConfigLoader.fromString(driver.root().render(ConfigRenderOptions.concise())))
+            .build();
     }
 
     /** Connects and blocks until a node answered. */

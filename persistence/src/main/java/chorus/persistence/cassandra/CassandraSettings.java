@@ -124,7 +124,7 @@ public record CassandraSettings(
     }
 
     /** {@code host:port} as the driver's {@code basic.contact-points} takes it. */
-    static String format(InetSocketAddress point) {
+    public static String format(InetSocketAddress point) {
         String host = point.getHostString();
         return (host.contains(":") ? "[" + host + "]" : host) + ":" + point.getPort();
     }

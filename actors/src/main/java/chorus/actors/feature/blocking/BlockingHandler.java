@@ -129,7 +129,7 @@ public final class BlockingHandler implements IqHandler {
         if (ctx.addressedToServer() || ctx.relation() == IqContext.Relation.STRANGER) {
             return Outcome.answer(iq.error(StanzaError.of(Condition.SERVICE_UNAVAILABLE)), List.of(), false);
         }
-        List<Jid> list = List.copyOf(ctx.data().blocklist());
+        List<Jid> list = ctx.data().slice(BlockList.KEY).blocked();
         if (ctx.relation() != IqContext.Relation.SELF) {
             return Outcome.answer(iq.error(StanzaError.of(Condition.FORBIDDEN)), list, false);
         }

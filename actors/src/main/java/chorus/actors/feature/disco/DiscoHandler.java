@@ -63,51 +63,38 @@ public final class DiscoHandler implements IqHandler {
         }
         Element query = iq.payload().orElseThrow();
         String node = query.attr("node");
-        Set<String> nodes = ctx.addressedToServer() ? Set.of() : ctx.data().pepNodesFor(ctx.relation());
+        Set<String> nodes = ctx.addressedToServer() ? Set.of() : ctx.data().discoNodes(ctx.relation());
         if (node != null) {
             // XEP-0030 §3.1: unknown node -> item-not-found.
             if (!nodes.contains(node)) {
                 return IqResult.reply(iq.error(StanzaError.of(StanzaError.Condition.ITEM_NOT_FOUND)));
             }
             // XEP-0060 §5.3 and §5.5: a PEP node is a leaf; its items are not listed here.
-            return IqResult.reply(iq.result(query.ns().equals(ITEMS)
-                ? Element.build("query", ITEMS).attr("node", node).get()
-                : Element.build("query", INFO).attr("node", node).child(identity("pubsub", "leaf", null))
-                    .child(Element.build("feature", INFO).attr("var", PUBSUB).get()).get()));
+            return IqResult.reply(iq.result(query.ns().equals(ITEMS) ? DiscoReply.items(node).get()
+                : DiscoReply.info(node).identity("pubsub", "leaf", null).feature(PUBSUB).get()));
         }
         if (query.ns().equals(ITEMS)) {
-            Element.Builder items = Element.build("query", ITEMS);
+            DiscoReply items = DiscoReply.items();
             if (ctx.addressedToServer()) {
-                for (String jid : serverItems) {
-                    items.child(Element.build("item", ITEMS).attr("jid", jid).get());
-                }
+                serverItems.forEach(jid -> items.item(jid, null, null));
             }
-            for (String n : nodes) {
-                items.child(Element.build("item", ITEMS).attr("jid", ctx.account().toString()).attr("node", n).get());
-            }
+            nodes.forEach(n -> items.item(ctx.account().toString(), n, null));
             return IqResult.reply(iq.result(items.get()));
         }
-        Element.Builder info = Element.build("query", INFO);
+        DiscoReply info = DiscoReply.info();
         Set<String> features = new TreeSet<>();
         if (ctx.addressedToServer()) {
-            info.child(identity("server", "im", serverName));
+            info.identity("server", "im", serverName);
             features.addAll(serverFeatures.get());
         } else {
-            info.child(identity("account", "registered", null));
+            info.identity("account", "registered", null);
             features.addAll(accountFeatures.get());
             if (features.contains(PUBSUB)) {
-                info.child(identity("pubsub", "pep", null));
+                info.identity("pubsub", "pep", null);
             }
         }
         features.add(INFO);
         features.add(ITEMS);
-        for (String f : features) {
-            info.child(Element.build("feature", INFO).attr("var", f).get());
-        }
-        return IqResult.reply(iq.result(info.get()));
-    }
-
-    private static Element identity(String category, String type, String name) {
-        return Element.build("identity", INFO).attr("category", category).attr("type", type).attr("name", name).get();
+        return IqResult.reply(iq.result(info.features(features).get()));
     }
 }

@@ -68,7 +68,7 @@ public final class LastActivityHandler implements IqHandler {
         if (ctx.data().online()) {
             return IqResult.reply(iq.result(query(0)));
         }
-        Instant lastSeen = ctx.data().lastSeen();
+        Instant lastSeen = ctx.data().slice(LastSeen.KEY).at();
         if (lastSeen == null) {
             return IqResult.reply(iq.error(StanzaError.of(Condition.ITEM_NOT_FOUND, "no recorded activity")));
         }

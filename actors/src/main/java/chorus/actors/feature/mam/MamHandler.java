@@ -55,7 +55,7 @@ public final class MamHandler implements IqHandler {
             return IqResult.reply(iq.result(Element.build("query", NS).child(form()).get()));
         }
         if (iq.type() == Iq.Type.GET) {
-            return IqResult.reply(iq.result(prefsOf(ctx.data().mamPrefs()).toElement()));
+            return IqResult.reply(iq.result(prefsOf(ctx.data().slice(ArchivePrefs.KEY).prefs()).toElement()));
         }
         MamPrefs prefs;
         try {

@@ -114,7 +114,7 @@ public final class PepHandler implements IqHandler {
                 throw PepError.of(Condition.BAD_REQUEST);
             }
             Element op = children.get(0);
-            Map<String, PepNode> nodes = ctx.data().pep();
+            Map<String, PepNode> nodes = ctx.data().slice(PepNodes.KEY).nodes();
             if (pubsub.ns().equals(OWNER)) {
                 ownerOnly(ctx.relation());
                 return owner(iq, op, nodes);
@@ -216,7 +216,7 @@ public final class PepHandler implements IqHandler {
             throw PepError.of(Condition.CONFLICT, "precondition-not-met");
         }
         PepEvent.Published event = new PepEvent.Published(node, wanted.get(), item);
-        checkTotal(event.applyTo(nodes));
+        checkTotal(event.nodesAfter(nodes));
         Element result = Element.build("pubsub", NS).child(Element.build("publish", NS).attr("node", node)
             .child(Element.build("item", NS).attr("id", item.id()).get()).get()).get();
         Element notification = Element.build("event", EVENT)

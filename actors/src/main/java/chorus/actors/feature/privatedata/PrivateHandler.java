@@ -1,6 +1,6 @@
 package chorus.actors.feature.privatedata;
 
-import chorus.actors.feature.AccountView;
+import chorus.actors.feature.AccountData;
 import chorus.actors.feature.IqContext;
 import chorus.actors.feature.IqHandler;
 import chorus.actors.feature.IqResult;
@@ -79,18 +79,18 @@ public final class PrivateHandler implements IqHandler {
         }
     }
 
-    private static IqResult get(Iq iq, List<Element> requested, AccountView data) {
+    private static IqResult get(Iq iq, List<Element> requested, AccountData data) {
         Element.Builder query = Element.build("query", NS);
         for (Element r : requested) {
-            Element stored = data.privateData().get(AccountView.privateKey(r.ns(), r.name()));
+            Element stored = data.slice(PrivateStore.KEY).elements().get(PrivateStore.key(r.ns(), r.name()));
             query.child(stored != null ? stored : Element.of(r.name(), r.ns()));
         }
         return IqResult.reply(iq.result(query.get()));
     }
 
-    private IqResult set(Iq iq, List<Element> elements, AccountView data) {
+    private IqResult set(Iq iq, List<Element> elements, AccountData data) {
         Set<String> kept = new LinkedHashSet<>();
-        for (Map.Entry<String, Element> e : data.privateData().entrySet()) {
+        for (Map.Entry<String, Element> e : data.slice(PrivateStore.KEY).elements().entrySet()) {
             if (!isEmpty(e.getValue())) {
                 kept.add(e.getKey());
             }
@@ -102,7 +102,7 @@ public final class PrivateHandler implements IqHandler {
                 throw new StanzaException(Condition.NOT_ACCEPTABLE,
                     "private XML element too large: at most " + maxWeight + " characters");
             }
-            String key = AccountView.privateKey(e.ns(), e.name());
+            String key = PrivateStore.key(e.ns(), e.name());
             if (isEmpty(e)) {
                 kept.remove(key);
             } else {

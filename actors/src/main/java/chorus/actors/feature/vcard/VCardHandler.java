@@ -59,7 +59,8 @@ public final class VCardHandler implements IqHandler {
     public IqResult handle(Iq iq, IqContext ctx) {
         boolean owner = !ctx.addressedToServer() && ctx.relation() == IqContext.Relation.SELF;
         if (iq.type() == Iq.Type.GET) {
-            Optional<Element> stored = ctx.addressedToServer() ? Optional.empty() : ctx.data().vcard();
+            Optional<Element> stored = ctx.addressedToServer() ? Optional.empty()
+                : Optional.ofNullable(ctx.data().slice(StoredVCard.KEY).vcard());
             if (stored.isPresent()) {
                 return IqResult.reply(iq.result(stored.get()));
             }

@@ -1,0 +1,29 @@
+package chorus.actors.feature;
+
+import chorus.actors.session.SessionMessage;
+import chorus.actors.xmpp.FullJid;
+import chorus.actors.xmpp.Presence;
+import chorus.actors.xmpp.Stanza;
+
+/** One bound resource of the account, as its features see it: a client session somewhere in the cluster. */
+public interface Resource {
+
+    FullJid jid();
+
+    /** Whether the resource sent available presence (and not unavailable since). */
+    boolean available();
+
+    /** Its last available presence, or null when it is not available. */
+    Presence presence();
+
+    /** Hands a stanza to the resource's session, which writes it to its client. */
+    void send(Stanza stanza);
+
+    /** Tells the resource's session something of the session protocol (e.g. the block list). */
+    void tell(SessionMessage message);
+
+    /** Whether the resource asked for something that makes it want pushes (XEP-0191: the block list). */
+    boolean wants(String interest);
+
+    void want(String interest);
+}

@@ -1,0 +1,19 @@
+package chorus.node.session;
+
+import chorus.actors.user.UserEntity;
+import chorus.actors.xmpp.BareJid;
+
+import java.util.concurrent.CompletionStage;
+
+/**
+ * What a stream may ask of the node's accounts (XEP-0077): create one, change its password, remove it. Passwords
+ * go straight into SCRAM derivation; nothing keeps them.
+ */
+public interface AccountAdmin {
+
+    CompletionStage<UserEntity.AccountReply> create(BareJid account, String password);
+
+    CompletionStage<UserEntity.AccountReply> changePassword(BareJid account, String password);
+
+    CompletionStage<UserEntity.AccountReply> remove(BareJid account);
+}

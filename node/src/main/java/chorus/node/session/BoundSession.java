@@ -1,0 +1,370 @@
+package chorus.node.session;
+
+import chorus.actors.feature.register.RegisterForm;
+import chorus.actors.mailbox.MailboxEntity;
+import chorus.actors.session.SessionInput;
+import chorus.actors.session.SessionMessage;
+import chorus.actors.user.UserEntity;
+import chorus.actors.xmpp.BareJid;
+import chorus.actors.xmpp.Element;
+import chorus.actors.xmpp.FullJid;
+import chorus.actors.xmpp.Iq;
+import chorus.actors.xmpp.Jid;
+import chorus.actors.xmpp.Message;
+import chorus.actors.xmpp.Ns;
+import chorus.actors.xmpp.Presence;
+import chorus.actors.xmpp.Stanza;
+import chorus.actors.xmpp.StanzaError;
+import chorus.node.xmppstream.StanzaIntake;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.RecipientRef;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * A bound resource's session (RFC 6120 §8, RFC 6121): what the client sends is taken as stanzas, its 'from'
+ * stamped, passed through the extensions and handed to the router (the session answers only the obsolete
+ * session request and XEP-0077's account requests itself); what the account's entity hands it goes to the client,
+ * acknowledged end to end once written. The session stays bound to its account's entity wherever that runs: it
+ * binds again when the entity moved, and tells it what it wrote.
+ */
+final class BoundSession {
+
+    /** The account's entity stopped (it moved, or restarted): bind to its new incarnation. */
+    record EntityGone(ActorRef<UserEntity.Command> entity) implements StreamSession.Local {
+    }
+
+    record Rebound(UserEntity.BindReply reply, Throwable failure) implements StreamSession.Local {
+    }
+
+    enum RebindNow implements StreamSession.Local { INSTANCE }
+
+    /** Resend what waits for acceptance, acknowledge what was written. */
+    enum ReliabilityTick implements StreamSession.Local { INSTANCE }
+
+    /** An IQ this session gave the account's entity got no answer in time. */
+    record IqTimeout(String id) implements StreamSession.Local {
+    }
+
+    private static final Duration IQ_TIMEOUT = Duration.ofSeconds(10);
+    private static final Duration BIND_TIMEOUT = Duration.ofSeconds(10);
+    private static final Duration TICK = Duration.ofMillis(250);
+
+    private final StreamSession session;
+    /** The last available presence the client broadcast, for binding again after the entity moved. */
+    private Presence lastPresence;
+    private boolean rosterRequested;
+    /** IQs handed to the account's entity and not yet answered. */
+    private final Set<String> pendingIqs = new HashSet<>();
+    /** Stanzas the entity sent before its bind answer arrived (the answer travels through an ask). */
+    private final List<SessionMessage.Deliver> early = new ArrayList<>();
+
+    BoundSession(StreamSession session) {
+        this.session = session;
+    }
+
+    /** The resource is bound to the account's entity, which the session now watches. */
+    void begin(ActorRef<UserEntity.Command> entity) {
+        session.ctx().watchWith(entity, new EntityGone(entity));
+        session.phase = Phase.BOUND;
+        session.timers.startTimerWithFixedDelay(ReliabilityTick.INSTANCE, ReliabilityTick.INSTANCE, TICK);
+        session.node.registry().bound();
+        registerResumable();
+    }
+
+    /** As {@link #begin}, for a resumed stream: the entity knows its resumption id already. */
+    void beginResumed(ActorRef<UserEntity.Command> entity) {
+        session.ctx().watchWith(entity, new EntityGone(entity));
+        session.timers.startTimerWithFixedDelay(ReliabilityTick.INSTANCE, ReliabilityTick.INSTANCE, TICK);
+        session.node.registry().bound();
+    }
+
+    // ---- from the client ----
+
+    Behavior<SessionInput> onElement(Element e) {
+        if (session.registration.removing()) {
+            // The account is being removed at this stream's request: nothing more is sent in its name.
+            return session;
+        }
+        if (!session.intake.isStanza(e) && session.extensions.element(e)) {
+            return session;
+        }
+        StanzaIntake.Taken taken = session.intake.take(e, session.jid);
+        if (taken instanceof StanzaIntake.Taken.Failed f) {
+            return session.fail(f.error());
+        }
+        if (taken instanceof StanzaIntake.Taken.Refused r) {
+            session.sendIfAny(r.reply());
+            return session;
+        }
+        Stanza st = ((StanzaIntake.Taken.Accepted) taken).stanza();
+        if (!session.extensions.fromClient(st)) {
+            return session;
+        }
+        if (st instanceof Presence p) {
+            if (p.to() == null && p.type() == Presence.Type.AVAILABLE) {
+                lastPresence = p;
+            } else if (p.to() == null && p.type() == Presence.Type.UNAVAILABLE) {
+                lastPresence = null;
+            }
+            session.node.router().fromClient(st);
+        } else if (st instanceof Iq iq) {
+            onIq(iq);
+        } else {
+            send((Message) st);
+        }
+        return session;
+    }
+
+    private void onIq(Iq iq) {
+        Jid to = iq.to();
+        BareJid user = session.user;
+        boolean ownOrServer = to == null || to.equals(user) || to.toString().equals(session.node.domain().toString());
+        if (ownOrServer && RegisterForm.owns(iq)) {
+            session.registration.afterAuth(iq, user);
+            return;
+        }
+        if (to == null || to.equals(user)) {
+            if (iq.type() == Iq.Type.SET && iq.payloadIs(Ns.SESSION, "session")) {
+                session.out.send(iq.withFromTo(null, null).result());
+                return;
+            }
+            if (iq.isRequest() && iq.id() != null && pendingIqs.add(iq.id())) {
+                session.timers.startSingleTimer("iq:" + iq.id(), new IqTimeout(iq.id()), IQ_TIMEOUT);
+            }
+            rosterRequested |= iq.type() == Iq.Type.GET && iq.payloadIs("jabber:iq:roster", "query");
+        }
+        session.node.router().fromClient(iq);
+    }
+
+    /** A message: the router hands it on; one to a local account is kept until accepted. */
+    private void send(Message m) {
+        session.reliability.send(m, session.ctx().getSelf());
+    }
+
+    /** A message the client sent before it read that its stream ended: delivered all the same. */
+    void late(Element e) {
+        if (!e.ns().equals(Ns.CLIENT) || !e.name().equals("message") || session.registration.removing()) {
+            return;
+        }
+        if (session.intake.take(e, session.jid) instanceof StanzaIntake.Taken.Accepted a
+            && session.extensions.fromClient(a.stanza())) {
+            send((Message) a.stanza());
+        }
+    }
+
+    // ---- to the client ----
+
+    Behavior<SessionInput> onDeliver(SessionMessage.Deliver d) {
+        if (session.phase == Phase.BIND || session.phase == Phase.RESUMING) {
+            early.add(d);
+            return session;
+        }
+        if (session.phase != Phase.BOUND) {
+            return session;
+        }
+        if (d.stanza() instanceof Iq iq && !iq.isRequest() && iq.id() != null && pendingIqs.remove(iq.id())) {
+            session.timers.cancel("iq:" + iq.id());
+        }
+        if (d.seq() > 0 && session.sm != null) {
+            // XEP-0198: the entity keeps the message until the client acknowledges it (or stores it
+            // offline when the stream is not resumed); the sender need not wait for that.
+            session.out.sendThen(d.stanza(), d.epoch(), d.seq(), () -> { });
+            if (d.acknowledges()) {
+                d.ackTo().tell(new SessionMessage.Accepted(d.ackSeq()));
+            }
+        } else if (d.seq() > 0) {
+            long epoch = d.epoch();
+            long seq = d.seq();
+            session.out.sendThen(d.stanza(), () -> {
+                session.reliability.written(epoch, seq);
+                if (d.acknowledges()) {
+                    // End to end: the sending session hears its message reached this client.
+                    d.ackTo().tell(new SessionMessage.Accepted(d.ackSeq()));
+                }
+            });
+        } else if (session.extensions.toClient(d.stanza())) {
+            session.out.send(d.stanza());
+        }
+        return session.checkQueue();
+    }
+
+    /** What the entity sent while the bind (or resume) answer was on its way, now that it is here. */
+    void deliverEarly() {
+        for (SessionMessage.Deliver d : early) {
+            onDeliver(d);
+        }
+        early.clear();
+    }
+
+    void forgetEarly() {
+        early.clear();
+    }
+
+    /**
+     * XEP-0160: the messages that waited, in order; once the last one is written the mailbox may forget them
+     * (if the connection dies first, they wait for the next login).
+     */
+    Behavior<SessionInput> onOffline(SessionMessage.Offline o) {
+        if (session.phase != Phase.BOUND || o.messages().isEmpty()) {
+            return session;
+        }
+        for (int i = 0; i < o.messages().size() - 1; i++) {
+            session.out.send(o.messages().get(i));
+        }
+        RecipientRef<MailboxEntity.Command> mailbox = session.node.mailboxes().apply(session.user.toString());
+        long upTo = o.upToId();
+        Message last = o.messages().get(o.messages().size() - 1);
+        // Naming this session lets a mailbox that restarted since it sent the page send the next one.
+        ActorRef<SessionMessage> self = session.self();
+        FullJid to = session.jid;
+        session.out.sendThen(last, () -> mailbox.tell(new MailboxEntity.Forget(upTo, self, to)));
+        return session;
+    }
+
+    /** The account's entity did not answer (storage down, or restarting): an error to retry on, never silence. */
+    Behavior<SessionInput> onIqTimeout(IqTimeout t) {
+        if (session.phase == Phase.BOUND && pendingIqs.remove(t.id())) {
+            Element error = StanzaError.of(StanzaError.Condition.INTERNAL_SERVER_ERROR,
+                "the server could not complete the request in time; try again").toElement();
+            session.out.send(new Iq(null, session.jid, t.id(), Iq.Type.ERROR, null, List.of(error)));
+        }
+        return session;
+    }
+
+    /** Resend what waits for acceptance, tell the entity what was written, ask the client for an ack. */
+    Behavior<SessionInput> onReliabilityTick() {
+        Duration resendAfter = session.draining ? Reliability.RESEND_WHILE_STOPPING : Reliability.RESEND_AFTER;
+        if (session.phase == Phase.CLOSED && session.transportGone) {
+            // Lingering after the transport closed: resend, give up silently, stop when nothing waits.
+            session.reliability.tick(session.ctx().getSelf(), resendAfter);
+            return session.reliability.hasPending() ? session : Behaviors.stopped();
+        }
+        if (session.phase != Phase.BOUND) {
+            return session;
+        }
+        ackWritten();
+        for (Stanza failed : session.reliability.tick(session.ctx().getSelf(), resendAfter)) {
+            session.out.send(failed);
+        }
+        StreamManagement sm = session.sm;
+        if (sm != null && !session.detached && sm.requestDue(session.node.clock().instant())) {
+            session.out.send(sm.request(session.node.clock().instant()));
+        }
+        return session.checkQueue();
+    }
+
+    // ---- the account's entity ----
+
+    /** Tells the entity up to which tracked message the client was written to. */
+    void ackWritten() {
+        UserEntity.SessionAck ack = session.reliability.ackDue(session.jid.resource());
+        if (ack != null) {
+            session.entity.tell(ack);
+        }
+    }
+
+    Behavior<SessionInput> onEntityGone(EntityGone g) {
+        if (session.phase != Phase.BOUND || session.registration.removing()) {
+            // An entity that leaves because this stream removed the account is not bound to again.
+            return session;
+        }
+        return rebind();
+    }
+
+    /** Binds again to the account's entity, wherever it runs now, restoring what it knew. */
+    Behavior<SessionInput> rebind() {
+        if (session.phase != Phase.BOUND) {
+            return session;
+        }
+        Presence presence = lastPresence;
+        boolean interested = rosterRequested;
+        String resource = session.jid.resource();
+        session.ctx().ask(UserEntity.BindReply.class, session.entity, BIND_TIMEOUT,
+            replyTo -> new UserEntity.Bind(resource, session.self(), true, presence, interested, replyTo),
+            Rebound::new);
+        return session;
+    }
+
+    Behavior<SessionInput> onRebound(Rebound r) {
+        if (session.phase != Phase.BOUND) {
+            return session;
+        }
+        if (r.reply() instanceof UserEntity.BindReply.Bound b) {
+            session.ctx().watchWith(b.entity(), new EntityGone(b.entity()));
+            registerResumable();
+            return session;
+        }
+        if (r.reply() instanceof UserEntity.BindReply.Refused refused && "not-authorized".equals(refused.condition())) {
+            return session.fail("not-authorized", "the account is gone");
+        }
+        session.timers.startSingleTimer(RebindNow.INSTANCE, RebindNow.INSTANCE, Duration.ofSeconds(1));
+        return session;
+    }
+
+    /** XEP-0198: the entity learns this stream may be resumed, and with which id. */
+    void registerResumable() {
+        StreamManagement sm = session.sm;
+        if (sm != null && sm.resumable() && session.phase == Phase.BOUND) {
+            session.entity.tell(new UserEntity.Resumable(session.jid.resource(), session.self(), sm.id()));
+        }
+    }
+
+    /** The resource ends: the entity hears it, with what the client was written. */
+    void unbind() {
+        if (session.phase == Phase.BOUND && session.jid != null) {
+            long[] written = session.reliability.lastWritten();
+            session.entity.tell(new UserEntity.Unbind(session.jid.resource(), session.self(), written[0], written[1]));
+            session.node.registry().unbound();
+        }
+    }
+
+    // ---- XEP-0198 hand-over ----
+
+    /** The state a resuming stream takes over: presence and roster interest, plus what the extensions add. */
+    SessionMessage.Resumption handOver() {
+        return session.extensions.handOver(session.sm.handOver(lastPresence, rosterRequested, List.of()));
+    }
+
+    /** This stream resumed another: it takes over its presence, roster interest and the extensions' state. */
+    void resumed(SessionMessage.Resumption r) {
+        lastPresence = r.presence();
+        rosterRequested = r.rosterInterest();
+        session.extensions.resumed(r);
+    }
+
+    /** What an extension may do with this session. */
+    SessionLink link() {
+        return new SessionLink() {
+            @Override
+            public BareJid account() {
+                return session.user;
+            }
+
+            @Override
+            public FullJid jid() {
+                return session.jid;
+            }
+
+            @Override
+            public void toClient(Stanza stanza) {
+                if (session.phase != Phase.CLOSED) {
+                    session.out.send(stanza);
+                }
+            }
+
+            @Override
+            public void send(Element element) {
+                if (session.phase != Phase.CLOSED) {
+                    session.out.send(element);
+                }
+            }
+        };
+    }
+}

@@ -1,0 +1,371 @@
+package chorus.node.session;
+
+import chorus.actors.cluster.FrameAssembly;
+import chorus.actors.cluster.Frames;
+import chorus.actors.feature.register.RegisterForm;
+import chorus.actors.session.SessionInput;
+import chorus.actors.session.SessionMessage;
+import chorus.actors.user.UserEntity;
+import chorus.actors.xmpp.BareJid;
+import chorus.actors.xmpp.Element;
+import chorus.actors.xmpp.FullJid;
+import chorus.actors.xmpp.Iq;
+import chorus.actors.xmpp.Ns;
+import chorus.actors.xmpp.Stanza;
+import chorus.actors.xmpp.StanzaException;
+import chorus.node.stream.StreamError;
+import chorus.node.stream.StreamErrors;
+import chorus.node.stream.StreamEvent;
+import chorus.node.xmppstream.StanzaIntake;
+import chorus.node.xmppstream.StartTls;
+import chorus.node.xmppstream.StreamOpening;
+import chorus.node.xmppstream.Transport;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.PostStop;
+import org.apache.pekko.actor.typed.RecipientRef;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+
+import java.time.Duration;
+
+/**
+ * One per client stream, on the node that holds its transport (a connection cannot move), whatever the transport:
+ * the adapter feeds it {@link StreamEvent}s ({@link Inbound}) and it writes through the {@link Transport}. It runs
+ * the stream's negotiation one phase at a time ({@link Phase}: STARTTLS, {@link SaslPhase} and
+ * {@link Registration}, {@link BindPhase}, {@link Resumption}) and then the {@link BoundSession}, and owns the
+ * stream's end, whichever way it ends. XEP-0198 elements go to {@link SmProtocol}; per-session features plug in as
+ * {@link SessionExtension}s.
+ */
+public final class StreamSession extends AbstractBehavior<SessionInput> {
+
+    /** What the session's transport and its own timers tell it. */
+    interface Local extends SessionInput {
+    }
+
+    /** What the client's side of the stream said. */
+    public record Inbound(StreamEvent event) implements Local {
+    }
+
+    /** The transport closed (the connection is gone). */
+    public enum TransportClosed implements Local { INSTANCE }
+
+    /** Ends the stream because the node is shutting down. */
+    public enum Shutdown implements Local { INSTANCE }
+
+    private enum NegotiationTimeout implements Local { INSTANCE }
+
+    /** The answer to this stream's own account removal went out; the stream ends now. */
+    private enum AccountRemoved implements Local { INSTANCE }
+
+    static final Duration REMOVAL_GRACE = Duration.ofMillis(300);
+
+    // ---- what the phases of the stream share ----
+    final Transport transport;
+    final SessionContext node;
+    final TimerScheduler<SessionInput> timers;
+    final ClientOutput out;
+    final StreamOpening opening;
+    final StanzaIntake intake;
+    final Reliability reliability;
+    Phase phase = Phase.AWAIT_STREAM;
+    /** The authenticated account, its entity, and the bound resource. */
+    BareJid user;
+    RecipientRef<UserEntity.Command> entity;
+    FullJid jid;
+    /** XEP-0198 Stream Management, once the client enabled it (or resumed a stream that had it). */
+    StreamManagement sm;
+    /** The transport closed; the actor may still live on to resend what was not accepted. */
+    boolean transportGone;
+    /** The transport dropped without {@code </stream>}: still bound, waiting to be resumed (XEP-0198). */
+    boolean detached;
+    /** Shutting down: waiting for pending messages' acceptance before the stream ends. */
+    boolean draining;
+    /** The server ended this stream after binding: late messages are still read until the transport closes. */
+    boolean endedWhileBound;
+    /** The node's connection count was decremented for this session. */
+    private boolean counted;
+
+    final SaslPhase sasl;
+    final Registration registration;
+    final BindPhase binding;
+    final BoundSession bound;
+    final Resumption resumption;
+    final SmProtocol acks;
+    final Extensions extensions;
+    private final StreamEnd ending;
+    /** Messages larger than a cluster frame travel in frames, both ways (chorus.actors.cluster). */
+    final Frames frames;
+    private final FrameAssembly framed;
+
+    private StreamSession(ActorContext<SessionInput> ctx, TimerScheduler<SessionInput> timers, Transport transport,
+                          SessionContext node) {
+        super(ctx);
+        this.transport = transport;
+        this.node = node;
+        this.timers = timers;
+        this.out = new ClientOutput(transport, node.clock());
+        this.opening = new StreamOpening(node.domain(), Ns.CLIENT);
+        this.intake = new StanzaIntake(Ns.CLIENT, f -> f.equals(jid) || f.equals(user));
+        this.reliability = new Reliability(Reliability.Courier.through(node.router()), node.clock());
+        this.frames = Frames.get(ctx.getSystem());
+        this.framed = new FrameAssembly(ctx.getSystem());
+        this.sasl = new SaslPhase(this);
+        this.registration = new Registration(this);
+        this.binding = new BindPhase(this);
+        this.bound = new BoundSession(this);
+        this.resumption = new Resumption(this);
+        this.acks = new SmProtocol(this);
+        this.extensions = new Extensions(node.extensions(), bound.link());
+        this.ending = new StreamEnd(this);
+        Duration timeout = node.c2s().negotiationTimeout();
+        if (!timeout.isZero()) {
+            timers.startSingleTimer(NegotiationTimeout.INSTANCE, NegotiationTimeout.INSTANCE, timeout);
+        }
+        node.registry().connected();
+    }
+
+    /** The session of one client stream over {@code transport}. */
+    public static Behavior<SessionInput> create(Transport transport, SessionContext node) {
+        return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new StreamSession(ctx, timers, transport, node)));
+    }
+
+    ActorRef<SessionMessage> self() {
+        return getContext().getSelf().narrow();
+    }
+
+    ActorContext<SessionInput> ctx() {
+        return getContext();
+    }
+
+    @Override
+    public Receive<SessionInput> createReceive() {
+        return newReceiveBuilder()
+            .onMessage(Inbound.class, this::onInbound)
+            .onMessage(SaslPhase.Step.class, m -> sasl.onStep(m))
+            .onMessage(Registration.Step.class, this::onRegistrationStep)
+            .onMessageEquals(AccountRemoved.INSTANCE,
+                () -> fail(StreamErrors.NOT_AUTHORIZED, "the account was removed"))
+            .onMessage(BindPhase.Bound.class, binding::onBound)
+            .onMessage(SessionMessage.Framed.class, this::onFramed)
+            .onMessage(SessionMessage.Deliver.class, bound::onDeliver)
+            .onMessage(SessionMessage.Offline.class, bound::onOffline)
+            .onMessage(SessionMessage.Accepted.class, ending::onAccepted)
+            .onMessage(SessionMessage.Blocklist.class, m -> {
+                extensions.fromAccount(m);
+                return this;
+            })
+            .onMessage(SessionMessage.Close.class, ending::onClose)
+            .onMessage(BoundSession.IqTimeout.class, bound::onIqTimeout)
+            .onMessage(BoundSession.EntityGone.class, bound::onEntityGone)
+            .onMessage(BoundSession.Rebound.class, bound::onRebound)
+            .onMessageEquals(BoundSession.RebindNow.INSTANCE, bound::rebind)
+            .onMessageEquals(BoundSession.ReliabilityTick.INSTANCE, bound::onReliabilityTick)
+            .onMessage(Resumption.Answered.class, resumption::onAnswered)
+            .onMessage(SessionMessage.Resumption.class, resumption::onResumption)
+            .onMessage(SessionMessage.HandOver.class, resumption::onHandOver)
+            .onMessageEquals(Resumption.HandOverMissing.INSTANCE, resumption::onHandOverMissing)
+            .onMessageEquals(Resumption.Expired.INSTANCE, resumption::onExpired)
+            .onMessageEquals(TransportClosed.INSTANCE, ending::onTransportClosed)
+            .onMessageEquals(NegotiationTimeout.INSTANCE, ending::onNegotiationTimeout)
+            .onMessageEquals(Shutdown.INSTANCE, ending::onShutdown)
+            .onMessageEquals(StreamEnd.DrainDeadline.INSTANCE, ending::endForShutdown)
+            .onSignal(PostStop.class, s -> {
+                node.registry().unregister(getContext().getSelf());
+                countDisconnected();
+                return this;
+            })
+            .build();
+    }
+
+    private Behavior<SessionInput> onInbound(Inbound in) {
+        try {
+            StreamEvent ev = in.event();
+            if (phase == Phase.CLOSED) {
+                if (endedWhileBound && ev instanceof StreamEvent.StanzaReceived late) {
+                    bound.late(late.element());
+                } else if (endedWhileBound && ev instanceof StreamEvent.StreamClosed) {
+                    transport.closeNow();
+                }
+                return this;
+            }
+            if (ev instanceof StreamEvent.StreamOpen open) {
+                return onStreamOpen(open);
+            }
+            if (ev instanceof StreamEvent.StanzaReceived s) {
+                return onElement(s.element());
+            }
+            if (ev instanceof StreamEvent.StreamClosed) {
+                bound.unbind();
+                phase = Phase.CLOSED;
+                transport.close();
+                return this;
+            }
+            return fail(((StreamEvent.StreamFailed) ev).toError());
+        } finally {
+            transport.processed();
+        }
+    }
+
+    /** A piece of a message too large for one cluster frame: the whole is handled once it is here. */
+    private Behavior<SessionInput> onFramed(SessionMessage.Framed f) throws Exception {
+        java.util.Optional<Object> whole = framed.accept(f.frame());
+        return whole.isPresent() ? receive(getContext(), (SessionInput) whole.get()) : this;
+    }
+
+    // ---- negotiation (RFC 6120 §4.3) ----
+
+    /** The client's header: ours answers it, with the features of the phase the stream is in now. */
+    private Behavior<SessionInput> onStreamOpen(StreamEvent.StreamOpen open) {
+        if (phase != Phase.AWAIT_STREAM) {
+            return fail(StreamErrors.NOT_WELL_FORMED, "a stream header inside the stream");
+        }
+        StreamError refused = opening.answer(open, transport);
+        if (refused != null) {
+            return fail(refused);
+        }
+        Element.Builder features = Element.build("features", Ns.STREAMS);
+        if (!transport.secure() && transport.canStartTls()) {
+            phase = Phase.TLS;
+            features.child(StartTls.FEATURE);
+        } else if (user == null) {
+            phase = Phase.AUTH;
+            features.child(sasl.mechanismsFeature());
+            if (registration.enabled()) {
+                features.child(registration.feature());
+            }
+        } else {
+            phase = Phase.BIND;
+            features.child(Element.of("bind", Ns.BIND));
+            if (node.c2s().sm().enabled()) {
+                features.child(StreamManagement.feature());
+            }
+            features.child(Element.build("session", Ns.SESSION).child(Element.of("optional", Ns.SESSION)).get());
+            features.child(Element.of("ver", "urn:xmpp:features:rosterver"));
+            extensions.features().forEach(features::child);
+        }
+        out.send(features.get());
+        return this;
+    }
+
+    /** A first-level element of the client, for the phase the stream is in. */
+    Behavior<SessionInput> onElement(Element e) {
+        if (phase == Phase.RESUMING) {
+            resumption.hold(e);
+            return this;
+        }
+        if (StreamManagement.NS.equals(e.ns()) && phase != Phase.AWAIT_STREAM) {
+            return acks.onElement(e);
+        }
+        if (sm != null && (phase == Phase.BIND || phase == Phase.BOUND) && intake.isStanza(e)) {
+            // XEP-0198 §4: every stanza the client sent counts as handled once the session took it.
+            sm.received();
+        }
+        switch (phase) {
+            case TLS: {
+                StreamError refused = StartTls.take(e, transport);
+                if (refused != null) {
+                    return fail(refused);
+                }
+                phase = Phase.AWAIT_STREAM;
+                opening.restarted();
+                return this;
+            }
+            case AUTH:
+                return onAuthElement(e);
+            case BIND:
+                return binding.onElement(e);
+            case BOUND:
+                return bound.onElement(e);
+            default:
+                return fail(StreamErrors.NOT_WELL_FORMED, "no stream is open");
+        }
+    }
+
+    /** RFC 6120 §6, and XEP-0077 §3.1: registration is the one thing allowed before authentication. */
+    private Behavior<SessionInput> onAuthElement(Element e) {
+        if (e.ns().equals(Ns.SASL)) {
+            sasl.onElement(e);
+            return this;
+        }
+        if (e.is("iq", Ns.CLIENT) && e.child("query", RegisterForm.NS).isPresent()) {
+            try {
+                if (Stanza.fromElement(e) instanceof Iq iq && iq.isRequest()) {
+                    registration.beforeAuth(iq);
+                    return this;
+                }
+            } catch (StanzaException ex) {
+                sendIfAny(StanzaIntake.errorFor(e, ex.error(), Ns.CLIENT));
+                return this;
+            }
+        }
+        return fail(StreamErrors.NOT_AUTHORIZED, "authenticate first");
+    }
+
+    /** SASL succeeded for this account: the next stream header starts the authenticated stream. */
+    void authenticated(BareJid account) {
+        user = account;
+        entity = node.accounts().apply(account.toString());
+        phase = Phase.AWAIT_STREAM;
+        opening.restarted();
+    }
+
+    void sendIfAny(Stanza reply) {
+        if (reply != null) {
+            out.send(reply);
+        }
+    }
+
+    private Behavior<SessionInput> onRegistrationStep(Registration.Step step) {
+        if (registration.onStep(step)) {
+            // XEP-0077 §3.2: the result, then a not-authorized stream error. A short pause between
+            // them lets the client take the result before its connection ends.
+            timers.startSingleTimer(AccountRemoved.INSTANCE, AccountRemoved.INSTANCE, REMOVAL_GRACE);
+        }
+        return this;
+    }
+
+    // ---- the end: see StreamEnd ----
+
+    Behavior<SessionInput> fail(String condition, String text) {
+        return fail(new StreamError(condition, text));
+    }
+
+    /** Ends the stream with an error; the transport's close then stops this actor. */
+    Behavior<SessionInput> fail(StreamError error) {
+        bound.unbind();
+        if (phase == Phase.CLOSED) {
+            return this;
+        }
+        phase = Phase.CLOSED;
+        opening.fail(error, transport);
+        return stopIfGone();
+    }
+
+    /** A session whose transport is gone stops once nothing of its client waits for acceptance. */
+    Behavior<SessionInput> stopIfGone() {
+        return transportGone && !reliability.hasPending() ? Behaviors.stopped() : this;
+    }
+
+    /** XEP-0198: too many unacknowledged stanzas end the stream (a dropped one stops waiting). */
+    Behavior<SessionInput> checkQueue() {
+        if (sm == null || phase != Phase.BOUND || !sm.overLimit()) {
+            return this;
+        }
+        if (detached) {
+            return resumption.onExpired();
+        }
+        return fail(StreamErrors.RESOURCE_CONSTRAINT, "too many unacknowledged stanzas");
+    }
+
+    /** The node's connection count drops once for this session, whichever way it ends. */
+    void countDisconnected() {
+        if (!counted) {
+            counted = true;
+            node.registry().disconnected();
+        }
+    }
+}

@@ -1,0 +1,69 @@
+package chorus.node.xmppstream;
+
+import chorus.actors.xmpp.Element;
+import chorus.node.stream.StreamError;
+
+import java.net.InetAddress;
+
+/**
+ * What a transport adapter offers the stream above it: TCP (with STARTTLS or direct TLS) today; WebSocket frames
+ * (RFC 7395) and BOSH bodies (XEP-0206) the same way. The adapter parses what the peer sends into
+ * {@link chorus.node.stream.StreamEvent}s for the session, and writes what the session sends in its own framing:
+ * our {@link chorus.node.stream.StreamHeader} (an {@code <open/>} on WebSocket), an {@link Element} or a
+ * {@link chorus.actors.xmpp.Stanza}, a {@link StreamError}, or {@link chorus.node.stream.StreamClose}.
+ *
+ * <p>Methods may be called from the session's thread; an adapter orders them with its own I/O.
+ */
+public interface Transport {
+
+    /** Whether what passes is encrypted already (direct TLS, after STARTTLS, an HTTPS or WSS connection). */
+    boolean secure();
+
+    /** Whether the stream itself can start TLS (RFC 6120 §5): TCP can; WebSocket and BOSH are TLS underneath. */
+    boolean canStartTls();
+
+    /**
+     * Where the peer came from, for the in-band registration limit and the admins' notice only: never stored
+     * or logged. The onion listener's clients are one anonymous source.
+     */
+    ClientSource source();
+
+    /** Writes one item of our side of the stream. */
+    void send(Object item);
+
+    /** As {@link #send}, then runs {@code written} once the item (and all before it) went out to the peer. */
+    void sendThen(Object item, Runnable written);
+
+    /**
+     * RFC 6120 §5.4.3.3: {@code proceed} goes out in the clear and TLS starts right after it; what the peer sends
+     * then is parsed as a new stream. Only when {@link #canStartTls()}.
+     */
+    void startTls(Element proceed);
+
+    /** RFC 6120 §4.3.3: a new stream follows (after SASL success): the parser starts afresh, then this goes out. */
+    void restartThenSend(Element success);
+
+    /** Sends a stream error (which ends our stream) and closes at once. */
+    void fail(StreamError error);
+
+    /**
+     * Ends a healthy stream with an error and, as RFC 6120 §4.4 allows, waits a moment for the peer's closing
+     * before closing: what the peer sent before it heard the error still arrives.
+     */
+    void endGracefully(StreamError error);
+
+    /** Closes our side of the stream and then the transport. */
+    void close();
+
+    /** Closes the transport now (the peer closed its stream after ours ended). */
+    void closeNow();
+
+    /** Reads nothing more for now (the node is stopping). */
+    void pauseReading();
+
+    /** Reads again: closing with unread input could reset the connection and cost the peer what it was sent. */
+    void resumeReading();
+
+    /** The session finished one event the transport handed it (the transport's flow control). */
+    void processed();
+}

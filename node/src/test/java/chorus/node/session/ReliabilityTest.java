@@ -1,0 +1,73 @@
+package chorus.node.session;
+
+import chorus.actors.ManualClock;
+import chorus.actors.xmpp.Jid;
+import chorus.actors.xmpp.Message;
+import chorus.actors.xmpp.Stanza;
+import chorus.actors.xmpp.StanzaError;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class ReliabilityTest {
+    static final Jid ROMEO = Jid.parse("romeo@example.org/phone");
+    static final Jid JULIET = Jid.parse("juliet@example.org");
+
+    final ManualClock clock = new ManualClock(Instant.parse("2026-11-24T12:00:00Z"));
+    final List<Long> carried = new ArrayList<>();
+    final Reliability reliability = new Reliability((m, seq, self, first) -> carried.add(seq), clock);
+
+    @Test
+    void anUnacceptedMessageIsSentAgainThenGivenBackAsAnError() {
+        reliability.send(Message.chat(ROMEO, JULIET, "m1", "hello"), null);
+        assertEquals(List.of(1L), carried);
+        clock.now = clock.now.plus(Duration.ofSeconds(4));
+        assertTrue(reliability.tick(null).isEmpty());
+        assertEquals(List.of(1L), carried, "sent again too early");
+        clock.now = clock.now.plus(Duration.ofSeconds(1));
+        reliability.tick(null);
+        assertEquals(List.of(1L, 1L), carried);
+        clock.now = clock.now.plus(Reliability.GIVE_UP);
+        List<Stanza> failed = reliability.tick(null);
+        assertEquals(1, failed.size());
+        assertEquals(StanzaError.Condition.RECIPIENT_UNAVAILABLE, StanzaError.conditionOf(failed.get(0)));
+        assertEquals(ROMEO, failed.get(0).to());
+        assertFalse(reliability.hasPending());
+    }
+
+    @Test
+    void anAcceptedMessageIsNeitherSentAgainNorGivenBack() {
+        reliability.send(Message.chat(ROMEO, JULIET, "m1", "hello"), null);
+        reliability.accepted(1);
+        clock.now = clock.now.plus(Reliability.GIVE_UP);
+        assertTrue(reliability.tick(null).isEmpty());
+        assertEquals(List.of(1L), carried);
+    }
+
+    @Test
+    void whileTheNodeStopsAMessageIsSentAgainSooner() {
+        reliability.send(Message.chat(ROMEO, JULIET, "m1", "hello"), null);
+        clock.now = clock.now.plus(Reliability.RESEND_WHILE_STOPPING);
+        reliability.tick(null, Reliability.RESEND_WHILE_STOPPING);
+        assertEquals(List.of(1L, 1L), carried);
+        assertEquals(1, reliability.abandon().size());
+        assertFalse(reliability.hasPending());
+    }
+
+    @Test
+    void theLastWrittenMessageIsAcknowledgedOnceAndANewEpochStartsOver() {
+        reliability.written(1, 3);
+        reliability.written(1, 2);
+        assertEquals(3, reliability.ackDue("phone").upToSeq());
+        assertEquals(null, reliability.ackDue("phone"));
+        reliability.written(2, 1);
+        assertEquals(2, reliability.ackDue("phone").epoch());
+    }
+}
