@@ -139,15 +139,17 @@ class ClusterFramesIT {
         }
         // The mailbox takes what its limits allow and refuses the rest with an error to the sender.
         List<String> refused = new ArrayList<>();
+        Map<String, Integer> why = new java.util.TreeMap<>();
         Message e;
         while ((e = (Message) errors.nextResult(15_000)) != null) {
             if (e.getType() == Message.Type.error) {
                 refused.add(e.getStanzaId());
+                why.merge(String.valueOf(e.getError() == null ? null : e.getError().getCondition()), 1, Integer::sum);
             }
         }
         alice.disconnect();
         int stored = total - refused.size();
-        assertTrue(stored >= limit - 50 && stored <= limit, stored + " stored of " + total);
+        assertTrue(stored >= limit - 50 && stored <= limit, stored + " stored of " + total + ", refused: " + why);
 
         // Bob's session goes to the node that does not hold his mailbox.
         TestNode mailboxNode = holds(a, "Mailbox", "bob@chorus.test") ? a : b;
