@@ -72,7 +72,7 @@ start_node() {
   # shellcheck disable=SC2086
   CHORUS_DATA_DIR=$dir CHORUS_BIND=$(ip_of "$i") CHORUS_CLUSTER_HOST=$(ip_of "$i") CHORUS_CLUSTER_PORT=25520 \
     CHORUS_SEED_NODES=$seeds CHORUS_ADMIN_PORT=$((5290 + i)) CHORUS_UPLOAD_PORT=0 CHORUS_CLUSTER_TLS_DIR=$(keys_dir "$i") \
-    nohup "$(java_bin)" ${JAVA_OPTS:--Xmx512m} -Dconfig.file="$ROOT/cluster-config/local-cluster.conf" \
+    nohup "$(java_bin)" -XX:+ExitOnOutOfMemoryError ${JAVA_OPTS:--Xmx512m} -Dconfig.file="$ROOT/cluster-config/local-cluster.conf" \
     -cp "$(node_classpath)" chorus.node.cli.Main --create-admin \
     >"$dir/node.out" 2>&1 </dev/null &
   echo $! >"$dir/node.pid"

@@ -16,5 +16,6 @@ CONFIG=${CHORUS_CONFIG:-$ROOT/cluster-config/single-node.conf}
 build_node_if_needed
 mkdir -p "$CHORUS_DATA_DIR"
 # shellcheck disable=SC2086
-exec "$(java_bin)" ${JAVA_OPTS:--Xms256m -Xmx1g} -Dconfig.file="$CONFIG" \
+# A JVM out of memory ends at once, so that a supervisor can start it again (issue 14).
+exec "$(java_bin)" -XX:+ExitOnOutOfMemoryError ${JAVA_OPTS:--Xms256m -Xmx1g} -Dconfig.file="$CONFIG" \
   -cp "$(node_classpath)" chorus.node.cli.Main --create-admin "$@"

@@ -7,6 +7,8 @@ import chorus.actors.diagnostics.DiagnosticsRecorder;
 import chorus.actors.diagnostics.DiagnosticsSettings;
 import chorus.actors.feature.AccountFeature;
 import chorus.actors.feature.AccountFeatures;
+import chorus.actors.feature.carbons.CarbonsFeature;
+import chorus.actors.feature.carbons.CarbonsSettings;
 import chorus.actors.feature.Features;
 import chorus.actors.feature.IqHandler;
 import chorus.actors.feature.blocking.BlockingFeature;
@@ -50,6 +52,9 @@ import chorus.node.c2s.C2sContext;
 import chorus.node.c2s.C2sServer;
 import chorus.node.c2s.SessionCounter;
 import chorus.node.session.BlockingFilter;
+import chorus.node.session.SessionExtension;
+import chorus.node.csi.ClientStateIndication;
+import chorus.node.csi.CsiSettings;
 import chorus.node.session.RegistrationLimiter;
 import chorus.node.session.SessionContext;
 import chorus.node.cli.Version;
@@ -126,6 +131,9 @@ public final class ChorusNode implements AutoCloseable {
     }
 
     public static ChorusNode start(Settings settings) throws IOException, InterruptedException {
+        // Main sets this before anything else; a node embedded elsewhere gets it here, which is in time
+        // unless that process made TLS connections already (JSSE reads it once).
+        System.setProperty("jdk.tls.rejectClientInitiatedRenegotiation", "true");
         Clock clock = Clock.systemUTC();
         settings.s2s().warnings().forEach(log::warn);
         TlsContexts tls = TlsContexts.create(new TlsSettings(settings.tlsCertificate(), settings.tlsKey(),
@@ -176,8 +184,10 @@ public final class ChorusNode implements AutoCloseable {
             }
             AtomicReference<Features> serverRef = new AtomicReference<>();
             AtomicReference<AccountFeatures> accountRef = new AtomicReference<>();
+            CarbonsSettings carbons = CarbonsSettings.from(storage.systemConfig());
             DiscoHandler disco = new DiscoHandler("Chorus",
-                () -> plus(serverRef.get().discoFeatures(), MailboxEntity.XEP_0160, RegisterForm.NS),
+                () -> plus(plus(serverRef.get().discoFeatures(), MailboxEntity.XEP_0160, RegisterForm.NS),
+                    carbons.enabled() ? CarbonsFeature.SERVER_FEATURES.toArray(String[]::new) : new String[0]),
                 () -> accountRef.get().discoFeatures(), services);
             LastActivityHandler last = new LastActivityHandler(clock.instant());
             VCardHandler vcard = new VCardHandler();
@@ -195,6 +205,10 @@ public final class ChorusNode implements AutoCloseable {
                 AccountFeature.of(new PingHandler()), AccountFeature.of(vcard), AccountFeature.of(privateData),
                 new LastActivityFeature(last), new PepFeature(PepLimits.from(storage.systemConfig()), new CapsCache()),
                 new ArchiveFeature(mam, storage.archive(clock)));
+            if (carbons.enabled()) {
+                // Last: copies carry the message as the resources get it (with the archive's stanza-id).
+                account = account.plus(new CarbonsFeature(carbons));
+            }
             serverRef.set(new Features(server));
             accountRef.set(account);
 
@@ -282,7 +296,7 @@ public final class ChorusNode implements AutoCloseable {
                 router, jid -> sharding.entityRefFor(UserEntity.KEY, jid),
                 jid -> sharding.entityRefFor(MailboxEntity.KEY, jid), clock, counter, sasl, accounts,
                 new RegistrationLimiter(settings.registration().perAddress(), settings.registration().window(), clock),
-                List.of(BlockingFilter::new));
+                sessionExtensions(CsiSettings.from(storage.systemConfig())));
             C2sContext c2sContext = new C2sContext(settings, tls, counter, sessions);
             node.c2s = C2sServer.start(c2sContext, system);
             node.resources.add(AdminServer.start(new AdminServer.Deps(settings,
@@ -378,6 +392,14 @@ public final class ChorusNode implements AutoCloseable {
 
     public NodeStorage storage() {
         return storage;
+    }
+
+    /** The per-session features of every bound stream, in the order their hooks run. */
+    private static List<SessionExtension.Factory> sessionExtensions(CsiSettings csi) {
+        List<SessionExtension.Factory> all = new ArrayList<>();
+        all.add(BlockingFilter::new);
+        all.addAll(ClientStateIndication.factories(csi));
+        return all;
     }
 
     static Set<String> plus(Set<String> s, String... more) {

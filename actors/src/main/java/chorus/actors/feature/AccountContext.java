@@ -3,11 +3,13 @@ package chorus.actors.feature;
 import chorus.actors.diagnostics.DeliveryFailures;
 import chorus.actors.xmpp.BareJid;
 import chorus.actors.xmpp.DomainJid;
+import chorus.actors.xmpp.Message;
 import chorus.actors.xmpp.Stanza;
 import chorus.actors.xmpp.StanzaError;
 
 import java.time.Clock;
 import java.util.Collection;
+import java.util.List;
 import java.util.concurrent.CompletionStage;
 import java.util.function.BiFunction;
 
@@ -28,6 +30,12 @@ public interface AccountContext {
 
     /** The account's bound resources, in the order they bound. */
     Collection<? extends Resource> resources();
+
+    /**
+     * The resources RFC 6121 §8.5 hands this message to the account to, were it delivered now: none when it would
+     * be stored, bounced or dropped (what a feature needs to reach the other resources, XEP-0280).
+     */
+    List<? extends Resource> recipients(Message message);
 
     DeliveryFailures failures();
 

@@ -22,8 +22,15 @@ public interface Resource {
     /** Tells the resource's session something of the session protocol (e.g. the block list). */
     void tell(SessionMessage message);
 
-    /** Whether the resource asked for something that makes it want pushes (XEP-0191: the block list). */
+    /**
+     * Whether the resource asked for something that makes it want pushes or copies (XEP-0191: the block list;
+     * XEP-0280: carbons). Interests are the resource's, not the account's: they live as long as its session, and
+     * the session keeps them when it binds again to a restarted or moved entity.
+     */
     boolean wants(String interest);
 
     void want(String interest);
+
+    /** The resource no longer wants what {@code interest} names. */
+    void unwant(String interest);
 }

@@ -69,6 +69,16 @@ public sealed interface SessionMessage extends SessionInput, ClusterMessage {
     }
 
     /**
+     * What the resource asked for that lasts as long as its session (XEP-0280 carbons, the block list's pushes),
+     * told whenever it changes: the session binds with it again when its account's entity restarted or moved.
+     */
+    record Interests(java.util.Set<String> interests) implements SessionMessage {
+        public Interests {
+            interests = interests == null ? java.util.Set.of() : java.util.Set.copyOf(interests);
+        }
+    }
+
+    /**
      * End the stream with this stream error condition (RFC 6120 §4.9.3), e.g. "conflict" when
      * another session took the resource, "not-authorized" when the account was removed.
      */

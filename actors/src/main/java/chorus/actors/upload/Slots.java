@@ -52,6 +52,12 @@ public final class Slots {
         waiting.values().removeIf(s -> s.owner().equals(owner));
     }
 
+    /** Slots the owner has waiting now. */
+    int open(String owner) {
+        java.time.Instant now = clock.instant();
+        return (int) waiting.values().stream().filter(s -> s.owner().equals(owner) && !s.expires().isBefore(now)).count();
+    }
+
     /** Bytes the owner's waiting slots will take: counted against the quota before they are used. */
     long reserved(String owner) {
         return waiting.values().stream().filter(s -> s.owner().equals(owner)).mapToLong(Slot::size).sum();

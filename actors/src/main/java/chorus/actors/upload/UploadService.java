@@ -130,6 +130,10 @@ public final class UploadService {
                 "your uploads would take more than " + settings.quota() + " bytes; older ones expire after "
                     + settings.retention().toHours() + " h"));
         }
+        if (slots.open(owner) >= settings.maxOpenSlots()) {
+            return iq.error(StanzaError.of(StanzaError.Condition.RESOURCE_CONSTRAINT,
+                "you have " + settings.maxOpenSlots() + " uploads waiting; use or let them expire first"));
+        }
         String type = q.attr("content-type");
         Optional<Slot> slot = slots.issue(owner, filename, size, type == null || type.isBlank() ? null : type.strip(),
             settings);

@@ -16,9 +16,11 @@ import java.time.Duration;
  * @param quota        the most bytes one user's files may take on this node
  * @param retention    how long an uploaded file is kept before it is deleted
  * @param slotTimeout  how long a slot waits for its upload
+ * @param maxOpenSlots slots one user may have waiting at once (issue 14: a quota in bytes alone lets one
+ *                     user hold thousands of tiny slots)
  */
 public record UploadSettings(boolean enabled, String subdomain, int port, String publicUrl, long maxFileSize,
-                             long quota, Duration retention, Duration slotTimeout) {
+                             long quota, Duration retention, Duration slotTimeout, int maxOpenSlots) {
 
     public UploadSettings {
         if (maxFileSize < 1 || quota < maxFileSize) {
@@ -27,13 +29,16 @@ public record UploadSettings(boolean enabled, String subdomain, int port, String
         if (retention.isNegative() || retention.isZero() || slotTimeout.isNegative() || slotTimeout.isZero()) {
             throw new IllegalArgumentException("chorus.upload: retention and slot-timeout must be positive");
         }
+        if (maxOpenSlots < 1) {
+            throw new IllegalArgumentException("chorus.upload.max-open-slots must be at least 1");
+        }
     }
 
     public static UploadSettings from(Config config) {
         Config c = config.getConfig("chorus.upload");
         return new UploadSettings(c.getBoolean("enabled"), c.getString("subdomain"), c.getInt("port"),
             c.getString("public-url"), c.getBytes("max-file-size"), c.getBytes("quota"), c.getDuration("retention"),
-            c.getDuration("slot-timeout"));
+            c.getDuration("slot-timeout"), c.getInt("max-open-slots"));
     }
 
     /** Offered only when it is switched on and this node listens. */

@@ -1,14 +1,34 @@
 package chorus.actors.user;
 
+import chorus.actors.xmpp.FullJid;
 import chorus.actors.xmpp.Message;
 
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 
 /** RFC 6121 §8.5.2: which of the user's resources get a message addressed to the bare JID. */
 final class Delivery {
     private Delivery() {
+    }
+
+    /**
+     * RFC 6121 §8.5: the resources a message to the account is handed to now. To a bound resource: that one. To an
+     * absent resource: chat and normal as to the bare JID (§8.5.3.2.1), nothing else. To the bare JID: see
+     * {@link #messageToBare}. Empty: the message is stored, bounced or dropped, as its type says.
+     */
+    static List<LiveSession> recipients(Message m, Map<String, LiveSession> sessions) {
+        if (m.to() instanceof FullJid full) {
+            LiveSession target = sessions.get(full.resource());
+            if (target != null) {
+                return List.of(target);
+            }
+            if (m.type() != Message.Type.CHAT && m.type() != Message.Type.NORMAL) {
+                return List.of();
+            }
+        }
+        return messageToBare(m.type(), sessions.values());
     }
 
     /**

@@ -5,12 +5,14 @@ import chorus.actors.feature.AccountContext;
 import chorus.actors.feature.Decision;
 import chorus.actors.xmpp.BareJid;
 import chorus.actors.xmpp.DomainJid;
+import chorus.actors.xmpp.Message;
 import chorus.actors.xmpp.Stanza;
 import chorus.actors.xmpp.StanzaError;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 
 import java.time.Clock;
 import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletionStage;
 import java.util.function.BiFunction;
@@ -65,6 +67,11 @@ final class EntityContext implements AccountContext {
     @Override
     public Collection<LiveSession> resources() {
         return sessions.values();
+    }
+
+    @Override
+    public List<LiveSession> recipients(Message message) {
+        return Delivery.recipients(message, sessions);
     }
 
     @Override

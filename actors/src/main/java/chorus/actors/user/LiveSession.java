@@ -120,7 +120,30 @@ final class LiveSession implements Resource {
 
     @Override
     public void want(String interest) {
-        interests.add(interest);
+        if (interests.add(interest)) {
+            told();
+        }
+    }
+
+    @Override
+    public void unwant(String interest) {
+        if (interests.remove(interest)) {
+            told();
+        }
+    }
+
+    /** What the session bound with again (after the entity restarted or moved): taken back silently. */
+    void wantAgain(Set<String> again) {
+        interests.addAll(again);
+    }
+
+    /** The session keeps the resource's interests, to bind with them again after this entity restarted or moved. */
+    void told() {
+        ref.tell(new SessionMessage.Interests(Set.copyOf(interests)));
+    }
+
+    boolean hasInterests() {
+        return !interests.isEmpty();
     }
 
     @Override

@@ -4,7 +4,6 @@ import chorus.actors.mailbox.MailboxEntity;
 import chorus.actors.mailbox.Offline;
 import chorus.actors.session.SessionMessage;
 import chorus.actors.xmpp.BareJid;
-import chorus.actors.xmpp.FullJid;
 import chorus.actors.xmpp.Message;
 import chorus.actors.xmpp.StanzaError;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -105,34 +104,7 @@ final class MessageDelivery {
      * session, bounced, dropped by the rules, or stored by the mailbox.
      */
     void deliver(Message m, Sender ack) {
-        if (m.to() instanceof FullJid full) {
-            LiveSession target = sessions.get(full.resource());
-            if (target != null) {
-                target.deliverTracked(m, ack.ackTo(), ack.seq());
-                return;
-            }
-            // RFC 6121 §8.5.3.2.1: chat and normal to an absent resource are handled as to the bare
-            // JID; groupchat and headline to an absent resource are not delivered elsewhere.
-            if (m.type() == Message.Type.GROUPCHAT) {
-                entity.bounce(m, StanzaError.Condition.SERVICE_UNAVAILABLE);
-                ack.ack();
-                return;
-            }
-            if (m.type() != Message.Type.CHAT && m.type() != Message.Type.NORMAL) {
-                ack.ack();
-                return;
-            }
-        }
-        if (m.type() == Message.Type.GROUPCHAT) {
-            entity.bounce(m, StanzaError.Condition.SERVICE_UNAVAILABLE);
-            ack.ack();
-            return;
-        }
-        if (m.type() == Message.Type.ERROR) {
-            ack.ack();
-            return;
-        }
-        List<LiveSession> targets = Delivery.messageToBare(m.type(), sessions.values());
+        List<LiveSession> targets = Delivery.recipients(m, sessions);
         if (!targets.isEmpty()) {
             // The receiving sessions acknowledge to the sender once they wrote it.
             for (LiveSession t : targets) {
@@ -140,7 +112,14 @@ final class MessageDelivery {
             }
             return;
         }
-        if (m.type() == Message.Type.HEADLINE || !Offline.storable(m)) {
+        if (m.type() == Message.Type.GROUPCHAT) {
+            // RFC 6121 §8.5.3.2.1 and §8.5.2.1.1: groupchat to an absent resource or to the bare JID.
+            entity.bounce(m, StanzaError.Condition.SERVICE_UNAVAILABLE);
+            ack.ack();
+            return;
+        }
+        if (m.type() == Message.Type.ERROR || m.type() == Message.Type.HEADLINE || !Offline.storable(m)) {
+            // Headlines to an absent resource or no available one, errors anywhere: not delivered elsewhere.
             ack.ack();
             return;
         }

@@ -119,6 +119,7 @@ final class Resources {
             }
         }
         ls.interested |= c.interested();
+        ls.wantAgain(c.interests());
         sessions.put(full.resource(), ls);
         ctx.watchWith(c.session(), new SessionGone(full.resource(), c.session()));
         ctx.cancelReceiveTimeout();
@@ -150,6 +151,10 @@ final class Resources {
             ls.ref = c.session();
             ctx.watchWith(c.session(), new SessionGone(ls.jid.resource(), c.session()));
             old.tell(new SessionMessage.HandOver(c.session()));
+            if (ls.hasInterests()) {
+                // The resuming session binds with them again should this entity restart later.
+                ls.told();
+            }
         }
         return entity.effects().reply(c.replyTo(), new UserEntity.BindReply.Bound(ls.jid, ctx.getSelf()));
     }

@@ -85,10 +85,21 @@ public final class UserEntity extends EventSourcedBehavior<UserEntity.Command, A
      *
      * <p>A session whose entity stopped (moved to another node, or restarted) binds again with what
      * the entity knew of it: its last available presence (null if none) and whether it asked for the
-     * roster. The entity takes that back silently, without broadcasting anything.
+     * roster, and the interests it was told ({@link SessionMessage.Interests}). The entity takes that back silently,
+     * without broadcasting anything.
      */
     public record Bind(String resource, ActorRef<SessionMessage> session, boolean kickOld, Presence presence,
-                       boolean interested, ActorRef<BindReply> replyTo) implements Command {
+                       boolean interested, ActorRef<BindReply> replyTo, java.util.Set<String> interests)
+        implements Command {
+        public Bind {
+            interests = interests == null ? java.util.Set.of() : java.util.Set.copyOf(interests);
+        }
+
+        public Bind(String resource, ActorRef<SessionMessage> session, boolean kickOld, Presence presence,
+                    boolean interested, ActorRef<BindReply> replyTo) {
+            this(resource, session, kickOld, presence, interested, replyTo, java.util.Set.of());
+        }
+
         public static Bind fresh(String resource, ActorRef<SessionMessage> session, boolean kickOld,
                                  ActorRef<BindReply> replyTo) {
             return new Bind(resource, session, kickOld, null, false, replyTo);

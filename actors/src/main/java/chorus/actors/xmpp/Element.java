@@ -12,7 +12,10 @@ import java.util.Optional;
  * An immutable XML element with its namespace resolved: what a stanza and its payloads are made of.
  *
  * <p>Attribute keys are local names; attributes in the XML namespace keep their {@code xml:} prefix
- * ({@code xml:lang}); other namespaced attributes are keyed {@code {uri}local}.
+ * ({@code xml:lang}). An attribute in another namespace keeps the prefix it came with ({@code p:local}), and
+ * the element carries that prefix's declaration ({@code xmlns:p} to the URI), so a subtree taken out of its
+ * parent still says what its prefixes mean; many elements share one URI string, never a copy each.
+ * (Elements stored before this kept such attributes as {@code {uri}local}; {@link XmlWriter} still writes them.)
  */
 public record Element(String name, String ns, Map<String, String> attrs, List<Node> children) implements Node {
 
@@ -130,14 +133,25 @@ public record Element(String name, String ns, Map<String, String> attrs, List<No
         return new Element(this.name, this.ns, attrs, c);
     }
 
-    /** A size estimate in characters of the serialized element, for limits. */
+    /**
+     * A size estimate in characters of the serialized element, for limits: an upper bound (a declaration
+     * shared by many elements counts on each, and so does each element's namespace, as the cluster's and the
+     * journal's serialization writes it), at most {@code Integer.MAX_VALUE}.
+     */
     public int weight() {
-        int w = name.length() * 2 + 5;
+        return (int) Math.min(Integer.MAX_VALUE, longWeight());
+    }
+
+    private long longWeight() {
+        long w = name.length() * 2L + 5 + ns.length();
         for (Map.Entry<String, String> a : attrs.entrySet()) {
             w += a.getKey().length() + a.getValue().length() + 4;
         }
         for (Node n : children) {
-            w += n instanceof Element e ? e.weight() : ((Text) n).text().length();
+            w += n instanceof Element e ? e.longWeight() : ((Text) n).text().length();
+            if (w > Integer.MAX_VALUE) {
+                return w;
+            }
         }
         return w;
     }

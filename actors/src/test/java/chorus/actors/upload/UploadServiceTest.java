@@ -20,7 +20,7 @@ class UploadServiceTest {
     static final String NS = UploadService.NS;
     final ManualClock clock = new ManualClock(Instant.parse("2026-11-24T12:00:00Z"));
     final UploadSettings settings = new UploadSettings(true, "upload", 5281, "https://node1.example.org:5281/",
-        1000, 2500, Duration.ofHours(72), Duration.ofMinutes(5));
+        1000, 2500, Duration.ofHours(72), Duration.ofMinutes(5), 3);
     final Slots slots = new Slots(clock);
     final Map<String, Long> used = new HashMap<>();
     final UploadService service = new UploadService("example.org", settings, slots, s -> { },
@@ -85,5 +85,16 @@ class UploadServiceTest {
         String token = slot.child("put", NS).orElseThrow().attr("url").split("/")[4];
         clock.now = clock.now.plus(Duration.ofMinutes(6));
         assertTrue(slots.take(token).isEmpty());
+    }
+
+    @Test
+    void aUserHasAtMostMaxOpenSlotsWaitingHoweverSmall() {
+        for (int i = 0; i < 3; i++) {
+            assertEquals(Iq.Type.RESULT, ask("juliet@example.org/balcony", "tiny" + i + ".txt", 1).type());
+        }
+        assertEquals(StanzaError.Condition.RESOURCE_CONSTRAINT, condition(ask("juliet@example.org/balcony", "tiny.txt", 1)));
+        assertEquals(Iq.Type.RESULT, ask("nurse@example.org/kitchen", "tiny.txt", 1).type(), "another user is not affected");
+        clock.now = clock.now.plus(Duration.ofMinutes(6));
+        assertEquals(Iq.Type.RESULT, ask("juliet@example.org/balcony", "later.txt", 1).type(), "expired slots are not counted");
     }
 }

@@ -63,6 +63,7 @@ final class C2sChannelHandler extends ChannelInboundHandlerAdapter {
     /** A broken connection or a TLS failure: closed quietly. The log names the failure, never the peer. */
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        chorus.node.FatalErrors.haltIfFatal(cause); // out of memory in a Netty thread ends the node (issue 14)
         log.debug("client connection failed: {}", cause.getClass().getSimpleName());
         ctx.close();
     }

@@ -30,8 +30,6 @@ final class C2sConnection implements Transport {
     private final AtomicInteger inFlight = new AtomicInteger();
     /** How long a stream ended by the server waits for the client's closing tag. */
     static final java.time.Duration CLOSE_WAIT = java.time.Duration.ofSeconds(2);
-    /** Reading stopped for good (the node is stopping). */
-    private volatile boolean paused;
 
     /** Accepted on the onion listener: the peer is Tor, not the client. */
     private final boolean onion;
@@ -106,6 +104,7 @@ final class C2sConnection implements Transport {
     public void restartThenSend(Element success) {
         channel.eventLoop().execute(() -> {
             ((XmlStreamDecoder) channel.pipeline().get(C2sInitializer.DECODER)).reset();
+            channel.pipeline().fireUserEventTriggered(ConnectionEvent.AUTHENTICATED);
             channel.writeAndFlush(success, channel.voidPromise());
         });
     }
@@ -150,10 +149,7 @@ final class C2sConnection implements Transport {
     /** Reads nothing more from the client (the node is stopping; the stream ends soon). */
     @Override
     public void pauseReading() {
-        channel.eventLoop().execute(() -> {
-            paused = true;
-            channel.config().setAutoRead(false);
-        });
+        channel.eventLoop().execute(() -> ReadGate.of(channel).stop(ReadGate.STOPPING));
     }
 
     /**
@@ -162,16 +158,13 @@ final class C2sConnection implements Transport {
      */
     @Override
     public void resumeReading() {
-        channel.eventLoop().execute(() -> {
-            paused = false;
-            channel.config().setAutoRead(true);
-        });
+        channel.eventLoop().execute(() -> ReadGate.of(channel).resume(ReadGate.STOPPING));
     }
 
     /** Counts an event handed to the actor; pauses reading when the actor falls behind. */
     void dispatched() {
-        if (inFlight.incrementAndGet() >= HIGH_WATER && channel.config().isAutoRead()) {
-            channel.config().setAutoRead(false);
+        if (inFlight.incrementAndGet() >= HIGH_WATER) {
+            ReadGate.of(channel).stop(ReadGate.ACTOR_BEHIND);
         }
     }
 
@@ -180,8 +173,8 @@ final class C2sConnection implements Transport {
     public void processed() {
         if (inFlight.decrementAndGet() == LOW_WATER) {
             channel.eventLoop().execute(() -> {
-                if (inFlight.get() <= LOW_WATER && !paused) {
-                    channel.config().setAutoRead(true);
+                if (inFlight.get() <= LOW_WATER) {
+                    ReadGate.of(channel).resume(ReadGate.ACTOR_BEHIND);
                 }
             });
         }

@@ -1,15 +1,18 @@
 package chorus.node.c2s;
 
 import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.ServerChannel;
+import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollEventLoopGroup;
 import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
+import chorus.node.config.ConnectionLimits;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,17 +43,20 @@ public final class C2sServer implements AutoCloseable {
         C2sServer server = new C2sServer(boss, workers);
         try {
             int port = node.settings().c2s().port();
+            ConnectionLimits limits = node.settings().c2s().limits();
+            ConnectionCaps caps = new ConnectionCaps(limits); // both ports count together
+            WriteBufferWaterMark marks = new WriteBufferWaterMark(limits.writeBufferLow(), limits.writeBufferHigh());
             server.listen(boss, workers, channel, new InetSocketAddress(node.settings().bind(), port),
-                new C2sInitializer(false, node, system));
+                new C2sInitializer(false, node, system, caps), marks);
             int tlsPort = node.settings().c2s().tlsPort();
             if (tlsPort > 0) {
                 server.listen(boss, workers, channel, new InetSocketAddress(node.settings().bind(), tlsPort),
-                    new C2sInitializer(true, node, system));
+                    new C2sInitializer(true, node, system, caps), marks);
             }
             if (node.settings().onion().enabled()) {
                 // Tor's hidden service forwards here; see README, Onion service.
                 server.listen(boss, workers, channel, new InetSocketAddress(node.settings().onion().bind(),
-                    node.settings().onion().port()), new C2sInitializer(false, true, node, system));
+                    node.settings().onion().port()), new C2sInitializer(false, true, node, system, caps), marks);
                 log.info("onion service listener on {} port {}", node.settings().onion().bind().getHostAddress(),
                     node.settings().onion().port());
             }
@@ -65,7 +71,8 @@ public final class C2sServer implements AutoCloseable {
     }
 
     private void listen(EventLoopGroup boss, EventLoopGroup workers, Class<? extends ServerChannel> channel,
-                        InetSocketAddress address, C2sInitializer init) throws InterruptedException {
+                        InetSocketAddress address, C2sInitializer init, WriteBufferWaterMark marks)
+        throws InterruptedException {
         Channel ch = new ServerBootstrap()
             .group(boss, workers)
             .channel(channel)
@@ -73,6 +80,10 @@ public final class C2sServer implements AutoCloseable {
             .option(ChannelOption.SO_REUSEADDR, true)
             .childOption(ChannelOption.TCP_NODELAY, true)
             .childOption(ChannelOption.SO_KEEPALIVE, true)
+            .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, marks)
+            // One read of at most 64 KiB per turn: what a fast sender gets parsed before the session actor
+            // (or the write buffer) can make reading pause is one read, not sixteen.
+            .childOption(ChannelOption.RCVBUF_ALLOCATOR, new AdaptiveRecvByteBufAllocator().maxMessagesPerRead(1))
             .childHandler(init)
             .bind(address).sync().channel();
         listeners.add(ch);

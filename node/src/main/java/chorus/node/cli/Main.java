@@ -3,6 +3,7 @@ package chorus.node.cli;
 import chorus.actors.user.UserEntity;
 import chorus.actors.xmpp.BareJid;
 import chorus.node.ChorusNode;
+import chorus.node.FatalErrors;
 import chorus.node.config.Settings;
 import chorus.node.config.SettingsException;
 import chorus.node.tls.TlsSetupException;
@@ -31,6 +32,10 @@ public final class Main implements Callable<Integer> {
     boolean verbose;
 
     public static void main(String[] args) {
+        // Before any SSLContext exists: JSSE reads it once. TLS 1.2 renegotiation asked for by a client is
+        // refused (a client could make the server redo handshakes at will); TLS 1.3 has none.
+        System.setProperty("jdk.tls.rejectClientInitiatedRenegotiation", "true");
+        FatalErrors.installHandler();
         System.exit(new CommandLine(new Main()).execute(args));
     }
 
@@ -66,6 +71,22 @@ public final class Main implements Callable<Integer> {
         java.util.concurrent.atomic.AtomicBoolean stopping = new java.util.concurrent.atomic.AtomicBoolean();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             stopping.set(true);
+            // However the stop goes (a Cassandra that does not answer, a thread stuck after an error), the
+            // process ends by the deadline, so that its supervisor can start it again.
+            Thread deadline = new Thread(() -> {
+                try {
+                    Thread.sleep(settings.shutdownDeadline().toMillis());
+                    FatalErrors.halt("the node did not stop within chorus.shutdown-deadline ("
+                        + settings.shutdownDeadline().toSeconds() + " s)");
+                } catch (InterruptedException stoppedInTime) {
+                    // the node stopped
+                }
+            }, "chorus-shutdown-deadline");
+            deadline.setDaemon(true);
+            deadline.start();
+            if (Boolean.getBoolean("chorus.test.stall-shutdown")) {
+                stallForTest();
+            }
             node.close();
             stopped.countDown();
         }, "chorus-shutdown"));
@@ -114,6 +135,15 @@ public final class Main implements Callable<Integer> {
             });
         } catch (IllegalArgumentException e) {
             System.err.println("chorus: no SIGHUP on this platform; reload certificates with chorusctl cert reload");
+        }
+    }
+
+    /** ShutdownDeadlineIT's stuck stop: blocks as a close waiting on something that never answers would. */
+    private static void stallForTest() {
+        try {
+            new CountDownLatch(1).await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

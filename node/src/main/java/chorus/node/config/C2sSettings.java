@@ -7,7 +7,8 @@ import java.time.Duration;
 /** Client listener settings ({@code chorus.c2s}). */
 public record C2sSettings(int port, int tlsPort, int maxStanzaSize, int maxDepth, long readRateLimit,
                           Duration negotiationTimeout, Duration authFailureDelay, int maxAuthFailures,
-                          ResourceConflict resourceConflict, String seeOtherHost, SmSettings sm) {
+                          ResourceConflict resourceConflict, String seeOtherHost, SmSettings sm,
+                          ConnectionLimits limits) {
 
     /** What happens when a client binds a resource that another session holds (RFC 6120 §7.7.2.2). */
     public enum ResourceConflict { KICK_OLD, REFUSE }
@@ -32,6 +33,6 @@ public record C2sSettings(int port, int tlsPort, int maxStanzaSize, int maxDepth
             throw new SettingsException("chorus.c2s.tls-port", "must differ from chorus.c2s.port");
         }
         return new C2sSettings(port, tlsPort, (int) size, depth, rate, timeout, delay, failures, rc,
-            c.getString("chorus.c2s.see-other-host"), SmSettings.from(c));
+            c.getString("chorus.c2s.see-other-host"), SmSettings.from(c), ConnectionLimits.from(c));
     }
 }

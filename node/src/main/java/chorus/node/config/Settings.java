@@ -19,7 +19,7 @@ import java.time.Duration;
 public record Settings(DomainJid domain, InetAddress bind, Path dataDir, C2sSettings c2s, Path tlsCertificate,
                        Path tlsKey, AdminSettings admin, boolean versionShowsOs, int scramIterations,
                        RegistrationSettings registration, ClusterSettings cluster, OnionSettings onion,
-                       S2sSettings s2s, ComponentSettings component, Config config) {
+                       S2sSettings s2s, ComponentSettings component, Duration shutdownDeadline, Config config) {
 
     public static Settings from(Config config) {
         try {
@@ -58,9 +58,18 @@ public record Settings(DomainJid domain, InetAddress bind, Path dataDir, C2sSett
         int iterations = intIn(c, "chorus.scram-iterations", 4096, 10_000_000);
         java.util.Set<String> services = java.util.Set.of(MucSettings.from(c).serviceDomain(domain.toString()),
             UploadSettings.from(c).serviceDomain(domain.toString()));
+        Duration deadline = duration(c, "chorus.shutdown-deadline");
+        if (deadline.toSeconds() < 5) {
+            throw new SettingsException("chorus.shutdown-deadline", "must be at least 5s (a clean stop needs a few seconds)");
+        }
+        // A fatal error in an actor must end the process (issue 14), not leave a node that serves no one.
+        if (!c.getBoolean("pekko.jvm-exit-on-fatal-error")) {
+            throw new SettingsException("pekko.jvm-exit-on-fatal-error", "must stay on: a node hit by a fatal error has to exit");
+        }
         return new Settings(domain, bind, Path.of(dataDir).toAbsolutePath(), c2s, cert, key, admin,
             c.getBoolean("chorus.version.show-os"), iterations, RegistrationSettings.from(c), ClusterSettings.from(c),
-            OnionSettings.from(c, bind, c2s), S2sSettings.from(c, c2s), ComponentSettings.from(c, domain, services), c);
+            OnionSettings.from(c, bind, c2s), S2sSettings.from(c, c2s), ComponentSettings.from(c, domain, services),
+            deadline, c);
     }
 
     /** An IP address literal (never a name: a listener binds before DNS is trustworthy). */

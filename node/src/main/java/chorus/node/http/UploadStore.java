@@ -35,6 +35,8 @@ public final class UploadStore {
     private final Duration retention;
     private final Clock clock;
     private final Map<String, AtomicLong> used = new ConcurrentHashMap<>();
+    /** Uploads being received now: their directories are not the leftovers of an interrupted one. */
+    private final java.util.Set<Path> incoming = ConcurrentHashMap.newKeySet();
 
     public UploadStore(Path dir, Duration retention, Clock clock) throws IOException {
         this.dir = Files.createDirectories(dir);
@@ -56,6 +58,7 @@ public final class UploadStore {
     public boolean put(Slot slot, InputStream body) throws IOException {
         Path target = dir.resolve(slot.token());
         Path tmp = Files.createTempDirectory(dir, ".incoming-");
+        incoming.add(tmp);
         try {
             long n;
             try (OutputStream out = Files.newOutputStream(tmp.resolve("file"))) {
@@ -82,6 +85,7 @@ public final class UploadStore {
             if (Files.exists(tmp)) {
                 deleteTree(tmp);
             }
+            incoming.remove(tmp);
         }
     }
 
@@ -99,7 +103,10 @@ public final class UploadStore {
             Long.parseLong(meta.getProperty("size"))));
     }
 
-    /** Deletes every file of this owner (a removed account), whatever its age; returns how many. */
+    /**
+     * Deletes every file of this owner (a removed account), whatever its age; returns how many. An upload of
+     * the owner still being received is not among them: its file is left to the sweep after the retention.
+     */
     public synchronized int eraseOwner(String owner) throws IOException {
         int deleted = 0;
         try (DirectoryStream<Path> all = Files.newDirectoryStream(dir)) {
@@ -115,12 +122,18 @@ public final class UploadStore {
         return deleted;
     }
 
-    /** Deletes every file older than the retention, and what an interrupted upload left; recounts usage. */
+    /**
+     * Deletes every file older than the retention, and what an interrupted upload left (never an upload still
+     * in progress); recounts usage.
+     */
     public synchronized int sweep() throws IOException {
         int deleted = 0;
         Map<String, Long> counted = new ConcurrentHashMap<>();
         try (DirectoryStream<Path> all = Files.newDirectoryStream(dir)) {
             for (Path d : all) {
+                if (incoming.contains(d)) {
+                    continue; // an upload in progress (issue 14: the sweeper deleted it under the uploader)
+                }
                 Properties meta = meta(d);
                 if (meta == null || expired(meta)) {
                     deleteTree(d);

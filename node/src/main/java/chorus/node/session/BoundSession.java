@@ -60,6 +60,8 @@ final class BoundSession {
     /** The last available presence the client broadcast, for binding again after the entity moved. */
     private Presence lastPresence;
     private boolean rosterRequested;
+    /** What the resource asked for that lasts as long as the session (carbons), as the entity told it. */
+    private Set<String> interests = Set.of();
     /** IQs handed to the account's entity and not yet answered. */
     private final Set<String> pendingIqs = new HashSet<>();
     /** Stanzas the entity sent before its bind answer arrived (the answer travels through an ask). */
@@ -172,6 +174,15 @@ final class BoundSession {
         if (d.stanza() instanceof Iq iq && !iq.isRequest() && iq.id() != null && pendingIqs.remove(iq.id())) {
             session.timers.cancel("iq:" + iq.id());
         }
+        if (!session.extensions.toClient(d.stanza())) {
+            // Held back (XEP-0352), to be written later through the link. A tracked message stays the entity's
+            // until a later one is written (it delivers it elsewhere should this session end first): its sender
+            // need not wait for it.
+            if (d.acknowledges()) {
+                d.ackTo().tell(new SessionMessage.Accepted(d.ackSeq()));
+            }
+            return session;
+        }
         if (d.seq() > 0 && session.sm != null) {
             // XEP-0198: the entity keeps the message until the client acknowledges it (or stores it
             // offline when the stream is not resumed); the sender need not wait for that.
@@ -189,7 +200,7 @@ final class BoundSession {
                     d.ackTo().tell(new SessionMessage.Accepted(d.ackSeq()));
                 }
             });
-        } else if (session.extensions.toClient(d.stanza())) {
+        } else {
             session.out.send(d.stanza());
         }
         return session.checkQueue();
@@ -285,9 +296,10 @@ final class BoundSession {
         }
         Presence presence = lastPresence;
         boolean interested = rosterRequested;
+        Set<String> wanted = interests;
         String resource = session.jid.resource();
         session.ctx().ask(UserEntity.BindReply.class, session.entity, BIND_TIMEOUT,
-            replyTo -> new UserEntity.Bind(resource, session.self(), true, presence, interested, replyTo),
+            replyTo -> new UserEntity.Bind(resource, session.self(), true, presence, interested, replyTo, wanted),
             Rebound::new);
         return session;
     }
@@ -323,6 +335,12 @@ final class BoundSession {
             session.entity.tell(new UserEntity.Unbind(session.jid.resource(), session.self(), written[0], written[1]));
             session.node.registry().unbound();
         }
+    }
+
+    /** The resource's interests changed (or a resumed stream learns them): kept for binding again. */
+    Behavior<SessionInput> onInterests(SessionMessage.Interests i) {
+        interests = i.interests();
+        return session;
     }
 
     // ---- XEP-0198 hand-over ----

@@ -40,9 +40,10 @@ public interface SessionExtension {
     }
 
     /**
-     * A stanza the account's entity hands the client and does not track (presence, IQs, pushes; messages are
-     * tracked and always go out): true to write it now, false when the extension holds it back, to release it
-     * later through {@link SessionLink#toClient}.
+     * A stanza the account's entity hands the client: true to write it now, false when the extension holds it back,
+     * to release it later through {@link SessionLink#toClient}. A message the entity tracks that is held is
+     * acknowledged to its sender at once and written untracked when released: the entity counts it written once a
+     * later tracked message is, and delivers it elsewhere if the session ends first.
      */
     default boolean toClient(Stanza stanza) {
         return true;

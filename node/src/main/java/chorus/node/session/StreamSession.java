@@ -158,6 +158,7 @@ public final class StreamSession extends AbstractBehavior<SessionInput> {
                 extensions.fromAccount(m);
                 return this;
             })
+            .onMessage(SessionMessage.Interests.class, bound::onInterests)
             .onMessage(SessionMessage.Close.class, ending::onClose)
             .onMessage(BoundSession.IqTimeout.class, bound::onIqTimeout)
             .onMessage(BoundSession.EntityGone.class, bound::onEntityGone)

@@ -86,27 +86,42 @@ final class ElementTree {
     }
 
     /**
-     * Attributes keyed as {@link Element} documents: local name, {@code xml:lang}, or {@code {uri}local}.
+     * Attributes keyed as {@link Element} documents: local name, {@code xml:lang}, or {@code prefix:local} for
+     * an attribute in another namespace, with the element also holding the prefix's declaration
+     * ({@code xmlns:prefix}). The declaration's value is the parser's own URI string, one instance for every
+     * attribute and element that uses it, so an attribute costs its own bytes, never another copy of the URI.
      */
     static void readAttributes(XMLStreamReader reader, Map<String, String> into) {
         for (int i = 0, n = reader.getAttributeCount(); i < n; i++) {
-            into.put(attributeKey(reader.getAttributeNamespace(i), reader.getAttributeLocalName(i)),
-                reader.getAttributeValue(i));
+            String uri = reader.getAttributeNamespace(i);
+            String local = reader.getAttributeLocalName(i);
+            if (uri == null || uri.isEmpty()) {
+                into.put(local, reader.getAttributeValue(i));
+            } else if (Ns.XML.equals(uri)) {
+                into.put("lang".equals(local) ? "xml:lang" : "xml:" + local, reader.getAttributeValue(i));
+            } else {
+                String prefix = reader.getAttributePrefix(i);
+                into.put(prefix + ":" + local, reader.getAttributeValue(i));
+                into.put(declarationKey(prefix), uri);
+            }
+        }
+    }
+
+    /** {@code xmlns:prefix}; the common prefixes' keys are shared. */
+    private static String declarationKey(String prefix) {
+        return prefix.length() == 1 && prefix.charAt(0) < 128 ? DECLARATION_KEYS[prefix.charAt(0)] : "xmlns:" + prefix;
+    }
+
+    private static final String[] DECLARATION_KEYS = new String[128];
+
+    static {
+        for (int c = 0; c < 128; c++) {
+            DECLARATION_KEYS[c] = "xmlns:" + (char) c;
         }
     }
 
     static String nsOf(String uri) {
         return uri == null ? "" : uri;
-    }
-
-    private static String attributeKey(String uri, String local) {
-        if (uri == null || uri.isEmpty()) {
-            return local;
-        }
-        if (Ns.XML.equals(uri)) {
-            return "lang".equals(local) ? "xml:lang" : "xml:" + local;
-        }
-        return "{" + uri + "}" + local;
     }
 
     private static void flushText(Frame f) {

@@ -198,6 +198,9 @@ public final class XmlStreamParser {
         if (!"stream".equals(reader.getLocalName()) || !Ns.STREAMS.equals(reader.getNamespaceURI())) {
             return fail(StreamErrors.INVALID_NAMESPACE, "the root must be <stream/> in " + Ns.STREAMS, out);
         }
+        if (!withinCaps(out)) {
+            return false;
+        }
         Map<String, String> attrs = new LinkedHashMap<>();
         for (int i = 0, n = reader.getNamespaceCount(); i < n; i++) {
             String prefix = reader.getNamespacePrefix(i);
@@ -226,7 +229,26 @@ public final class XmlStreamParser {
         if (tree.depth() >= limits.maxDepth()) {
             return fail(StreamErrors.POLICY_VIOLATION, "elements nested over " + limits.maxDepth() + " deep", out);
         }
+        if (!withinCaps(out)) {
+            return false;
+        }
         tree.start(reader);
+        return true;
+    }
+
+    /**
+     * Counts the start tag's attributes and namespace declarations before anything is built from it: what
+     * the parser holds of a start tag is proportional to its bytes, what a tree of many attributes would
+     * cost need not be.
+     */
+    private boolean withinCaps(List<? super StreamEvent> out) {
+        if (reader.getAttributeCount() > limits.maxAttributes()) {
+            return fail(StreamErrors.POLICY_VIOLATION, "more than " + limits.maxAttributes() + " attributes on an element", out);
+        }
+        if (reader.getNamespaceCount() > limits.maxNamespaces()) {
+            return fail(StreamErrors.POLICY_VIOLATION,
+                "more than " + limits.maxNamespaces() + " namespace declarations on an element", out);
+        }
         return true;
     }
 

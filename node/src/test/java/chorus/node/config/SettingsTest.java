@@ -195,4 +195,20 @@ class SettingsTest {
             java.util.List.of(Map.of("domain", "conference.example.org", "secret", "sixteen-chars-ok")))).contains("already in use"));
         assertTrue(failure(Map.of("chorus.component.bind", "localhost")).contains("chorus.component.bind"));
     }
+
+    @Test
+    void badConnectionLimitsNameTheirSetting() {
+        assertTrue(failure(Map.of("chorus.c2s.write-buffer.low", "64KiB")).contains("chorus.c2s.write-buffer.low"));
+        assertTrue(failure(Map.of("chorus.c2s.write-buffer.max", "32KiB")).contains("chorus.c2s.write-buffer.max"));
+        assertTrue(failure(Map.of("chorus.c2s.connection-timeout", "0s")).contains("chorus.c2s.connection-timeout"));
+        assertTrue(failure(Map.of("chorus.c2s.max-attributes", 2)).contains("chorus.c2s.max-attributes"));
+        assertTrue(failure(Map.of("chorus.c2s.max-per-address", 0)).contains("chorus.c2s.max-per-address"));
+        assertEquals(100, Settings.from(with(Map.of())).c2s().limits().maxAttributes());
+    }
+
+    @Test
+    void aShortShutdownDeadlineAndNoExitOnFatalErrorsAreRefused() {
+        assertTrue(failure(Map.of("chorus.shutdown-deadline", "1s")).contains("chorus.shutdown-deadline"));
+        assertTrue(failure(Map.of("pekko.jvm-exit-on-fatal-error", "off")).contains("pekko.jvm-exit-on-fatal-error"));
+    }
 }

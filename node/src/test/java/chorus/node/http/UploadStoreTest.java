@@ -77,4 +77,36 @@ class UploadStoreTest {
         }
         assertEquals(0, store.usedBy("0123456789abcdef0123456789abcdef"));
     }
+
+    @Test
+    void anUploadInProgressIsNotSweptAndAnInterruptedOnesLeftoversAre() throws Exception {
+        UploadStore store = new UploadStore(dir, Duration.ofHours(72), clock);
+        java.io.PipedOutputStream client = new java.io.PipedOutputStream();
+        java.io.PipedInputStream body = new java.io.PipedInputStream(client, 1024);
+        java.util.concurrent.CompletableFuture<Boolean> stored = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try {
+                return store.put(slot("DDDDDDDDDDDDDDDDDDDDDDDD", 2000), body);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        client.write(new byte[1000]);
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (!receiving(dir) && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertTrue(receiving(dir), "the upload started");
+        Files.createDirectories(dir.resolve(".incoming-left-by-a-crash"));
+        assertEquals(1, store.sweep(), "only the leftover is deleted");
+        client.write(new byte[1000]);
+        client.close();
+        assertTrue(stored.get(10, java.util.concurrent.TimeUnit.SECONDS));
+        assertTrue(store.get("DDDDDDDDDDDDDDDDDDDDDDDD", "photo.jpg").isPresent());
+    }
+
+    static boolean receiving(Path dir) throws java.io.IOException {
+        try (Stream<Path> all = Files.list(dir)) {
+            return all.anyMatch(p -> p.getFileName().toString().startsWith(".incoming-"));
+        }
+    }
 }

@@ -18,10 +18,28 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 final class NodeProcess implements AutoCloseable {
     final Process process;
     final String output;
+    private final LinkedBlockingQueue<String> later;
+    private final Thread reader;
 
-    private NodeProcess(Process process, String output) {
+    private NodeProcess(Process process, String output, LinkedBlockingQueue<String> later, Thread reader) {
         this.process = process;
         this.output = output;
+        this.later = later;
+        this.reader = reader;
+    }
+
+    /** What the node printed after it started, up to now. */
+    String outputSinceStart() {
+        if (!process.isAlive()) {
+            try {
+                reader.join(5000); // the last lines of a process that ended
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        List<String> lines = new ArrayList<>();
+        later.drainTo(lines);
+        return String.join("\n", lines);
     }
 
     /** The packaged node: its jar and its runtime libraries (built in the package phase, before this test). */
@@ -34,8 +52,17 @@ final class NodeProcess implements AutoCloseable {
 
     /** java -D... chorus.node.cli.Main --create-admin, with these system properties and environment. */
     static List<String> command(Map<String, String> properties) {
+        return command(properties, List.of("-Xmx512m"));
+    }
+
+    /**
+     * As {@link #command(Map)} with these JVM options (a heap size, JMX) instead of the default heap. Like
+     * every script that starts a node, the JVM exits on its first OutOfMemoryError.
+     */
+    static List<String> command(Map<String, String> properties, List<String> jvmOptions) {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> cmd = new ArrayList<>(List.of(java, "-Xmx512m"));
+        List<String> cmd = new ArrayList<>(List.of(java, "-XX:+ExitOnOutOfMemoryError"));
+        cmd.addAll(jvmOptions);
         properties.forEach((k, v) -> cmd.add("-D" + k + "=" + v));
         if (!properties.containsKey("chorus.upload.port")) {
             cmd.add("-Dchorus.upload.port=0"); // no HTTPS listener unless a test asks for one
@@ -75,7 +102,7 @@ final class NodeProcess implements AutoCloseable {
             }
             out.append(line).append('\n');
             if (line.startsWith("Press Ctrl-C to stop.")) {
-                return new NodeProcess(p, out.toString());
+                return new NodeProcess(p, out.toString(), lines, reader);
             }
         }
         p.destroyForcibly();

@@ -34,7 +34,36 @@ public final class RawClient implements AutoCloseable {
     }
 
     public static RawClient connect(int port) throws IOException {
+        return connect(port, 0);
+    }
+
+    /** From this local address (e.g. 127.0.0.7), as a client at that address would connect. */
+    public static RawClient connectFrom(String localAddress, int port) throws IOException {
         Socket s = new Socket();
+        s.bind(new InetSocketAddress(localAddress, 0));
+        s.connect(new InetSocketAddress("127.0.0.1", port), 5000);
+        s.setSoTimeout(200);
+        return new RawClient(s);
+    }
+
+    /** Direct TLS (XEP-0368) from this local address. */
+    public static RawClient connectTlsFrom(String localAddress, int port, SSLContext ctx) throws IOException {
+        RawClient c = connectFrom(localAddress, port);
+        SSLSocket tls = (SSLSocket) ctx.getSocketFactory().createSocket(c.socket, "127.0.0.1", port, true);
+        tls.setUseClientMode(true);
+        tls.setSoTimeout(15_000);
+        tls.startHandshake();
+        tls.setSoTimeout(200);
+        c.use(tls);
+        return c;
+    }
+
+    /** With a small receive buffer (bytes, 0: the system's), so that what the client does not read backs up at the server. */
+    public static RawClient connect(int port, int receiveBuffer) throws IOException {
+        Socket s = new Socket();
+        if (receiveBuffer > 0) {
+            s.setReceiveBufferSize(receiveBuffer);
+        }
         s.connect(new InetSocketAddress("127.0.0.1", port), 5000);
         s.setSoTimeout(200);
         return new RawClient(s);

@@ -10,6 +10,8 @@ import chorus.actors.xmpp.Message;
 import chorus.actors.xmpp.Presence;
 import chorus.actors.xmpp.Stanza;
 import chorus.actors.xmpp.StanzaError;
+import chorus.node.csi.ClientStateIndication;
+import chorus.node.csi.CsiSettings;
 import chorus.node.stream.StreamClose;
 import chorus.node.stream.StreamError;
 import chorus.node.stream.StreamEvent;
@@ -139,10 +141,51 @@ class BoundSessionTest {
         session.tell(new SessionMessage.Deliver(romeo));
         Message chat = Message.chat(ROMEO.withResource("phone"), BALCONY, "m1", "important");
         session.tell(new SessionMessage.Deliver(chat, 1, 1, null, 0));
-        assertEquals(chat, transport.next(Message.class), "a tracked message is never held back");
+        assertEquals(chat, transport.next(Message.class), "what the extension does not hold goes out");
         session.tell(element(Element.of("active", ClientState.NS)));
         assertEquals(romeo, transport.next(Presence.class), "held back until the client is active");
         assertNull(transport.failed, "the extension's elements are no unknown stanzas");
+    }
+
+    @Test
+    void aHeldTrackedMessageIsAcknowledgedToItsSenderAtOnceAndWrittenWhenTheClientIsActiveAgain()
+        throws InterruptedException {
+        RecordingTransport transport = new RecordingTransport(false, true);
+        ActorRef<SessionInput> session = f.bound(transport, ClientStateIndication.factories(CsiSettings.defaults()));
+        session.tell(element(Element.of("inactive", ClientStateIndication.NS)));
+        TestProbe<SessionMessage> sender = testKit.createTestProbe();
+        Message typing = new Message(ROMEO.withResource("phone"), BALCONY, null, Message.Type.CHAT, null,
+            List.of(Element.of("composing", "http://jabber.org/protocol/chatstates")));
+        session.tell(new SessionMessage.Deliver(typing, 42, 7, sender.getRef(), 3));
+        assertEquals(3, sender.expectMessageClass(SessionMessage.Accepted.class).seq(), "its sender need not wait");
+        transport.expectNothing(Duration.ofMillis(200));
+        Message chat = Message.chat(ROMEO.withResource("phone"), BALCONY, "m1", "hello");
+        session.tell(new SessionMessage.Deliver(chat, 42, 8, sender.getRef(), 4));
+        assertEquals(typing, transport.next(Message.class), "what waited goes first");
+        assertEquals(chat, transport.next(Message.class));
+        assertEquals(8, f.entityGets(UserEntity.SessionAck.class).upToSeq(), "the entity hears both were written");
+    }
+
+    @Test
+    void streamManagementCountsHeldStanzasOnlyOnceWrittenAndAResumingStreamGetsThem() throws InterruptedException {
+        RecordingTransport transport = new RecordingTransport(false, true);
+        ActorRef<SessionInput> session = f.bound(transport, ClientStateIndication.factories(CsiSettings.defaults()));
+        session.tell(element(Element.build("enable", StreamManagement.NS).attr("resume", "true").get()));
+        transport.next(Element.class);
+        session.tell(element(Element.of("inactive", ClientStateIndication.NS)));
+        Presence romeo = Presence.of(ROMEO.withResource("phone"), BALCONY, Presence.Type.AVAILABLE);
+        session.tell(new SessionMessage.Deliver(romeo));
+        session.tell(element(Element.of("r", StreamManagement.NS)));
+        Element a = (Element) transport.next();
+        assertTrue(a.is("a", StreamManagement.NS), "nothing was written before the answer: " + a);
+        session.tell(StreamSession.TransportClosed.INSTANCE);
+        f.entityGetsNo(UserEntity.Unbind.class, Duration.ofMillis(300));
+        TestProbe<SessionMessage> resumer = testKit.createTestProbe();
+        session.tell(new SessionMessage.HandOver(resumer.getRef()));
+        SessionMessage.Resumption r = resumer.expectMessageClass(SessionMessage.Resumption.class);
+        assertEquals(List.of(romeo), r.unacked().stream().map(SessionMessage.Unacked::stanza).toList(),
+            "what waited goes to the resuming stream");
+        assertEquals(1, r.sent(), "counted as sent now");
     }
 
     @Test

@@ -18,6 +18,7 @@ import chorus.actors.xmpp.Message;
 import chorus.actors.xmpp.Ns;
 import chorus.actors.xmpp.Stanza;
 import chorus.node.config.C2sSettings;
+import chorus.node.config.ConnectionLimits;
 import chorus.node.config.RegistrationSettings;
 import chorus.node.config.SmSettings;
 import chorus.node.sasl.SaslMechanisms;
@@ -99,7 +100,8 @@ final class SessionFixture {
 
     SessionContext context(Duration negotiationTimeout, List<SessionExtension.Factory> extensions) {
         C2sSettings c2s = new C2sSettings(5222, 5223, 256 * 1024, 32, 0, negotiationTimeout, Duration.ofMillis(10), 3,
-            C2sSettings.ResourceConflict.KICK_OLD, "", SM);
+            C2sSettings.ResourceConflict.KICK_OLD, "", SM,
+            new ConnectionLimits(1000, 100, 64 * 1024, 256 * 1024, 16L * 1024 * 1024, Duration.ofSeconds(30), 1000, 1000, 1000));
         AccountAdmin noAccounts = new AccountAdmin() {
             @Override
             public CompletableFuture<UserEntity.AccountReply> create(BareJid account, String password) {

@@ -72,7 +72,7 @@ class XmlStreamDecoderTest {
             + "<body>Art thou not Romeo?</body><e:thread parent='p'>t1</e:thread></message>");
 
         Element expected = Element.build("message", Ns.CLIENT)
-            .attr("to", "romeo@example.net").attr("xml:lang", "en").attr("{urn:example}hint", "x")
+            .attr("to", "romeo@example.net").attr("xml:lang", "en").attr("e:hint", "x").attr("xmlns:e", "urn:example")
             .textChild("body", Ns.CLIENT, "Art thou not Romeo?")
             .child(Element.build("thread", "urn:example").attr("parent", "p").text("t1").get())
             .get();

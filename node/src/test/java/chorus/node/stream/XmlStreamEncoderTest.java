@@ -124,7 +124,7 @@ class XmlStreamEncoderTest {
     void anElementWrittenAndReadBackIsEqual() {
         Element original = Element.build("message", Ns.CLIENT)
             .attr("to", "juliet@example.com").attr("xml:lang", "en").attr("id", "<&\"'>\n\t")
-            .attr("{urn:example:meta}hint", "a & b")
+            .attr("m:hint", "a & b").attr("xmlns:m", "urn:example:meta")
             .textChild("body", Ns.CLIENT, "5 < 6 && 7 > 6 ]]> \"quoted\" 'single' é日😀")
             .child(Element.build("data", "urn:example:data")
                 .child(Element.build("item", "urn:example:data").attr("n", "1").text("one").get())

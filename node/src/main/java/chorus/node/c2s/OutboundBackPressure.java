@@ -1,0 +1,81 @@
+package chorus.node.c2s;
+
+import chorus.node.stream.StreamError;
+import chorus.node.stream.StreamErrors;
+import io.netty.channel.ChannelDuplexHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOutboundBuffer;
+import io.netty.channel.ChannelPromise;
+import io.netty.util.concurrent.ScheduledFuture;
+
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Pipeline stage that keeps what waits for a client that does not read bounded. The channel's write buffer
+ * water marks (set on the listener) make it unwritable above the high mark; while it is, the client is not
+ * read from, so it cannot ask for more. A client that stays unwritable for the connection timeout, or lets
+ * the buffer reach its maximum, is disconnected with a stream error, before or after authentication, with or
+ * without XEP-0198 (a resumable session then waits for its client as after any dropped connection).
+ */
+final class OutboundBackPressure extends ChannelDuplexHandler {
+    static final String NAME = "back-pressure";
+    /** After the stream error is queued, how long the client has to read it before the connection closes. */
+    static final Duration CLOSE_WAIT = Duration.ofSeconds(2);
+
+    private final Duration timeout;
+    private final long max;
+    private ScheduledFuture<?> deadline;
+    private boolean ending;
+
+    OutboundBackPressure(Duration timeout, long max) {
+        this.timeout = timeout;
+        this.max = max;
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        ReadGate gate = ReadGate.of(ctx.channel());
+        if (ctx.channel().isWritable()) {
+            gate.resume(ReadGate.UNWRITABLE);
+            if (deadline != null) {
+                deadline.cancel(false);
+                deadline = null;
+            }
+        } else {
+            gate.stop(ReadGate.UNWRITABLE);
+            if (deadline == null) {
+                deadline = ctx.executor().schedule(() -> end(ctx, StreamErrors.CONNECTION_TIMEOUT,
+                    "the client did not read what was sent to it"), timeout.toMillis(), TimeUnit.MILLISECONDS);
+            }
+        }
+        ctx.fireChannelWritabilityChanged();
+    }
+
+    @Override
+    public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+        ctx.write(msg, promise);
+        ChannelOutboundBuffer buffer = ctx.channel().unsafe().outboundBuffer();
+        if (buffer != null && buffer.totalPendingWriteBytes() >= max) {
+            end(ctx, StreamErrors.RESOURCE_CONSTRAINT, "too much is waiting for the client to read it");
+        }
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        if (deadline != null) {
+            deadline.cancel(false);
+        }
+        ctx.fireChannelInactive();
+    }
+
+    /** Queues the stream error behind what waits, and closes: at once once it is written, else soon. */
+    private void end(ChannelHandlerContext ctx, String condition, String text) {
+        if (ending || !ctx.channel().isActive()) {
+            return;
+        }
+        ending = true;
+        ctx.channel().writeAndFlush(new StreamError(condition, text)).addListener(f -> ctx.channel().close());
+        ctx.executor().schedule(() -> ctx.channel().close(), CLOSE_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+    }
+}
