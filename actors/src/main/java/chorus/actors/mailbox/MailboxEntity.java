@@ -58,8 +58,16 @@ public final class MailboxEntity
     public interface Command extends ClusterMessage {
     }
 
-    /** Keep this message, which arrived now, for the user. */
-    public record Store(Message message, ActorRef<StoreReply> replyTo) implements Command {
+    /**
+     * Keep this message, which arrived now, for the user. {@code copyKey} names the message when its sender may
+     * ask again for the same one (the sending session and its sequence number): an ask that timed out while the
+     * mailbox was busy may have stored it, and the copy asked again is then only answered, not stored twice.
+     * Null: no key.
+     */
+    public record Store(Message message, ActorRef<StoreReply> replyTo, String copyKey) implements Command {
+        public Store(Message message, ActorRef<StoreReply> replyTo) {
+            this(message, replyTo, null);
+        }
     }
 
     /**
@@ -273,6 +281,18 @@ public final class MailboxEntity
     private boolean readingNotices;
     private final RowEraser eraser;
     private final String persistenceId;
+    /**
+     * The copy keys of the messages stored in this incarnation, the newest {@link #RECENT_COPIES}: a copy asked
+     * again is answered Stored without being stored twice. In memory only: a mailbox that restarted between a
+     * timed-out ask and its copy stores the copy (the rare duplicate is the price of never losing one).
+     */
+    private final Map<String, Boolean> recentCopies = new java.util.LinkedHashMap<>(16, 0.75f, false) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+            return size() > RECENT_COPIES;
+        }
+    };
+    static final int RECENT_COPIES = 4096;
 
     /** A page not confirmed within this time is sent again when the session asks again. */
     static final Duration PAGE_TIMEOUT = OfflinePages.PAGE_TIMEOUT;
@@ -360,6 +380,9 @@ public final class MailboxEntity
     }
 
     private Effect<Event, State> onStore(State s, Store c) {
+        if (c.copyKey() != null && recentCopies.containsKey(c.copyKey())) {
+            return Effect().reply(c.replyTo(), new StoreReply.Stored());
+        }
         Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
         State live = s.without(m -> !m.arrivedAt().isAfter(now.minus(settings.retention())))
             .withoutNotices(n -> !n.expiresAt().isAfter(now));
@@ -374,6 +397,11 @@ public final class MailboxEntity
         // The id is the event's sequence number: it keeps growing even after rows are erased.
         long id = Math.max(s.nextId(), lastSequenceNumber(ctx) + 1);
         return Effect().persist(new MessageStored(id, c.message(), now, size))
+            .thenRun(st -> {
+                if (c.copyKey() != null) {
+                    recentCopies.put(c.copyKey(), Boolean.TRUE);
+                }
+            })
             .thenReply(c.replyTo(), st -> new StoreReply.Stored());
     }
 

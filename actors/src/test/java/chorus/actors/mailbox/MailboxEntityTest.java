@@ -217,6 +217,21 @@ class MailboxEntityTest {
     }
 
     @Test
+    void aCopyAskedAgainAfterATimeoutIsAnsweredStoredWithoutBeingStoredTwice() {
+        // The entity's ask timed out while the mailbox was busy, and the sending session sent the message again.
+        Message m = hello("c1", "once");
+        for (int i = 0; i < 2; i++) {
+            assertInstanceOf(MailboxEntity.StoreReply.Stored.class, mailbox.<MailboxEntity.StoreReply>runCommand(
+                replyTo -> new MailboxEntity.Store(m, replyTo, "session-a#7")).reply());
+        }
+        assertEquals(1, mailbox.getState().waiting().size());
+        // Another number of the same session is another message, as is a message without a key.
+        mailbox.<MailboxEntity.StoreReply>runCommand(replyTo -> new MailboxEntity.Store(m, replyTo, "session-a#8"));
+        store(m);
+        assertEquals(3, mailbox.getState().waiting().size());
+    }
+
+    @Test
     void theByteCapRefusesALargeMessage() {
         assertEquals(new MailboxEntity.StoreReply.Refused("resource-constraint"), store(hello("big", "x".repeat(20_000))));
         assertTrue(mailbox.getState().waiting().isEmpty());
