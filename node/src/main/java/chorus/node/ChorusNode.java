@@ -1,5 +1,6 @@
 package chorus.node;
 
+import chorus.actors.Journaled;
 import chorus.actors.cluster.Frames;
 import chorus.actors.diagnostics.DeliveryFailures;
 import chorus.actors.diagnostics.DiagnosticsPruner;
@@ -24,6 +25,8 @@ import chorus.actors.feature.pep.PepLimits;
 import chorus.actors.feature.privatedata.PrivateHandler;
 import chorus.actors.feature.register.RegisterForm;
 import chorus.actors.feature.vcard.VCardHandler;
+import chorus.actors.feature.vcard.VCardPortable;
+import chorus.actors.feature.privatedata.PrivatePortable;
 import chorus.actors.feature.ping.PingHandler;
 import chorus.actors.feature.time.TimeHandler;
 import chorus.actors.feature.version.VersionHandler;
@@ -45,6 +48,11 @@ import chorus.actors.user.ShardedAccounts;
 import chorus.actors.user.UserEntity;
 import chorus.actors.user.UserSettings;
 import chorus.node.admin.AccountService;
+import chorus.node.admin.ClusterAdmin;
+import chorus.node.admin.LocalSessions;
+import chorus.actors.feature.adhoc.AdHocHandler;
+import chorus.actors.feature.adhoc.CommandSessions;
+import chorus.actors.feature.admin.AdminCommands;
 import chorus.node.admin.AdminServer;
 import chorus.node.admin.AdminToken;
 import chorus.node.admin.NodeStats;
@@ -156,8 +164,10 @@ public final class ChorusNode implements AutoCloseable {
             registry.close();
             throw e;
         }
-        // Before any entity opens the journal: the plugin's driver sessions report to the node's registry.
+        // Before any entity opens the journal: the plugin's driver sessions report to the node's registry, and the
+        // entities' journal failures to its meters.
         DriverMetrics.get(system.classicSystem()).use(registry.prometheus());
+        Journaled.Failures.get(system).reportTo(registry.metrics()::journalFailed);
         try {
             Cluster cluster = Cluster.get(system);
             if (settings.cluster().alone()) {
@@ -193,8 +203,20 @@ public final class ChorusNode implements AutoCloseable {
             VCardHandler vcard = new VCardHandler();
             PrivateHandler privateData = new PrivateHandler();
             BlockingHandler blocking = new BlockingHandler();
+            SessionCounter counter = new SessionCounter();
+            ExecutorService hashing = Executors.newFixedThreadPool(2, r -> {
+                Thread t = new Thread(r, "chorus-password-hashing");
+                t.setDaemon(true);
+                return t;
+            });
+            AccountService accounts = new AccountService(system, sharding, directory, settings.domain().toString(),
+                settings.scramIterations(), hashing);
+            // XEP-0133 for the admins, over XEP-0050; it answers its disco nodes, so it comes before disco.
+            AdHocHandler adhoc = new AdHocHandler(new AdminCommands(
+                new ClusterAdmin(accounts, sharding, system, settings.domain().toString()), settings.domain(),
+                Set.copyOf(settings.registration().admins())).all(), CommandSessions.defaults(clock));
             // The server lists what its accounts support too: clients look for these on the server (XEP-0030).
-            List<IqHandler> server = List.of(disco, new PingHandler(),
+            List<IqHandler> server = List.of(adhoc, disco, new PingHandler(),
                 new VersionHandler("Chorus", Version.current(), settings.versionShowsOs()), new TimeHandler(), last,
                 vcard, privateData, blocking);
             UserSettings userSettings = UserSettings.from(storage.systemConfig());
@@ -202,9 +224,10 @@ public final class ChorusNode implements AutoCloseable {
             // The features of every account, in the order their hooks run (blocking refuses a blocked sender
             // before anything else looks at its stanza).
             AccountFeatures account = AccountFeatures.of(new BlockingFeature(blocking), AccountFeature.of(disco),
-                AccountFeature.of(new PingHandler()), AccountFeature.of(vcard), AccountFeature.of(privateData),
+                AccountFeature.of(new PingHandler()), AccountFeature.of(vcard, new VCardPortable()),
+                AccountFeature.of(privateData, new PrivatePortable()),
                 new LastActivityFeature(last), new PepFeature(PepLimits.from(storage.systemConfig()), new CapsCache()),
-                new ArchiveFeature(mam, storage.archive(clock)));
+                new ArchiveFeature(mam, storage.archive(clock), registry.metrics()));
             if (carbons.enabled()) {
                 // Last: copies carry the message as the resources get it (with the archive's stanza-id).
                 account = account.plus(new CarbonsFeature(carbons));
@@ -253,11 +276,10 @@ public final class ChorusNode implements AutoCloseable {
             ActorRef<DiagnosticsPruner.Command> pruner = DiagnosticsPruner.init(system, storage.diagnostics(),
                 diagnosticsSettings, clock);
             MailboxEntity.init(sharding, MailboxSettings.from(storage.systemConfig()), settings.domain().toString(), clock,
-                storage.mailboxRowEraser(), storage.notices(clock));
+                storage.mailboxRowEraser(), storage.notices(clock), registry.metrics());
             UserEntity.init(sharding, new UserEntity.Deps(settings.domain(), router, account, clock,
                 userSettings, directory, jid -> sharding.entityRefFor(MailboxEntity.KEY, jid), failures));
 
-            SessionCounter counter = new SessionCounter();
             NodeMetrics metrics = registry.metrics();
             // Today every client session is TCP (5222, 5223); WebSocket and BOSH register theirs.
             metrics.sessions(NodeMetrics.Transport.TCP, counter::sessions);
@@ -273,13 +295,7 @@ public final class ChorusNode implements AutoCloseable {
             Readiness readiness = new Readiness(system, types.values().stream().map(EntityTypeKey::name).toList(),
                 storage.session());
             system.systemActorOf(NodeStats.create(counter), "node-stats", org.apache.pekko.actor.typed.Props.empty());
-            ExecutorService hashing = Executors.newFixedThreadPool(2, r -> {
-                Thread t = new Thread(r, "chorus-password-hashing");
-                t.setDaemon(true);
-                return t;
-            });
-            AccountService accounts = new AccountService(system, sharding, directory, settings.domain().toString(),
-                settings.scramIterations(), hashing);
+            system.systemActorOf(LocalSessions.create(counter), "local-sessions", org.apache.pekko.actor.typed.Props.empty());
             accounts.eraseWith(AccountEraser.forStorage(system, storage));
             accounts.onRemoved(uploadErasure::erase);
             ChorusNode node = new ChorusNode(settings, system, tls, counter, accounts, hashing);
@@ -296,7 +312,7 @@ public final class ChorusNode implements AutoCloseable {
                 router, jid -> sharding.entityRefFor(UserEntity.KEY, jid),
                 jid -> sharding.entityRefFor(MailboxEntity.KEY, jid), clock, counter, sasl, accounts,
                 new RegistrationLimiter(settings.registration().perAddress(), settings.registration().window(), clock),
-                sessionExtensions(CsiSettings.from(storage.systemConfig())));
+                sessionExtensions(CsiSettings.from(storage.systemConfig())), metrics);
             C2sContext c2sContext = new C2sContext(settings, tls, counter, sessions);
             node.c2s = C2sServer.start(c2sContext, system);
             node.resources.add(AdminServer.start(new AdminServer.Deps(settings,

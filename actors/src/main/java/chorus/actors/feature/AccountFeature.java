@@ -27,11 +27,21 @@ public interface AccountFeature {
     /** Its part in the entity of one account (live state, if any, lives there). */
     AccountHooks start(AccountContext ctx);
 
+    /** What it carries in a portable export and how an import builds it again (XEP-0227); nothing by default. */
+    default Portable portable() {
+        return Portable.NONE;
+    }
+
     /**
      * A feature that is only IQ handling: it owns what the handler owns, and answers with the handler's result
      * (its events persist before the reply goes out).
      */
     static AccountFeature of(IqHandler handler) {
+        return of(handler, Portable.NONE);
+    }
+
+    /** As {@link #of(IqHandler)}, carried in portable exports as {@code portable} says. */
+    static AccountFeature of(IqHandler handler, Portable portable) {
         return new AccountFeature() {
             @Override
             public Set<String> discoFeatures() {
@@ -41,6 +51,11 @@ public interface AccountFeature {
             @Override
             public AccountHooks start(AccountContext ctx) {
                 return new HandlerHooks(ctx, handler);
+            }
+
+            @Override
+            public Portable portable() {
+                return portable;
             }
 
             @Override

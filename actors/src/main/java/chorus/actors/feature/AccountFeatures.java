@@ -47,6 +47,11 @@ public final class AccountFeatures {
         return hooks;
     }
 
+    /** Each feature's part of a portable export (XEP-0227), in registry order. */
+    public List<Portable> portables() {
+        return features.stream().map(AccountFeature::portable).toList();
+    }
+
     public AccountFeatures plus(AccountFeature f) {
         List<AccountFeature> l = new ArrayList<>(features);
         l.add(f);

@@ -32,6 +32,10 @@ public record Decision(List<AccountEvent> events, Consumer<AccountData> then) {
         if (result instanceof IqResult.Reply reply) {
             return then(d -> ctx.route(reply.reply()));
         }
+        if (result instanceof IqResult.Later later) {
+            return then(d -> ctx.pipe(later.reply(), (answer, failure) -> then(after ->
+                ctx.route(later.settle(answer, failure)))));
+        }
         IqResult.PersistThenReply p = (IqResult.PersistThenReply) result;
         return persist(p.events(), d -> ctx.route(p.reply()));
     }

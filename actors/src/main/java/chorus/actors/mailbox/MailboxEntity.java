@@ -1,8 +1,9 @@
 package chorus.actors.mailbox;
 
 import chorus.actors.ClusterMessage;
-import chorus.actors.Journaled;
+import chorus.actors.JournaledEntity;
 import chorus.actors.cluster.Frames;
+import chorus.actors.metrics.NodeMetrics;
 import chorus.actors.session.SessionMessage;
 import chorus.actors.xmpp.FullJid;
 import chorus.actors.xmpp.Message;
@@ -20,7 +21,6 @@ import org.apache.pekko.persistence.typed.PersistenceId;
 import org.apache.pekko.persistence.typed.javadsl.CommandHandler;
 import org.apache.pekko.persistence.typed.javadsl.Effect;
 import org.apache.pekko.persistence.typed.javadsl.EventHandler;
-import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehavior;
 import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
 
 import java.time.Clock;
@@ -46,14 +46,17 @@ import java.util.Map;
  * then, the journal holds only a marker ({@link NoticeStored}), see {@link MailboxNotices}.
  *
  * <p>Longer than most files: the protocol, its events and state, and their handlers are one unit; paging
- * and the notices' texts live in their own classes.
+ * and the notices' texts live in their own classes. ({@link Restore} and {@link Peek} serve XEP-0227 imports
+ * and exports.)
  */
 public final class MailboxEntity
-        extends EventSourcedBehavior<MailboxEntity.Command, MailboxEntity.Event, MailboxEntity.State> {
+        extends JournaledEntity<MailboxEntity.Command, MailboxEntity.Event, MailboxEntity.State> {
 
     private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(MailboxEntity.class);
     public static final EntityTypeKey<Command> KEY = EntityTypeKey.create(Command.class, "Mailbox");
     public static final String XEP_0160 = "msgoffline";
+    /** A page of {@link Peek} stays well under the cluster's frame size. */
+    static final int PAGE_WEIGHT = 200_000;
 
     public interface Command extends ClusterMessage {
     }
@@ -86,6 +89,29 @@ public final class MailboxEntity
     public record Forget(long upToId, ActorRef<SessionMessage> session, FullJid to) implements Command {
         public Forget(long upToId) {
             this(upToId, null, null);
+        }
+    }
+
+    /**
+     * Keep this message, which arrived at {@code arrivedAt} (an import, XEP-0227): refused with item-not-found when
+     * its time in storage is already over, with resource-constraint when the mailbox is full.
+     */
+    public record Restore(Message message, Instant arrivedAt, ActorRef<StoreReply> replyTo) implements Command {
+    }
+
+    /** The waiting messages, oldest first, from the first with an id after {@code afterId} (an export, a page at a time). */
+    public record Peek(long afterId, ActorRef<Waiting> replyTo) implements Command {
+    }
+
+    /** A page of waiting messages with their arrival, unstamped; {@code next} is the afterId of the next page, -1 at the end. */
+    public record Waiting(List<MessageStored> messages, long next) implements ClusterMessage {
+        public Waiting {
+            messages = List.copyOf(messages);
+        }
+
+        @Override
+        public String toString() {
+            return "Waiting[" + messages.size() + "]";
         }
     }
 
@@ -233,29 +259,43 @@ public final class MailboxEntity
         void eraseUpTo(String persistenceId, long toSequenceNr);
     }
 
+    /** {@code metrics}: messages stored and handed over are counted there. */
     public static void init(ClusterSharding sharding, MailboxSettings settings, String domain, Clock clock,
-                            RowEraser eraser, NoticeStore notices) {
+                            RowEraser eraser, NoticeStore notices, NodeMetrics metrics) {
         sharding.init(Entity.of(KEY, ctx -> create(ctx.getEntityId(), settings, domain, clock, ctx.getShard(), eraser,
-                notices))
+                notices, metrics))
             .withStopMessage(Stop.INSTANCE));
     }
 
     public static Behavior<Command> create(String bareJid, MailboxSettings settings, String domain, Clock clock,
                                            ActorRef<ClusterSharding.ShardCommand> shard) {
-        return create(bareJid, settings, domain, clock, shard, RowEraser.NONE);
+        return create(bareJid, settings, domain, clock, shard, RowEraser.NONE, NodeMetrics.discarding());
     }
 
     public static Behavior<Command> create(String bareJid, MailboxSettings settings, String domain, Clock clock,
                                            ActorRef<ClusterSharding.ShardCommand> shard, RowEraser eraser) {
-        return create(bareJid, settings, domain, clock, shard, eraser, new InMemoryNoticeStore(clock));
+        return create(bareJid, settings, domain, clock, shard, eraser, NodeMetrics.discarding());
+    }
+
+    public static Behavior<Command> create(String bareJid, MailboxSettings settings, String domain, Clock clock,
+                                           ActorRef<ClusterSharding.ShardCommand> shard, RowEraser eraser,
+                                           NodeMetrics metrics) {
+        return create(bareJid, settings, domain, clock, shard, eraser, new InMemoryNoticeStore(clock), metrics);
     }
 
     public static Behavior<Command> create(String bareJid, MailboxSettings settings, String domain, Clock clock,
                                            ActorRef<ClusterSharding.ShardCommand> shard, RowEraser eraser,
                                            NoticeStore notices) {
+        return create(bareJid, settings, domain, clock, shard, eraser, notices, NodeMetrics.discarding());
+    }
+
+    public static Behavior<Command> create(String bareJid, MailboxSettings settings, String domain, Clock clock,
+                                           ActorRef<ClusterSharding.ShardCommand> shard, RowEraser eraser,
+                                           NoticeStore notices, NodeMetrics metrics) {
         return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
+            // The notices' retention is at most the messages': checked often enough for both.
             timers.startTimerWithFixedDelay(ExpireTick.INSTANCE, expiryCheck(settings.noticeRetention()));
-            return new MailboxEntity(ctx, bareJid, settings, domain, clock, shard, eraser, notices);
+            return new MailboxEntity(ctx, bareJid, settings, domain, clock, shard, eraser, notices, metrics);
         }));
     }
 
@@ -293,6 +333,7 @@ public final class MailboxEntity
         }
     };
     static final int RECENT_COPIES = 4096;
+    private final NodeMetrics metrics;
 
     /** A page not confirmed within this time is sent again when the session asks again. */
     static final Duration PAGE_TIMEOUT = OfflinePages.PAGE_TIMEOUT;
@@ -307,10 +348,10 @@ public final class MailboxEntity
 
     private MailboxEntity(ActorContext<Command> ctx, String bareJid, MailboxSettings settings, String domain,
                           Clock clock, ActorRef<ClusterSharding.ShardCommand> shard, RowEraser eraser,
-                          NoticeStore noticeStore) {
-        super(PersistenceId.of(KEY.name(), bareJid),
-            Journaled.RESTART_ON_JOURNAL_FAILURE);
+                          NoticeStore noticeStore, NodeMetrics metrics) {
+        super(ctx, PersistenceId.of(KEY.name(), bareJid), NodeMetrics.EntityType.MAILBOX);
         this.eraser = eraser;
+        this.metrics = metrics;
         this.persistenceId = PersistenceId.of(KEY.name(), bareJid).id();
         this.ctx = ctx;
         this.settings = settings;
@@ -360,6 +401,8 @@ public final class MailboxEntity
     public CommandHandler<Command, Event, State> commandHandler() {
         return newCommandHandlerBuilder().forAnyState()
             .onCommand(Store.class, this::onStore)
+            .onCommand(Restore.class, this::onRestore)
+            .onCommand(Peek.class, this::onPeek)
             .onCommand(DeliverTo.class, this::onDeliverTo)
             .onCommand(Forget.class, this::onForget)
             .onCommand(Clear.class, (s, c) -> Effect().persist(new MailboxCleared(clock.instant()))
@@ -383,26 +426,60 @@ public final class MailboxEntity
         if (c.copyKey() != null && recentCopies.containsKey(c.copyKey())) {
             return Effect().reply(c.replyTo(), new StoreReply.Stored());
         }
-        Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
-        State live = s.without(m -> !m.arrivedAt().isAfter(now.minus(settings.retention())))
+        return store(s, c, c.message(), clock.instant().truncatedTo(ChronoUnit.MILLIS), c.replyTo(), c.copyKey());
+    }
+
+    /** An imported message is stored as a message, never as a server notice. */
+    private Effect<Event, State> onRestore(State s, Restore c) {
+        if (!c.arrivedAt().isAfter(clock.instant().minus(settings.retention()))) {
+            return Effect().reply(c.replyTo(), new StoreReply.Refused("item-not-found"));
+        }
+        return store(s, null, c.message(), c.arrivedAt().truncatedTo(ChronoUnit.MILLIS), c.replyTo(), null);
+    }
+
+    /** {@code request}: the Store, when a server notice may be among what comes (null for an import). */
+    private Effect<Event, State> store(State s, Store request, Message m, Instant arrivedAt,
+                                       ActorRef<StoreReply> replyTo, String copyKey) {
+        Instant now = clock.instant();
+        State live = s.without(w -> !w.arrivedAt().isAfter(now.minus(settings.retention())))
             .withoutNotices(n -> !n.expiresAt().isAfter(now));
-        int size = c.message().toElement(Ns.CLIENT).weight();
+        int size = m.toElement(Ns.CLIENT).weight();
         if (live.count() >= settings.maxMessages() || live.bytes() + size > settings.maxBytes()) {
-            return Effect().reply(c.replyTo(), new StoreReply.Refused("resource-constraint"));
+            return Effect().reply(replyTo, new StoreReply.Refused("resource-constraint"));
         }
         lastActive = now;
-        if (Offline.serverNotice(c.message())) {
-            return storeNotice(c, now, size);
+        if (request != null && Offline.serverNotice(m)) {
+            return storeNotice(request, arrivedAt, size);
         }
         // The id is the event's sequence number: it keeps growing even after rows are erased.
         long id = Math.max(s.nextId(), lastSequenceNumber(ctx) + 1);
-        return Effect().persist(new MessageStored(id, c.message(), now, size))
+        return Effect().persist(new MessageStored(id, m, arrivedAt, size))
             .thenRun(st -> {
-                if (c.copyKey() != null) {
-                    recentCopies.put(c.copyKey(), Boolean.TRUE);
+                metrics.offlineStored();
+                if (copyKey != null) {
+                    recentCopies.put(copyKey, Boolean.TRUE);
                 }
             })
-            .thenReply(c.replyTo(), st -> new StoreReply.Stored());
+            .thenReply(replyTo, st -> new StoreReply.Stored());
+    }
+
+    /** A page of what waits, within a weight that keeps the reply small. */
+    private Effect<Event, State> onPeek(State s, Peek c) {
+        List<MessageStored> page = new ArrayList<>();
+        int weight = 0;
+        long next = -1;
+        for (MessageStored m : s.unexpired(clock.instant(), settings.retention())) {
+            if (m.id() <= c.afterId()) {
+                continue;
+            }
+            if (!page.isEmpty() && weight + m.size() > PAGE_WEIGHT) {
+                next = page.get(page.size() - 1).id();
+                break;
+            }
+            page.add(m);
+            weight += m.size();
+        }
+        return Effect().reply(c.replyTo(), new Waiting(page, next));
     }
 
     /**
@@ -487,19 +564,21 @@ public final class MailboxEntity
     private Effect<Event, State> onForget(State s, Forget c) {
         lastActive = clock.instant();
         long upTo = c.upToId();
-        boolean any = s.waiting().stream().anyMatch(m -> m.id() <= upTo) || s.notices().stream().anyMatch(n -> n.id() <= upTo);
+        int delivered = (int) s.waiting().stream().filter(m -> m.id() <= upTo).count();
+        boolean any = delivered > 0 || s.notices().stream().anyMatch(n -> n.id() <= upTo);
         // The session that confirmed this page gets the next one (sessions confirm pages by their last id).
         List<Map.Entry<ActorRef<SessionMessage>, FullJid>> next = pages.confirmedBy(upTo, c.session(), c.to());
         if (!any) {
             next.forEach(e -> pages.send(entries(s), e.getValue(), e.getKey(), upTo));
             return Effect().none();
         }
-        List<String> delivered = s.notices().stream().filter(n -> n.id() <= upTo).map(NoticeStored::key).toList();
+        List<String> noticeKeys = s.notices().stream().filter(n -> n.id() <= upTo).map(NoticeStored::key).toList();
         // Every event up to the last delivered message is about messages that are gone (delivered or
         // expired): their rows are erased now rather than at their expiry.
         return Effect().persist(new MessagesForgotten(upTo)).thenRun(st -> {
+            metrics.offlineDelivered(delivered);
             eraser.eraseUpTo(persistenceId, upTo);
-            delivered.forEach(notices::forget);
+            noticeKeys.forEach(notices::forget);
             next.forEach(e -> pages.send(entries(st), e.getValue(), e.getKey(), upTo));
         });
     }

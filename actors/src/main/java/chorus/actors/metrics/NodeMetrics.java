@@ -18,8 +18,10 @@ import java.util.function.IntSupplier;
  * Every label value comes from an enum of this class, so no label can ever hold an address or a JID.
  * Each recording is one call: {@code metrics.stanzaIn(StanzaKind.MESSAGE)}.
  *
- * <p>Which calls are placed where is listed in the top-level README ("Metrics"); the ones inside the
- * stream session, the user entity and the router come with the session redesign (issue 19).
+ * <p>Where each is recorded: stanzas in the client session's intake and output, routing latency in the session's
+ * end-to-end acknowledgement of its messages, offline messages in the mailbox, archive writes in the archive feature,
+ * journal failures where every entity's journal back-off restarts it ({@code JournaledEntity}); logins in the SASL
+ * phase and s2s streams where those streams run.
  */
 public final class NodeMetrics {
     /** The transport a client session runs over. */
@@ -85,7 +87,8 @@ public final class NodeMetrics {
                 .description("journal writes or recoveries that failed").tag("entity", label(t)).register(registry));
         }
         routing = Timer.builder("chorus.routing.latency")
-            .description("from a stanza's arrival to its hand-over to the recipient's session or mailbox")
+            .description("from a client's message reaching its session to the recipient's side taking it "
+                + "(written to the recipient's connection, stored offline or bounced), as the sending session hears it")
             .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1))
             .maximumExpectedValue(Duration.ofSeconds(10)).register(registry);
         offlineStored = Counter.builder("chorus.offline.stored").description("messages stored for offline users")

@@ -1,7 +1,8 @@
 package chorus.actors.muc;
 
-import chorus.actors.Journaled;
+import chorus.actors.JournaledEntity;
 import chorus.actors.ClusterMessage;
+import chorus.actors.metrics.NodeMetrics;
 import chorus.actors.router.StanzaRouter;
 import chorus.actors.xmpp.BareJid;
 import chorus.actors.xmpp.Stanza;
@@ -17,9 +18,8 @@ import org.apache.pekko.persistence.typed.RecoveryCompleted;
 import org.apache.pekko.persistence.typed.javadsl.CommandHandler;
 import org.apache.pekko.persistence.typed.javadsl.Effect;
 import org.apache.pekko.persistence.typed.javadsl.EventHandler;
-import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehavior;
 import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
-import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
+import org.apache.pekko.persistence.typed.javadsl.SignalHandlerBuilder;
 
 import java.time.Clock;
 import java.util.Objects;
@@ -33,7 +33,7 @@ import java.util.function.Consumer;
  * persistent room's stored state ({@link RoomEvent}) so the room outlives its node. An entity passivates
  * once its room has been empty for the idle timeout.
  */
-public final class RoomEntity extends EventSourcedBehavior<RoomEntity.Command, RoomEvent, RoomEntity.State> {
+public final class RoomEntity extends JournaledEntity<RoomEntity.Command, RoomEvent, RoomEntity.State> {
 
     public static final EntityTypeKey<Command> KEY = EntityTypeKey.create(Command.class, "Room");
 
@@ -86,8 +86,7 @@ public final class RoomEntity extends EventSourcedBehavior<RoomEntity.Command, R
     private final chorus.actors.cluster.FrameAssembly framed;
 
     private RoomEntity(ActorContext<Command> ctx, BareJid jid, Deps deps, ActorRef<ClusterSharding.ShardCommand> shard) {
-        super(PersistenceId.of(KEY.name(), jid.toString()),
-            Journaled.RESTART_ON_JOURNAL_FAILURE);
+        super(ctx, PersistenceId.of(KEY.name(), jid.toString()), NodeMetrics.EntityType.ROOM);
         this.ctx = ctx;
         this.jid = jid;
         this.deps = deps;
@@ -132,16 +131,14 @@ public final class RoomEntity extends EventSourcedBehavior<RoomEntity.Command, R
     }
 
     @Override
-    public SignalHandler<State> signalHandler() {
-        return newSignalHandlerBuilder()
-            .onSignal(RecoveryCompleted.instance(), s -> {
-                if (s.stored() != null) {
-                    room.restore(s.stored());
-                    count();
-                    relist();
-                }
-            })
-            .build();
+    protected SignalHandlerBuilder<State> signals(SignalHandlerBuilder<State> builder) {
+        return builder.onSignal(RecoveryCompleted.instance(), s -> {
+            if (s.stored() != null) {
+                room.restore(s.stored());
+                count();
+                relist();
+            }
+        });
     }
 
     @Override

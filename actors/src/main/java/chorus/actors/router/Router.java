@@ -207,6 +207,13 @@ public final class Router implements StanzaRouter {
             IqResult r = serverFeatures.dispatch(iq, IqContext.server(domain, clock));
             if (r instanceof IqResult.Reply reply && reply.reply().to() != null) {
                 route(reply.reply());
+            } else if (r instanceof IqResult.Later later) {
+                later.reply().whenComplete((answer, failure) -> {
+                    Iq settled = later.settle(answer, failure);
+                    if (settled.to() != null) {
+                        route(settled);
+                    }
+                });
             }
             return;
         }

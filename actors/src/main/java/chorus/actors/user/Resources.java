@@ -72,6 +72,16 @@ final class Resources {
             }
             return entity.effects().none();
         });
+        on.command(UserEntity.EndSessions.class, (s, c) -> {
+            int n = 0;
+            for (LiveSession ls : sessions.values()) {
+                if (c.resource() == null || c.resource().equals(ls.jid.resource())) {
+                    ls.ref.tell(new SessionMessage.Close("policy-violation", "an administrator ended this session"));
+                    n++;
+                }
+            }
+            return entity.effects().reply(c.replyTo(), new UserEntity.SessionsEnded(n));
+        });
         on.command(Idle.class, (s, c) -> {
             if (sessions.isEmpty()) {
                 shard.tell(new ClusterSharding.Passivate<>(ctx.getSelf()));

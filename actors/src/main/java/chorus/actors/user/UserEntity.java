@@ -1,7 +1,7 @@
 package chorus.actors.user;
 
 import chorus.actors.ClusterMessage;
-import chorus.actors.Journaled;
+import chorus.actors.JournaledEntity;
 import chorus.actors.account.Credentials;
 import chorus.actors.cluster.FrameAssembly;
 import chorus.actors.cluster.Frames;
@@ -12,10 +12,12 @@ import chorus.actors.feature.AccountHooks;
 import chorus.actors.feature.Decision;
 import chorus.actors.feature.roster.RosterItem;
 import chorus.actors.mailbox.MailboxEntity;
+import chorus.actors.metrics.NodeMetrics;
 import chorus.actors.router.StanzaRouter;
 import chorus.actors.session.SessionMessage;
 import chorus.actors.xmpp.BareJid;
 import chorus.actors.xmpp.DomainJid;
+import chorus.actors.xmpp.Element;
 import chorus.actors.xmpp.FullJid;
 import chorus.actors.xmpp.Jid;
 import chorus.actors.xmpp.Message;
@@ -36,7 +38,6 @@ import org.apache.pekko.persistence.typed.javadsl.CommandHandler;
 import org.apache.pekko.persistence.typed.javadsl.CommandHandlerBuilderByState;
 import org.apache.pekko.persistence.typed.javadsl.Effect;
 import org.apache.pekko.persistence.typed.javadsl.EventHandler;
-import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehavior;
 import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
 
 import java.time.Clock;
@@ -54,9 +55,10 @@ import java.util.function.Function;
  * sessions bind again. The entity applies the RFC 6121 core (presence, subscriptions, delivery) and dispatches
  * everything else to the features of its registry ({@link AccountFeatures}) through their hooks: it knows no
  * feature. Its parts: {@link Resources} (binding), {@link MessageDelivery}, {@link PresenceLogic}, {@link RosterIq},
- * {@link FeatureHooks}.
+ * {@link FeatureHooks}, {@link Portability}. The file is long because the whole protocol of the entity (every part's
+ * commands and replies) is declared here, as actor protocols are; the parts hold the logic.
  */
-public final class UserEntity extends EventSourcedBehavior<UserEntity.Command, AccountEvent, AccountState> {
+public final class UserEntity extends JournaledEntity<UserEntity.Command, AccountEvent, AccountState> {
 
     public static final EntityTypeKey<Command> KEY = EntityTypeKey.create(Command.class, "User");
 
@@ -146,6 +148,55 @@ public final class UserEntity extends EventSourcedBehavior<UserEntity.Command, A
         }
     }
 
+    /**
+     * An admin ends the account's sessions (XEP-0133 §4.5), or one resource's ({@code resource} non-null): each
+     * stream ends with policy-violation; the account and later logins are untouched.
+     */
+    public record EndSessions(String resource, ActorRef<SessionsEnded> replyTo) implements Command {
+    }
+
+    /** How many sessions were told to end. */
+    public record SessionsEnded(int sessions) implements ClusterMessage {
+    }
+
+    /**
+     * XEP-0227 export, a page at a time (pages keep cluster messages small): the children of the account's
+     * {@code <user/>} element from index {@code from} on.
+     */
+    public record ExportAccount(int from, ActorRef<Exported> replyTo) implements Command {
+    }
+
+    /** A page of the account's {@code <user/>} children: null when there is no account; {@code next} -1 at the end. */
+    public record Exported(List<Element> children, int next) implements ClusterMessage {
+        @Override
+        public String toString() {
+            return "Exported[" + (children == null ? "no account" : children.size() + " elements") + ", next " + next + "]";
+        }
+    }
+
+    /**
+     * XEP-0227 import of children of a {@code <user/>}: with credentials, creates the account from them (conflict
+     * when it exists); without, adds them to the account (item-not-found when there is none), for a {@code <user/>}
+     * too large for one message. Each child is built as the owner's requests would build it.
+     */
+    public record ImportAccount(Credentials credentials, List<Element> children, ActorRef<Imported> replyTo)
+        implements Command {
+        @Override
+        public String toString() {
+            return "ImportAccount[" + children.size() + " elements]";
+        }
+    }
+
+    public sealed interface Imported extends ClusterMessage {
+        /** Done; the notes say what was left out and why (never a value). */
+        record Done(List<String> notes) implements Imported {
+        }
+
+        /** condition: "conflict" (the account exists), "item-not-found" (no account to add to). */
+        record Refused(String condition) implements Imported {
+        }
+    }
+
     /** Sent by sharding to stop the entity at passivation or rebalance. */
     public enum Stop implements Command { INSTANCE }
 
@@ -222,13 +273,14 @@ public final class UserEntity extends EventSourcedBehavior<UserEntity.Command, A
     private final Resources resources;
     private final FeatureHooks hooks;
     private final StanzaDispatch stanzas;
+    private final Portability portability;
     /** Large messages to sessions go in cluster frames; large commands come in them (see chorus.actors.cluster). */
     private final Frames frames;
     private final FrameAssembly framed;
     private CommandHandler<Command, AccountEvent, AccountState> handler;
 
     private UserEntity(ActorContext<Command> ctx, BareJid jid, Deps deps, ActorRef<ClusterSharding.ShardCommand> shard) {
-        super(PersistenceId.of(KEY.name(), jid.toString()), Journaled.RESTART_ON_JOURNAL_FAILURE);
+        super(ctx, PersistenceId.of(KEY.name(), jid.toString()), NodeMetrics.EntityType.USER);
         this.ctx = ctx;
         this.jid = jid;
         this.deps = deps;
@@ -244,6 +296,7 @@ public final class UserEntity extends EventSourcedBehavior<UserEntity.Command, A
         parts.addAll(deps.features().start(features));
         this.hooks = new FeatureHooks(parts);
         this.stanzas = new StanzaDispatch(this, features);
+        this.portability = new Portability(this, features);
         resources.armIdleTimer();
     }
 
@@ -286,6 +339,7 @@ public final class UserEntity extends EventSourcedBehavior<UserEntity.Command, A
         }
         CommandHandlers on = new CommandHandlers(newCommandHandlerBuilder().forAnyState());
         new AccountLifecycle(this, shard).handle(on);
+        portability.handle(on);
         resources.handle(on);
         stanzas.handle(on);
         on.command(MessageDelivery.StoreResult.class, (s, c) -> {

@@ -60,6 +60,17 @@ public final class DataForm {
             return this;
         }
 
+        public Builder instructions(String text) {
+            x.textChild("instructions", NS, text);
+            return this;
+        }
+
+        /** A field the form's filler must fill (XEP-0004 §3.2, {@code <required/>}). */
+        public Builder required(String var, String type, String label) {
+            x.child(field(var, type, label, List.of(), List.of()).withChild(Element.of("required", NS)));
+            return this;
+        }
+
         public Builder field(String var, String type, String label, String value) {
             x.child(field(var, type, label, value == null ? List.of() : List.of(value), List.of()));
             return this;

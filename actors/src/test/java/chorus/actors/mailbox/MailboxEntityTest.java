@@ -1,6 +1,8 @@
 package chorus.actors.mailbox;
 
 import chorus.actors.ManualClock;
+import chorus.actors.metrics.NodeMetrics;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import chorus.actors.session.SessionMessage;
 import chorus.actors.xmpp.BareJid;
 import chorus.actors.xmpp.Element;
@@ -57,6 +59,71 @@ class MailboxEntityTest {
 
     MailboxEntity.StoreReply store(Message m) {
         return mailbox.<MailboxEntity.StoreReply>runCommand(replyTo -> new MailboxEntity.Store(m, replyTo)).reply();
+    }
+
+    @Test
+    void theNodesMetersCountMessagesStoredAndHandedOver() {
+        NodeMetrics metrics = new NodeMetrics(new SimpleMeterRegistry());
+        EventSourcedBehaviorTestKit<MailboxEntity.Command, MailboxEntity.Event, MailboxEntity.State> nurse =
+            EventSourcedBehaviorTestKit.create(testKit.system(), MailboxEntity.create("nurse@example.org", settings,
+                "example.org", clock, shard.getRef(), MailboxEntity.RowEraser.NONE, metrics));
+        nurse.clear();
+        for (String id : List.of("1", "2")) {
+            nurse.<MailboxEntity.StoreReply>runCommand(replyTo -> new MailboxEntity.Store(hello(id, "x"), replyTo));
+        }
+        assertEquals(2, metrics.registry().get("chorus.offline.stored").counter().count());
+        assertEquals(0, metrics.registry().get("chorus.offline.delivered").counter().count());
+        nurse.runCommand(new MailboxEntity.DeliverTo(new BareJid("nurse", "example.org").withResource("r"),
+            session.getRef()));
+        long upTo = session.expectMessageClass(SessionMessage.Offline.class).upToId();
+        // Handed over once the session wrote them, not before.
+        assertEquals(0, metrics.registry().get("chorus.offline.delivered").counter().count());
+        nurse.runCommand(new MailboxEntity.Forget(upTo));
+        nurse.runCommand(new MailboxEntity.Forget(upTo));
+        assertEquals(2, metrics.registry().get("chorus.offline.delivered").counter().count());
+    }
+
+    @Test
+    void anImportedMessageKeepsItsArrivalAndOneWhoseTimeIsOverIsRefused() {
+        Instant yesterday = T0.minus(Duration.ofHours(24));
+        assertInstanceOf(MailboxEntity.StoreReply.Stored.class, mailbox.<MailboxEntity.StoreReply>runCommand(
+            r -> new MailboxEntity.Restore(hello("old", "from before"), yesterday, r)).reply());
+        assertEquals(new MailboxEntity.StoreReply.Refused("item-not-found"), mailbox.<MailboxEntity.StoreReply>runCommand(
+            r -> new MailboxEntity.Restore(hello("gone", "too old"), T0.minus(Duration.ofHours(73)), r)).reply());
+        MailboxEntity.Waiting waiting = mailbox.<MailboxEntity.Waiting>runCommand(r -> new MailboxEntity.Peek(0, r)).reply();
+        assertEquals(1, waiting.messages().size());
+        assertEquals(yesterday, waiting.messages().get(0).arrivedAt());
+        assertEquals(-1, waiting.next());
+        // Peeking hands nothing over: the messages still wait for the user.
+        mailbox.runCommand(new MailboxEntity.DeliverTo(JULIET_PHONE, session.getRef()));
+        Message m = session.expectMessageClass(SessionMessage.Offline.class).messages().get(0);
+        assertEquals("2026-04-30T12:00:00Z", m.child("delay", Ns.DELAY).orElseThrow().attr("stamp"));
+    }
+
+    @Test
+    void aPeekComesInPagesThatEachStaySmall() {
+        MailboxSettings roomy = new MailboxSettings(Duration.ofHours(72), 100, 10_000_000, Duration.ofMinutes(2), "");
+        EventSourcedBehaviorTestKit<MailboxEntity.Command, MailboxEntity.Event, MailboxEntity.State> big =
+            EventSourcedBehaviorTestKit.create(testKit.system(), MailboxEntity.create("paris@example.org", roomy,
+                "example.org", clock, shard.getRef()));
+        big.clear();
+        for (int i = 0; i < 5; i++) {
+            String id = Integer.toString(i);
+            big.<MailboxEntity.StoreReply>runCommand(r -> new MailboxEntity.Store(hello(id, "x".repeat(90_000)), r));
+        }
+        List<String> ids = new java.util.ArrayList<>();
+        long after = 0;
+        int pages = 0;
+        do {
+            long from = after;
+            MailboxEntity.Waiting w = big.<MailboxEntity.Waiting>runCommand(r -> new MailboxEntity.Peek(from, r)).reply();
+            assertTrue(w.messages().size() <= 2, "a page of " + w.messages().size());
+            w.messages().forEach(m -> ids.add(m.message().id()));
+            after = w.next();
+            pages++;
+        } while (after >= 0);
+        assertEquals(List.of("0", "1", "2", "3", "4"), ids);
+        assertEquals(3, pages);
     }
 
     @Test

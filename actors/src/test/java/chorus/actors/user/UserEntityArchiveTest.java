@@ -13,6 +13,8 @@ import chorus.actors.feature.mam.MamPrefs;
 import chorus.actors.feature.mam.MamRequest;
 import chorus.actors.feature.mam.MamSettings;
 import chorus.actors.mailbox.MailboxEntity;
+import chorus.actors.metrics.NodeMetrics;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import chorus.actors.session.SessionMessage;
 import chorus.actors.xmpp.BareJid;
 import chorus.actors.xmpp.DataForm;
@@ -65,6 +67,7 @@ class UserEntityArchiveTest {
     final List<Stanza> routed = new java.util.concurrent.CopyOnWriteArrayList<>();
     final InMemoryDiagnosticsStore diagnostics = new InMemoryDiagnosticsStore();
     InMemoryArchiveStore store = new InMemoryArchiveStore(clock, Duration.ofHours(72));
+    final NodeMetrics metrics = new NodeMetrics(new SimpleMeterRegistry());
     EventSourcedBehaviorTestKit<UserEntity.Command, AccountEvent, AccountState> juliet;
     FullJid me;
 
@@ -76,7 +79,7 @@ class UserEntityArchiveTest {
     void start(MamSettings settings, ArchiveStore archive) {
         juliet = EventSourcedBehaviorTestKit.create(testKit.system(), UserEntity.create(JULIET.toString(),
             new UserEntity.Deps(UserEntityTest.DOMAIN, routed::add,
-                AccountFeatures.of(new ArchiveFeature(settings, archive)), clock, UserSettings.defaults(),
+                AccountFeatures.of(new ArchiveFeature(settings, archive, metrics)), clock, UserSettings.defaults(),
                 new InMemoryAccountDirectory(), jid -> mailbox.getRef(),
                 new DiagnosticsRecorder(diagnostics, clock, "test",
                     new DiagnosticsSettings(Duration.ofDays(7), Duration.ofDays(7), Duration.ofHours(1)))),
@@ -186,6 +189,23 @@ class UserEntityArchiveTest {
         assertEquals(ORCHARD.toString(), rows.get(0).with());
         assertEquals(ORCHARD.toString(), rows.get(1).with());
         assertEquals("hi", Archive.decode(rows.get(1).message()).body());
+        awaitWrites("ok", 2);
+        assertEquals(0, writes("failed"));
+    }
+
+    double writes(String result) {
+        return metrics.registry().get("chorus.mam.writes").tag("result", result).counter().count();
+    }
+
+    void awaitWrites(String result, double n) {
+        for (int i = 0; i < 100 && writes(result) < n; i++) {
+            try {
+                Thread.sleep(30);
+            } catch (InterruptedException e) {
+                throw new AssertionError(e);
+            }
+        }
+        assertEquals(n, writes(result), "archive writes " + result);
     }
 
     @Test
@@ -317,6 +337,8 @@ class UserEntityArchiveTest {
         assertEquals(1, records.size());
         assertEquals("internal-server-error", records.get(0).condition());
         assertFalse(records.get(0).toString().contains("secret"));
+        awaitWrites("failed", 1);
+        assertEquals(0, writes("ok"));
     }
 
     List<DeliveryFailure> awaitRecords() {

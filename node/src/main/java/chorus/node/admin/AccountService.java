@@ -127,6 +127,11 @@ public final class AccountService implements AccountAdmin {
         return directory.list();
     }
 
+    /** SCRAM keys of both hashes for this password, made off the actor threads; the password is not kept. */
+    public CompletionStage<Credentials> credentials(String password) {
+        return derive(password);
+    }
+
     private CompletionStage<Credentials> derive(String password) {
         if (password == null || password.isEmpty()) {
             return CompletableFuture.failedFuture(new IllegalArgumentException("empty password"));
@@ -136,5 +141,10 @@ public final class AccountService implements AccountAdmin {
 
     public ActorSystem<?> system() {
         return system;
+    }
+
+    /** The domain whose accounts these are. */
+    public String domain() {
+        return domain;
     }
 }

@@ -3,7 +3,10 @@ package chorus.node.admin;
 import chorus.actors.user.UserEntity;
 import chorus.actors.xmpp.BareJid;
 import chorus.actors.diagnostics.DiagnosticsPruner;
+import chorus.node.portable.PortableExport;
+import chorus.node.portable.PortableImport;
 import chorus.node.tls.TlsIdentity;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import chorus.node.tls.TlsSetupException;
 import chorus.persistence.diagnostics.DiagnosticsStore;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -87,6 +90,20 @@ final class AdminApi {
                 return;
             case "cluster":
                 reply(ex, 200, new ClusterView(accounts.system()).describe());
+                return;
+            case "export":
+                if (method.equals("GET")) {
+                    export(ex);
+                    return;
+                }
+                reply(ex, 405, error("unsupported request"));
+                return;
+            case "import":
+                if (method.equals("POST")) {
+                    importDocument(ex);
+                    return;
+                }
+                reply(ex, 405, error("unsupported request"));
                 return;
             case "tls":
                 if (parts.length == 4 && parts[3].equals("reload") && method.equals("POST")) {
@@ -173,6 +190,44 @@ final class AdminApi {
         ObjectNode out = json.createObjectNode();
         out.put("at", ran.at().toString());
         ran.dropped().forEach(d -> out.withArray("dropped").add(d.toString()));
+        reply(ex, 200, out);
+    }
+
+    /**
+     * GET /v1/export: every account as an XEP-0227 document, written as it is read (chunked). It ends with
+     * {@code </server-data>}; a document cut short means the export failed on the way.
+     */
+    private void export(HttpExchange ex) throws IOException {
+        ex.getResponseHeaders().set("Content-Type", "application/xml; charset=utf-8");
+        ex.getResponseHeaders().set("Cache-Control", "no-store");
+        ex.sendResponseHeaders(200, 0);
+        try {
+            new PortableExport(accounts, ClusterSharding.get(accounts.system()), accounts.domain())
+                .run(ex.getResponseBody());
+        } catch (RuntimeException e) {
+            log.warn("the export failed: {}", e.getClass().getSimpleName());
+            ex.getResponseBody().close();
+        }
+    }
+
+    /** POST /v1/import: an XEP-0227 document in the body; what was imported and what was left out. */
+    private void importDocument(HttpExchange ex) throws IOException {
+        PortableImport.Summary s;
+        try (InputStream in = ex.getRequestBody()) {
+            s = new PortableImport(accounts, ClusterSharding.get(accounts.system()), accounts.domain(),
+                java.time.Clock.systemUTC()).run(in);
+        } catch (IOException e) {
+            reply(ex, 400, error(e.getMessage()));
+            return;
+        }
+        ObjectNode out = json.createObjectNode();
+        out.put("users", s.users());
+        out.put("imported", s.imported());
+        out.put("existing", s.existing());
+        out.put("skipped", s.skipped());
+        out.put("offline", s.offline());
+        out.put("expired", s.expired());
+        s.notes().forEach(out.putArray("notes")::add);
         reply(ex, 200, out);
     }
 

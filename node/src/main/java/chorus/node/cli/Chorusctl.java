@@ -36,7 +36,8 @@ import java.util.concurrent.Callable;
     description = "Administer a running Chorus node.",
     subcommands = {Chorusctl.User.class, Chorusctl.Sessions.class, Chorusctl.SchemaCommand.class,
         Chorusctl.DiagnosticsCommand.class, Chorusctl.ClusterCommand.class, ClusterKeysCommand.class,
-        Chorusctl.Cert.class, Chorusctl.CheckCommand.class, BackupCommand.class})
+        Chorusctl.Cert.class, Chorusctl.CheckCommand.class, BackupCommand.class, PortableCommands.Export.class,
+        PortableCommands.Import.class})
 public final class Chorusctl {
 
     @Option(names = "--data-dir", description = "the node's data directory (default: chorus.data-dir / CHORUS_DATA_DIR)")
@@ -68,7 +69,20 @@ public final class Chorusctl {
         }
     }
 
-    JsonNode call(String method, String path, ObjectNode body) {
+    /** Where the running node's admin API is, and the token it wants. */
+    record Endpoint(String base, AdminToken token) {
+        HttpRequest.Builder request(String path, Duration timeout) {
+            return HttpRequest.newBuilder(URI.create(base + path)).timeout(timeout)
+                .header("Authorization", "Bearer " + token.value());
+        }
+
+        @Override
+        public String toString() {
+            return "Endpoint[" + base + "]";
+        }
+    }
+
+    Endpoint endpoint() {
         Settings settings;
         try {
             settings = Settings.from(ConfigFactory.load());
@@ -89,10 +103,13 @@ public final class Chorusctl {
         java.net.InetAddress bind = settings.admin().bind();
         String host = bind.isAnyLocalAddress() ? "127.0.0.1"
             : bind instanceof java.net.Inet6Address ? "[" + bind.getHostAddress() + "]" : bind.getHostAddress();
+        return new Endpoint("http://" + host + ":" + port, token);
+    }
+
+    JsonNode call(String method, String path, ObjectNode body) {
+        Endpoint endpoint = endpoint();
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
-        HttpRequest.Builder req = HttpRequest.newBuilder(URI.create("http://" + host + ":" + port + path))
-            .timeout(Duration.ofSeconds(30))
-            .header("Authorization", "Bearer " + token.value());
+        HttpRequest.Builder req = endpoint.request(path, Duration.ofSeconds(30));
         ObjectMapper json = new ObjectMapper();
         try {
             req.method(method, body == null ? HttpRequest.BodyPublishers.noBody()
@@ -104,13 +121,18 @@ public final class Chorusctl {
             }
             return answer;
         } catch (ConnectException e) {
-            throw new Failure("no Chorus node answers on " + host + ":" + port + " (is it running? start it with scripts/run.sh)");
+            throw notRunning(endpoint);
         } catch (IOException e) {
             throw new Failure("the node did not answer: " + e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new Failure("interrupted");
         }
+    }
+
+    static Failure notRunning(Endpoint endpoint) {
+        return new Failure("no Chorus node answers on " + endpoint.base().substring("http://".length())
+            + " (is it running? start it with scripts/run.sh)");
     }
 
     static String enc(String s) {

@@ -99,6 +99,11 @@ public final class ScramServer implements SaslMechanism {
     @Override
     public SaslStep credentials(Credentials found) {
         expect(State.AWAITING_CREDENTIALS);
+        if (found.scram(hash) == null) {
+            // An imported account with the keys of the other hash only (see Credentials): this mechanism cannot
+            // prove the password, so it fails at the proof as a wrong password does.
+            return noSuchAccount();
+        }
         credentials = found.scram(hash);
         accountExists = true;
         return serverFirst();

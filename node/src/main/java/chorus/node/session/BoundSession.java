@@ -2,6 +2,7 @@ package chorus.node.session;
 
 import chorus.actors.feature.register.RegisterForm;
 import chorus.actors.mailbox.MailboxEntity;
+import chorus.actors.metrics.NodeMetrics;
 import chorus.actors.session.SessionInput;
 import chorus.actors.session.SessionMessage;
 import chorus.actors.user.UserEntity;
@@ -76,7 +77,7 @@ final class BoundSession {
         session.ctx().watchWith(entity, new EntityGone(entity));
         session.phase = Phase.BOUND;
         session.timers.startTimerWithFixedDelay(ReliabilityTick.INSTANCE, ReliabilityTick.INSTANCE, TICK);
-        session.node.registry().bound();
+        session.node.registry().bound(session.ctx().getSelf(), session.jid);
         registerResumable();
     }
 
@@ -84,7 +85,7 @@ final class BoundSession {
     void beginResumed(ActorRef<UserEntity.Command> entity) {
         session.ctx().watchWith(entity, new EntityGone(entity));
         session.timers.startTimerWithFixedDelay(ReliabilityTick.INSTANCE, ReliabilityTick.INSTANCE, TICK);
-        session.node.registry().bound();
+        session.node.registry().bound(session.ctx().getSelf(), session.jid);
     }
 
     // ---- from the client ----
@@ -106,6 +107,7 @@ final class BoundSession {
             return session;
         }
         Stanza st = ((StanzaIntake.Taken.Accepted) taken).stanza();
+        session.node.metrics().stanzaIn(ClientOutput.kind(st));
         if (!session.extensions.fromClient(st)) {
             return session;
         }
@@ -155,8 +157,11 @@ final class BoundSession {
         if (!e.ns().equals(Ns.CLIENT) || !e.name().equals("message") || session.registration.removing()) {
             return;
         }
-        if (session.intake.take(e, session.jid) instanceof StanzaIntake.Taken.Accepted a
-            && session.extensions.fromClient(a.stanza())) {
+        if (!(session.intake.take(e, session.jid) instanceof StanzaIntake.Taken.Accepted a)) {
+            return;
+        }
+        session.node.metrics().stanzaIn(NodeMetrics.StanzaKind.MESSAGE);
+        if (session.extensions.fromClient(a.stanza())) {
             send((Message) a.stanza());
         }
     }
@@ -333,7 +338,7 @@ final class BoundSession {
         if (session.phase == Phase.BOUND && session.jid != null) {
             long[] written = session.reliability.lastWritten();
             session.entity.tell(new UserEntity.Unbind(session.jid.resource(), session.self(), written[0], written[1]));
-            session.node.registry().unbound();
+            session.node.registry().unbound(session.ctx().getSelf());
         }
     }
 

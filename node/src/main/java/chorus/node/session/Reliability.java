@@ -66,14 +66,26 @@ final class Reliability {
 
     private final Courier courier;
     private final Clock clock;
+    /** How long each accepted message took, from the client's session to its recipient's side taking it. */
+    private final java.util.function.Consumer<Duration> accepted;
     private final Map<Long, PendingOut> pending = new LinkedHashMap<>();
     private long nextSeq = 1;
     private final AtomicReference<Written> written = new AtomicReference<>(new Written(0, 0));
     private Written acked = new Written(0, 0);
 
     Reliability(Courier courier, Clock clock) {
+        this(courier, clock, d -> { });
+    }
+
+    /**
+     * {@code accepted} hears, for each message its recipient's entity accepted, how long that took since the session
+     * took it from the client: its way through the router to the recipient's side (written to the recipient's
+     * connection, stored offline or bounced) and the answer's way back. One clock measures both ends.
+     */
+    Reliability(Courier courier, Clock clock, java.util.function.Consumer<Duration> accepted) {
         this.courier = courier;
         this.clock = clock;
+        this.accepted = accepted;
     }
 
     // ---- outbound: client -> local account ----
@@ -89,7 +101,10 @@ final class Reliability {
     }
 
     void accepted(long seq) {
-        pending.remove(seq);
+        PendingOut p = pending.remove(seq);
+        if (p != null) {
+            accepted.accept(Duration.between(p.first(), clock.instant()));
+        }
     }
 
     boolean hasPending() {

@@ -174,7 +174,7 @@ final class Resumption {
         // The hand-over holds what the client did not acknowledge: in frames when it is larger than one.
         session.frames.tell(h.to(), session.bound.handOver(), SessionMessage.Framed::new);
         session.phase = Phase.CLOSED;
-        session.node.registry().unbound();
+        session.node.registry().unbound(session.ctx().getSelf());
         session.timers.cancel(Expired.INSTANCE);
         if (!session.transportGone) {
             // The client came back before this node noticed the old connection was dead.

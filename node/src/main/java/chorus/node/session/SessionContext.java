@@ -1,6 +1,7 @@
 package chorus.node.session;
 
 import chorus.actors.mailbox.MailboxEntity;
+import chorus.actors.metrics.NodeMetrics;
 import chorus.actors.router.Router;
 import chorus.actors.user.UserEntity;
 import chorus.actors.xmpp.DomainJid;
@@ -20,12 +21,14 @@ import java.util.function.Function;
  * @param mailboxes  the mailbox of an account (by bare JID)
  * @param registry   the node's count of its sessions
  * @param extensions the per-session features of every bound session, in order
+ * @param metrics    where sessions count the stanzas they take and write, and how long their messages take to arrive
  */
 public record SessionContext(DomainJid domain, C2sSettings c2s, RegistrationSettings registration, Router router,
                              Function<String, RecipientRef<UserEntity.Command>> accounts,
                              Function<String, RecipientRef<MailboxEntity.Command>> mailboxes, Clock clock,
                              SessionRegistry registry, SaslMechanisms sasl, AccountAdmin admin,
-                             RegistrationLimiter limiter, List<SessionExtension.Factory> extensions) {
+                             RegistrationLimiter limiter, List<SessionExtension.Factory> extensions,
+                             NodeMetrics metrics) {
 
     public SessionContext {
         extensions = List.copyOf(extensions);

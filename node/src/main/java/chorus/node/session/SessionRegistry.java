@@ -1,18 +1,24 @@
 package chorus.node.session;
 
 import chorus.actors.session.SessionInput;
+import chorus.actors.xmpp.FullJid;
 import org.apache.pekko.actor.typed.ActorRef;
 
-/** The node's count of its client sessions: counts only, never addresses. */
+/**
+ * The node's client sessions: counts for the meters and the admin (never addresses), and which session is bound to
+ * which resource, in memory only, for the admin's announcements and online count.
+ */
 public interface SessionRegistry {
 
     void connected();
 
     void disconnected();
 
-    void bound();
+    /** The session is bound to this resource (or resumed a stream bound to it). */
+    void bound(ActorRef<SessionInput> session, FullJid jid);
 
-    void unbound();
+    /** The session no longer speaks for its resource. */
+    void unbound(ActorRef<SessionInput> session);
 
     /** The session actor stopped. */
     void unregister(ActorRef<SessionInput> session);
@@ -28,11 +34,11 @@ public interface SessionRegistry {
         }
 
         @Override
-        public void bound() {
+        public void bound(ActorRef<SessionInput> session, FullJid jid) {
         }
 
         @Override
-        public void unbound() {
+        public void unbound(ActorRef<SessionInput> session) {
         }
 
         @Override

@@ -107,10 +107,10 @@ public final class StreamSession extends AbstractBehavior<SessionInput> {
         this.transport = transport;
         this.node = node;
         this.timers = timers;
-        this.out = new ClientOutput(transport, node.clock());
+        this.out = new ClientOutput(transport, node.clock(), node.metrics());
         this.opening = new StreamOpening(node.domain(), Ns.CLIENT);
         this.intake = new StanzaIntake(Ns.CLIENT, f -> f.equals(jid) || f.equals(user));
-        this.reliability = new Reliability(Reliability.Courier.through(node.router()), node.clock());
+        this.reliability = new Reliability(Reliability.Courier.through(node.router()), node.clock(), node.metrics()::routed);
         this.frames = Frames.get(ctx.getSystem());
         this.framed = new FrameAssembly(ctx.getSystem());
         this.sasl = new SaslPhase(this);

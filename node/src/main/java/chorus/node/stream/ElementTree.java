@@ -13,11 +13,11 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Builds one first-level element at a time straight from parser events. Each depth keeps a scratch frame
+ * Builds one first-level element at a time straight from parser events (a stream's stanzas, a file's elements). Each depth keeps a scratch frame
  * (attributes, children, text) that is reused from stanza to stanza: {@link Element}'s constructor copies
  * what it is given, so the tree itself is the only allocation per stanza.
  */
-final class ElementTree {
+public final class ElementTree {
     /** Scratch buffers that grew past these are dropped after use, so an idle stream holds little memory. */
     private static final int KEEP_TEXT_CHARS = 8192;
     private static final int KEEP_ATTRS = 32;
@@ -35,12 +35,12 @@ final class ElementTree {
     }
 
     /** Open elements: 0 between stanzas, 1 inside a stanza's own start tag, and so on. */
-    int depth() {
+    public int depth() {
         return depth;
     }
 
     /** Opens an element at the reader's START_ELEMENT. */
-    void start(XMLStreamReader reader) {
+    public void start(XMLStreamReader reader) {
         if (depth > 0) {
             flushText(frames[depth - 1]);
         }
@@ -57,7 +57,7 @@ final class ElementTree {
         depth++;
     }
 
-    void text(char[] chars, int start, int length) {
+    public void text(char[] chars, int start, int length) {
         Frame f = frames[depth - 1];
         if (f.text == null) {
             f.text = new StringBuilder(Math.max(16, length));
@@ -66,7 +66,7 @@ final class ElementTree {
     }
 
     /** Closes the innermost element; returns it when it was first-level, else adds it to its parent. */
-    Element end() {
+    public Element end() {
         Frame f = frames[--depth];
         flushText(f);
         Element e = new Element(f.name, f.ns, f.attrs, f.children);
@@ -79,7 +79,7 @@ final class ElementTree {
     }
 
     /** Drops a half-built element. */
-    void reset() {
+    public void reset() {
         while (depth > 0) {
             clear(frames[--depth]);
         }

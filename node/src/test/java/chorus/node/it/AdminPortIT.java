@@ -43,9 +43,12 @@ class AdminPortIT {
     static void start() throws Exception {
         TestCassandra.requireRunning();
         cassandra = TcpProxy.start(TestCassandra.cqlPort());
-        node = TestNode.start(Map.of("chorus.cassandra.contact-points", List.of("127.0.0.1:" + cassandra.port())));
+        // Every message is archived, so that archive writes happen without a client setting preferences.
+        node = TestNode.start(Map.of("chorus.cassandra.contact-points", List.of("127.0.0.1:" + cassandra.port()),
+            "chorus.mam.default", "always"));
         node.createUser("qoriander", "engine");
         node.createUser("yzerwyn", "difference");
+        node.createUser("xanthippe", "socrates");
     }
 
     @AfterAll
@@ -174,6 +177,79 @@ class AdminPortIT {
         } finally {
             ada.disconnect();
         }
+    }
+
+    @Test
+    void eachPlacedMeterMovesWhenItsEventHappens() throws Exception {
+        List<Sample> before = scrape();
+        XMPPTCPConnection sender = Clients.login(node, "xanthippe", "socrates", "agora");
+        try {
+            // To a user who is offline: a message in, stored offline, accepted (routing latency), archived both sides.
+            sender.sendStanza(sender.getStanzaFactory().buildMessageStanza()
+                .to(JidCreate.entityBareFrom("yzerwyn@" + TestNode.DOMAIN)).setBody("know thyself").build());
+            List<Sample> stored = awaitScrape(s -> grew(before, s, "chorus_offline_stored_total", l -> true, 1)
+                && grew(before, s, "chorus_routing_latency_seconds_count", l -> true, 1)
+                && grew(before, s, "chorus_mam_writes_total", l -> "ok".equals(l.get("result")), 2));
+            assertTrue(grew(before, stored, "chorus_stanzas_total",
+                l -> "in".equals(l.get("direction")) && "message".equals(l.get("kind")), 1));
+            assertTrue(grew(before, stored, "chorus_stanzas_total",
+                l -> "in".equals(l.get("direction")) && "presence".equals(l.get("kind")), 1));
+            assertTrue(grew(before, stored, "chorus_stanzas_total",
+                l -> "out".equals(l.get("direction")) && "iq".equals(l.get("kind")), 1));
+            assertEquals(0, value(stored, "chorus_offline_delivered_total", l -> true)
+                - value(before, "chorus_offline_delivered_total", l -> true));
+            // The recipient comes online: the message is handed over, and goes out to its client.
+            XMPPTCPConnection recipient = Clients.login(node, "yzerwyn", "difference", "study");
+            try {
+                awaitScrape(s -> grew(stored, s, "chorus_offline_delivered_total", l -> true, 1)
+                    && grew(stored, s, "chorus_stanzas_total",
+                    l -> "out".equals(l.get("direction")) && "message".equals(l.get("kind")), 1));
+            } finally {
+                recipient.disconnect();
+            }
+            // Cassandra goes away: a vCard the account's entity cannot journal restarts it, once counted.
+            List<Sample> beforeCut = scrape();
+            assertEquals(0, value(beforeCut, "chorus_journal_failures_total", l -> true)
+                - value(before, "chorus_journal_failures_total", l -> true));
+            cassandra.cut();
+            try {
+                org.jivesoftware.smackx.vcardtemp.packet.VCard card = new org.jivesoftware.smackx.vcardtemp.packet.VCard();
+                card.setFirstName("Xanthippe");
+                card.setType(org.jivesoftware.smack.packet.IQ.Type.set);
+                sender.sendStanza(card);
+                awaitScrape(s -> grew(beforeCut, s, "chorus_journal_failures_total",
+                    l -> "user".equals(l.get("entity")), 1));
+            } finally {
+                cassandra.restore();
+            }
+            awaitReady(true, Duration.ofSeconds(60));
+        } finally {
+            sender.disconnect();
+        }
+    }
+
+    static List<Sample> scrape() throws Exception {
+        HttpResponse<String> r = get(node, "/metrics", bearer(node));
+        assertEquals(200, r.statusCode());
+        return parse(r.body());
+    }
+
+    static boolean grew(List<Sample> before, List<Sample> after, String name, Predicate<Map<String, String>> labels,
+                        double by) {
+        return value(after, name, labels) - value(before, name, labels) >= by;
+    }
+
+    static List<Sample> awaitScrape(Predicate<List<Sample>> condition) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(45).toNanos();
+        List<Sample> s = scrape();
+        while (!condition.test(s)) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("the meters did not move within 45 s");
+            }
+            Thread.sleep(250);
+            s = scrape();
+        }
+        return s;
     }
 
     @Test

@@ -68,6 +68,24 @@ class ScramServerTest {
         assertTrue(client.verifiesServerFinal(success.additionalData()));
     }
 
+    /**
+     * An account imported with the keys of one hash only (Prosody keeps SCRAM-SHA-1 alone): that mechanism
+     * succeeds, the other fails as a wrong password does, and PLAIN is checked against the keys there are.
+     */
+    @ParameterizedTest
+    @EnumSource(ScramHash.class)
+    void anAccountWithTheKeysOfOneHashLogsInWithThatMechanismAndPlainOnly(ScramHash has) {
+        Credentials partial = has == ScramHash.SHA_1 ? new Credentials(PENCIL.sha1(), null)
+            : new Credentials(null, PENCIL.sha256());
+        ScramHash other = has == ScramHash.SHA_1 ? ScramHash.SHA_256 : ScramHash.SHA_1;
+        assertInstanceOf(SaslStep.Success.class, run(has, new ScramTestClient(has, "juliet", "pencil"), partial));
+        SaslStep.Failure f = assertFailure(SaslFailure.NOT_AUTHORIZED,
+                run(other, new ScramTestClient(other, "juliet", "pencil"), partial));
+        assertEquals("invalid-proof", f.text());
+        assertTrue(partial.verifyPlain("pencil"));
+        assertTrue(!partial.verifyPlain("pencil!"));
+    }
+
     @ParameterizedTest
     @EnumSource(ScramHash.class)
     void aWrongPasswordIsNotAuthorized(ScramHash hash) {

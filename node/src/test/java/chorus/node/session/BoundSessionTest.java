@@ -89,6 +89,44 @@ class BoundSessionTest {
     }
 
     @Test
+    void theNodesMetersCountEachStanzaByKindBothWaysAndHowLongAMessageTookToBeAccepted() throws Exception {
+        RecordingTransport transport = new RecordingTransport(false, true);
+        ActorRef<SessionInput> session = f.bound(transport, List.of());
+        double presencesIn = stanzas("in", "presence");
+        double messagesIn = stanzas("in", "message");
+        double messagesOut = stanzas("out", "message");
+        double iqsOut = stanzas("out", "iq");
+        session.tell(stanza(Presence.of(null, null, Presence.Type.AVAILABLE)));
+        f.routedNext("own");
+        session.tell(stanza(Message.chat(null, ROMEO, "m1", "hi")));
+        f.routedNext("acknowledged");
+        assertEquals(presencesIn + 1, stanzas("in", "presence"));
+        assertEquals(messagesIn + 1, stanzas("in", "message"));
+        assertEquals(0, f.metrics.registry().get("chorus.routing.latency").timer().count());
+        // The recipient's entity took it: the session hears so, and the time it took is recorded.
+        session.tell(new SessionMessage.Accepted(1));
+        awaitTrue(() -> f.metrics.registry().get("chorus.routing.latency").timer().count() == 1);
+        session.tell(new SessionMessage.Deliver(Message.chat(ROMEO.withResource("phone"), BALCONY, "m2", "hello")));
+        transport.next(Message.class);
+        session.tell(new SessionMessage.Deliver(Iq.of(DOMAIN, BALCONY, "p1", Iq.Type.RESULT, null)));
+        transport.next(Iq.class);
+        assertEquals(messagesOut + 1, stanzas("out", "message"));
+        assertEquals(iqsOut + 1, stanzas("out", "iq"));
+    }
+
+    private double stanzas(String direction, String kind) {
+        return f.metrics.registry().get("chorus.stanzas").tags("direction", direction, "kind", kind).counter().count();
+    }
+
+    private static void awaitTrue(java.util.function.BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        while (!condition.getAsBoolean()) {
+            assertTrue(System.nanoTime() < deadline, "not within 5 s");
+            Thread.sleep(10);
+        }
+    }
+
+    @Test
     void aTrackedMessageIsWrittenThenAcknowledgedToItsSenderAndToTheEntity() throws InterruptedException {
         RecordingTransport transport = new RecordingTransport(false, true);
         ActorRef<SessionInput> session = f.bound(transport, List.of());

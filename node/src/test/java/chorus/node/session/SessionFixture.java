@@ -5,6 +5,8 @@ import chorus.actors.diagnostics.DeliveryFailures;
 import chorus.actors.feature.Features;
 import chorus.actors.feature.ping.PingHandler;
 import chorus.actors.mailbox.MailboxEntity;
+import chorus.actors.metrics.NodeMetrics;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import chorus.actors.router.Router;
 import chorus.actors.session.SessionInput;
 import chorus.actors.session.SessionMessage;
@@ -61,6 +63,8 @@ final class SessionFixture {
     static final SmSettings SM = new SmSettings(true, Duration.ofSeconds(300), Duration.ofSeconds(3600), 500);
 
     private final ActorTestKit testKit;
+    /** The node's meters, in a real registry the tests read. */
+    final NodeMetrics metrics = new NodeMetrics(new SimpleMeterRegistry());
     final TestProbe<UserEntity.Command> entity;
     final TestProbe<MailboxEntity.Command> mailbox;
     /** What reached the router's accounts port: the stanzas, and how ("own", "deliver", "acknowledged"). */
@@ -121,7 +125,7 @@ final class SessionFixture {
         return new SessionContext(DOMAIN, c2s, new RegistrationSettings(false, 3, Duration.ofHours(1), List.of(), "", Duration.ofHours(72)),
             router, jid -> entity.getRef(), jid -> mailbox.getRef(), Clock.systemUTC(), SessionRegistry.NONE,
             new SaslMechanisms(SaslSettings.allMechanisms(4096, new byte[32]), new SecureRandom()), noAccounts,
-            new RegistrationLimiter(3, Duration.ofHours(1), Clock.systemUTC()), extensions);
+            new RegistrationLimiter(3, Duration.ofHours(1), Clock.systemUTC()), extensions, metrics);
     }
 
     /** A session over a plain TCP-like transport (STARTTLS first). */

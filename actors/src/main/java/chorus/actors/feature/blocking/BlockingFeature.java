@@ -5,6 +5,7 @@ import chorus.actors.feature.AccountData;
 import chorus.actors.feature.AccountFeature;
 import chorus.actors.feature.AccountHooks;
 import chorus.actors.feature.Decision;
+import chorus.actors.feature.Portable;
 import chorus.actors.feature.IqContext;
 import chorus.actors.feature.Requester;
 import chorus.actors.feature.Resource;
@@ -34,6 +35,11 @@ public final class BlockingFeature implements AccountFeature {
 
     public BlockingFeature() {
         this(new BlockingHandler());
+    }
+
+    @Override
+    public Portable portable() {
+        return new BlockingPortable();
     }
 
     @Override

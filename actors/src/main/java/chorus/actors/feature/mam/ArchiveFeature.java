@@ -3,6 +3,7 @@ package chorus.actors.feature.mam;
 import chorus.actors.feature.AccountContext;
 import chorus.actors.feature.AccountFeature;
 import chorus.actors.feature.AccountHooks;
+import chorus.actors.metrics.NodeMetrics;
 import chorus.actors.xmpp.Message;
 import chorus.persistence.archive.ArchiveStore;
 
@@ -17,10 +18,17 @@ public final class ArchiveFeature implements AccountFeature {
     private final MamSettings settings;
     private final ArchiveStore store;
     private final MamHandler handler;
+    private final NodeMetrics metrics;
 
     public ArchiveFeature(MamSettings settings, ArchiveStore store) {
+        this(settings, store, NodeMetrics.discarding());
+    }
+
+    /** {@code metrics}: every archive write is counted there, by its result. */
+    public ArchiveFeature(MamSettings settings, ArchiveStore store, NodeMetrics metrics) {
         this.settings = settings;
         this.store = store;
+        this.metrics = metrics;
         this.handler = new MamHandler(settings.defaultMode());
     }
 
@@ -37,6 +45,6 @@ public final class ArchiveFeature implements AccountFeature {
 
     @Override
     public AccountHooks start(AccountContext ctx) {
-        return new ArchiveHooks(ctx, settings, store, handler);
+        return new ArchiveHooks(ctx, settings, store, handler, metrics);
     }
 }

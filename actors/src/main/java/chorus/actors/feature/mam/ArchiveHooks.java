@@ -7,6 +7,7 @@ import chorus.actors.feature.Decision;
 import chorus.actors.feature.IqContext;
 import chorus.actors.feature.Requester;
 import chorus.actors.feature.Resource;
+import chorus.actors.metrics.NodeMetrics;
 import chorus.actors.xmpp.Iq;
 import chorus.actors.xmpp.Jid;
 import chorus.actors.xmpp.Message;
@@ -39,6 +40,7 @@ final class ArchiveHooks implements AccountHooks {
     private final MamSettings settings;
     private final ArchiveStore store;
     private final MamHandler handler;
+    private final NodeMetrics metrics;
     private final Deque<Instant> recentQueries = new ArrayDeque<>();
     private long lastId;
     private Integer count;
@@ -47,8 +49,9 @@ final class ArchiveHooks implements AccountHooks {
     /** Writes made while the count was being asked: it may not hold them; counted again (at worst twice). */
     private int writtenWhileCounting;
 
-    ArchiveHooks(AccountContext ctx, MamSettings settings, ArchiveStore store, MamHandler handler) {
+    ArchiveHooks(AccountContext ctx, MamSettings settings, ArchiveStore store, MamHandler handler, NodeMetrics metrics) {
         this.ctx = ctx;
+        this.metrics = metrics;
         this.settings = settings;
         this.store = store;
         this.handler = handler;
@@ -151,6 +154,7 @@ final class ArchiveHooks implements AccountHooks {
     }
 
     private void written(Message m, Throwable failure) {
+        metrics.mamWritten(failure == null);
         if (failure != null) {
             // Delivery went on regardless; the log and the diagnostic name the addresses, never the text.
             log.warn("a message of {} could not be archived: {}", account(), failure.getClass().getSimpleName());

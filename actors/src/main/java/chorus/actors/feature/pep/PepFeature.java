@@ -4,6 +4,7 @@ import chorus.actors.caps.CapsCache;
 import chorus.actors.feature.AccountContext;
 import chorus.actors.feature.AccountFeature;
 import chorus.actors.feature.AccountHooks;
+import chorus.actors.feature.Portable;
 
 import java.util.Set;
 
@@ -24,6 +25,11 @@ public final class PepFeature implements AccountFeature {
     public PepFeature(PepHandler handler, CapsCache caps) {
         this.handler = handler;
         this.caps = caps;
+    }
+
+    @Override
+    public Portable portable() {
+        return new PepPortable();
     }
 
     @Override

@@ -38,7 +38,8 @@ final class EjabberdPeer extends LocalPeer {
         this.node = "chorus-peer-" + HexFormat.of().formatHex(random(4)) + "@127.0.0.1";
     }
 
-    void configure(Path certificate, Path key, Path caFile, PeerDns dns) throws Exception {
+    /** {@code scram}: passwords kept as SCRAM-SHA-1 keys ({@code auth_password_format: scram}), not as they are. */
+    void configure(Path certificate, Path key, Path caFile, PeerDns dns, boolean scram) throws Exception {
         Path etc = Files.createDirectories(dir.resolve("etc"));
         Files.setPosixFilePermissions(etc, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
         Files.createDirectories(dir.resolve("spool"));
@@ -58,6 +59,7 @@ final class EjabberdPeer extends LocalPeer {
                 "s2s_use_starttls: required",
                 "outgoing_s2s_families: [ipv4]",
                 "auth_method: internal",
+                "auth_password_format: " + (scram ? "scram" : "plain"),
                 "listen:",
                 "  - port: " + c2sPort,
                 "    ip: \"" + ip + "\"",
@@ -172,6 +174,30 @@ final class EjabberdPeer extends LocalPeer {
         } finally {
             process.close();
         }
+    }
+
+    /**
+     * {@code ejabberdctl export_piefxis DIR}: a main file that XIncludes one file per host. ejabberd writes as its
+     * own account, so the files are made in a directory of its own here and copied to {@code into}.
+     */
+    @Override
+    public List<Path> exportPortable(Path into) throws Exception {
+        Path out = Files.createDirectories(dir.resolve("pie-export"));
+        if (PeerProcess.isRoot()) {
+            handOver(out);
+        }
+        PeerProcess.Result r = PeerProcess.run(ctl("export_piefxis", out.toString()), Map.of(), dir, Duration.ofSeconds(120));
+        if (r.code() != 0) {
+            throw new IllegalStateException("ejabberdctl export_piefxis failed (" + r.code() + "): " + r.output());
+        }
+        Files.createDirectories(into);
+        List<Path> copied = new ArrayList<>();
+        try (Stream<Path> files = Files.list(out)) {
+            for (Path f : files.sorted().toList()) {
+                copied.add(Files.copy(f, into.resolve(f.getFileName())));
+            }
+        }
+        return copied;
     }
 
     @Override

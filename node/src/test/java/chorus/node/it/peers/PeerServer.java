@@ -28,6 +28,12 @@ public interface PeerServer extends AutoCloseable {
     /** Whether the server holds offline messages for {@code user} (read from its storage, for tests to wait on). */
     boolean hasOfflineMessages(String user) throws Exception;
 
+    /**
+     * Exports every account of the server in XEP-0227's portable format with the server's own tool, into the
+     * directory {@code into} (made if needed); the files written.
+     */
+    java.util.List<Path> exportPortable(Path into) throws Exception;
+
     /** Its log files, for failure messages. */
     String logs();
 

@@ -45,6 +45,8 @@ public final class PeerWorld implements AutoCloseable {
         boolean prosody = true;
         boolean ejabberd = true;
         boolean prosodySecureAuth;
+        boolean prosodyVCardTemp;
+        boolean ejabberdScram;
         String prosodyComponentSecret;
         final List<PeerDns.Target> extraTargets = new ArrayList<>();
 
@@ -55,6 +57,21 @@ public final class PeerWorld implements AutoCloseable {
 
         public Options withoutEjabberd() {
             ejabberd = false;
+            return this;
+        }
+
+        /**
+         * Prosody keeps vCards as vcard-temp (mod_vcard) rather than turning them into PEP nodes (mod_vcard_legacy,
+         * the default here), so that its XEP-0227 export carries them as {@code <vCard/>}.
+         */
+        public Options prosodyVCardTemp() {
+            prosodyVCardTemp = true;
+            return this;
+        }
+
+        /** ejabberd keeps SCRAM keys ({@code auth_password_format: scram}) rather than the passwords (its default). */
+        public Options ejabberdScram() {
+            ejabberdScram = true;
             return this;
         }
 
@@ -140,13 +157,13 @@ public final class PeerWorld implements AutoCloseable {
         Files.setPosixFilePermissions(dns.hostsFile(), PosixFilePermissions.fromString("rw-r--r--"));
         if (prosody != null) {
             Path[] pem = issue(prosody, prosody.directory());
-            prosody.configure(pem[0], pem[1], caFile, dns, o.prosodySecureAuth);
+            prosody.configure(pem[0], pem[1], caFile, dns, o.prosodySecureAuth, o.prosodyVCardTemp);
             servers.add(prosody);
             prosody.start();
         }
         if (ejabberd != null) {
             Path[] pem = issue(ejabberd, Files.createTempDirectory(dir, "ejabberd-pem"));
-            ejabberd.configure(pem[0], pem[1], caFile, dns);
+            ejabberd.configure(pem[0], pem[1], caFile, dns, o.ejabberdScram);
             servers.add(ejabberd);
             ejabberd.start();
         }

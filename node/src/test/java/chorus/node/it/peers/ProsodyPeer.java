@@ -36,7 +36,8 @@ final class ProsodyPeer extends LocalPeer {
     }
 
     /** Writes the configuration; {@code secureAuth} is Prosody's s2s_secure_auth (valid certificates only). */
-    void configure(Path certificate, Path key, Path caFile, PeerDns dns, boolean secureAuth) throws Exception {
+    void configure(Path certificate, Path key, Path caFile, PeerDns dns, boolean secureAuth, boolean vcardTemp)
+            throws Exception {
         Files.createDirectories(dir.resolve("data"));
         boolean root = PeerProcess.isRoot();
         String ssl = "ssl = { certificate = " + lua(certificate) + ", key = " + lua(key) + ", cafile = " + lua(caFile) + " }";
@@ -57,7 +58,8 @@ final class ProsodyPeer extends LocalPeer {
                 "http_ports = { }",
                 "https_ports = { }",
                 "network_backend = \"epoll\"",
-                "modules_enabled = { \"roster\", \"saslauth\", \"tls\", \"dialback\", \"disco\", \"ping\", \"vcard_legacy\","
+                "modules_enabled = { \"roster\", \"saslauth\", \"tls\", \"dialback\", \"disco\", \"ping\", "
+                        + (vcardTemp ? "\"vcard\"," : "\"vcard_legacy\",")
                         + " \"version\", \"time\", \"uptime\", \"offline\", \"private\", \"blocklist\", \"carbons\", \"pep\", \"posix\" }",
                 "authentication = \"internal_hashed\"",
                 "storage = \"internal\"",
@@ -102,6 +104,41 @@ final class ProsodyPeer extends LocalPeer {
     public boolean hasOfflineMessages(String user) throws Exception {
         Path list = dir.resolve("data").resolve(domain.replace(".", "%2e")).resolve("offline").resolve(user + ".list");
         return Files.exists(list) && Files.size(list) > 0;
+    }
+
+    /**
+     * Prosody 0.12's migrator with an XEP-0227 output store ({@code type = "xep0227"}): one file per account. The
+     * migrator writes that store into its compiled-in data directory (/var/lib/prosody), so a copy of it whose
+     * data directory is {@code into} runs instead. Stores: accounts (SCRAM keys), roster, vcard, private and PEP;
+     * Prosody's XEP-0227 store has none for offline messages or block lists.
+     */
+    @Override
+    public List<Path> exportPortable(Path into) throws Exception {
+        Files.createDirectories(into);
+        String migrator = Files.readString(Path.of("/usr/bin/prosody-migrator"))
+                .replaceFirst("(?m)^CFG_DATADIR=.*$", java.util.regex.Matcher.quoteReplacement("CFG_DATADIR=" + lua(into) + ";"));
+        Path copy = dir.resolve("prosody-migrator.lua");
+        Files.writeString(copy, migrator);
+        Path cfg = dir.resolve("migrator.cfg.lua");
+        Files.writeString(cfg, String.join("\n",
+                "input {",
+                "  type = \"internal\";",
+                "  path = " + lua(dir.resolve("data")) + ";",
+                "  hosts = { [" + lua(domain) + "] = { \"accounts\", \"roster\", \"vcard\", \"private\", \"pep-pubsub\" } };",
+                "}",
+                "output {",
+                "  type = \"xep0227\";",
+                "  path = " + lua(into) + ";",
+                "}",
+                ""));
+        PeerProcess.Result r = PeerProcess.run(List.of("lua5.4", copy.toString(), "--root", "--config=" + cfg, "input",
+                "output"), Map.of(), dir, Duration.ofSeconds(120));
+        if (r.code() != 0) {
+            throw new IllegalStateException("prosody-migrator failed (" + r.code() + "): " + r.output());
+        }
+        try (java.util.stream.Stream<Path> files = Files.list(into)) {
+            return files.filter(f -> f.toString().endsWith(".xml")).sorted().toList();
+        }
     }
 
     @Override
