@@ -165,7 +165,7 @@ start_node() {
     opts+=" -Dchorus.cassandra.local.profile=test -Dchorus.cassandra.local.heap=768M"
   fi
   export CHORUS_DATA_DIR=$RUN/node CHORUS_DOMAIN=localhost CHORUS_BIND=127.0.0.1
-  export CHORUS_C2S_PORT=$c2s CHORUS_C2S_TLS_PORT=0 CHORUS_ADMIN_PORT=$admin CHORUS_UPLOAD_PORT=$upload
+  export CHORUS_C2S_PORT=$c2s CHORUS_C2S_TLS_PORT=0 CHORUS_ADMIN_PORT=$admin CHORUS_UPLOAD_PORT=$upload CHORUS_S2S_PORT=0 CHORUS_S2S_TLS_PORT=0
   build_node_if_needed
   t0=$(now)
   JAVA_OPTS=$opts "$HERE/run.sh" >"$RUN/node.out" 2>&1 </dev/null &

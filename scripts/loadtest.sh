@@ -92,7 +92,7 @@ chorus_start() {
   raise_fd_limit
   # setsid: its own session, so a terminal's Ctrl-C does not reach it; run.sh exec's into the JVM.
   CHORUS_DOMAIN=$DOMAIN CHORUS_BIND=127.0.0.1 CHORUS_C2S_PORT=$C_PORT CHORUS_C2S_TLS_PORT=$C_TLS \
-  CHORUS_ADMIN_PORT=$C_ADMIN CHORUS_DATA_DIR=$C_DATA CHORUS_UPLOAD_PORT=0 \
+  CHORUS_ADMIN_PORT=$C_ADMIN CHORUS_DATA_DIR=$C_DATA CHORUS_UPLOAD_PORT=0 CHORUS_S2S_PORT=0 CHORUS_S2S_TLS_PORT=0 \
   JAVA_OPTS="-Xms1g -Xmx$C_HEAP -Dchorus.cassandra.local.cql-port=$C_CQL -Dchorus.cassandra.local.storage-port=$C_STORAGE -Dchorus.cluster.port=$C_ARTERY" \
     setsid "$ROOT/scripts/run.sh" >"$C_DATA.out" 2>&1 </dev/null &
   pid=$!

@@ -48,7 +48,9 @@ final class InProcessChorus implements AutoCloseable {
             Map.entry("chorus.c2s.port", port()),
             Map.entry("chorus.c2s.tls-port", port()),
             Map.entry("chorus.admin.port", port()),
-            Map.entry("chorus.cluster.port", port()));
+            Map.entry("chorus.cluster.port", port()),
+            Map.entry("chorus.s2s.port", 0),
+            Map.entry("chorus.s2s.tls-port", 0));
         Settings settings = Settings.from(ConfigFactory.parseMap(values).withFallback(ConfigFactory.load()).resolve());
         return new InProcessChorus(ChorusNode.start(settings), dir);
     }

@@ -37,6 +37,10 @@ import chorus.actors.muc.MucSettings;
 import chorus.actors.muc.RoomDirectory;
 import chorus.actors.muc.RoomEntity;
 import chorus.actors.router.Router;
+import chorus.actors.s2s.ShardedRemotes;
+import chorus.node.component.Components;
+import chorus.node.s2s.Federation;
+import chorus.node.stream.StreamLimits;
 import chorus.actors.upload.Slots;
 import chorus.actors.upload.UploadService;
 import chorus.actors.upload.UploadSettings;
@@ -241,8 +245,11 @@ public final class ChorusNode implements AutoCloseable {
             // Stanzas to accounts and rooms may be larger than a cluster frame (a room's lists, a PEP result):
             // those travel in frames.
             Frames frames = Frames.get(system);
-            // Another domain: no federation yet, so the router answers remote-server-not-found (RFC 6120 §10.4.3).
-            Router router = new Router(settings.domain(), new ShardedAccounts(sharding, frames), null, serverRef.get(),
+            // Another domain: the entity of the pair of domains, which owns the outgoing s2s stream (Federation).
+            // Without federation (chorus.s2s.enabled off) there is none: the router bounces remote-server-not-found.
+            ShardedRemotes remotes = settings.s2s().enabled()
+                ? new ShardedRemotes(sharding, settings.domain().toString()) : null;
+            Router router = new Router(settings.domain(), new ShardedAccounts(sharding, frames), remotes, serverRef.get(),
                 account::seesSent, clock, failures);
             if (muc.enabled()) {
                 RoomDirectory rooms = RoomDirectory.start(system, muc);
@@ -273,6 +280,11 @@ public final class ChorusNode implements AutoCloseable {
                     files::usedBy);
                 router.addService(uploadDomain, uploadService::accept);
             }
+            StreamLimits peerLimits = new StreamLimits(settings.c2s().maxStanzaSize(), settings.c2s().maxDepth(),
+                StreamLimits.DEFAULTS.maxHeaderBytes(), settings.c2s().limits().maxAttributes(),
+                settings.c2s().limits().maxNamespaces());
+            Components components = Components.start(settings.component(), peerLimits, settings.c2s().limits(), system,
+                router);
             ActorRef<DiagnosticsPruner.Command> pruner = DiagnosticsPruner.init(system, storage.diagnostics(),
                 diagnosticsSettings, clock);
             MailboxEntity.init(sharding, MailboxSettings.from(storage.systemConfig()), settings.domain().toString(), clock,
@@ -305,8 +317,9 @@ public final class ChorusNode implements AutoCloseable {
                 node.resources.add(uploads);
             }
             node.storage = storage;
+            byte[] clusterSecret = DecoySecret.load(settings);
             SaslMechanisms sasl = new SaslMechanisms(
-                SaslSettings.allMechanisms(settings.scramIterations(), DecoySecret.load(settings)), new SecureRandom());
+                SaslSettings.allMechanisms(settings.scramIterations(), clusterSecret), new SecureRandom());
             // What every client stream's session needs, whatever its transport; and its per-session features.
             SessionContext sessions = new SessionContext(settings.domain(), settings.c2s(), settings.registration(),
                 router, jid -> sharding.entityRefFor(UserEntity.KEY, jid),
@@ -315,6 +328,12 @@ public final class ChorusNode implements AutoCloseable {
                 sessionExtensions(CsiSettings.from(storage.systemConfig())), metrics);
             C2sContext c2sContext = new C2sContext(settings, tls, counter, sessions);
             node.c2s = C2sServer.start(c2sContext, system);
+            node.resources.add(components);
+            if (remotes != null) {
+                node.resources.add(Federation.start(settings.s2s(), settings.bind(), settings.c2s().maxDepth(),
+                    settings.c2s().limits(), system,
+                    sharding, router, remotes, tls, clusterSecret, metrics, clock));
+            }
             node.resources.add(AdminServer.start(new AdminServer.Deps(settings,
                 AdminToken.createIn(settings.dataDir(), settings.admin().token()), accounts, counter::sessions,
                 storage.diagnostics(), pruner, readiness, registry, node::reloadCertificates)));

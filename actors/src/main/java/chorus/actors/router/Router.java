@@ -26,8 +26,8 @@ import java.util.function.Predicate;
  * transport, the user entities, the services, and later server-to-server streams and components. By its 'to': an
  * account of this domain goes to that account's entity (wherever sharding placed it), the domain itself is
  * answered here, a service of the server ({@code conference.DOMAIN}, {@code upload.DOMAIN}, components) gets what
- * is addressed to it, and another domain goes to the server-to-server side, or, while there is none, back to the
- * sender as remote-server-not-found (RFC 6120 §10.4.3).
+ * is addressed to it, and another domain goes to the server-to-server side ({@link Remotes}: the entity of that
+ * pair of domains), or, without federation, back to the sender as remote-server-not-found (RFC 6120 §10.4.3).
  *
  * <p>What a client sends passes its own account first where RFC 6121 wants the sender's server to process it
  * ({@link #fromClient}): its presence, its IQs to itself, and (for the features that keep or copy sent messages)
@@ -69,9 +69,21 @@ public final class Router implements StanzaRouter {
         void sent(BareJid account, Message message);
     }
 
+    /** The other servers, as the router reaches them (a sharded entity per pair of domains in a node). */
+    public interface Remotes {
+        /** A stanza to another domain, fire and forget. */
+        void send(Stanza stanza);
+
+        /** A message to another domain, acknowledged to {@code ackTo} with {@code seq} once the peer has it. */
+        void sendAcknowledged(Message message, ActorRef<SessionMessage> ackTo, long seq);
+
+        /** An answer from another server that the server-to-server side asked for itself; true when it took it. */
+        boolean answered(Iq answer);
+    }
+
     private final DomainJid domain;
     private final Accounts accounts;
-    private final Consumer<Stanza> toRemote;
+    private final Remotes remotes;
     private final Features serverFeatures;
     private final Predicate<Message> sentCopies;
     private final Clock clock;
@@ -79,14 +91,14 @@ public final class Router implements StanzaRouter {
     private final Map<String, Consumer<Stanza>> services = new ConcurrentHashMap<>();
 
     /**
-     * @param toRemote   sends a stanza to another domain; null while federation is not available
+     * @param remotes    the other servers; null without federation
      * @param sentCopies which messages a client sends its own account wants a copy of (its features say)
      */
-    public Router(DomainJid domain, Accounts accounts, Consumer<Stanza> toRemote, Features serverFeatures,
+    public Router(DomainJid domain, Accounts accounts, Remotes remotes, Features serverFeatures,
                   Predicate<Message> sentCopies, Clock clock, DeliveryFailures failures) {
         this.domain = domain;
         this.accounts = accounts;
-        this.toRemote = toRemote;
+        this.remotes = remotes;
         this.serverFeatures = serverFeatures;
         this.sentCopies = sentCopies;
         this.clock = clock;
@@ -103,6 +115,11 @@ public final class Router implements StanzaRouter {
      */
     public void addService(String serviceDomain, Consumer<Stanza> service) {
         services.put(serviceDomain, service);
+    }
+
+    /** Whether this server answers for {@code domain}: the served domain or one of its services (components too). */
+    public boolean hosts(String someDomain) {
+        return someDomain.equals(domain.domain()) || services.containsKey(someDomain);
     }
 
     /** The decision: where a stanza to this address goes. */
@@ -125,6 +142,10 @@ public final class Router implements StanzaRouter {
         if (to == null) {
             throw new IllegalArgumentException("a routed stanza needs a 'to'");
         }
+        if (remotes != null && stanza instanceof Iq iq && !iq.isRequest() && answerFromAnotherServer(iq)
+            && remotes.answered(iq)) {
+            return;
+        }
         Destination d = destinationOf(to);
         if (d instanceof Destination.Account a) {
             accounts.deliver(a.account(), stanza);
@@ -132,11 +153,24 @@ public final class Router implements StanzaRouter {
             toServer(stanza);
         } else if (d instanceof Destination.Service s) {
             services.get(s.domain()).accept(stanza);
-        } else if (toRemote != null) {
-            toRemote.accept(stanza);
+        } else if (remotes != null && relayable(stanza)) {
+            remotes.send(stanza);
         } else {
             bounce(stanza, StanzaError.Condition.REMOTE_SERVER_NOT_FOUND);
         }
+    }
+
+    /** An IQ answer another server sent to one of this server's domains (not one this server sends out). */
+    private boolean answerFromAnotherServer(Iq iq) {
+        return iq.from() != null && iq.to() != null && hosts(iq.to().domain()) && !hosts(iq.from().domain());
+    }
+
+    /**
+     * Only stanzas of this server's own domains go to other servers: no relay from one server to another (a peer
+     * authenticated only its own domains, RFC 6120 §13.6).
+     */
+    private boolean relayable(Stanza stanza) {
+        return stanza.from() == null || hosts(stanza.from().domain());
     }
 
     /**
@@ -159,7 +193,8 @@ public final class Router implements StanzaRouter {
 
     /**
      * A message one of this server's clients sent. RFC 6120 §10.3.1: no 'to' means the sender's own bare JID. To
-     * an account of this domain it is acknowledged end to end: true when its recipient's entity will tell
+     * an account of this domain, or of another domain (once the peer's server has it), it is acknowledged end to end:
+     * true when its recipient's entity (or the entity of that domain's stream) will tell
      * {@code ackTo} it took {@code seq} (the session keeps it until then, and sends it again with
      * {@link #again}); anything else is routed and forgotten (false). The sender's account gets a copy when its
      * features want one (the archive keeps what its resources send).
@@ -168,8 +203,12 @@ public final class Router implements StanzaRouter {
         BareJid sender = (BareJid) message.from().bare();
         Message m = message.to() == null ? message.withTo(sender) : message;
         boolean acknowledged = false;
-        if (ackTo != null && destinationOf(m.to()) instanceof Destination.Account a) {
+        Destination d = destinationOf(m.to());
+        if (ackTo != null && d instanceof Destination.Account a) {
             accounts.deliverAcknowledged(a.account(), m, ackTo, seq);
+            acknowledged = true;
+        } else if (ackTo != null && d instanceof Destination.Remote && remotes != null) {
+            remotes.sendAcknowledged(m, ackTo, seq);
             acknowledged = true;
         } else {
             route(m);
@@ -182,8 +221,11 @@ public final class Router implements StanzaRouter {
 
     /** Sends again a message its recipient's entity has not acknowledged yet (the entity takes it once). */
     public void again(Message m, ActorRef<SessionMessage> ackTo, long seq) {
-        if (destinationOf(m.to()) instanceof Destination.Account a) {
+        Destination d = destinationOf(m.to());
+        if (d instanceof Destination.Account a) {
             accounts.deliverAcknowledged(a.account(), m, ackTo, seq);
+        } else if (d instanceof Destination.Remote && remotes != null) {
+            remotes.sendAcknowledged(m, ackTo, seq);
         }
     }
 

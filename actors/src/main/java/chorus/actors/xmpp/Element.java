@@ -122,6 +122,25 @@ public record Element(String name, String ns, Map<String, String> attrs, List<No
         return new Element(name, ns, attrs, List.of(new Text(text)));
     }
 
+    /**
+     * This element with every element of namespace {@code from} in it (itself included) moved to {@code to}: a
+     * stanza's own elements (body, subject, show, error...) are in its stream's content namespace, {@code jabber:client}
+     * here and {@code jabber:server} between servers (RFC 6120 §4.8.3), the same elements either way.
+     */
+    public Element movedNamespace(String from, String to) {
+        boolean changed = false;
+        List<Node> c = new ArrayList<>(children.size());
+        for (Node n : children) {
+            Node moved = n instanceof Element e ? e.movedNamespace(from, to) : n;
+            changed |= moved != n;
+            c.add(moved);
+        }
+        if (!changed && !ns.equals(from)) {
+            return this;
+        }
+        return new Element(name, ns.equals(from) ? to : ns, attrs, changed ? c : children);
+    }
+
     /** Children other than the ones with this name and namespace. */
     public Element without(String name, String ns) {
         List<Node> c = new ArrayList<>(children.size());

@@ -4,6 +4,8 @@ import chorus.actors.session.SessionInput;
 import chorus.node.session.StreamSession;
 import chorus.node.stream.StreamEvent;
 import chorus.node.stream.StreamLimits;
+import chorus.node.tcp.TcpConnection;
+import chorus.actors.xmpp.Ns;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -22,7 +24,7 @@ final class C2sChannelHandler extends ChannelInboundHandlerAdapter {
     private final C2sContext node;
     private final ActorSystem<?> system;
     private ActorRef<SessionInput> session;
-    private C2sConnection connection;
+    private TcpConnection connection;
 
     private final StreamLimits limits;
     private final boolean onion;
@@ -36,7 +38,7 @@ final class C2sChannelHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
-        connection = new C2sConnection(ctx.channel(), node.tls(), limits, onion);
+        connection = new TcpConnection(ctx.channel(), ch -> node.tls().newHandler(ch.alloc(), true), limits, Ns.CLIENT, onion);
         session = system.systemActorOf(StreamSession.create(connection, node.sessions()),
             "c2s-" + IDS.incrementAndGet(), Props.empty());
         node.counter().register(session);

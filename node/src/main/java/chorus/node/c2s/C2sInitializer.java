@@ -4,6 +4,8 @@ import chorus.node.config.ConnectionLimits;
 import chorus.node.stream.StreamLimits;
 import chorus.node.stream.XmlStreamDecoder;
 import chorus.node.stream.XmlStreamEncoder;
+import chorus.node.tcp.OutboundBackPressure;
+import chorus.node.tcp.TcpConnection;
 import chorus.actors.xmpp.Ns;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.socket.SocketChannel;
@@ -16,10 +18,10 @@ import org.apache.pekko.actor.typed.ActorSystem;
  * connections are STARTTLS connections whose session knows they came through Tor.
  */
 final class C2sInitializer extends ChannelInitializer<SocketChannel> {
-    static final String TLS = "tls";
+    static final String TLS = TcpConnection.TLS;
     static final String SHAPER = "read-limit";
     static final String FLUSH = "flush";
-    static final String DECODER = "xml-decoder";
+    static final String DECODER = TcpConnection.DECODER;
     static final String ENCODER = "xml-encoder";
     static final String SESSION = "session";
 

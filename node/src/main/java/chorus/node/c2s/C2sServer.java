@@ -1,18 +1,15 @@
 package chorus.node.c2s;
 
-import io.netty.bootstrap.ServerBootstrap;
-import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.ServerChannel;
-import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollEventLoopGroup;
 import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import chorus.node.config.ConnectionLimits;
+import chorus.node.tcp.TcpListener;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,18 +42,17 @@ public final class C2sServer implements AutoCloseable {
             int port = node.settings().c2s().port();
             ConnectionLimits limits = node.settings().c2s().limits();
             ConnectionCaps caps = new ConnectionCaps(limits); // both ports count together
-            WriteBufferWaterMark marks = new WriteBufferWaterMark(limits.writeBufferLow(), limits.writeBufferHigh());
             server.listen(boss, workers, channel, new InetSocketAddress(node.settings().bind(), port),
-                new C2sInitializer(false, node, system, caps), marks);
+                new C2sInitializer(false, node, system, caps), limits);
             int tlsPort = node.settings().c2s().tlsPort();
             if (tlsPort > 0) {
                 server.listen(boss, workers, channel, new InetSocketAddress(node.settings().bind(), tlsPort),
-                    new C2sInitializer(true, node, system, caps), marks);
+                    new C2sInitializer(true, node, system, caps), limits);
             }
             if (node.settings().onion().enabled()) {
                 // Tor's hidden service forwards here; see README, Onion service.
                 server.listen(boss, workers, channel, new InetSocketAddress(node.settings().onion().bind(),
-                    node.settings().onion().port()), new C2sInitializer(false, true, node, system, caps), marks);
+                    node.settings().onion().port()), new C2sInitializer(false, true, node, system, caps), limits);
                 log.info("onion service listener on {} port {}", node.settings().onion().bind().getHostAddress(),
                     node.settings().onion().port());
             }
@@ -71,22 +67,9 @@ public final class C2sServer implements AutoCloseable {
     }
 
     private void listen(EventLoopGroup boss, EventLoopGroup workers, Class<? extends ServerChannel> channel,
-                        InetSocketAddress address, C2sInitializer init, WriteBufferWaterMark marks)
+                        InetSocketAddress address, C2sInitializer init, ConnectionLimits limits)
         throws InterruptedException {
-        Channel ch = new ServerBootstrap()
-            .group(boss, workers)
-            .channel(channel)
-            .option(ChannelOption.SO_BACKLOG, 1024)
-            .option(ChannelOption.SO_REUSEADDR, true)
-            .childOption(ChannelOption.TCP_NODELAY, true)
-            .childOption(ChannelOption.SO_KEEPALIVE, true)
-            .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, marks)
-            // One read of at most 64 KiB per turn: what a fast sender gets parsed before the session actor
-            // (or the write buffer) can make reading pause is one read, not sixteen.
-            .childOption(ChannelOption.RCVBUF_ALLOCATOR, new AdaptiveRecvByteBufAllocator().maxMessagesPerRead(1))
-            .childHandler(init)
-            .bind(address).sync().channel();
-        listeners.add(ch);
+        listeners.add(TcpListener.bind(boss, workers, channel, address, init, limits));
     }
 
     /** Stops accepting connections. */

@@ -3,6 +3,7 @@ package chorus.node.c2s;
 import chorus.actors.xmpp.Ns;
 import chorus.node.stream.StreamError;
 import chorus.node.stream.StreamHeader;
+import chorus.node.tcp.ConnectionEvent;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;

@@ -26,13 +26,13 @@ import java.util.Set;
 /**
  * Federation settings ({@code chorus.s2s}): listeners, how peers are found (RFC 6120 §3.2), which CAs
  * are trusted, how peers must authenticate, the dialback secret, and the limits of streams and queues.
- * Read and checked at start; the s2s streams that use them come with the redesigned stream core.
+ * Read and checked at start, also while federation is off ({@code enabled}).
  */
-public record S2sSettings(int port, int tlsPort, S2sResolver.Config resolver, boolean systemCas, List<Path> caFiles,
+public record S2sSettings(boolean enabled, int port, int tlsPort, S2sResolver.Config resolver, boolean systemCas, List<Path> caFiles,
                           SecureAuthPolicy policy, Optional<byte[]> dialbackSecret, Duration connectTimeout,
-                          Duration bounceAfter, Duration retryMin, Duration retryMax, Duration idleTimeout,
-                          int maxIncomingStreams, int maxQueuedStanzas, long maxQueuedBytes, int maxStanzaSize,
-                          long readRateLimit, boolean smEnabled) {
+                          Duration negotiationTimeout, Duration bounceAfter, Duration retryMin, Duration retryMax,
+                          Duration idleTimeout, int maxIncomingStreams, int maxQueuedStanzas, long maxQueuedBytes,
+                          int maxStanzaSize, long readRateLimit, boolean smEnabled) {
 
     static S2sSettings from(Config c, C2sSettings c2s) {
         int port = Settings.port(c, "chorus.s2s.port", true);
@@ -74,12 +74,19 @@ public record S2sSettings(int port, int tlsPort, S2sResolver.Config resolver, bo
             throw new SettingsException("pekko.remote.artery.advanced.maximum-frame-size",
                     frame + " bytes is less than twice chorus.s2s.max-stanza-size (" + stanza + ")");
         }
-        return new S2sSettings(port, tlsPort, resolver, systemCas, caFiles, policy, secret(c, "chorus.s2s.dialback-secret"),
-                positive(c, "chorus.s2s.connect-timeout"), positive(c, "chorus.s2s.bounce-after"), retryMin, retryMax,
+        return new S2sSettings(c.getBoolean("chorus.s2s.enabled"), port, tlsPort, resolver, systemCas, caFiles, policy, secret(c, "chorus.s2s.dialback-secret"),
+                positive(c, "chorus.s2s.connect-timeout"), positive(c, "chorus.s2s.negotiation-timeout"),
+                positive(c, "chorus.s2s.bounce-after"), retryMin, retryMax,
                 positive(c, "chorus.s2s.idle-timeout"), Settings.intIn(c, "chorus.s2s.max-incoming-streams", 1, 1_000_000),
                 Settings.intIn(c, "chorus.s2s.max-queued-stanzas", 1, 1_000_000),
                 Settings.bytes(c, "chorus.s2s.max-queued-bytes", 1024, 1L << 32), (int) stanza,
                 Settings.bytes(c, "chorus.s2s.read-rate-limit", 0, Long.MAX_VALUE), c.getBoolean("chorus.s2s.sm.enabled"));
+    }
+
+    /** How the entity of each pair of domains treats what waits for its peer. */
+    public chorus.actors.s2s.RemoteSettings remote() {
+        return new chorus.actors.s2s.RemoteSettings(bounceAfter, retryMin, retryMax, idleTimeout, maxQueuedStanzas,
+                maxQueuedBytes, bounceAfter);
     }
 
     /** The dialback keys: from the configured secret, else derived from the cluster secret (the SASL decoy secret). */

@@ -81,7 +81,16 @@ public final class S2sResolver {
         } else {
             List<Resolver> servers = new ArrayList<>();
             for (InetSocketAddress a : config.nameservers()) {
-                servers.add(new SimpleResolver(a));
+                // The settings keep IP literals unresolved; a literal is parsed here, never looked up.
+                InetSocketAddress server = a;
+                if (a.isUnresolved()) {
+                    InetAddress ip = ipLiteral(a.getHostString());
+                    if (ip == null) {
+                        throw new IllegalArgumentException("not an IP address: " + a.getHostString());
+                    }
+                    server = new InetSocketAddress(ip, a.getPort());
+                }
+                servers.add(new SimpleResolver(server));
             }
             resolver = new ExtendedResolver(servers);
         }

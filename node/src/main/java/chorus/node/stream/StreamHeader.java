@@ -9,6 +9,8 @@ import chorus.actors.xmpp.XmlWriter;
  * @param ns the content namespace, {@code jabber:client} or {@code jabber:server}
  */
 public record StreamHeader(String from, String to, String id, String version, String lang, String ns) {
+    /** XEP-0220's namespace, declared as {@code db} on server-to-server stream headers. */
+    public static final String DIALBACK = "jabber:server:dialback";
 
     public StreamHeader {
         ns = ns == null ? Ns.CLIENT : ns;
@@ -23,6 +25,10 @@ public record StreamHeader(String from, String to, String id, String version, St
         out.append("<?xml version='1.0'?><stream:stream xmlns='");
         XmlWriter.escapeAttr(ns, out);
         out.append("' xmlns:stream='").append(Ns.STREAMS).append('\'');
+        if (Ns.SERVER.equals(ns)) {
+            // XEP-0220 §2.1: a server declares the dialback namespace on its stream header (peers look for it).
+            out.append(" xmlns:db='").append(DIALBACK).append('\'');
+        }
         attr(out, "from", from);
         attr(out, "to", to);
         attr(out, "id", id);

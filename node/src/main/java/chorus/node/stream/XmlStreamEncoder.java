@@ -61,7 +61,9 @@ public final class XmlStreamEncoder extends MessageToMessageEncoder<Object> {
         if (msg instanceof Element e) {
             XmlWriter.write(e, streamNs, sb);
         } else if (msg instanceof Stanza s) {
-            XmlWriter.write(s.toElement(streamNs), streamNs, sb);
+            Element e = s.toElement(streamNs);
+            // A stanza's own elements are kept in jabber:client; between servers they are jabber:server's (§4.8.3).
+            XmlWriter.write(streamNs.equals(Ns.CLIENT) ? e : e.movedNamespace(Ns.CLIENT, streamNs), streamNs, sb);
         } else if (msg instanceof StreamHeader h) {
             h.writeTo(sb);
         } else if (msg instanceof StreamError e) {

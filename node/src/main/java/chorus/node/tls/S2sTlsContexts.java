@@ -10,6 +10,8 @@ import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
+import io.netty.handler.ssl.util.KeyManagerFactoryWrapper;
+import javax.net.ssl.KeyManagerFactory;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
@@ -39,24 +41,34 @@ public final class S2sTlsContexts {
         this.directTlsClient = directTlsClient;
     }
 
+    /** Contexts that present this fixed identity. */
     public static S2sTlsContexts create(TlsIdentity identity) {
+        return create(new KeyManagerFactoryWrapper(new CurrentIdentityKeyManager(() -> identity)), identity.toString());
+    }
+
+    /** Contexts that present the node's current identity: a certificate reload reaches new s2s connections too. */
+    public static S2sTlsContexts create(TlsContexts node) {
+        return create(new KeyManagerFactoryWrapper(node.keyManager()), node.toString());
+    }
+
+    private static S2sTlsContexts create(KeyManagerFactory keys, String name) {
         try {
-            SslContext server = TlsContexts.restrict(SslContextBuilder.forServer(identity.key(), identity.chain()))
+            SslContext server = TlsContexts.restrict(SslContextBuilder.forServer(keys))
                     .clientAuth(ClientAuth.OPTIONAL)
                     .trustManager(InsecureTrustManagerFactory.INSTANCE) // checked by the stream, see the class comment
                     .applicationProtocolConfig(alpn())
                     .build();
-            SslContext client = clientBuilder(identity).build();
-            SslContext direct = clientBuilder(identity).applicationProtocolConfig(alpn()).build();
+            SslContext client = clientBuilder(keys).build();
+            SslContext direct = clientBuilder(keys).applicationProtocolConfig(alpn()).build();
             return new S2sTlsContexts(server, client, direct);
         } catch (SSLException e) {
-            throw new TlsSetupException("cannot build the s2s TLS contexts for " + identity + ": " + e.getMessage(), e);
+            throw new TlsSetupException("cannot build the s2s TLS contexts for " + name + ": " + e.getMessage(), e);
         }
     }
 
-    private static SslContextBuilder clientBuilder(TlsIdentity identity) {
+    private static SslContextBuilder clientBuilder(KeyManagerFactory keys) {
         return TlsContexts.restrict(SslContextBuilder.forClient())
-                .keyManager(identity.key(), identity.chain())
+                .keyManager(keys)
                 .trustManager(InsecureTrustManagerFactory.INSTANCE); // checked by the stream, see the class comment
     }
 

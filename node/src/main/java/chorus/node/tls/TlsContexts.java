@@ -128,6 +128,11 @@ public final class TlsContexts {
         }
     }
 
+    /** The key manager that presents the current identity (a reload reaches every context built on it). */
+    javax.net.ssl.X509ExtendedKeyManager keyManager() {
+        return keys;
+    }
+
     /** The server side of every TLS connection this node accepts. */
     public SslContext server() {
         return server;

@@ -3,12 +3,16 @@ package chorus.node.xmppstream;
 import chorus.actors.xmpp.Element;
 import chorus.actors.xmpp.Jid;
 import chorus.actors.xmpp.JidMalformedException;
+import chorus.actors.xmpp.Node;
+import chorus.actors.xmpp.Ns;
 import chorus.actors.xmpp.Stanza;
 import chorus.actors.xmpp.StanzaError;
 import chorus.actors.xmpp.StanzaException;
 import chorus.node.stream.StreamError;
 import chorus.node.stream.StreamErrors;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.Predicate;
 
 /**
@@ -24,8 +28,8 @@ public final class StanzaIntake {
         record Accepted(Stanza stanza) implements Taken {
         }
 
-        /** A stanza that did not parse: its error reply goes back (null when it may not be answered). */
-        record Refused(Stanza reply) implements Taken {
+        /** A stanza that did not parse: its error reply goes back (null when it may not be answered), and why. */
+        record Refused(Stanza reply, StanzaError error) implements Taken {
         }
 
         /** The stream ends with this error. */
@@ -59,11 +63,27 @@ public final class StanzaIntake {
             return new Taken.Failed(new StreamError(StreamErrors.INVALID_FROM, "the 'from' address is not yours"));
         }
         try {
-            Stanza st = Stanza.fromElement(stamp == null ? e : e.withAttr("from", null));
+            Element inside = inClientNamespace(e);
+            Stanza st = Stanza.fromElement(stamp == null ? inside : inside.withAttr("from", null));
             return new Taken.Accepted(stamp == null ? st : st.withFrom(stamp));
         } catch (StanzaException ex) {
-            return new Taken.Refused(errorFor(e, ex.error(), contentNs));
+            return new Taken.Refused(errorFor(e, ex.error(), contentNs), ex.error());
         }
+    }
+
+    /**
+     * A stanza of a server or component stream as this server keeps stanzas: its own elements (body, show, error...)
+     * in {@code jabber:client}, whichever stream brought it (RFC 6120 §4.8.3; the encoder moves them back).
+     */
+    private Element inClientNamespace(Element e) {
+        if (contentNs.equals(Ns.CLIENT)) {
+            return e;
+        }
+        List<Node> children = new ArrayList<>(e.children().size());
+        for (Node n : e.children()) {
+            children.add(n instanceof Element c ? c.movedNamespace(contentNs, Ns.CLIENT) : n);
+        }
+        return e.withChildren(children);
     }
 
     private boolean claimable(String from) {
@@ -81,5 +101,23 @@ public final class StanzaIntake {
         }
         Element.Builder b = Element.build(e.name(), contentNs).attr("id", e.attr("id")).attr("type", "error");
         return Stanza.fromElement(b.child(error.toElement()).get());
+    }
+
+    /**
+     * The error reply to a stanza of a server or component that did not parse, addressed back to its sender
+     * (RFC 6120 §8.3.1), to be routed: such a stream carries stanzas one way only. Null when it may not be
+     * answered (an error, or addresses that do not parse).
+     */
+    public static Stanza addressedErrorFor(Element e, StanzaError error, String contentNs) {
+        if ("error".equals(e.attr("type")) || e.attr("from") == null || e.attr("to") == null) {
+            return null;
+        }
+        Element.Builder b = Element.build(e.name(), contentNs).attr("from", e.attr("to")).attr("to", e.attr("from"))
+            .attr("id", e.attr("id")).attr("type", "error");
+        try {
+            return Stanza.fromElement(b.child(error.toElement()).get());
+        } catch (StanzaException ex) {
+            return null;
+        }
     }
 }

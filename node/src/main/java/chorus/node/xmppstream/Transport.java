@@ -3,7 +3,8 @@ package chorus.node.xmppstream;
 import chorus.actors.xmpp.Element;
 import chorus.node.stream.StreamError;
 
-import java.net.InetAddress;
+import java.security.cert.X509Certificate;
+import java.util.List;
 
 /**
  * What a transport adapter offers the stream above it: TCP (with STARTTLS or direct TLS) today; WebSocket frames
@@ -28,6 +29,14 @@ public interface Transport {
      */
     ClientSource source();
 
+    /**
+     * The certificate chain the peer presented in its TLS handshake, leaf first: what a server or component proves
+     * its domain with (RFC 6120 §13.7.2). Empty without TLS or when the peer presented none.
+     */
+    default List<X509Certificate> peerCertificates() {
+        return List.of();
+    }
+
     /** Writes one item of our side of the stream. */
     void send(Object item);
 
@@ -40,8 +49,11 @@ public interface Transport {
      */
     void startTls(Element proceed);
 
-    /** RFC 6120 §4.3.3: a new stream follows (after SASL success): the parser starts afresh, then this goes out. */
-    void restartThenSend(Element success);
+    /**
+     * RFC 6120 §4.3.3: a new stream follows (after SASL success): the parser starts afresh, then this goes out (the
+     * receiving side's {@code <success/>}, the initiating side's new stream header).
+     */
+    void restartThenSend(Object item);
 
     /** Sends a stream error (which ends our stream) and closes at once. */
     void fail(StreamError error);

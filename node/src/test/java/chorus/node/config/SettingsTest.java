@@ -119,6 +119,8 @@ class SettingsTest {
         assertEquals(java.util.Optional.empty(), s2s.dialbackSecret());
         assertEquals(false, s2s.policy().requiresValidCertificate("peer.example"));
         assertTrue(s2s.warnings().isEmpty());
+        assertEquals(java.time.Duration.ofSeconds(60), s2s.negotiationTimeout());
+        assertEquals(false, s2s.enabled(), "federation is off unless turned on");
         assertEquals(0, Settings.from(with(Map.of())).component().port());
     }
 
@@ -149,6 +151,7 @@ class SettingsTest {
         assertTrue(failure(Map.of("chorus.s2s.dialback-secret", "abcd")).contains("chorus.s2s.dialback-secret"));
         assertTrue(failure(Map.of("chorus.s2s.dialback-secret", "zz".repeat(32))).contains("chorus.s2s.dialback-secret"));
         assertTrue(failure(Map.of("chorus.s2s.idle-timeout", "0s")).contains("chorus.s2s.idle-timeout"));
+        assertTrue(failure(Map.of("chorus.s2s.negotiation-timeout", "0s")).contains("chorus.s2s.negotiation-timeout"));
         assertTrue(failure(Map.of("chorus.s2s.retry.min", "10m")).contains("chorus.s2s.retry.min"));
         assertTrue(failure(Map.of("chorus.s2s.max-queued-stanzas", 0)).contains("chorus.s2s.max-queued-stanzas"));
     }

@@ -74,11 +74,14 @@ class FirstRunIT {
         int tls = TestNode.freePort();
         int admin = TestNode.freePort();
         int cluster = TestNode.freePort();
+        int s2s = TestNode.freePort();
+        int s2sTls = TestNode.freePort();
         Map<String, String> env = Map.of(
             "MAVEN_OPTS", "-Dmaven.repo.local=" + repo,
             "CHORUS_CASSANDRA_LIB", work.resolve("cassandra-lib").toString(),
             "CHORUS_C2S_PORT", "" + c2s, "CHORUS_C2S_TLS_PORT", "" + tls,
-            "CHORUS_ADMIN_PORT", "" + admin, "CHORUS_CLUSTER_PORT", "" + cluster);
+            "CHORUS_ADMIN_PORT", "" + admin, "CHORUS_CLUSTER_PORT", "" + cluster,
+            "CHORUS_S2S_PORT", "" + s2s, "CHORUS_S2S_TLS_PORT", "" + s2sTls);
 
         long t0 = System.nanoTime();
         ProcessBuilder pb = newcomer(copy, env, "scripts/run.sh");

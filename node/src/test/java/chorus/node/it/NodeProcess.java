@@ -67,6 +67,10 @@ final class NodeProcess implements AutoCloseable {
         if (!properties.containsKey("chorus.upload.port")) {
             cmd.add("-Dchorus.upload.port=0"); // no HTTPS listener unless a test asks for one
         }
+        if (!properties.containsKey("chorus.s2s.port")) {
+            cmd.add("-Dchorus.s2s.port=0"); // no server-to-server listeners unless a test asks for them
+            cmd.add("-Dchorus.s2s.tls-port=0");
+        }
         cmd.addAll(List.of("-cp", classpath(), "chorus.node.cli.Main", "--create-admin"));
         return cmd;
     }

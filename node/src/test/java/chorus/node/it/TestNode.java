@@ -57,6 +57,9 @@ public final class TestNode implements AutoCloseable {
         values.put("chorus.admin.port", freePort());
         values.put("chorus.c2s.auth-failure-delay", "100ms");
         values.put("chorus.cluster.port", freePort());
+        // No server-to-server listener unless a test asks for one (5269 would collide between test runs).
+        values.put("chorus.s2s.port", 0);
+        values.put("chorus.s2s.tls-port", 0);
         values.putAll(overrides);
         Config config = ConfigFactory.parseMap(values).withFallback(ConfigFactory.load()).resolve();
         if (config.getString("chorus.storage").equals("cassandra")

@@ -18,29 +18,31 @@ import static org.junit.jupiter.api.Assertions.assertNull;
  * A transport without a socket: what the session writes lands in a queue, in order; STARTTLS makes it secure;
  * everything is "written" at once. What a real adapter adds (framing, TLS, flow control) is not the session's.
  */
-final class RecordingTransport implements Transport {
-    final BlockingQueue<Object> sent = new LinkedBlockingQueue<>();
+public final class RecordingTransport implements Transport {
+    public final BlockingQueue<Object> sent = new LinkedBlockingQueue<>();
     private final boolean canStartTls;
-    volatile boolean secure;
-    volatile int restarts;
-    volatile StreamError failed;
-    volatile StreamError ended;
-    volatile boolean closed;
-    volatile boolean closedNow;
+    public volatile boolean secure;
+    public volatile int restarts;
+    public volatile StreamError failed;
+    public volatile StreamError ended;
+    public volatile boolean closed;
+    public volatile boolean closedNow;
+    /** What the peer presented in the TLS handshake, as a test says. */
+    public volatile java.util.List<java.security.cert.X509Certificate> peerCertificates = java.util.List.of();
 
-    RecordingTransport(boolean secure, boolean canStartTls) {
+    public RecordingTransport(boolean secure, boolean canStartTls) {
         this.secure = secure;
         this.canStartTls = canStartTls;
     }
 
     /** The next thing the session wrote, waiting for it a while. */
-    Object next() throws InterruptedException {
+    public Object next() throws InterruptedException {
         Object o = sent.poll(5, TimeUnit.SECONDS);
         assertNotNull(o, "the session wrote nothing");
         return o;
     }
 
-    <T> T next(Class<T> type) throws InterruptedException {
+    public <T> T next(Class<T> type) throws InterruptedException {
         Object o = next();
         if (!type.isInstance(o)) {
             throw new AssertionError("expected a " + type.getSimpleName() + ", the session wrote " + o);
@@ -57,7 +59,7 @@ final class RecordingTransport implements Transport {
         return o;
     }
 
-    void expectNothing(Duration d) throws InterruptedException {
+    public void expectNothing(Duration d) throws InterruptedException {
         assertNull(sent.poll(d.toMillis(), TimeUnit.MILLISECONDS), "the session wrote something more");
     }
 
@@ -74,6 +76,11 @@ final class RecordingTransport implements Transport {
     @Override
     public chorus.node.xmppstream.ClientSource source() {
         return chorus.node.xmppstream.ClientSource.of(InetAddress.getLoopbackAddress());
+    }
+
+    @Override
+    public java.util.List<java.security.cert.X509Certificate> peerCertificates() {
+        return peerCertificates;
     }
 
     @Override
@@ -94,7 +101,7 @@ final class RecordingTransport implements Transport {
     }
 
     @Override
-    public void restartThenSend(Element success) {
+    public void restartThenSend(Object success) {
         restarts++;
         sent.add(success);
     }

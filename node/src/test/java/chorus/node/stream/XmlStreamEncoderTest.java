@@ -43,8 +43,9 @@ class XmlStreamEncoderTest {
     void aHeaderLeavesOutWhatItLacksAndEscapesWhatItHas() {
         String xml = encode(new StreamHeader("a'b", null, null, null, null, Ns.SERVER));
 
+        // XEP-0220 §2.1: a server stream declares the dialback prefix.
         assertEquals("<?xml version='1.0'?><stream:stream xmlns='jabber:server'"
-            + " xmlns:stream='http://etherx.jabber.org/streams' from='a&apos;b'>", xml);
+            + " xmlns:stream='http://etherx.jabber.org/streams' xmlns:db='jabber:server:dialback' from='a&apos;b'>", xml);
     }
 
     @Test
@@ -96,6 +97,17 @@ class XmlStreamEncoderTest {
         ByteBuf buf = s2s.readOutbound();
 
         assertEquals("<presence/>", buf.toString(StandardCharsets.UTF_8));
+        buf.release();
+    }
+
+    @Test
+    void aStanzaBetweenServersHasItsBodyInJabberServerNotJabberClient() {
+        EmbeddedChannel s2s = new EmbeddedChannel(new XmlStreamEncoder(Ns.SERVER));
+        s2s.writeOutbound(Message.chat(Jid.parse("romeo@example.net/orchard"), Jid.parse("juliet@example.com"), "m1", "hi"));
+        ByteBuf buf = s2s.readOutbound();
+
+        assertEquals("<message from=\"romeo@example.net/orchard\" to=\"juliet@example.com\" id=\"m1\" type=\"chat\">"
+            + "<body>hi</body></message>", buf.toString(StandardCharsets.UTF_8));
         buf.release();
     }
 

@@ -60,7 +60,8 @@ final class ProsodyPeer extends LocalPeer {
                 "network_backend = \"epoll\"",
                 "modules_enabled = { \"roster\", \"saslauth\", \"tls\", \"dialback\", \"disco\", \"ping\", "
                         + (vcardTemp ? "\"vcard\"," : "\"vcard_legacy\",")
-                        + " \"version\", \"time\", \"uptime\", \"offline\", \"private\", \"blocklist\", \"carbons\", \"pep\", \"posix\" }",
+                        + " \"version\", \"time\", \"uptime\", \"offline\", \"private\", \"blocklist\", \"carbons\", \"pep\", \"posix\","
+                        + " \"smacks\" }",
                 "authentication = \"internal_hashed\"",
                 "storage = \"internal\"",
                 "c2s_require_encryption = true",
@@ -102,8 +103,21 @@ final class ProsodyPeer extends LocalPeer {
     /** mod_offline keeps them in the internal storage's archive file {@code data/<host>/offline/<user>.list}. */
     @Override
     public boolean hasOfflineMessages(String user) throws Exception {
-        Path list = dir.resolve("data").resolve(domain.replace(".", "%2e")).resolve("offline").resolve(user + ".list");
+        Path list = dir.resolve("data").resolve(encoded(domain)).resolve("offline").resolve(encoded(user) + ".list");
         return Files.exists(list) && Files.size(list) > 0;
+    }
+
+    /** Prosody's file names (util/datamanager): every character but letters and digits as %xx. */
+    private static String encoded(String name) {
+        StringBuilder b = new StringBuilder();
+        for (byte c : name.getBytes(java.nio.charset.StandardCharsets.UTF_8)) {
+            if (c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9') {
+                b.append((char) c);
+            } else {
+                b.append('%').append(String.format("%02x", c & 0xff));
+            }
+        }
+        return b.toString();
     }
 
     /**

@@ -26,7 +26,7 @@ import java.util.List;
  * the s2s stream of the server (that comes with the redesigned stream core): a probe that shows what
  * real peers make of Chorus's TLS and certificates.
  */
-final class S2sProbe implements AutoCloseable {
+public final class S2sProbe implements AutoCloseable {
     private final EventLoopGroup group = new NioEventLoopGroup(1);
     private final StringBuffer received = new StringBuffer();
     private final Channel channel;
@@ -52,19 +52,24 @@ final class S2sProbe implements AutoCloseable {
                 }).connect(address).sync().channel();
     }
 
-    static S2sProbe connect(InetSocketAddress address, String from, String to) throws InterruptedException {
+    public static S2sProbe connect(InetSocketAddress address, String from, String to) throws InterruptedException {
         return new S2sProbe(address, from, to);
     }
 
     /** Opens the stream (RFC 6120 §4.7) and returns the stream features the peer sends. */
-    String openStream() throws Exception {
+    public String openStream() throws Exception {
+        return openStream("</stream:features>");
+    }
+
+    /** Opens the stream and waits for {@code marker} (features may be empty: {@code <stream:features/>}). */
+    public String openStream(String marker) throws Exception {
         send("<?xml version='1.0'?><stream:stream xmlns='jabber:server' xmlns:stream='http://etherx.jabber.org/streams'"
                 + " xmlns:db='jabber:server:dialback' from='" + from + "' to='" + to + "' version='1.0'>");
-        return await("</stream:features>");
+        return await(marker);
     }
 
     /** {@code <starttls/>}, {@code <proceed/>}, then the TLS handshake with {@code contexts}' client side. */
-    void startTls(S2sTlsContexts contexts) throws Exception {
+    public void startTls(S2sTlsContexts contexts) throws Exception {
         send("<starttls xmlns='urn:ietf:params:xml:ns:xmpp-tls'/>");
         await("<proceed");
         tls = contexts.newClientHandler(channel.alloc(), to, 5269, false);
@@ -83,23 +88,40 @@ final class S2sProbe implements AutoCloseable {
     }
 
     /** XEP-0178 §2: SASL EXTERNAL with our domain as authorization identity; returns the peer's answer. */
-    String authenticateExternal() throws Exception {
+    public String authenticateExternal() throws Exception {
         String authzid = java.util.Base64.getEncoder().encodeToString(from.getBytes(StandardCharsets.UTF_8));
         send("<auth xmlns='urn:ietf:params:xml:ns:xmpp-sasl' mechanism='EXTERNAL'>" + authzid + "</auth>");
         String answer = awaitAny("<success", "<failure");
         return answer;
     }
 
-    void send(String text) {
+    public void send(String text) {
         channel.writeAndFlush(Unpooled.copiedBuffer(text, StandardCharsets.UTF_8)).syncUninterruptibly();
     }
 
     /** Waits until the peer has sent {@code marker} after what earlier calls read; returns that new text. */
-    String await(String marker) throws Exception {
+    public String await(String marker) throws Exception {
         return awaitAny(marker);
     }
 
-    private String awaitAny(String... markers) throws Exception {
+    /** Whether the peer still holds the connection open. */
+    public boolean open() {
+        return channel.isActive();
+    }
+
+    /** Waits until the peer closed the connection; what it sent last is in the failure message otherwise. */
+    public void awaitClosed() throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+        while (channel.isActive() && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        if (channel.isActive()) {
+            throw new IllegalStateException("the peer kept the connection open; it sent: " + received);
+        }
+    }
+
+    /** Waits until the peer has sent the first of {@code markers} (in this order of preference); returns that new text. */
+    public String awaitAny(String... markers) throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
         while (System.nanoTime() < deadline) {
             String fresh = received.substring(readUpTo);

@@ -1,4 +1,4 @@
-package chorus.node.c2s;
+package chorus.node.tcp;
 
 import chorus.node.stream.StreamError;
 import chorus.node.stream.StreamErrors;
@@ -16,10 +16,12 @@ import java.util.concurrent.TimeUnit;
  * water marks (set on the listener) make it unwritable above the high mark; while it is, the client is not
  * read from, so it cannot ask for more. A client that stays unwritable for the connection timeout, or lets
  * the buffer reach its maximum, is disconnected with a stream error, before or after authentication, with or
- * without XEP-0198 (a resumable session then waits for its client as after any dropped connection).
+ * without XEP-0198 (a resumable session then waits for its client as after any dropped connection). Server-to-server
+ * and component connections have the same stage: a peer server that does not read is disconnected the same way (its
+ * RemoteDomain entity keeps what the peer did not acknowledge).
  */
-final class OutboundBackPressure extends ChannelDuplexHandler {
-    static final String NAME = "back-pressure";
+public final class OutboundBackPressure extends ChannelDuplexHandler {
+    public static final String NAME = "back-pressure";
     /** After the stream error is queued, how long the client has to read it before the connection closes. */
     static final Duration CLOSE_WAIT = Duration.ofSeconds(2);
 
@@ -28,7 +30,7 @@ final class OutboundBackPressure extends ChannelDuplexHandler {
     private ScheduledFuture<?> deadline;
     private boolean ending;
 
-    OutboundBackPressure(Duration timeout, long max) {
+    public OutboundBackPressure(Duration timeout, long max) {
         this.timeout = timeout;
         this.max = max;
     }

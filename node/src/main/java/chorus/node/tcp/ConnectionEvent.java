@@ -1,7 +1,7 @@
-package chorus.node.c2s;
+package chorus.node.tcp;
 
 /** Pipeline user events about the client's stream, for the stages that count or limit connections. */
-enum ConnectionEvent {
+public enum ConnectionEvent {
     /** SASL succeeded (RFC 6120 §6.4.6): the connection is no longer an unauthenticated one. */
     AUTHENTICATED
 }

@@ -1,32 +1,41 @@
-package chorus.node.c2s;
+package chorus.node.tcp;
 
 import chorus.node.stream.StreamClose;
 import chorus.node.stream.StreamError;
 import chorus.node.stream.StreamLimits;
 import chorus.node.stream.XmlStreamDecoder;
-import chorus.node.tls.TlsContexts;
+import chorus.node.tls.S2sTlsContexts;
 import chorus.actors.xmpp.Element;
-import chorus.actors.xmpp.Ns;
 import chorus.node.xmppstream.ClientSource;
 import chorus.node.xmppstream.Transport;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.handler.ssl.SslHandler;
 
+import java.security.cert.X509Certificate;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 
 /**
- * The TCP transport of a client stream: what its session may do with the connection. Every pipeline change runs
- * on the channel's event loop, ordered with the reads, so no byte is parsed by the wrong stage.
+ * The TCP transport of an XMPP stream (a client's, a server's in either direction, a component's): what its stream
+ * actor may do with the connection. Every pipeline change runs on the channel's event loop, ordered with the reads,
+ * so no byte is parsed by the wrong stage. The pipeline names its stages {@link #TLS} and {@link #DECODER}.
  */
-final class C2sConnection implements Transport {
+public final class TcpConnection implements Transport {
+    /** The names of the pipeline stages this transport changes. */
+    public static final String TLS = "tls";
+    public static final String DECODER = "xml-decoder";
+
     /** Inbound events in flight to the actor above which reading pauses, and below which it resumes. */
     private static final int HIGH_WATER = 64;
     private static final int LOW_WATER = 16;
 
     private final Channel channel;
-    private final TlsContexts tls;
+    /** A TLS handler for this connection: the accepting side's for STARTTLS, the connecting side's otherwise. */
+    private final Function<Channel, SslHandler> tls;
     private final StreamLimits limits;
+    private final String contentNs;
     private final AtomicInteger inFlight = new AtomicInteger();
     /** How long a stream ended by the server waits for the client's closing tag. */
     static final java.time.Duration CLOSE_WAIT = java.time.Duration.ofSeconds(2);
@@ -34,10 +43,17 @@ final class C2sConnection implements Transport {
     /** Accepted on the onion listener: the peer is Tor, not the client. */
     private final boolean onion;
 
-    C2sConnection(Channel channel, TlsContexts tls, StreamLimits limits, boolean onion) {
+    /**
+     * @param tls       makes the TLS handler STARTTLS installs (null: the stream cannot start TLS)
+     * @param contentNs the stream's content namespace, for the fresh parser after STARTTLS
+     * @param onion     accepted on the onion listener: the peer is Tor, not the client
+     */
+    public TcpConnection(Channel channel, Function<Channel, SslHandler> tls, StreamLimits limits, String contentNs,
+                         boolean onion) {
         this.channel = channel;
         this.tls = tls;
         this.limits = limits;
+        this.contentNs = contentNs;
         this.onion = onion;
     }
 
@@ -60,7 +76,14 @@ final class C2sConnection implements Transport {
 
     @Override
     public boolean canStartTls() {
-        return true;
+        return tls != null;
+    }
+
+    /** The certificate chain the peer presented in the TLS handshake, leaf first; empty without TLS or certificate. */
+    @Override
+    public List<X509Certificate> peerCertificates() {
+        SslHandler ssl = channel.pipeline().get(SslHandler.class);
+        return ssl == null ? List.of() : S2sTlsContexts.peerChain(ssl);
     }
 
     @Override
@@ -85,25 +108,43 @@ final class C2sConnection implements Transport {
     @Override
     public void startTls(Element proceed) {
         channel.eventLoop().execute(() -> {
-            if (((XmlStreamDecoder) channel.pipeline().get(C2sInitializer.DECODER)).isFailed()) {
+            if (((XmlStreamDecoder) channel.pipeline().get(DECODER)).isFailed()) {
                 // Data followed <starttls/> in the clear: the stream already failed, and its error goes
                 // out in the clear; no TLS starts.
                 return;
             }
-            SslHandler ssl = tls.newHandler(channel.alloc(), true);
-            channel.pipeline().addFirst(C2sInitializer.TLS, ssl);
+            SslHandler ssl = tls.apply(channel);
+            channel.pipeline().addFirst(TLS, ssl);
             channel.pipeline().addFirst(PlaintextGuard.NAME, new PlaintextGuard());
-            channel.pipeline().replace(C2sInitializer.DECODER, C2sInitializer.DECODER,
-                new XmlStreamDecoder(limits, Ns.CLIENT));
+            channel.pipeline().replace(DECODER, DECODER, new XmlStreamDecoder(limits, contentNs));
             channel.writeAndFlush(proceed, channel.voidPromise());
+        });
+    }
+
+    /**
+     * The connecting side of STARTTLS (RFC 6120 §5.4.3.3): the peer said {@code <proceed/>}, so TLS starts now, under
+     * a fresh parser; {@code then} (our new stream header) waits in the TLS handler until the handshake is done.
+     * A failed handshake closes the connection.
+     */
+    public void startTlsThenSend(Object then) {
+        channel.eventLoop().execute(() -> {
+            SslHandler ssl = tls.apply(channel);
+            channel.pipeline().addFirst(TLS, ssl);
+            channel.pipeline().replace(DECODER, DECODER, new XmlStreamDecoder(limits, contentNs));
+            ssl.handshakeFuture().addListener(f -> {
+                if (!f.isSuccess()) {
+                    channel.close();
+                }
+            });
+            channel.writeAndFlush(then, channel.voidPromise());
         });
     }
 
     /** RFC 6120 §6.4.6: after SASL success both sides start a new stream; reset the parser, then send. */
     @Override
-    public void restartThenSend(Element success) {
+    public void restartThenSend(Object success) {
         channel.eventLoop().execute(() -> {
-            ((XmlStreamDecoder) channel.pipeline().get(C2sInitializer.DECODER)).reset();
+            ((XmlStreamDecoder) channel.pipeline().get(DECODER)).reset();
             channel.pipeline().fireUserEventTriggered(ConnectionEvent.AUTHENTICATED);
             channel.writeAndFlush(success, channel.voidPromise());
         });
@@ -162,7 +203,7 @@ final class C2sConnection implements Transport {
     }
 
     /** Counts an event handed to the actor; pauses reading when the actor falls behind. */
-    void dispatched() {
+    public void dispatched() {
         if (inFlight.incrementAndGet() >= HIGH_WATER) {
             ReadGate.of(channel).stop(ReadGate.ACTOR_BEHIND);
         }

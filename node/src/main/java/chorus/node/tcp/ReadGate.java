@@ -1,4 +1,4 @@
-package chorus.node.c2s;
+package chorus.node.tcp;
 
 import io.netty.channel.Channel;
 import io.netty.util.AttributeKey;

@@ -1,4 +1,4 @@
-package chorus.node.c2s;
+package chorus.node.tcp;
 
 import chorus.node.stream.StreamError;
 import chorus.node.stream.StreamErrors;
