@@ -8,8 +8,9 @@
 #
 # Node i listens for clients on 127.0.0.(i+1):5222 (STARTTLS) and :5223 (direct TLS), for the cluster on
 # 127.0.0.(i+1):25520, and has its admin API on 127.0.0.1:(5290+i). Files: .chorus/cluster/node-i/
-# (data, logs, node.out, node.pid). Configuration: cluster-config/local-cluster.conf. Environment:
-# CHORUS_DOMAIN [localhost], JAVA_OPTS [-Xmx512m].
+# (data, logs, node.out, node.pid). The cluster link is TLS with mutual authentication: the first start
+# makes a CA for this cluster in .chorus/cluster/keys/ca and a key directory per node (never committed).
+# Configuration: cluster-config/local-cluster.conf. Environment: CHORUS_DOMAIN [localhost], JAVA_OPTS [-Xmx512m].
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$ROOT"
@@ -23,6 +24,17 @@ export CHORUS_DOMAIN=${CHORUS_DOMAIN:-localhost}
 say() { echo "cluster: $*"; }
 ip_of() { echo "127.0.0.$(($1 + 1))"; }
 node_dir() { echo "$BASE/node-$1"; }
+keys_dir() { echo "$BASE/keys/node-$1"; }
+ctl() { "$(java_bin)" -cp "$(node_classpath)" -Dlogback.configurationFile=logback-cli.xml chorus.node.cli.Chorusctl "$@"; }
+
+# The cluster's CA and one key directory per node, made once (chorusctl cluster-keys).
+make_keys() {
+  local n=$1 i
+  [[ -f $BASE/keys/ca/ca.key ]] || ctl cluster-keys ca "$BASE/keys/ca" >/dev/null
+  for ((i = 1; i <= n; i++)); do
+    [[ -f $(keys_dir "$i")/tls.crt ]] || ctl cluster-keys node --ca "$BASE/keys/ca" --node-name "node-$i" "$(keys_dir "$i")" >/dev/null
+  done
+}
 count() { ls -d "$BASE"/node-* 2>/dev/null | wc -l; }
 
 start() {
@@ -33,7 +45,8 @@ start() {
   scripts/cassandra.sh start
   export CHORUS_CASSANDRA_CONTACT_POINTS=127.0.0.1:$CHORUS_CASSANDRA_CQL_PORT
   # One process creates the schema; nodes starting together then find it in place.
-  "$(java_bin)" -cp "$(node_classpath)" -Dlogback.configurationFile=logback-cli.xml chorus.node.cli.Chorusctl schema apply
+  ctl schema apply
+  make_keys "$n"
   for ((i = 1; i <= n; i++)); do
     seeds+="${seeds:+,}$(ip_of "$i"):25520"
   done
@@ -58,7 +71,7 @@ start_node() {
   # that a certificate could vouch for (see chorus.upload.public-url for a real cluster).
   # shellcheck disable=SC2086
   CHORUS_DATA_DIR=$dir CHORUS_BIND=$(ip_of "$i") CHORUS_CLUSTER_HOST=$(ip_of "$i") CHORUS_CLUSTER_PORT=25520 \
-    CHORUS_SEED_NODES=$seeds CHORUS_ADMIN_PORT=$((5290 + i)) CHORUS_HTTP_PORT=0 \
+    CHORUS_SEED_NODES=$seeds CHORUS_ADMIN_PORT=$((5290 + i)) CHORUS_HTTP_PORT=0 CHORUS_CLUSTER_TLS_DIR=$(keys_dir "$i") \
     nohup "$(java_bin)" -XX:+ExitOnOutOfMemoryError ${JAVA_OPTS:--Xmx512m} -Dconfig.file="$ROOT/cluster-config/local-cluster.conf" \
     -cp "$(node_classpath)" chorus.node.cli.Main --create-admin \
     >"$dir/node.out" 2>&1 </dev/null &
@@ -107,8 +120,7 @@ status() {
   ((n > 0)) || { say "no nodes"; exit 3; }
   for ((i = 1; i <= n; i++)); do
     if [[ -f $(node_dir "$i")/node.pid ]] && kill -0 "$(cat "$(node_dir "$i")/node.pid")" 2>/dev/null; then
-      "$(java_bin)" -cp "$(node_classpath)" -Dlogback.configurationFile=logback-cli.xml chorus.node.cli.Chorusctl \
-        --data-dir="$(node_dir "$i")" --admin-port=$((5290 + i)) cluster
+      ctl --data-dir="$(node_dir "$i")" --admin-port=$((5290 + i)) cluster
       return
     fi
   done

@@ -1,6 +1,7 @@
 package chorus.node;
 
 import chorus.actors.Journaled;
+import chorus.actors.cluster.Frames;
 import chorus.actors.diagnostics.DeliveryFailures;
 import chorus.actors.diagnostics.DiagnosticsPruner;
 import chorus.actors.diagnostics.DiagnosticsRecorder;
@@ -44,6 +45,7 @@ import chorus.actors.upload.Slots;
 import chorus.actors.upload.UploadService;
 import chorus.actors.upload.UploadSettings;
 import chorus.node.http.HttpListener;
+import chorus.node.http.UploadErasure;
 import chorus.node.http.UploadRoute;
 import chorus.node.http.UploadStore;
 import chorus.actors.feature.webpresence.BadgeBoard;
@@ -162,6 +164,7 @@ public final class ChorusNode implements AutoCloseable {
         settings.s2s().warnings().forEach(log::warn);
         TlsContexts tls = TlsContexts.create(new TlsSettings(settings.tlsCertificate(), settings.tlsKey(),
             settings.dataDir(), settings.domain().toString()));
+        java.nio.file.Path clusterKeys = settings.cluster().linkKeys(settings.dataDir(), clock);
         NodeRegistry registry = NodeRegistry.create();
         NodeStorage storage;
         ActorSystem<Void> system;
@@ -172,8 +175,8 @@ public final class ChorusNode implements AutoCloseable {
             throw e;
         }
         try {
-            system = ActorSystem.create(Behaviors.empty(), ClusterSettings.SYSTEM,
-                settings.cluster().pekkoConfig().withFallback(storage.systemConfig()));
+            system = ActorSystem.create(Behaviors.empty(), ClusterSettings.SYSTEM, settings.cluster().pekkoConfig()
+                .withFallback(ClusterSettings.linkConfig(clusterKeys)).withFallback(storage.systemConfig()));
         } catch (RuntimeException e) {
             storage.close();
             registry.close();
@@ -257,15 +260,19 @@ public final class ChorusNode implements AutoCloseable {
             accountRef.set(account);
 
             String nodeName = cluster.selfMember().address().hostPort();
-            DeliveryFailures failures = new DiagnosticsRecorder(storage.diagnostics(), clock, nodeName);
+            DiagnosticsSettings diagnosticsSettings = DiagnosticsSettings.from(storage.systemConfig());
+            DeliveryFailures failures = new DiagnosticsRecorder(storage.diagnostics(), clock, nodeName, diagnosticsSettings);
+            // Stanzas to accounts and rooms may be larger than a cluster frame (a room's lists, a PEP result):
+            // those travel in frames.
+            Frames frames = Frames.get(system);
             // Another domain: the entity of the pair of domains, which owns the outgoing s2s stream (Federation).
             // Without federation (chorus.s2s.enabled off) there is none: the router bounces remote-server-not-found.
             ShardedRemotes remotes = settings.s2s().enabled()
                 ? new ShardedRemotes(sharding, settings.domain().toString()) : null;
-            Router router = new Router(settings.domain(), new ShardedAccounts(sharding), remotes, serverRef.get(),
+            Router router = new Router(settings.domain(), new ShardedAccounts(sharding, frames), remotes, serverRef.get(),
                 account::seesSent, clock, failures);
             if (muc.enabled()) {
-                RoomDirectory rooms = RoomDirectory.start(system);
+                RoomDirectory rooms = RoomDirectory.start(system, muc);
                 AccountEraser roomEraser = AccountEraser.forStorage(system, storage);
                 RoomEntity.init(sharding, new RoomEntity.Deps(muc, settings.domain().toString(), router, rooms, clock,
                     room -> {
@@ -277,15 +284,18 @@ public final class ChorusNode implements AutoCloseable {
                             });
                         }
                     }));
-                MucService service = new MucService(new DomainJid(mucDomain), router, rooms,
-                    (room, stanza) -> sharding.entityRefFor(RoomEntity.KEY, room).tell(new RoomEntity.Deliver(stanza)));
+                MucService service = new MucService(new DomainJid(mucDomain), router, rooms::publicRooms,
+                    (room, stanza) -> frames.tell(sharding.entityRefFor(RoomEntity.KEY, room), new RoomEntity.Deliver(stanza),
+                        RoomEntity.Framed::new), muc, clock);
                 router.addService(mucDomain, service::accept);
             }
             UploadRoute uploadRoute = null;
+            UploadErasure uploadErasure = UploadErasure.start(system);
             if (upload.offered()) {
                 Slots slots = new Slots(clock);
                 UploadStore files = new UploadStore(settings.dataDir().resolve("uploads"), upload.retention(), clock);
                 uploadRoute = new UploadRoute(slots, files);
+                uploadErasure.serve(files, slots);
                 UploadService uploadService = new UploadService(settings.domain().toString(), upload, slots, router,
                     files::usedBy);
                 router.addService(uploadDomain, uploadService::accept);
@@ -296,9 +306,9 @@ public final class ChorusNode implements AutoCloseable {
             Components components = Components.start(settings.component(), peerLimits, settings.c2s().limits(), system,
                 router);
             ActorRef<DiagnosticsPruner.Command> pruner = DiagnosticsPruner.init(system, storage.diagnostics(),
-                DiagnosticsSettings.from(storage.systemConfig()), clock);
+                diagnosticsSettings, clock);
             MailboxEntity.init(sharding, MailboxSettings.from(storage.systemConfig()), settings.domain().toString(), clock,
-                storage.mailboxRowEraser(), registry.metrics());
+                storage.mailboxRowEraser(), storage.notices(clock), registry.metrics());
             UserEntity.init(sharding, new UserEntity.Deps(settings.domain(), router, account, clock,
                 userSettings, directory, jid -> sharding.entityRefFor(MailboxEntity.KEY, jid), failures));
 
@@ -324,6 +334,7 @@ public final class ChorusNode implements AutoCloseable {
             system.systemActorOf(NodeStats.create(counter), "node-stats", org.apache.pekko.actor.typed.Props.empty());
             system.systemActorOf(LocalSessions.create(counter), "local-sessions", org.apache.pekko.actor.typed.Props.empty());
             accounts.eraseWith(AccountEraser.forStorage(system, storage));
+            accounts.onRemoved(uploadErasure::erase);
             ChorusNode node = new ChorusNode(settings, system, tls, counter, accounts, hashing);
             node.registry = registry;
             node.resources.add(gauges);

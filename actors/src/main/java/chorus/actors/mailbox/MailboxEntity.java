@@ -1,14 +1,15 @@
 package chorus.actors.mailbox;
 
-import chorus.actors.JournaledEntity;
 import chorus.actors.ClusterMessage;
+import chorus.actors.JournaledEntity;
+import chorus.actors.cluster.Frames;
 import chorus.actors.metrics.NodeMetrics;
 import chorus.actors.session.SessionMessage;
-import chorus.actors.xmpp.Element;
 import chorus.actors.xmpp.FullJid;
 import chorus.actors.xmpp.Message;
-import chorus.actors.xmpp.Node;
 import chorus.actors.xmpp.Ns;
+import chorus.persistence.mailbox.InMemoryNoticeStore;
+import chorus.persistence.mailbox.NoticeStore;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
@@ -25,10 +26,8 @@ import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -39,12 +38,21 @@ import java.util.Map;
  * leaves Cassandra whether or not this entity ever runs again (see persistence/README.md).
  *
  * <p>A message is forgotten only once a session confirms it wrote it to the client ({@link Forget}),
- * so a crash or a disconnect in the middle loses none. ({@link Restore} and {@link Peek} serve XEP-0227 imports and
- * exports; with them the file passes 400 lines, one protocol kept in one place.)
+ * so a crash or a disconnect in the middle loses none. Messages go to a session a page at a time, each page
+ * within one cluster frame ({@link OfflinePages}).
+ *
+ * <p>A server notice ({@link Offline#serverNotice}: an admin's notice of an in-band registration, naming the
+ * address it came from) waits its own, shorter retention: its text is in a notice-store row that expires
+ * then, the journal holds only a marker ({@link NoticeStored}), see {@link MailboxNotices}.
+ *
+ * <p>Longer than most files: the protocol, its events and state, and their handlers are one unit; paging
+ * and the notices' texts live in their own classes. ({@link Restore} and {@link Peek} serve XEP-0227 imports
+ * and exports.)
  */
 public final class MailboxEntity
         extends JournaledEntity<MailboxEntity.Command, MailboxEntity.Event, MailboxEntity.State> {
 
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(MailboxEntity.class);
     public static final EntityTypeKey<Command> KEY = EntityTypeKey.create(Command.class, "Mailbox");
     public static final String XEP_0160 = "msgoffline";
     /** A page of {@link Peek} stays well under the cluster's frame size. */
@@ -53,19 +61,35 @@ public final class MailboxEntity
     public interface Command extends ClusterMessage {
     }
 
-    /** Keep this message, which arrived now, for the user. */
-    public record Store(Message message, ActorRef<StoreReply> replyTo) implements Command {
+    /**
+     * Keep this message, which arrived now, for the user. {@code copyKey} names the message when its sender may
+     * ask again for the same one (the sending session and its sequence number): an ask that timed out while the
+     * mailbox was busy may have stored it, and the copy asked again is then only answered, not stored twice.
+     * Null: no key.
+     */
+    public record Store(Message message, ActorRef<StoreReply> replyTo, String copyKey) implements Command {
+        public Store(Message message, ActorRef<StoreReply> replyTo) {
+            this(message, replyTo, null);
+        }
     }
 
     /**
      * Hand every waiting message, oldest first and stamped with its arrival (XEP-0203), to this
-     * session, which confirms with {@link Forget} once it wrote them.
+     * session, a page at a time: each page is as large as one cluster frame holds, and the next goes
+     * once the session confirmed this one with {@link Forget} (it does once it wrote the page's last
+     * message to its client).
      */
     public record DeliverTo(FullJid to, ActorRef<SessionMessage> session) implements Command {
     }
 
-    /** The session wrote the messages up to this id to its client: they are gone. */
-    public record Forget(long upToId) implements Command {
+    /**
+     * The session wrote the messages up to this id to its client: they are gone. A session that names itself
+     * (and the resource it serves) gets the next page even from a mailbox that restarted since it sent this one.
+     */
+    public record Forget(long upToId, ActorRef<SessionMessage> session, FullJid to) implements Command {
+        public Forget(long upToId) {
+            this(upToId, null, null);
+        }
     }
 
     /**
@@ -133,20 +157,39 @@ public final class MailboxEntity
     public record MailboxCleared(Instant at) implements Event {
     }
 
-    /** Waiting messages, oldest first. */
-    public record State(List<MessageStored> waiting, long nextId, long bytes) implements ClusterMessage {
+    /**
+     * A server notice waits until {@code expiresAt} (its own retention, shorter than a message's). Its text
+     * is not here: it is in the notice store under {@code key}, in a row that expires with it.
+     */
+    public record NoticeStored(long id, String key, Instant arrivedAt, Instant expiresAt, int size) implements Event {
+    }
+
+    /** Notices whose time ended by this instant expired. */
+    public record NoticesExpired(Instant at) implements Event {
+    }
+
+    /** Waiting messages and server notices, oldest first. */
+    public record State(List<MessageStored> waiting, long nextId, long bytes, List<NoticeStored> notices)
+        implements ClusterMessage {
         public State {
             waiting = List.copyOf(waiting);
+            notices = notices == null ? List.of() : List.copyOf(notices);
         }
 
         public static State empty() {
-            return new State(List.of(), 1, 0);
+            return new State(List.of(), 1, 0, List.of());
         }
 
         State plus(MessageStored m) {
             List<MessageStored> w = new ArrayList<>(waiting);
             w.add(m);
-            return new State(w, Math.max(nextId, m.id() + 1), bytes + m.size());
+            return new State(w, Math.max(nextId, m.id() + 1), bytes + m.size(), notices);
+        }
+
+        State plus(NoticeStored n) {
+            List<NoticeStored> w = new ArrayList<>(notices);
+            w.add(n);
+            return new State(waiting, Math.max(nextId, n.id() + 1), bytes + n.size(), w);
         }
 
         State without(java.util.function.Predicate<MessageStored> gone) {
@@ -158,7 +201,23 @@ public final class MailboxEntity
                     b += m.size();
                 }
             }
-            return new State(w, nextId, b);
+            for (NoticeStored n : notices) {
+                b += n.size();
+            }
+            return new State(w, nextId, b, notices);
+        }
+
+        State withoutNotices(java.util.function.Predicate<NoticeStored> gone) {
+            List<NoticeStored> w = new ArrayList<>(notices.size());
+            long b = bytes;
+            for (NoticeStored n : notices) {
+                if (gone.test(n)) {
+                    b -= n.size();
+                } else {
+                    w.add(n);
+                }
+            }
+            return new State(waiting, nextId, b, w);
         }
 
         /** The messages that are still within the retention at {@code now}. */
@@ -173,9 +232,18 @@ public final class MailboxEntity
             return out;
         }
 
+        /** The notices whose time has not ended at {@code now}. */
+        public List<NoticeStored> liveNotices(Instant now) {
+            return notices.stream().filter(n -> n.expiresAt().isAfter(now)).toList();
+        }
+
+        int count() {
+            return waiting.size() + notices.size();
+        }
+
         @Override
         public String toString() {
-            return "MailboxState[" + waiting.size() + " waiting]";
+            return "MailboxState[" + waiting.size() + " waiting, " + notices.size() + " notices]";
         }
     }
 
@@ -193,9 +261,9 @@ public final class MailboxEntity
 
     /** {@code metrics}: messages stored and handed over are counted there. */
     public static void init(ClusterSharding sharding, MailboxSettings settings, String domain, Clock clock,
-                            RowEraser eraser, NodeMetrics metrics) {
-        sharding.init(Entity.of(KEY,
-                ctx -> create(ctx.getEntityId(), settings, domain, clock, ctx.getShard(), eraser, metrics))
+                            RowEraser eraser, NoticeStore notices, NodeMetrics metrics) {
+        sharding.init(Entity.of(KEY, ctx -> create(ctx.getEntityId(), settings, domain, clock, ctx.getShard(), eraser,
+                notices, metrics))
             .withStopMessage(Stop.INSTANCE));
     }
 
@@ -205,11 +273,29 @@ public final class MailboxEntity
     }
 
     public static Behavior<Command> create(String bareJid, MailboxSettings settings, String domain, Clock clock,
+                                           ActorRef<ClusterSharding.ShardCommand> shard, RowEraser eraser) {
+        return create(bareJid, settings, domain, clock, shard, eraser, NodeMetrics.discarding());
+    }
+
+    public static Behavior<Command> create(String bareJid, MailboxSettings settings, String domain, Clock clock,
                                            ActorRef<ClusterSharding.ShardCommand> shard, RowEraser eraser,
                                            NodeMetrics metrics) {
+        return create(bareJid, settings, domain, clock, shard, eraser, new InMemoryNoticeStore(clock), metrics);
+    }
+
+    public static Behavior<Command> create(String bareJid, MailboxSettings settings, String domain, Clock clock,
+                                           ActorRef<ClusterSharding.ShardCommand> shard, RowEraser eraser,
+                                           NoticeStore notices) {
+        return create(bareJid, settings, domain, clock, shard, eraser, notices, NodeMetrics.discarding());
+    }
+
+    public static Behavior<Command> create(String bareJid, MailboxSettings settings, String domain, Clock clock,
+                                           ActorRef<ClusterSharding.ShardCommand> shard, RowEraser eraser,
+                                           NoticeStore notices, NodeMetrics metrics) {
         return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
-            timers.startTimerWithFixedDelay(ExpireTick.INSTANCE, expiryCheck(settings.retention()));
-            return new MailboxEntity(ctx, bareJid, settings, domain, clock, shard, eraser, metrics);
+            // The notices' retention is at most the messages': checked often enough for both.
+            timers.startTimerWithFixedDelay(ExpireTick.INSTANCE, expiryCheck(settings.noticeRetention()));
+            return new MailboxEntity(ctx, bareJid, settings, domain, clock, shard, eraser, notices, metrics);
         }));
     }
 
@@ -228,23 +314,41 @@ public final class MailboxEntity
     private final Clock clock;
     private final ActorRef<ClusterSharding.ShardCommand> shard;
     private Instant lastActive;
-    /**
-     * Per session, the last message id already handed to it and not yet forgotten: asked again (a
-     * message stored while the session was becoming available), it gets only what is newer. In memory.
-     */
-    private final Map<ActorRef<SessionMessage>, Long> handedTo = new LinkedHashMap<>(8, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<ActorRef<SessionMessage>, Long> eldest) {
-            return size() > 16;
-        }
-    };
+    private final OfflinePages pages;
+    private final MailboxNotices notices;
+    /** Sessions that asked while the notices' texts were being read: served once they are. */
+    private final List<DeliverTo> waitingForNotices = new ArrayList<>();
+    private boolean readingNotices;
     private final RowEraser eraser;
     private final String persistenceId;
+    /**
+     * The copy keys of the messages stored in this incarnation, the newest {@link #RECENT_COPIES}: a copy asked
+     * again is answered Stored without being stored twice. In memory only: a mailbox that restarted between a
+     * timed-out ask and its copy stores the copy (the rare duplicate is the price of never losing one).
+     */
+    private final Map<String, Boolean> recentCopies = new java.util.LinkedHashMap<>(16, 0.75f, false) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+            return size() > RECENT_COPIES;
+        }
+    };
+    static final int RECENT_COPIES = 4096;
     private final NodeMetrics metrics;
+
+    /** A page not confirmed within this time is sent again when the session asks again. */
+    static final Duration PAGE_TIMEOUT = OfflinePages.PAGE_TIMEOUT;
+
+    /** A notice's text was written to its row (or not). */
+    private record NoticeWritten(Store store, String key, Instant at, int size, Throwable failure) implements Command {
+    }
+
+    /** The notices' texts were read (or not). */
+    private record NoticesRead(Map<String, byte[]> texts, Throwable failure) implements Command {
+    }
 
     private MailboxEntity(ActorContext<Command> ctx, String bareJid, MailboxSettings settings, String domain,
                           Clock clock, ActorRef<ClusterSharding.ShardCommand> shard, RowEraser eraser,
-                          NodeMetrics metrics) {
+                          NoticeStore noticeStore, NodeMetrics metrics) {
         super(ctx, PersistenceId.of(KEY.name(), bareJid), NodeMetrics.EntityType.MAILBOX);
         this.eraser = eraser;
         this.metrics = metrics;
@@ -255,6 +359,8 @@ public final class MailboxEntity
         this.clock = clock;
         this.shard = shard;
         this.lastActive = clock.instant();
+        this.pages = new OfflinePages(Frames.get(ctx.getSystem()), clock, domain);
+        this.notices = new MailboxNotices(noticeStore, bareJid);
     }
 
     @Override
@@ -282,9 +388,12 @@ public final class MailboxEntity
     public EventHandler<State, Event> eventHandler() {
         return newEventHandlerBuilder().forAnyState()
             .onEvent(MessageStored.class, State::plus)
-            .onEvent(MessagesForgotten.class, (s, e) -> s.without(m -> m.id() <= e.upToId()))
+            .onEvent(MessagesForgotten.class, (s, e) -> s.without(m -> m.id() <= e.upToId())
+                .withoutNotices(n -> n.id() <= e.upToId()))
             .onEvent(MessagesExpired.class, (s, e) -> s.without(m -> !m.arrivedAt().isAfter(e.arrivedBefore())))
-            .onEvent(MailboxCleared.class, (s, e) -> new State(List.of(), s.nextId(), 0))
+            .onEvent(MailboxCleared.class, (s, e) -> new State(List.of(), s.nextId(), 0, List.of()))
+            .onEvent(NoticeStored.class, State::plus)
+            .onEvent(NoticesExpired.class, (s, e) -> s.withoutNotices(n -> !n.expiresAt().isAfter(e.at())))
             .build();
     }
 
@@ -297,6 +406,7 @@ public final class MailboxEntity
             .onCommand(DeliverTo.class, this::onDeliverTo)
             .onCommand(Forget.class, this::onForget)
             .onCommand(Clear.class, (s, c) -> Effect().persist(new MailboxCleared(clock.instant()))
+                .thenRun(st -> notices.erase())
                 .thenRun(st -> shard.tell(new ClusterSharding.Passivate<>(ctx.getSelf())))
                 .thenReply(c.replyTo(), st -> new Cleared()))
             .onCommand(ExpireTick.class, (s, c) -> {
@@ -306,33 +416,50 @@ public final class MailboxEntity
                 }
                 return expire(s);
             })
+            .onCommand(NoticeWritten.class, this::onNoticeWritten)
+            .onCommand(NoticesRead.class, this::onNoticesRead)
             .onCommand(Stop.class, (s, c) -> Effect().stop())
             .build();
     }
 
     private Effect<Event, State> onStore(State s, Store c) {
-        return store(s, c.message(), clock.instant().truncatedTo(ChronoUnit.MILLIS), c.replyTo());
+        if (c.copyKey() != null && recentCopies.containsKey(c.copyKey())) {
+            return Effect().reply(c.replyTo(), new StoreReply.Stored());
+        }
+        return store(s, c, c.message(), clock.instant().truncatedTo(ChronoUnit.MILLIS), c.replyTo(), c.copyKey());
     }
 
+    /** An imported message is stored as a message, never as a server notice. */
     private Effect<Event, State> onRestore(State s, Restore c) {
         if (!c.arrivedAt().isAfter(clock.instant().minus(settings.retention()))) {
             return Effect().reply(c.replyTo(), new StoreReply.Refused("item-not-found"));
         }
-        return store(s, c.message(), c.arrivedAt().truncatedTo(ChronoUnit.MILLIS), c.replyTo());
+        return store(s, null, c.message(), c.arrivedAt().truncatedTo(ChronoUnit.MILLIS), c.replyTo(), null);
     }
 
-    private Effect<Event, State> store(State s, Message m, Instant arrivedAt, ActorRef<StoreReply> replyTo) {
+    /** {@code request}: the Store, when a server notice may be among what comes (null for an import). */
+    private Effect<Event, State> store(State s, Store request, Message m, Instant arrivedAt,
+                                       ActorRef<StoreReply> replyTo, String copyKey) {
         Instant now = clock.instant();
-        State live = s.without(w -> !w.arrivedAt().isAfter(now.minus(settings.retention())));
+        State live = s.without(w -> !w.arrivedAt().isAfter(now.minus(settings.retention())))
+            .withoutNotices(n -> !n.expiresAt().isAfter(now));
         int size = m.toElement(Ns.CLIENT).weight();
-        if (live.waiting().size() >= settings.maxMessages() || live.bytes() + size > settings.maxBytes()) {
+        if (live.count() >= settings.maxMessages() || live.bytes() + size > settings.maxBytes()) {
             return Effect().reply(replyTo, new StoreReply.Refused("resource-constraint"));
         }
         lastActive = now;
+        if (request != null && Offline.serverNotice(m)) {
+            return storeNotice(request, arrivedAt, size);
+        }
         // The id is the event's sequence number: it keeps growing even after rows are erased.
         long id = Math.max(s.nextId(), lastSequenceNumber(ctx) + 1);
         return Effect().persist(new MessageStored(id, m, arrivedAt, size))
-            .thenRun(st -> metrics.offlineStored())
+            .thenRun(st -> {
+                metrics.offlineStored();
+                if (copyKey != null) {
+                    recentCopies.put(copyKey, Boolean.TRUE);
+                }
+            })
             .thenReply(replyTo, st -> new StoreReply.Stored());
     }
 
@@ -355,56 +482,119 @@ public final class MailboxEntity
         return Effect().reply(c.replyTo(), new Waiting(page, next));
     }
 
+    /**
+     * A server notice from this server: its text goes to a row of its own that expires after the notice
+     * retention; once it is written, the journal gets a marker without the text.
+     */
+    private Effect<Event, State> storeNotice(Store c, Instant now, int size) {
+        if (!c.message().from().toString().equals(domain)) {
+            return Effect().reply(c.replyTo(), new StoreReply.Refused("not-acceptable"));
+        }
+        String key = java.util.UUID.randomUUID().toString();
+        ctx.pipeToSelf(notices.write(key, c.message(), settings.noticeRetention()),
+            (v, e) -> new NoticeWritten(c, key, now, size, e));
+        return Effect().none();
+    }
+
+    private Effect<Event, State> onNoticeWritten(State s, NoticeWritten w) {
+        if (w.failure() != null) {
+            log.warn("a notice could not be stored: {}", w.failure().getClass().getSimpleName());
+            return Effect().reply(w.store().replyTo(), new StoreReply.Refused("internal-server-error"));
+        }
+        notices.written(w.key(), w.store().message());
+        long id = Math.max(s.nextId(), lastSequenceNumber(ctx) + 1);
+        return Effect().persist(new NoticeStored(id, w.key(), w.at(), w.at().plus(settings.noticeRetention()), w.size()))
+            .thenReply(w.store().replyTo(), st -> new StoreReply.Stored());
+    }
+
     private Effect<Event, State> onDeliverTo(State s, DeliverTo c) {
         lastActive = clock.instant();
-        List<MessageStored> live = s.unexpired(clock.instant(), settings.retention());
-        if (live.isEmpty()) {
+        long start = pages.startFor(c.session());
+        if (start < 0) {
+            // A page is on its way; what is newer follows it once it is confirmed.
             return expire(s);
         }
-        long already = handedTo.getOrDefault(c.session(), 0L);
-        List<Message> out = new ArrayList<>(live.size());
-        for (MessageStored m : live) {
-            if (m.id() > already) {
-                out.add(stamped(m, c.to()));
+        List<NoticeStored> live = s.liveNotices(clock.instant());
+        if (!notices.ready(live.stream().map(NoticeStored::key).toList())) {
+            waitingForNotices.add(c);
+            if (!readingNotices) {
+                readingNotices = true;
+                ctx.pipeToSelf(notices.load(), NoticesRead::new);
             }
+            return expire(s);
         }
-        if (!out.isEmpty()) {
-            long upTo = live.get(live.size() - 1).id();
-            handedTo.put(c.session(), upTo);
-            c.session().tell(new SessionMessage.Offline(out, upTo));
-        }
+        pages.send(entries(s), c.to(), c.session(), start);
         return expire(s);
     }
 
-    /** The message as delivered: to the receiving resource, with a XEP-0203 delay element. */
-    private Message stamped(MessageStored m, FullJid to) {
-        List<Node> children = new ArrayList<>(m.message().children());
-        children.add(Element.build("delay", Ns.DELAY)
-            .attr("from", domain)
-            .attr("stamp", DateTimeFormatter.ISO_INSTANT.format(m.arrivedAt()))
-            .text("Offline storage")
-            .get());
-        return m.message().withTo(to).withChildren(children);
+    private Effect<Event, State> onNoticesRead(State s, NoticesRead r) {
+        readingNotices = false;
+        if (r.failure() != null) {
+            log.warn("the notices of a mailbox could not be read: {}", r.failure().getClass().getSimpleName());
+            // The messages go anyway; the notices wait for the next time the user comes online.
+            notices.loaded(Map.of());
+        } else {
+            notices.loaded(r.texts());
+        }
+        List<DeliverTo> waiting = new ArrayList<>(waitingForNotices);
+        waitingForNotices.clear();
+        for (DeliverTo c : waiting) {
+            long start = pages.startFor(c.session());
+            if (start >= 0) {
+                pages.send(entries(s), c.to(), c.session(), start);
+            }
+        }
+        return Effect().none();
+    }
+
+    /** What waits now, messages and notices with their text, oldest first. */
+    private List<OfflinePages.Entry> entries(State s) {
+        Instant now = clock.instant();
+        List<OfflinePages.Entry> out = new ArrayList<>();
+        for (MessageStored m : s.unexpired(now, settings.retention())) {
+            out.add(new OfflinePages.Entry(m.id(), m.arrivedAt(), m.message()));
+        }
+        for (NoticeStored n : s.liveNotices(now)) {
+            notices.text(n.key()).ifPresent(text -> out.add(new OfflinePages.Entry(n.id(), n.arrivedAt(), text)));
+        }
+        out.sort(java.util.Comparator.comparingLong(OfflinePages.Entry::id));
+        return out;
     }
 
     private Effect<Event, State> onForget(State s, Forget c) {
         lastActive = clock.instant();
-        int delivered = (int) s.waiting().stream().filter(m -> m.id() <= c.upToId()).count();
-        if (delivered == 0) {
+        long upTo = c.upToId();
+        int delivered = (int) s.waiting().stream().filter(m -> m.id() <= upTo).count();
+        boolean any = delivered > 0 || s.notices().stream().anyMatch(n -> n.id() <= upTo);
+        // The session that confirmed this page gets the next one (sessions confirm pages by their last id).
+        List<Map.Entry<ActorRef<SessionMessage>, FullJid>> next = pages.confirmedBy(upTo, c.session(), c.to());
+        if (!any) {
+            next.forEach(e -> pages.send(entries(s), e.getValue(), e.getKey(), upTo));
             return Effect().none();
         }
+        List<String> noticeKeys = s.notices().stream().filter(n -> n.id() <= upTo).map(NoticeStored::key).toList();
         // Every event up to the last delivered message is about messages that are gone (delivered or
         // expired): their rows are erased now rather than at their expiry.
-        long upTo = c.upToId();
         return Effect().persist(new MessagesForgotten(upTo)).thenRun(st -> {
             metrics.offlineDelivered(delivered);
             eraser.eraseUpTo(persistenceId, upTo);
+            noticeKeys.forEach(notices::forget);
+            next.forEach(e -> pages.send(entries(st), e.getValue(), e.getKey(), upTo));
         });
     }
 
     private Effect<Event, State> expire(State s) {
-        Instant cutoff = clock.instant().minus(settings.retention());
-        boolean any = s.waiting().stream().anyMatch(m -> !m.arrivedAt().isAfter(cutoff));
-        return any ? Effect().persist(new MessagesExpired(cutoff)) : Effect().none();
+        Instant now = clock.instant();
+        Instant cutoff = now.minus(settings.retention());
+        List<Event> events = new ArrayList<>(2);
+        if (s.waiting().stream().anyMatch(m -> !m.arrivedAt().isAfter(cutoff))) {
+            events.add(new MessagesExpired(cutoff));
+        }
+        List<String> ended = s.notices().stream().filter(n -> !n.expiresAt().isAfter(now)).map(NoticeStored::key).toList();
+        if (!ended.isEmpty()) {
+            events.add(new NoticesExpired(now));
+        }
+        return events.isEmpty() ? Effect().none()
+            : Effect().persist(events).thenRun(st -> ended.forEach(notices::forget));
     }
 }

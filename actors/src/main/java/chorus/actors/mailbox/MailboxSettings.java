@@ -13,13 +13,33 @@ import java.time.Duration;
  * @param idleTimeout   how long an unused mailbox stays in memory
  * @param journalPlugin the journal the mailboxes write to (its table expires rows after the retention);
  *                      empty: the default journal
+ * @param noticeRetention how long a server notice (an in-band registration's, to an admin) waits; the
+ *                      retention when that is shorter ({@code chorus.registration.notice-retention})
  */
 public record MailboxSettings(Duration retention, int maxMessages, long maxBytes, Duration idleTimeout,
-                              String journalPlugin) {
+                              String journalPlugin, Duration noticeRetention) {
+
+    public MailboxSettings {
+        if (noticeRetention.isNegative() || noticeRetention.isZero()) {
+            throw new IllegalArgumentException("chorus.registration.notice-retention must be positive");
+        }
+        // A notice never waits longer than a message would.
+        if (noticeRetention.compareTo(retention) > 0) {
+            noticeRetention = retention;
+        }
+    }
+
+    /** A notice waits as long as a message. */
+    public MailboxSettings(Duration retention, int maxMessages, long maxBytes, Duration idleTimeout, String journalPlugin) {
+        this(retention, maxMessages, maxBytes, idleTimeout, journalPlugin, retention);
+    }
 
     public static MailboxSettings from(Config config) {
         Config c = config.getConfig("chorus.offline");
-        return new MailboxSettings(c.getDuration("retention"), c.getInt("max-messages"), c.getBytes("max-bytes"),
-            c.getDuration("idle-timeout"), c.getString("journal-plugin"));
+        Duration retention = c.getDuration("retention");
+        Duration notice = config.hasPath("chorus.registration.notice-retention")
+            ? config.getDuration("chorus.registration.notice-retention") : retention;
+        return new MailboxSettings(retention, c.getInt("max-messages"), c.getBytes("max-bytes"),
+            c.getDuration("idle-timeout"), c.getString("journal-plugin"), notice);
     }
 }

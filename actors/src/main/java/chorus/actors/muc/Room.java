@@ -1,5 +1,6 @@
 package chorus.actors.muc;
 
+import chorus.actors.TokenBucket;
 import chorus.actors.xmpp.BareJid;
 import chorus.actors.xmpp.Element;
 import chorus.actors.xmpp.FullJid;
@@ -75,12 +76,25 @@ public final class Room {
     private RoomSecret secret;
     /** Counts changes to what {@link #stored()} is made of, so the entity builds it only after one. */
     private int storedRevision;
+    /** Who made the room (bare address), counted against the rooms one account may make. */
+    private String creator;
+    private final RoomListing service;
+    /** Entries into this room per second (a flood of joins is refused, not handled). */
+    private final TokenBucket joins;
 
     /**
      * @param userDomain the server's own domain: with local-creators-only, only its accounts create rooms
      * @param out        receives every stanza the room sends
      */
     public Room(BareJid jid, MucSettings settings, String userDomain, Clock clock, Consumer<Stanza> out) {
+        this(jid, settings, userDomain, clock, out, RoomListing.NONE);
+    }
+
+    /** @param service answers whether a new room may be made (rooms per creator, rooms of the service) */
+    public Room(BareJid jid, MucSettings settings, String userDomain, Clock clock, Consumer<Stanza> out,
+                RoomListing service) {
+        this.service = service;
+        this.joins = new TokenBucket(clock, settings.roomJoinsPerSecond(), 2 * settings.roomJoinsPerSecond());
         this.jid = jid;
         this.settings = settings;
         this.userDomain = userDomain;
@@ -113,6 +127,11 @@ public final class Room {
         } catch (MucError e) {
             send(s.errorReply(e.error()));
         }
+    }
+
+    /** Who made the room (bare address), or null when not known (a room stored before this was kept). */
+    public String creator() {
+        return creator;
     }
 
     /** The room ended (destroyed, or its last occupant left): the entity starts afresh. */
@@ -164,6 +183,10 @@ public final class Room {
             throw new MucError(JID_MALFORMED, "to enter, address the room with a nickname: room@service/nick");
         }
         if (me == null) {
+            if (!joins.tryTake()) {
+                throw new MucError(StanzaError.Condition.RESOURCE_CONSTRAINT,
+                    "too many are entering this room right now; try again in a moment");
+            }
             join(p, from, nick);
         } else if (me.nick.equals(nick)) {
             me.presence = strip(p.children());
@@ -180,6 +203,14 @@ public final class Room {
             if (settings.localCreatorsOnly() && !bare.domain().equals(userDomain)) {
                 throw new MucError(NOT_ALLOWED, "only accounts of " + userDomain + " may create rooms here");
             }
+            // XEP-0045 §10.1.1: a user who may not create the room gets not-allowed.
+            StanzaError.Condition refused = service.refuseCreation(bare.toString(), jid.toString());
+            if (refused != null) {
+                throw new MucError(refused, refused == NOT_ALLOWED
+                    ? "you have made as many rooms as you may (" + settings.maxRoomsPerCreator() + ")"
+                    : "this service holds as many rooms as it can; try again later");
+            }
+            creator = bare.toString();
             setAffiliation(bare, Affiliation.OWNER);
             phase = Phase.LOCKED;
             created = true;
@@ -339,11 +370,12 @@ public final class Room {
         affiliations.forEach((user, a) -> affs.put(user.toString(), a.xml()));
         String text = subject == null ? null : subject.child("subject", Ns.CLIENT).map(Element::text).orElse("");
         String by = subject == null ? null : subject.from().resource();
-        return new RoomEvent.Stored(config.withoutPassword(), secret, affs, text, by);
+        return new RoomEvent.Stored(config.withoutPassword(), secret, affs, text, by, creator);
     }
 
     /** A persistent room as its entity recovered it: open, empty, with what was stored. */
     public void restore(RoomEvent.Stored stored) {
+        creator = stored.creator();
         config = stored.config();
         secret = stored.secret();
         affiliations.clear();

@@ -44,6 +44,10 @@ public final class RoomEntity extends JournaledEntity<RoomEntity.Command, RoomEv
     public record Deliver(Stanza stanza) implements Command {
     }
 
+    /** A piece of a command too large for one cluster frame; the entity handles the whole once it is here. */
+    public record Framed(chorus.actors.cluster.Frame frame) implements Command {
+    }
+
     /** Sent by sharding at passivation or rebalance. */
     public enum Stop implements Command { INSTANCE }
 
@@ -79,6 +83,7 @@ public final class RoomEntity extends JournaledEntity<RoomEntity.Command, RoomEv
     private final ActorRef<ClusterSharding.ShardCommand> shard;
     private Room room;
     private Optional<String> listed = Optional.empty();
+    private final chorus.actors.cluster.FrameAssembly framed;
 
     private RoomEntity(ActorContext<Command> ctx, BareJid jid, Deps deps, ActorRef<ClusterSharding.ShardCommand> shard) {
         super(ctx, PersistenceId.of(KEY.name(), jid.toString()), NodeMetrics.EntityType.ROOM);
@@ -87,11 +92,23 @@ public final class RoomEntity extends JournaledEntity<RoomEntity.Command, RoomEv
         this.deps = deps;
         this.shard = shard;
         this.room = fresh();
+        this.framed = new chorus.actors.cluster.FrameAssembly(ctx.getSystem());
         ctx.setReceiveTimeout(deps.settings().idleTimeout(), Idle.INSTANCE);
     }
 
     private Room fresh() {
-        return new Room(jid, deps.settings(), deps.userDomain(), deps.clock(), deps.router()::route);
+        return new Room(jid, deps.settings(), deps.userDomain(), deps.clock(), deps.router()::route, deps.directory());
+    }
+
+    /** Whether the service counts this room (against its creator's rooms and the service's). */
+    private boolean counted;
+
+    /** The service counts a room from its creation (or recovery) to its end. */
+    private void count() {
+        if (!counted && room.creator() != null) {
+            deps.directory().created(jid.toString(), room.creator());
+            counted = true;
+        }
     }
 
     @Override
@@ -118,6 +135,7 @@ public final class RoomEntity extends JournaledEntity<RoomEntity.Command, RoomEv
         return builder.onSignal(RecoveryCompleted.instance(), s -> {
             if (s.stored() != null) {
                 room.restore(s.stored());
+                count();
                 relist();
             }
         });
@@ -129,6 +147,8 @@ public final class RoomEntity extends JournaledEntity<RoomEntity.Command, RoomEv
             .onCommand(Deliver.class, this::onDeliver)
             .onCommand(Idle.class, (s, c) -> onIdle())
             .onCommand(Stop.class, (s, c) -> Effect().stop())
+            .onCommand(Framed.class, (s, c) -> framed.accept(c.frame())
+                .map(whole -> commandHandler().apply(s, (Command) whole)).orElseGet(() -> Effect().none()))
             .build();
     }
 
@@ -136,6 +156,12 @@ public final class RoomEntity extends JournaledEntity<RoomEntity.Command, RoomEv
         int revision = room.storedRevision();
         room.handle(d.stanza());
         boolean gone = room.gone();
+        if (gone) {
+            deps.directory().gone(jid.toString());
+            counted = false;
+        } else {
+            count();
+        }
         if (!gone && room.storedRevision() == revision) {
             return Effect().none(); // occupants and messages: nothing to list or to journal
         }

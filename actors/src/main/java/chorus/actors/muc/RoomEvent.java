@@ -12,10 +12,15 @@ public sealed interface RoomEvent extends ClusterMessage {
 
     /**
      * A persistent room as stored: its configuration without the password, the password's hash, the
-     * affiliations (bare JID to affiliation) and the subject with the nickname that set it. No messages.
+     * affiliations (bare JID to affiliation), the subject with the nickname that set it, and who made the
+     * room (null for a room stored before that was kept). No messages.
      */
     record Stored(RoomConfig config, RoomSecret secret, Map<String, String> affiliations, String subject,
-                  String subjectBy) implements ClusterMessage {
+                  String subjectBy, String creator) implements ClusterMessage {
+        public Stored(RoomConfig config, RoomSecret secret, Map<String, String> affiliations, String subject,
+                      String subjectBy) {
+            this(config, secret, affiliations, subject, subjectBy, null);
+        }
     }
 
     /** The room was saved after a change of configuration, affiliation or subject. */

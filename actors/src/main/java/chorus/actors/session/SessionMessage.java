@@ -29,6 +29,14 @@ public sealed interface SessionMessage extends SessionInput, ClusterMessage {
         }
     }
 
+    /**
+     * A piece of a message too large for one cluster frame (a big roster, a page of offline messages, a
+     * resumed stream's state): the session puts the pieces together with a
+     * {@link chorus.actors.cluster.FrameAssembly} and handles the whole as if it had come at once.
+     */
+    record Framed(chorus.actors.cluster.Frame frame) implements SessionMessage {
+    }
+
     /** The recipient's entity took the message this session sent with this sequence number. */
     record Accepted(long seq) implements SessionMessage {
     }

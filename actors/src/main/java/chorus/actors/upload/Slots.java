@@ -47,6 +47,11 @@ public final class Slots {
         return Optional.of(s);
     }
 
+    /** The owner's account is gone: its waiting slots are void. */
+    public void revoke(String owner) {
+        waiting.values().removeIf(s -> s.owner().equals(owner));
+    }
+
     /** Slots the owner has waiting now. */
     int open(String owner) {
         java.time.Instant now = clock.instant();

@@ -1,5 +1,6 @@
 package chorus.actors.user;
 
+import chorus.actors.cluster.Frames;
 import chorus.actors.feature.Resource;
 import chorus.actors.session.SessionMessage;
 import chorus.actors.xmpp.FullJid;
@@ -44,9 +45,12 @@ final class LiveSession implements Resource {
     record Tracked(long seq, Message message, ActorRef<SessionMessage> ackTo, long ackSeq) {
     }
 
-    LiveSession(FullJid jid, ActorRef<SessionMessage> ref) {
+    private final Frames frames;
+
+    LiveSession(FullJid jid, ActorRef<SessionMessage> ref, Frames frames) {
         this.jid = jid;
         this.ref = ref;
+        this.frames = frames;
     }
 
     /** Hands a message to the session, remembering it until the session says it wrote it. */
@@ -56,7 +60,7 @@ final class LiveSession implements Resource {
         if (unacked.size() > MAX_UNACKED) {
             unacked.pollFirst();
         }
-        ref.tell(new SessionMessage.Deliver(m, epoch, seq, ackTo, ackSeq));
+        tell(new SessionMessage.Deliver(m, epoch, seq, ackTo, ackSeq));
     }
 
     /** Whether this sending session's message is still on its way to this client. */
@@ -100,12 +104,13 @@ final class LiveSession implements Resource {
 
     @Override
     public void send(Stanza stanza) {
-        ref.tell(new SessionMessage.Deliver(stanza));
+        tell(new SessionMessage.Deliver(stanza));
     }
 
+    /** Tells the session, in cluster frames when the message is too large for one (a big roster result). */
     @Override
     public void tell(SessionMessage message) {
-        ref.tell(message);
+        frames.tell(ref, message, SessionMessage.Framed::new);
     }
 
     @Override

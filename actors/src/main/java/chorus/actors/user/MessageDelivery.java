@@ -7,6 +7,7 @@ import chorus.actors.xmpp.BareJid;
 import chorus.actors.xmpp.Message;
 import chorus.actors.xmpp.StanzaError;
 import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorRefResolver;
 import org.apache.pekko.actor.typed.RecipientRef;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 
@@ -124,11 +125,16 @@ final class MessageDelivery {
             return;
         }
         // RFC 6121 §8.5.2.2.1 and XEP-0160: no available resource; chat and normal messages wait.
+        String copyKey = null;
         if (ack.ackTo() != null) {
             storing.add(ack);
+            // An ask that times out is forgotten and its sender sends the message again: the mailbox may have
+            // stored the first, and knows the copy by this key.
+            copyKey = ActorRefResolver.get(ctx.getSystem()).toSerializationFormat(ack.ackTo()) + "#" + ack.seq();
         }
+        String key = copyKey;
         ctx.ask(MailboxEntity.StoreReply.class, mailbox(), deps.settings().storeTimeout(),
-            replyTo -> new MailboxEntity.Store(m, replyTo), (r, f) -> new StoreResult(m, r, f, ack));
+            replyTo -> new MailboxEntity.Store(m, replyTo, key), (r, f) -> new StoreResult(m, r, f, ack));
     }
 
     /** A message the mailbox could not take goes back to its sender: never silently lost. */

@@ -98,17 +98,17 @@ final class PresenceLogic {
         }
         for (LiveSession other : sessions.values()) {
             if (other.available()) {
-                other.ref.tell(new SessionMessage.Deliver(p.withFromTo(sender.jid, other.jid)));
+                other.tell(new SessionMessage.Deliver(p.withFromTo(sender.jid, other.jid)));
             }
             if (initial && other != sender && other.available()) {
                 // The new resource learns about the user's other resources (RFC 6121 §4.2.2).
-                sender.ref.tell(new SessionMessage.Deliver(other.presence.withFromTo(other.jid, sender.jid)));
+                sender.tell(new SessionMessage.Deliver(other.presence.withFromTo(other.jid, sender.jid)));
             }
         }
         if (initial) {
             // RFC 6121 §3.1.3: subscription requests that waited for the user are delivered now.
             for (Presence request : SubscriptionLogic.pendingRequests(user, s.state().roster())) {
-                sender.ref.tell(new SessionMessage.Deliver(request));
+                sender.tell(new SessionMessage.Deliver(request));
             }
         }
     }
@@ -148,7 +148,7 @@ final class PresenceLogic {
         from.directedTo.clear();
         for (LiveSession other : sessions.values()) {
             if (other.available() || other == from) {
-                other.ref.tell(new SessionMessage.Deliver(u.withFromTo(from.jid, other.jid)));
+                other.tell(new SessionMessage.Deliver(u.withFromTo(from.jid, other.jid)));
             }
         }
     }
@@ -160,7 +160,7 @@ final class PresenceLogic {
         try {
             o = SubscriptionLogic.outbound(user, s.state().roster(), limits, p.type(), p.to());
         } catch (chorus.actors.xmpp.StanzaException e) {
-            sender.ref.tell(new SessionMessage.Deliver(p.errorReply(e.error())));
+            sender.tell(new SessionMessage.Deliver(p.errorReply(e.error())));
             return Decision.none();
         }
         // RFC 6121 §3.1.2: the server stamps the user's bare JID on subscription stanzas.
@@ -225,12 +225,12 @@ final class PresenceLogic {
         if (p.to() instanceof FullJid full) {
             LiveSession target = sessions.get(full.resource());
             if (target != null) {
-                target.ref.tell(new SessionMessage.Deliver(p));
+                target.tell(new SessionMessage.Deliver(p));
             }
             return Decision.none();
         }
         for (LiveSession ls : Delivery.available(sessions.values())) {
-            ls.ref.tell(new SessionMessage.Deliver(p));
+            ls.tell(new SessionMessage.Deliver(p));
         }
         return Decision.none();
     }
@@ -271,7 +271,7 @@ final class PresenceLogic {
             for (LiveSession ls : sessions.values()) {
                 boolean target = p.type() == Presence.Type.SUBSCRIBE ? ls.available() : ls.interested || ls.available();
                 if (target) {
-                    ls.ref.tell(new SessionMessage.Deliver(delivered));
+                    ls.tell(new SessionMessage.Deliver(delivered));
                 }
             }
         });

@@ -122,7 +122,7 @@ final class Resources {
             replaced = old;
         }
         boolean fresh = old == null || !old.ref.equals(c.session());
-        LiveSession ls = fresh ? new LiveSession(full, c.session()) : old;
+        LiveSession ls = fresh ? new LiveSession(full, c.session(), entity.frames()) : old;
         if (c.presence() != null) {
             ls.presence = c.presence().withFromTo(full, null);
             if (ls.available()) {

@@ -63,7 +63,7 @@ final class RosterIq implements AccountHooks {
         for (LiveSession ls : sessions) {
             if (ls.interested) {
                 Iq push = RosterXml.push(ls.jid, "push-" + PUSH_IDS.incrementAndGet(), contact, item, roster.version());
-                ls.ref.tell(new SessionMessage.Deliver(push));
+                ls.tell(new SessionMessage.Deliver(push));
             }
         }
     }

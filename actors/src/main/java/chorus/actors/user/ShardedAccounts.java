@@ -1,5 +1,6 @@
 package chorus.actors.user;
 
+import chorus.actors.cluster.Frames;
 import chorus.actors.router.Router;
 import chorus.actors.session.SessionMessage;
 import chorus.actors.xmpp.BareJid;
@@ -9,35 +10,41 @@ import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
 
-/** The router's way to the accounts' entities: through cluster sharding, wherever each entity runs. */
+/**
+ * The router's way to the accounts' entities: through cluster sharding, wherever each entity runs. A stanza larger
+ * than a cluster frame (a big PEP item, a room's lists) travels in frames ({@link FramedCommand}).
+ */
 public final class ShardedAccounts implements Router.Accounts {
     private final ClusterSharding sharding;
+    private final Frames frames;
 
-    public ShardedAccounts(ClusterSharding sharding) {
+    public ShardedAccounts(ClusterSharding sharding, Frames frames) {
         this.sharding = sharding;
+        this.frames = frames;
     }
 
-    private EntityRef<UserEntity.Command> entity(BareJid account) {
-        return sharding.entityRefFor(UserEntity.KEY, account.toString());
+    private void tell(BareJid account, UserEntity.Command command) {
+        EntityRef<UserEntity.Command> entity = sharding.entityRefFor(UserEntity.KEY, account.toString());
+        frames.tell(entity, command, FramedCommand::new);
     }
 
     @Override
     public void deliver(BareJid account, Stanza stanza) {
-        entity(account).tell(new UserEntity.Deliver(stanza));
+        tell(account, new UserEntity.Deliver(stanza));
     }
 
     @Override
     public void deliverAcknowledged(BareJid account, Message message, ActorRef<SessionMessage> ackTo, long seq) {
-        entity(account).tell(new UserEntity.Deliver(message, ackTo, seq));
+        tell(account, new UserEntity.Deliver(message, ackTo, seq));
     }
 
     @Override
     public void fromOwnSession(BareJid account, Stanza stanza) {
-        entity(account).tell(new UserEntity.FromClient(stanza));
+        tell(account, new UserEntity.FromClient(stanza));
     }
 
     @Override
     public void sent(BareJid account, Message message) {
-        entity(account).tell(new UserEntity.Sent(message));
+        tell(account, new UserEntity.Sent(message));
     }
 }

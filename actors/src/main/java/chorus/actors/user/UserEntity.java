@@ -3,6 +3,8 @@ package chorus.actors.user;
 import chorus.actors.ClusterMessage;
 import chorus.actors.JournaledEntity;
 import chorus.actors.account.Credentials;
+import chorus.actors.cluster.FrameAssembly;
+import chorus.actors.cluster.Frames;
 import chorus.actors.diagnostics.DeliveryFailures;
 import chorus.actors.feature.AccountEvent;
 import chorus.actors.feature.AccountFeatures;
@@ -287,6 +289,10 @@ public final class UserEntity extends JournaledEntity<UserEntity.Command, Accoun
     private final FeatureHooks hooks;
     private final StanzaDispatch stanzas;
     private final Portability portability;
+    /** Large messages to sessions go in cluster frames; large commands come in them (see chorus.actors.cluster). */
+    private final Frames frames;
+    private final FrameAssembly framed;
+    private CommandHandler<Command, AccountEvent, AccountState> handler;
 
     private UserEntity(ActorContext<Command> ctx, BareJid jid, Deps deps, ActorRef<ClusterSharding.ShardCommand> shard) {
         super(ctx, PersistenceId.of(KEY.name(), jid.toString()), NodeMetrics.EntityType.USER);
@@ -294,6 +300,8 @@ public final class UserEntity extends JournaledEntity<UserEntity.Command, Accoun
         this.jid = jid;
         this.deps = deps;
         this.shard = shard;
+        this.frames = Frames.get(ctx.getSystem());
+        this.framed = new FrameAssembly(ctx.getSystem());
         this.delivery = new MessageDelivery(this);
         this.presence = new PresenceLogic(jid, sessions, deps.router(), deps.settings().rosterLimits(), delivery);
         this.resources = new Resources(this, shard);
@@ -347,6 +355,9 @@ public final class UserEntity extends JournaledEntity<UserEntity.Command, Accoun
 
     @Override
     public CommandHandler<Command, AccountEvent, AccountState> commandHandler() {
+        if (handler != null) {
+            return handler;
+        }
         CommandHandlers on = new CommandHandlers(newCommandHandlerBuilder().forAnyState());
         new AccountLifecycle(this, shard).handle(on);
         portability.handle(on);
@@ -358,7 +369,11 @@ public final class UserEntity extends JournaledEntity<UserEntity.Command, Accoun
         });
         on.command(EntityContext.FeatureStep.class, (s, c) -> effects.decide(c.step().get()));
         on.command(Stop.class, (s, c) -> Effect().stop());
-        return on.builder.build();
+        // A command too large for one cluster frame is handled once all its pieces are here.
+        on.command(FramedCommand.class, (s, c) -> framed.accept(c.frame())
+            .map(whole -> handler.apply(s, (Command) whole)).orElseGet(() -> Effect().none()));
+        handler = on.builder.build();
+        return handler;
     }
 
     // ---- what the entity's parts share ----
@@ -389,6 +404,10 @@ public final class UserEntity extends JournaledEntity<UserEntity.Command, Accoun
 
     Deps deps() {
         return deps;
+    }
+
+    Frames frames() {
+        return frames;
     }
 
     Map<String, LiveSession> sessions() {

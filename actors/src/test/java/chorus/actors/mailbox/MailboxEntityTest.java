@@ -156,7 +156,7 @@ class MailboxEntityTest {
     }
 
     @Test
-    void aSessionAskingAgainGetsOnlyWhatArrivedSinceItsLastHandOver() {
+    void aSessionAskingAgainWhileItsPageIsOnItsWayGetsWhatArrivedSinceOnceItConfirmsThePage() {
         store(hello("1", "one"));
         mailbox.runCommand(new MailboxEntity.DeliverTo(JULIET_PHONE, session.getRef()));
         assertEquals(List.of("one"), session.expectMessageClass(SessionMessage.Offline.class).messages().stream()
@@ -164,11 +164,90 @@ class MailboxEntityTest {
         // stored while the session was becoming available; the entity asks for it once more
         store(hello("2", "two"));
         mailbox.runCommand(new MailboxEntity.DeliverTo(JULIET_PHONE, session.getRef()));
-        SessionMessage.Offline again = session.expectMessageClass(SessionMessage.Offline.class);
-        assertEquals(List.of("two"), again.messages().stream().map(Message::body).toList());
-        assertEquals(2, again.upToId());
+        session.expectNoMessage(Duration.ofMillis(50));
+        mailbox.runCommand(new MailboxEntity.Forget(1));
+        SessionMessage.Offline next = session.expectMessageClass(SessionMessage.Offline.class);
+        assertEquals(List.of("two"), next.messages().stream().map(Message::body).toList());
+        assertEquals(2, next.upToId());
+        mailbox.runCommand(new MailboxEntity.Forget(2));
+        session.expectNoMessage(Duration.ofMillis(50));
         mailbox.runCommand(new MailboxEntity.DeliverTo(JULIET_PHONE, session.getRef()));
         session.expectNoMessage(Duration.ofMillis(50));
+    }
+
+    @Test
+    void aMailboxThatRestartedBetweenTwoPagesSendsTheRestToTheSessionThatConfirmsThePageItHad() {
+        MailboxSettings roomy = new MailboxSettings(Duration.ofHours(72), 1000, 10_000_000, Duration.ofMinutes(2), "");
+        EventSourcedBehaviorTestKit<MailboxEntity.Command, MailboxEntity.Event, MailboxEntity.State> box =
+            EventSourcedBehaviorTestKit.create(testKit.system(),
+                MailboxEntity.create("many@example.org", roomy, "example.org", clock, shard.getRef()));
+        for (int i = 0; i < OfflinePages.MAX_MESSAGES + 20; i++) {
+            Message m = hello("m" + i, "hi " + i);
+            box.<MailboxEntity.StoreReply>runCommand(replyTo -> new MailboxEntity.Store(m, replyTo));
+        }
+        box.runCommand(new MailboxEntity.DeliverTo(JULIET_PHONE, session.getRef()));
+        SessionMessage.Offline first = session.expectMessageClass(SessionMessage.Offline.class);
+        assertEquals(OfflinePages.MAX_MESSAGES, first.messages().size(), "a page holds at most so many messages");
+        box.restart();
+        // the new incarnation did not send the first page; the session says who it is
+        box.runCommand(new MailboxEntity.Forget(first.upToId(), session.getRef(), JULIET_PHONE));
+        SessionMessage.Offline rest = session.expectMessageClass(SessionMessage.Offline.class);
+        assertEquals(20, rest.messages().size());
+        assertEquals("m" + OfflinePages.MAX_MESSAGES, rest.messages().get(0).id());
+    }
+
+    @Test
+    void aPageThatWasNeverConfirmedIsSentAgainWhenTheSessionAsksAfterTheTimeout() {
+        store(hello("1", "one"));
+        mailbox.runCommand(new MailboxEntity.DeliverTo(JULIET_PHONE, session.getRef()));
+        session.expectMessageClass(SessionMessage.Offline.class);
+        clock.now = T0.plus(MailboxEntity.PAGE_TIMEOUT).plusSeconds(1);
+        mailbox.runCommand(new MailboxEntity.DeliverTo(JULIET_PHONE, session.getRef()));
+        assertEquals(List.of("one"), session.expectMessageClass(SessionMessage.Offline.class).messages().stream()
+            .map(Message::body).toList());
+    }
+
+    @Test
+    void aFullTenMebibyteMailboxIsHandedOverInPagesThatEachFitAClusterFrame() {
+        MailboxSettings big = new MailboxSettings(Duration.ofHours(72), 1000, 10L * 1024 * 1024, Duration.ofMinutes(2), "");
+        EventSourcedBehaviorTestKit<MailboxEntity.Command, MailboxEntity.Event, MailboxEntity.State> full =
+            EventSourcedBehaviorTestKit.create(testKit.system(),
+                MailboxEntity.create("full@example.org", big, "example.org", clock, shard.getRef()),
+                // commands and events still go through the serializer; the 10 MiB state after each command would not
+                new EventSourcedBehaviorTestKit.SerializationSettings(true, false, true, true, false));
+        int stored = 0;
+        // ~10 KiB each, in 1-, 2- and 3-byte UTF-8 characters: up to the byte cap
+        for (int i = 0; ; i++) {
+            Message m = hello("m" + i, (i % 3 == 0 ? "a" : i % 3 == 1 ? "é" : "語").repeat(10_000 - 20) + " #" + i);
+            MailboxEntity.StoreReply r = full.<MailboxEntity.StoreReply>runCommand(
+                replyTo -> new MailboxEntity.Store(m, replyTo)).reply();
+            if (!(r instanceof MailboxEntity.StoreReply.Stored)) {
+                break;
+            }
+            stored++;
+        }
+        assertTrue(stored > 900, "stored " + stored);
+        long frame = testKit.system().settings().config().getBytes("pekko.remote.artery.advanced.maximum-frame-size");
+        long budget = chorus.actors.cluster.Frames.get(testKit.system()).budget();
+        full.runCommand(new MailboxEntity.DeliverTo(JULIET_PHONE, session.getRef()));
+        List<String> got = new java.util.ArrayList<>();
+        int pages = 0;
+        while (true) {
+            SessionMessage.Offline page = session.expectMessageClass(SessionMessage.Offline.class);
+            pages++;
+            int bytes = org.apache.pekko.serialization.SerializationExtension.get(testKit.system().classicSystem())
+                .serialize(page).get().length;
+            assertTrue(bytes <= budget && bytes < frame, "a page of " + bytes + " bytes");
+            page.messages().forEach(m -> got.add(m.id()));
+            full.runCommand(new MailboxEntity.Forget(page.upToId()));
+            if (got.size() == stored) {
+                break;
+            }
+        }
+        session.expectNoMessage(Duration.ofMillis(100));
+        assertEquals(java.util.stream.IntStream.range(0, stored).mapToObj(i -> "m" + i).toList(), got);
+        assertTrue(pages > 10, pages + " pages");
+        assertTrue(full.restart().state().waiting().isEmpty());
     }
 
     @Test
@@ -205,6 +284,21 @@ class MailboxEntityTest {
     }
 
     @Test
+    void aCopyAskedAgainAfterATimeoutIsAnsweredStoredWithoutBeingStoredTwice() {
+        // The entity's ask timed out while the mailbox was busy, and the sending session sent the message again.
+        Message m = hello("c1", "once");
+        for (int i = 0; i < 2; i++) {
+            assertInstanceOf(MailboxEntity.StoreReply.Stored.class, mailbox.<MailboxEntity.StoreReply>runCommand(
+                replyTo -> new MailboxEntity.Store(m, replyTo, "session-a#7")).reply());
+        }
+        assertEquals(1, mailbox.getState().waiting().size());
+        // Another number of the same session is another message, as is a message without a key.
+        mailbox.<MailboxEntity.StoreReply>runCommand(replyTo -> new MailboxEntity.Store(m, replyTo, "session-a#8"));
+        store(m);
+        assertEquals(3, mailbox.getState().waiting().size());
+    }
+
+    @Test
     void theByteCapRefusesALargeMessage() {
         assertEquals(new MailboxEntity.StoreReply.Refused("resource-constraint"), store(hello("big", "x".repeat(20_000))));
         assertTrue(mailbox.getState().waiting().isEmpty());
@@ -228,5 +322,80 @@ class MailboxEntityTest {
         store(hello("1", "a secret body"));
         assertTrue(!mailbox.getState().toString().contains("secret"));
         assertTrue(!mailbox.getState().waiting().get(0).toString().contains("secret"));
+    }
+
+    // ---- server notices (an admin's notice of an in-band registration) ----
+
+    final chorus.persistence.mailbox.InMemoryNoticeStore notices = new chorus.persistence.mailbox.InMemoryNoticeStore(clock);
+    final MailboxSettings withNotices = new MailboxSettings(Duration.ofHours(72), 10, 10_000, Duration.ofMinutes(2), "",
+        Duration.ofHours(24));
+    final EventSourcedBehaviorTestKit<MailboxEntity.Command, MailboxEntity.Event, MailboxEntity.State> adminBox =
+        EventSourcedBehaviorTestKit.create(testKit.system(), MailboxEntity.create("admin@example.org", withNotices,
+            "example.org", clock, shard.getRef(), MailboxEntity.RowEraser.NONE, notices));
+
+    static Message notice(String from, String text) {
+        return new Message(new chorus.actors.xmpp.DomainJid(from), new BareJid("admin", "example.org"), null,
+            Message.Type.CHAT, null, List.of(Element.build("body", Ns.CLIENT).text(text).get(),
+            Element.of("no-store", Offline.HINTS), Offline.noticeMarker()));
+    }
+
+    MailboxEntity.StoreReply storeAtAdmin(Message m) {
+        return adminBox.<MailboxEntity.StoreReply>runCommand(replyTo -> new MailboxEntity.Store(m, replyTo)).reply();
+    }
+
+    String noticeRows() {
+        return notices.all("admin@example.org").toCompletableFuture().join().values().stream()
+            .map(b -> new String(b, java.nio.charset.StandardCharsets.UTF_8)).reduce("", String::concat);
+    }
+
+    @Test
+    void aServerNoticeWaitsWithTheMessagesButItsTextIsOnlyInItsOwnExpiringRow() {
+        adminBox.clear();
+        MailboxEntity.StoreReply first = adminBox.<MailboxEntity.StoreReply>runCommand(replyTo ->
+            new MailboxEntity.Store(Message.chat(ROMEO.withResource("r"), new BareJid("admin", "example.org"), "1", "hi"),
+                replyTo)).reply();
+        assertInstanceOf(MailboxEntity.StoreReply.Stored.class, first);
+        assertInstanceOf(MailboxEntity.StoreReply.Stored.class, storeAtAdmin(notice("example.org", "from 192.0.2.7")));
+        assertTrue(noticeRows().contains("192.0.2.7"));
+        // the journal (as a recovery reads it) knows the notice without its text
+        MailboxEntity.State recovered = adminBox.restart().state();
+        assertEquals(1, recovered.notices().size());
+        assertTrue(!recovered.toString().contains("192.0.2.7") && !recovered.notices().get(0).toString().contains("192.0.2.7"));
+        assertEquals(clock.now.plus(Duration.ofHours(24)), recovered.notices().get(0).expiresAt());
+
+        adminBox.runCommand(new MailboxEntity.DeliverTo(new BareJid("admin", "example.org").withResource("a"),
+            session.getRef()));
+        SessionMessage.Offline page = session.expectMessageClass(SessionMessage.Offline.class);
+        assertEquals(List.of("hi", "from 192.0.2.7"), page.messages().stream().map(Message::body).toList());
+        adminBox.runCommand(new MailboxEntity.Forget(page.upToId()));
+        assertEquals("", noticeRows(), "a delivered notice's row is deleted");
+        assertTrue(adminBox.restart().state().notices().isEmpty());
+    }
+
+    @Test
+    void aServerNoticeIsGoneAfterItsOwnRetentionWhileMessagesStay() {
+        adminBox.clear();
+        adminBox.<MailboxEntity.StoreReply>runCommand(replyTo -> new MailboxEntity.Store(
+            Message.chat(ROMEO.withResource("r"), new BareJid("admin", "example.org"), "1", "stays"), replyTo));
+        storeAtAdmin(notice("example.org", "from 192.0.2.8"));
+        clock.now = T0.plus(Duration.ofHours(25));
+        adminBox.runCommand(new MailboxEntity.DeliverTo(new BareJid("admin", "example.org").withResource("a"),
+            session.getRef()));
+        assertEquals(List.of("stays"), session.expectMessageClass(SessionMessage.Offline.class).messages().stream()
+            .map(Message::body).toList());
+        assertEquals("", noticeRows(), "the notice's row expired");
+        assertTrue(adminBox.restart().state().notices().isEmpty(), "and its marker is dropped");
+    }
+
+    @Test
+    void aNoticeFromAnotherDomainIsRefusedAndAClientCannotMakeOne() {
+        adminBox.clear();
+        assertEquals(new MailboxEntity.StoreReply.Refused("not-acceptable"), storeAtAdmin(notice("evil.example", "x")));
+        Message forged = new Message(ROMEO.withResource("r"), new BareJid("admin", "example.org"), null, Message.Type.CHAT,
+            null, List.of(Element.build("body", Ns.CLIENT).text("x").get(), Element.of("no-store", Offline.HINTS),
+            Offline.noticeMarker()));
+        assertTrue(!Offline.storable(forged), "a client's message with the marker and no-store is not stored");
+        assertTrue(Offline.storable(notice("example.org", "x")));
+        assertTrue(!chorus.actors.feature.mam.Archive.archivable(notice("example.org", "x")), "never archived");
     }
 }

@@ -323,4 +323,43 @@ class RoomTest {
             + "/firstwitch' type='get' id='d'><query xmlns='http://jabber.org/protocol/disco#info'/></iq>")),
             "XEP-0045 §6.6: non-occupants may not address occupants");
     }
+
+    @Test
+    void aFloodOfEntriesIntoOneRoomIsRefusedWithResourceConstraintAndTheRoomOpensAgainASecondLater() {
+        settings = MucSettings.defaults().withLimits(20, 1000, 100, 2, 100);
+        room = newRoom();
+        openRoom();
+        // the creator's own entry took one of the four at once
+        for (int i = 0; i < 3; i++) {
+            assertFalse(enter("guest" + i + "@shakespeare.lit/r", "guest" + i).get(0).isError());
+        }
+        List<Stanza> refused = enter("late@shakespeare.lit/r", "late");
+        assertEquals(StanzaError.Condition.RESOURCE_CONSTRAINT, errorOf(refused));
+        assertEquals("presence", refused.get(0).kind());
+        clock.now = clock.now.plus(Duration.ofSeconds(1));
+        assertFalse(enter("late@shakespeare.lit/r", "late").get(0).isError());
+    }
+
+    @Test
+    void anAccountThatMayMakeNoMoreRoomsGetsNotAllowedAndTheCreatorIsKnown() {
+        RoomListing full = new RoomListing() {
+            @Override
+            public void publish(String room, String name) {
+            }
+
+            @Override
+            public void withdraw(String room) {
+            }
+
+            @Override
+            public StanzaError.Condition refuseCreation(String creator, String room) {
+                return creator.equals("crone1@shakespeare.lit") ? StanzaError.Condition.NOT_ALLOWED : null;
+            }
+        };
+        room = new Room(BareJid.parseBare(ROOM), settings, "shakespeare.lit", clock, out::add, full);
+        assertEquals(StanzaError.Condition.NOT_ALLOWED, errorOf(enter(CRONE, "firstwitch")));
+        assertNull(room.creator());
+        enter(WITCH, "secondwitch");
+        assertEquals("wiccarocks@shakespeare.lit", room.creator());
+    }
 }

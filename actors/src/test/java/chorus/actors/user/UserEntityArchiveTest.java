@@ -2,6 +2,7 @@ package chorus.actors.user;
 
 import chorus.actors.ManualClock;
 import chorus.actors.diagnostics.DiagnosticsRecorder;
+import chorus.actors.diagnostics.DiagnosticsSettings;
 import chorus.actors.feature.AccountEvent;
 import chorus.actors.feature.AccountFeatures;
 import chorus.actors.feature.mam.Archive;
@@ -80,7 +81,8 @@ class UserEntityArchiveTest {
             new UserEntity.Deps(UserEntityTest.DOMAIN, routed::add,
                 AccountFeatures.of(new ArchiveFeature(settings, archive, metrics)), clock, UserSettings.defaults(),
                 new InMemoryAccountDirectory(), jid -> mailbox.getRef(),
-                new DiagnosticsRecorder(diagnostics, clock, "test")),
+                new DiagnosticsRecorder(diagnostics, clock, "test",
+                    new DiagnosticsSettings(Duration.ofDays(7), Duration.ofDays(7), Duration.ofHours(1)))),
             shard.getRef()));
         juliet.clear();
         juliet.<UserEntity.AccountReply>runCommand(replyTo -> new UserEntity.CreateAccount(UserEntityTest.CREDS, replyTo));

@@ -33,6 +33,7 @@ public final class AccountService implements AccountAdmin {
     private final Executor hashing;
     private final SecureRandom random = new SecureRandom();
     private AccountEraser eraser;
+    private java.util.function.Consumer<BareJid> removed = jid -> { };
 
     public AccountService(ActorSystem<?> system, ClusterSharding sharding, AccountDirectory directory, String domain,
                           int iterations, Executor hashing) {
@@ -59,6 +60,13 @@ public final class AccountService implements AccountAdmin {
             .<UserEntity.AccountReply>ask(r -> new UserEntity.CreateAccount(creds, r), TIMEOUT));
     }
 
+    /** The account's stored SCRAM keys (null when there is no such account). */
+    public CompletionStage<chorus.actors.account.Credentials> credentials(BareJid jid) {
+        return sharding.entityRefFor(UserEntity.KEY, jid.toString())
+            .<UserEntity.CredentialsReply>ask(UserEntity.GetCredentials::new, TIMEOUT)
+            .thenApply(UserEntity.CredentialsReply::credentials);
+    }
+
     @Override
     public CompletionStage<UserEntity.AccountReply> changePassword(BareJid jid, String password) {
         return derive(password).thenCompose(creds -> sharding.entityRefFor(UserEntity.KEY, jid.toString())
@@ -77,6 +85,7 @@ public final class AccountService implements AccountAdmin {
                 if (!(reply instanceof UserEntity.AccountReply.Done)) {
                     return CompletableFuture.completedFuture(reply);
                 }
+                removed.accept(jid);
                 return sharding.entityRefFor(MailboxEntity.KEY, jid.toString())
                     .<MailboxEntity.Cleared>ask(MailboxEntity.Clear::new, TIMEOUT)
                     .thenCompose(cleared -> eraser == null ? CompletableFuture.completedFuture(null)
@@ -90,6 +99,11 @@ public final class AccountService implements AccountAdmin {
         CompletableFuture<Void> later = new CompletableFuture<>();
         system.scheduler().scheduleOnce(Duration.ofMillis(500), () -> later.complete(null), system.executionContext());
         return later.thenCompose(v -> eraser.erase(jid.toString()));
+    }
+
+    /** Told of every removed account (the node deletes its uploads on every node). */
+    public void onRemoved(java.util.function.Consumer<BareJid> then) {
+        this.removed = then;
     }
 
     /** Set by the node when its storage keeps journals that removal must erase. */

@@ -35,8 +35,8 @@ import java.util.concurrent.Callable;
 @Command(name = "chorusctl", mixinStandardHelpOptions = true, versionProvider = Version.class,
     description = "Administer a running Chorus node.",
     subcommands = {Chorusctl.User.class, Chorusctl.Sessions.class, Chorusctl.SchemaCommand.class,
-        Chorusctl.DiagnosticsCommand.class, Chorusctl.ClusterCommand.class, Chorusctl.Cert.class,
-        Chorusctl.CheckCommand.class, BackupCommand.class, PortableCommands.Export.class,
+        Chorusctl.DiagnosticsCommand.class, Chorusctl.ClusterCommand.class, ClusterKeysCommand.class,
+        Chorusctl.Cert.class, Chorusctl.CheckCommand.class, BackupCommand.class, PortableCommands.Export.class,
         PortableCommands.Import.class})
 public final class Chorusctl {
 

@@ -117,6 +117,9 @@ public final class Main implements Callable<Integer> {
         return 0;
     }
 
+    /** A node that forms or joins a cluster is a member a while after it started (a first seed waits for the others). */
+    static final java.time.Duration MEMBERSHIP_WAIT = java.time.Duration.ofMinutes(3);
+
     /**
      * SIGHUP reads the TLS certificate and key again (a renewal hook: {@code systemctl reload chorus}, or
      * {@code kill -HUP}); a bad file is logged and the current certificate stays.
@@ -145,10 +148,39 @@ public final class Main implements Callable<Integer> {
     }
 
     /** The password goes to the terminal only: it is not logged and not stored (only its SCRAM keys are). */
-    private static void printAdmin(ChorusNode node, Settings settings, PrintStream out) {
+    private static void printAdmin(ChorusNode node, Settings settings, PrintStream out) throws InterruptedException {
+        // The account lives in a sharded entity: it can be made once this node is a member of its cluster.
+        org.apache.pekko.cluster.typed.Cluster cluster = org.apache.pekko.cluster.typed.Cluster.get(node.system());
+        long deadline = System.nanoTime() + MEMBERSHIP_WAIT.toNanos();
+        while (cluster.selfMember().status() != org.apache.pekko.cluster.MemberStatus.up() && System.nanoTime() < deadline) {
+            Thread.sleep(200);
+        }
         BareJid admin = new BareJid("admin", settings.domain().toString());
         String password = randomPassword();
-        UserEntity.AccountReply r = node.accounts().create(admin, password).toCompletableFuture().join();
+        UserEntity.AccountReply r = null;
+        boolean retried = false;
+        // While shards move (a node joining, or others restarting) the account's entity may answer late: ask again
+        // until the wait ends. A try that timed out may have made the account: then the retry finds it, with this
+        // password.
+        while (r == null) {
+            try {
+                r = node.accounts().create(admin, password).toCompletableFuture().join();
+                if (retried && !(r instanceof UserEntity.AccountReply.Done)) {
+                    chorus.actors.account.Credentials made = node.accounts().credentials(admin).toCompletableFuture().join();
+                    if (made != null && made.verifyPlain(password)) {
+                        r = new UserEntity.AccountReply.Done();
+                    }
+                }
+            } catch (java.util.concurrent.CompletionException e) {
+                r = null;
+                retried = true;
+                if (System.nanoTime() >= deadline) {
+                    out.println("  admin account: " + admin + " could not be checked now (" + e.getCause().getClass()
+                        .getSimpleName() + "); make it with scripts/chorusctl user add");
+                    return;
+                }
+            }
+        }
         if (r instanceof UserEntity.AccountReply.Done) {
             out.println("  admin account: " + admin + "  password: " + password + "   (shown once; change it with scripts/chorusctl user passwd)");
         } else {

@@ -3,7 +3,10 @@ package chorus.node.config;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigValueFactory;
+import chorus.node.tls.ClusterKeys;
 
+import java.nio.file.Path;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -11,10 +14,14 @@ import java.util.Map;
 /**
  * How this node joins its cluster ({@code chorus.cluster}): a fixed list of seed nodes, or Pekko
  * Management Cluster Bootstrap with DNS SRV discovery. {@link #pekkoConfig()} says it in Pekko's terms.
+ * The link between nodes is TLS with mutual authentication ({@link #linkConfig}); {@code tlsDir} holds this
+ * node's key, certificate and the cluster CA's certificate, or is null for a node alone, which makes its own.
  */
 public record ClusterSettings(String host, int port, Discovery discovery, List<String> seedNodes, String dnsServiceName,
                               String dnsPortName, List<String> dnsNameservers, int requiredContactPoints,
-                              int managementPort) {
+                              int managementPort, Path tlsDir) {
+
+    static final String TLS_DIR = "chorus.cluster.tls.dir (CHORUS_CLUSTER_TLS_DIR)";
 
     public enum Discovery { SEED_NODES, DNS }
 
@@ -44,10 +51,47 @@ public record ClusterSettings(String host, int port, Discovery discovery, List<S
             seeds.add("pekko://" + SYSTEM + "@" + s);
         }
         List<String> nameservers = split(c.getString("chorus.cluster.dns.nameservers"));
+        String tls = c.getString("chorus.cluster.tls.dir");
         return new ClusterSettings(host, port, discovery, seeds, c.getString("chorus.cluster.dns.service-name"),
             c.getString("chorus.cluster.dns.port-name"), nameservers,
             Settings.intIn(c, "chorus.cluster.dns.required-contact-points", 1, 1000),
-            Settings.port(c, "chorus.cluster.management-port", false));
+            Settings.port(c, "chorus.cluster.management-port", false),
+            tls.isBlank() ? null : Path.of(tls).toAbsolutePath());
+    }
+
+    /**
+     * The directory of this node's cluster keys, checked: the configured one, or for a node alone its own
+     * (a CA and a node certificate made at the first start under {@code dataDir/cluster-tls}). A node with
+     * peers and no keys does not start: the keys must come from the cluster's CA.
+     */
+    public Path linkKeys(Path dataDir, Clock clock) {
+        Path dir = tlsDir;
+        if (dir == null) {
+            if (!alone()) {
+                throw new SettingsException(TLS_DIR, "a node with peers needs the cluster's keys (tls.key, tls.crt, "
+                    + "ca.crt); make them with chorusctl cluster-keys (see cluster-config/README.md)");
+            }
+            dir = ClusterKeys.ownKeys(dataDir.resolve("cluster-tls"), clock);
+        }
+        ClusterKeys.check(dir, TLS_DIR);
+        return dir;
+    }
+
+    /**
+     * Artery over TLS 1.3 with mutual authentication: Pekko's rotating-keys provider reads the PEM files of
+     * {@code keys} (and reads them again every few minutes, so renewed certificates need no restart), trusts
+     * only certificates signed by the cluster CA, and accepts a peer only when its certificate shares a
+     * subject name with this node's.
+     */
+    public static Config linkConfig(Path keys) {
+        String engine = "pekko.remote.artery.ssl.rotating-keys-engine.";
+        return ConfigFactory.parseMap(Map.of(
+            "pekko.remote.artery.transport", "tls-tcp",
+            "pekko.remote.artery.ssl.ssl-engine-provider",
+            "org.apache.pekko.remote.artery.tcp.ssl.RotatingKeysSSLEngineProvider",
+            engine + "key-file", keys.resolve(ClusterKeys.KEY).toString(),
+            engine + "cert-file", keys.resolve(ClusterKeys.CERT).toString(),
+            engine + "ca-cert-file", keys.resolve(ClusterKeys.CA).toString()));
     }
 
     private static List<String> split(String s) {

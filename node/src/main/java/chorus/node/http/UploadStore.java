@@ -104,6 +104,25 @@ public final class UploadStore {
     }
 
     /**
+     * Deletes every file of this owner (a removed account), whatever its age; returns how many. An upload of
+     * the owner still being received is not among them: its file is left to the sweep after the retention.
+     */
+    public synchronized int eraseOwner(String owner) throws IOException {
+        int deleted = 0;
+        try (DirectoryStream<Path> all = Files.newDirectoryStream(dir)) {
+            for (Path d : all) {
+                Properties meta = meta(d);
+                if (meta != null && owner.equals(meta.getProperty("owner"))) {
+                    deleteTree(d);
+                    deleted++;
+                }
+            }
+        }
+        used.remove(owner);
+        return deleted;
+    }
+
+    /**
      * Deletes every file older than the retention, and what an interrupted upload left (never an upload still
      * in progress); recounts usage.
      */

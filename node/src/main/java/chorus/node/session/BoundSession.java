@@ -251,7 +251,10 @@ final class BoundSession {
         RecipientRef<MailboxEntity.Command> mailbox = session.node.mailboxes().apply(session.user.toString());
         long upTo = o.upToId();
         Message last = o.messages().get(o.messages().size() - 1);
-        session.out.sendThen(last, () -> mailbox.tell(new MailboxEntity.Forget(upTo)));
+        // Naming this session lets a mailbox that restarted since it sent the page send the next one.
+        ActorRef<SessionMessage> self = session.self();
+        FullJid to = session.jid;
+        session.out.sendThen(last, () -> mailbox.tell(new MailboxEntity.Forget(upTo, self, to)));
         return session;
     }
 

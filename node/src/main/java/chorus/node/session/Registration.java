@@ -152,7 +152,9 @@ final class Registration {
 
     /**
      * The admins learn about a new account and the address it came from: the one place a client's
-     * address appears. The message carries a no-store hint, so it is never kept offline; it is not logged.
+     * address appears. It is a server notice ({@link Offline#serverNotice}): an offline admin's mailbox keeps
+     * it at most chorus.registration.notice-retention, in a row of its own that is then deleted; its no-store
+     * hint keeps it out of message archives; it is not logged.
      */
     private void notifyAdmins(BareJid account) {
         String text = "New account " + account + " was registered in-band from "
@@ -160,7 +162,7 @@ final class Registration {
         for (BareJid admin : node.registration().admins()) {
             node.router().route(new Message(node.domain(), admin, null, Message.Type.CHAT, null, List.of(
                 Element.build("body", Ns.CLIENT).text(text).get(),
-                Element.of("no-store", Offline.HINTS))));
+                Element.of("no-store", Offline.HINTS), Offline.noticeMarker())));
         }
     }
 }

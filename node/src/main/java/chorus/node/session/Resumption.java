@@ -41,12 +41,9 @@ final class Resumption {
     private SessionMessage.Resumption state;
     /** What the client sent while its stream was being resumed: handled once it is. */
     private final List<Element> held = new ArrayList<>();
-    /** The old session's state when it comes from another node in parts. */
-    private final HandOverParts.Assembly parts;
 
     Resumption(StreamSession session) {
         this.session = session;
-        this.parts = new HandOverParts.Assembly(session.ctx().getSystem());
     }
 
     // ---- the new stream ----
@@ -95,14 +92,6 @@ final class Resumption {
         }
         state = r;
         return finish();
-    }
-
-    /** A piece of the old session's state, from another node: the whole is taken once it is here. */
-    Behavior<SessionInput> onPart(HandOverParts.Part p) {
-        if (session.phase != Phase.RESUMING) {
-            return session;
-        }
-        return parts.accept(p).map(this::onResumption).orElse(session);
     }
 
     Behavior<SessionInput> onHandOverMissing() {
@@ -183,7 +172,8 @@ final class Resumption {
             return session;
         }
         session.bound.ackWritten();
-        HandOverParts.send(session.ctx().getSystem(), h.to(), session.bound.handOver());
+        // The hand-over holds what the client did not acknowledge: in frames when it is larger than one.
+        session.frames.tell(h.to(), session.bound.handOver(), SessionMessage.Framed::new);
         session.phase = Phase.CLOSED;
         session.node.registry().unbound(session.ctx().getSelf());
         session.timers.cancel(Expired.INSTANCE);

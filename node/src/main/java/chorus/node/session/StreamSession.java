@@ -1,5 +1,7 @@
 package chorus.node.session;
 
+import chorus.actors.cluster.FrameAssembly;
+import chorus.actors.cluster.Frames;
 import chorus.actors.feature.register.RegisterForm;
 import chorus.actors.session.SessionInput;
 import chorus.actors.session.SessionMessage;
@@ -98,6 +100,9 @@ public final class StreamSession extends AbstractBehavior<SessionInput> {
     final SmProtocol acks;
     final Extensions extensions;
     private final StreamEnd ending;
+    /** Messages larger than a cluster frame travel in frames, both ways (chorus.actors.cluster). */
+    final Frames frames;
+    private final FrameAssembly framed;
 
     private StreamSession(ActorContext<SessionInput> ctx, TimerScheduler<SessionInput> timers, Transport transport,
                           SessionContext node) {
@@ -109,6 +114,8 @@ public final class StreamSession extends AbstractBehavior<SessionInput> {
         this.opening = new StreamOpening(node.domain(), Ns.CLIENT);
         this.intake = new StanzaIntake(Ns.CLIENT, f -> f.equals(jid) || f.equals(user));
         this.reliability = new Reliability(Reliability.Courier.through(node.router()), node.clock(), node.metrics()::routed);
+        this.frames = Frames.get(ctx.getSystem());
+        this.framed = new FrameAssembly(ctx.getSystem());
         this.sasl = new SaslPhase(this);
         this.registration = new Registration(this);
         this.binding = new BindPhase(this);
@@ -148,6 +155,7 @@ public final class StreamSession extends AbstractBehavior<SessionInput> {
             .onMessageEquals(AccountRemoved.INSTANCE,
                 () -> fail(StreamErrors.NOT_AUTHORIZED, "the account was removed"))
             .onMessage(BindPhase.Bound.class, binding::onBound)
+            .onMessage(SessionMessage.Framed.class, this::onFramed)
             .onMessage(SessionMessage.Deliver.class, bound::onDeliver)
             .onMessage(SessionMessage.Offline.class, bound::onOffline)
             .onMessage(SessionMessage.Accepted.class, ending::onAccepted)
@@ -165,7 +173,6 @@ public final class StreamSession extends AbstractBehavior<SessionInput> {
             .onMessage(Resumption.Answered.class, resumption::onAnswered)
             .onMessage(SessionMessage.Resumption.class, resumption::onResumption)
             .onMessage(SessionMessage.HandOver.class, resumption::onHandOver)
-            .onMessage(HandOverParts.Part.class, resumption::onPart)
             .onMessageEquals(IdleSweep.Quiet.INSTANCE, bound::onQuiet)
             .onMessageEquals(Pacing.Due.INSTANCE, () -> pacing.onDue())
             .onMessageEquals(Resumption.HandOverMissing.INSTANCE, resumption::onHandOverMissing)
@@ -237,6 +244,12 @@ public final class StreamSession extends AbstractBehavior<SessionInput> {
         } finally {
             transport.processed();
         }
+    }
+
+    /** A piece of a message too large for one cluster frame: the whole is handled once it is here. */
+    private Behavior<SessionInput> onFramed(SessionMessage.Framed f) throws Exception {
+        java.util.Optional<Object> whole = framed.accept(f.frame());
+        return whole.isPresent() ? receive(getContext(), (SessionInput) whole.get()) : this;
     }
 
     // ---- negotiation (RFC 6120 §4.3) ----

@@ -15,18 +15,21 @@ import java.util.concurrent.CompletionStage;
 /**
  * Erases everything an account left in the journals once its entities have stopped: every event and
  * snapshot of {@code User|jid} and {@code Mailbox|jid}, their metadata and persistence-id rows, with the
- * Pekko Cassandra plugin's cleanup tool, and the account's message archive. Re-registering the name
+ * Pekko Cassandra plugin's cleanup tool, the account's message archive and its mailbox's notices. Re-registering the name
  * afterwards starts from nothing.
  */
 public final class AccountEraser {
     private final Cleanup users;
     private final Cleanup mailboxes;
     private final ArchiveStore archive;
+    private final chorus.persistence.mailbox.NoticeStore notices;
 
-    private AccountEraser(Cleanup users, Cleanup mailboxes, ArchiveStore archive) {
+    private AccountEraser(Cleanup users, Cleanup mailboxes, ArchiveStore archive,
+                          chorus.persistence.mailbox.NoticeStore notices) {
         this.users = users;
         this.mailboxes = mailboxes;
         this.archive = archive;
+        this.notices = notices;
     }
 
     /** For Cassandra storage; null (nothing to erase beyond what the entities emptied) in memory. */
@@ -35,7 +38,7 @@ public final class AccountEraser {
             return null;
         }
         return new AccountEraser(cleanup(system, "pekko.persistence.cassandra"), cleanup(system, "chorus.mailbox-store"),
-            storage.archive(java.time.Clock.systemUTC()));
+            storage.archive(java.time.Clock.systemUTC()), storage.notices(java.time.Clock.systemUTC()));
     }
 
     private static Cleanup cleanup(ActorSystem<?> system, String plugin) {
@@ -58,6 +61,7 @@ public final class AccountEraser {
         CompletableFuture<?> mailbox = FutureConverters.asJava(mailboxes.deleteAll("Mailbox|" + bareJid, true)).toCompletableFuture();
         // The entity erased the archive when the account was removed; again here, for a write that was late.
         CompletableFuture<?> archived = archive.erase(bareJid).toCompletableFuture();
-        return CompletableFuture.allOf(user, mailbox, archived);
+        CompletableFuture<?> noticed = notices.erase(bareJid).toCompletableFuture();
+        return CompletableFuture.allOf(user, mailbox, archived, noticed);
     }
 }

@@ -51,6 +51,7 @@ public final class NodeStorage implements AutoCloseable {
     private final LocalCassandra local;
     private final CassandraSettings cassandra;
     private DiagnosticsStore diagnostics;
+    private chorus.persistence.mailbox.NoticeStore notices;
     private ArchiveStore archive;
 
     private NodeStorage(Config systemConfig, AccountDirectory directory, CqlSession session, LocalCassandra local,
@@ -122,6 +123,13 @@ public final class NodeStorage implements AutoCloseable {
                 config.getDuration("chorus.offline.gc-grace"));
             ArchiveTable.configure(session, settings.keyspace(), config.getDuration("chorus.mam.retention"),
                 config.getDuration("chorus.mam.gc-grace"));
+            chorus.persistence.cassandra.ExpiringTable.configure(session, settings.keyspace(),
+                chorus.persistence.mailbox.CassandraNoticeStore.TABLE, "chorus.registration.notice-retention",
+                chorus.actors.mailbox.MailboxSettings.from(config).noticeRetention(),
+                config.getDuration("chorus.offline.gc-grace"));
+            chorus.persistence.cassandra.ExpiringTable.configure(session, settings.keyspace(),
+                CassandraDiagnosticsStore.TABLE, "chorus.diagnostics.retention",
+                config.getDuration("chorus.diagnostics.retention"), config.getDuration("chorus.diagnostics.gc-grace"));
         } catch (RuntimeException | InterruptedException e) {
             if (local != null) {
                 local.close();
@@ -181,9 +189,19 @@ public final class NodeStorage implements AutoCloseable {
     public synchronized DiagnosticsStore diagnostics() {
         if (diagnostics == null) {
             diagnostics = session == null ? new InMemoryDiagnosticsStore()
-                : new CassandraDiagnosticsStore(session, cassandra.keyspace());
+                : new CassandraDiagnosticsStore(session, cassandra.keyspace(),
+                    systemConfig.getDuration("chorus.diagnostics.retention"));
         }
         return diagnostics;
+    }
+
+    /** Where server notices to offline admins keep their text: the mailbox_notices table, or memory. */
+    public synchronized chorus.persistence.mailbox.NoticeStore notices(Clock clock) {
+        if (notices == null) {
+            notices = session == null ? new chorus.persistence.mailbox.InMemoryNoticeStore(clock)
+                : new chorus.persistence.mailbox.CassandraNoticeStore(session, cassandra.keyspace());
+        }
+        return notices;
     }
 
     /** Where the users' message archives live (XEP-0313): the message_archive table, or memory. */

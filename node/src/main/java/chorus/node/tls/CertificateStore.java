@@ -108,7 +108,7 @@ public final class CertificateStore {
     }
 
     // Signs a random challenge with the key and verifies it with the certificate's public key.
-    private static void requireMatch(PrivateKey key, X509Certificate leaf, Path certificateFile, Path keyFile) {
+    static void requireMatch(PrivateKey key, X509Certificate leaf, Path certificateFile, Path keyFile) {
         String mismatch = "TLS key file " + keyFile + " does not match the first certificate in " + certificateFile
                 + " (" + leaf.getSubjectX500Principal().getName() + ")";
         String algorithm = proofAlgorithm(key, keyFile);

@@ -144,6 +144,33 @@ class ClusterConfigFilesTest {
         assertEquals(ClusterSettings.Discovery.SEED_NODES, seeds.cluster().discovery());
     }
 
+    @Test
+    void theClusterLinkIsTlsWithMutualAuthenticationFromTheKeyDirectory(@org.junit.jupiter.api.io.TempDir Path tmp) {
+        Settings seeds = settings("seed-nodes.conf", Map.of("CHORUS_CLUSTER_TLS_DIR", tmp.resolve("keys").toString()));
+        assertEquals(tmp.resolve("keys"), seeds.cluster().tlsDir());
+        Config link = ClusterSettings.linkConfig(seeds.cluster().tlsDir()).withFallback(pekko(seeds));
+        assertEquals("tls-tcp", link.getString("pekko.remote.artery.transport"));
+        assertEquals("org.apache.pekko.remote.artery.tcp.ssl.RotatingKeysSSLEngineProvider",
+            link.getString("pekko.remote.artery.ssl.ssl-engine-provider"));
+        String engine = "pekko.remote.artery.ssl.rotating-keys-engine.";
+        assertEquals(tmp.resolve("keys").resolve("tls.key").toString(), link.getString(engine + "key-file"));
+        assertEquals(tmp.resolve("keys").resolve("tls.crt").toString(), link.getString(engine + "cert-file"));
+        assertEquals(tmp.resolve("keys").resolve("ca.crt").toString(), link.getString(engine + "ca-cert-file"));
+        assertEquals("TLSv1.3", link.getString(engine + "protocol"));
+    }
+
+    @Test
+    void aNodeWithPeersAndNoClusterKeysDoesNotStartButANodeAloneMakesItsOwn(@org.junit.jupiter.api.io.TempDir Path tmp) {
+        Settings seeds = settings("seed-nodes.conf", Map.of());
+        SettingsException e = org.junit.jupiter.api.Assertions.assertThrows(SettingsException.class,
+            () -> seeds.cluster().linkKeys(tmp, java.time.Clock.systemUTC()));
+        assertTrue(e.getMessage().contains("CHORUS_CLUSTER_TLS_DIR"), e.getMessage());
+        Settings single = settings("single-node.conf", Map.of());
+        Path own = single.cluster().linkKeys(tmp, java.time.Clock.systemUTC());
+        assertEquals(tmp.resolve("cluster-tls"), own);
+        assertTrue(Files.exists(own.resolve("tls.key")) && Files.exists(own.resolve("ca.crt")));
+    }
+
     /** Every CHORUS_ variable a deployment example names must be one a reference.conf reads, or it does nothing. */
     @Test
     void everyEnvironmentVariableTheExamplesSetIsOneTheNodeReads() throws IOException {

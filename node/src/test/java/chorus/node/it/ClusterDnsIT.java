@@ -66,6 +66,7 @@ class ClusterDnsIT {
     static final int C2S = 16222;
     static final Duration FORMATION = Duration.ofSeconds(60);
     static String keyspace;
+    static TestClusterKeys keys;
     static Process dnsmasq;
     static Path dnsLog;
     static final DnsNode[] nodes = new DnsNode[NODES];
@@ -76,9 +77,11 @@ class ClusterDnsIT {
         final String name;
         final Path dataDir;
         final int adminPort;
+        final int index;
         NodeProcess process;
 
         DnsNode(int index) throws Exception {
+            this.index = index;
             this.ip = "127.0.0." + (22 + index);
             this.name = "node" + (index + 1) + "." + SERVICE;
             this.dataDir = Files.createTempDirectory("chorus-dns-" + index);
@@ -98,6 +101,7 @@ class ClusterDnsIT {
                 "chorus.cassandra.keyspace", keyspace, "chorus.cassandra.replication.factor", "1")));
             cmd.remove("--create-admin");
             return NodeProcess.launch(cmd, Map.of(
+                "CHORUS_CLUSTER_TLS_DIR", keys.node(index).toString(),
                 "CHORUS_CASSANDRA_CONTACT_POINTS", "127.0.0.1:" + TestCassandra.cqlPort(),
                 "CHORUS_CLUSTER_HOST", ip,
                 "CHORUS_CLUSTER_DISCOVERY", "dns",
@@ -142,6 +146,7 @@ class ClusterDnsIT {
         TestCassandra.requireRunning();
         startDnsmasq();
         keyspace = TestCassandra.newKeyspace();
+        keys = TestClusterKeys.create();
         // One process creates the schema before the nodes start together.
         assertEquals(0, Chorusctl.run(new String[] {"schema", "apply", "--contact-points=127.0.0.1:" + TestCassandra.cqlPort(),
             "--keyspace=" + keyspace}, new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter())));

@@ -76,4 +76,83 @@ class DiagnosticsIT {
             }
         }
     }
+
+    @Test
+    void everyRecordExpiresWithTheRetentionAsItsTimeToLive() throws Exception {
+        aMessageToANonexistentUserIsRecordedWithItsMetadataAndNoBody();
+        long retention = node.config().getDuration("chorus.diagnostics.retention").toSeconds();
+        try (var cql = StorageIT.session(node)) {
+            for (var row : cql.execute("SELECT TTL(sender) FROM " + node.keyspace() + ".delivery_errors")) {
+                int ttl = row.getInt(0);
+                assertTrue(ttl > retention - 120 && ttl <= retention, "a record lives " + ttl + " s more");
+            }
+        }
+    }
+
+    /**
+     * Several connections make the node fail hundreds of deliveries at once: the records written stay
+     * within the node's rate ({@code chorus.diagnostics.per-node-per-second}); every sender still gets its errors.
+     */
+    @Test
+    void aFloodOfFailedDeliveriesFromSeveralConnectionsIsRecordedOnlyAtTheNodesRate() throws Exception {
+        int perSecond = node.config().getInt("chorus.diagnostics.per-node-per-second");
+        int senders = 4;
+        int each = 100;
+        java.util.List<XMPPTCPConnection> clients = new java.util.ArrayList<>();
+        java.util.List<StanzaCollector> inboxes = new java.util.ArrayList<>();
+        for (int i = 0; i < senders; i++) {
+            node.createUser("flood" + i, "pw");
+            XMPPTCPConnection c = Clients.login(node, "flood" + i, "pw", "f");
+            clients.add(c);
+            inboxes.add(c.createStanzaCollector(new StanzaTypeFilter(Message.class)));
+        }
+        long start = System.nanoTime();
+        java.util.List<Thread> threads = new java.util.ArrayList<>();
+        for (int i = 0; i < senders; i++) {
+            XMPPTCPConnection c = clients.get(i);
+            int n = i;
+            Thread t = new Thread(() -> {
+                try {
+                    for (int k = 0; k < each; k++) {
+                        c.sendStanza(StanzaBuilder.buildMessage("f" + k).to(JidCreate.entityBareFrom("ghost" + n + "-" + k + "@chorus.test"))
+                            .ofType(Message.Type.chat).setBody("flood").build());
+                    }
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            threads.add(t);
+            t.start();
+        }
+        for (Thread t : threads) {
+            t.join();
+        }
+        int errors = 0;
+        for (StanzaCollector inbox : inboxes) {
+            for (int k = 0; k < each; k++) {
+                Message m = inbox.nextResult(20_000);
+                assertNotNull(m, "an error did not come back");
+                assertEquals(Message.Type.error, m.getType());
+                errors++;
+            }
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        for (XMPPTCPConnection c : clients) {
+            c.disconnect();
+        }
+        long written;
+        try (var cql = StorageIT.session(node)) {
+            written = 0;
+            for (var row : cql.execute("SELECT sender FROM " + node.keyspace() + ".delivery_errors")) {
+                if (row.getString(0) != null && row.getString(0).startsWith("flood")) {
+                    written++;
+                }
+            }
+        }
+        System.out.printf("diagnostics flood: %d failed deliveries from %d connections in %.1f s, %d records written%n",
+            errors, senders, seconds, written);
+        assertEquals(senders * each, errors);
+        assertTrue(written >= perSecond, written + " records");
+        assertTrue(written <= perSecond * (Math.ceil(seconds) + 1), written + " records in " + seconds + " s");
+    }
 }

@@ -1,6 +1,9 @@
 package chorus.node.session;
 
+import chorus.actors.cluster.Frame;
+import chorus.actors.cluster.Frames;
 import chorus.actors.feature.ping.PingHandler;
+import chorus.actors.mailbox.MailboxEntity;
 import chorus.actors.session.SessionInput;
 import chorus.actors.session.SessionMessage;
 import chorus.actors.user.UserEntity;
@@ -135,6 +138,34 @@ class BoundSessionTest {
         UserEntity.SessionAck ack = f.entityGets(UserEntity.SessionAck.class);
         assertEquals(42, ack.epoch());
         assertEquals(7, ack.upToSeq());
+    }
+
+    @Test
+    void aMessageLargerThanAClusterFrameReachesTheClientWholeFromItsFrames() throws InterruptedException {
+        RecordingTransport transport = new RecordingTransport(false, true);
+        ActorRef<SessionInput> session = f.bound(transport, List.of());
+        Frames frames = Frames.get(testKit.system());
+        Message big = Message.chat(ROMEO.withResource("phone"), BALCONY, "big", "x".repeat(frames.budget()));
+        List<Frame> pieces = frames.split(new SessionMessage.Deliver(big));
+        assertTrue(pieces.size() > 1, pieces.size() + " frames");
+        pieces.forEach(p -> session.tell(new SessionMessage.Framed(p)));
+        assertEquals(big, transport.next(Message.class));
+    }
+
+    @Test
+    void aWrittenPageOfOfflineMessagesIsConfirmedToTheMailboxNamingThisSession() throws InterruptedException {
+        RecordingTransport transport = new RecordingTransport(false, true);
+        ActorRef<SessionInput> session = f.bound(transport, List.of());
+        Message one = Message.chat(ROMEO.withResource("phone"), BALCONY, "o1", "one");
+        Message two = Message.chat(ROMEO.withResource("phone"), BALCONY, "o2", "two");
+        session.tell(new SessionMessage.Offline(List.of(one, two), 12));
+        assertEquals(one, transport.next(Message.class));
+        assertEquals(two, transport.next(Message.class));
+        // A mailbox that restarted since it sent this page sends the next one to the session named here.
+        MailboxEntity.Forget forget = f.mailbox.expectMessageClass(MailboxEntity.Forget.class);
+        assertEquals(12, forget.upToId());
+        assertEquals(session, forget.session());
+        assertEquals(BALCONY, forget.to());
     }
 
     @Test

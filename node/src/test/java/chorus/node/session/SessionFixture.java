@@ -129,7 +129,7 @@ final class SessionFixture {
                 return create(account, null);
             }
         };
-        return new SessionContext(DOMAIN, c2s, new RegistrationSettings(false, 3, Duration.ofHours(1), List.of(), ""),
+        return new SessionContext(DOMAIN, c2s, new RegistrationSettings(false, 3, Duration.ofHours(1), List.of(), "", Duration.ofHours(72)),
             router, jid -> entity.getRef(), jid -> mailbox.getRef(), Clock.systemUTC(), SessionRegistry.NONE,
             new SaslMechanisms(SaslSettings.allMechanisms(4096, new byte[32]), new SecureRandom()), noAccounts,
             new RegistrationLimiter(3, Duration.ofHours(1), Clock.systemUTC()), extensions, metrics, guards);

@@ -27,7 +27,9 @@ public final class Backup {
      * What a backup holds: the account directory, the event journal with its snapshots and metadata (accounts'
      * credentials as SCRAM keys, rosters, vCards, private XML, block lists, PEP, persistent rooms), the
      * mailboxes' journal (offline messages) and the message archives. Not the delivery-failure log
-     * (diagnostics, kept 7 days) nor uploaded files (they live on the node that took them).
+     * (diagnostics, kept 7 days), nor the admins' registration notices (mailbox_notices: each names a client's
+     * address and lives at most chorus.registration.notice-retention; a restored mailbox finds their texts gone
+     * and treats them as expired), nor uploaded files (they live on the node that took them).
      */
     public static final List<String> TABLES = List.of("accounts", "all_persistence_ids", "metadata", "messages",
         "snapshots", "tag_views", "tag_write_progress", "tag_scanning", "mailbox_messages", "message_archive");

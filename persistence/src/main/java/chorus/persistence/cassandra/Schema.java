@@ -45,7 +45,9 @@ public record Schema(String keyspace, Replication replication) {
             new Migration(2, "accounts"),
             new Migration(3, "mailbox"),
             new Migration(4, "delivery_errors"),
-            new Migration(5, "message_archive"));
+            new Migration(5, "message_archive"),
+            new Migration(6, "delivery_errors_ttl"),
+            new Migration(7, "mailbox_notices"));
 
     /** One versioned CQL file. */
     public record Migration(int version, String name) {

@@ -16,19 +16,26 @@ import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
-/** The {@code delivery_errors} table: one partition per UTC day, newest first within it. */
+/**
+ * The {@code delivery_errors} table: one partition per UTC day, newest first within it. Every row is
+ * written with a TTL of the retention, so Cassandra drops it exactly that long after it was written.
+ */
 public final class CassandraDiagnosticsStore implements DiagnosticsStore {
+    public static final String TABLE = "delivery_errors";
     private final CqlSession session;
+    private final int ttl;
     private final PreparedStatement insert;
     private final PreparedStatement selectDay;
     private final PreparedStatement dropDay;
     private final PreparedStatement days;
 
-    public CassandraDiagnosticsStore(CqlSession session, String keyspace) {
+    public CassandraDiagnosticsStore(CqlSession session, String keyspace, java.time.Duration retention) {
         this.session = session;
-        String t = keyspace + ".delivery_errors";
+        this.ttl = (int) Math.max(1, Math.min(Integer.MAX_VALUE, retention.toSeconds()));
+        String t = keyspace + "." + TABLE;
         this.insert = session.prepare("INSERT INTO " + t
-            + " (day, at, id, sender, recipient, kind, type, condition, node) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
+            + " (day, at, id, sender, recipient, kind, type, condition, node) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+            + " USING TTL ?");
         this.selectDay = session.prepare("SELECT at, sender, recipient, kind, type, condition, node FROM " + t
             + " WHERE day = ? AND at >= ?");
         this.dropDay = session.prepare("DELETE FROM " + t + " WHERE day = ?");
@@ -38,7 +45,7 @@ public final class CassandraDiagnosticsStore implements DiagnosticsStore {
     @Override
     public CompletionStage<Void> record(DeliveryFailure f) {
         return session.executeAsync(insert.bind(LocalDate.ofInstant(f.at(), ZoneOffset.UTC), f.at(),
-                Uuids.timeBased(), f.sender(), f.recipient(), f.kind(), f.type(), f.condition(), f.node()))
+                Uuids.timeBased(), f.sender(), f.recipient(), f.kind(), f.type(), f.condition(), f.node(), ttl))
             .thenApply(r -> null);
     }
 

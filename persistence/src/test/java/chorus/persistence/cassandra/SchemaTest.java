@@ -26,7 +26,9 @@ class SchemaTest {
     void everyStatementOfAMigrationIsIdempotentAndQualifiedWithTheKeyspace() {
         for (Schema.Migration m : Schema.migrations()) {
             for (String s : m.statements("chorus_test")) {
-                assertTrue(s.startsWith("CREATE TABLE IF NOT EXISTS chorus_test."), s);
+                // A table is created if missing, or its options are set (setting them again changes nothing).
+                assertTrue(s.startsWith("CREATE TABLE IF NOT EXISTS chorus_test.")
+                    || s.matches("(?s)ALTER TABLE chorus_test\\.[a-z_]+\\s+WITH .*"), s);
                 assertFalse(s.endsWith(";"), s);
             }
         }

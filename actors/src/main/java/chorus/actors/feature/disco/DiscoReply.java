@@ -61,6 +61,12 @@ public final class DiscoReply {
         return this;
     }
 
+    /** The page of items this answer holds, when the list is paged (XEP-0059 §2). */
+    public DiscoReply resultSet(Element set) {
+        query.child(set);
+        return this;
+    }
+
     public Element get() {
         return query.get();
     }

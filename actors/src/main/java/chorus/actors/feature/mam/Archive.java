@@ -5,11 +5,7 @@ import chorus.actors.xmpp.Element;
 import chorus.actors.xmpp.Message;
 import chorus.actors.xmpp.Node;
 import chorus.actors.xmpp.Ns;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
-
-import java.io.IOException;
-import java.io.UncheckedIOException;
+import chorus.actors.xmpp.MessageCodec;
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
@@ -20,8 +16,6 @@ public final class Archive {
     public static final String SID = "urn:xmpp:sid:0";
     public static final String FORWARD = "urn:xmpp:forward:0";
     static final String HINTS = "urn:xmpp:hints";
-    private static final ObjectMapper JSON = new ObjectMapper()
-        .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
 
     private Archive() {
     }
@@ -65,19 +59,11 @@ public final class Archive {
     }
 
     public static byte[] encode(Message m) {
-        try {
-            return JSON.writeValueAsBytes(m);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return MessageCodec.encode(m);
     }
 
     public static Message decode(byte[] bytes) {
-        try {
-            return JSON.readValue(bytes, Message.class);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return MessageCodec.decode(bytes);
     }
 
     /** XEP-0313 §4.2: one result, the archived message forwarded (XEP-0297) with its time (XEP-0203). */
