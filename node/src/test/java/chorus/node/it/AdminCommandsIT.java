@@ -51,10 +51,13 @@ class AdminCommandsIT {
 
     @BeforeAll
     static void startCluster() throws Exception {
-        a = TestNode.start(Map.of("chorus.admins", List.of("boss@" + TestNode.DOMAIN)));
+        TestClusterKeys keys = TestClusterKeys.create();
+        a = TestNode.start(Map.of("chorus.admins", List.of("boss@" + TestNode.DOMAIN),
+            "chorus.cluster.tls.dir", keys.node(1).toString()));
         int seed = a.config().getInt("chorus.cluster.port");
         b = TestNode.start(Map.of("chorus.admins", List.of("boss@" + TestNode.DOMAIN),
-            "chorus.cassandra.keyspace", a.keyspace(), "chorus.cluster.seed-nodes", "127.0.0.1:" + seed));
+            "chorus.cassandra.keyspace", a.keyspace(), "chorus.cluster.seed-nodes", "127.0.0.1:" + seed,
+            "chorus.cluster.tls.dir", keys.node(2).toString()));
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (StreamSupport.stream(Cluster.get(a.node().system()).state().getMembers().spliterator(), false)
             .filter(m -> m.status() == MemberStatus.up()).count() < 2) {

@@ -50,11 +50,12 @@ class BoshClusterIT {
     @BeforeAll
     static void start() throws Exception {
         int clusterA = TestNode.freePort();
+        TestClusterKeys keys = TestClusterKeys.create();
         a = TestNode.start(Map.of("chorus.bind", HOST_A, "chorus.cluster.host", HOST_A, "chorus.cluster.port", clusterA,
-            "chorus.http.bosh.max-wait", "5s"));
+            "chorus.http.bosh.max-wait", "5s", "chorus.cluster.tls.dir", keys.node(1).toString()));
         b = TestNode.start(Map.of("chorus.bind", HOST_B, "chorus.cluster.host", HOST_B,
             "chorus.cluster.seed-nodes", HOST_A + ":" + clusterA, "chorus.cassandra.keyspace", a.keyspace(),
-            "chorus.http.bosh.max-wait", "5s"));
+            "chorus.http.bosh.max-wait", "5s", "chorus.cluster.tls.dir", keys.node(2).toString()));
         MessagingIT.awaitTrue(() -> up(a) == 2 && up(b) == 2, "both nodes are Up members");
         for (String u : new String[] {"alice", "bob", "carol", "dave"}) {
             a.createUser(u, "pw-" + u);

@@ -58,7 +58,10 @@ class ClusterFramesIT {
 
     @BeforeAll
     static void startTwoNodes() throws Exception {
-        nodes = TwoNodes.start(Map.of("chorus.roster.max-items", 3000));
+        // The senders here fill a mailbox (10 MB) as fast as they can; the per-session rate (StanzaRateIT) would
+        // spread that over minutes.
+        nodes = TwoNodes.start(Map.of("chorus.roster.max-items", 3000,
+            "chorus.c2s.rate.stanzas-per-second", "0", "chorus.c2s.rate.bytes-per-second", "0"));
         a = nodes.a;
         b = nodes.b;
         watchOversized(a.node().system());

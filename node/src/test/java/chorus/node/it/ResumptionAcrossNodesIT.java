@@ -42,10 +42,14 @@ class ResumptionAcrossNodesIT {
         Map<String, Object> common = new HashMap<>(Map.of("chorus.cluster.seed-nodes", "127.0.0.1:" + seed,
             "chorus.cassandra.keyspace", keyspace, "chorus.sasl.decoy-secret", "00112233445566778899aabbccddeeff",
             "chorus.c2s.login-throttle.account.refuse-after", 3, "chorus.c2s.login-throttle.account.slow-after", 3));
+        TestClusterKeys keys = TestClusterKeys.create();
         Map<String, Object> first = new HashMap<>(common);
         first.put("chorus.cluster.port", seed);
+        first.put("chorus.cluster.tls.dir", keys.node(1).toString());
         a = TestNode.start(first);
-        b = TestNode.start(common);
+        Map<String, Object> second = new HashMap<>(common);
+        second.put("chorus.cluster.tls.dir", keys.node(2).toString());
+        b = TestNode.start(second);
         long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
         while (up(a) < 2 || up(b) < 2) {
             assertTrue(System.nanoTime() < deadline, "two members up");

@@ -49,7 +49,7 @@ class UploadErasureIT {
             assertTrue(m.find(), reply);
             URI u = URI.create(m.group(1).replace("&amp;", "&"));
             URI local = URI.create("https://127.0.0.1:" + u.getPort() + u.getRawPath());
-            assertEquals(node.node().settings().config().getInt("chorus.upload.port"), u.getPort(),
+            assertEquals(node.node().settings().config().getInt("chorus.http.port"), u.getPort(),
                 "the slot names the listener of the node the client is on");
             HttpsURLConnection put = (HttpsURLConnection) local.toURL().openConnection();
             put.setSSLSocketFactory(Clients.trusting(node).getSocketFactory());
