@@ -320,9 +320,11 @@ class AccountsIT {
             TreeSet<String> features = new TreeSet<>();
             server.getFeatures().forEach(f -> features.add(f.getVar()));
             assertEquals(new TreeSet<>(List.of(
+                "http://jabber.org/protocol/commands", // XEP-0050, for XEP-0133 (the list shows only what one may run)
                 "http://jabber.org/protocol/disco#info", "http://jabber.org/protocol/disco#items",
                 "jabber:iq:last", "jabber:iq:private", "jabber:iq:register", "jabber:iq:version",
-                "msgoffline", "urn:xmpp:blocking", "urn:xmpp:ping", "urn:xmpp:time", "vcard-temp")), features);
+                "msgoffline", "urn:xmpp:blocking", "urn:xmpp:carbons:2", "urn:xmpp:carbons:rules:0",
+                "urn:xmpp:ping", "urn:xmpp:time", "vcard-temp")), features);
             DiscoverInfo own = ServiceDiscoveryManager.getInstanceFor(c).discoverInfo(jid("toby"));
             TreeSet<String> accountFeatures = new TreeSet<>();
             own.getFeatures().forEach(f -> accountFeatures.add(f.getVar()));

@@ -19,7 +19,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class NodeExitIT {
     /** A node allowed 64 MiB stanzas with a 128 MiB heap: one big stanza runs it out of memory. */
     static final Map<String, String> TOO_BIG_FOR_ITS_HEAP = Map.of("chorus.c2s.max-stanza-size", "64MiB",
-        "pekko.remote.artery.advanced.maximum-frame-size", "128MiB");
+        "pekko.remote.artery.advanced.maximum-frame-size", "128MiB", "chorus.c2s.rate.byte-burst", "64MiB",
+        "chorus.http.bosh.max-queued", "64MiB");
 
     static void sendAHugeStanza(AttackTarget node) throws IOException {
         try (RawClient raw = RawClient.connect(node.c2sPort)) {
