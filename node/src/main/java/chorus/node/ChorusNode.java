@@ -294,7 +294,7 @@ public final class ChorusNode implements AutoCloseable {
             if (upload.offered()) {
                 Slots slots = new Slots(clock);
                 UploadStore files = new UploadStore(settings.dataDir().resolve("uploads"), upload.retention(), clock);
-                uploadRoute = new UploadRoute(slots, files);
+                uploadRoute = new UploadRoute(slots, files, settings.http().limits().maxUploads());
                 uploadErasure.serve(files, slots);
                 UploadService uploadService = new UploadService(settings.domain().toString(), upload, slots, router,
                     files::usedBy);

@@ -131,7 +131,7 @@ public final class ConnectionCaps {
     }
 
     /** An IPv4 address as an Integer, an IPv6 address's first 64 bits as a Long: they never compare equal. */
-    static Object sourceOf(InetAddress address) {
+    public static Object sourceOf(InetAddress address) {
         byte[] b = address == null ? new byte[0] : address.getAddress();
         if (address instanceof Inet4Address) {
             return ((b[0] & 0xff) << 24) | ((b[1] & 0xff) << 16) | ((b[2] & 0xff) << 8) | (b[3] & 0xff);

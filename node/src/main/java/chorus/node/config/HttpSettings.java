@@ -23,9 +23,24 @@ import java.util.List;
  * @param idleTimeout a connection with no request in progress is closed after this long
  * @param webSocket   {@code /xmpp-websocket}
  * @param bosh        {@code /http-bind}
+ * @param limits      what one request, one source and all clients may hold of the listener
  */
 public record HttpSettings(InetAddress bind, int port, boolean tls, String publicUrl, List<String> corsOrigins,
-                           Duration idleTimeout, WebSocket webSocket, Bosh bosh) {
+                           Duration idleTimeout, WebSocket webSocket, Bosh bosh, Limits limits) {
+
+    /**
+     * @param requestTimeout    a request's head (request line and headers) must arrive whole within this long of its
+     *                          first byte (of the connection's opening, TLS handshake included, for the first one)
+     * @param minBodyRate       bytes per second a request body must keep up, measured over each
+     *                          {@code requestTimeout} while the node is reading it
+     * @param maxConnections    HTTP connections open at once on the node (a WebSocket leaves this count for the client
+     *                          connections' when it is upgraded)
+     * @param maxPerAddress     of them from one IPv4 address or IPv6 /64 (not counted behind a TLS-terminating proxy)
+     * @param maxUploads        upload bodies being received at once on the node
+     */
+    public record Limits(Duration requestTimeout, long minBodyRate, int maxConnections, int maxPerAddress,
+                         int maxUploads) {
+    }
 
     /**
      * @param enabled      whether {@code /xmpp-websocket} accepts streams
@@ -82,7 +97,22 @@ public record HttpSettings(InetAddress bind, int port, boolean tls, String publi
         }
         WebSocket ws = new WebSocket(c.getBoolean("chorus.http.websocket.enabled"), ping);
         Bosh bosh = bosh(c, idle, c2s);
-        return new HttpSettings(bind, port, tls, url, origins, idle, ws, bosh);
+        return new HttpSettings(bind, port, tls, url, origins, idle, ws, bosh, limits(c, idle));
+    }
+
+    private static Limits limits(Config c, Duration idle) {
+        Duration request = Settings.duration(c, "chorus.http.request-timeout");
+        if (request.compareTo(Duration.ofSeconds(1)) < 0 || request.compareTo(idle) > 0) {
+            throw new SettingsException("chorus.http.request-timeout", "must be between 1s and chorus.http.idle-timeout");
+        }
+        long rate = Settings.bytes(c, "chorus.http.min-body-rate", 1, 100L << 20);
+        int connections = Settings.intIn(c, "chorus.http.max-connections", 1, 1_000_000);
+        int perAddress = Settings.intIn(c, "chorus.http.max-per-address", 1, 1_000_000);
+        if (perAddress > connections) {
+            throw new SettingsException("chorus.http.max-per-address", "must not be above chorus.http.max-connections");
+        }
+        int uploads = Settings.intIn(c, "chorus.http.max-uploads", 1, 10_000);
+        return new Limits(request, rate, connections, perAddress, uploads);
     }
 
     private static Bosh bosh(Config c, Duration idle, C2sSettings c2s) {

@@ -46,10 +46,14 @@ final class BodyStream extends InputStream {
         notifyAll();
     }
 
-    /** The connection closed before the body's end. */
+    /** The connection closed, or the body was too slow, before its end. */
     synchronized void abort() {
         broken = true;
         notifyAll();
+    }
+
+    synchronized boolean aborted() {
+        return broken;
     }
 
     @Override

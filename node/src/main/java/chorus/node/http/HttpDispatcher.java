@@ -38,6 +38,7 @@ final class HttpDispatcher extends ChannelInboundHandlerAdapter {
     private final List<Route> routes;
     private final Cors cors;
     private final boolean secure;
+    private final RequestDeadlines deadlines;
     private ChannelHandlerContext ctx;
 
     /** The request in progress, and its body's and answer's state; generation tells a late reply from a current one. */
@@ -48,10 +49,11 @@ final class HttpDispatcher extends ChannelInboundHandlerAdapter {
     private long generation;
     private final ArrayDeque<Object> pipelined = new ArrayDeque<>();
 
-    HttpDispatcher(List<Route> routes, Cors cors, boolean secure) {
+    HttpDispatcher(List<Route> routes, Cors cors, boolean secure, RequestDeadlines deadlines) {
         this.routes = routes;
         this.cors = cors;
         this.secure = secure;
+        this.deadlines = deadlines;
     }
 
     @Override
@@ -84,6 +86,7 @@ final class HttpDispatcher extends ChannelInboundHandlerAdapter {
                 }
                 if (chunk instanceof LastHttpContent) {
                     bodyDone = true;
+                    deadlines.bodyArrived();
                     if (answered) {
                         finish();
                     }
@@ -101,6 +104,7 @@ final class HttpDispatcher extends ChannelInboundHandlerAdapter {
         bodyDone = !HttpUtil.isTransferEncodingChunked(req) && HttpUtil.getContentLength(req, 0L) == 0;
         answered = false;
         long gen = ++generation;
+        deadlines.headArrived(!bodyDone);
         if (req.decoderResult().isFailure()) {
             HttpUtil.setKeepAlive(req, false);
             respond(gen, Responses.text(HttpResponseStatus.BAD_REQUEST, "bad request\n"), null);
@@ -167,6 +171,7 @@ final class HttpDispatcher extends ChannelInboundHandlerAdapter {
     private void finish() {
         request = null;
         exchange = null;
+        deadlines.requestDone();
         ctx.channel().config().setAutoRead(true);
         while (!pipelined.isEmpty() && (request == null || !bodyDone)) {
             handle(pipelined.poll());
@@ -194,7 +199,32 @@ final class HttpDispatcher extends ChannelInboundHandlerAdapter {
             ctx.close();
             return;
         }
+        if (evt == RequestDeadlines.TIMED_OUT) {
+            timedOut();
+            return;
+        }
         super.userEventTriggered(ctx, evt);
+    }
+
+    /**
+     * The request's head or body did not arrive in time (RFC 9110 §15.5.9): 408 and the connection closes; a route
+     * reading the body hears it was cut short (an upload's partial file is removed).
+     */
+    private void timedOut() {
+        if (exchange != null && !answered) {
+            exchange.aborted();
+        }
+        if (request != null && !answered) {
+            bodyDone = false;
+            HttpUtil.setKeepAlive(request, false);
+            respond(generation, Responses.text(HttpResponseStatus.REQUEST_TIMEOUT, "request timed out\n"), null);
+        } else if (request == null) {
+            ctx.writeAndFlush(Responses.text(HttpResponseStatus.REQUEST_TIMEOUT, "request timed out\n"))
+                .addListener(ChannelFutureListener.CLOSE);
+        } else {
+            ctx.close();
+        }
+        ctx.channel().config().setAutoRead(false);
     }
 
     @Override
@@ -256,6 +286,10 @@ final class HttpDispatcher extends ChannelInboundHandlerAdapter {
                     answered = true;
                     request = null;
                     exchange = null;
+                    // Now a client connection, counted and timed as one.
+                    deadlines.stop();
+                    ctx.pipeline().remove(deadlines);
+                    HttpConnectionCaps.leave(ctx.channel());
                     ctx.pipeline().remove(HttpDispatcher.this);
                 }
             });

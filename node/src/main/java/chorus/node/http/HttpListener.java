@@ -29,14 +29,17 @@ import java.util.concurrent.TimeUnit;
  * The node's one HTTP listener ({@code chorus.http}), on Netty's HTTP codec: HTTPS with the node's reloadable
  * certificate (TLS 1.2/1.3, ECDHE only, as for clients), or plain HTTP behind a proxy that terminates TLS. Each path
  * family is a {@link Route}: upload, WebSocket, BOSH, host-meta, the badge. The pipeline of a connection, by stage:
- * {@code tls} (unless off), {@code http} (the codec; request line 4 KiB, headers 8 KiB), {@code continue}
+ * {@code gate} (the node's and the source's connection caps: {@link HttpConnectionCaps}), {@code tls} (unless off),
+ * {@code deadlines} (a request's head and body must arrive in time: {@link RequestDeadlines}), {@code http} (the codec; request line 4 KiB, headers 8 KiB), {@code continue}
  * ({@code Expect: 100-continue}), {@code chunked} (files out as the client takes them), {@code idle} (a connection
  * with no request in progress closes after {@code idle-timeout}), {@code routes} ({@link HttpDispatcher}). A
  * WebSocket replaces what follows {@code http} with its own stages.
  */
 public final class HttpListener implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(HttpListener.class);
+    public static final String GATE = "gate";
     public static final String TLS = "tls";
+    public static final String DEADLINES = "deadlines";
     public static final String HTTP = "http";
     public static final String CONTINUE = "continue";
     public static final String CHUNKED = "chunked";
@@ -65,6 +68,8 @@ public final class HttpListener implements AutoCloseable {
         Cors cors = new Cors(settings.corsOrigins(), settings.publicUrl());
         List<Route> all = List.copyOf(routes);
         long idle = settings.idleTimeout().toMillis();
+        // Behind a TLS-terminating proxy every connection has the proxy's address: no per-address count then.
+        HttpConnectionCaps.Gate gate = new HttpConnectionCaps(settings.limits(), settings.tls()).new Gate();
         try {
             Channel ch = new ServerBootstrap()
                 .group(boss, workers)
@@ -76,16 +81,19 @@ public final class HttpListener implements AutoCloseable {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel c) {
+                        c.pipeline().addLast(GATE, gate);
                         if (settings.tls()) {
                             c.pipeline().addLast(TLS, tls.newHttpHandler(c.alloc()));
                         }
+                        RequestDeadlines deadlines = new RequestDeadlines(settings.limits());
                         c.pipeline()
+                            .addLast(DEADLINES, deadlines)
                             .addLast(HTTP, new HttpServerCodec(4096, 8192, 65536))
                             .addLast(CONTINUE, new HttpServerExpectContinueHandler())
                             .addLast(CHUNKED, new ChunkedWriteHandler())
                             .addLast(IDLE, new IdleStateHandler(0, 0, idle, TimeUnit.MILLISECONDS))
                             // Without TLS here, the admin vouches that TLS ends at the proxy in front.
-                            .addLast(ROUTES, new HttpDispatcher(all, cors, true));
+                            .addLast(ROUTES, new HttpDispatcher(all, cors, true, deadlines));
                     }
                 })
                 .bind(new InetSocketAddress(settings.bind(), settings.port())).sync().channel();

@@ -22,7 +22,10 @@ import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 
@@ -30,7 +33,10 @@ import java.util.regex.Pattern;
  * XEP-0363 on the node's HTTP listener: {@code PUT /upload/TOKEN/NAME} stores the body of a waiting slot (exactly
  * the announced size), {@code GET}/{@code HEAD} of the same URL serve it until it expires. Files are served with
  * {@code nosniff} and a sandboxing CSP; nothing about a request (address, name, body) is logged. The body is read
- * as it arrives (the connection pauses while the disk catches up), on a small pool of its own.
+ * as it arrives (the connection pauses while the disk catches up), by a thread of its own, for at most
+ * {@code chorus.http.max-uploads} uploads at once; a body that stops or trickles is cut by {@link RequestDeadlines},
+ * and its partial file is removed. A slot is taken when its upload begins: one cut short voids it (the client asks
+ * for another, as XEP-0363 clients do after a failed upload).
  */
 public final class UploadRoute implements Route, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(UploadRoute.class);
@@ -40,12 +46,21 @@ public final class UploadRoute implements Route, AutoCloseable {
     private final Slots slots;
     private final UploadStore store;
     private final ExecutorService writers;
+    /** Upload bodies being received now; one writer thread each (the thread waits on the body as it arrives). */
+    private final Semaphore inProgress;
     private final ScheduledExecutorService sweeper;
 
-    public UploadRoute(Slots slots, UploadStore store) {
+    /** @param maxUploads upload bodies received at once ({@code chorus.http.max-uploads}); more get 503 */
+    public UploadRoute(Slots slots, UploadStore store, int maxUploads) {
         this.slots = slots;
         this.store = store;
-        this.writers = Executors.newFixedThreadPool(4, r -> daemon(r, "chorus-upload-write"));
+        this.inProgress = new Semaphore(maxUploads);
+        // A thread per upload in progress (at most maxUploads, each admitted by inProgress): a slow body holds its
+        // own thread only, never one another upload waits for. Idle threads end after a minute.
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(maxUploads, maxUploads, 60, TimeUnit.SECONDS,
+            new LinkedBlockingQueue<>(), r -> daemon(r, "chorus-upload-write"));
+        pool.allowCoreThreadTimeOut(true);
+        this.writers = pool;
         this.sweeper = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "chorus-upload-sweeper"));
         sweeper.scheduleWithFixedDelay(this::sweep, 10, 10, TimeUnit.MINUTES);
     }
@@ -91,6 +106,20 @@ public final class UploadRoute implements Route, AutoCloseable {
             reply.send(Responses.empty(HttpResponseStatus.LENGTH_REQUIRED));
             return NO_BODY;
         }
+        // Checked before the slot is taken: a refused upload leaves its slot usable for a retry.
+        if (!inProgress.tryAcquire()) {
+            reply.send(Responses.text(HttpResponseStatus.SERVICE_UNAVAILABLE, "too many uploads in progress; try again soon\n"));
+            return NO_BODY;
+        }
+        Exchange e = receive(request, length, token, name, reply);
+        if (e == NO_BODY) {
+            inProgress.release();
+        }
+        return e;
+    }
+
+    /** A PUT holding a place in {@link #inProgress}: released here when refused, or by the writer when it is done. */
+    private Exchange receive(HttpRequest request, String length, String token, String name, Reply reply) {
         Optional<Slot> slot = slots.take(token);
         if (slot.isEmpty() || !slot.get().filename().equals(name)) {
             reply.send(Responses.empty(HttpResponseStatus.FORBIDDEN));
@@ -118,8 +147,13 @@ public final class UploadRoute implements Route, AutoCloseable {
                     reply.send(Responses.empty(store.put(typed, body) ? HttpResponseStatus.CREATED
                         : HttpResponseStatus.BAD_REQUEST));
                 } catch (IOException | RuntimeException e) {
-                    log.warn("an upload failed: {}", e.getClass().getSimpleName());
+                    // A body cut short (the client left, or was too slow and got 408) is no failure of the node.
+                    if (!body.aborted()) {
+                        log.warn("an upload failed: {}", e.getClass().getSimpleName());
+                    }
                     reply.send(Responses.empty(HttpResponseStatus.INTERNAL_SERVER_ERROR));
+                } finally {
+                    inProgress.release();
                 }
             });
         } catch (RejectedExecutionException stopping) {

@@ -61,6 +61,20 @@ class HttpSettingsTest {
     }
 
     @Test
+    void theListenersLimitsAreReadAndBadOnesNameTheirSetting() {
+        HttpSettings.Limits l = Settings.from(with(Map.of())).http().limits();
+        assertEquals(new HttpSettings.Limits(java.time.Duration.ofSeconds(30), 4096, 10000, 100, 32), l);
+        assertTrue(failure(Map.of("chorus.http.request-timeout", "0s")).contains("chorus.http.request-timeout"));
+        assertTrue(failure(Map.of("chorus.http.request-timeout", "2h")).contains("chorus.http.request-timeout"),
+            "longer than the idle timeout");
+        assertTrue(failure(Map.of("chorus.http.min-body-rate", "0")).contains("chorus.http.min-body-rate"));
+        assertTrue(failure(Map.of("chorus.http.max-connections", 0)).contains("chorus.http.max-connections"));
+        assertTrue(failure(Map.of("chorus.http.max-per-address", 20000)).contains("chorus.http.max-per-address"),
+            "more per address than in all");
+        assertTrue(failure(Map.of("chorus.http.max-uploads", "many")).contains("chorus.http.max-uploads"));
+    }
+
+    @Test
     void theOldUploadPortSettingSaysWhereItWent() {
         String m = failure(Map.of("chorus.upload.port", 5281));
         assertTrue(m.contains("chorus.upload.port") && m.contains("chorus.http.port"), m);

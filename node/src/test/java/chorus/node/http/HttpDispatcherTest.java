@@ -12,6 +12,8 @@ import io.netty.handler.stream.ChunkedWriteHandler;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import chorus.node.config.HttpSettings;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -45,11 +47,14 @@ class HttpDispatcherTest {
         }
     }
 
+    static final HttpSettings.Limits LIMITS = new HttpSettings.Limits(Duration.ofSeconds(30), 4096, 100, 10, 4);
+
     static EmbeddedChannel channel(List<String> origins, Route... routes) {
         List<Route> all = new ArrayList<>(List.of(routes));
         all.add(HOST_META);
-        return new EmbeddedChannel(new HttpServerCodec(), new ChunkedWriteHandler(),
-            new HttpDispatcher(all, new Cors(origins, "https://chat.example.org"), true));
+        RequestDeadlines deadlines = new RequestDeadlines(LIMITS);
+        return new EmbeddedChannel(deadlines, new HttpServerCodec(), new ChunkedWriteHandler(),
+            new HttpDispatcher(all, new Cors(origins, "https://chat.example.org"), true, deadlines));
     }
 
     static void request(EmbeddedChannel ch, String text) {
