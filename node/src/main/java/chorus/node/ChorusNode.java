@@ -44,6 +44,7 @@ import chorus.node.stream.StreamLimits;
 import chorus.actors.upload.Slots;
 import chorus.actors.upload.UploadService;
 import chorus.actors.upload.UploadSettings;
+import chorus.actors.cluster.CborStringRefs;
 import chorus.node.http.HttpListener;
 import chorus.node.http.UploadErasure;
 import chorus.node.http.UploadRoute;
@@ -175,8 +176,9 @@ public final class ChorusNode implements AutoCloseable {
             throw e;
         }
         try {
-            system = ActorSystem.create(Behaviors.empty(), ClusterSettings.SYSTEM, settings.cluster().pekkoConfig()
-                .withFallback(ClusterSettings.linkConfig(clusterKeys)).withFallback(storage.systemConfig()));
+            system = ActorSystem.create(Behaviors.empty(), ClusterSettings.SYSTEM, CborStringRefs.setup(
+                settings.cluster().pekkoConfig().withFallback(ClusterSettings.linkConfig(clusterKeys))
+                    .withFallback(storage.systemConfig())));
         } catch (RuntimeException e) {
             storage.close();
             registry.close();

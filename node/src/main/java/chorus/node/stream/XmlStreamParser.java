@@ -21,6 +21,14 @@ import java.util.Map;
  * <p>Not thread safe: one instance per connection, used from its event loop.
  */
 public final class XmlStreamParser {
+    /**
+     * The longest namespace name (no XMPP namespace comes near it). An element's namespace is one string shared by
+     * every element that inherits it, and the cluster's serializer writes such a string once only up to about 3000
+     * characters (CBOR string references); past that, thousands of children in one declared namespace would each
+     * carry a copy between nodes.
+     */
+    static final int MAX_NAMESPACE_CHARS = 1024;
+
     /** Bytes handed to the parser at once, so limits are checked at least this often. */
     private static final int SLICE = 8192;
 
@@ -248,6 +256,12 @@ public final class XmlStreamParser {
         if (reader.getNamespaceCount() > limits.maxNamespaces()) {
             return fail(StreamErrors.POLICY_VIOLATION,
                 "more than " + limits.maxNamespaces() + " namespace declarations on an element", out);
+        }
+        for (int i = 0, n = reader.getNamespaceCount(); i < n; i++) {
+            String uri = reader.getNamespaceURI(i);
+            if (uri != null && uri.length() > MAX_NAMESPACE_CHARS) {
+                return fail(StreamErrors.POLICY_VIOLATION, "a namespace name over " + MAX_NAMESPACE_CHARS + " characters", out);
+            }
         }
         return true;
     }

@@ -36,10 +36,11 @@ class CarbonsIT {
     static void startCluster() throws Exception {
         int seed = TestNode.freePort();
         String keyspace = TestCassandra.newKeyspace();
+        TestClusterKeys keys = TestClusterKeys.create();
         one = TestNode.start(Map.of("chorus.cluster.port", seed, "chorus.cluster.seed-nodes", "127.0.0.1:" + seed,
-            "chorus.cassandra.keyspace", keyspace));
+            "chorus.cassandra.keyspace", keyspace, "chorus.cluster.tls.dir", keys.node(1).toString()));
         two = TestNode.start(Map.of("chorus.cluster.seed-nodes", "127.0.0.1:" + seed,
-            "chorus.cassandra.keyspace", keyspace));
+            "chorus.cassandra.keyspace", keyspace, "chorus.cluster.tls.dir", keys.node(2).toString()));
         // Joining takes a few seconds, more on a busy machine.
         long deadline = System.nanoTime() + java.time.Duration.ofSeconds(90).toNanos();
         while (upMembers(one) < 2 || upMembers(two) < 2) {

@@ -58,7 +58,7 @@ class XmlBombIT {
     /** The namespace declared once, used by 15,000 small children (about 210 KB). */
     static String prefixedChildrenBomb() {
         StringBuilder sb = new StringBuilder("<message to='bob@chorus.test' xmlns:p='urn:");
-        sb.append("u".repeat(30_000)).append("'>");
+        sb.append("u".repeat(1_000)).append("'>"); // the longest namespace name the parser takes is 1024
         for (int i = 0; i < 15_000; i++) {
             sb.append("<p:x p:a=''/>");
         }

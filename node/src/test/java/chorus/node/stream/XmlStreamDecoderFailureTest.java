@@ -166,6 +166,16 @@ class XmlStreamDecoderFailureTest {
     }
 
     @Test
+    void aNamespaceNameOf1024CharactersPassesAndOneMoreIsAPolicyViolation() {
+        String fits = "<message><x xmlns='urn:" + "n".repeat(1024 - 4) + "'/></message>";
+        String over = "<message><x xmlns:p='urn:" + "n".repeat(1025 - 4) + "'/></message>";
+        List<StreamEvent> ok = new Decoding().write(HEADER + fits);
+        assertInstanceOf(StreamEvent.StanzaReceived.class, ok.get(ok.size() - 1), ok.toString());
+        List<StreamEvent> bad = new Decoding().write(HEADER + over);
+        assertEquals(StreamErrors.POLICY_VIOLATION, ((StreamFailed) bad.get(bad.size() - 1)).condition());
+    }
+
+    @Test
     void aStanzaAtTheSizeLimitPassesAndOneByteMoreFails() {
         StreamLimits limits = new StreamLimits(100, 64, 8192);
         String fits = "<message>" + "x".repeat(100 - 19) + "</message>";
