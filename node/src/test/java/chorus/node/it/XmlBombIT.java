@@ -144,6 +144,17 @@ class XmlBombIT {
     }
 
     @Test
+    void aNamespaceNameOverItsLimitIsAPolicyViolation() throws Exception {
+        String bomb = "<message xmlns:p='urn:" + "u".repeat(30_000) + "'><p:x/></message>";
+        attackFromSeveralConnections(() -> {
+            String got = unauthenticated(bomb);
+            assertTrue(got.contains("policy-violation"), tail(got));
+            return got;
+        });
+        afterTheAttack("a long namespace name");
+    }
+
+    @Test
     void tenThousandNamespaceDeclarationsAreAPolicyViolation() throws Exception {
         String bomb = manyNamespaceDeclarations();
         attackFromSeveralConnections(() -> {
