@@ -67,16 +67,14 @@ public final class HostMeta implements Route {
 
     @Override
     public Exchange open(HttpRequest request, String path, Reply reply) {
-        HttpMethod m = request.method();
-        if (!m.equals(HttpMethod.GET) && !m.equals(HttpMethod.HEAD)) {
-            reply.send(Responses.methodNotAllowed(methods()));
+        if (Route.refusedUnlessRead(request, methods(), reply)) {
             return NO_BODY;
         }
         FullHttpResponse r = path.equals(JSON_PATH)
             ? Responses.of(HttpResponseStatus.OK, "application/json", json)
             : Responses.of(HttpResponseStatus.OK, "application/xrd+xml; charset=utf-8", xml);
         r.headers().set(HttpHeaderNames.CACHE_CONTROL, "max-age=3600");
-        reply.send(m.equals(HttpMethod.HEAD) ? Responses.head(r) : r);
+        reply.send(request.method().equals(HttpMethod.HEAD) ? Responses.head(r) : r);
         return NO_BODY;
     }
 }

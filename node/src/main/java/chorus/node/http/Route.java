@@ -1,6 +1,7 @@
 package chorus.node.http;
 
 import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 
 /**
@@ -32,4 +33,17 @@ public interface Route {
 
     /** An exchange that takes no body: a {@code GET} or {@code HEAD}, answered at {@link #open}. */
     Exchange NO_BODY = chunk -> { };
+
+    /**
+     * For a route that only reads: answers any method but {@code GET} and {@code HEAD} with 405 (naming
+     * {@code allow}) and says so, so that {@link #open} returns {@link #NO_BODY} at once.
+     */
+    static boolean refusedUnlessRead(HttpRequest request, String allow, Reply reply) {
+        HttpMethod m = request.method();
+        if (m.equals(HttpMethod.GET) || m.equals(HttpMethod.HEAD)) {
+            return false;
+        }
+        reply.send(Responses.methodNotAllowed(allow));
+        return true;
+    }
 }

@@ -54,9 +54,7 @@ public final class StatusRoute implements Route {
 
     @Override
     public Exchange open(HttpRequest request, String path, Reply reply) {
-        HttpMethod m = request.method();
-        if (!m.equals(HttpMethod.GET) && !m.equals(HttpMethod.HEAD)) {
-            reply.send(Responses.methodNotAllowed(methods()));
+        if (Route.refusedUnlessRead(request, methods(), reply)) {
             return NO_BODY;
         }
         String name = path.substring(PREFIX.length());
@@ -74,7 +72,7 @@ public final class StatusRoute implements Route {
                 : Responses.of(HttpResponseStatus.NOT_FOUND, "image/svg+xml", NONE));
         r.headers().set(HttpHeaderNames.CACHE_CONTROL, "max-age=30");
         r.headers().set(HttpHeaderNames.CONTENT_SECURITY_POLICY, "default-src 'none'; style-src 'unsafe-inline'; sandbox");
-        reply.send(m.equals(HttpMethod.HEAD) ? Responses.head(r) : r);
+        reply.send(request.method().equals(HttpMethod.HEAD) ? Responses.head(r) : r);
         return NO_BODY;
     }
 
