@@ -13,7 +13,6 @@ import com.typesafe.config.ConfigFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -34,7 +33,7 @@ import java.util.concurrent.Callable;
 /** chorusctl: the admin's command line. It talks to the running node's admin API on loopback. */
 @Command(name = "chorusctl", mixinStandardHelpOptions = true, versionProvider = Version.class,
     description = "Administer a running Chorus node.",
-    subcommands = {Chorusctl.User.class, Chorusctl.Sessions.class, Chorusctl.SchemaCommand.class,
+    subcommands = {UserCommand.class, Chorusctl.Sessions.class, Chorusctl.SchemaCommand.class,
         Chorusctl.DiagnosticsCommand.class, Chorusctl.ClusterCommand.class, ClusterKeysCommand.class,
         Chorusctl.Cert.class, Chorusctl.CheckCommand.class, BackupCommand.class, PortableCommands.Export.class,
         PortableCommands.Import.class})
@@ -149,72 +148,6 @@ public final class Chorusctl {
             throw new Failure("no password on standard input");
         }
         return line;
-    }
-
-    @Command(name = "user", description = "Manage accounts.",
-        subcommands = {User.Add.class, User.Remove.class, User.Passwd.class, User.List.class})
-    static final class User {
-
-        @Command(name = "add", description = "Create an account.")
-        static final class Add implements Callable<Integer> {
-            @CommandLine.ParentCommand User parent;
-            @CommandLine.Spec CommandLine.Model.CommandSpec spec;
-            @Parameters(index = "0", paramLabel = "JID", description = "user@domain, or just the user name") String jid;
-            @Parameters(index = "1", paramLabel = "PASSWORD", description = "the password, or - to read it from standard input") String password;
-
-            @Override
-            public Integer call() throws IOException {
-                ObjectNode body = new ObjectMapper().createObjectNode();
-                body.put("jid", jid);
-                body.put("password", password(password));
-                root(spec).call("POST", "/v1/users", body);
-                spec.commandLine().getOut().println("created " + jid);
-                return 0;
-            }
-        }
-
-        @Command(name = "remove", description = "Remove an account and all its data.")
-        static final class Remove implements Callable<Integer> {
-            @CommandLine.Spec CommandLine.Model.CommandSpec spec;
-            @Parameters(index = "0", paramLabel = "JID") String jid;
-
-            @Override
-            public Integer call() {
-                root(spec).call("DELETE", "/v1/users/" + enc(jid), null);
-                spec.commandLine().getOut().println("removed " + jid);
-                return 0;
-            }
-        }
-
-        @Command(name = "passwd", description = "Set an account's password.")
-        static final class Passwd implements Callable<Integer> {
-            @CommandLine.Spec CommandLine.Model.CommandSpec spec;
-            @Parameters(index = "0", paramLabel = "JID") String jid;
-            @Parameters(index = "1", paramLabel = "PASSWORD", description = "the new password, or - to read it from standard input") String password;
-
-            @Override
-            public Integer call() throws IOException {
-                ObjectNode body = new ObjectMapper().createObjectNode();
-                body.put("password", password(password));
-                root(spec).call("PUT", "/v1/users/" + enc(jid) + "/password", body);
-                spec.commandLine().getOut().println("password changed for " + jid);
-                return 0;
-            }
-        }
-
-        @Command(name = "list", description = "List the accounts (for the admin only).")
-        static final class List implements Callable<Integer> {
-            @CommandLine.Spec CommandLine.Model.CommandSpec spec;
-
-            @Override
-            public Integer call() {
-                JsonNode r = root(spec).call("GET", "/v1/users", null);
-                for (JsonNode u : r.path("users")) {
-                    spec.commandLine().getOut().println(u.asText());
-                }
-                return 0;
-            }
-        }
     }
 
     @Command(name = "sessions", description = "Count the client sessions (never their addresses).")
