@@ -17,7 +17,6 @@ import chorus.actors.xmpp.Presence;
 import chorus.actors.xmpp.Stanza;
 import chorus.actors.xmpp.StanzaError;
 import chorus.node.xmppstream.StanzaIntake;
-import chorus.node.xmppstream.StreamOpening;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.RecipientRef;
@@ -68,12 +67,12 @@ final class BoundSession {
     private final Set<String> pendingIqs = new HashSet<>();
     /** Stanzas the entity sent before its bind answer arrived (the answer travels through an ask). */
     private final List<SessionMessage.Deliver> early = new ArrayList<>();
-    /** The idle check's ping to the client, and when it went out (System.nanoTime; 0: none). */
-    private String idlePing;
-    private long pingedAt;
+    /** Pings the client when it says nothing for a while (issue 14). */
+    final IdleCheck idle;
 
     BoundSession(StreamSession session) {
         this.session = session;
+        this.idle = new IdleCheck(session);
     }
 
     /** The resource is bound to the account's entity, which the session now watches. */
@@ -142,10 +141,7 @@ final class BoundSession {
             session.registration.afterAuth(iq, user);
             return;
         }
-        if (!iq.isRequest() && idlePing != null && idlePing.equals(iq.id()) && ownOrServer) {
-            // The answer to the idle check's ping (a result, or an error from a client without XEP-0199).
-            idlePing = null;
-            pingedAt = 0;
+        if (ownOrServer && idle.answered(iq)) {
             return;
         }
         if (to == null || to.equals(user)) {
@@ -288,32 +284,6 @@ final class BoundSession {
             session.out.send(sm.request(session.node.clock().instant()));
         }
         return session.checkQueue();
-    }
-
-    // ---- idle (issue 14) ----
-
-    /**
-     * The client sent nothing for the idle timeout: it gets a XEP-0199 ping, and when nothing at all came from it by
-     * the time the answer was due, its stream ends with connection-timeout (RFC 6120 §4.9.3.4). Any data counts as an
-     * answer, a whitespace keepalive too.
-     */
-    Behavior<SessionInput> onQuiet() {
-        if (session.phase != Phase.BOUND || session.sm != null || session.transportGone) {
-            session.node.guards().idle().unwatch(session.ctx().getSelf());
-            return session;
-        }
-        long now = System.nanoTime();
-        if (pingedAt == 0 || session.transport.lastReceived() - pingedAt > 0) {
-            idlePing = "idle-" + StreamOpening.random(8);
-            pingedAt = now;
-            session.out.send(new Iq(session.node.domain(), session.jid, idlePing, Iq.Type.GET, null,
-                List.of(Element.of("ping", "urn:xmpp:ping"))));
-            return session;
-        }
-        if (now - pingedAt >= session.node.c2s().sessionLimits().idleAnswer().toNanos()) {
-            return session.fail(chorus.node.stream.StreamErrors.CONNECTION_TIMEOUT, "no answer to a ping");
-        }
-        return session;
     }
 
     // ---- the account's entity ----

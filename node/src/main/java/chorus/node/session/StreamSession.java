@@ -173,7 +173,7 @@ public final class StreamSession extends AbstractBehavior<SessionInput> {
             .onMessage(Resumption.Answered.class, resumption::onAnswered)
             .onMessage(SessionMessage.Resumption.class, resumption::onResumption)
             .onMessage(SessionMessage.HandOver.class, resumption::onHandOver)
-            .onMessageEquals(IdleSweep.Quiet.INSTANCE, bound::onQuiet)
+            .onMessageEquals(IdleSweep.Quiet.INSTANCE, bound.idle::onQuiet)
             .onMessageEquals(Pacing.Due.INSTANCE, () -> pacing.onDue())
             .onMessageEquals(Resumption.HandOverMissing.INSTANCE, resumption::onHandOverMissing)
             .onMessageEquals(Resumption.Expired.INSTANCE, resumption::onExpired)
