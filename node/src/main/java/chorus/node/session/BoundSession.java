@@ -79,7 +79,7 @@ final class BoundSession {
     void begin(ActorRef<UserEntity.Command> entity) {
         session.ctx().watchWith(entity, new EntityGone(entity));
         session.phase = Phase.BOUND;
-        session.timers.startTimerWithFixedDelay(ReliabilityTick.INSTANCE, ReliabilityTick.INSTANCE, TICK);
+        tickWhileBusy();
         session.node.registry().bound(session.ctx().getSelf(), session.jid);
         registerResumable();
         if (session.sm == null) {
@@ -91,7 +91,7 @@ final class BoundSession {
     /** As {@link #begin}, for a resumed stream: the entity knows its resumption id already. */
     void beginResumed(ActorRef<UserEntity.Command> entity) {
         session.ctx().watchWith(entity, new EntityGone(entity));
-        session.timers.startTimerWithFixedDelay(ReliabilityTick.INSTANCE, ReliabilityTick.INSTANCE, TICK);
+        tickWhileBusy();
         session.node.registry().bound(session.ctx().getSelf(), session.jid);
     }
 
@@ -160,6 +160,7 @@ final class BoundSession {
     /** A message: the router hands it on; one to a local account is kept until accepted. */
     private void send(Message m) {
         session.reliability.send(m, session.ctx().getSelf());
+        tickWhileBusy();
     }
 
     /** A message the client sent before it read that its stream ended: delivered all the same. */
@@ -198,6 +199,10 @@ final class BoundSession {
             }
             return session;
         }
+        if (d.seq() > 0) {
+            session.reliability.submitted(d.epoch(), d.seq());
+        }
+        tickWhileBusy();
         if (d.seq() > 0 && session.sm != null) {
             // XEP-0198: the entity keeps the message until the client acknowledges it (or stores it
             // offline when the stream is not resumed); the sender need not wait for that.
@@ -283,7 +288,21 @@ final class BoundSession {
         if (sm != null && !session.detached && sm.requestDue(session.node.clock().instant())) {
             session.out.send(sm.request(session.node.clock().instant()));
         }
+        if (session.reliability.settled() && (sm == null || sm.unackedCount() == 0)) {
+            // Nothing left to resend, acknowledge or ask for: an idle session costs no timer (issue 18).
+            session.timers.cancel(ReliabilityTick.INSTANCE);
+        }
         return session.checkQueue();
+    }
+
+    /**
+     * Runs the reliability tick while something waits: a message of the client's for acceptance, a delivery for
+     * its writing to be told to the entity, a XEP-0198 request due. The tick stops itself once all is settled.
+     */
+    void tickWhileBusy() {
+        if (!session.timers.isTimerActive(ReliabilityTick.INSTANCE)) {
+            session.timers.startTimerWithFixedDelay(ReliabilityTick.INSTANCE, ReliabilityTick.INSTANCE, TICK);
+        }
     }
 
     // ---- the account's entity ----

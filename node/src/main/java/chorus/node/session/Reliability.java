@@ -72,6 +72,8 @@ final class Reliability {
     private long nextSeq = 1;
     private final AtomicReference<Written> written = new AtomicReference<>(new Written(0, 0));
     private Written acked = new Written(0, 0);
+    /** The last tracked message handed to the transport (or, with XEP-0198, sent for the client to acknowledge). */
+    private Written submitted = new Written(0, 0);
 
     Reliability(Courier courier, Clock clock) {
         this(courier, clock, d -> { });
@@ -173,6 +175,20 @@ final class Reliability {
         }
         acked = w;
         return new UserEntity.SessionAck(resource, w.epoch(), w.seq());
+    }
+
+    /** A tracked message was handed to the transport: it counts as waiting until {@link #written} says so. */
+    void submitted(long epoch, long seq) {
+        submitted = new Written(epoch, seq);
+    }
+
+    /**
+     * Nothing waits: no message of the client's waits for acceptance, and every tracked message handed to the
+     * transport was written and its writing told to the entity. A settled session needs no tick.
+     */
+    boolean settled() {
+        Written w = written.get();
+        return pending.isEmpty() && w.equals(acked) && (submitted.seq() == 0 || w.equals(submitted));
     }
 
     /** The last written message, for the goodbye to the entity. */

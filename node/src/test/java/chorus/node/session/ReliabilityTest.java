@@ -70,4 +70,24 @@ class ReliabilityTest {
         reliability.written(2, 1);
         assertEquals(2, reliability.ackDue("phone").epoch());
     }
+
+    @Test
+    void aSessionIsSettledOnlyWhenNothingWaitsForAcceptanceWritingOrTheEntitysAck() {
+        assertTrue(reliability.settled(), "a new session");
+        reliability.send(Message.chat(ROMEO, JULIET, "m1", "hello"), null);
+        assertFalse(reliability.settled(), "a message waits for acceptance");
+        reliability.accepted(1);
+        assertTrue(reliability.settled());
+        reliability.submitted(7, 3);
+        assertFalse(reliability.settled(), "handed to the transport, not yet written");
+        reliability.written(7, 3);
+        assertFalse(reliability.settled(), "written, the entity not yet told");
+        assertEquals(3, reliability.ackDue("balcony").upToSeq());
+        assertTrue(reliability.settled());
+        reliability.submitted(8, 1);
+        assertFalse(reliability.settled(), "a new epoch (the session bound again) counts afresh");
+        reliability.written(8, 1);
+        reliability.ackDue("balcony");
+        assertTrue(reliability.settled());
+    }
 }
