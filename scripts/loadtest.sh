@@ -23,6 +23,7 @@
 #   LT_CHORUS_PORT / LT_CHORUS_TLS_PORT / LT_CHORUS_ADMIN_PORT            [16222 / 16223 / 16290]
 #   LT_CHORUS_CQL_PORT / LT_CHORUS_STORAGE_PORT / LT_CHORUS_ARTERY_PORT   [19742 / 17700 / 25920 (cluster port)]
 #   LT_CHORUS_HEAP   the node's maximum heap                [4g]
+#   LT_CHORUS_OPTS   the node's extra JVM options           [per-address cap and per-session rates off]
 #   LT_PROSODY_PORT / LT_PROSODY_TLS_PORT                                 [16232 / 16233]
 #   LT_PROVISION     bench creates the accounts first (0: they exist already)  [1]
 set -euo pipefail
@@ -40,7 +41,10 @@ C_ARTERY=${LT_CHORUS_ARTERY_PORT:-25920}
 C_HEAP=${LT_CHORUS_HEAP:-4g}
 P_PORT=${LT_PROSODY_PORT:-16232}
 P_TLS=${LT_PROSODY_TLS_PORT:-16233}
-readonly LT_DIR LT_OUT DOMAIN C_PORT C_TLS C_ADMIN C_CQL C_STORAGE C_ARTERY C_HEAP P_PORT P_TLS
+# The generator's clients all come from loopback: the node's per-address connection cap and per-session rates are
+# for strangers on the internet, not for a benchmark; LT_CHORUS_OPTS replaces these settings.
+C_OPTS=${LT_CHORUS_OPTS:--Dchorus.c2s.max-per-address=20000 -Dchorus.c2s.max-unauthenticated=20000 -Dchorus.c2s.rate.stanzas-per-second=0 -Dchorus.c2s.rate.bytes-per-second=0}
+readonly LT_DIR LT_OUT DOMAIN C_PORT C_OPTS C_TLS C_ADMIN C_CQL C_STORAGE C_ARTERY C_HEAP P_PORT P_TLS
 readonly C_DATA=$LT_DIR/chorus P_DIR=$LT_DIR/prosody
 readonly LT_JAR_GLOB="$ROOT/loadtest/target/chorus-loadtest-*.jar" LT_LIB="$ROOT/loadtest/target/lib"
 
@@ -93,7 +97,7 @@ chorus_start() {
   # setsid: its own session, so a terminal's Ctrl-C does not reach it; run.sh exec's into the JVM.
   CHORUS_DOMAIN=$DOMAIN CHORUS_BIND=127.0.0.1 CHORUS_C2S_PORT=$C_PORT CHORUS_C2S_TLS_PORT=$C_TLS \
   CHORUS_ADMIN_PORT=$C_ADMIN CHORUS_DATA_DIR=$C_DATA CHORUS_HTTP_PORT=0 CHORUS_S2S_PORT=0 CHORUS_S2S_TLS_PORT=0 \
-  JAVA_OPTS="-Xms1g -Xmx$C_HEAP -Dchorus.cassandra.local.cql-port=$C_CQL -Dchorus.cassandra.local.storage-port=$C_STORAGE -Dchorus.cluster.port=$C_ARTERY" \
+  JAVA_OPTS="-Xms1g -Xmx$C_HEAP -Dchorus.cassandra.local.cql-port=$C_CQL -Dchorus.cassandra.local.storage-port=$C_STORAGE -Dchorus.cluster.port=$C_ARTERY $C_OPTS" \
     setsid "$ROOT/scripts/run.sh" >"$C_DATA.out" 2>&1 </dev/null &
   pid=$!
   echo "$pid" >"$C_DATA.pid"
