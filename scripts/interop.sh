@@ -17,8 +17,13 @@
 # listed as passing did not pass (and, with --strict, when a test passed that is not listed).
 #
 # Options:
-#   --all-connections  low-level tests on every connection type (tcp, modular, modular-nocompress);
-#                      the default is tcp only, the stable yardstick
+#   --all-connections  low-level tests on every connection type (tcp, modular, modular-nocompress,
+#                      modular-websocket-java11, modular-websocket-okhttp); the default is tcp, the stable
+#                      yardstick, and modular-websocket-java11 (Smack over WebSocket, RFC 7395, with the JDK's
+#                      WebSocket client)
+#   --connections LIST these connection types (comma-separated): the ones above, or bosh (Smack's
+#                      XMPPBOSHConnection at INTEROP_BOSH; not in CI's run: 2 of the 6 low-level tests pass,
+#                      the expected list says how the others fail)
 #   --strict           fail also when a test passes that the list does not name (CI uses this)
 #   --update           rewrite the list's "pass" lines from this run's outcomes
 #   --debug            Smack's console debugger: every stanza into the SINT log
@@ -32,6 +37,10 @@
 #   INTEROP_C2S_PORT       client port of the node it starts [the first free of 15222, 15232, ...];
 #                          its other ports follow from it (admin: + 68, cluster: + 10398, Cassandra
 #                          CQL: + 4120, storage: + 2078, JMX: + 2277)
+#   INTEROP_WEBSOCKET      the WebSocket endpoint of the server [wss://DOMAIN:HTTP_PORT/xmpp-websocket of the
+#                          node it starts; for another server: looked up at the domain (XEP-0156 host-meta)]
+#   INTEROP_BOSH           the BOSH URL of the server, for the connection type bosh (Smack's XMPPBOSHConnection;
+#                          run it with --connections) [https://DOMAIN:HTTP_PORT/http-bind/ of the node it starts]
 #   INTEROP_CERT           PEM certificate to trust [DATA_DIR/tls/DOMAIN.crt.pem when present]
 #   INTEROP_REPLY_TIMEOUT  SINT's reply timeout, milliseconds [20000]
 #   INTEROP_TEST_TIMEOUT   seconds after which a test counts as hung [180]
@@ -52,7 +61,7 @@ die() { echo "interop: $*" >&2; exit 1; }
 now() { date +%s.%N; }
 since() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.0f", b - a }'; }
 
-CONNECTIONS=tcp
+CONNECTIONS=tcp,modular-websocket-java11
 STRICT=false
 UPDATE=false
 DEBUGGER=none
@@ -61,7 +70,8 @@ SINGLE=false
 ARGS=()
 while (($#)); do
   case $1 in
-    --all-connections) CONNECTIONS=tcp,modular,modular-nocompress ;;
+    --all-connections) CONNECTIONS=tcp,modular,modular-nocompress,modular-websocket-java11,modular-websocket-okhttp ;;
+    --connections) CONNECTIONS=${2:?--connections needs a LIST}; shift ;;
     --strict) STRICT=true ;;
     --update) UPDATE=true ;;
     --debug) DEBUGGER=console ;;
@@ -181,6 +191,9 @@ start_node() {
   done
   say "node up in $(since "$t0") s (pid $NODE_PID, c2s 127.0.0.1:$c2s, data $RUN/node)"
   HOST=127.0.0.1 PORT=$c2s DOMAIN=localhost
+  # The node's certificate names its domain, localhost, which resolves to the loopback address it binds.
+  WEBSOCKET=${INTEROP_WEBSOCKET:-wss://localhost:$upload/xmpp-websocket}
+  BOSH=${INTEROP_BOSH:-https://localhost:$upload/http-bind/}
 }
 
 # Creates the account, or sets its password when it exists already.
@@ -198,6 +211,8 @@ rm -rf "$RUN"
 mkdir -p "$RUN"
 fetch_sint
 
+WEBSOCKET=${INTEROP_WEBSOCKET:-}
+BOSH=${INTEROP_BOSH:-}
 if ((${#ARGS[@]} == 3)); then
   HOST=${ARGS[0]} PORT=${ARGS[1]} DOMAIN=${ARGS[2]}
   export CHORUS_DATA_DIR=${CHORUS_DATA_DIR:-$ROOT/.chorus/node}
@@ -234,14 +249,15 @@ mkdir -p "$RUN/classes"
 [[ -f $RUN/classes/Interop.class ]] || die "scripts/interop/Interop.java did not compile"
 interop() { (cd "$RUN" && "$JAVA" -Xmx768m "${TRUST[@]}" "$@" -cp "$RUN/classes:$SINT_LIB/*" Interop "${MODE[@]}"); }
 
-say "SINT $SINT_VERSION against $DOMAIN at $HOST:$PORT, connection types $CONNECTIONS; SINT log: $RUN/sint.log"
+say "SINT $SINT_VERSION against $DOMAIN at $HOST:$PORT${WEBSOCKET:+ and $WEBSOCKET}, connection types $CONNECTIONS; SINT log: $RUN/sint.log"
 t_sint=$(now)
 starts=0
 while :; do
   starts=$((starts + 1))
   MODE=(run --host "$HOST" --port "$PORT" --domain "$DOMAIN" --connections "$CONNECTIONS"
     --accounts "$ACCOUNTS" --outcomes "$RUN/outcomes.tsv" --expected "$EXPECTED" --log "$RUN/sint.log"
-    --test-timeout "${INTEROP_TEST_TIMEOUT:-180}" --single-run "$SINGLE" ${TESTS:+--tests "$TESTS"})
+    --test-timeout "${INTEROP_TEST_TIMEOUT:-180}" --single-run "$SINGLE" ${TESTS:+--tests "$TESTS"}
+    ${WEBSOCKET:+--websocket "$WEBSOCKET"} ${BOSH:+--bosh "$BOSH"})
   rc=0
   interop -Dsinttest.replyTimeout="${INTEROP_REPLY_TIMEOUT:-20000}" -Dsinttest.debugger="$DEBUGGER" || rc=$?
   ((rc == 3)) || break

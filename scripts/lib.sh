@@ -102,3 +102,31 @@ ensure_chromium() {
   fi
   apt_install_for "the web admin test" chromium
 }
+
+# Converse.js (npm converse.js, its prebuilt dist/ only): ConverseIT runs it in Chromium against a node.
+# Fetched once with npm into ~/.cache/chorus/converse.js-VERSION (override: CHORUS_CONVERSEJS_DIR); the
+# test finds it there (or through -Dchorus.it.conversejs).
+readonly CONVERSEJS_VERSION=12.0.0
+conversejs_dir() { echo "${CHORUS_CONVERSEJS_DIR:-$HOME/.cache/chorus/converse.js-$CONVERSEJS_VERSION}"; }
+ensure_conversejs() {
+  local dir tmp tgz
+  dir=$(conversejs_dir)
+  [[ -f $dir/dist/converse.min.js ]] && return 0
+  if ! command -v npm >/dev/null 2>&1; then
+    apt_install_for "the Converse.js test" npm
+    command -v npm >/dev/null 2>&1 || return 0
+  fi
+  echo "chorus: fetching converse.js $CONVERSEJS_VERSION with npm into $dir..." >&2
+  mkdir -p "${dir%/*}"
+  tmp=$(mktemp -d "$dir.tmp.XXXXXX")
+  if tgz=$(cd "$tmp" && npm pack --silent "converse.js@$CONVERSEJS_VERSION" 2>/dev/null | tail -n1) &&
+      tar -xzf "$tmp/$tgz" -C "$tmp" package/dist && [[ -f $tmp/package/dist/converse.min.js ]]; then
+    rm -rf "$dir"
+    mv "$tmp/package" "$dir"
+    rm -rf "$tmp"
+  else
+    rm -rf "$tmp"
+    echo "chorus: could not fetch converse.js $CONVERSEJS_VERSION with npm; ConverseIT will fail" >&2
+  fi
+  return 0
+}

@@ -19,6 +19,8 @@ export CHORUS_CASSANDRA_REQUIRED=true
 
 ensure_dnsmasq
 ensure_chromium
+ensure_conversejs
+export CHORUS_CONVERSEJS_DIR=${CHORUS_CONVERSEJS_DIR:-$(conversejs_dir)}
 ensure_peers
 
 stop_cassandra() { scripts/cassandra.sh stop || true; }

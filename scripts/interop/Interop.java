@@ -31,6 +31,12 @@ import org.jivesoftware.smack.c2s.ModularXmppClientToServerConnectionConfigurati
 import org.jivesoftware.smack.compression.CompressionModuleDescriptor;
 import org.jivesoftware.smack.tcp.XMPPTCPConnection;
 import org.jivesoftware.smack.tcp.XMPPTCPConnectionConfiguration;
+import org.jivesoftware.smack.bosh.BOSHConfiguration;
+import org.jivesoftware.smack.bosh.XMPPBOSHConnection;
+import org.jivesoftware.smack.websocket.XmppWebSocketTransportModuleDescriptor;
+import org.jivesoftware.smack.websocket.impl.WebSocketFactory;
+import org.jivesoftware.smack.websocket.java11.Java11WebSocketFactory;
+import org.jivesoftware.smack.websocket.okhttp.OkHttpWebSocketFactory;
 import org.reflections.Reflections;
 import org.reflections.scanners.SubTypesScanner;
 
@@ -41,6 +47,8 @@ import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.lang.reflect.ParameterizedType;
 import java.net.InetAddress;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -69,7 +77,13 @@ import java.util.logging.StreamHandler;
 public final class Interop {
     /** Exit status of {@code run} when a test hung: start again, the outcomes file says what is done. */
     static final int INCOMPLETE = 3;
-    static final List<String> CONNECTION_TYPES = List.of("tcp", "modular", "modular-nocompress");
+    /**
+     * SINT's connection types, by SINT's names: XMPPTCPConnection, the modular TCP connection with and without
+     * compression, the modular connection over WebSocket (RFC 7395) with the JDK's client or OkHttp's, and
+     * XMPPBOSHConnection (XEP-0124/0206; not one of SINT's own).
+     */
+    static final List<String> CONNECTION_TYPES = List.of("tcp", "modular", "modular-nocompress",
+        "modular-websocket-java11", "modular-websocket-okhttp", "bosh");
     static final String DEFAULT_CONNECTION = "tcp";
 
     public static void main(String[] args) {
@@ -319,7 +333,7 @@ public final class Interop {
             InetAddress address = InetAddress.getByName(need(o, "host"));
             int port = Integer.parseInt(need(o, "port"));
             String domain = need(o, "domain");
-            registerConnectionTypes(address, port);
+            registerConnectionTypes(address, port, o.get("websocket"), o.get("bosh"));
             System.setProperty("sinttest.defaultConnection", DEFAULT_CONNECTION);
             System.setProperty("sinttest.service", domain);
             System.setProperty("sinttest.securityMode", "required");
@@ -553,9 +567,14 @@ public final class Interop {
             root.setLevel(Level.INFO);
         }
 
-        /** SINT has no port setting: its connection types are registered again with the address and port. */
-        private static void registerConnectionTypes(InetAddress address, int port) throws Exception {
-            for (String nick : List.of("tcp", "modular", "modular-nocompress", "modular-websocket-okhttp", "modular-websocket-java11")) {
+        /**
+         * SINT has no port setting: its connection types are registered again with the address and port. The
+         * WebSocket ones use the endpoint given (wss://...); without one, Smack looks it up at the domain (XEP-0156).
+         * BOSH is there only with its URL (https://HOST:PORT/PATH).
+         */
+        private static void registerConnectionTypes(InetAddress address, int port, String webSocket, String bosh)
+                throws Exception {
+            for (String nick : CONNECTION_TYPES) {
                 XmppConnectionManager.removeConnectionDescriptor(nick);
             }
             XmppConnectionManager.addConnectionDescriptor(
@@ -566,6 +585,41 @@ public final class Interop {
                     .build());
             XmppConnectionManager.addConnectionDescriptor(modular("modular", address, port, false));
             XmppConnectionManager.addConnectionDescriptor(modular("modular-nocompress", address, port, true));
+            XmppConnectionManager.addConnectionDescriptor(webSocket("modular-websocket-java11", Java11WebSocketFactory.INSTANCE, webSocket));
+            XmppConnectionManager.addConnectionDescriptor(webSocket("modular-websocket-okhttp", OkHttpWebSocketFactory.INSTANCE, webSocket));
+            if (bosh != null) {
+                URI u = URI.create(bosh);
+                XmppConnectionManager.addConnectionDescriptor(
+                    XmppConnectionDescriptor.buildWith(XMPPBOSHConnection.class, BOSHConfiguration.class,
+                            BOSHConfiguration.Builder.class)
+                        .withNickname("bosh")
+                        .applyExtraConfiguration(b -> b.setUseHttps(u.getScheme().equals("https")).setFile(u.getPath())
+                            .setHost(u.getHost()).setPort(u.getPort()))
+                        .build());
+            }
+        }
+
+        /** SINT's WebSocket descriptor (only the WebSocket transport module), with the endpoint set when there is one. */
+        private static XmppConnectionDescriptor<?, ?, ?> webSocket(String nick, WebSocketFactory factory, String endpoint)
+                throws Exception {
+            return XmppConnectionDescriptor.buildWith(ModularXmppClientToServerConnection.class,
+                    ModularXmppClientToServerConnectionConfiguration.class,
+                    ModularXmppClientToServerConnectionConfiguration.Builder.class)
+                .withNickname(nick)
+                .applyExtraConfiguration(b -> {
+                    b.removeAllModules();
+                    XmppWebSocketTransportModuleDescriptor.Builder ws = XmppWebSocketTransportModuleDescriptor.getBuilder(b)
+                        .setWebSocketFactory(factory);
+                    if (endpoint != null) {
+                        try {
+                            ws.explicitlySetWebSocketEndpointAndDiscovery(endpoint, false);
+                        } catch (URISyntaxException e) {
+                            throw new IllegalArgumentException("--websocket " + endpoint + ": " + e.getMessage());
+                        }
+                    }
+                    b.addModule(ws.build());
+                })
+                .build();
         }
 
         private static XmppConnectionDescriptor<?, ?, ?> modular(String nick, InetAddress address, int port,

@@ -15,8 +15,10 @@ import java.net.http.WebSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -58,12 +60,19 @@ final class Chromium implements AutoCloseable {
     }
 
     static Chromium start() throws Exception {
+        return start(List.of());
+    }
+
+    /** With extra command-line switches, e.g. {@code --ignore-certificate-errors} for a test node's certificate. */
+    static Chromium start(List<String> switches) throws Exception {
         Path profile = Files.createTempDirectory("chorus-chromium");
-        Process p = new ProcessBuilder(binary(), "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-            "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
-            "--disable-dev-shm-usage", "--window-size=1200,900", "--user-data-dir=" + profile,
-            "--remote-debugging-address=127.0.0.1", "--remote-debugging-port=0", "about:blank")
-            .redirectErrorStream(true).start();
+        List<String> command = new ArrayList<>(List.of(binary(), "--headless", "--no-sandbox", "--disable-gpu",
+            "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",
+            "--disable-sync", "--disable-dev-shm-usage", "--window-size=1200,900", "--user-data-dir=" + profile,
+            "--remote-debugging-address=127.0.0.1", "--remote-debugging-port=0"));
+        command.addAll(switches);
+        command.add("about:blank");
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
         BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
         String browserWs = null;
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
@@ -186,6 +195,14 @@ final class Chromium implements AutoCloseable {
     void type(String selector, String text) throws Exception {
         eval("(() => { const e = document.querySelector(" + json.writeValueAsString(selector) + "); e.focus(); e.select && e.select(); })()");
         call("Input.insertText", Map.of("text", text));
+    }
+
+    /** Presses and releases Enter on the focused element, as a keyboard would. */
+    void pressEnter() throws Exception {
+        for (String type : new String[] {"keyDown", "keyUp"}) {
+            call("Input.dispatchKeyEvent", Map.of("type", type, "key", "Enter", "code", "Enter",
+                "windowsVirtualKeyCode", 13, "nativeVirtualKeyCode", 13));
+        }
     }
 
     /** Clicks the element's centre with the left mouse button. */
