@@ -30,7 +30,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * RFC 7395 against a real node over real sockets, message by message with the JDK's WebSocket client: the framing,
  * a chat with a Smack client over TCP, XEP-0198 over WebSocket, the limits, the handshake's refusals, host-meta and
- * the sessions metric. (Smack's own WebSocket connection is in {@code SmackWebSocketIT}.)
+ * the sessions metric. (Smack 4.5's own WebSocket clients run the interop suite over it: scripts/interop.sh.)
  */
 class WebSocketIT {
     static final Duration WAIT = Duration.ofSeconds(15);
