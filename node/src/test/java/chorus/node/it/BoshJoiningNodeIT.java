@@ -8,6 +8,9 @@ import org.junit.jupiter.api.Test;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -23,6 +26,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * forwarders, waits for the session's node (chorus.http.bosh.peer-wait) instead of getting item-not-found: the stanza
  * it carries is delivered, and a terminate sent through the new node ends the session. The wait is 20 s here (a busy
  * machine joins slowly); {@code -Dchorus.it.bosh-peer-wait=0s} runs the same test without the wait, to see it fail.
+ * The wait is bounded: requests for a node no one knows (made-up sids) wait at most peer-wait, and past
+ * peer-wait-max-requests they are answered at once.
  */
 class BoshJoiningNodeIT {
     static final String D = TestNode.DOMAIN;
@@ -78,5 +83,34 @@ class BoshJoiningNodeIT {
         } finally {
             frank.disconnect();
         }
+    }
+
+    @Test
+    void requestsForANodeNoOneKnowsWaitAtMostPeerWaitAndPastTheBoundAreAnsweredAtOnce() throws Exception {
+        a = TestNode.start(Map.of("chorus.bind", HOST_A, "chorus.http.bosh.peer-wait", "5s",
+            "chorus.http.bosh.peer-wait-max-requests", 2));
+        URI toA = BoshClusterIT.base(a, HOST_A).resolve("/http-bind");
+        HttpClient http = WebClients.http(a);
+        // A tag no node has (tags are hex digits), from six connections at once: two wait, four are answered now.
+        List<CompletableFuture<Long>> answers = new ArrayList<>();
+        long start = System.nanoTime();
+        for (int i = 0; i < 6; i++) {
+            BoshRawClient c = new BoshRawClient(http, toA);
+            c.sid = "zzzzzzzz" + "0123456789abcdef0123456789abcdef".substring(i) + i;
+            answers.add(c.postAsync(c.body(c.rid, "", "")).thenApply(r -> {
+                assertTrue(r.contains("condition='item-not-found'"), r);
+                return Duration.ofNanos(System.nanoTime() - start).toMillis();
+            }));
+        }
+        List<Long> ms = new ArrayList<>();
+        for (CompletableFuture<Long> f : answers) {
+            ms.add(f.get(60, TimeUnit.SECONDS));
+        }
+        Collections.sort(ms);
+        assertTrue(ms.get(3) < 4_000, "four answered without waiting: " + ms);
+        assertTrue(ms.get(4) >= 4_500 && ms.get(5) < 30_000, "two waited the 5 s, no longer than a moment more: " + ms);
+        // and the node still serves BOSH
+        a.createUser("gina", "pw-gina");
+        new BoshRawClient(http, toA).login(D, "gina", "pw-gina", "web");
     }
 }
