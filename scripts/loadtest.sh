@@ -232,7 +232,7 @@ run() {
   for p in $pids; do pidargs+=(--server-pid "$p"); done
   local extra=()
   if [[ $label == chorus ]]; then
-    extra=(-t "127.0.0.1:$C_PORT" --server-heap --chorus-admin "http://127.0.0.1:$C_ADMIN" --chorus-token "$C_DATA/admin.token")
+    extra=(-t "$C_BIND:$C_PORT" --server-heap --chorus-admin "http://127.0.0.1:$C_ADMIN" --chorus-token "$C_DATA/admin.token")
   else
     extra=(-t "127.0.0.1:$P_PORT")
   fi
@@ -266,13 +266,13 @@ bench() {
   for label in chorus prosody; do
     "${label}_start"
     pids=$("${label}_pids")
-    port=$([[ $label == chorus ]] && echo "$C_PORT" || echo "$P_PORT")
+    port=$([[ $label == chorus ]] && echo "$C_BIND:$C_PORT" || echo "127.0.0.1:$P_PORT")
     [[ ${LT_PROVISION:-1} == 1 ]] && provision "$label" "$idle_big"
     # A first pass fills the SCRAM cache (and warms the JITs) unless an earlier run did.
     cached=$(wc -l <"$LT_DIR/scram-$label.cache" 2>/dev/null || echo 0)
     if ((cached < idle_big)); then
       generator login -n "$idle_big" -d "$DOMAIN" --label "$label-warmup" --scram-cache "$LT_DIR/scram-$label.cache" \
-        -t "127.0.0.1:$port" --login-rate 0 --login-concurrency 100 >/dev/null || true
+        -t "$port" --login-rate 0 --login-concurrency 100 >/dev/null || true
     fi
     run "$label" "$pids" idle --variant "$idle_small" -n "$idle_small" --login-rate 1000 --hold 20
     run "$label" "$pids" idle --variant "$idle_big" -n "$idle_big" --login-rate 1000 --hold 20
