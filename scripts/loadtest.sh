@@ -20,7 +20,9 @@
 #   LOADTEST_OUT     reports                                [$LOADTEST_DIR/results]
 #   LOADTEST_HEAP    the generator's maximum heap           [3g]
 #   LT_DOMAIN        the XMPP domain of both servers        [localhost]
+#   LT_CHORUS_BIND   the node's address (c2s, HTTP, admin)  [127.0.0.1]
 #   LT_CHORUS_PORT / LT_CHORUS_TLS_PORT / LT_CHORUS_ADMIN_PORT            [16222 / 16223 / 16290]
+#   LT_CHORUS_HTTP_PORT  HTTPS: WebSocket (--transport websocket) and BOSH  [16280]
 #   LT_CHORUS_CQL_PORT / LT_CHORUS_STORAGE_PORT / LT_CHORUS_ARTERY_PORT   [19742 / 17700 / 25920 (cluster port)]
 #   LT_CHORUS_HEAP   the node's maximum heap                [4g]
 #   LT_CHORUS_OPTS   the node's extra JVM options           [per-address cap and per-session rates off]
@@ -32,7 +34,9 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 LT_DIR=${LOADTEST_DIR:-$ROOT/.chorus/loadtest}
 LT_OUT=${LOADTEST_OUT:-$LT_DIR/results}
 DOMAIN=${LT_DOMAIN:-localhost}
+C_BIND=${LT_CHORUS_BIND:-127.0.0.1}
 C_PORT=${LT_CHORUS_PORT:-16222}
+C_HTTP=${LT_CHORUS_HTTP_PORT:-16280}
 C_TLS=${LT_CHORUS_TLS_PORT:-16223}
 C_ADMIN=${LT_CHORUS_ADMIN_PORT:-16290}
 C_CQL=${LT_CHORUS_CQL_PORT:-19742}
@@ -41,10 +45,11 @@ C_ARTERY=${LT_CHORUS_ARTERY_PORT:-25920}
 C_HEAP=${LT_CHORUS_HEAP:-4g}
 P_PORT=${LT_PROSODY_PORT:-16232}
 P_TLS=${LT_PROSODY_TLS_PORT:-16233}
-# The generator's clients all come from loopback: the node's per-address connection cap and per-session rates are
-# for strangers on the internet, not for a benchmark; LT_CHORUS_OPTS replaces these settings.
-C_OPTS=${LT_CHORUS_OPTS:--Dchorus.c2s.max-per-address=20000 -Dchorus.c2s.max-unauthenticated=20000 -Dchorus.c2s.rate.stanzas-per-second=0 -Dchorus.c2s.rate.bytes-per-second=0}
-readonly LT_DIR LT_OUT DOMAIN C_PORT C_OPTS C_TLS C_ADMIN C_CQL C_STORAGE C_ARTERY C_HEAP P_PORT P_TLS
+# A load test is many clients from one address at rates no person types: the per-session stanza and byte rates
+# are off and the per-address connection caps at the node's totals (every other limit as deployed);
+# LT_CHORUS_OPTS replaces these settings.
+C_OPTS=${LT_CHORUS_OPTS:--Dchorus.c2s.rate.stanzas-per-second=0 -Dchorus.c2s.rate.bytes-per-second=0 -Dchorus.c2s.max-per-address=20000 -Dchorus.c2s.max-unauthenticated=20000 -Dchorus.http.max-per-address=10000}
+readonly LT_DIR LT_OUT DOMAIN C_BIND C_HTTP C_PORT C_OPTS C_TLS C_ADMIN C_CQL C_STORAGE C_ARTERY C_HEAP P_PORT P_TLS
 readonly C_DATA=$LT_DIR/chorus P_DIR=$LT_DIR/prosody
 readonly LT_JAR_GLOB="$ROOT/loadtest/target/chorus-loadtest-*.jar" LT_LIB="$ROOT/loadtest/target/lib"
 
@@ -95,8 +100,8 @@ chorus_start() {
   mkdir -p "$C_DATA"
   raise_fd_limit
   # setsid: its own session, so a terminal's Ctrl-C does not reach it; run.sh exec's into the JVM.
-  CHORUS_DOMAIN=$DOMAIN CHORUS_BIND=127.0.0.1 CHORUS_C2S_PORT=$C_PORT CHORUS_C2S_TLS_PORT=$C_TLS \
-  CHORUS_ADMIN_PORT=$C_ADMIN CHORUS_DATA_DIR=$C_DATA CHORUS_HTTP_PORT=0 CHORUS_S2S_PORT=0 CHORUS_S2S_TLS_PORT=0 \
+  CHORUS_DOMAIN=$DOMAIN CHORUS_BIND=$C_BIND CHORUS_C2S_PORT=$C_PORT CHORUS_C2S_TLS_PORT=$C_TLS \
+  CHORUS_ADMIN_PORT=$C_ADMIN CHORUS_DATA_DIR=$C_DATA CHORUS_HTTP_PORT=$C_HTTP CHORUS_S2S_PORT=0 CHORUS_S2S_TLS_PORT=0 \
   JAVA_OPTS="-Xms1g -Xmx$C_HEAP -Dchorus.cassandra.local.cql-port=$C_CQL -Dchorus.cassandra.local.storage-port=$C_STORAGE -Dchorus.cluster.port=$C_ARTERY $C_OPTS" \
     setsid "$ROOT/scripts/run.sh" >"$C_DATA.out" 2>&1 </dev/null &
   pid=$!
@@ -107,7 +112,7 @@ chorus_start() {
     (($(date +%s) < deadline)) || die "chorus did not start within 300 s (log: $C_DATA.out)"
     sleep 1
   done
-  say "chorus running (pid $pid, c2s 127.0.0.1:$C_PORT, direct TLS $C_TLS, admin $C_ADMIN, data $C_DATA)"
+  say "chorus running (pid $pid, c2s $C_BIND:$C_PORT, direct TLS $C_TLS, HTTPS $C_HTTP, admin $C_ADMIN, data $C_DATA)"
 }
 
 chorus_stop() {
@@ -228,7 +233,7 @@ run() {
   for p in $pids; do pidargs+=(--server-pid "$p"); done
   local extra=()
   if [[ $label == chorus ]]; then
-    extra=(-t "127.0.0.1:$C_PORT" --server-heap --chorus-admin "http://127.0.0.1:$C_ADMIN" --chorus-token "$C_DATA/admin.token")
+    extra=(-t "$C_BIND:$C_PORT" --server-heap --chorus-admin "http://127.0.0.1:$C_ADMIN" --chorus-token "$C_DATA/admin.token")
   else
     extra=(-t "127.0.0.1:$P_PORT")
   fi
@@ -262,13 +267,13 @@ bench() {
   for label in chorus prosody; do
     "${label}_start"
     pids=$("${label}_pids")
-    port=$([[ $label == chorus ]] && echo "$C_PORT" || echo "$P_PORT")
+    port=$([[ $label == chorus ]] && echo "$C_BIND:$C_PORT" || echo "127.0.0.1:$P_PORT")
     [[ ${LT_PROVISION:-1} == 1 ]] && provision "$label" "$idle_big"
     # A first pass fills the SCRAM cache (and warms the JITs) unless an earlier run did.
     cached=$(wc -l <"$LT_DIR/scram-$label.cache" 2>/dev/null || echo 0)
     if ((cached < idle_big)); then
       generator login -n "$idle_big" -d "$DOMAIN" --label "$label-warmup" --scram-cache "$LT_DIR/scram-$label.cache" \
-        -t "127.0.0.1:$port" --login-rate 0 --login-concurrency 100 >/dev/null || true
+        -t "$port" --login-rate 0 --login-concurrency 100 >/dev/null || true
     fi
     run "$label" "$pids" idle --variant "$idle_small" -n "$idle_small" --login-rate 1000 --hold 20
     run "$label" "$pids" idle --variant "$idle_big" -n "$idle_big" --login-rate 1000 --hold 20

@@ -94,7 +94,7 @@ public final class Runner {
     private static void describe(Report r, TargetOptions t, RunOptions o, Connector c) {
         r.param("targets", t.targets.size());
         r.param("users", t.users);
-        r.param("tls", t.tls);
+        r.param("tls", c.config().tls().name().toLowerCase(java.util.Locale.ROOT)); // as used: websocket makes starttls direct
         r.param("mechanism", t.mechanism);
         r.param("sources", t.sources.isEmpty() ? "default" : String.join(",", t.sources));
         r.param("threads", t.threads);

@@ -3,6 +3,7 @@ package chorus.loadtest;
 import chorus.loadtest.client.Accounts;
 import chorus.loadtest.client.ClientConfig;
 import chorus.loadtest.client.TlsMode;
+import chorus.loadtest.client.Transport;
 import chorus.loadtest.sasl.Mechanism;
 import chorus.loadtest.sasl.SaltedPasswordCache;
 import picocli.CommandLine.Option;
@@ -39,6 +40,13 @@ public final class TargetOptions {
 
     @Option(names = "--tls", description = "starttls, direct or none (default ${DEFAULT-VALUE})")
     String tls = "starttls";
+
+    @Option(names = "--transport", description = "tcp, or websocket (RFC 7395: -t is then the HTTP listener, "
+        + "--tls direct for wss:// or none for ws://) (default ${DEFAULT-VALUE})")
+    String transport = "tcp";
+
+    @Option(names = "--ws-path", description = "the WebSocket's path on the HTTP listener (default ${DEFAULT-VALUE})")
+    String wsPath = ClientConfig.DEFAULT_WS_PATH;
 
     @Option(names = "--mechanism", description = "SCRAM-SHA-1, SCRAM-SHA-256 or PLAIN (default ${DEFAULT-VALUE})")
     String mechanism = "SCRAM-SHA-1";
@@ -83,7 +91,7 @@ public final class TargetOptions {
             default -> SaltedPasswordCache.inFile(Path.of(scramCache));
         };
         return new ClientConfig(domain, TlsMode.parse(tls), Mechanism.parse(mechanism), cache,
-            Duration.ofSeconds(setupTimeoutSeconds));
+            Duration.ofSeconds(setupTimeoutSeconds), Transport.parse(transport), wsPath);
     }
 
     List<InetSocketAddress> targetAddresses() {

@@ -48,6 +48,7 @@ final class InProcessChorus implements AutoCloseable {
             Map.entry("chorus.c2s.port", port()),
             Map.entry("chorus.c2s.tls-port", port()),
             Map.entry("chorus.admin.port", port()),
+            Map.entry("chorus.http.port", port()),
             Map.entry("chorus.cluster.port", port()),
             Map.entry("chorus.s2s.port", 0),
             Map.entry("chorus.s2s.tls-port", 0));
@@ -61,6 +62,11 @@ final class InProcessChorus implements AutoCloseable {
 
     int tlsPort() {
         return node.settings().c2s().tlsPort();
+    }
+
+    /** The HTTPS listener: WebSocket at /xmpp-websocket. */
+    int httpPort() {
+        return node.settings().http().port();
     }
 
     String adminUrl() {

@@ -66,7 +66,13 @@ class LoadScenariosIT {
     }
 
     static Report run(Scenario scenario, String tls, String mechanism) throws Exception {
-        TargetOptions t = target("direct".equals(tls) ? chorus.tlsPort() : chorus.c2sPort());
+        return run(scenario, tls, mechanism, "tcp");
+    }
+
+    static Report run(Scenario scenario, String tls, String mechanism, String transport) throws Exception {
+        boolean ws = transport.equals("websocket");
+        TargetOptions t = target(ws ? chorus.httpPort() : "direct".equals(tls) ? chorus.tlsPort() : chorus.c2sPort());
+        t.transport = transport;
         t.tls = tls;
         t.mechanism = mechanism;
         RunOptions o = new RunOptions();
@@ -108,6 +114,28 @@ class LoadScenariosIT {
         assertEquals(USERS, n(r.figures, "sessions_held"));
         assertEquals(USERS, n(r.figures, "sessions_at_end"));
         assertTrue(r.figures.containsKey("rss_per_session_kib"));
+    }
+
+    @Test
+    void idleSessionsOverWebSocketAreAllHeld() throws Exception {
+        Report r = run(new IdleSessions(Duration.ZERO, Duration.ZERO, true, Duration.ZERO), "direct", "SCRAM-SHA-1",
+            "websocket");
+        assertEquals(USERS, n(r.figures, "sessions_held"));
+        assertEquals(USERS, n(r.figures, "sessions_at_end"));
+        assertTrue(String.valueOf(r.params.get("transport")).contains("WebSocket"), r.params::toString);
+        assertEquals(USERS, r.latencies.get("setup.auth").getTotalCount());
+    }
+
+    @Test
+    void chatOverWebSocketCountsEveryMessageSentAsReceived() throws Exception {
+        Report r = run(new Chat(200, Duration.ofSeconds(1), Duration.ZERO, Duration.ofSeconds(5), 64),
+            "direct", "SCRAM-SHA-1", "websocket");
+        long sent = n(r.figures, "sent");
+        assertEquals(200, sent);
+        assertEquals(0, n(r.figures, "lost"), "every user is online: nothing may be lost");
+        assertEquals(sent, n(r.figures, "received"));
+        assertEquals(sent, r.latencies.get("message (measured window)").getTotalCount());
+        assertTrue(String.valueOf(r.params.get("transport")).contains("WebSocket"), r.params::toString);
     }
 
     @Test

@@ -21,12 +21,20 @@ import io.netty.handler.ssl.SslProvider;
 import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
 import io.netty.util.concurrent.DefaultThreadFactory;
 
+import io.netty.handler.codec.http.HttpClientCodec;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolConfig;
+import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolHandler;
+import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
+import io.netty.handler.codec.http.websocketx.WebSocketVersion;
+
 import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLParameters;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.URI;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -45,6 +53,10 @@ public final class Connector implements AutoCloseable {
     private final SslContext ssl;
     private final AtomicLong connections = new AtomicLong();
     private final String sslProviderName;
+    /** RFC 7395 §3.1. */
+    static final String XMPP_SUBPROTOCOL = "xmpp";
+    /** The largest message the generator takes: well over any stanza a scenario gets. */
+    private static final int MAX_MESSAGE = 1 << 20;
 
     public Connector(ClientConfig config, List<InetSocketAddress> targets, List<InetAddress> sources, int threads) {
         this(config, targets, sources, threads, OpenSsl.isAvailable() ? SslProvider.OPENSSL : SslProvider.JDK);
@@ -83,7 +95,7 @@ public final class Connector implements AutoCloseable {
     }
 
     public String transport() {
-        return channelClass.getSimpleName();
+        return channelClass.getSimpleName() + (config.websocket() ? " + WebSocket " + config.wsPath() : "");
     }
 
     /** JDK or OPENSSL. */
@@ -104,6 +116,7 @@ public final class Connector implements AutoCloseable {
     public XmppSession open(int index, Account account, XmppSession.Purpose purpose, SessionListener listener) {
         XmppSession session = new XmppSession(index, account, config, purpose, this::newTlsHandler, listener);
         long n = connections.getAndIncrement();
+        InetSocketAddress target = targetOf(index);
         Bootstrap b = new Bootstrap().group(group).channel(channelClass)
             .option(ChannelOption.TCP_NODELAY, true)
             .option(ChannelOption.SO_KEEPALIVE, true)
@@ -115,10 +128,12 @@ public final class Connector implements AutoCloseable {
                     if (config.tls() == TlsMode.DIRECT) {
                         ch.pipeline().addLast("tls", newTlsHandler(ch));
                     }
+                    if (config.websocket()) {
+                        addWebSocket(ch, target);
+                    }
                     ch.pipeline().addLast("xmpp", session);
                 }
             });
-        InetSocketAddress target = targetOf(index);
         ChannelFuture f = sources.isEmpty() ? b.connect(target)
             : b.connect(target, new InetSocketAddress(sources.get((int) (n % sources.size())), 0));
         f.addListener(done -> {
@@ -127,6 +142,32 @@ public final class Connector implements AutoCloseable {
             }
         });
         return session;
+    }
+
+    /**
+     * RFC 7395 §3.1 over Netty's WebSocket client: an HTTP upgrade to {@code ws(s)://HOST:PORT/PATH} asking for the
+     * {@code xmpp} subprotocol (a server that does not choose it fails the handshake), then frames; pings answered,
+     * fragments joined, each message's text to the session.
+     */
+    private void addWebSocket(SocketChannel ch, InetSocketAddress target) {
+        String scheme = config.tls() == TlsMode.NONE ? "ws" : "wss";
+        URI uri = URI.create(scheme + "://" + hostForUri(target) + ":" + target.getPort() + config.wsPath());
+        WebSocketClientProtocolConfig ws = WebSocketClientProtocolConfig.newBuilder()
+            .webSocketUri(uri).subprotocol(XMPP_SUBPROTOCOL).version(WebSocketVersion.V13)
+            .handshakeTimeoutMillis(config.setupTimeout().toMillis())
+            .maxFramePayloadLength(MAX_MESSAGE).handleCloseFrames(true).dropPongFrames(true)
+            .build();
+        ch.pipeline()
+            .addLast("http", new HttpClientCodec())
+            .addLast("http-aggregate", new HttpObjectAggregator(64 * 1024))
+            .addLast("ws", new WebSocketClientProtocolHandler(ws))
+            .addLast("ws-aggregate", new WebSocketFrameAggregator(MAX_MESSAGE))
+            .addLast("ws-messages", new WebSocketMessages());
+    }
+
+    private static String hostForUri(InetSocketAddress a) {
+        String h = a.getHostString();
+        return h.indexOf(':') >= 0 ? "[" + h + "]" : h;
     }
 
     /**

@@ -15,6 +15,20 @@ public final class Stanzas {
 
     public static final String STREAM_END = "</stream:stream>";
 
+    /** RFC 7395 §3.4: over WebSocket a stream opens with {@code <open/>}, one message of its own. */
+    public static String wsOpen(String domain) {
+        return "<open xmlns='" + Ns.FRAMING + "' to='" + escape(domain) + "' version='1.0' xml:lang='en'/>";
+    }
+
+    /** RFC 7395 §3.6: and ends with {@code <close/>}. */
+    public static final String WS_CLOSE = "<close xmlns='" + Ns.FRAMING + "'/>";
+
+    /**
+     * Over WebSocket each message is a whole element with its own namespace declarations; the client reads them as
+     * the children of this root, which the server never sends, so one parser takes both transports.
+     */
+    public static final String WS_PARSER_ROOT = "<stream:stream xmlns='jabber:client' xmlns:stream='" + Ns.STREAMS + "'>";
+
     public static final String STARTTLS = "<starttls xmlns='" + Ns.TLS + "'/>";
 
     public static String auth(String mechanism, String base64) {

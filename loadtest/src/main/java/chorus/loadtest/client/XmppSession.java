@@ -9,6 +9,11 @@ import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketClientHandshakeException;
+import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolHandler.ClientHandshakeStateEvent;
+import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.util.concurrent.FastThreadLocal;
 
@@ -22,6 +27,11 @@ import java.util.concurrent.TimeUnit;
 /**
  * One client connection and its stream, as its channel's last handler: TLS, SASL, resource binding
  * (RFC 6120 §5-7), or in-band registration (XEP-0077) instead of SASL, then stanzas to the listener.
+ * Over WebSocket (RFC 7395) the channel below it is Netty's WebSocket client and {@link WebSocketMessages}:
+ * the stream starts once the HTTP upgrade is done, opens and ends with {@code <open/>} and {@code <close/>},
+ * has no STARTTLS (wss is TLS from the start), and each write is one message, so each is one element.
+ * Past ~400 lines on purpose: the negotiation is one state machine per connection, and splitting its phases
+ * over classes would put a call between every event of thousands of connections and the phase it advances.
  * {@link #ready()} completes when the goal is reached, or fails with a {@link SetupFailure}. Its state
  * lives on the channel's event loop; {@link #send} and {@link #close} may be called from any thread.
  */
@@ -30,6 +40,7 @@ public final class XmppSession extends ChannelInboundHandlerAdapter implements X
     /** What the connection is for. */
     public enum Purpose { LOGIN, REGISTER }
 
+    /** TLS: the handshake, and over WebSocket the HTTP upgrade after it. */
     private enum Phase { CONNECTING, TLS, FEATURES, STARTTLS, AUTH, BIND, SESSION, REGISTER, READY, CLOSING, CLOSED }
 
     /** Bytes of direct buffers are copied here before parsing; the framer lets them go when feed returns. */
@@ -128,10 +139,12 @@ public final class XmppSession extends ChannelInboundHandlerAdapter implements X
             authAt == 0 ? readyAt - tlsEnd : readyAt - authAt);
     }
 
-    /** Writes XML text on the stream. */
+    /** Writes XML text on the stream; over WebSocket a whitespace keepalive becomes a ping frame (RFC 7395 §3.7). */
     public void send(String xml) {
         Channel c = channel;
-        if (c != null) {
+        if (c != null && config.websocket() && xml.isBlank()) {
+            c.writeAndFlush(new io.netty.handler.codec.http.websocketx.PingWebSocketFrame(), c.voidPromise());
+        } else if (c != null) {
             c.writeAndFlush(ByteBufUtil.writeUtf8(c.alloc(), xml), c.voidPromise());
         }
     }
@@ -174,7 +187,14 @@ public final class XmppSession extends ChannelInboundHandlerAdapter implements X
                 c.close();
                 return;
             }
-            send((lastWords == null ? "" : lastWords) + Stanzas.STREAM_END);
+            if (config.websocket()) {
+                if (lastWords != null) {
+                    write(lastWords);
+                }
+                send(Stanzas.WS_CLOSE);
+            } else {
+                send((lastWords == null ? "" : lastWords) + Stanzas.STREAM_END);
+            }
             c.eventLoop().schedule(() -> {
                 c.close();
             }, 2, TimeUnit.SECONDS);
@@ -207,10 +227,27 @@ public final class XmppSession extends ChannelInboundHandlerAdapter implements X
         SslHandler ssl = ctx.pipeline().get(SslHandler.class);
         if (ssl != null) {
             afterHandshake(ssl);
+        } else if (config.websocket()) {
+            phase = Phase.TLS; // ws:// without TLS: only the upgrade
         } else {
             openStream();
         }
         ctx.fireChannelActive();
+    }
+
+    /** Over WebSocket: the stream starts when Netty's client has the server's 101 with subprotocol {@code xmpp}. */
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (config.websocket() && phase == Phase.TLS) {
+            if (evt == ClientHandshakeStateEvent.HANDSHAKE_COMPLETE) {
+                tlsAt = System.nanoTime();
+                secured = config.tls() != TlsMode.NONE;
+                openStream();
+            } else if (evt == ClientHandshakeStateEvent.HANDSHAKE_TIMEOUT) {
+                fail("timeout:upgrade");
+            }
+        }
+        ctx.fireUserEventTriggered(evt);
     }
 
     @Override
@@ -257,6 +294,11 @@ public final class XmppSession extends ChannelInboundHandlerAdapter implements X
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (cause instanceof WebSocketClientHandshakeException h) {
+            // a refused upgrade: 403 (origin), 429/503 (connection caps), or no xmpp subprotocol
+            fail("upgrade:" + (h.response() == null ? "refused" : h.response().status().code()));
+            return;
+        }
         fail(phase == Phase.TLS || phase == Phase.STARTTLS ? "tls" : "io:" + cause.getClass().getSimpleName());
     }
 
@@ -285,7 +327,21 @@ public final class XmppSession extends ChannelInboundHandlerAdapter implements X
     private void openStream() {
         framer.reset();
         phase = Phase.FEATURES;
-        send(Stanzas.streamHeader(config.domain()));
+        if (config.websocket()) {
+            feedParserRoot();
+            send(Stanzas.wsOpen(config.domain()));
+        } else {
+            send(Stanzas.streamHeader(config.domain()));
+        }
+    }
+
+    private void feedParserRoot() {
+        byte[] root = Stanzas.WS_PARSER_ROOT.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        try {
+            framer.feed(root, 0, root.length);
+        } catch (XMLStreamException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     @Override
@@ -297,6 +353,10 @@ public final class XmppSession extends ChannelInboundHandlerAdapter implements X
     public void streamClosed() {
         if (phase != Phase.CLOSING) {
             fail("stream-closed-by-server");
+        } else if (config.websocket()) {
+            // RFC 6455 §7.1.2: the closing handshake, then the connection
+            channel.writeAndFlush(new CloseWebSocketFrame(WebSocketCloseStatus.NORMAL_CLOSURE))
+                .addListener(ChannelFutureListener.CLOSE);
         } else {
             channel.close();
         }
@@ -304,6 +364,13 @@ public final class XmppSession extends ChannelInboundHandlerAdapter implements X
 
     @Override
     public void element(XmlElement e) {
+        if (e.ns().equals(Ns.FRAMING)) {
+            // RFC 7395 §3.4, §3.6: the server's <open/> says nothing a load generator needs; <close/> ends the stream
+            if (e.name().equals("close")) {
+                streamClosed();
+            }
+            return;
+        }
         if (e.is("error", Ns.STREAMS)) {
             String condition = e.children().isEmpty() ? "undefined" : e.children().get(0).name();
             fail("stream-error:" + condition);
@@ -388,6 +455,9 @@ public final class XmppSession extends ChannelInboundHandlerAdapter implements X
         phase = Phase.TLS;
         ssl.handshakeFuture().addListener(f -> {
             if (f.isSuccess()) {
+                if (config.websocket()) {
+                    return; // the HTTP upgrade follows; userEventTriggered opens the stream
+                }
                 tlsAt = System.nanoTime();
                 secured = true;
                 openStream();

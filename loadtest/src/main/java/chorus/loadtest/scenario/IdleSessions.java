@@ -1,6 +1,7 @@
 package chorus.loadtest.scenario;
 
 import chorus.loadtest.client.Stanzas;
+import chorus.loadtest.metrics.ProcessProbe;
 import chorus.loadtest.report.Report;
 
 import java.time.Duration;
@@ -31,6 +32,7 @@ public record IdleSessions(Duration hold, Duration keepalive, boolean presence, 
         Population pop = new Population(ctx, (s, e) -> Answers.request(s, e));
         int n = ctx.accounts().count();
         double rssBefore = ctx.serverRss();
+        double[] eachBefore = ctx.servers().stream().mapToDouble(ProcessProbe::rssBytes).toArray();
         double heapBefore = ctx.serverLiveHeap();
         ctx.status(() -> String.format(Locale.ROOT, "idle: %d online of %d, %d failed",
             pop.onlineCount(), n, ctx.metrics().counter("login_failures").get()));
@@ -43,6 +45,7 @@ public record IdleSessions(Duration hold, Duration keepalive, boolean presence, 
         ctx.pause(settle);
         int held = pop.onlineCount();
         double rssAfter = ctx.serverRss();
+        double[] eachAfter = ctx.servers().stream().mapToDouble(ProcessProbe::rssBytes).toArray();
         double heapAfter = ctx.serverLiveHeap();
         long holdEnd = System.nanoTime() + hold.toNanos();
         long nextKeepalive = System.nanoTime() + keepalive.toNanos();
@@ -61,6 +64,14 @@ public record IdleSessions(Duration hold, Duration keepalive, boolean presence, 
         r.figure("server_rss_end_mib", mib(rssEnd));
         if (held > 0 && Double.isFinite(rssBefore) && Double.isFinite(rssAfter)) {
             r.figure("rss_per_session_kib", Answers.round((rssAfter - rssBefore) / held / 1024, 2));
+        }
+        // Each watched process on its own (a node and its Cassandra): its RSS growth per session held.
+        for (int i = 0; i < eachBefore.length && held > 0; i++) {
+            if (Double.isFinite(eachBefore[i]) && Double.isFinite(eachAfter[i])) {
+                String label = ctx.servers().get(i).label();
+                r.figure("rss_held_mib." + label, mib(eachAfter[i]));
+                r.figure("rss_per_session_kib." + label, Answers.round((eachAfter[i] - eachBefore[i]) / held / 1024, 2));
+            }
         }
         if (Double.isFinite(heapBefore) && Double.isFinite(heapAfter) && held > 0) {
             r.figure("server_live_heap_before_mib", mib(heapBefore));

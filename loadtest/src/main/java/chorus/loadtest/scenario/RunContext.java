@@ -108,6 +108,11 @@ public final class RunContext {
         return out;
     }
 
+    /** The server processes watched (--server-pid), in the order given. */
+    public List<ProcessProbe> servers() {
+        return servers;
+    }
+
     /** RSS of the first server process, NaN without one. */
     public double serverRss() {
         return servers.isEmpty() ? Double.NaN : servers.get(0).rssBytes();

@@ -35,8 +35,11 @@ class XmppSessionTest {
     EmbeddedChannel channel;
 
     XmppSession start(TlsMode tls, Mechanism mechanism, XmppSession.SslHandlerFactory ssl) {
-        ClientConfig config = new ClientConfig("example.org", tls, mechanism, SaltedPasswordCache.disabled(),
-            Duration.ofSeconds(30));
+        return start(new ClientConfig("example.org", tls, mechanism, SaltedPasswordCache.disabled(),
+            Duration.ofSeconds(30)), ssl);
+    }
+
+    XmppSession start(ClientConfig config, XmppSession.SslHandlerFactory ssl) {
         XmppSession s = new XmppSession(7, new Account("juliet", "example.org", "r0m30"), config,
             XmppSession.Purpose.LOGIN, ssl, new SessionListener() {
                 @Override
@@ -67,6 +70,17 @@ class XmppSessionTest {
             out.release();
         }
         return b.toString();
+    }
+
+    /** Each write on its own, as each becomes one WebSocket message. */
+    List<String> messages() {
+        List<String> out = new ArrayList<>();
+        ByteBuf b;
+        while ((b = channel.readOutbound()) != null) {
+            out.add(b.toString(StandardCharsets.UTF_8));
+            b.release();
+        }
+        return out;
     }
 
     void server(String xml) {
@@ -174,5 +188,70 @@ class XmppSessionTest {
     static String reason(XmppSession s) {
         CompletionException e = assertThrows(CompletionException.class, () -> s.ready().join());
         return assertInstanceOf(SetupFailure.class, e.getCause()).reason();
+    }
+
+    static final String WS_OPEN = "<open xmlns='urn:ietf:params:xml:ns:xmpp-framing' id='x' from='example.org' version='1.0'/>";
+
+    @Test
+    void overWebSocketTheStreamWaitsForTheUpgradeThenOpensClosesAndSendsOneElementPerMessage() {
+        XmppSession s = start(new ClientConfig("example.org", TlsMode.NONE, Mechanism.PLAIN, SaltedPasswordCache.disabled(),
+            Duration.ofSeconds(30), Transport.WEBSOCKET, "/xmpp-websocket"), null);
+        assertEquals(List.of(), messages(), "nothing before the HTTP upgrade is done");
+        channel.pipeline().fireUserEventTriggered(
+            io.netty.handler.codec.http.websocketx.WebSocketClientProtocolHandler.ClientHandshakeStateEvent.HANDSHAKE_COMPLETE);
+        assertEquals(List.of("<open xmlns='urn:ietf:params:xml:ns:xmpp-framing' to='example.org' version='1.0' xml:lang='en'/>"),
+            messages());
+        // RFC 7395 §3.3.3: each message a whole element with its own namespace declarations
+        server(WS_OPEN);
+        server("<stream:features xmlns:stream='http://etherx.jabber.org/streams'><mechanisms "
+            + "xmlns='urn:ietf:params:xml:ns:xmpp-sasl'><mechanism>PLAIN</mechanism></mechanisms></stream:features>");
+        assertEquals(List.of("<auth xmlns='urn:ietf:params:xml:ns:xmpp-sasl' mechanism='PLAIN'>" + b64("\0juliet\0r0m30")
+            + "</auth>"), messages(), "no STARTTLS over WebSocket");
+        server("<success xmlns='urn:ietf:params:xml:ns:xmpp-sasl'/>");
+        assertEquals(1, messages().size(), "a new <open/> after SASL success (RFC 7395 §3.5)");
+        server(WS_OPEN);
+        server("<stream:features xmlns:stream='http://etherx.jabber.org/streams'>"
+            + "<bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'/></stream:features>");
+        assertTrue(messages().get(0).startsWith("<iq type='set' id='bind1'>"));
+        server("<iq xmlns='jabber:client' type='result' id='bind1'><bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'>"
+            + "<jid>juliet@example.org/lt1</jid></bind></iq>");
+        assertTrue(s.ready().isDone() && !s.ready().isCompletedExceptionally());
+        assertEquals("juliet@example.org/lt1", s.fullJid());
+        server("<message xmlns='jabber:client' from='romeo@example.org/x' type='chat'><body>hi</body></message>");
+        assertEquals("hi", heard.get(0).childText("body"));
+
+        s.close("<presence type='unavailable'/>");
+        channel.runPendingTasks();
+        assertEquals(List.of("<presence type='unavailable'/>", "<close xmlns='urn:ietf:params:xml:ns:xmpp-framing'/>"),
+            messages(), "last words and <close/> as two messages");
+        server("<close xmlns='urn:ietf:params:xml:ns:xmpp-framing'/>");
+        assertTrue(channel.readOutbound() instanceof io.netty.handler.codec.http.websocketx.CloseWebSocketFrame,
+            "the server's <close/> answered with the WebSocket closing handshake");
+        assertEquals(List.of(), closed, "a stream the client closed is not reported as lost");
+    }
+
+    @Test
+    void overWebSocketTheServersCloseEndsABoundStream() {
+        XmppSession s = start(new ClientConfig("example.org", TlsMode.NONE, Mechanism.PLAIN, SaltedPasswordCache.disabled(),
+            Duration.ofSeconds(30), Transport.WEBSOCKET, "/xmpp-websocket"), null);
+        channel.pipeline().fireUserEventTriggered(
+            io.netty.handler.codec.http.websocketx.WebSocketClientProtocolHandler.ClientHandshakeStateEvent.HANDSHAKE_COMPLETE);
+        server(WS_OPEN + "<stream:features xmlns:stream='http://etherx.jabber.org/streams'><mechanisms "
+            + "xmlns='urn:ietf:params:xml:ns:xmpp-sasl'><mechanism>PLAIN</mechanism></mechanisms></stream:features>");
+        server("<success xmlns='urn:ietf:params:xml:ns:xmpp-sasl'/>");
+        server(WS_OPEN + "<stream:features xmlns:stream='http://etherx.jabber.org/streams'>"
+            + "<bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'/></stream:features>");
+        server("<iq xmlns='jabber:client' type='result' id='bind1'><bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'>"
+            + "<jid>juliet@example.org/lt1</jid></bind></iq>");
+        assertTrue(s.ready().isDone() && !s.ready().isCompletedExceptionally());
+        server("<close xmlns='urn:ietf:params:xml:ns:xmpp-framing'/>");
+        assertEquals(List.of("stream-closed-by-server"), closed);
+    }
+
+    @Test
+    void overWebSocketStartTlsBecomesTlsFromTheStart() {
+        ClientConfig c = new ClientConfig("example.org", TlsMode.STARTTLS, Mechanism.PLAIN, SaltedPasswordCache.disabled(),
+            Duration.ofSeconds(30), Transport.WEBSOCKET, "/xmpp-websocket");
+        assertEquals(TlsMode.DIRECT, c.tls());
     }
 }

@@ -53,7 +53,8 @@ public final class BoshRoute implements Route {
             c2s.limits().maxAttributes(), c2s.limits().maxNamespaces());
         this.sessions = new BoshSessions(system, domain, http.bosh(), c2s.maxStanzaSize(), clock, sessionContext, counter,
             caps, !http.tls(), limits);
-        this.answerWithin = http.bosh().maxWait().plusSeconds(20);
+        // held up to max-wait, after waiting up to peer-wait for the session's node to be known
+        this.answerWithin = http.bosh().maxWait().plus(http.bosh().peerWait()).plusSeconds(20);
     }
 
     @Override

@@ -19,6 +19,7 @@ import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.Props;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import org.apache.pekko.actor.typed.receptionist.Receptionist;
 import org.apache.pekko.actor.typed.receptionist.ServiceKey;
 import org.apache.pekko.cluster.typed.Cluster;
@@ -27,6 +28,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
@@ -40,7 +42,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * bits. A request may reach any node (a load balancer without stickiness): the node whose tag it carries gets the
  * request's body over the cluster ({@link Forward}, within Artery's frame size: the body is at most a stanza and a
  * little), and the answer comes back the same way. Each node's forwarder is registered with the receptionist, so
- * every node knows every other node's by its tag. Each session takes a place in the node's {@link ConnectionCaps}
+ * every node knows every other node's by its tag. A node that has just joined learns them a moment later; a request
+ * for a node it does not know yet waits for it ({@link WaitingForPeers}, {@code chorus.http.bosh.peer-wait}) before
+ * item-not-found. Each session takes a place in the node's {@link ConnectionCaps}
  * like a TCP connection, from its creation to its end; a creation refused by them is answered with the stream error
  * a TCP client would get (XEP-0206 §7: remote-stream-error).
  */
@@ -74,6 +78,19 @@ public final class BoshSessions {
     private record Peers(Receptionist.Listing listing) implements Forwarded {
     }
 
+    /** Time to answer the requests that waited for their node in vain. */
+    private enum WaitTick implements Forwarded { INSTANCE }
+
+    /** A request for a session of a node not known yet. */
+    private record Pending(String sid, byte[] raw, ActorRef<BoshReply> replyTo) {
+        @Override
+        public String toString() {
+            return "Pending[" + raw.length + " bytes]";
+        }
+    }
+
+    private static final Duration WAIT_TICK = Duration.ofMillis(250);
+
     private final ActorSystem<?> system;
     private final String tag;
     private final BoshSession.Deps deps;
@@ -87,6 +104,9 @@ public final class BoshSessions {
     private final Map<String, ConnectionCaps.Ticket> tickets = new ConcurrentHashMap<>();
     private volatile Map<String, ActorRef<Forwarded>> peers = Map.of();
     private final ActorRef<Forwarded> entry;
+    private final Clock clock;
+    /** Used by the forwarder actor only. */
+    private final WaitingForPeers<Pending> waitingForPeers;
 
     /** {@code counter}: this transport's own (a child of the node's). */
     BoshSessions(ActorSystem<?> system, String domain, HttpSettings.Bosh settings, int maxResponse, Clock clock,
@@ -100,6 +120,8 @@ public final class BoshSessions {
         this.limits = limits;
         this.caps = caps;
         this.behindProxy = behindProxy;
+        this.clock = clock;
+        this.waitingForPeers = new WaitingForPeers<>(settings.peerWait(), settings.peerWaitMax());
         this.entry = system.systemActorOf(forwarder(), "bosh-sessions", Props.empty());
     }
 
@@ -145,8 +167,9 @@ public final class BoshSessions {
         local.put(sid, session);
     }
 
-    /** A request of an existing session, to whichever node holds it. */
-    private void deliver(String sid, Element body, byte[] raw, ActorRef<BoshReply> replyTo) {
+    /** A request of an existing session, to whichever node holds it (in the forwarder actor). */
+    private void deliver(String sid, Element body, byte[] raw, ActorRef<BoshReply> replyTo,
+                         TimerScheduler<Forwarded> timers) {
         if (sid.length() > TAG_CHARS && sid.startsWith(tag)) {
             ActorRef<BoshSession.Command> s = local.get(sid);
             if (s == null) {
@@ -157,12 +180,19 @@ public final class BoshSessions {
             }
             return;
         }
-        ActorRef<Forwarded> peer = sid.length() > TAG_CHARS ? peers.get(sid.substring(0, TAG_CHARS)) : null;
-        if (peer == null) {
+        String peerTag = sid.length() > TAG_CHARS ? sid.substring(0, TAG_CHARS) : null;
+        ActorRef<Forwarded> peer = peerTag == null ? null : peers.get(peerTag);
+        if (peer != null) {
+            forward(peer, new Pending(sid, raw, replyTo));
+        } else if (peerTag == null || !waitingForPeers.hold(peerTag, new Pending(sid, raw, replyTo), clock.millis())) {
             replyTo.tell(BoshReply.terminate("item-not-found"));
-        } else {
-            peer.tell(new Forward(sid, new String(raw, StandardCharsets.UTF_8), replyTo));
+        } else if (!timers.isTimerActive(WaitTick.INSTANCE)) {
+            timers.startTimerWithFixedDelay(WaitTick.INSTANCE, WAIT_TICK);
         }
+    }
+
+    private static void forward(ActorRef<Forwarded> peer, Pending p) {
+        peer.tell(new Forward(p.sid(), new String(p.raw(), StandardCharsets.UTF_8), p.replyTo()));
     }
 
     /** The session ended (its actor stopped). */
@@ -179,7 +209,7 @@ public final class BoshSessions {
     }
 
     private Behavior<Forwarded> forwarder() {
-        return Behaviors.setup(ctx -> {
+        return Behaviors.withTimers(timers -> Behaviors.setup(ctx -> {
             ctx.getSystem().receptionist().tell(Receptionist.register(KEY, ctx.getSelf()));
             ctx.getSystem().receptionist().tell(Receptionist.subscribe(KEY,
                 ctx.messageAdapter(Receptionist.Listing.class, Peers::new)));
@@ -190,7 +220,7 @@ public final class BoshSessions {
                     if (sid == null) {
                         create(t.body(), t.secure(), t.source(), t.replyTo());
                     } else {
-                        deliver(sid, t.body(), t.raw(), t.replyTo());
+                        deliver(sid, t.body(), t.raw(), t.replyTo(), timers);
                     }
                     return Behaviors.same();
                 })
@@ -217,9 +247,21 @@ public final class BoshSessions {
                         byTag.put(tagOf(a.hasLocalScope() ? self : a), ref);
                     }
                     peers = Map.copyOf(byTag);
+                    for (WaitingForPeers.Waiting<Pending> w : waitingForPeers.known(byTag::containsKey)) {
+                        forward(byTag.get(w.tag()), w.request());
+                    }
+                    return Behaviors.same();
+                })
+                .onMessage(WaitTick.class, t -> {
+                    // §14.2 and §11: the node never became known; the answer for an unknown session
+                    waitingForPeers.expired(clock.millis())
+                        .forEach(p -> p.replyTo().tell(BoshReply.terminate("item-not-found")));
+                    if (waitingForPeers.isEmpty()) {
+                        timers.cancel(WaitTick.INSTANCE);
+                    }
                     return Behaviors.same();
                 })
                 .build();
-        });
+        }));
     }
 }

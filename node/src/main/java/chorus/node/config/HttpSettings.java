@@ -62,9 +62,12 @@ public record HttpSettings(InetAddress bind, int port, boolean tls, String publi
      * @param polling     the shortest interval between two empty requests of a polling session (§12)
      * @param maxQueued   bytes waiting for the client's next request; more end the session (a client that does not
      *                    collect what it is sent is treated like a TCP client that does not read)
+     * @param peerWait    how long a request for a session of a node this node does not know yet (it has just joined,
+     *                    the other's forwarder is not in its registry) waits for it before item-not-found; zero: none
+     * @param peerWaitMax requests waiting so at once on the node; more get item-not-found at once
      */
     public record Bosh(boolean enabled, Duration maxWait, int maxHold, Duration inactivity, Duration maxPause,
-                       Duration polling, long maxQueued) {
+                       Duration polling, long maxQueued, Duration peerWait, int peerWaitMax) {
 
         /** XEP-0124 §7.1: the RECOMMENDED {@code requests}, one more than {@code hold}. */
         public int requests() {
@@ -132,7 +135,13 @@ public record HttpSettings(InetAddress bind, int port, boolean tls, String publi
         Duration pause = Settings.duration(c, "chorus.http.bosh.max-pause");
         Duration polling = Settings.duration(c, "chorus.http.bosh.polling");
         long queued = Settings.bytes(c, "chorus.http.bosh.max-queued", c2s.maxStanzaSize(), 1L << 30);
-        return new Bosh(c.getBoolean("chorus.http.bosh.enabled"), wait, hold, inactivity, pause, polling, queued);
+        Duration peerWait = Settings.duration(c, "chorus.http.bosh.peer-wait");
+        if (peerWait.isNegative() || peerWait.compareTo(Duration.ofMinutes(1)) > 0) {
+            throw new SettingsException("chorus.http.bosh.peer-wait", "must be between 0s and 1m");
+        }
+        int peerWaitMax = Settings.intIn(c, "chorus.http.bosh.peer-wait-max-requests", 1, 1_000_000);
+        return new Bosh(c.getBoolean("chorus.http.bosh.enabled"), wait, hold, inactivity, pause, polling, queued,
+            peerWait, peerWaitMax);
     }
 
     /** {@code *}, nothing, or origins ({@code scheme://host[:port]}) separated by commas or spaces. */

@@ -28,6 +28,8 @@ class HttpSettingsTest {
         assertTrue(h.webSocket().enabled() && h.bosh().enabled());
         assertEquals(Duration.ofSeconds(60), h.bosh().maxWait());
         assertEquals(2, h.bosh().requests());
+        assertEquals(Duration.ofSeconds(5), h.bosh().peerWait());
+        assertEquals(1000, h.bosh().peerWaitMax());
     }
 
     @Test
@@ -57,6 +59,9 @@ class HttpSettingsTest {
         assertTrue(failure(Map.of("chorus.http.bosh.max-hold", 0)).contains("chorus.http.bosh.max-hold"));
         assertTrue(failure(Map.of("chorus.http.bosh.inactivity", "1s")).contains("chorus.http.bosh.inactivity"));
         assertTrue(failure(Map.of("chorus.http.bosh.max-queued", "1KiB")).contains("chorus.http.bosh.max-queued"));
+        assertTrue(failure(Map.of("chorus.http.bosh.peer-wait", "2m")).contains("chorus.http.bosh.peer-wait"));
+        assertTrue(failure(Map.of("chorus.http.bosh.peer-wait-max-requests", 0))
+            .contains("chorus.http.bosh.peer-wait-max-requests"));
         assertTrue(failure(Map.of("chorus.http.websocket.ping-interval", "0s")).contains("chorus.http.websocket.ping-interval"));
     }
 
