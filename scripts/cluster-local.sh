@@ -74,7 +74,7 @@ start_node() {
     CHORUS_SEED_NODES=$seeds CHORUS_ADMIN_PORT=$((5290 + i)) CHORUS_HTTP_PORT=0 CHORUS_CLUSTER_TLS_DIR=$(keys_dir "$i") \
     nohup "$(java_bin)" -XX:+ExitOnOutOfMemoryError ${JAVA_OPTS:--Xmx512m} -Dconfig.file="$ROOT/cluster-config/local-cluster.conf" \
     -cp "$(node_classpath)" chorus.node.cli.Main --create-admin \
-    >"$dir/node.out" 2>&1 </dev/null &
+    > >(redact_admin_password "$dir/node.out" "cluster: node $i: ") 2>&1 </dev/null &
   echo $! >"$dir/node.pid"
   say "node $i starting on $(ip_of "$i") (pid $!)"
 }
@@ -92,7 +92,6 @@ wait_node() {
     ((SECONDS < deadline)) || { echo "cluster: node $i did not start in time; see $dir/node.out" >&2; exit 1; }
     sleep 1
   done
-  grep -E "admin account" "$dir/node.out" | sed "s/^/cluster: node $i: /" || true
 }
 
 stop() {

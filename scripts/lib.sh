@@ -5,6 +5,22 @@ readonly ROOT
 readonly NODE_JAR_GLOB="$ROOT/node/target/chorus-node-*.jar"
 readonly NODE_LIB="$ROOT/node/target/lib"
 
+# The node prints its first admin account's password once, on its standard output. A script that keeps a node's
+# output in a file passes it through this: FILE gets each line, the admin line without its password (no plaintext
+# password on disk: the privacy promise), and with a PREFIX the whole admin line goes to the script's standard error,
+# for the person who started it.
+redact_admin_password() {
+  local file=$1 prefix=${2:-} line
+  : >"$file"
+  while IFS= read -r line || [[ -n $line ]]; do
+    if [[ $line == *"admin account: "*"password: "* ]]; then
+      [[ -z $prefix ]] || printf '%s%s\n' "$prefix" "$line" >&2
+      line="${line%%password: *}password: (shown once on the terminal, not kept in this file)"
+    fi
+    printf '%s\n' "$line" >>"$file"
+  done
+}
+
 # Builds the node (without running tests) when its jar is missing or older than any source file.
 # Tests are compiled but not run: the node module depends on the actors test-jar, which
 # -Dmaven.test.skip would not build (and a fresh ~/.m2 does not hold). Nothing is installed into ~/.m2.

@@ -103,7 +103,7 @@ chorus_start() {
   CHORUS_DOMAIN=$DOMAIN CHORUS_BIND=$C_BIND CHORUS_C2S_PORT=$C_PORT CHORUS_C2S_TLS_PORT=$C_TLS \
   CHORUS_ADMIN_PORT=$C_ADMIN CHORUS_DATA_DIR=$C_DATA CHORUS_HTTP_PORT=$C_HTTP CHORUS_S2S_PORT=0 CHORUS_S2S_TLS_PORT=0 \
   JAVA_OPTS="-Xms1g -Xmx$C_HEAP -Dchorus.cassandra.local.cql-port=$C_CQL -Dchorus.cassandra.local.storage-port=$C_STORAGE -Dchorus.cluster.port=$C_ARTERY $C_OPTS" \
-    setsid "$ROOT/scripts/run.sh" >"$C_DATA.out" 2>&1 </dev/null &
+    setsid "$ROOT/scripts/run.sh" > >(redact_admin_password "$C_DATA.out" "loadtest: ") 2>&1 </dev/null &
   pid=$!
   echo "$pid" >"$C_DATA.pid"
   deadline=$(($(date +%s) + 300))
