@@ -178,7 +178,7 @@ start_node() {
   export CHORUS_C2S_PORT=$c2s CHORUS_C2S_TLS_PORT=0 CHORUS_ADMIN_PORT=$admin CHORUS_HTTP_PORT=$upload CHORUS_S2S_PORT=0 CHORUS_S2S_TLS_PORT=0
   build_node_if_needed
   t0=$(now)
-  JAVA_OPTS=$opts "$HERE/run.sh" >"$RUN/node.out" 2>&1 </dev/null &
+  JAVA_OPTS=$opts "$HERE/run.sh" > >(redact_admin_password "$RUN/node.out") 2>&1 </dev/null &
   NODE_PID=$!
   until grep -q '^Press Ctrl-C to stop' "$RUN/node.out" 2>/dev/null; do
     if ! kill -0 "$NODE_PID" 2>/dev/null; then
@@ -244,9 +244,9 @@ export INTEROP_PASSWORD=${INTEROP_PASSWORD:-}
 
 JAVA=$(java_bin)
 mkdir -p "$RUN/classes"
-"$(dirname "$(readlink -f "$JAVA")")/javac" -nowarn -proc:none -d "$RUN/classes" -cp "$SINT_LIB/*" "$HERE/interop/Interop.java" 2>&1 \
+"$(dirname "$(readlink -f "$JAVA")")/javac" -nowarn -proc:none -d "$RUN/classes" -cp "$SINT_LIB/*" "$HERE"/interop/*.java 2>&1 \
   | grep -v '^Note:' >&2 || true
-[[ -f $RUN/classes/Interop.class ]] || die "scripts/interop/Interop.java did not compile"
+[[ -f $RUN/classes/Interop.class ]] || die "scripts/interop/*.java did not compile"
 interop() { (cd "$RUN" && "$JAVA" -Xmx768m "${TRUST[@]}" "$@" -cp "$RUN/classes:$SINT_LIB/*" Interop "${MODE[@]}"); }
 
 say "SINT $SINT_VERSION against $DOMAIN at $HOST:$PORT${WEBSOCKET:+ and $WEBSOCKET}, connection types $CONNECTIONS; SINT log: $RUN/sint.log"
