@@ -159,6 +159,21 @@ public final class FederatedNode implements AutoCloseable {
         }
     }
 
+    /** Whether any column of any row of the node's delivery-error log holds these bytes. */
+    public boolean deliveryErrorsHold(byte[] needle) {
+        try (com.datastax.oss.driver.api.core.CqlSession cql = StorageIT.session(node)) {
+            for (var row : cql.execute("SELECT * FROM " + node.keyspace() + ".delivery_errors")) {
+                for (var col : row.getColumnDefinitions()) {
+                    byte[] v = StorageIT.bytes(row, col);
+                    if (v != null && StorageIT.contains(v, needle)) {
+                        return true;
+                    }
+                }
+            }
+            return false;
+        }
+    }
+
     @Override
     public void close() {
         node.close();
