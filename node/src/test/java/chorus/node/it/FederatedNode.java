@@ -70,6 +70,12 @@ public final class FederatedNode implements AutoCloseable {
             return this;
         }
 
+        /** One more domain (a component's, say) the resolver's static map sends to this host and port. */
+        public Options route(String domain, String host, int port) {
+            peers.put("\"" + domain + "\"", List.of(host + ":" + port));
+            return this;
+        }
+
         public Options set(String path, Object value) {
             more.put(path, value);
             return this;
