@@ -6,15 +6,30 @@ import chorus.node.it.peers.PeerComponent;
 import chorus.node.it.peers.PeerServer;
 import chorus.node.it.peers.PeerWorld;
 import chorus.node.tls.TestCa;
+import org.jivesoftware.smack.ConnectionConfiguration;
+import org.jivesoftware.smack.StanzaCollector;
+import org.jivesoftware.smack.filter.AndFilter;
+import org.jivesoftware.smack.filter.FromMatchesFilter;
+import org.jivesoftware.smack.filter.StanzaTypeFilter;
+import org.jivesoftware.smack.packet.Message;
+import org.jivesoftware.smack.packet.StanzaBuilder;
 import org.jivesoftware.smack.tcp.XMPPTCPConnection;
+import org.jivesoftware.smack.tcp.XMPPTCPConnectionConfiguration;
+import org.jivesoftware.smackx.delay.packet.DelayInformation;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.jxmpp.jid.impl.JidCreate;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.function.Supplier;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 
 /**
  * Chorus federates with real Prosody 0.12 and ejabberd 23.01 (the peer harness: their own loopback addresses, a DNS
@@ -201,5 +216,54 @@ class PeerInteropIT {
                 Federated.assertComponentPresence(user, "echo@" + GATEWAY, () -> component.output() + "\n" + world.logs());
             }
         }, mine("alice", "gateway"), theirs("prosody", "nurse", "gateway"), theirs("ejabberd", "nurse", "gateway"));
+    }
+
+    /**
+     * Why ejabberd 23.01 seemed to drop a chat Chorus sent milliseconds after the ejabberd user bound (2 runs in 5
+     * once): a session that has bound but sent no initial presence is no available resource (RFC 6121 §4.2,
+     * §8.5.2.1.1), so ejabberd keeps a chat to the user's bare JID as an offline message and hands it over, with a
+     * delay stamp, at the initial presence. The chat is not lost between the servers.
+     */
+    @org.junit.jupiter.api.Test
+    void aChatToAnEjabberdUserWhoBoundButSentNoPresenceWaitsInItsOfflineStoreUntilThePresence() throws Exception {
+        PeerServer ejabberd = world.ejabberd();
+        ejabberd.register("fresh", "pw-fresh");
+        XMPPTCPConnection alice = chorus.login("alice", "pw-alice", "fresh");
+        XMPPTCPConnection fresh = new XMPPTCPConnection(XMPPTCPConnectionConfiguration.builder()
+            .setXmppDomain(ejabberd.domain())
+            .setHostAddress(java.net.InetAddress.getByName(ejabberd.ip()))
+            .setPort(ejabberd.c2sPort())
+            .setSecurityMode(ConnectionConfiguration.SecurityMode.required)
+            .setCustomX509TrustManager(world.trustManager())
+            .setUsernameAndPassword("fresh", "pw-fresh")
+            .setResource("fresh")
+            .setSendPresence(false)
+            .setConnectTimeout(10_000)
+            .build());
+        StanzaCollector inbox = null;
+        try {
+            // The stream between the servers is up first, so that only the recipient's state differs.
+            org.jivesoftware.smackx.ping.PingManager.getInstanceFor(alice).ping(JidCreate.domainBareFrom(ejabberd.domain()));
+            fresh.connect().login();
+            inbox = fresh.createStanzaCollector(new AndFilter(StanzaTypeFilter.MESSAGE,
+                FromMatchesFilter.createBare(alice.getUser().asBareJid())));
+            alice.sendStanza(StanzaBuilder.buildMessage().to(JidCreate.entityBareFrom("fresh@" + ejabberd.domain()))
+                .ofType(Message.Type.chat).setBody("before your presence").build());
+            Federated.await(() -> ejabberd.hasOfflineMessages("fresh"),
+                () -> "ejabberd did not store the chat for its bound user without presence\n" + world.logs());
+            assertNull(inbox.nextResult(1_000), "delivered to a session with no presence");
+            fresh.sendStanza(StanzaBuilder.buildPresence().build());
+            Message got = inbox.nextResult(Federated.WAIT.toMillis());
+            assertNotNull(got, "not handed over at the initial presence\n" + world.logs());
+            assertEquals("before your presence", got.getBody());
+            assertNotNull(got.getExtension(DelayInformation.class), "an offline message: " + got.toXML());
+            assertFalse(ejabberd.hasOfflineMessages("fresh"));
+        } finally {
+            if (inbox != null) {
+                inbox.cancel();
+            }
+            fresh.disconnect();
+            alice.disconnect();
+        }
     }
 }
