@@ -148,12 +148,17 @@ final class FederatedFeatures {
         Federated.assertChat(remote, owner, in, logs);
         BareJid contact = remote.getUser().asBareJid();
         List<String>[] bodies = new List[] {List.of()};
-        // The archive is written beside delivery, not before it.
+        // The archive is written beside delivery, not before it; asked every 2 s at most, as an account may make
+        // chorus.mam.queries-per-minute (60) queries.
         Federated.await(() -> {
             List<Message> archived = mam.queryArchive(MamManager.MamQueryArgs.builder().limitResultsToJid(contact)
                 .setResultPageSizeTo(100).queryLastPage().build()).getMessages();
             bodies[0] = archived.stream().map(Message::getBody).collect(Collectors.toList());
-            return bodies[0].contains(out) && bodies[0].contains(in);
+            boolean both = bodies[0].contains(out) && bodies[0].contains(in);
+            if (!both) {
+                Thread.sleep(1_900);
+            }
+            return both;
         }, () -> owner.getUser() + "'s archive with " + contact + " holds " + bodies[0] + "\n" + logs.get());
         List<String> order = bodies[0].stream().filter(b -> b.equals(out) || b.equals(in)).collect(Collectors.toList());
         assertEquals(List.of(out, in), order, "in the order they were sent");
