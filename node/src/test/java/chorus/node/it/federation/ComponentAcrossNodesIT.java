@@ -12,6 +12,14 @@ import org.apache.pekko.cluster.typed.Cluster;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.jivesoftware.smack.StanzaCollector;
+import org.jivesoftware.smack.filter.AndFilter;
+import org.jivesoftware.smack.filter.FromMatchesFilter;
+import org.jivesoftware.smack.filter.StanzaTypeFilter;
+import org.jivesoftware.smack.packet.Message;
+import org.jivesoftware.smack.packet.StanzaBuilder;
+import org.jivesoftware.smack.tcp.XMPPTCPConnection;
+import org.jxmpp.jid.impl.JidCreate;
 
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -87,9 +95,32 @@ class ComponentAcrossNodesIT {
             assertTrue(System.nanoTime() < deadline, "two members up");
             Thread.sleep(200);
         }
-        component = PeerComponent.start(GATEWAY, SECRET, "127.0.2.2", componentPort, dir);
         a.createUser("alice", "pw-alice");
+        a.createUser("scout", "pw-scout");
         y.createUser("yuri", "pw-yuri");
+        component = PeerComponent.start(GATEWAY, SECRET, "127.0.2.2", componentPort, dir);
+        // The other node learns of the component through the cluster's receptionist, a few seconds later (until then
+        // it answers service-unavailable for the component's domain): how long is measured, within Federated.WAIT. A
+        // user of its own asks, so that a late echo waits for no one else.
+        long connected = System.nanoTime();
+        Federated.together(u -> Federated.await(() -> echoes(u[0]), () -> "node A never reached the component on B\n"
+            + component.output()), () -> a.login("scout", "pw-scout", "first"));
+        System.out.printf("node A reached the component %d ms after it connected to node B%n",
+            (System.nanoTime() - connected) / 1_000_000);
+    }
+
+    /** Whether a chat to the component comes back as its echo (not as an error) within 2 s. */
+    static boolean echoes(XMPPTCPConnection user) throws Exception {
+        StanzaCollector inbox = user.createStanzaCollector(new AndFilter(StanzaTypeFilter.MESSAGE,
+            FromMatchesFilter.createBare(JidCreate.bareFrom("echo@" + GATEWAY))));
+        try {
+            user.sendStanza(StanzaBuilder.buildMessage().to(JidCreate.bareFrom("echo@" + GATEWAY)).ofType(Message.Type.chat)
+                .setBody("are you there").build());
+            Message got = inbox.nextResult(2_000);
+            return got != null && got.getType() == Message.Type.chat;
+        } finally {
+            inbox.cancel();
+        }
     }
 
     @AfterAll
