@@ -8,12 +8,11 @@ import chorus.node.stream.StreamError;
 import chorus.node.stream.StreamErrors;
 import chorus.node.stream.StreamEvent;
 import chorus.node.xmppstream.StanzaIntake;
-import chorus.node.xmppstream.StreamInput;
+import chorus.node.xmppstream.ServerSideStream;
 import chorus.node.xmppstream.StreamOpening;
 import chorus.node.xmppstream.Transport;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.PostStop;
-import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
@@ -32,7 +31,7 @@ import java.util.Map;
  * reaches it ({@link Components}). What it sends must come from its own domain ({@code invalid-from}) and name a
  * recipient; it goes to the router like anything else, to local users, services or other servers.
  */
-final class ComponentStream extends AbstractBehavior<ComponentStream.Input> {
+final class ComponentStream extends ServerSideStream<ComponentStream.Input> {
     private static final Logger log = LoggerFactory.getLogger(ComponentStream.class);
 
     interface Input {
@@ -51,27 +50,23 @@ final class ComponentStream extends AbstractBehavior<ComponentStream.Input> {
 
     private enum HandshakeTimeout implements Input { INSTANCE }
 
-    private enum Phase { AWAIT_STREAM, HANDSHAKE, READY, CLOSED }
+    private enum Phase { AWAIT_STREAM, HANDSHAKE, READY }
 
     static final Duration HANDSHAKE_TIMEOUT = Duration.ofSeconds(30);
 
-    private final Transport transport;
     private final Router router;
     private final Map<String, String> secrets;
     private final ComponentRegistry registry;
-    private final StreamOpening opening;
     private final StanzaIntake intake;
     private Phase phase = Phase.AWAIT_STREAM;
     private String domain;
 
     private ComponentStream(ActorContext<Input> ctx, TimerScheduler<Input> timers, Transport transport, Router router,
                             Map<String, String> secrets, ComponentRegistry registry) {
-        super(ctx);
-        this.transport = transport;
+        super(ctx, transport, new StreamOpening(router.domain().toString(), secrets::containsKey, Components.NS, false));
         this.router = router;
         this.secrets = secrets;
         this.registry = registry;
-        this.opening = new StreamOpening(router.domain().toString(), secrets::containsKey, Components.NS, false);
         this.intake = new StanzaIntake(Components.NS, jid -> jid.domain().equals(domain));
         registry.add(ctx.getSelf());
         timers.startSingleTimer(HandshakeTimeout.INSTANCE, HandshakeTimeout.INSTANCE, HANDSHAKE_TIMEOUT);
@@ -86,9 +81,9 @@ final class ComponentStream extends AbstractBehavior<ComponentStream.Input> {
     @Override
     public Receive<Input> createReceive() {
         return newReceiveBuilder()
-            .onMessage(Inbound.class, this::onInbound)
+            .onMessage(Inbound.class, in -> onInbound(in.event()))
             .onMessage(Deliver.class, d -> {
-                if (phase == Phase.READY) {
+                if (phase == Phase.READY && !closed()) {
                     transport.send(d.stanza());
                 } else {
                     router.bounce(d.stanza(), chorus.actors.xmpp.StanzaError.Condition.SERVICE_UNAVAILABLE);
@@ -101,7 +96,7 @@ final class ComponentStream extends AbstractBehavior<ComponentStream.Input> {
             .onMessageEquals(Shutdown.INSTANCE, () -> fail(StreamErrors.SYSTEM_SHUTDOWN, "the server is stopping"))
             .onSignal(PostStop.class, s -> {
                 registry.remove(getContext().getSelf());
-                if (domain != null && phase == Phase.READY) {
+                if (domain != null && phase == Phase.READY && !closed()) {
                     log.info("component {} disconnected", domain);
                 }
                 return this;
@@ -109,55 +104,29 @@ final class ComponentStream extends AbstractBehavior<ComponentStream.Input> {
             .build();
     }
 
-    private Behavior<Input> onInbound(Inbound in) {
-        try {
-            if (phase == Phase.CLOSED) {
-                if (in.event() instanceof StreamEvent.StreamClosed) {
-                    transport.closeNow();
-                }
-                return this;
-            }
-            return StreamInput.dispatch(in.event(), steps);
-        } finally {
-            transport.processed();
-        }
+    @Override
+    protected boolean awaitingHeader() {
+        return phase == Phase.AWAIT_STREAM;
     }
 
-    private final StreamInput<Behavior<Input>> steps = new StreamInput<>() {
-        @Override
-        public Behavior<Input> header(StreamEvent.StreamOpen open) {
-            if (phase != Phase.AWAIT_STREAM) {
-                return fail(StreamErrors.NOT_WELL_FORMED, "a stream header inside the stream");
-            }
-            StreamError refused = opening.answer(open, transport);
-            if (refused == null && open.to() == null) {
-                refused = new StreamError(StreamErrors.HOST_UNKNOWN, "name the component's domain in 'to'");
-            }
-            if (refused != null) {
-                return fail(refused);
-            }
-            domain = opening.host();
-            phase = Phase.HANDSHAKE;
-            return ComponentStream.this;
+    @Override
+    protected Behavior<Input> onHeader(StreamEvent.StreamOpen open) {
+        StreamError refused = opening.answer(open, transport);
+        if (refused == null && open.to() == null) {
+            refused = new StreamError(StreamErrors.HOST_UNKNOWN, "name the component's domain in 'to'");
         }
+        if (refused != null) {
+            return fail(refused);
+        }
+        domain = opening.host();
+        phase = Phase.HANDSHAKE;
+        return this;
+    }
 
-        @Override
-        public Behavior<Input> element(Element e) {
-            return phase == Phase.HANDSHAKE ? onHandshake(e) : onStanza(e);
-        }
-
-        @Override
-        public Behavior<Input> end() {
-            phase = Phase.CLOSED;
-            transport.close();
-            return ComponentStream.this;
-        }
-
-        @Override
-        public Behavior<Input> broken(StreamError error) {
-            return fail(error);
-        }
-    };
+    @Override
+    protected Behavior<Input> onElement(Element e) {
+        return phase == Phase.HANDSHAKE ? onHandshake(e) : onStanza(e);
+    }
 
     /** XEP-0114 §3: {@code <handshake>hex(SHA-1(streamId + secret))</handshake>}, answered by an empty one. */
     private Behavior<Input> onHandshake(Element e) {
@@ -192,19 +161,6 @@ final class ComponentStream extends AbstractBehavior<ComponentStream.Input> {
         } else {
             return fail(((StanzaIntake.Taken.Failed) t).error());
         }
-        return this;
-    }
-
-    private Behavior<Input> fail(String condition, String text) {
-        return fail(new StreamError(condition, text));
-    }
-
-    private Behavior<Input> fail(StreamError error) {
-        if (phase == Phase.CLOSED) {
-            return this;
-        }
-        phase = Phase.CLOSED;
-        opening.fail(error, transport);
         return this;
     }
 }

@@ -11,13 +11,12 @@ import chorus.node.stream.StreamError;
 import chorus.node.stream.StreamErrors;
 import chorus.node.stream.StreamEvent;
 import chorus.node.xmppstream.StanzaIntake;
-import chorus.node.xmppstream.StreamInput;
+import chorus.node.xmppstream.ServerSideStream;
 import chorus.node.xmppstream.StartTls;
 import chorus.node.xmppstream.StreamOpening;
 import chorus.node.xmppstream.Transport;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.PostStop;
-import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
@@ -48,9 +47,10 @@ import java.util.Set;
  * acknowledgements are offered after SASL. A stream not authenticated in time, or idle too long, is closed.
  *
  * <p>Over 400 lines: the receiving side's whole negotiation and intake in RFC order; to be split by phase like
- * {@code node/session} (the duplicated intake with {@code ComponentStream} is the first candidate).
+ * {@code node/session}. The stream-input steps and the closed stream are {@link ServerSideStream}'s, shared with
+ * {@code ComponentStream}.
  */
-final class IncomingStream extends AbstractBehavior<IncomingStream.Input> {
+final class IncomingStream extends ServerSideStream<IncomingStream.Input> {
     private static final Logger log = LoggerFactory.getLogger(IncomingStream.class);
 
     interface Input {
@@ -72,11 +72,9 @@ final class IncomingStream extends AbstractBehavior<IncomingStream.Input> {
     private record Checked(String from, String to, RemoteDomain.Verified result) implements Input {
     }
 
-    private enum Phase { AWAIT_STREAM, TLS, OPEN, CLOSED }
+    private enum Phase { AWAIT_STREAM, TLS, OPEN }
 
-    private final Transport transport;
     private final S2sContext node;
-    private final StreamOpening opening;
     private final StanzaIntake intake;
     /** The domains the peer proved, by SASL or dialback: it may send from these only. */
     private final Set<String> authenticated = new HashSet<>();
@@ -93,10 +91,8 @@ final class IncomingStream extends AbstractBehavior<IncomingStream.Input> {
     private boolean admitted;
 
     private IncomingStream(ActorContext<Input> ctx, TimerScheduler<Input> timers, Transport transport, S2sContext node) {
-        super(ctx);
-        this.transport = transport;
+        super(ctx, transport, new StreamOpening(node.router().domain().toString(), node.router()::hosts, Ns.SERVER, true));
         this.node = node;
-        this.opening = new StreamOpening(node.router().domain().toString(), node.router()::hosts, Ns.SERVER, true);
         this.intake = new StanzaIntake(Ns.SERVER, jid -> authenticated.contains(jid.domain()));
         this.lastTraffic = node.clock().instant();
         timers.startSingleTimer(NegotiationTimeout.INSTANCE, NegotiationTimeout.INSTANCE,
@@ -118,7 +114,10 @@ final class IncomingStream extends AbstractBehavior<IncomingStream.Input> {
     @Override
     public Receive<Input> createReceive() {
         return newReceiveBuilder()
-            .onMessage(Inbound.class, this::onInbound)
+            .onMessage(Inbound.class, in -> {
+                lastTraffic = node.clock().instant();
+                return onInbound(in.event());
+            })
             .onMessage(Checked.class, this::onChecked)
             .onMessageEquals(TransportClosed.INSTANCE, Behaviors::stopped)
             .onMessageEquals(NegotiationTimeout.INSTANCE, this::onNegotiationTimeout)
@@ -134,51 +133,15 @@ final class IncomingStream extends AbstractBehavior<IncomingStream.Input> {
             .build();
     }
 
-    private Behavior<Input> onInbound(Inbound in) {
-        try {
-            lastTraffic = node.clock().instant();
-            if (phase == Phase.CLOSED) {
-                if (in.event() instanceof StreamEvent.StreamClosed) {
-                    transport.closeNow();
-                }
-                return this;
-            }
-            return StreamInput.dispatch(in.event(), steps);
-        } finally {
-            transport.processed();
-        }
-    }
-
-    private final StreamInput<Behavior<Input>> steps = new StreamInput<>() {
-        @Override
-        public Behavior<Input> header(StreamEvent.StreamOpen open) {
-            return onStreamOpen(open);
-        }
-
-        @Override
-        public Behavior<Input> element(Element e) {
-            return onElement(e);
-        }
-
-        @Override
-        public Behavior<Input> end() {
-            phase = Phase.CLOSED;
-            transport.close();
-            return IncomingStream.this;
-        }
-
-        @Override
-        public Behavior<Input> broken(StreamError error) {
-            return fail(error);
-        }
-    };
-
     // ---- negotiation ----
 
-    private Behavior<Input> onStreamOpen(StreamEvent.StreamOpen open) {
-        if (phase != Phase.AWAIT_STREAM) {
-            return fail(StreamErrors.NOT_WELL_FORMED, "a stream header inside the stream");
-        }
+    @Override
+    protected boolean awaitingHeader() {
+        return phase == Phase.AWAIT_STREAM;
+    }
+
+    @Override
+    protected Behavior<Input> onHeader(StreamEvent.StreamOpen open) {
         StreamError refused = opening.answer(open, transport);
         if (refused != null) {
             return fail(refused);
@@ -215,7 +178,8 @@ final class IncomingStream extends AbstractBehavior<IncomingStream.Input> {
         return peer != null && node.policy().allowsPlaintext(peer);
     }
 
-    private Behavior<Input> onElement(Element e) {
+    @Override
+    protected Behavior<Input> onElement(Element e) {
         switch (phase) {
             case TLS:
                 if (e.is("starttls", Ns.TLS)) {
@@ -338,7 +302,7 @@ final class IncomingStream extends AbstractBehavior<IncomingStream.Input> {
 
     private Behavior<Input> onChecked(Checked c) {
         checking--;
-        if (phase == Phase.CLOSED) {
+        if (closed()) {
             return this;
         }
         if (c.result().failed()) {
@@ -432,7 +396,7 @@ final class IncomingStream extends AbstractBehavior<IncomingStream.Input> {
     // ---- time and the end ----
 
     private Behavior<Input> onNegotiationTimeout() {
-        if (authenticated.isEmpty() && phase != Phase.CLOSED) {
+        if (authenticated.isEmpty() && !closed()) {
             return fail(StreamErrors.CONNECTION_TIMEOUT, "not authenticated in time");
         }
         return this;
@@ -440,36 +404,27 @@ final class IncomingStream extends AbstractBehavior<IncomingStream.Input> {
 
     private Behavior<Input> onIdleCheck() {
         Duration idle = Duration.between(lastTraffic, node.clock().instant());
-        if (phase != Phase.CLOSED && idle.compareTo(node.settings().idleTimeout()) >= 0) {
-            phase = Phase.CLOSED;
+        if (!closed() && idle.compareTo(node.settings().idleTimeout()) >= 0) {
+            markClosed();
             transport.close(); // RFC 6120 §4.4: an idle stream is simply closed
         }
         return this;
     }
 
     private Behavior<Input> onShutdown() {
-        if (phase != Phase.CLOSED) {
-            phase = Phase.CLOSED;
+        if (!closed()) {
             if (!opening.headerSent()) {
                 return fail(StreamErrors.SYSTEM_SHUTDOWN, "the server is stopping");
             }
+            markClosed();
             transport.endGracefully(StreamError.of(StreamErrors.SYSTEM_SHUTDOWN));
         }
         return this;
     }
 
-    private Behavior<Input> fail(String condition, String text) {
-        return fail(new StreamError(condition, text));
-    }
-
-    private Behavior<Input> fail(StreamError error) {
-        if (phase == Phase.CLOSED && opening.headerSent()) {
-            return this;
-        }
-        phase = Phase.CLOSED;
+    @Override
+    protected void failing(StreamError error) {
         log.debug("incoming stream from {} failed: {}", peer, error.condition());
-        opening.fail(error, transport);
-        return this;
     }
 
     // ---- helpers ----

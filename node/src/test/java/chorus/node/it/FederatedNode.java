@@ -70,6 +70,12 @@ public final class FederatedNode implements AutoCloseable {
             return this;
         }
 
+        /** One more domain (a component's, say) the resolver's static map sends to this host and port. */
+        public Options route(String domain, String host, int port) {
+            peers.put("\"" + domain + "\"", List.of(host + ":" + port));
+            return this;
+        }
+
         public Options set(String path, Object value) {
             more.put(path, value);
             return this;
@@ -156,6 +162,21 @@ public final class FederatedNode implements AutoCloseable {
         try (com.datastax.oss.driver.api.core.CqlSession cql = StorageIT.session(node)) {
             return cql.execute("SELECT count(*) FROM " + node.keyspace() + ".mailbox_messages WHERE persistence_id = 'Mailbox|"
                 + local + "@" + domain + "' AND partition_nr = 0").one().getLong(0);
+        }
+    }
+
+    /** Whether any column of any row of the node's delivery-error log holds these bytes. */
+    public boolean deliveryErrorsHold(byte[] needle) {
+        try (com.datastax.oss.driver.api.core.CqlSession cql = StorageIT.session(node)) {
+            for (var row : cql.execute("SELECT * FROM " + node.keyspace() + ".delivery_errors")) {
+                for (var col : row.getColumnDefinitions()) {
+                    byte[] v = StorageIT.bytes(row, col);
+                    if (v != null && StorageIT.contains(v, needle)) {
+                        return true;
+                    }
+                }
+            }
+            return false;
         }
     }
 

@@ -1,6 +1,7 @@
 package chorus.node.it.federation;
 
 import chorus.node.it.FederatedNode;
+import chorus.persistence.diagnostics.DeliveryFailure;
 import chorus.node.tls.TestCa;
 import org.jivesoftware.smack.StanzaCollector;
 import org.jivesoftware.smack.filter.StanzaTypeFilter;
@@ -15,9 +16,12 @@ import org.jxmpp.jid.impl.JidCreate;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
 import java.util.function.Supplier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 
 /**
@@ -68,83 +72,84 @@ class ChorusToChorusIT {
         return () -> "(see the test log)";
     }
 
+    static Federated.Login user(FederatedNode node, String local, String resource) {
+        return () -> node.login(local, "pw-" + local, resource);
+    }
+
     @Test
     void chatMessagesCrossBetweenClustersBothWaysWithCertificatesAndWithDialback() throws Exception {
-        XMPPTCPConnection alice = a.login("alice", "pw-alice", "c2c");
-        XMPPTCPConnection bob = b.login("bob", "pw-bob", "c2c");
-        XMPPTCPConnection carol = c.login("carol", "pw-carol", "c2c");
-        try {
-            Federated.assertChat(alice, bob, "a to b", logs());
-            Federated.assertChat(bob, alice, "b to a", logs());
-            Federated.assertChat(carol, alice, "c to a, by dialback", logs());
-            Federated.assertChat(alice, carol, "a to c", logs());
-        } finally {
-            alice.disconnect();
-            bob.disconnect();
-            carol.disconnect();
-        }
+        Federated.bothWays(user(a, "alice", "c2c"), user(b, "bob", "c2c"),
+            (from, to) -> Federated.assertChat(from, to, from.getUser().getDomain() + " to " + to.getUser().getDomain(), logs()));
+        Federated.bothWays(user(c, "carol", "c2c"), user(a, "alice", "c2c"),
+            (from, to) -> Federated.assertChat(from, to, from.getUser().getDomain() + " to " + to.getUser().getDomain()
+                + ", c by dialback", logs()));
     }
 
     @Test
     void aSubscriptionAcrossClustersEndsAsBothWithPresenceBothWays() throws Exception {
-        XMPPTCPConnection alice = a.login("alice", "pw-alice", "sub");
-        XMPPTCPConnection dave = b.login("dave", "pw-dave", "sub");
-        XMPPTCPConnection carol = c.login("carol", "pw-carol", "sub");
-        try {
-            Federated.assertMutualSubscription(alice, dave, logs());
-            Federated.assertMutualSubscription(carol, alice, logs());
-        } finally {
-            alice.disconnect();
-            dave.disconnect();
-            carol.disconnect();
-        }
+        Federated.together(u -> {
+            Federated.assertMutualSubscription(u[0], u[1], logs());
+            Federated.assertMutualSubscription(u[2], u[0], logs());
+        }, user(a, "alice", "sub"), user(b, "dave", "sub"), user(c, "carol", "sub"));
     }
 
     @Test
     void vCardAndPingIqsCrossBothWays() throws Exception {
-        XMPPTCPConnection alice = a.login("alice", "pw-alice", "iq");
-        XMPPTCPConnection bob = b.login("bob", "pw-bob", "iq");
-        XMPPTCPConnection carol = c.login("carol", "pw-carol", "iq");
-        try {
-            Federated.assertVCardAndPing(alice, bob, "Alice of A");
-            Federated.assertVCardAndPing(bob, alice, "Bob of B");
-            Federated.assertVCardAndPing(carol, alice, "Carol of C");
-        } finally {
-            alice.disconnect();
-            bob.disconnect();
-            carol.disconnect();
-        }
+        Federated.bothWays(user(a, "alice", "iq"), user(b, "bob", "iq"),
+            (from, to) -> Federated.assertVCardAndPing(from, to, "Nick of " + from.getUser().getDomain()));
+        Federated.bothWays(user(c, "carol", "iq"), user(a, "alice", "iq"),
+            (from, to) -> Federated.assertVCardAndPing(from, to, "Nick of " + from.getUser().getDomain()));
     }
 
     @Test
     void aRoomOnEachSideIsJoinedFromTheOther() throws Exception {
-        XMPPTCPConnection alice = a.login("alice", "pw-alice", "muc");
-        XMPPTCPConnection bob = b.login("bob", "pw-bob", "muc");
-        XMPPTCPConnection carol = c.login("carol", "pw-carol", "muc");
-        try {
-            Federated.assertRoom(alice, bob, "room-a@conference.a.example", logs());
-            Federated.assertRoom(bob, alice, "room-b@conference.b.example", logs());
-            Federated.assertRoom(carol, alice, "room-c@conference.c.example", logs());
-        } finally {
-            alice.disconnect();
-            bob.disconnect();
-            carol.disconnect();
+        Federated.bothWays(user(a, "alice", "muc"), user(b, "bob", "muc"), (owner, guest) -> Federated.assertRoom(owner,
+            guest, "room-" + owner.getUser().getLocalpartOrNull() + "@conference." + owner.getUser().getDomain(), logs()));
+        Federated.bothWays(user(c, "carol", "muc"), user(a, "alice", "muc"), (owner, guest) -> Federated.assertRoom(owner,
+            guest, "room-c-" + owner.getUser().getLocalpartOrNull() + "@conference." + owner.getUser().getDomain(), logs()));
+    }
+
+    @Test
+    void discoAndVersionOfTheOtherServerAndItsUsersAreAnsweredBothWays() throws Exception {
+        Federated.bothWays(user(a, "alice", "disco"), user(b, "bob", "disco"),
+            (asker, other) -> FederatedFeatures.assertDiscoAndVersion(asker, other, logs()));
+        Federated.bothWays(user(c, "carol", "disco"), user(a, "alice", "disco"),
+            (asker, other) -> FederatedFeatures.assertDiscoAndVersion(asker, other, logs()));
+    }
+
+    @Test
+    void aContactOnTheOtherServerIsNotifiedOfPepItemsBothWays() throws Exception {
+        a.createUser("poet", "pw-poet");
+        b.createUser("reader", "pw-reader");
+        Federated.bothWays(user(a, "poet", "pep"), user(b, "reader", "pep"), FederatedFeatures.pepOnceSubscribed(logs()));
+    }
+
+    @Test
+    void carbonsCopyMessagesExchangedWithAUserOfTheOtherServer() throws Exception {
+        a.createUser("twin", "pw-twin");
+        b.createUser("twin", "pw-twin");
+        for (FederatedNode[] pair : new FederatedNode[][] {{a, b}, {b, a}}) {
+            Federated.together(u -> FederatedFeatures.assertCarbons(u[0], u[1], u[2], logs()),
+                user(pair[0], "twin", "phone"), user(pair[0], "twin", "laptop"), user(pair[1], "bob", "carbons"));
         }
     }
 
     @Test
+    void messagesWithAUserOfTheOtherServerAreArchivedOnBothSides() throws Exception {
+        a.createUser("keeper", "pw-keeper");
+        b.createUser("keeper", "pw-keeper");
+        Federated.bothWays(user(a, "keeper", "mam"), user(b, "keeper", "mam"),
+            (owner, remote) -> FederatedFeatures.assertArchived(owner, remote, logs()));
+    }
+
+    @Test
     void aMessageToAnOfflineUserOnTheOtherSideWaitsForTheirLogin() throws Exception {
-        XMPPTCPConnection alice = a.login("alice", "pw-alice", "off");
-        XMPPTCPConnection bob = b.login("bob", "pw-bob", "off");
-        try {
-            Federated.assertOffline(alice, b.client("carol", "pw-carol", "later"), "carol@b.example",
+        Federated.together(u -> {
+            Federated.assertOffline(u[0], b.client("carol", "pw-carol", "later"), "carol@b.example",
                 () -> b.offlineMessages("carol") > 0, logs());
-            Federated.assertOffline(bob, a.client("dave", "pw-dave", "later"), "dave@a.example",
+            Federated.assertOffline(u[1], a.client("dave", "pw-dave", "later"), "dave@a.example",
                 () -> a.offlineMessages("dave") > 0, logs());
-        } finally {
-            alice.disconnect();
-            bob.disconnect();
-        }
+        }, user(a, "alice", "off"), user(b, "bob", "off"));
     }
 
     @Test
@@ -204,19 +209,38 @@ class ChorusToChorusIT {
     }
 
     @Test
-    void aDomainNoServerAnswersForBouncesWithRemoteServerNotFound() throws Exception {
-        XMPPTCPConnection alice = a.login("alice", "pw-alice", "nowhere");
-        StanzaCollector errors = alice.createStanzaCollector(StanzaTypeFilter.MESSAGE);
-        try {
-            alice.sendStanza(StanzaBuilder.buildMessage("x1").to(JidCreate.entityBareFrom("zed@nowhere.example"))
-                .ofType(Message.Type.chat).setBody("hello?").build());
-            Message m = errors.nextResult(Federated.WAIT.toMillis());
-            assertNotNull(m, "no error came back");
-            assertEquals(Message.Type.error, m.getType());
-            assertEquals(StanzaError.Condition.remote_server_not_found, m.getError().getCondition());
-        } finally {
-            errors.cancel();
-            alice.disconnect();
-        }
+    void aDomainNoServerAnswersForBouncesWithRemoteServerNotFoundRecordedWithoutTheBody() throws Exception {
+        Instant before = Instant.now().minusSeconds(1);
+        Federated.assertBounced(a.login("alice", "pw-alice", "nowhere"), "zed@nowhere.example", BODY,
+            StanzaError.Condition.remote_server_not_found, logs());
+        assertRecordedWithoutBody(a, before, "alice@a.example/nowhere", "zed@nowhere.example", "remote-server-not-found");
+    }
+
+    @Test
+    void aMessageToAnUnknownUserOfTheOtherServerBouncesAndThatServerRecordsItWithoutTheBody() throws Exception {
+        Instant before = Instant.now().minusSeconds(1);
+        Federated.assertBounced(a.login("alice", "pw-alice", "unknown"), "nobody@b.example", BODY,
+            StanzaError.Condition.service_unavailable, logs());
+        assertRecordedWithoutBody(b, before, "alice@a.example/unknown", "nobody@b.example", "service-unavailable");
+    }
+
+    static final String BODY = "A-BODY-NO-DIAGNOSTIC-RECORD-MAY-HOLD";
+
+    /** The node's delivery-error log has the failure as metadata: who, whom, what kind, why; never the body. */
+    static void assertRecordedWithoutBody(FederatedNode node, Instant since, String sender, String recipient,
+                                          String condition) throws Exception {
+        List<DeliveryFailure>[] found = new List[] {List.of()};
+        Federated.await(() -> {
+            found[0] = node.node.node().storage().diagnostics().query(since, recipient, 10).toCompletableFuture().join();
+            return !found[0].isEmpty();
+        }, () -> node.domain + " recorded no failure for " + recipient);
+        DeliveryFailure f = found[0].get(0);
+        assertEquals(sender, f.sender());
+        assertEquals(recipient, f.recipient());
+        assertEquals("message", f.kind());
+        assertEquals("chat", f.type());
+        assertEquals(condition, f.condition());
+        assertFalse(f.toString().contains(BODY));
+        assertFalse(node.deliveryErrorsHold(BODY.getBytes()), "a body in " + node.domain + "'s delivery_errors");
     }
 }

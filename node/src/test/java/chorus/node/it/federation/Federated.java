@@ -6,6 +6,7 @@ import org.jivesoftware.smack.filter.FromMatchesFilter;
 import org.jivesoftware.smack.filter.StanzaTypeFilter;
 import org.jivesoftware.smack.packet.Message;
 import org.jivesoftware.smack.packet.StanzaBuilder;
+import org.jivesoftware.smack.packet.StanzaError;
 import org.jivesoftware.smack.roster.Roster;
 import org.jivesoftware.smack.roster.RosterEntry;
 import org.jivesoftware.smack.roster.packet.RosterPacket;
@@ -192,6 +193,66 @@ final class Federated {
         } finally {
             presences.cancel();
         }
+    }
+
+    /** A chat message to {@code to} comes back to its sender as an error with this condition; the sender logs out. */
+    static void assertBounced(XMPPTCPConnection sender, String to, String body, StanzaError.Condition condition,
+                              Supplier<String> logs) throws Exception {
+        StanzaCollector errors = sender.createStanzaCollector(StanzaTypeFilter.MESSAGE);
+        try {
+            sender.sendStanza(StanzaBuilder.buildMessage().to(JidCreate.entityBareFrom(to)).ofType(Message.Type.chat)
+                .setBody(body).build());
+            Message m = errors.nextResult(WAIT.toMillis());
+            assertNotNull(m, "no error came back\n" + logs.get());
+            assertEquals(Message.Type.error, m.getType(), m.toXML().toString());
+            assertEquals(condition, m.getError().getCondition(), m.toXML().toString());
+        } finally {
+            errors.cancel();
+            sender.disconnect();
+        }
+    }
+
+    /** A user of one of the servers, logged in when a scenario starts. */
+    interface Login {
+        XMPPTCPConnection open() throws Exception;
+    }
+
+    /** A check between a user of one server and a user of the other, run from one to the other. */
+    interface Scenario {
+        void run(XMPPTCPConnection from, XMPPTCPConnection to) throws Exception;
+    }
+
+    /** What some logged-in users do together. */
+    interface Together {
+        void run(XMPPTCPConnection[] users) throws Exception;
+    }
+
+    /** Logs the users in (in this order), runs the body, and logs them all out, whatever happened. */
+    static void together(Together body, Login... logins) throws Exception {
+        XMPPTCPConnection[] users = new XMPPTCPConnection[logins.length];
+        try {
+            for (int i = 0; i < logins.length; i++) {
+                users[i] = logins[i].open();
+            }
+            body.run(users);
+        } finally {
+            for (XMPPTCPConnection u : users) {
+                if (u != null) {
+                    u.disconnect();
+                }
+            }
+        }
+    }
+
+    /**
+     * Logs both users in, runs the scenario from {@code first} to {@code second} and then the other way, and logs
+     * both out, whatever happened.
+     */
+    static void bothWays(Login first, Login second, Scenario scenario) throws Exception {
+        together(u -> {
+            scenario.run(u[0], u[1]);
+            scenario.run(u[1], u[0]);
+        }, first, second);
     }
 
     static void await(Callable<Boolean> condition, Supplier<String> message) throws Exception {
