@@ -26,9 +26,10 @@ import java.util.function.Supplier;
  * entity type that should be co-located uses its own instance of this class; each computes the same answer from the
  * same members.
  *
- * <p>Only nodes that are Up take new shards (a node that is leaving or unreachable-and-downed gets none); when nodes
- * come or go, rendezvous hashing moves only the shards whose node changed (about 1/n of them), at most
- * {@code rebalanceLimit} per round. Pekko 1.2 has no consistent-hashing allocation of its own (it came after).
+ * <p>Only nodes that are Up and reachable take new shards. Shards are moved only while the cluster is settled (every
+ * member Up and reachable, every region on one of them): a hand-off involving a node that was just killed would hold
+ * its shards' messages until the hand-off timed out. When nodes come or go, rendezvous hashing moves only the shards
+ * whose node changed (about 1/n of them), at most {@code rebalanceLimit} per round. Pekko 1.2 has no consistent-hashing allocation of its own (it came after).
  */
 public final class CoLocatedShards extends ShardCoordinator.AbstractShardAllocationStrategy
         implements ShardCoordinator.ActorSystemDependentAllocationStrategy {
@@ -39,6 +40,7 @@ public final class CoLocatedShards extends ShardCoordinator.AbstractShardAllocat
     private final int rebalanceLimit;
     private Supplier<Address> self = () -> null;
     private Supplier<Iterable<Member>> members = List::of;
+    private Supplier<Set<Member>> unreachable = Set::of;
 
     public CoLocatedShards(int rebalanceLimit) {
         this.rebalanceLimit = rebalanceLimit;
@@ -49,6 +51,7 @@ public final class CoLocatedShards extends ShardCoordinator.AbstractShardAllocat
         Cluster cluster = Cluster.get(system);
         this.self = cluster::selfAddress;
         this.members = () -> cluster.state().getMembers();
+        this.unreachable = () -> cluster.state().getUnreachable();
     }
 
     @Override
@@ -65,7 +68,9 @@ public final class CoLocatedShards extends ShardCoordinator.AbstractShardAllocat
     public Future<Set<String>> rebalance(Map<ActorRef, IndexedSeq<String>> current, Set<String> inProgress) {
         Map<Address, ActorRef> regions = eligible(current.keySet());
         Set<String> moves = new HashSet<>();
-        if (regions.size() < 2) {
+        if (regions.size() < 2 || !settled(regions.size(), current.size())) {
+            // A node down, leaving, joining or unreachable: a hand-off would wait for it. Allocation goes on; moving
+            // shards waits until the cluster is settled again.
             return Future.successful(moves);
         }
         for (Map.Entry<ActorRef, IndexedSeq<String>> e : current.entrySet()) {
@@ -98,13 +103,29 @@ public final class CoLocatedShards extends ShardCoordinator.AbstractShardAllocat
         return best;
     }
 
-    /** The regions on Up nodes, by node address; all regions when membership is not known (yet). */
+    /** Every member is Up and reachable, and every region is on one of them. */
+    private boolean settled(int eligibleRegions, int regions) {
+        if (!unreachable.get().isEmpty() || eligibleRegions != regions) {
+            return false;
+        }
+        for (Member m : members.get()) {
+            if (m.status() != MemberStatus.up()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The regions on Up and reachable nodes, by node address; all regions when membership is not known (yet). */
     private Map<Address, ActorRef> eligible(Collection<ActorRef> regions) {
         Set<Address> up = new HashSet<>();
         for (Member m : members.get()) {
             if (m.status() == MemberStatus.up()) {
                 up.add(m.address());
             }
+        }
+        for (Member m : unreachable.get()) {
+            up.remove(m.address());
         }
         Map<Address, ActorRef> byNode = new HashMap<>();
         List<ActorRef> all = new ArrayList<>(regions);
