@@ -2,6 +2,7 @@ package chorus.actors.mailbox;
 
 import chorus.actors.ClusterMessage;
 import chorus.actors.JournaledEntity;
+import chorus.actors.cluster.CoLocatedShards;
 import chorus.actors.cluster.Frames;
 import chorus.actors.metrics.NodeMetrics;
 import chorus.actors.session.SessionMessage;
@@ -264,7 +265,9 @@ public final class MailboxEntity
                             RowEraser eraser, NoticeStore notices, NodeMetrics metrics) {
         sharding.init(Entity.of(KEY, ctx -> create(ctx.getEntityId(), settings, domain, clock, ctx.getShard(), eraser,
                 notices, metrics))
-            .withStopMessage(Stop.INSTANCE));
+            .withStopMessage(Stop.INSTANCE)
+            // On the node of the account's UserEntity (same entity id, same shard id): stores and hand-overs stay local.
+            .withAllocationStrategy(new CoLocatedShards(CoLocatedShards.REBALANCE_LIMIT)));
     }
 
     public static Behavior<Command> create(String bareJid, MailboxSettings settings, String domain, Clock clock,

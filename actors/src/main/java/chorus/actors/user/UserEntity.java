@@ -2,6 +2,7 @@ package chorus.actors.user;
 
 import chorus.actors.ClusterMessage;
 import chorus.actors.JournaledEntity;
+import chorus.actors.cluster.CoLocatedShards;
 import chorus.actors.account.Credentials;
 import chorus.actors.cluster.FrameAssembly;
 import chorus.actors.cluster.Frames;
@@ -269,7 +270,8 @@ public final class UserEntity extends JournaledEntity<UserEntity.Command, Accoun
     public static void init(ClusterSharding sharding, Deps deps) {
         sharding.init(org.apache.pekko.cluster.sharding.typed.javadsl.Entity.of(KEY,
                 ctx -> create(ctx.getEntityId(), deps, ctx.getShard()))
-            .withStopMessage(Stop.INSTANCE));
+            .withStopMessage(Stop.INSTANCE)
+            .withAllocationStrategy(new CoLocatedShards(CoLocatedShards.REBALANCE_LIMIT)));
     }
 
     public static Behavior<Command> create(String bareJid, Deps deps,
