@@ -1,0 +1,314 @@
+package chorus.node.it;
+
+import chorus.node.cli.Chorusctl;
+import chorus.node.it.peers.PeerServer;
+import chorus.node.it.peers.PeerWorld;
+import chorus.node.tls.TestCa;
+import org.jivesoftware.smack.ConnectionConfiguration;
+import org.jivesoftware.smack.filter.StanzaTypeFilter;
+import org.jivesoftware.smack.packet.Message;
+import org.jivesoftware.smack.packet.StanzaBuilder;
+import org.jivesoftware.smack.tcp.XMPPTCPConnection;
+import org.jivesoftware.smack.tcp.XMPPTCPConnectionConfiguration;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.jxmpp.jid.impl.JidCreate;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+/**
+ * The node that owns an outgoing server-to-server stream dies (kill -9) while messages flow over it: a two-node
+ * Chorus cluster ({@code chorus.example} on 127.0.1.11 and 127.0.1.12, node processes, cluster TLS) federates with
+ * a real Prosody (127.0.1.32, the peer harness's DNS on 127.0.1.31). Senders on the surviving node write to
+ * recipients on Prosody; the {@code RemoteDomain} entity of the pair lives on the other node, found by the
+ * connection its process holds to Prosody's s2s port. Every message sent ends delivered or bounced back to its
+ * sender, none silently lost; a message that arrives twice (at least once) is counted and reported.
+ *
+ * <p>Node B (the higher address) starts first and takes the entity; A joins after. Killing B leaves A alone, and the
+ * split brain resolver (keep-majority, equal halves) keeps the half with the lowest address: A.
+ */
+class RemoteOwnerKillIT {
+    static final String A_IP = "127.0.1.11";
+    static final String B_IP = "127.0.1.12";
+    static final int SENDERS = 3;
+    static final int PER_SENDER = 150;
+    static final Duration PACE = Duration.ofMillis(60);
+
+    static PeerWorld world;
+    static TestClusterKeys keys;
+    static String keyspace;
+    static Path[] pem;
+    static Node a;
+    static Node b;
+
+    /** One node process of the cluster. */
+    static final class Node {
+        final String ip;
+        final int index;
+        final Path dataDir;
+        final int adminPort = TestNode.freePort();
+        final int c2sPort = TestNode.freePort();
+        final int clusterPort;
+        final int s2sPort = TestNode.freePort();
+        NodeProcess process;
+
+        Node(int index, String ip, int clusterPort) throws Exception {
+            this.index = index;
+            this.ip = ip;
+            this.clusterPort = clusterPort;
+            this.dataDir = Files.createTempDirectory("chorus-owner-kill-" + index);
+        }
+
+        void start(String seeds) throws Exception {
+            Map<String, String> p = new HashMap<>();
+            p.put("chorus.domain", PeerWorld.CHORUS_DOMAIN);
+            p.put("chorus.bind", ip);
+            p.put("chorus.data-dir", dataDir.toString());
+            p.put("chorus.c2s.port", "" + c2sPort);
+            p.put("chorus.c2s.tls-port", "0");
+            p.put("chorus.admin.port", "" + adminPort);
+            p.put("chorus.cluster.host", ip);
+            p.put("chorus.cluster.port", "" + clusterPort);
+            p.put("chorus.cassandra.keyspace", keyspace);
+            p.put("chorus.c2s.rate.stanzas-per-second", "0");
+            p.put("chorus.c2s.rate.bytes-per-second", "0");
+            p.put("chorus.tls.certificate", pem[0].toString());
+            p.put("chorus.tls.key", pem[1].toString());
+            p.put("chorus.s2s.enabled", "true");
+            p.put("chorus.s2s.port", "" + s2sPort);
+            p.put("chorus.s2s.tls-port", "0");
+            p.put("chorus.s2s.trust.system-cas", "false");
+            p.put("chorus.s2s.trust.ca-files.0", world.caFile().toString());
+            p.put("chorus.s2s.resolver.nameservers", world.dns().ip() + ":" + world.dns().port());
+            p.put("chorus.s2s.resolver.timeout", "3s");
+            process = NodeProcess.launch(NodeProcess.command(p), Map.of(
+                "CHORUS_CASSANDRA_CONTACT_POINTS", "127.0.0.1:" + TestCassandra.cqlPort(),
+                "CHORUS_SEED_NODES", seeds, "CHORUS_CLUSTER_TLS_DIR", keys.node(index).toString()));
+        }
+
+        long pid() {
+            return process.process.pid();
+        }
+
+        String ctl(String... args) {
+            ChorusctlIT.Result r = ChorusctlIT.ctlAt(dataDir, adminPort, args);
+            assertEquals(0, r.code(), r.err());
+            return r.out();
+        }
+
+        int upMembers() {
+            return (int) ctl("cluster").lines().filter(l -> l.contains(" Up ") && l.contains(" yes ")).count();
+        }
+
+        String seed() {
+            return ip + ":" + clusterPort;
+        }
+    }
+
+    @BeforeAll
+    static void start() throws Exception {
+        TestCassandra.requireRunning();
+        keyspace = TestCassandra.newKeyspace();
+        keys = TestClusterKeys.create();
+        assertEquals(0, Chorusctl.run(new String[] {"schema", "apply", "--contact-points=127.0.0.1:" + TestCassandra.cqlPort(),
+            "--keyspace=" + keyspace}, new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter())));
+        a = new Node(1, A_IP, TestNode.freePort());
+        b = new Node(2, B_IP, TestNode.freePort());
+        // Prosody's own stream to chorus.example (its acknowledgements, errors) lands on A, which survives.
+        world = PeerWorld.start(PeerWorld.options().withoutEjabberd().at("127.0.1.31", "127.0.1.32", "127.0.1.33")
+            .publish(PeerWorld.CHORUS_DOMAIN, A_IP, a.s2sPort, false));
+        Path dir = Files.createTempDirectory(world.directory(), "chorus");
+        pem = TestCa.writeIdentity(world.issue(TestCa.Names.dns(PeerWorld.CHORUS_DOMAIN, "*." + PeerWorld.CHORUS_DOMAIN)),
+            dir, "chorus");
+        String seeds = b.seed() + "," + a.seed();
+        b.start(seeds);
+        for (int i = 0; i < SENDERS; i++) {
+            b.ctl("user", "add", "sender" + i, "pw");
+        }
+        b.ctl("user", "add", "starter", "pw");
+        world.prosody().register("reader0", "pw");
+        world.prosody().register("reader1", "pw");
+        world.prosody().register("reader2", "pw");
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        for (Node n : new Node[] {a, b}) {
+            if (n != null && n.process != null) {
+                n.process.close();
+            }
+        }
+        if (world != null) {
+            world.close();
+        }
+    }
+
+    XMPPTCPConnection login(Node n, String user) throws Exception {
+        XMPPTCPConnection c = new XMPPTCPConnection(XMPPTCPConnectionConfiguration.builder()
+            .setXmppDomain(PeerWorld.CHORUS_DOMAIN)
+            .setHostAddress(InetAddress.getByName(n.ip))
+            .setPort(n.c2sPort)
+            .setSecurityMode(ConnectionConfiguration.SecurityMode.required)
+            .setCustomX509TrustManager(world.trustManager())
+            .setUsernameAndPassword(user, "pw")
+            .setResource("kill")
+            .setConnectTimeout(10_000)
+            .build());
+        c.setReplyTimeout(20_000);
+        c.connect().login();
+        return c;
+    }
+
+    /** The processes that hold an established TCP connection to Prosody's s2s port: the owners of the stream. */
+    static List<Long> streamOwners() throws Exception {
+        PeerServer p = world.prosody();
+        Process ss = new ProcessBuilder("ss", "-tnpH", "state", "established", "dst", p.ip() + ":" + p.s2sPort())
+            .redirectErrorStream(true).start();
+        String out = new String(ss.getInputStream().readAllBytes());
+        ss.waitFor();
+        List<Long> pids = new ArrayList<>();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("pid=(\\d+)").matcher(out);
+        while (m.find()) {
+            pids.add(Long.parseLong(m.group(1)));
+        }
+        return pids;
+    }
+
+    static void await(BooleanSupplier ok, Duration max, java.util.function.Supplier<String> what) throws Exception {
+        long deadline = System.nanoTime() + max.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (ok.getAsBoolean()) {
+                return;
+            }
+            Thread.sleep(200);
+        }
+        if (!ok.getAsBoolean()) {
+            fail(what.get());
+        }
+    }
+
+    @Test
+    void killingTheNodeThatOwnsTheOutgoingStreamLosesNoMessage() throws Exception {
+        // The entity of (chorus.example, prosody.example) starts on B, the only node: a first message makes it.
+        XMPPTCPConnection starter = login(b, "starter");
+        XMPPTCPConnection[] readers = new XMPPTCPConnection[3];
+        Map<String, AtomicInteger> delivered = new ConcurrentHashMap<>();
+        for (int i = 0; i < readers.length; i++) {
+            readers[i] = world.login(world.prosody(), "reader" + i, "pw", "kill");
+            readers[i].addAsyncStanzaListener(s -> {
+                Message m = (Message) s;
+                if (m.getType() != Message.Type.error && m.getBody() != null) {
+                    delivered.computeIfAbsent(m.getBody(), k -> new AtomicInteger()).incrementAndGet();
+                }
+            }, StanzaTypeFilter.MESSAGE);
+        }
+        starter.sendStanza(StanzaBuilder.buildMessage("start").to(JidCreate.entityBareFrom("reader0@" + PeerWorld.PROSODY_DOMAIN))
+            .ofType(Message.Type.chat).setBody("start").build());
+        await(() -> delivered.containsKey("start"), Duration.ofSeconds(60), () -> "the first message did not arrive\n"
+            + world.logs() + "\n" + b.process.outputSinceStart());
+        assertEquals(List.of(b.pid()), streamOwners(), "B holds the stream to Prosody");
+        starter.disconnect();
+
+        a.start(b.seed() + "," + a.seed());
+        await(() -> a.upMembers() == 2, Duration.ofSeconds(60), () -> "A did not join");
+        assertEquals(List.of(b.pid()), streamOwners(), "the stream stayed with B when A joined");
+
+        XMPPTCPConnection[] senders = new XMPPTCPConnection[SENDERS];
+        Set<String> errored = ConcurrentHashMap.newKeySet();
+        for (int i = 0; i < SENDERS; i++) {
+            senders[i] = login(a, "sender" + i);
+            senders[i].addAsyncStanzaListener(s -> {
+                if (((Message) s).getType() == Message.Type.error && s.getStanzaId() != null) {
+                    errored.add(s.getStanzaId());
+                }
+            }, StanzaTypeFilter.MESSAGE);
+        }
+        List<String> sent = java.util.Collections.synchronizedList(new ArrayList<>());
+        List<Thread> threads = new ArrayList<>();
+        for (int i = 0; i < SENDERS; i++) {
+            int s = i;
+            Thread t = new Thread(() -> {
+                try {
+                    for (int n = 0; n < PER_SENDER; n++) {
+                        String key = "s" + s + "-" + n;
+                        senders[s].sendStanza(StanzaBuilder.buildMessage(key)
+                            .to(JidCreate.entityBareFrom("reader" + (n % 3) + "@" + PeerWorld.PROSODY_DOMAIN))
+                            .ofType(Message.Type.chat).setBody(key).build());
+                        sent.add(key);
+                        Thread.sleep(PACE.toMillis());
+                    }
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            }, "sender-" + i);
+            threads.add(t);
+            t.start();
+        }
+        // A third of the way, the owner of the stream dies.
+        await(() -> sent.size() >= SENDERS * PER_SENDER / 3, Duration.ofSeconds(60), () -> "the senders are stuck");
+        long killedAt = System.nanoTime();
+        int sentBeforeKill = sent.size();
+        b.process.process.destroyForcibly().waitFor();
+        for (Thread t : threads) {
+            t.join();
+        }
+        int total = SENDERS * PER_SENDER;
+        assertEquals(total, sent.size());
+        await(() -> settled(sent, delivered, errored) == total, Duration.ofSeconds(180), () -> "not every message settled: "
+            + numbers(sent, delivered, errored, sentBeforeKill) + "\n" + a.process.outputSinceStart());
+        long settledAfter = (System.nanoTime() - killedAt) / 1_000_000;
+        Thread.sleep(5000); // late copies
+        String numbers = numbers(sent, delivered, errored, sentBeforeKill);
+        System.out.println("RemoteOwnerKillIT: " + numbers + ", settled " + settledAfter + " ms after the kill; stream"
+            + " owners now: " + streamOwners() + " (A is " + a.pid() + ")");
+        for (XMPPTCPConnection c : senders) {
+            c.disconnect();
+        }
+        for (XMPPTCPConnection c : readers) {
+            c.disconnect();
+        }
+        long both = sent.stream().filter(k -> delivered.containsKey(k) && errored.contains(k)).count();
+        long lost = sent.stream().filter(k -> !delivered.containsKey(k) && !errored.contains(k)).count();
+        assertEquals(0, lost, "lost: " + numbers);
+        assertEquals(0, both, "delivered and also bounced to the sender: " + numbers);
+        assertEquals(total, sent.stream().filter(delivered::containsKey).count() + errored.size(), numbers);
+    }
+
+    /** Messages that arrived or came back as an error. */
+    static long settled(List<String> sent, Map<String, AtomicInteger> delivered, Set<String> errored) {
+        synchronized (sent) {
+            return sent.stream().filter(k -> delivered.containsKey(k) || errored.contains(k)).count();
+        }
+    }
+
+    static String numbers(List<String> sent, Map<String, AtomicInteger> delivered, Set<String> errored, int beforeKill) {
+        synchronized (sent) {
+            long got = sent.stream().filter(delivered::containsKey).count();
+            long dup = sent.stream().filter(k -> delivered.containsKey(k) && delivered.get(k).get() > 1).count();
+            long copies = sent.stream().filter(delivered::containsKey).mapToLong(k -> delivered.get(k).get() - 1).sum();
+            long both = sent.stream().filter(k -> delivered.containsKey(k) && errored.contains(k)).count();
+            long lost = sent.stream().filter(k -> !delivered.containsKey(k) && !errored.contains(k)).count();
+            return "sent " + sent.size() + " (" + beforeKill + " before the kill), delivered " + got + ", errored "
+                + errored.size() + ", delivered twice or more " + dup + " (" + copies + " extra copies), delivered and"
+                + " errored " + both + ", lost " + lost;
+        }
+    }
+}
