@@ -242,6 +242,9 @@ class RemoteOwnerKillIT {
             }, StanzaTypeFilter.MESSAGE);
         }
         List<String> sent = java.util.Collections.synchronizedList(new ArrayList<>());
+        // Every tenth message, a ping to Prosody itself too (an IQ: no session holds it, the node's handoff does).
+        List<org.jivesoftware.smack.SmackFuture<org.jivesoftware.smack.packet.IQ, Exception>> pings =
+            java.util.Collections.synchronizedList(new ArrayList<>());
         List<Thread> threads = new ArrayList<>();
         for (int i = 0; i < SENDERS; i++) {
             int s = i;
@@ -253,6 +256,10 @@ class RemoteOwnerKillIT {
                             .to(JidCreate.entityBareFrom("reader" + (n % 3) + "@" + PeerWorld.PROSODY_DOMAIN))
                             .ofType(Message.Type.chat).setBody(key).build());
                         sent.add(key);
+                        if (n % 10 == 0) {
+                            pings.add(senders[s].sendIqRequestAsync(new org.jivesoftware.smackx.ping.packet.Ping(
+                                JidCreate.domainBareFrom(PeerWorld.PROSODY_DOMAIN)), 240_000));
+                        }
                         Thread.sleep(PACE.toMillis());
                     }
                 } catch (Exception e) {
@@ -279,6 +286,25 @@ class RemoteOwnerKillIT {
         String numbers = numbers(sent, delivered, errored, sentBeforeKill);
         System.out.println("RemoteOwnerKillIT: " + numbers + ", settled " + settledAfter + " ms after the kill; stream"
             + " owners now: " + streamOwners() + " (A is " + a.pid() + ")");
+        await(() -> pings.stream().allMatch(java.util.concurrent.Future::isDone), Duration.ofSeconds(240),
+            () -> "pings without an answer");
+        int answered = 0;
+        int pingErrors = 0;
+        List<String> pingFailures = new ArrayList<>();
+        for (var f : pings) {
+            try {
+                f.getOrThrow();
+                answered++;
+            } catch (org.jivesoftware.smack.XMPPException.XMPPErrorException e) {
+                pingErrors++;
+            } catch (Exception e) {
+                pingFailures.add(e.toString());
+            }
+        }
+        System.out.println("RemoteOwnerKillIT: pings to " + PeerWorld.PROSODY_DOMAIN + ": " + pings.size() + " sent, "
+            + answered + " answered, " + pingErrors + " errors, " + pingFailures.size() + " never answered");
+        assertEquals(List.of(), pingFailures, "pings that vanished");
+        assertEquals(pings.size(), answered + pingErrors);
         for (XMPPTCPConnection c : senders) {
             c.disconnect();
         }
