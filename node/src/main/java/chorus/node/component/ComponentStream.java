@@ -73,8 +73,10 @@ final class ComponentStream extends AbstractBehavior<ComponentStream.Input> {
         this.registry = registry;
         this.opening = new StreamOpening(router.domain().toString(), secrets::containsKey, Components.NS, false);
         this.intake = new StanzaIntake(Components.NS, jid -> jid.domain().equals(domain));
-        registry.add(ctx.getSelf());
         timers.startSingleTimer(HandshakeTimeout.INSTANCE, HandshakeTimeout.INSTANCE, HANDSHAKE_TIMEOUT);
+        if (!registry.add(ctx.getSelf())) {
+            fail(StreamErrors.RESOURCE_CONSTRAINT, "this server holds all the component connections it can");
+        }
     }
 
     static Behavior<Input> create(Transport transport, Router router, Map<String, String> secrets,

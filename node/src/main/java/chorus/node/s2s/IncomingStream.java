@@ -104,10 +104,13 @@ final class IncomingStream extends AbstractBehavior<IncomingStream.Input> {
         Duration idle = node.settings().idleTimeout();
         timers.startTimerWithFixedDelay(IdleCheck.INSTANCE, idle.dividedBy(4).compareTo(Duration.ofSeconds(1)) < 0
             ? Duration.ofSeconds(1) : idle.dividedBy(4));
-        admitted = node.streams().admit(ctx.getSelf());
+        S2sStreams.Admission admission = node.streams().admit(ctx.getSelf(), transport.source().address());
+        admitted = admission == S2sStreams.Admission.ADMITTED;
         node.opened(NodeMetrics.Direction.INBOUND);
-        if (!admitted) {
+        if (admission == S2sStreams.Admission.NODE_FULL) {
             fail(StreamErrors.RESOURCE_CONSTRAINT, "this server holds all the server-to-server streams it can");
+        } else if (admission == S2sStreams.Admission.SOURCE_FULL) {
+            fail(StreamErrors.POLICY_VIOLATION, "too many server-to-server streams from your address");
         }
     }
 

@@ -238,6 +238,18 @@ class SettingsTest {
     }
 
     @Test
+    void badS2sAndComponentCapsNameTheirSetting() {
+        assertTrue(failure(Map.of("chorus.s2s.max-per-address", 0)).contains("chorus.s2s.max-per-address"));
+        assertTrue(failure(Map.of("chorus.s2s.max-per-address", 11, "chorus.s2s.max-incoming-streams", 10))
+            .contains("chorus.s2s.max-per-address"));
+        assertTrue(failure(Map.of("chorus.component.max-connections", 0)).contains("chorus.component.max-connections"));
+        assertTrue(failure(Map.of("chorus.component.max-connections", "many")).contains("chorus.component.max-connections"));
+        Settings s = Settings.from(with(Map.of()));
+        assertEquals(32, s.s2s().maxPerAddress());
+        assertEquals(16, s.component().maxConnections());
+    }
+
+    @Test
     void badConnectionLimitsNameTheirSetting() {
         assertTrue(failure(Map.of("chorus.c2s.write-buffer.low", "64KiB")).contains("chorus.c2s.write-buffer.low"));
         assertTrue(failure(Map.of("chorus.c2s.write-buffer.max", "32KiB")).contains("chorus.c2s.write-buffer.max"));
