@@ -32,7 +32,7 @@ public record S2sSettings(boolean enabled, int port, int tlsPort, S2sResolver.Co
                           SecureAuthPolicy policy, Optional<byte[]> dialbackSecret, Duration connectTimeout,
                           Duration negotiationTimeout, Duration bounceAfter, Duration retryMin, Duration retryMax,
                           Duration idleTimeout, int maxIncomingStreams, int maxPerAddress, int maxQueuedStanzas, long maxQueuedBytes,
-                          int maxStanzaSize, long readRateLimit, boolean smEnabled) {
+                          int maxStanzaSize, long readRateLimit, SessionLimits.Rate rate, boolean smEnabled) {
 
     static S2sSettings from(Config c, C2sSettings c2s) {
         int port = Settings.port(c, "chorus.s2s.port", true);
@@ -85,7 +85,8 @@ public record S2sSettings(boolean enabled, int port, int tlsPort, S2sResolver.Co
                 positive(c, "chorus.s2s.idle-timeout"), incoming, perAddress,
                 Settings.intIn(c, "chorus.s2s.max-queued-stanzas", 1, 1_000_000),
                 Settings.bytes(c, "chorus.s2s.max-queued-bytes", 1024, 1L << 32), (int) stanza,
-                Settings.bytes(c, "chorus.s2s.read-rate-limit", 0, Long.MAX_VALUE), c.getBoolean("chorus.s2s.sm.enabled"));
+                Settings.bytes(c, "chorus.s2s.read-rate-limit", 0, Long.MAX_VALUE), SessionLimits.rate(c, "chorus.s2s"),
+                c.getBoolean("chorus.s2s.sm.enabled"));
     }
 
     /** How the entity of each pair of domains treats what waits for its peer. */

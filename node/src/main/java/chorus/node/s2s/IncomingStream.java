@@ -45,7 +45,9 @@ import java.util.Set;
  *
  * <p>Once authenticated, each stanza must name a domain the stream authenticated in 'from' ({@code invalid-from})
  * and one this server answers for in 'to' ({@code host-unknown}); it then goes to the router. XEP-0198
- * acknowledgements are offered after SASL. A stream not authenticated in time, or idle too long, is closed.
+ * acknowledgements are offered after SASL. Stanzas are held to {@code chorus.s2s.rate} ({@link PeerRate}): over it
+ * the connection is read from no further until the debt is paid, and a peer behind it for too long ends with
+ * policy-violation. A stream not authenticated in time, or idle too long, is closed.
  *
  * <p>Over 400 lines: the receiving side's whole negotiation and intake in RFC order; to be split by phase like
  * {@code node/session} (the duplicated intake with {@code ComponentStream} is the first candidate).
@@ -68,6 +70,9 @@ final class IncomingStream extends AbstractBehavior<IncomingStream.Input> {
 
     private enum IdleCheck implements Input { INSTANCE }
 
+    /** The peer's debt over its rate is paid: its connection is read from again. */
+    private enum RateDebtPaid implements Input { INSTANCE }
+
     /** The answer to a dialback key this stream asked the pair's entity to verify. */
     private record Checked(String from, String to, RemoteDomain.Verified result) implements Input {
     }
@@ -75,6 +80,7 @@ final class IncomingStream extends AbstractBehavior<IncomingStream.Input> {
     private enum Phase { AWAIT_STREAM, TLS, OPEN, CLOSED }
 
     private final Transport transport;
+    private final TimerScheduler<Input> timers;
     private final S2sContext node;
     private final StreamOpening opening;
     private final StanzaIntake intake;
@@ -91,6 +97,9 @@ final class IncomingStream extends AbstractBehavior<IncomingStream.Input> {
     private int checking;
     private Instant lastTraffic;
     private boolean admitted;
+    /** The peer's stanza rate (null: off), and whether its connection waits for its debt to be paid. */
+    private final PeerRate rate;
+    private boolean heldForRate;
 
     private IncomingStream(ActorContext<Input> ctx, TimerScheduler<Input> timers, Transport transport, S2sContext node) {
         super(ctx);
@@ -99,6 +108,8 @@ final class IncomingStream extends AbstractBehavior<IncomingStream.Input> {
         this.opening = new StreamOpening(node.router().domain().toString(), node.router()::hosts, Ns.SERVER, true);
         this.intake = new StanzaIntake(Ns.SERVER, jid -> authenticated.contains(jid.domain()));
         this.lastTraffic = node.clock().instant();
+        this.rate = PeerRate.of(node.settings().rate());
+        this.timers = timers;
         timers.startSingleTimer(NegotiationTimeout.INSTANCE, NegotiationTimeout.INSTANCE,
             node.settings().negotiationTimeout());
         Duration idle = node.settings().idleTimeout();
@@ -126,6 +137,12 @@ final class IncomingStream extends AbstractBehavior<IncomingStream.Input> {
             .onMessageEquals(TransportClosed.INSTANCE, Behaviors::stopped)
             .onMessageEquals(NegotiationTimeout.INSTANCE, this::onNegotiationTimeout)
             .onMessageEquals(IdleCheck.INSTANCE, this::onIdleCheck)
+            .onMessageEquals(RateDebtPaid.INSTANCE, () -> {
+                heldForRate = false;
+                lastTraffic = node.clock().instant();
+                transport.holdReading(false);
+                return this;
+            })
             .onMessageEquals(Shutdown.INSTANCE, this::onShutdown)
             .onSignal(PostStop.class, s -> {
                 if (admitted) {
@@ -415,6 +432,20 @@ final class IncomingStream extends AbstractBehavior<IncomingStream.Input> {
         if (toDomain != null && !node.router().hosts(toDomain)) {
             return fail(StreamErrors.HOST_UNKNOWN, "this server does not serve that domain");
         }
+        if (rate != null) {
+            Duration wait = rate.take(e.weight());
+            if (rate.abusive()) {
+                return fail(StreamErrors.POLICY_VIOLATION, "stanzas faster than this server's rate for too long");
+            }
+            if (!wait.isZero()) {
+                // Read again only once the whole debt is paid: what was read ahead counts too (the timer restarts).
+                if (!heldForRate) {
+                    heldForRate = true;
+                    transport.holdReading(true);
+                }
+                timers.startSingleTimer(RateDebtPaid.INSTANCE, RateDebtPaid.INSTANCE, wait);
+            }
+        }
         if (sm) {
             handled++;
         }
@@ -443,7 +474,8 @@ final class IncomingStream extends AbstractBehavior<IncomingStream.Input> {
 
     private Behavior<Input> onIdleCheck() {
         Duration idle = Duration.between(lastTraffic, node.clock().instant());
-        if (phase != Phase.CLOSED && idle.compareTo(node.settings().idleTimeout()) >= 0) {
+        // A stream held for its rate is silent because this side does not read it: not idle.
+        if (phase != Phase.CLOSED && !heldForRate && idle.compareTo(node.settings().idleTimeout()) >= 0) {
             phase = Phase.CLOSED;
             transport.close(); // RFC 6120 §4.4: an idle stream is simply closed
         }

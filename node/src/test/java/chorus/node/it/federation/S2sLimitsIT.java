@@ -48,6 +48,8 @@ class S2sLimitsIT {
     static final int PER_ADDRESS = 3;
     static final int COMPONENTS = 3;
     static final Duration IDLE = Duration.ofSeconds(8);
+    /** Stanzas per second of one incoming stream: behind it for ten bursts (20 s), a peer is abusive. */
+    static final int RATE = 5;
     static final String GATEWAY = "gateway.a.example";
     static final String SECRET = "a component secret of the limits test";
     static Path dir;
@@ -68,6 +70,9 @@ class S2sLimitsIT {
             .peer("b.example", B_IP, ob.s2sPort())
             .set("chorus.s2s.max-per-address", PER_ADDRESS)
             .set("chorus.s2s.idle-timeout", IDLE.toSeconds() + "s")
+            .set("chorus.s2s.rate.stanzas-per-second", RATE)
+            .set("chorus.s2s.rate.stanza-burst", 2 * RATE)
+            .set("chorus.s2s.rate.bytes-per-second", 0)
             .set("chorus.component.bind", A_IP)
             .set("chorus.component.port", componentPort)
             .set("chorus.component.max-connections", COMPONENTS)
@@ -285,6 +290,60 @@ class S2sLimitsIT {
             assertEquals(1, outgoingToB(), "A opened its stream to b.example again");
             assertTrue(alice.isConnected(), "alice stayed connected");
         } finally {
+            alice.disconnect();
+            bob.disconnect();
+        }
+    }
+
+    /** A stream from peer.example from {@code ip}, through STARTTLS and SASL EXTERNAL, ready for stanzas. */
+    static S2sProbe authenticatedFrom(String ip) throws Exception {
+        S2sProbe probe = S2sProbe.connectFrom(ip, new InetSocketAddress(A_IP, a.s2sPort), "peer.example", "a.example");
+        probe.openStream();
+        probe.startTls(peerTls);
+        probe.openStream();
+        assertTrue(probe.authenticateExternal().contains("<success"), "EXTERNAL refused");
+        probe.openStream("<stream:features");
+        return probe;
+    }
+
+    @Test
+    void aPeerFloodingStanzasIsSlowedToItsRateThenEndedWithPolicyViolationWhileOthersAreServed() throws Exception {
+        XMPPTCPConnection alice = a.login("alice", "pw-alice", "flood");
+        XMPPTCPConnection bob = b.login("bob", "pw-bob", "flood");
+        java.util.concurrent.atomic.AtomicInteger flooded = new java.util.concurrent.atomic.AtomicInteger();
+        alice.addAsyncStanzaListener(s -> flooded.incrementAndGet(), new org.jivesoftware.smack.filter.AndFilter(
+            org.jivesoftware.smack.filter.StanzaTypeFilter.MESSAGE,
+            org.jivesoftware.smack.filter.FromMatchesFilter.createBare(org.jxmpp.jid.impl.JidCreate.bareFrom("flood@peer.example"))));
+        List<S2sProbe> flooders = new ArrayList<>();
+        try {
+            for (String ip : new String[] {"127.0.1.24", "127.0.1.25", "127.0.1.26"}) {
+                flooders.add(authenticatedFrom(ip));
+            }
+            long t0 = System.nanoTime();
+            int each = 2000;
+            for (int n = 0; n < each; n++) {
+                for (S2sProbe p : flooders) {
+                    p.send("<message xmlns='jabber:server' type='headline' from='flood@peer.example/x' to='alice@a.example'"
+                        + " id='f" + n + "'><body>flood " + n + "</body></message>");
+                }
+            }
+            // While the flood waits in the peers' buffers, an honest peer's message and the client are served.
+            Federated.assertChat(bob, alice, "honest, during a flood", () -> "(see the test log)");
+            for (S2sProbe p : flooders) {
+                Federated.await(() -> p.received().contains("<stream:error"), () -> "no stream error: " + p.received());
+                assertTrue(p.received().contains("policy-violation"), p.received());
+                p.awaitClosed();
+            }
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            System.out.printf("S2sLimitsIT: 3 peers flooding %d stanzas each at %d/s allowed: policy-violation after %.1f s;"
+                + " alice got %d of their %d stanzas (%.1f/s per stream)%n", each, RATE, seconds, flooded.get(), 3 * each,
+                flooded.get() / seconds / 3);
+            assertTrue(flooded.get() < 3 * (2 * RATE + RATE * seconds + 50), "more got through than the rate allows: "
+                + flooded.get());
+            assertTrue(alice.isConnected() && alice.isAuthenticated(), "the client suffered");
+            Federated.assertChat(bob, alice, "honest, after the flood", () -> "(see the test log)");
+        } finally {
+            flooders.forEach(S2sProbe::close);
             alice.disconnect();
             bob.disconnect();
         }

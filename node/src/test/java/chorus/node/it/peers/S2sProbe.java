@@ -151,6 +151,11 @@ public final class S2sProbe implements AutoCloseable {
         throw new IllegalStateException("no " + String.join(" or ", markers) + " from " + to + " within 15 s; it sent: " + received);
     }
 
+    /** Everything the peer sent so far. */
+    public String received() {
+        return received.toString();
+    }
+
     @Override
     public void close() {
         try {
