@@ -180,10 +180,7 @@ class RemoteOwnerKillIT {
     /** The processes that hold an established TCP connection to Prosody's s2s port: the owners of the stream. */
     static List<Long> streamOwners() throws Exception {
         PeerServer p = world.prosody();
-        Process ss = new ProcessBuilder("ss", "-tnpH", "state", "established", "dst", p.ip() + ":" + p.s2sPort())
-            .redirectErrorStream(true).start();
-        String out = new String(ss.getInputStream().readAllBytes());
-        ss.waitFor();
+        String out = String.join("\n", Established.to(p.ip(), p.s2sPort(), true));
         List<Long> pids = new ArrayList<>();
         java.util.regex.Matcher m = java.util.regex.Pattern.compile("pid=(\\d+)").matcher(out);
         while (m.find()) {

@@ -8,7 +8,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -57,11 +56,7 @@ class DirectTlsIT {
 
     /** Established TCP connections to this address and port. */
     static int connectionsTo(String ip, int port) throws Exception {
-        Process ss = new ProcessBuilder("ss", "-tnH", "state", "established", "dst", ip + ":" + port)
-            .redirectErrorStream(true).start();
-        String out = new String(ss.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        ss.waitFor();
-        return (int) out.lines().filter(l -> !l.isBlank()).count();
+        return chorus.node.it.Established.to(ip, port, false).size();
     }
 
     @Test

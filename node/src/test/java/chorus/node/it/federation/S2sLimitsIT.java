@@ -268,11 +268,7 @@ class S2sLimitsIT {
 
     /** Established TCP connections to B's s2s port: A's outgoing stream to b.example (nothing else connects there). */
     static int outgoingToB() throws Exception {
-        Process ss = new ProcessBuilder("ss", "-tnH", "state", "established", "dst", B_IP + ":" + b.s2sPort)
-            .redirectErrorStream(true).start();
-        String out = new String(ss.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        ss.waitFor();
-        return (int) out.lines().filter(l -> !l.isBlank()).count();
+        return chorus.node.it.Established.to(B_IP, b.s2sPort, false).size();
     }
 
     @Test
