@@ -158,7 +158,7 @@ class SettingsTest {
         assertEquals(false, s2s.policy().requiresValidCertificate("peer.example"));
         assertTrue(s2s.warnings().isEmpty());
         assertEquals(java.time.Duration.ofSeconds(60), s2s.negotiationTimeout());
-        assertEquals(false, s2s.enabled(), "federation is off unless turned on");
+        assertEquals(true, s2s.enabled(), "federation is on unless turned off");
         assertEquals(0, Settings.from(with(Map.of())).component().port());
     }
 
