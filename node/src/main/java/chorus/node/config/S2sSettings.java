@@ -76,9 +76,6 @@ public record S2sSettings(boolean enabled, int port, int tlsPort, S2sResolver.Co
         }
         int incoming = Settings.intIn(c, "chorus.s2s.max-incoming-streams", 1, 1_000_000);
         int perAddress = Settings.intIn(c, "chorus.s2s.max-per-address", 1, 1_000_000);
-        if (perAddress > incoming) {
-            throw new SettingsException("chorus.s2s.max-per-address", "must not be above chorus.s2s.max-incoming-streams");
-        }
         return new S2sSettings(c.getBoolean("chorus.s2s.enabled"), port, tlsPort, resolver, systemCas, caFiles, policy, secret(c, "chorus.s2s.dialback-secret"),
                 positive(c, "chorus.s2s.connect-timeout"), positive(c, "chorus.s2s.negotiation-timeout"),
                 positive(c, "chorus.s2s.bounce-after"), retryMin, retryMax,

@@ -240,8 +240,6 @@ class SettingsTest {
     @Test
     void badS2sAndComponentCapsNameTheirSetting() {
         assertTrue(failure(Map.of("chorus.s2s.max-per-address", 0)).contains("chorus.s2s.max-per-address"));
-        assertTrue(failure(Map.of("chorus.s2s.max-per-address", 11, "chorus.s2s.max-incoming-streams", 10))
-            .contains("chorus.s2s.max-per-address"));
         assertTrue(failure(Map.of("chorus.component.max-connections", 0)).contains("chorus.component.max-connections"));
         assertTrue(failure(Map.of("chorus.component.max-connections", "many")).contains("chorus.component.max-connections"));
         assertTrue(failure(Map.of("chorus.s2s.rate.byte-burst", "1KiB")).contains("chorus.s2s.rate.byte-burst"));
