@@ -6,7 +6,8 @@
 # (admin@DOMAIN) with a random password, shown once.
 #
 # Environment: CHORUS_DOMAIN [localhost], CHORUS_BIND [0.0.0.0], CHORUS_C2S_PORT [5222],
-# CHORUS_C2S_TLS_PORT [5223], CHORUS_DATA_DIR [.chorus/node], CHORUS_CASSANDRA_CONTACT_POINTS [local node],
+# CHORUS_C2S_TLS_PORT [5223], CHORUS_S2S_ENABLED [true], CHORUS_S2S_PORT [5269], CHORUS_S2S_TLS_PORT [5270]
+# (federation; 0 turns a listener off), CHORUS_DATA_DIR [.chorus/node], CHORUS_CASSANDRA_CONTACT_POINTS [local node],
 # CHORUS_CONFIG (a HOCON file) [cluster-config/single-node.conf], JAVA_OPTS.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"

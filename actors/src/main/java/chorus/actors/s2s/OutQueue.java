@@ -25,10 +25,14 @@ final class OutQueue {
     /** How many finished acknowledged messages are remembered, to answer a late copy again instead of sending it. */
     static final int REMEMBERED = 4096;
 
-    /** A stanza for the peer; {@code ackTo} waits for it (null: fire and forget). */
-    record Entry(Stanza stanza, ActorRef<SessionMessage> ackTo, long seq, Instant queuedAt, long size) {
+    /**
+     * A stanza for the peer; {@code ackTo} (a client's session) or {@code heldBy} (a node's {@link RemoteHandoff})
+     * waits for it, or neither (fire and forget).
+     */
+    record Entry(Stanza stanza, ActorRef<SessionMessage> ackTo, ActorRef<RemoteHandoff.Command> heldBy, long seq,
+                 Instant queuedAt, long size) {
         Key key() {
-            return ackTo == null ? null : new Key(ackTo, seq);
+            return ackTo != null ? new Key(ackTo, seq) : heldBy != null ? new Key(heldBy, seq) : null;
         }
 
         @Override
@@ -37,7 +41,7 @@ final class OutQueue {
         }
     }
 
-    record Key(ActorRef<SessionMessage> ackTo, long seq) {
+    record Key(ActorRef<?> waiter, long seq) {
     }
 
     /** A stanza written to the stream as its {@code n}-th send. */
@@ -103,7 +107,7 @@ final class OutQueue {
         return out;
     }
 
-    /** Sends written before {@code at}, finished (taken as acknowledged) and returned. */
+    /** Sends written before {@code at} and still not acknowledged: finished and returned, to bounce. */
     List<Entry> sentBefore(Instant at) {
         List<Entry> out = new ArrayList<>();
         while (!inFlight.isEmpty() && inFlight.peekFirst().at().isBefore(at)) {

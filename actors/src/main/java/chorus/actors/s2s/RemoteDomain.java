@@ -76,6 +76,13 @@ public final class RemoteDomain extends AbstractBehavior<RemoteDomain.Command> {
     public record SendAcknowledged(Message message, ActorRef<SessionMessage> ackTo, long seq) implements Command {
     }
 
+    /**
+     * Any other stanza for the peer (presence, IQ, a room's traffic), held on its sending node by {@code heldBy}
+     * until it learns with {@code seq} that the peer has it or it bounced; it hands the stanza again otherwise.
+     */
+    public record SendHeld(Stanza stanza, ActorRef<RemoteHandoff.Command> heldBy, long seq) implements Command {
+    }
+
     /** The peer answered an IQ of ours (the acknowledgement pings). */
     public record Answered(Iq answer) implements Command {
     }
@@ -185,9 +192,12 @@ public final class RemoteDomain extends AbstractBehavior<RemoteDomain.Command> {
     @Override
     public Receive<Command> createReceive() {
         return newReceiveBuilder()
-            .onMessage(Send.class, m -> offer(new OutQueue.Entry(m.stanza(), null, 0, now(), OutQueue.sizeOf(m.stanza()))))
-            .onMessage(SendAcknowledged.class, m -> offer(new OutQueue.Entry(m.message(), m.ackTo(), m.seq(), now(),
+            .onMessage(Send.class, m -> offer(new OutQueue.Entry(m.stanza(), null, null, 0, now(),
+                OutQueue.sizeOf(m.stanza()))))
+            .onMessage(SendAcknowledged.class, m -> offer(new OutQueue.Entry(m.message(), m.ackTo(), null, m.seq(), now(),
                 OutQueue.sizeOf(m.message()))))
+            .onMessage(SendHeld.class, m -> offer(new OutQueue.Entry(m.stanza(), null, m.heldBy(), m.seq(), now(),
+                OutQueue.sizeOf(m.stanza()))))
             .onMessage(Answered.class, this::onAnswered)
             .onMessage(Verify.class, this::onVerify)
             .onMessage(LinkUp.class, this::onLinkUp)
@@ -214,7 +224,7 @@ public final class RemoteDomain extends AbstractBehavior<RemoteDomain.Command> {
             case PENDING:
                 return this; // a copy its sender sent again: the first is still on its way
             case DONE:
-                e.ackTo().tell(new SessionMessage.Accepted(e.seq()));
+                release(e);
                 return this;
             case FULL:
                 bounce(e, StanzaError.Condition.RESOURCE_CONSTRAINT);
@@ -234,7 +244,7 @@ public final class RemoteDomain extends AbstractBehavior<RemoteDomain.Command> {
     private void flush() {
         Instant at = now();
         OutQueue.Entry e;
-        while (up && (e = queue.next()) != null) {
+        while (up && !closing && (e = queue.next()) != null) {
             link.tell(new RemoteLink.Send(e.stanza()));
             queue.sent(++sends, e, at);
         }
@@ -243,7 +253,7 @@ public final class RemoteDomain extends AbstractBehavior<RemoteDomain.Command> {
 
     /** Without XEP-0198: one ping at a time after what went out; its answer acknowledges everything before it. */
     private void askForAcknowledgement() {
-        if (!up || smAcks || pingUpTo != 0 || !queue.hasInFlight()) {
+        if (!up || closing || smAcks || pingUpTo != 0 || !queue.hasInFlight()) {
             return;
         }
         pingUpTo = sends;
@@ -271,18 +281,21 @@ public final class RemoteDomain extends AbstractBehavior<RemoteDomain.Command> {
     }
 
     private void acknowledged(List<OutQueue.Entry> entries) {
-        for (OutQueue.Entry e : entries) {
-            if (e.ackTo() != null) {
-                e.ackTo().tell(new SessionMessage.Accepted(e.seq()));
-            }
+        entries.forEach(RemoteDomain::release);
+    }
+
+    /** Whoever waits for the stanza learns that it is done with (the peer has it, or it bounced). */
+    private static void release(OutQueue.Entry e) {
+        if (e.ackTo() != null) {
+            e.ackTo().tell(new SessionMessage.Accepted(e.seq()));
+        } else if (e.heldBy() != null) {
+            e.heldBy().tell(new RemoteHandoff.Taken(e.seq()));
         }
     }
 
-    /** The error reply goes back to the sender (and into the diagnostics); a waiting session is released. */
+    /** The error reply goes back to the sender (and into the diagnostics); whoever waits is released. */
     private void bounce(OutQueue.Entry e, StanzaError.Condition condition) {
-        if (e.ackTo() != null) {
-            e.ackTo().tell(new SessionMessage.Accepted(e.seq()));
-        }
+        release(e);
         deps.router().bounce(e.stanza(), condition);
     }
 
@@ -383,12 +396,15 @@ public final class RemoteDomain extends AbstractBehavior<RemoteDomain.Command> {
         } else {
             List<OutQueue.Entry> late = queue.sentBefore(now.minus(settings.ackTimeout()));
             if (!late.isEmpty()) {
-                // The stream took them and is up, but the peer does not confirm: taken as delivered, not held forever.
-                log.info("{} did not acknowledge {} stanzas from {} in {}; taken as delivered", remote, late.size(), local,
-                    settings.ackTimeout());
-                acknowledged(late);
-                if (!queue.hasInFlight()) {
-                    pingUpTo = 0;
+                // The stream took them but the peer does not confirm them: they may be lost (a half-dead connection, a
+                // peer that drops what it cannot route). They bounce (RFC 6120 §8.3.3.16), and the stream, which no
+                // longer tells what arrived, is closed: what it holds after them goes again on the next one.
+                log.info("{} did not acknowledge {} stanzas from {} in {}; they bounce and the stream is closed", remote,
+                    late.size(), local, settings.ackTimeout());
+                late.forEach(e -> bounce(e, StanzaError.Condition.REMOTE_SERVER_TIMEOUT));
+                if (!closing) {
+                    closing = true;
+                    link.tell(RemoteLink.Close.INSTANCE);
                 }
             }
             if (queue.isEmpty() && !closing
@@ -419,6 +435,8 @@ public final class RemoteDomain extends AbstractBehavior<RemoteDomain.Command> {
                 bounce(e, StanzaError.Condition.REMOTE_SERVER_TIMEOUT);
             } else if (e.ackTo() != null && e.stanza() instanceof Message m) {
                 deps.router().again(m, e.ackTo(), e.seq());
+            } else if (e.heldBy() != null) {
+                e.heldBy().tell(new RemoteHandoff.HandAgain(e.seq())); // its node hands it to this entity's next start
             } else {
                 deps.router().route(e.stanza());
             }

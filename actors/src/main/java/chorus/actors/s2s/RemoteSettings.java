@@ -10,8 +10,8 @@ import java.time.Duration;
  * @param idleTimeout      a stream with nothing to send for this long is closed
  * @param maxQueuedStanzas stanzas waiting or unacknowledged for one peer; more bounce with resource-constraint
  * @param maxQueuedBytes   their size together
- * @param ackTimeout       a stanza the peer has not acknowledged by then is taken as delivered (the stream is up
- *                         and took it; a peer that never answers cannot hold the queue forever)
+ * @param ackTimeout       a stanza written to the stream that the peer has not acknowledged by then bounces with
+ *                         remote-server-timeout, and the stream is closed (what it held after it goes on the next)
  */
 public record RemoteSettings(Duration bounceAfter, Duration retryMin, Duration retryMax, Duration idleTimeout,
                              int maxQueuedStanzas, long maxQueuedBytes, Duration ackTimeout) {

@@ -16,6 +16,8 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
 public final class ShardedRemotes implements Router.Remotes {
     private final ClusterSharding sharding;
     private final String defaultLocal;
+    /** This node's holder of what no session holds; until it is set (the node starts), stanzas go straight. */
+    private volatile ActorRef<RemoteHandoff.Command> handoff;
 
     /** {@code defaultLocal}: the sending domain of a stanza without 'from' (the served domain). */
     public ShardedRemotes(ClusterSharding sharding, String defaultLocal) {
@@ -31,9 +33,24 @@ public final class ShardedRemotes implements Router.Remotes {
         return s.from() == null ? defaultLocal : s.from().domain();
     }
 
+    /** From now on, stanzas no session holds wait in {@code h} until their entity is done with them. */
+    public void handOffThrough(ActorRef<RemoteHandoff.Command> h) {
+        handoff = h;
+    }
+
+    /** The way {@link RemoteHandoff} reaches the entity of a stanza. */
+    public RemoteHandoff.Entities entities() {
+        return (stanza, command) -> entity(localOf(stanza), stanza.to().domain()).tell(command);
+    }
+
     @Override
     public void send(Stanza stanza) {
-        entity(localOf(stanza), stanza.to().domain()).tell(new RemoteDomain.Send(stanza));
+        ActorRef<RemoteHandoff.Command> h = handoff;
+        if (h != null) {
+            h.tell(new RemoteHandoff.Hand(stanza));
+        } else {
+            entity(localOf(stanza), stanza.to().domain()).tell(new RemoteDomain.Send(stanza));
+        }
     }
 
     @Override

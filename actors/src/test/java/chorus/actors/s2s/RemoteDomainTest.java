@@ -11,6 +11,7 @@ import chorus.actors.xmpp.FullJid;
 import chorus.actors.xmpp.Iq;
 import chorus.actors.xmpp.Jid;
 import chorus.actors.xmpp.Message;
+import chorus.actors.xmpp.Presence;
 import chorus.actors.xmpp.Stanza;
 import chorus.actors.xmpp.StanzaError;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
@@ -212,6 +213,82 @@ class RemoteDomainTest {
         Message error = (Message) awaitFirst(toAccounts);
         assertTrue(error.children().stream().anyMatch(n -> n instanceof Element el && el.name().equals("error")
             && el.child("remote-server-timeout", "urn:ietf:params:xml:ns:xmpp-stanzas").isPresent()), error.toString());
+    }
+
+    @Test
+    void whatThePeerTookButNeverAcknowledgedBouncesAndTheSilentStreamIsClosed() {
+        TestProbe<SessionMessage> sender = testKit.createTestProbe();
+        ActorRef<RemoteDomain.Command> e = entity();
+        e.tell(new RemoteDomain.SendAcknowledged(chat("m1"), sender.ref(), 9));
+        e.tell(new RemoteDomain.LinkUp(opened(), true));
+        assertEquals("m1", sent().id());
+        sender.expectNoMessage(Duration.ofMillis(200));
+        clock.now = clock.now.plus(RemoteSettings.DEFAULTS.ackTimeout()).plusSeconds(1);
+        // Not taken as delivered: the sender is released, with an error, and the stream that stopped answering ends.
+        assertEquals(9, sender.expectMessageClass(SessionMessage.Accepted.class).seq());
+        Message error = (Message) awaitFirst(toAccounts);
+        assertEquals(Message.Type.ERROR, error.type());
+        assertEquals(ALICE, error.to());
+        assertEquals(List.of("REMOTE_SERVER_TIMEOUT"), failures);
+        link.expectMessage(RemoteLink.Close.INSTANCE);
+        // What comes while it closes waits for the next stream instead of going into the silent one.
+        long first = epoch.get();
+        e.tell(new RemoteDomain.Send(chat("m2")));
+        link.expectNoMessage(Duration.ofMillis(200));
+        e.tell(new RemoteDomain.LinkDown(first, RemoteDomain.Failure.CLOSED, "closed"));
+        e.tell(new RemoteDomain.LinkUp(opened(first), true));
+        assertEquals("m2", sent().id());
+    }
+
+    static Presence presence() {
+        return new Presence(ALICE, BOB, null, Presence.Type.AVAILABLE, null, List.of());
+    }
+
+    @Test
+    void aHeldStanzaIsReleasedToItsHolderOnceThePeerAcknowledgedIt() {
+        TestProbe<RemoteHandoff.Command> holder = testKit.createTestProbe();
+        ActorRef<RemoteDomain.Command> e = entity();
+        e.tell(new RemoteDomain.SendHeld(presence(), holder.ref(), 4));
+        e.tell(new RemoteDomain.SendHeld(presence(), holder.ref(), 4)); // handed again: taken once
+        e.tell(new RemoteDomain.LinkUp(opened(), true));
+        assertInstanceOf(Presence.class, sent());
+        link.expectNoMessage(Duration.ofMillis(200));
+        holder.expectNoMessage(Duration.ofMillis(100));
+        e.tell(new RemoteDomain.LinkAcked(epoch.get(), 1));
+        assertEquals(4, holder.expectMessageClass(RemoteHandoff.Taken.class).seq());
+    }
+
+    @Test
+    void theHandoffHandsAStanzaAgainUntilItsEntityTookItAndBouncesItWhenNoneEverDoes() {
+        List<RemoteDomain.Command> handed = new CopyOnWriteArrayList<>();
+        ActorRef<RemoteHandoff.Command> handoff = testKit.spawn(RemoteHandoff.create((s, c) -> handed.add(c), router,
+            RemoteSettings.DEFAULTS, clock));
+        handoff.tell(new RemoteHandoff.Hand(presence()));
+        handoff.tell(new RemoteHandoff.Hand(chat("m1")));
+        awaitSize(handed, 2);
+        RemoteDomain.SendHeld first = (RemoteDomain.SendHeld) handed.get(0);
+        RemoteDomain.SendHeld second = (RemoteDomain.SendHeld) handed.get(1);
+        handoff.tell(new RemoteHandoff.Taken(second.seq()));
+        clock.now = clock.now.plus(RemoteHandoff.RESEND_AFTER).plusSeconds(1);
+        awaitSize(handed, 3);
+        assertEquals(first.seq(), ((RemoteDomain.SendHeld) handed.get(2)).seq(), "only what was not taken goes again");
+        clock.now = clock.now.plus(RemoteSettings.DEFAULTS.bounceAfter().multipliedBy(3));
+        Presence error = (Presence) awaitFirst(toAccounts);
+        assertEquals(Presence.Type.ERROR, error.type());
+        assertEquals(ALICE, error.to());
+        assertEquals(List.of("REMOTE_SERVER_TIMEOUT"), failures);
+    }
+
+    private static void awaitSize(List<?> list, int n) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        while (list.size() < n && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException ex) {
+                throw new IllegalStateException(ex);
+            }
+        }
+        assertEquals(n, list.size());
     }
 
     @Test

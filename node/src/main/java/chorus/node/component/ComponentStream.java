@@ -68,8 +68,10 @@ final class ComponentStream extends ServerSideStream<ComponentStream.Input> {
         this.secrets = secrets;
         this.registry = registry;
         this.intake = new StanzaIntake(Components.NS, jid -> jid.domain().equals(domain));
-        registry.add(ctx.getSelf());
         timers.startSingleTimer(HandshakeTimeout.INSTANCE, HandshakeTimeout.INSTANCE, HANDSHAKE_TIMEOUT);
+        if (!registry.add(ctx.getSelf())) {
+            fail(StreamErrors.RESOURCE_CONSTRAINT, "this server holds all the component connections it can");
+        }
     }
 
     static Behavior<Input> create(Transport transport, Router router, Map<String, String> secrets,

@@ -53,11 +53,12 @@ public final class Components implements AutoCloseable {
     private static final AtomicLong IDS = new AtomicLong();
 
     private final Map<String, List<ActorRef<ComponentStream.Deliver>>> connected = new ConcurrentHashMap<>();
-    private final ComponentRegistry registry = new ComponentRegistry();
+    private final ComponentRegistry registry;
     private EventLoopGroup loops;
     private Channel listener;
 
-    private Components() {
+    private Components(int maxConnections) {
+        this.registry = new ComponentRegistry(maxConnections);
     }
 
     static ServiceKey<ComponentStream.Deliver> key(String domain) {
@@ -70,7 +71,7 @@ public final class Components implements AutoCloseable {
      */
     public static Components start(ComponentSettings settings, StreamLimits limits, ConnectionLimits connection,
                                    ActorSystem<?> system, Router router) throws InterruptedException {
-        Components c = new Components();
+        Components c = new Components(settings.maxConnections());
         Map<String, String> secrets = new HashMap<>();
         for (ComponentSettings.Component comp : settings.components()) {
             secrets.put(comp.domain(), comp.secret());

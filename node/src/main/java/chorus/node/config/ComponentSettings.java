@@ -14,10 +14,10 @@ import java.util.Set;
 /**
  * External components (XEP-0114, accept mode; {@code chorus.component}): one listener on the loopback
  * interface by default, and for each component its domain, a subdomain of the served domain such as
- * {@code gateway.example.org}, with the secret its handshake proves. Read and checked at start; the
- * component streams come with the redesigned stream core.
+ * {@code gateway.example.org}, with the secret its handshake proves, and how many component connections one node
+ * holds at once ({@code max-connections}, counted before the handshake too). Read and checked at start.
  */
-public record ComponentSettings(int port, InetAddress bind, List<Component> components) {
+public record ComponentSettings(int port, InetAddress bind, List<Component> components, int maxConnections) {
     /** The shortest secret accepted: XEP-0114's SHA-1 handshake is only as strong as the secret. */
     static final int MIN_SECRET = 16;
 
@@ -67,6 +67,7 @@ public record ComponentSettings(int port, InetAddress bind, List<Component> comp
         if (port == 0 && !components.isEmpty()) {
             throw new SettingsException("chorus.component.port", "is 0 (off) but chorus.component.components lists components");
         }
-        return new ComponentSettings(port, bind, List.copyOf(components));
+        int max = Settings.intIn(c, "chorus.component.max-connections", 1, 100_000);
+        return new ComponentSettings(port, bind, List.copyOf(components), max);
     }
 }

@@ -31,8 +31,8 @@ import java.util.Set;
 public record S2sSettings(boolean enabled, int port, int tlsPort, S2sResolver.Config resolver, boolean systemCas, List<Path> caFiles,
                           SecureAuthPolicy policy, Optional<byte[]> dialbackSecret, Duration connectTimeout,
                           Duration negotiationTimeout, Duration bounceAfter, Duration retryMin, Duration retryMax,
-                          Duration idleTimeout, int maxIncomingStreams, int maxQueuedStanzas, long maxQueuedBytes,
-                          int maxStanzaSize, long readRateLimit, boolean smEnabled) {
+                          Duration idleTimeout, int maxIncomingStreams, int maxPerAddress, int maxQueuedStanzas, long maxQueuedBytes,
+                          int maxStanzaSize, long readRateLimit, SessionLimits.Rate rate, boolean smEnabled) {
 
     static S2sSettings from(Config c, C2sSettings c2s) {
         int port = Settings.port(c, "chorus.s2s.port", true);
@@ -74,13 +74,16 @@ public record S2sSettings(boolean enabled, int port, int tlsPort, S2sResolver.Co
             throw new SettingsException("pekko.remote.artery.advanced.maximum-frame-size",
                     frame + " bytes is less than twice chorus.s2s.max-stanza-size (" + stanza + ")");
         }
+        int incoming = Settings.intIn(c, "chorus.s2s.max-incoming-streams", 1, 1_000_000);
+        int perAddress = Settings.intIn(c, "chorus.s2s.max-per-address", 1, 1_000_000);
         return new S2sSettings(c.getBoolean("chorus.s2s.enabled"), port, tlsPort, resolver, systemCas, caFiles, policy, secret(c, "chorus.s2s.dialback-secret"),
                 positive(c, "chorus.s2s.connect-timeout"), positive(c, "chorus.s2s.negotiation-timeout"),
                 positive(c, "chorus.s2s.bounce-after"), retryMin, retryMax,
-                positive(c, "chorus.s2s.idle-timeout"), Settings.intIn(c, "chorus.s2s.max-incoming-streams", 1, 1_000_000),
+                positive(c, "chorus.s2s.idle-timeout"), incoming, perAddress,
                 Settings.intIn(c, "chorus.s2s.max-queued-stanzas", 1, 1_000_000),
                 Settings.bytes(c, "chorus.s2s.max-queued-bytes", 1024, 1L << 32), (int) stanza,
-                Settings.bytes(c, "chorus.s2s.read-rate-limit", 0, Long.MAX_VALUE), c.getBoolean("chorus.s2s.sm.enabled"));
+                Settings.bytes(c, "chorus.s2s.read-rate-limit", 0, Long.MAX_VALUE), SessionLimits.rate(c, "chorus.s2s"),
+                c.getBoolean("chorus.s2s.sm.enabled"));
     }
 
     /** How the entity of each pair of domains treats what waits for its peer. */

@@ -76,15 +76,7 @@ public record SessionLimits(Duration idleTimeout, Duration idleAnswer, int maxSe
             throw new SettingsException("chorus.c2s.idle-answer-timeout", "must be at least 1s");
         }
         int perAccount = Settings.intIn(c, "chorus.c2s.max-sessions-per-account", 0, 100_000);
-        Rate rate = new Rate(positive(c, "chorus.c2s.rate.stanzas-per-second"),
-            Settings.intIn(c, "chorus.c2s.rate.stanza-burst", 1, 1_000_000),
-            Settings.bytes(c, "chorus.c2s.rate.bytes-per-second", 0, Long.MAX_VALUE),
-            Settings.bytes(c, "chorus.c2s.rate.byte-burst", 1, Long.MAX_VALUE));
-        long maxStanza = Settings.bytes(c, "chorus.c2s.max-stanza-size", 0, Long.MAX_VALUE);
-        if (rate.bytesPerSecond() > 0 && rate.byteBurst() < maxStanza) {
-            throw new SettingsException("chorus.c2s.rate.byte-burst",
-                "must be at least chorus.c2s.max-stanza-size (" + maxStanza + " bytes), or the largest stanza never passes");
-        }
+        Rate rate = rate(c, "chorus.c2s");
         LoginThrottling logins = new LoginThrottling(threshold(c, "account"), threshold(c, "source"),
             atLeastASecond(c, "chorus.c2s.login-throttle.window"), atLeastASecond(c, "chorus.c2s.login-throttle.lockout"),
             Settings.duration(c, "chorus.c2s.login-throttle.max-delay"));
@@ -95,6 +87,23 @@ public record SessionLimits(Duration idleTimeout, Duration idleAnswer, int maxSe
         return new SessionLimits(idle, answer, perAccount, rate, logins, lookup,
             Settings.intIn(c, "chorus.password-hashing.threads", 1, 256),
             Settings.intIn(c, "chorus.password-hashing.queue", 1, 100_000));
+    }
+
+    /**
+     * The rate under {@code prefix}.rate (stanzas-per-second, stanza-burst, bytes-per-second, byte-burst), checked
+     * against {@code prefix}.max-stanza-size: clients' ({@code chorus.c2s}) and peer servers' ({@code chorus.s2s}).
+     */
+    static Rate rate(Config c, String prefix) {
+        Rate rate = new Rate(positive(c, prefix + ".rate.stanzas-per-second"),
+            Settings.intIn(c, prefix + ".rate.stanza-burst", 1, 1_000_000),
+            Settings.bytes(c, prefix + ".rate.bytes-per-second", 0, Long.MAX_VALUE),
+            Settings.bytes(c, prefix + ".rate.byte-burst", 1, Long.MAX_VALUE));
+        long maxStanza = Settings.bytes(c, prefix + ".max-stanza-size", 0, Long.MAX_VALUE);
+        if (rate.bytesPerSecond() > 0 && rate.byteBurst() < maxStanza) {
+            throw new SettingsException(prefix + ".rate.byte-burst", "must be at least " + prefix
+                + ".max-stanza-size (" + maxStanza + " bytes), or the largest stanza never passes");
+        }
+        return rate;
     }
 
     private static Threshold threshold(Config c, String which) {

@@ -3,6 +3,7 @@ package chorus.node.s2s;
 import chorus.actors.metrics.NodeMetrics;
 import chorus.actors.router.Router;
 import chorus.actors.s2s.RemoteDomain;
+import chorus.actors.s2s.RemoteHandoff;
 import chorus.actors.s2s.ShardedRemotes;
 import chorus.node.config.ConnectionLimits;
 import chorus.node.config.S2sSettings;
@@ -53,9 +54,13 @@ public final class Federation implements AutoCloseable {
             S2sContext context = new S2sContext(settings, limits, router, remotes, s2sTls,
                 new PeerCertificates(TrustAnchors.load(settings.systemCas(), settings.caFiles()), clock),
                 settings.dialbackKeys(clusterSecret), S2sResolver.create(settings.resolver()),
-                new S2sStreams(settings.maxIncomingStreams()), server.connector(), metrics, clock);
+                new S2sStreams(settings.maxIncomingStreams(), settings.maxPerAddress()), server.connector(), metrics, clock);
             RemoteDomain.init(sharding, ClusterShardingSettings.create(system),
                 new RemoteDomain.Deps(router, OutgoingStream.factory(context), settings.remote(), clock));
+            // What no client session holds (presences, IQs, rooms' traffic) waits on this node until its entity is done
+            // with it, and is handed again when that entity's node died.
+            remotes.handOffThrough(system.systemActorOf(RemoteHandoff.create(remotes.entities(), router,
+                settings.remote(), clock), "s2s-handoff", org.apache.pekko.actor.typed.Props.empty()));
             server.listen(context, system, bind);
             // The outgoing streams' connections close with the entities, when the actor system stops: their event
             // loops end after it.

@@ -44,7 +44,9 @@ import java.util.Set;
  *
  * <p>Once authenticated, each stanza must name a domain the stream authenticated in 'from' ({@code invalid-from})
  * and one this server answers for in 'to' ({@code host-unknown}); it then goes to the router. XEP-0198
- * acknowledgements are offered after SASL. A stream not authenticated in time, or idle too long, is closed.
+ * acknowledgements are offered after SASL. Stanzas are held to {@code chorus.s2s.rate} ({@link PeerRate}): over it
+ * the connection is read from no further until the debt is paid, and a peer behind it for too long ends with
+ * policy-violation. A stream not authenticated in time, or idle too long, is closed.
  *
  * <p>Over 400 lines: the receiving side's whole negotiation and intake in RFC order; to be split by phase like
  * {@code node/session}. The stream-input steps and the closed stream are {@link ServerSideStream}'s, shared with
@@ -68,12 +70,16 @@ final class IncomingStream extends ServerSideStream<IncomingStream.Input> {
 
     private enum IdleCheck implements Input { INSTANCE }
 
+    /** The peer's debt over its rate is paid: its connection is read from again. */
+    private enum RateDebtPaid implements Input { INSTANCE }
+
     /** The answer to a dialback key this stream asked the pair's entity to verify. */
     private record Checked(String from, String to, RemoteDomain.Verified result) implements Input {
     }
 
     private enum Phase { AWAIT_STREAM, TLS, OPEN }
 
+    private final TimerScheduler<Input> timers;
     private final S2sContext node;
     private final StanzaIntake intake;
     /** The domains the peer proved, by SASL or dialback: it may send from these only. */
@@ -89,21 +95,29 @@ final class IncomingStream extends ServerSideStream<IncomingStream.Input> {
     private int checking;
     private Instant lastTraffic;
     private boolean admitted;
+    /** The peer's stanza rate (null: off), and whether its connection waits for its debt to be paid. */
+    private final PeerRate rate;
+    private boolean heldForRate;
 
     private IncomingStream(ActorContext<Input> ctx, TimerScheduler<Input> timers, Transport transport, S2sContext node) {
         super(ctx, transport, new StreamOpening(node.router().domain().toString(), node.router()::hosts, Ns.SERVER, true));
         this.node = node;
         this.intake = new StanzaIntake(Ns.SERVER, jid -> authenticated.contains(jid.domain()));
         this.lastTraffic = node.clock().instant();
+        this.rate = PeerRate.of(node.settings().rate());
+        this.timers = timers;
         timers.startSingleTimer(NegotiationTimeout.INSTANCE, NegotiationTimeout.INSTANCE,
             node.settings().negotiationTimeout());
         Duration idle = node.settings().idleTimeout();
         timers.startTimerWithFixedDelay(IdleCheck.INSTANCE, idle.dividedBy(4).compareTo(Duration.ofSeconds(1)) < 0
             ? Duration.ofSeconds(1) : idle.dividedBy(4));
-        admitted = node.streams().admit(ctx.getSelf());
+        S2sStreams.Admission admission = node.streams().admit(ctx.getSelf(), transport.source().address());
+        admitted = admission == S2sStreams.Admission.ADMITTED;
         node.opened(NodeMetrics.Direction.INBOUND);
-        if (!admitted) {
+        if (admission == S2sStreams.Admission.NODE_FULL) {
             fail(StreamErrors.RESOURCE_CONSTRAINT, "this server holds all the server-to-server streams it can");
+        } else if (admission == S2sStreams.Admission.SOURCE_FULL) {
+            fail(StreamErrors.POLICY_VIOLATION, "too many server-to-server streams from your address");
         }
     }
 
@@ -122,6 +136,12 @@ final class IncomingStream extends ServerSideStream<IncomingStream.Input> {
             .onMessageEquals(TransportClosed.INSTANCE, Behaviors::stopped)
             .onMessageEquals(NegotiationTimeout.INSTANCE, this::onNegotiationTimeout)
             .onMessageEquals(IdleCheck.INSTANCE, this::onIdleCheck)
+            .onMessageEquals(RateDebtPaid.INSTANCE, () -> {
+                heldForRate = false;
+                lastTraffic = node.clock().instant();
+                transport.holdReading(false);
+                return this;
+            })
             .onMessageEquals(Shutdown.INSTANCE, this::onShutdown)
             .onSignal(PostStop.class, s -> {
                 if (admitted) {
@@ -376,6 +396,20 @@ final class IncomingStream extends ServerSideStream<IncomingStream.Input> {
         if (toDomain != null && !node.router().hosts(toDomain)) {
             return fail(StreamErrors.HOST_UNKNOWN, "this server does not serve that domain");
         }
+        if (rate != null) {
+            Duration wait = rate.take(e.weight());
+            if (rate.abusive()) {
+                return fail(StreamErrors.POLICY_VIOLATION, "stanzas faster than this server's rate for too long");
+            }
+            if (!wait.isZero()) {
+                // Read again only once the whole debt is paid: what was read ahead counts too (the timer restarts).
+                if (!heldForRate) {
+                    heldForRate = true;
+                    transport.holdReading(true);
+                }
+                timers.startSingleTimer(RateDebtPaid.INSTANCE, RateDebtPaid.INSTANCE, wait);
+            }
+        }
         if (sm) {
             handled++;
         }
@@ -404,7 +438,8 @@ final class IncomingStream extends ServerSideStream<IncomingStream.Input> {
 
     private Behavior<Input> onIdleCheck() {
         Duration idle = Duration.between(lastTraffic, node.clock().instant());
-        if (!closed() && idle.compareTo(node.settings().idleTimeout()) >= 0) {
+        // A stream held for its rate is silent because this side does not read it: not idle.
+        if (!closed() && !heldForRate && idle.compareTo(node.settings().idleTimeout()) >= 0) {
             markClosed();
             transport.close(); // RFC 6120 §4.4: an idle stream is simply closed
         }

@@ -11,14 +11,14 @@ import java.util.function.LongSupplier;
  * debt by one element; what it sends next then waits in its session until the debt is paid (see {@link Pacing}).
  * Plain state, no I/O; the session calls it on its own thread.
  */
-final class StanzaRate {
+public final class StanzaRate {
     private final SessionLimits.Rate rate;
     private final LongSupplier nanoTime;
     private double stanzas;
     private double bytes;
     private long last;
 
-    StanzaRate(SessionLimits.Rate rate, LongSupplier nanoTime) {
+    public StanzaRate(SessionLimits.Rate rate, LongSupplier nanoTime) {
         this.rate = rate;
         this.nanoTime = nanoTime;
         this.stanzas = rate.stanzaBurst();
@@ -27,7 +27,7 @@ final class StanzaRate {
     }
 
     /** Takes one element of about this many bytes; returns how long the next element must wait (zero: not at all). */
-    Duration take(int size) {
+    public Duration take(int size) {
         refill();
         double wait = 0;
         if (rate.stanzasPerSecond() > 0) {
@@ -50,7 +50,7 @@ final class StanzaRate {
      * {@link #ABUSE_BURSTS} bursts take at the rate (of the faster bucket to run out, when both are on). A client
      * that keeps sending faster than its rate that long is not a person's client catching up after a burst.
      */
-    Duration abuseAfter() {
+    public Duration abuseAfter() {
         double seconds = Double.MAX_VALUE;
         if (rate.stanzasPerSecond() > 0) {
             seconds = ABUSE_BURSTS * rate.stanzaBurst() / rate.stanzasPerSecond();

@@ -15,6 +15,8 @@ final class ReadGate {
     static final int STOPPING = 2;
     /** The client does not read: what is written to it waits above the high water mark. */
     static final int UNWRITABLE = 4;
+    /** A peer server is over its stanza or byte rate: it waits until its debt is paid. */
+    static final int OVER_RATE = 8;
 
     private static final AttributeKey<ReadGate> KEY = AttributeKey.valueOf("chorus.read-gate");
 

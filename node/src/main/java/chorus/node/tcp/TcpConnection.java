@@ -210,6 +210,18 @@ public final class TcpConnection implements Transport {
         channel.eventLoop().execute(() -> ReadGate.of(channel).resume(ReadGate.STOPPING));
     }
 
+    /** A peer over its rate is read from no further until its debt is paid (false: read again). */
+    @Override
+    public void holdReading(boolean hold) {
+        channel.eventLoop().execute(() -> {
+            if (hold) {
+                ReadGate.of(channel).stop(ReadGate.OVER_RATE);
+            } else {
+                ReadGate.of(channel).resume(ReadGate.OVER_RATE);
+            }
+        });
+    }
+
     /** Counts an event handed to the actor; pauses reading when the actor falls behind. */
     public void dispatched() {
         if (inFlight.incrementAndGet() >= HIGH_WATER) {

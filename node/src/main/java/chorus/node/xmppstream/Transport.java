@@ -91,6 +91,13 @@ public interface Transport {
     void resumeReading();
 
     /**
+     * A peer server over its rate: read no further until {@code false} (transports without their own flow control
+     * ignore it).
+     */
+    default void holdReading(boolean hold) {
+    }
+
+    /**
      * The session finished one event the transport handed it: the transport's flow control reads no further ahead
      * than a few dozen unfinished events (a session that falls behind, or holds a client over its rate).
      */

@@ -158,7 +158,7 @@ class SettingsTest {
         assertEquals(false, s2s.policy().requiresValidCertificate("peer.example"));
         assertTrue(s2s.warnings().isEmpty());
         assertEquals(java.time.Duration.ofSeconds(60), s2s.negotiationTimeout());
-        assertEquals(false, s2s.enabled(), "federation is off unless turned on");
+        assertEquals(true, s2s.enabled(), "federation is on unless turned off");
         assertEquals(0, Settings.from(with(Map.of())).component().port());
     }
 
@@ -235,6 +235,19 @@ class SettingsTest {
         assertTrue(failure(Map.of("chorus.domain", "example.org", "chorus.component.port", 5347, "chorus.component.components",
             java.util.List.of(Map.of("domain", "conference.example.org", "secret", "sixteen-chars-ok")))).contains("already in use"));
         assertTrue(failure(Map.of("chorus.component.bind", "localhost")).contains("chorus.component.bind"));
+    }
+
+    @Test
+    void badS2sAndComponentCapsNameTheirSetting() {
+        assertTrue(failure(Map.of("chorus.s2s.max-per-address", 0)).contains("chorus.s2s.max-per-address"));
+        assertTrue(failure(Map.of("chorus.component.max-connections", 0)).contains("chorus.component.max-connections"));
+        assertTrue(failure(Map.of("chorus.component.max-connections", "many")).contains("chorus.component.max-connections"));
+        assertTrue(failure(Map.of("chorus.s2s.rate.byte-burst", "1KiB")).contains("chorus.s2s.rate.byte-burst"));
+        assertTrue(failure(Map.of("chorus.s2s.rate.stanzas-per-second", -1)).contains("chorus.s2s.rate.stanzas-per-second"));
+        Settings s = Settings.from(with(Map.of()));
+        assertEquals(200, s.s2s().rate().stanzasPerSecond());
+        assertEquals(32, s.s2s().maxPerAddress());
+        assertEquals(16, s.component().maxConnections());
     }
 
     @Test

@@ -76,6 +76,12 @@ public final class FederatedNode implements AutoCloseable {
             return this;
         }
 
+        /** A peer's domain reached with direct TLS (XEP-0368) at this host and port, in the resolver's static map. */
+        public Options peerDirectTls(String peerDomain, String host, int port) {
+            peers.put("\"" + peerDomain + "\"", List.of(host + ":" + port + " direct-tls"));
+            return this;
+        }
+
         public Options set(String path, Object value) {
             more.put(path, value);
             return this;

@@ -68,7 +68,8 @@ final class NodeProcess implements AutoCloseable {
             cmd.add("-Dchorus.http.port=0"); // no HTTPS listener unless a test asks for one
         }
         if (!properties.containsKey("chorus.s2s.port")) {
-            cmd.add("-Dchorus.s2s.port=0"); // no server-to-server listeners unless a test asks for them
+            cmd.add("-Dchorus.s2s.enabled=false"); // no federation and no s2s listeners unless a test asks for them
+            cmd.add("-Dchorus.s2s.port=0");
             cmd.add("-Dchorus.s2s.tls-port=0");
         }
         cmd.addAll(List.of("-cp", classpath(), "chorus.node.cli.Main", "--create-admin"));

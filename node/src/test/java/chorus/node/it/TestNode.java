@@ -57,7 +57,9 @@ public final class TestNode implements AutoCloseable {
         values.put("chorus.admin.port", freePort());
         values.put("chorus.c2s.auth-failure-delay", "100ms");
         values.put("chorus.cluster.port", freePort());
-        // No server-to-server listener unless a test asks for one (5269 would collide between test runs).
+        // No federation and no server-to-server listener unless a test asks for them (5269 would collide between
+        // test runs, and a test of a single server has no peer to reach).
+        values.put("chorus.s2s.enabled", false);
         values.put("chorus.s2s.port", 0);
         values.put("chorus.s2s.tls-port", 0);
         values.putAll(overrides);

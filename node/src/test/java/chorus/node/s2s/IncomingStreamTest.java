@@ -84,7 +84,7 @@ class IncomingStreamTest {
         S2sSettings s2s = Settings.from(ConfigFactory.parseMap(v).withFallback(ConfigFactory.load()).resolve()).s2s();
         return new S2sContext(s2s, StreamLimits.DEFAULTS, router, null, null,
             new PeerCertificates(TrustAnchors.of(List.of(CA.certificate())), Clock.systemUTC()), keys, null,
-            new S2sStreams(10), null, null, Clock.systemUTC());
+            new S2sStreams(10, 10), null, null, Clock.systemUTC());
     }
 
     /** A secured stream whose peer presented a certificate valid for {@link #PEER}. */

@@ -48,7 +48,21 @@ public final class PeerWorld implements AutoCloseable {
         boolean prosodyVCardTemp;
         boolean ejabberdScram;
         String prosodyComponentSecret;
+        String dnsIp = DNS_IP;
+        String prosodyIp = PROSODY_IP;
+        String ejabberdIp = EJABBERD_IP;
         final List<PeerDns.Target> extraTargets = new ArrayList<>();
+
+        /**
+         * The world's DNS server and peers on other loopback addresses than the default ones, so that tests of
+         * different worktrees or runs can have worlds at the same time.
+         */
+        public Options at(String dns, String prosody, String ejabberd) {
+            dnsIp = dns;
+            prosodyIp = prosody;
+            ejabberdIp = ejabberd;
+            return this;
+        }
 
         public Options withoutProsody() {
             prosody = false;
@@ -111,11 +125,11 @@ public final class PeerWorld implements AutoCloseable {
     private Thread shutdownHook;
     private boolean closed;
 
-    private PeerWorld(Path dir) throws Exception {
+    private PeerWorld(Path dir, String dnsIp) throws Exception {
         this.dir = dir;
         this.ca = TestCa.create("Chorus federation test CA");
         this.caFile = ca.writeCertificate(dir.resolve("ca.crt"));
-        this.dns = new PeerDns(DNS_IP);
+        this.dns = new PeerDns(dnsIp);
     }
 
     /** Makes the CA and certificates, starts the DNS server and the peers; on any failure ends what started. */
@@ -123,7 +137,7 @@ public final class PeerWorld implements AutoCloseable {
         Path dir = Files.createTempDirectory("chorus-peers-");
         // Traversable (not listable) by ejabberd's account; each server's directory keeps its own key private.
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx--x--x"));
-        PeerWorld world = new PeerWorld(dir);
+        PeerWorld world = new PeerWorld(dir, options.dnsIp);
         // A test JVM that is stopped (Ctrl-C, a failsafe timeout) still ends the servers it started.
         Thread hook = new Thread(world::close, "peer-world-stop");
         Runtime.getRuntime().addShutdownHook(hook);
@@ -139,15 +153,15 @@ public final class PeerWorld implements AutoCloseable {
 
     private void startAll(Options o) throws Exception {
         if (o.prosody) {
-            prosody = new ProsodyPeer(PROSODY_DOMAIN, PROSODY_IP, dir);
+            prosody = new ProsodyPeer(PROSODY_DOMAIN, o.prosodyIp, dir);
             publish(prosody);
             if (o.prosodyComponentSecret != null) {
                 prosody.acceptComponent(PROSODY_COMPONENT, o.prosodyComponentSecret);
-                dns.add(new PeerDns.Target(PROSODY_COMPONENT, PROSODY_IP, prosody.s2sPort(), false));
+                dns.add(new PeerDns.Target(PROSODY_COMPONENT, prosody.ip(), prosody.s2sPort(), false));
             }
         }
         if (o.ejabberd) {
-            ejabberd = new EjabberdPeer(EJABBERD_DOMAIN, EJABBERD_IP, dir);
+            ejabberd = new EjabberdPeer(EJABBERD_DOMAIN, o.ejabberdIp, dir);
             publish(ejabberd);
         }
         o.extraTargets.forEach(dns::add);
@@ -197,7 +211,7 @@ public final class PeerWorld implements AutoCloseable {
 
     /** Where Prosody accepts the external component, when the options asked for one. */
     public Listener prosodyComponentListener() {
-        return new Listener(PROSODY_IP, prosody.componentPort());
+        return new Listener(prosody.ip(), prosody.componentPort());
     }
 
     /** An address and port, as a component library wants them. */

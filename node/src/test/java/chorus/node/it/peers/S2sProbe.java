@@ -35,7 +35,8 @@ public final class S2sProbe implements AutoCloseable {
     private int readUpTo;
     private SslHandler tls;
 
-    private S2sProbe(InetSocketAddress address, String from, String to) throws InterruptedException {
+    private S2sProbe(InetSocketAddress address, InetSocketAddress local, String from, String to)
+            throws InterruptedException {
         this.from = from;
         this.to = to;
         this.channel = new Bootstrap().group(group).channel(NioSocketChannel.class)
@@ -49,11 +50,17 @@ public final class S2sProbe implements AutoCloseable {
                             }
                         });
                     }
-                }).connect(address).sync().channel();
+                }).connect(address, local).sync().channel();
     }
 
     public static S2sProbe connect(InetSocketAddress address, String from, String to) throws InterruptedException {
-        return new S2sProbe(address, from, to);
+        return new S2sProbe(address, null, from, to);
+    }
+
+    /** As {@link #connect(InetSocketAddress, String, String)}, from this local address (a loopback one). */
+    public static S2sProbe connectFrom(String localIp, InetSocketAddress address, String from, String to)
+            throws InterruptedException {
+        return new S2sProbe(address, new InetSocketAddress(localIp, 0), from, to);
     }
 
     /** Opens the stream (RFC 6120 §4.7) and returns the stream features the peer sends. */
@@ -142,6 +149,11 @@ public final class S2sProbe implements AutoCloseable {
             Thread.sleep(20);
         }
         throw new IllegalStateException("no " + String.join(" or ", markers) + " from " + to + " within 15 s; it sent: " + received);
+    }
+
+    /** Everything the peer sent so far. */
+    public String received() {
+        return received.toString();
     }
 
     @Override
