@@ -34,6 +34,13 @@ final class HttpDispatcher extends ChannelInboundHandlerAdapter {
     private static final Logger log = LoggerFactory.getLogger(HttpDispatcher.class);
     /** Requests read behind one that waits for its answer; more close the connection. */
     private static final int MAX_PIPELINED = 64;
+    /**
+     * After answering a request whose body it did not read (413, a refusal), the connection reads and drops what the
+     * client still sends for at most this long and this much, then closes (a "lingering close", RFC 9112 §9.6): closing
+     * while the client writes makes its TCP stack reset the connection and discard the answer unread.
+     */
+    private static final long LINGER_MILLIS = 2000;
+    private static final long LINGER_BYTES = 1 << 20;
 
     private final List<Route> routes;
     private final Cors cors;
@@ -46,6 +53,8 @@ final class HttpDispatcher extends ChannelInboundHandlerAdapter {
     private Route.Exchange exchange;
     private boolean bodyDone;
     private boolean answered;
+    /** Bytes dropped while lingering before the close; -1: not lingering. */
+    private long lingered = -1;
     private long generation;
     private final ArrayDeque<Object> pipelined = new ArrayDeque<>();
 
@@ -63,6 +72,15 @@ final class HttpDispatcher extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (lingered >= 0) {
+            lingered += msg instanceof HttpContent c ? c.content().readableBytes() : LINGER_BYTES;
+            boolean over = msg instanceof LastHttpContent || lingered >= LINGER_BYTES;
+            ReferenceCountUtil.release(msg);
+            if (over) {
+                ctx.close();
+            }
+            return;
+        }
         if (request != null && bodyDone) {
             // Pipelined behind a request still waiting for its answer: kept, in order, and reading pauses.
             pipelined.add(msg);
@@ -158,13 +176,29 @@ final class HttpDispatcher extends ChannelInboundHandlerAdapter {
             ctx.write(body);
             done = ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
         }
-        if (!keepAlive) {
+        if (!keepAlive && !bodyDone) {
+            done.addListener(written -> linger());
+        } else if (!keepAlive) {
             done.addListener(ChannelFutureListener.CLOSE);
         }
         if (bodyDone) {
             finish();
         }
         return done;
+    }
+
+    /** The answer is out but the client may still be sending the body: drop the rest for a while, then close. */
+    private void linger() {
+        if (!ctx.channel().isActive()) {
+            return;
+        }
+        lingered = 0;
+        pipelined.forEach(ReferenceCountUtil::release);
+        pipelined.clear();
+        ctx.channel().config().setAutoRead(true);
+        ctx.executor().schedule(() -> {
+            ctx.close();
+        }, LINGER_MILLIS, java.util.concurrent.TimeUnit.MILLISECONDS);
     }
 
     /** The request is over (body read, answer written): the next one, if one waits. */
