@@ -112,6 +112,55 @@ class PeerFromCheckIT {
         }
     }
 
+    /**
+     * Bad XML from authenticated peers, three streams at once: unbalanced tags get not-well-formed, an entity
+     * declaration restricted-xml or not-well-formed, a stanza over {@code chorus.s2s.max-stanza-size} (256 KiB) policy-violation; an
+     * honest peer's message still arrives and the local client keeps its stream.
+     */
+    @Test
+    void badXmlFromPeersGetsItsStreamErrorAndNobodyElseNotices() throws Exception {
+        XMPPTCPConnection alice = a.login("alice", "pw-alice", "bad-xml");
+        StanzaCollector inbox = alice.createStanzaCollector(StanzaTypeFilter.MESSAGE);
+        List<S2sProbe> peers = new ArrayList<>();
+        try {
+            for (int i = 0; i < 4; i++) {
+                peers.add(authenticated());
+            }
+            peers.get(0).send("<message xmlns='jabber:server' from='romeo@peer.example' to='alice@a.example'>"
+                + "<body>unclosed</message>");
+            peers.get(1).send("<!DOCTYPE lol [<!ENTITY lol 'lol'>]><message xmlns='jabber:server'"
+                + " from='romeo@peer.example' to='alice@a.example'><body>&lol;</body></message>");
+            S2sProbe big = peers.get(2);
+            big.send("<message xmlns='jabber:server' from='romeo@peer.example' to='alice@a.example'><body>");
+            String chunk = "x".repeat(64 * 1024);
+            try {
+                for (int i = 0; i < 6; i++) {
+                    big.send(chunk);
+                }
+            } catch (Exception closedEarly) {
+                // the server may close before the whole stanza is written
+            }
+            // A DOCTYPE inside the stream is not even well-formed XML; either refusal will do (RFC 6120 §11.1).
+            String[][] expected = {{"not-well-formed"}, {"restricted-xml", "not-well-formed"}, {"policy-violation"}};
+            for (int i = 0; i < expected.length; i++) {
+                String error = peers.get(i).await("<stream:error");
+                int stream = i;
+                assertTrue(java.util.Arrays.stream(expected[i]).anyMatch(error::contains),
+                    "stream " + stream + ": expected " + String.join(" or ", expected[i]) + ", got: " + error);
+                peers.get(i).awaitClosed();
+            }
+            peers.get(3).send(message("romeo@peer.example/r", "after", "still served"));
+            Message honest = inbox.nextResult(Federated.WAIT.toMillis());
+            assertNotNull(honest, "the honest peer's message did not arrive");
+            assertEquals("still served", honest.getBody());
+            assertTrue(alice.isConnected() && alice.isAuthenticated(), "the client suffered from the peers' errors");
+        } finally {
+            inbox.cancel();
+            peers.forEach(S2sProbe::close);
+            alice.disconnect();
+        }
+    }
+
     @Test
     void aStanzaBeforeAuthenticationGetsNotAuthorized() throws Exception {
         try (S2sProbe probe = S2sProbe.connect(new InetSocketAddress("127.0.0.1", a.s2sPort), "peer.example", "a.example")) {
