@@ -55,6 +55,8 @@ final class HttpDispatcher extends ChannelInboundHandlerAdapter {
     private boolean answered;
     /** Bytes dropped while lingering before the close; -1: not lingering. */
     private long lingered = -1;
+    /** The client was too slow (408): its connection closes at once, without lingering. */
+    private boolean tooSlow;
     private long generation;
     private final ArrayDeque<Object> pipelined = new ArrayDeque<>();
 
@@ -176,7 +178,7 @@ final class HttpDispatcher extends ChannelInboundHandlerAdapter {
             ctx.write(body);
             done = ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
         }
-        if (!keepAlive && !bodyDone) {
+        if (!keepAlive && !bodyDone && !tooSlow) {
             done.addListener(written -> linger());
         } else if (!keepAlive) {
             done.addListener(ChannelFutureListener.CLOSE);
@@ -248,6 +250,7 @@ final class HttpDispatcher extends ChannelInboundHandlerAdapter {
         if (exchange != null && !answered) {
             exchange.aborted();
         }
+        tooSlow = true;
         if (request != null && !answered) {
             bodyDone = false;
             HttpUtil.setKeepAlive(request, false);
