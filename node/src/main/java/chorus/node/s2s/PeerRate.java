@@ -18,10 +18,19 @@ final class PeerRate {
     private final LongSupplier nanoTime;
     /** {@code nanoTime} when the peer fell behind its rate, or -1 while it is within it. */
     private long behindSince = -1;
+    /** {@code nanoTime} at which the peer's last debt was paid: it counts as behind until then. */
+    private long behindUntil;
+    /**
+     * How long a peer must keep within its rate after its debt was paid for that to count as a break: one burst's
+     * time. Less would let a flood escape: its connection is read again the moment its debt is paid, and the first
+     * stanza read a little later (the node busy) finds a token and would look like a break.
+     */
+    private final long breakNanos;
 
     PeerRate(SessionLimits.Rate limits, LongSupplier nanoTime) {
         this.rate = new StanzaRate(limits, nanoTime);
         this.nanoTime = nanoTime;
+        this.breakNanos = rate.abuseAfter().toNanos() / 10;
     }
 
     /** Null when the rate is off. */
@@ -32,10 +41,14 @@ final class PeerRate {
     /** Counts an element of about {@code size} bytes; how long reading should wait (zero: not at all). */
     Duration take(int size) {
         Duration wait = rate.take(size);
-        if (wait.isZero()) {
+        long now = nanoTime.getAsLong();
+        if (!wait.isZero()) {
+            if (behindSince < 0) {
+                behindSince = now;
+            }
+            behindUntil = now + wait.toNanos();
+        } else if (behindSince >= 0 && now - behindUntil >= breakNanos) {
             behindSince = -1;
-        } else if (behindSince < 0) {
-            behindSince = nanoTime.getAsLong();
         }
         return wait;
     }
