@@ -150,7 +150,11 @@ class RemoteOwnerKillIT {
 
     /** The peer, once the world runs. */
     Peer startPeer() throws Exception {
-        PeerServer p = world.prosody();
+        return peerOf(world.prosody());
+    }
+
+    /** One of the world's servers as the peer. */
+    Peer peerOf(PeerServer p) {
         return new Peer() {
             public String domain() {
                 return p.domain();
@@ -282,11 +286,19 @@ class RemoteOwnerKillIT {
         await(() -> delivered.containsKey("start"), Duration.ofSeconds(60), () -> "the first message did not arrive\n"
             + peer.logs() + "\n" + b.process.outputSinceStart());
         assertEquals(List.of(b.pid()), streamOwners(), "B holds the stream to the peer");
-        starter.disconnect();
 
         a.start(b.seed() + "," + a.seed());
         await(() -> a.upMembers() == 2, Duration.ofSeconds(60), () -> "A did not join");
+        System.out.println(getClass().getSimpleName() + ": the peer's own stream to " + PeerWorld.CHORUS_DOMAIN
+            + " answered a ping after " + returnPath(readers[0]) + " ms");
+        // Whatever happened to the first stream meanwhile (a peer that cannot answer has it closed after
+        // bounce-after), the entity is still B's: a second message goes over B's stream.
+        starter.sendStanza(StanzaBuilder.buildMessage("start2").to(JidCreate.entityBareFrom("reader0@" + peer.domain()))
+            .ofType(Message.Type.chat).setBody("start2").build());
+        await(() -> delivered.containsKey("start2"), Duration.ofSeconds(60), () -> "the second message did not arrive\n"
+            + peer.logs());
         assertEquals(List.of(b.pid()), streamOwners(), "the stream stayed with B when A joined");
+        starter.disconnect();
 
         XMPPTCPConnection[] senders = new XMPPTCPConnection[SENDERS];
         Set<String> errored = ConcurrentHashMap.newKeySet();
@@ -336,40 +348,19 @@ class RemoteOwnerKillIT {
         }
         int total = SENDERS * PER_SENDER;
         assertEquals(total, sent.size());
-        await(() -> settled(sent, delivered, errored) == total, Duration.ofSeconds(180), () -> "not every message settled: "
-            + numbers(sent, delivered, errored, sentBeforeKill) + "\n" + a.process.outputSinceStart());
+        await(() -> KillTally.settled(sent, delivered, errored) == total, Duration.ofSeconds(180), () -> "not every message settled: "
+            + KillTally.numbers(sent, delivered, errored, sentBeforeKill) + "\n" + a.process.outputSinceStart());
         long settledAfter = (System.nanoTime() - killedAt) / 1_000_000;
         Thread.sleep(5000); // late copies
-        String numbers = numbers(sent, delivered, errored, sentBeforeKill);
+        String numbers = KillTally.numbers(sent, delivered, errored, sentBeforeKill);
         System.out.println(getClass().getSimpleName() + ": " + numbers + ", settled " + settledAfter + " ms after the kill; stream"
             + " owners now: " + streamOwners() + " (A is " + a.pid() + ")");
         // A ping whose request the dead node held is handed again (RemoteHandoff) or bounced after three times
         // bounce-after (180 s); its answer comes back through the sender's UserEntity, which, when it lived on the
         // killed node, loses what it was relaying (IQs to a user's entity are not acknowledged end to end). So pings
         // are counted and reported, not required to be all answered.
-        long pingDeadline = System.nanoTime() + Duration.ofSeconds(200).toNanos();
-        while (System.nanoTime() < pingDeadline && !pings.stream().allMatch(java.util.concurrent.Future::isDone)) {
-            Thread.sleep(500);
-        }
-        int answered = 0;
-        int pingErrors = 0;
-        List<String> pingFailures = new ArrayList<>();
-        for (var f : pings) {
-            if (!f.isDone()) {
-                pingFailures.add("no answer yet");
-                continue;
-            }
-            try {
-                f.getOrThrow();
-                answered++;
-            } catch (org.jivesoftware.smack.XMPPException.XMPPErrorException e) {
-                pingErrors++;
-            } catch (Exception e) {
-                pingFailures.add(e.toString());
-            }
-        }
-        System.out.println(getClass().getSimpleName() + ": pings to " + peer.domain() + ": " + pings.size() + " sent, "
-            + answered + " answered, " + pingErrors + " errors, " + pingFailures.size() + " never answered " + new java.util.TreeSet<>(pingFailures));
+        System.out.println(getClass().getSimpleName() + ": pings to " + peer.domain() + ": "
+            + KillTally.pings(pings, Duration.ofSeconds(200)));
         for (XMPPTCPConnection c : senders) {
             c.disconnect();
         }
@@ -383,23 +374,25 @@ class RemoteOwnerKillIT {
         assertEquals(total, sent.stream().filter(delivered::containsKey).count() + errored.size(), numbers);
     }
 
-    /** Messages that arrived or came back as an error. */
-    static long settled(List<String> sent, Map<String, AtomicInteger> delivered, Set<String> errored) {
-        synchronized (sent) {
-            return sent.stream().filter(k -> delivered.containsKey(k) || errored.contains(k)).count();
+    /**
+     * The peer's own stream to chorus.example (on A, which the DNS names) carries its answers, acknowledgement pings
+     * included: a ping from the peer's side must come back before the run means anything. A peer that tried while
+     * A was not yet up may wait a while before it tries again (ejabberd does).
+     */
+    long returnPath(XMPPTCPConnection reader) throws Exception {
+        long start = System.nanoTime();
+        long deadline = start + Duration.ofSeconds(120).toNanos();
+        Exception last = null;
+        while (System.nanoTime() < deadline) {
+            try {
+                reader.sendIqRequestAndWaitForResponse(new org.jivesoftware.smackx.ping.packet.Ping(
+                    JidCreate.domainBareFrom(PeerWorld.CHORUS_DOMAIN)));
+                return (System.nanoTime() - start) / 1_000_000;
+            } catch (org.jivesoftware.smack.XMPPException.XMPPErrorException | org.jivesoftware.smack.SmackException.NoResponseException e) {
+                last = e;
+                Thread.sleep(1000);
+            }
         }
-    }
-
-    static String numbers(List<String> sent, Map<String, AtomicInteger> delivered, Set<String> errored, int beforeKill) {
-        synchronized (sent) {
-            long got = sent.stream().filter(delivered::containsKey).count();
-            long dup = sent.stream().filter(k -> delivered.containsKey(k) && delivered.get(k).get() > 1).count();
-            long copies = sent.stream().filter(delivered::containsKey).mapToLong(k -> delivered.get(k).get() - 1).sum();
-            long both = sent.stream().filter(k -> delivered.containsKey(k) && errored.contains(k)).count();
-            long lost = sent.stream().filter(k -> !delivered.containsKey(k) && !errored.contains(k)).count();
-            return "sent " + sent.size() + " (" + beforeKill + " before the kill), delivered " + got + ", errored "
-                + errored.size() + ", delivered twice or more " + dup + " (" + copies + " extra copies), delivered and"
-                + " errored " + both + ", lost " + lost;
-        }
+        throw new AssertionError("the peer never reached " + PeerWorld.CHORUS_DOMAIN + ": " + last + "\n" + peer.logs());
     }
 }
