@@ -33,7 +33,7 @@ import java.util.concurrent.Callable;
     subcommands = {LoadTest.Login.class, LoadTest.Idle.class, LoadTest.ChatCmd.class, LoadTest.SweepCmd.class,
         LoadTest.Presence.class, LoadTest.OfflineCmd.class, LoadTest.MixedCmd.class, LoadTest.MucCmd.class,
         LoadTest.Provision.class,
-        LoadTest.Compare.class})
+        LoadTest.Compare.class, chorus.loadtest.capacity.CapacityCommand.class})
 public final class LoadTest {
 
     public static void main(String[] args) {
