@@ -161,12 +161,12 @@ public final class StreamSession extends AbstractBehavior<SessionInput> {
                 extensions.fromAccount(m);
                 return this;
             })
-            .onMessage(SessionMessage.Interests.class, bound::onInterests)
+            .onMessage(SessionMessage.Interests.class, bound.binding::onInterests)
             .onMessage(SessionMessage.Close.class, ending::onClose)
             .onMessage(BoundSession.IqTimeout.class, bound::onIqTimeout)
-            .onMessage(BoundSession.EntityGone.class, bound::onEntityGone)
-            .onMessage(BoundSession.Rebound.class, bound::onRebound)
-            .onMessageEquals(BoundSession.RebindNow.INSTANCE, bound::rebind)
+            .onMessage(EntityBinding.EntityGone.class, bound.binding::onEntityGone)
+            .onMessage(EntityBinding.Rebound.class, bound.binding::onRebound)
+            .onMessageEquals(EntityBinding.RebindNow.INSTANCE, bound.binding::rebind)
             .onMessageEquals(BoundSession.ReliabilityTick.INSTANCE, bound::onReliabilityTick)
             .onMessage(Resumption.Answered.class, resumption::onAnswered)
             .onMessage(SessionMessage.Resumption.class, resumption::onResumption)
