@@ -1,7 +1,5 @@
 package chorus.loadtest.client;
 
-import chorus.loadtest.sasl.SaslClient;
-import chorus.loadtest.sasl.SaslException;
 import chorus.loadtest.xml.XmlElement;
 import chorus.loadtest.xml.XmlFramer;
 import io.netty.buffer.ByteBuf;
@@ -18,10 +16,8 @@ import io.netty.handler.ssl.SslHandler;
 import io.netty.util.concurrent.FastThreadLocal;
 
 import javax.xml.stream.XMLStreamException;
-import java.util.Base64;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -30,10 +26,12 @@ import java.util.concurrent.TimeUnit;
  * Over WebSocket (RFC 7395) the channel below it is Netty's WebSocket client and {@link WebSocketMessages}:
  * the stream starts once the HTTP upgrade is done, opens and ends with {@code <open/>} and {@code <close/>},
  * has no STARTTLS (wss is TLS from the start), and each write is one message, so each is one element.
- * Past ~400 lines on purpose: the negotiation is one state machine per connection, and splitting its phases
- * over classes would put a call between every event of thousands of connections and the phase it advances.
  * {@link #ready()} completes when the goal is reached, or fails with a {@link SetupFailure}. Its state
  * lives on the channel's event loop; {@link #send} and {@link #close} may be called from any thread.
+ * The setup's steps are {@link StreamSetup}'s, the SASL exchange {@link SaslExchange}'s.
+ *
+ * <p>A little over 400 lines: the Netty events, the writes the scenarios make, the stream's end and the failure
+ * path all read and change the one phase and channel of the connection; what is left here is that state machine.
  */
 public final class XmppSession extends ChannelInboundHandlerAdapter implements XmlFramer.Events {
 
@@ -41,7 +39,7 @@ public final class XmppSession extends ChannelInboundHandlerAdapter implements X
     public enum Purpose { LOGIN, REGISTER }
 
     /** TLS: the handshake, and over WebSocket the HTTP upgrade after it. */
-    private enum Phase { CONNECTING, TLS, FEATURES, STARTTLS, AUTH, BIND, SESSION, REGISTER, READY, CLOSING, CLOSED }
+    enum Phase { CONNECTING, TLS, FEATURES, STARTTLS, AUTH, BIND, SESSION, REGISTER, READY, CLOSING, CLOSED }
 
     /** Bytes of direct buffers are copied here before parsing; the framer lets them go when feed returns. */
     private static final FastThreadLocal<byte[]> SCRATCH = new FastThreadLocal<>() {
@@ -51,32 +49,28 @@ public final class XmppSession extends ChannelInboundHandlerAdapter implements X
         }
     };
 
-    /** Where SCRAM keys are derived, one thread per core. */
-    private static final java.util.concurrent.ExecutorService CRYPTO = java.util.concurrent.Executors.newFixedThreadPool(
-        Runtime.getRuntime().availableProcessors(), new io.netty.util.concurrent.DefaultThreadFactory("loadtest-scram", true));
-
     private final int index;
-    private final Account account;
-    private final ClientConfig config;
-    private final Purpose purpose;
-    private final SslHandlerFactory tls;
+    final Account account;
+    final ClientConfig config;
+    final Purpose purpose;
+    final SslHandlerFactory tls;
     private volatile SessionListener listener;
-    private final CompletableFuture<XmppSession> ready = new CompletableFuture<>();
+    final CompletableFuture<XmppSession> ready = new CompletableFuture<>();
     private final XmlFramer framer = new XmlFramer(this);
-    private volatile Channel channel;
-    private Phase phase = Phase.CONNECTING;
-    private boolean secured;
-    private boolean authenticated;
-    private boolean sessionWanted;
-    private SaslClient sasl;
-    private volatile String fullJid;
+    private final StreamSetup setup = new StreamSetup(this);
+    volatile Channel channel;
+    Phase phase = Phase.CONNECTING;
+    boolean secured;
+    boolean authenticated;
+    SaslExchange sasl;
+    volatile String fullJid;
     private String closeReason;
-    private boolean existed;
+    boolean existed;
     private final long started = System.nanoTime();
     private long tcpAt;
-    private long tlsAt;
+    long tlsAt;
     private long authAt;
-    private long readyAt;
+    long readyAt;
     /** Anything a scenario wants to keep with the session. */
     public volatile Object attachment;
 
@@ -226,7 +220,7 @@ public final class XmppSession extends ChannelInboundHandlerAdapter implements X
         tcpAt = System.nanoTime();
         SslHandler ssl = ctx.pipeline().get(SslHandler.class);
         if (ssl != null) {
-            afterHandshake(ssl);
+            setup.afterHandshake(ssl);
         } else if (config.websocket()) {
             phase = Phase.TLS; // ws:// without TLS: only the upgrade
         } else {
@@ -302,7 +296,7 @@ public final class XmppSession extends ChannelInboundHandlerAdapter implements X
         fail(phase == Phase.TLS || phase == Phase.STARTTLS ? "tls" : "io:" + cause.getClass().getSimpleName());
     }
 
-    private void fail(String reason) {
+    void fail(String reason) {
         if (closeReason == null) {
             closeReason = reason;
         }
@@ -324,7 +318,7 @@ public final class XmppSession extends ChannelInboundHandlerAdapter implements X
 
     // ---- the stream ----
 
-    private void openStream() {
+    void openStream() {
         framer.reset();
         phase = Phase.FEATURES;
         if (config.websocket()) {
@@ -377,12 +371,12 @@ public final class XmppSession extends ChannelInboundHandlerAdapter implements X
             return;
         }
         switch (phase) {
-            case FEATURES -> features(e);
-            case STARTTLS -> proceed(e);
-            case AUTH -> sasl(e);
-            case BIND -> bound(e);
-            case SESSION -> session(e);
-            case REGISTER -> registered(e);
+            case FEATURES -> setup.features(e);
+            case STARTTLS -> setup.proceed(e);
+            case AUTH -> sasl.element(e);
+            case BIND -> setup.bound(e);
+            case SESSION -> setup.session(e);
+            case REGISTER -> setup.registered(e);
             case READY -> {
                 SessionListener l = listener;
                 if (l != null) {
@@ -395,173 +389,21 @@ public final class XmppSession extends ChannelInboundHandlerAdapter implements X
         }
     }
 
-    private void features(XmlElement f) {
-        if (!f.is("features", Ns.STREAMS)) {
-            fail("unexpected:" + f.name());
-            return;
-        }
-        if (!secured && config.tls() != TlsMode.NONE) {
-            if (f.child("starttls", Ns.TLS) == null) {
-                fail("no-starttls");
-                return;
-            }
-            phase = Phase.STARTTLS;
-            send(Stanzas.STARTTLS);
-            return;
-        }
-        if (purpose == Purpose.REGISTER) {
-            phase = Phase.REGISTER;
-            send(Stanzas.register("reg1", account.username(), account.password()));
-            return;
-        }
-        if (!authenticated) {
-            XmlElement mechs = f.child("mechanisms", Ns.SASL);
-            String wanted = config.mechanism().saslName();
-            boolean offered = mechs != null && mechs.children().stream().anyMatch(m -> m.text().trim().equals(wanted));
-            if (!offered) {
-                fail("mechanism-not-offered:" + wanted);
-                return;
-            }
-            sasl = config.mechanism().client(account.username(), account.password(), config.scramCache(),
-                XmppSession::nonce);
-            phase = Phase.AUTH;
-            send(Stanzas.auth(sasl.mechanism(), Base64.getEncoder().encodeToString(sasl.initialResponse())));
-            return;
-        }
-        if (f.child("bind", Ns.BIND) == null) {
-            fail("no-bind");
-            return;
-        }
-        XmlElement session = f.child("session", Ns.SESSION);
-        // RFC 3921 §3 sessions: needed only when offered without <optional/> (RFC 6121 Appendix E).
-        sessionWanted = session != null && session.child("optional", Ns.SESSION) == null;
-        phase = Phase.BIND;
-        send(Stanzas.bind("bind1", "lt" + Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 16)));
+    /** SASL succeeded: a new stream, authenticated (RFC 6120 §6.4.6). */
+    void authenticated() {
+        authAt = System.nanoTime();
+        authenticated = true;
+        sasl = null;
+        openStream();
     }
 
-    private void proceed(XmlElement e) {
-        if (!e.is("proceed", Ns.TLS)) {
-            fail("starttls-refused");
-            return;
-        }
-        // RFC 6120 §5.4.3.3: everything after <proceed/> is TLS.
-        SslHandler ssl = tls.newHandler(channel);
-        channel.pipeline().addFirst("tls", ssl);
-        afterHandshake(ssl);
+    /** Whether {@code exchange} is the SASL exchange in progress (an answer computed off the loop may be late). */
+    boolean authenticating(SaslExchange exchange) {
+        return phase == Phase.AUTH && sasl == exchange;
     }
 
-    /** Direct TLS or STARTTLS: a new stream once the handshake is done (RFC 6120 §5.4.3.3). */
-    private void afterHandshake(SslHandler ssl) {
-        phase = Phase.TLS;
-        ssl.handshakeFuture().addListener(f -> {
-            if (f.isSuccess()) {
-                if (config.websocket()) {
-                    return; // the HTTP upgrade follows; userEventTriggered opens the stream
-                }
-                tlsAt = System.nanoTime();
-                secured = true;
-                openStream();
-            } else {
-                fail("tls");
-            }
-        });
-    }
-
-    private void sasl(XmlElement e) {
-        try {
-            if (e.is("challenge", Ns.SASL)) {
-                respondOffLoop(sasl, decode(e.text()));
-            } else if (e.is("success", Ns.SASL)) {
-                sasl.verifySuccess(decode(e.text()));
-                authAt = System.nanoTime();
-                authenticated = true;
-                sasl = null;
-                openStream();
-            } else if (e.is("failure", Ns.SASL)) {
-                fail("sasl:" + (e.children().isEmpty() ? "failure" : e.children().get(0).name()));
-            } else {
-                fail("unexpected:" + e.name());
-            }
-        } catch (SaslException | IllegalArgumentException ex) {
-            fail("sasl:client-side");
-        }
-    }
-
-    /**
-     * Answers a challenge on the crypto pool: SCRAM's key derivation (thousands of HMACs) must not stall
-     * the event loop that serves hundreds of other connections, or their timings would include it.
-     */
-    private void respondOffLoop(SaslClient client, byte[] challenge) {
-        CompletableFuture.supplyAsync(() -> {
-            try {
-                return client.respond(challenge);
-            } catch (SaslException ex) {
-                throw new java.util.concurrent.CompletionException(ex);
-            }
-        }, CRYPTO).whenComplete((reply, err) -> channel.eventLoop().execute(() -> {
-            if (phase != Phase.AUTH || sasl != client) {
-                return;
-            }
-            if (err != null) {
-                fail("sasl:client-side");
-            } else {
-                send(Stanzas.saslResponse(Base64.getEncoder().encodeToString(reply)));
-            }
-        }));
-    }
-
-    private void bound(XmlElement iq) {
-        if (!iq.is("iq", Ns.CLIENT) || !"bind1".equals(iq.attr("id"))) {
-            return;
-        }
-        if (!"result".equals(iq.attr("type"))) {
-            fail("bind:" + errorCondition(iq));
-            return;
-        }
-        XmlElement bind = iq.child("bind", Ns.BIND);
-        fullJid = bind == null ? null : bind.childText("jid");
-        if (fullJid == null) {
-            fail("bind:no-jid");
-            return;
-        }
-        if (sessionWanted) {
-            phase = Phase.SESSION;
-            send(Stanzas.session("sess1"));
-            return;
-        }
-        becomeReady();
-    }
-
-    private void session(XmlElement iq) {
-        if (!iq.is("iq", Ns.CLIENT) || !"sess1".equals(iq.attr("id"))) {
-            return;
-        }
-        if (!"result".equals(iq.attr("type"))) {
-            fail("session:" + errorCondition(iq));
-            return;
-        }
-        becomeReady();
-    }
-
-    private void registered(XmlElement iq) {
-        if (!iq.is("iq", Ns.CLIENT) || !"reg1".equals(iq.attr("id"))) {
-            return;
-        }
-        String condition = "result".equals(iq.attr("type")) ? null : errorCondition(iq);
-        if (condition != null && !condition.equals("conflict")) {
-            fail("register:" + condition);
-            return;
-        }
-        existed = condition != null;
-        readyAt = System.nanoTime();
-        phase = Phase.READY;
-        ready.complete(this);
-    }
-
-    private void becomeReady() {
-        readyAt = System.nanoTime();
-        phase = Phase.READY;
-        ready.complete(this);
+    java.util.concurrent.Executor eventLoop() {
+        return channel.eventLoop();
     }
 
     /** The defined condition of a stanza error (RFC 6120 §8.3.3), or "unknown". */
@@ -575,17 +417,6 @@ public final class XmppSession extends ChannelInboundHandlerAdapter implements X
             }
         }
         return "unknown";
-    }
-
-    private static byte[] decode(String text) {
-        String t = text.trim();
-        return t.isEmpty() || t.equals("=") ? new byte[0] : Base64.getDecoder().decode(t);
-    }
-
-    private static String nonce() {
-        byte[] b = new byte[18];
-        ThreadLocalRandom.current().nextBytes(b);
-        return Base64.getEncoder().encodeToString(b).replace(',', '-');
     }
 
     @Override

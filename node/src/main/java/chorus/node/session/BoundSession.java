@@ -33,18 +33,9 @@ import java.util.Set;
  * stamped, passed through the extensions and handed to the router (the session answers only the obsolete
  * session request and XEP-0077's account requests itself); what the account's entity hands it goes to the client,
  * acknowledged end to end once written. The session stays bound to its account's entity wherever that runs: it
- * binds again when the entity moved, and tells it what it wrote.
+ * binds again when the entity moved ({@link EntityBinding}), and tells it what it wrote.
  */
 final class BoundSession {
-
-    /** The account's entity stopped (it moved, or restarted): bind to its new incarnation. */
-    record EntityGone(ActorRef<UserEntity.Command> entity) implements StreamSession.Local {
-    }
-
-    record Rebound(UserEntity.BindReply reply, Throwable failure) implements StreamSession.Local {
-    }
-
-    enum RebindNow implements StreamSession.Local { INSTANCE }
 
     /** Resend what waits for acceptance, acknowledge what was written. */
     enum ReliabilityTick implements StreamSession.Local { INSTANCE }
@@ -54,34 +45,31 @@ final class BoundSession {
     }
 
     private static final Duration IQ_TIMEOUT = Duration.ofSeconds(10);
-    private static final Duration BIND_TIMEOUT = Duration.ofSeconds(10);
     private static final Duration TICK = Duration.ofMillis(250);
 
     private final StreamSession session;
-    /** The last available presence the client broadcast, for binding again after the entity moved. */
-    private Presence lastPresence;
-    private boolean rosterRequested;
-    /** What the resource asked for that lasts as long as the session (carbons), as the entity told it. */
-    private Set<String> interests = Set.of();
     /** IQs handed to the account's entity and not yet answered. */
     private final Set<String> pendingIqs = new HashSet<>();
     /** Stanzas the entity sent before its bind answer arrived (the answer travels through an ask). */
     private final List<SessionMessage.Deliver> early = new ArrayList<>();
     /** Pings the client when it says nothing for a while (issue 14). */
     final IdleCheck idle;
+    /** The session's tie to the account's entity, wherever it runs. */
+    final EntityBinding binding;
 
     BoundSession(StreamSession session) {
         this.session = session;
         this.idle = new IdleCheck(session);
+        this.binding = new EntityBinding(session);
     }
 
     /** The resource is bound to the account's entity, which the session now watches. */
     void begin(ActorRef<UserEntity.Command> entity) {
-        session.ctx().watchWith(entity, new EntityGone(entity));
+        binding.watch(entity);
         session.phase = Phase.BOUND;
         tickWhileBusy();
         session.node.registry().bound(session.ctx().getSelf(), session.jid);
-        registerResumable();
+        binding.registerResumable();
         if (session.sm == null) {
             // Without XEP-0198 (yet): the node's idle check watches this stream until the client enables it.
             session.node.guards().idle().watch(session.ctx().getSelf(), session.transport);
@@ -90,7 +78,7 @@ final class BoundSession {
 
     /** As {@link #begin}, for a resumed stream: the entity knows its resumption id already. */
     void beginResumed(ActorRef<UserEntity.Command> entity) {
-        session.ctx().watchWith(entity, new EntityGone(entity));
+        binding.watch(entity);
         tickWhileBusy();
         session.node.registry().bound(session.ctx().getSelf(), session.jid);
     }
@@ -119,11 +107,7 @@ final class BoundSession {
             return session;
         }
         if (st instanceof Presence p) {
-            if (p.to() == null && p.type() == Presence.Type.AVAILABLE) {
-                lastPresence = p;
-            } else if (p.to() == null && p.type() == Presence.Type.UNAVAILABLE) {
-                lastPresence = null;
-            }
+            binding.broadcast(p);
             session.node.router().fromClient(st);
         } else if (st instanceof Iq iq) {
             onIq(iq);
@@ -152,7 +136,9 @@ final class BoundSession {
             if (iq.isRequest() && iq.id() != null && pendingIqs.add(iq.id())) {
                 session.timers.startSingleTimer("iq:" + iq.id(), new IqTimeout(iq.id()), IQ_TIMEOUT);
             }
-            rosterRequested |= iq.type() == Iq.Type.GET && iq.payloadIs("jabber:iq:roster", "query");
+            if (iq.type() == Iq.Type.GET && iq.payloadIs("jabber:iq:roster", "query")) {
+                binding.rosterRequested();
+            }
         }
         session.node.router().fromClient(iq);
     }
@@ -315,53 +301,6 @@ final class BoundSession {
         }
     }
 
-    Behavior<SessionInput> onEntityGone(EntityGone g) {
-        if (session.phase != Phase.BOUND || session.registration.removing()) {
-            // An entity that leaves because this stream removed the account is not bound to again.
-            return session;
-        }
-        return rebind();
-    }
-
-    /** Binds again to the account's entity, wherever it runs now, restoring what it knew. */
-    Behavior<SessionInput> rebind() {
-        if (session.phase != Phase.BOUND) {
-            return session;
-        }
-        Presence presence = lastPresence;
-        boolean interested = rosterRequested;
-        Set<String> wanted = interests;
-        String resource = session.jid.resource();
-        session.ctx().ask(UserEntity.BindReply.class, session.entity, BIND_TIMEOUT,
-            replyTo -> new UserEntity.Bind(resource, session.self(), true, presence, interested, replyTo, wanted),
-            Rebound::new);
-        return session;
-    }
-
-    Behavior<SessionInput> onRebound(Rebound r) {
-        if (session.phase != Phase.BOUND) {
-            return session;
-        }
-        if (r.reply() instanceof UserEntity.BindReply.Bound b) {
-            session.ctx().watchWith(b.entity(), new EntityGone(b.entity()));
-            registerResumable();
-            return session;
-        }
-        if (r.reply() instanceof UserEntity.BindReply.Refused refused && "not-authorized".equals(refused.condition())) {
-            return session.fail("not-authorized", "the account is gone");
-        }
-        session.timers.startSingleTimer(RebindNow.INSTANCE, RebindNow.INSTANCE, Duration.ofSeconds(1));
-        return session;
-    }
-
-    /** XEP-0198: the entity learns this stream may be resumed, and with which id. */
-    void registerResumable() {
-        StreamManagement sm = session.sm;
-        if (sm != null && sm.resumable() && session.phase == Phase.BOUND) {
-            session.entity.tell(new UserEntity.Resumable(session.jid.resource(), session.self(), sm.id()));
-        }
-    }
-
     /** The resource ends: the entity hears it, with what the client was written. */
     void unbind() {
         if (session.phase == Phase.BOUND && session.jid != null) {
@@ -370,26 +309,6 @@ final class BoundSession {
             session.node.registry().unbound(session.ctx().getSelf());
         }
         session.node.guards().idle().unwatch(session.ctx().getSelf());
-    }
-
-    /** The resource's interests changed (or a resumed stream learns them): kept for binding again. */
-    Behavior<SessionInput> onInterests(SessionMessage.Interests i) {
-        interests = i.interests();
-        return session;
-    }
-
-    // ---- XEP-0198 hand-over ----
-
-    /** The state a resuming stream takes over: presence and roster interest, plus what the extensions add. */
-    SessionMessage.Resumption handOver() {
-        return session.extensions.handOver(session.sm.handOver(lastPresence, rosterRequested, List.of()));
-    }
-
-    /** This stream resumed another: it takes over its presence, roster interest and the extensions' state. */
-    void resumed(SessionMessage.Resumption r) {
-        lastPresence = r.presence();
-        rosterRequested = r.rosterInterest();
-        session.extensions.resumed(r);
     }
 
     /** What an extension may do with this session. */

@@ -109,7 +109,7 @@ final class Resumption {
         }
         StreamManagement sm = StreamManagement.resumed(state, session.node.c2s().sm().maxUnacked());
         session.sm = sm;
-        session.bound.resumed(state);
+        session.bound.binding.resumed(state);
         session.phase = Phase.BOUND;
         session.bound.beginResumed(answer.entity());
         StreamManagement.Ack ack = sm.acked(resumingH);
@@ -173,7 +173,7 @@ final class Resumption {
         }
         session.bound.ackWritten();
         // The hand-over holds what the client did not acknowledge: in frames when it is larger than one.
-        session.frames.tell(h.to(), session.bound.handOver(), SessionMessage.Framed::new);
+        session.frames.tell(h.to(), session.bound.binding.handOver(), SessionMessage.Framed::new);
         session.phase = Phase.CLOSED;
         session.node.registry().unbound(session.ctx().getSelf());
         session.timers.cancel(Expired.INSTANCE);

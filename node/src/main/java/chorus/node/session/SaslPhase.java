@@ -206,7 +206,7 @@ final class SaslPhase {
             node.metrics().login(NodeMetrics.LoginOutcome.SUCCESS);
             // RFC 6120 §6.4.6: the parser restarts before <success/> leaves, ready for the new stream.
             transport.restartThenSend(SaslWire.element(s));
-            session.authenticated(s.account());
+            session.negotiation.authenticated(s.account());
         } else if (step instanceof SaslStep.Failure f) {
             fail(f);
         } else {

@@ -86,7 +86,7 @@ final class SmProtocol {
         session.node.guards().idle().unwatch(session.ctx().getSelf());
         session.out.send(sm.enabled());
         session.out.countWith(sm);
-        session.bound.registerResumable();
+        session.bound.binding.registerResumable();
         return session;
     }
 }

@@ -2,23 +2,19 @@ package chorus.node.session;
 
 import chorus.actors.cluster.FrameAssembly;
 import chorus.actors.cluster.Frames;
-import chorus.actors.feature.register.RegisterForm;
 import chorus.actors.session.SessionInput;
 import chorus.actors.session.SessionMessage;
 import chorus.actors.user.UserEntity;
 import chorus.actors.xmpp.BareJid;
 import chorus.actors.xmpp.Element;
 import chorus.actors.xmpp.FullJid;
-import chorus.actors.xmpp.Iq;
 import chorus.actors.xmpp.Ns;
 import chorus.actors.xmpp.Stanza;
-import chorus.actors.xmpp.StanzaException;
 import chorus.node.config.SessionLimits;
 import chorus.node.stream.StreamError;
 import chorus.node.stream.StreamErrors;
 import chorus.node.stream.StreamEvent;
 import chorus.node.xmppstream.StanzaIntake;
-import chorus.node.xmppstream.StartTls;
 import chorus.node.xmppstream.StreamOpening;
 import chorus.node.xmppstream.Transport;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -36,10 +32,10 @@ import java.time.Duration;
 /**
  * One per client stream, on the node that holds its transport (a connection cannot move), whatever the transport:
  * the adapter feeds it {@link StreamEvent}s ({@link Inbound}) and it writes through the {@link Transport}. It runs
- * the stream's negotiation one phase at a time ({@link Phase}: STARTTLS, {@link SaslPhase} and
- * {@link Registration}, {@link BindPhase}, {@link Resumption}) and then the {@link BoundSession}, and owns the
- * stream's end, whichever way it ends. XEP-0198 elements go to {@link SmProtocol}; per-session features plug in as
- * {@link SessionExtension}s.
+ * the stream's negotiation one phase at a time ({@link Phase}: {@link Negotiation} answers each header and takes
+ * STARTTLS, then {@link SaslPhase} and {@link Registration}, {@link BindPhase}, {@link Resumption}) and then the
+ * {@link BoundSession}, and owns the stream's end, whichever way it ends ({@link StreamEnd}). XEP-0198 elements go to
+ * {@link SmProtocol}; per-session features plug in as {@link SessionExtension}s.
  */
 public final class StreamSession extends AbstractBehavior<SessionInput> {
 
@@ -92,6 +88,7 @@ public final class StreamSession extends AbstractBehavior<SessionInput> {
     /** How fast the client may send once authenticated (null: no limit). */
     private final Pacing pacing;
 
+    final Negotiation negotiation;
     final SaslPhase sasl;
     final Registration registration;
     final BindPhase binding;
@@ -116,6 +113,7 @@ public final class StreamSession extends AbstractBehavior<SessionInput> {
         this.reliability = new Reliability(Reliability.Courier.through(node.router()), node.clock(), node.metrics()::routed);
         this.frames = Frames.get(ctx.getSystem());
         this.framed = new FrameAssembly(ctx.getSystem());
+        this.negotiation = new Negotiation(this);
         this.sasl = new SaslPhase(this);
         this.registration = new Registration(this);
         this.binding = new BindPhase(this);
@@ -163,12 +161,12 @@ public final class StreamSession extends AbstractBehavior<SessionInput> {
                 extensions.fromAccount(m);
                 return this;
             })
-            .onMessage(SessionMessage.Interests.class, bound::onInterests)
+            .onMessage(SessionMessage.Interests.class, bound.binding::onInterests)
             .onMessage(SessionMessage.Close.class, ending::onClose)
             .onMessage(BoundSession.IqTimeout.class, bound::onIqTimeout)
-            .onMessage(BoundSession.EntityGone.class, bound::onEntityGone)
-            .onMessage(BoundSession.Rebound.class, bound::onRebound)
-            .onMessageEquals(BoundSession.RebindNow.INSTANCE, bound::rebind)
+            .onMessage(EntityBinding.EntityGone.class, bound.binding::onEntityGone)
+            .onMessage(EntityBinding.Rebound.class, bound.binding::onRebound)
+            .onMessageEquals(EntityBinding.RebindNow.INSTANCE, bound.binding::rebind)
             .onMessageEquals(BoundSession.ReliabilityTick.INSTANCE, bound::onReliabilityTick)
             .onMessage(Resumption.Answered.class, resumption::onAnswered)
             .onMessage(SessionMessage.Resumption.class, resumption::onResumption)
@@ -229,7 +227,7 @@ public final class StreamSession extends AbstractBehavior<SessionInput> {
                 return this;
             }
             if (ev instanceof StreamEvent.StreamOpen open) {
-                return onStreamOpen(open);
+                return negotiation.onStreamOpen(open);
             }
             if (ev instanceof StreamEvent.StanzaReceived s) {
                 return onElement(s.element());
@@ -252,40 +250,7 @@ public final class StreamSession extends AbstractBehavior<SessionInput> {
         return whole.isPresent() ? receive(getContext(), (SessionInput) whole.get()) : this;
     }
 
-    // ---- negotiation (RFC 6120 §4.3) ----
-
-    /** The client's header: ours answers it, with the features of the phase the stream is in now. */
-    private Behavior<SessionInput> onStreamOpen(StreamEvent.StreamOpen open) {
-        if (phase != Phase.AWAIT_STREAM) {
-            return fail(StreamErrors.NOT_WELL_FORMED, "a stream header inside the stream");
-        }
-        StreamError refused = opening.answer(open, transport);
-        if (refused != null) {
-            return fail(refused);
-        }
-        Element.Builder features = Element.build("features", Ns.STREAMS);
-        if (!transport.secure() && transport.canStartTls()) {
-            phase = Phase.TLS;
-            features.child(StartTls.FEATURE);
-        } else if (user == null) {
-            phase = Phase.AUTH;
-            features.child(sasl.mechanismsFeature());
-            if (registration.enabled()) {
-                features.child(registration.feature());
-            }
-        } else {
-            phase = Phase.BIND;
-            features.child(Element.of("bind", Ns.BIND));
-            if (node.c2s().sm().enabled() && transport.offersStreamManagement()) {
-                features.child(StreamManagement.feature());
-            }
-            features.child(Element.build("session", Ns.SESSION).child(Element.of("optional", Ns.SESSION)).get());
-            features.child(Element.of("ver", "urn:xmpp:features:rosterver"));
-            extensions.features().forEach(features::child);
-        }
-        out.send(features.get());
-        return this;
-    }
+    // ---- the elements of each phase (RFC 6120 §4.3; negotiation: see Negotiation) ----
 
     /** A first-level element of the client, for the phase the stream is in. */
     Behavior<SessionInput> onElement(Element e) {
@@ -301,17 +266,10 @@ public final class StreamSession extends AbstractBehavior<SessionInput> {
             sm.received();
         }
         switch (phase) {
-            case TLS: {
-                StreamError refused = StartTls.take(e, transport);
-                if (refused != null) {
-                    return fail(refused);
-                }
-                phase = Phase.AWAIT_STREAM;
-                opening.restarted();
-                return this;
-            }
+            case TLS:
+                return negotiation.onTlsElement(e);
             case AUTH:
-                return onAuthElement(e);
+                return negotiation.onAuthElement(e);
             case BIND:
                 return binding.onElement(e);
             case BOUND:
@@ -319,34 +277,6 @@ public final class StreamSession extends AbstractBehavior<SessionInput> {
             default:
                 return fail(StreamErrors.NOT_WELL_FORMED, "no stream is open");
         }
-    }
-
-    /** RFC 6120 §6, and XEP-0077 §3.1: registration is the one thing allowed before authentication. */
-    private Behavior<SessionInput> onAuthElement(Element e) {
-        if (e.ns().equals(Ns.SASL)) {
-            sasl.onElement(e);
-            return this;
-        }
-        if (e.is("iq", Ns.CLIENT) && e.child("query", RegisterForm.NS).isPresent()) {
-            try {
-                if (Stanza.fromElement(e) instanceof Iq iq && iq.isRequest()) {
-                    registration.beforeAuth(iq);
-                    return this;
-                }
-            } catch (StanzaException ex) {
-                sendIfAny(StanzaIntake.errorFor(e, ex.error(), Ns.CLIENT));
-                return this;
-            }
-        }
-        return fail(StreamErrors.NOT_AUTHORIZED, "authenticate first");
-    }
-
-    /** SASL succeeded for this account: the next stream header starts the authenticated stream. */
-    void authenticated(BareJid account) {
-        user = account;
-        entity = node.accounts().apply(account.toString());
-        phase = Phase.AWAIT_STREAM;
-        opening.restarted();
     }
 
     void sendIfAny(Stanza reply) {

@@ -22,7 +22,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -31,7 +30,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 /**
@@ -59,72 +57,8 @@ class RemoteOwnerKillIT {
     TestClusterKeys keys;
     String keyspace;
     Path[] pem;
-    Node a;
-    Node b;
-
-    /** One node process of the cluster. */
-    final class Node {
-        final String ip;
-        final int index;
-        final Path dataDir;
-        final int adminPort = TestNode.freePort();
-        final int c2sPort = TestNode.freePort();
-        final int clusterPort;
-        final int s2sPort = TestNode.freePort();
-        NodeProcess process;
-
-        Node(int index, String ip, int clusterPort) throws Exception {
-            this.index = index;
-            this.ip = ip;
-            this.clusterPort = clusterPort;
-            this.dataDir = Files.createTempDirectory("chorus-owner-kill-" + index);
-        }
-
-        void start(String seeds) throws Exception {
-            Map<String, String> p = new HashMap<>();
-            p.put("chorus.domain", PeerWorld.CHORUS_DOMAIN);
-            p.put("chorus.bind", ip);
-            p.put("chorus.data-dir", dataDir.toString());
-            p.put("chorus.c2s.port", "" + c2sPort);
-            p.put("chorus.c2s.tls-port", "0");
-            p.put("chorus.admin.port", "" + adminPort);
-            p.put("chorus.cluster.host", ip);
-            p.put("chorus.cluster.port", "" + clusterPort);
-            p.put("chorus.cassandra.keyspace", keyspace);
-            p.put("chorus.c2s.rate.stanzas-per-second", "0");
-            p.put("chorus.c2s.rate.bytes-per-second", "0");
-            p.put("chorus.tls.certificate", pem[0].toString());
-            p.put("chorus.tls.key", pem[1].toString());
-            p.put("chorus.s2s.enabled", "true");
-            p.put("chorus.s2s.port", "" + s2sPort);
-            p.put("chorus.s2s.tls-port", "0");
-            p.put("chorus.s2s.trust.system-cas", "false");
-            p.put("chorus.s2s.trust.ca-files.0", world.caFile().toString());
-            p.put("chorus.s2s.resolver.nameservers", world.dns().ip() + ":" + world.dns().port());
-            p.put("chorus.s2s.resolver.timeout", "3s");
-            process = NodeProcess.launch(NodeProcess.command(p), Map.of(
-                "CHORUS_CASSANDRA_CONTACT_POINTS", "127.0.0.1:" + TestCassandra.cqlPort(),
-                "CHORUS_SEED_NODES", seeds, "CHORUS_CLUSTER_TLS_DIR", keys.node(index).toString()));
-        }
-
-        long pid() {
-            return process.process.pid();
-        }
-
-        String ctl(String... args) {
-            ChorusctlIT.Result r = ChorusctlIT.ctlAt(dataDir, adminPort, args);
-            assertEquals(0, r.code(), r.err());
-            return r.out();
-        }
-
-        int upMembers() {
-            return (int) ctl("cluster").lines().filter(l -> l.contains(" Up ") && l.contains(" yes ")).count();
-        }
-
-        String seed() {
-            return ip + ":" + clusterPort;
-        }
-    }
+    OwnerKillNode a;
+    OwnerKillNode b;
 
     /** The server the recipients use: Prosody of the world, or another. */
     interface Peer {
@@ -189,8 +123,8 @@ class RemoteOwnerKillIT {
         keys = TestClusterKeys.create();
         assertEquals(0, Chorusctl.run(new String[] {"schema", "apply", "--contact-points=127.0.0.1:" + TestCassandra.cqlPort(),
             "--keyspace=" + keyspace}, new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter())));
-        a = new Node(1, A_IP, TestNode.freePort());
-        b = new Node(2, B_IP, TestNode.freePort());
+        a = new OwnerKillNode(1, A_IP, TestNode.freePort());
+        b = new OwnerKillNode(2, B_IP, TestNode.freePort());
         // Prosody's own stream to chorus.example (its acknowledgements, errors) lands on A, which survives.
         world = PeerWorld.start(worldOptions(PeerWorld.options().at("127.0.1.31", "127.0.1.32", "127.0.1.33")
             .publish(PeerWorld.CHORUS_DOMAIN, A_IP, a.s2sPort, false)));
@@ -199,7 +133,7 @@ class RemoteOwnerKillIT {
         pem = TestCa.writeIdentity(world.issue(TestCa.Names.dns(PeerWorld.CHORUS_DOMAIN, "*." + PeerWorld.CHORUS_DOMAIN)),
             dir, "chorus");
         String seeds = b.seed() + "," + a.seed();
-        b.start(seeds);
+        b.start(seeds, keyspace, pem, world, keys);
         for (int i = 0; i < SENDERS; i++) {
             b.ctl("user", "add", "sender" + i, "pw");
         }
@@ -216,7 +150,7 @@ class RemoteOwnerKillIT {
     @AfterAll
     void stop() throws Exception {
         stopPeer();
-        for (Node n : new Node[] {a, b}) {
+        for (OwnerKillNode n : new OwnerKillNode[] {a, b}) {
             if (n != null && n.process != null) {
                 n.process.close();
             }
@@ -226,7 +160,7 @@ class RemoteOwnerKillIT {
         }
     }
 
-    XMPPTCPConnection login(Node n, String user) throws Exception {
+    XMPPTCPConnection login(OwnerKillNode n, String user) throws Exception {
         XMPPTCPConnection c = new XMPPTCPConnection(XMPPTCPConnectionConfiguration.builder()
             .setXmppDomain(PeerWorld.CHORUS_DOMAIN)
             .setHostAddress(InetAddress.getByName(n.ip))
@@ -287,7 +221,7 @@ class RemoteOwnerKillIT {
             + peer.logs() + "\n" + b.process.outputSinceStart());
         assertEquals(List.of(b.pid()), streamOwners(), "B holds the stream to the peer");
 
-        a.start(b.seed() + "," + a.seed());
+        a.start(b.seed() + "," + a.seed(), keyspace, pem, world, keys);
         await(() -> a.upMembers() == 2, Duration.ofSeconds(60), () -> "A did not join");
         System.out.println(getClass().getSimpleName() + ": the peer's own stream to " + PeerWorld.CHORUS_DOMAIN
             + " answered a ping after " + returnPath(readers[0]) + " ms");

@@ -1,0 +1,114 @@
+package chorus.node;
+
+import chorus.actors.caps.CapsCache;
+import chorus.actors.feature.AccountFeature;
+import chorus.actors.feature.AccountFeatures;
+import chorus.actors.feature.Features;
+import chorus.actors.feature.IqHandler;
+import chorus.actors.feature.adhoc.AdHocHandler;
+import chorus.actors.feature.adhoc.CommandSessions;
+import chorus.actors.feature.admin.AdminCommands;
+import chorus.actors.feature.blocking.BlockingFeature;
+import chorus.actors.feature.blocking.BlockingHandler;
+import chorus.actors.feature.carbons.CarbonsFeature;
+import chorus.actors.feature.carbons.CarbonsSettings;
+import chorus.actors.feature.disco.DiscoHandler;
+import chorus.actors.feature.last.LastActivityFeature;
+import chorus.actors.feature.last.LastActivityHandler;
+import chorus.actors.feature.mam.ArchiveFeature;
+import chorus.actors.feature.mam.MamSettings;
+import chorus.actors.feature.pep.PepFeature;
+import chorus.actors.feature.pep.PepLimits;
+import chorus.actors.feature.ping.PingHandler;
+import chorus.actors.feature.privatedata.PrivateHandler;
+import chorus.actors.feature.privatedata.PrivatePortable;
+import chorus.actors.feature.register.RegisterForm;
+import chorus.actors.feature.time.TimeHandler;
+import chorus.actors.feature.vcard.VCardHandler;
+import chorus.actors.feature.vcard.VCardPortable;
+import chorus.actors.feature.version.VersionHandler;
+import chorus.actors.feature.webpresence.BadgeBoard;
+import chorus.actors.feature.webpresence.ReplicatedBadgeBoard;
+import chorus.actors.feature.webpresence.WebPresenceFeature;
+import chorus.actors.feature.webpresence.WebPresenceSettings;
+import chorus.actors.mailbox.MailboxEntity;
+import chorus.node.admin.AccountService;
+import chorus.node.admin.ClusterAdmin;
+import chorus.node.cli.Version;
+import chorus.node.config.Settings;
+import chorus.node.metrics.NodeRegistry;
+import chorus.node.storage.NodeStorage;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * The node's features: the IQ handlers the server itself answers, and the features of every account in the order
+ * their hooks run. Disco lists both, so it sees them through references set once both lists exist.
+ *
+ * @param server  what the server answers (XEP-0050/0133 commands, disco, ping, version, time, ...)
+ * @param account every account's features
+ * @param badges  the web presence badge board, or null when the server offers no badges
+ */
+record NodeFeatures(Features server, AccountFeatures account, BadgeBoard badges) {
+
+    /** @param services the domains of the server's services (MUC, upload), listed in disco#items */
+    static NodeFeatures build(Settings settings, ActorSystem<Void> system, ClusterSharding sharding,
+                              AccountService accounts, NodeStorage storage, NodeRegistry registry, Clock clock,
+                              List<String> services) {
+        AtomicReference<Features> serverRef = new AtomicReference<>();
+        AtomicReference<AccountFeatures> accountRef = new AtomicReference<>();
+        CarbonsSettings carbons = CarbonsSettings.from(storage.systemConfig());
+        DiscoHandler disco = new DiscoHandler("Chorus",
+            () -> plus(plus(serverRef.get().discoFeatures(), MailboxEntity.XEP_0160, RegisterForm.NS),
+                carbons.enabled() ? CarbonsFeature.SERVER_FEATURES.toArray(String[]::new) : new String[0]),
+            () -> accountRef.get().discoFeatures(), services);
+        LastActivityHandler last = new LastActivityHandler(clock.instant());
+        VCardHandler vcard = new VCardHandler();
+        PrivateHandler privateData = new PrivateHandler();
+        BlockingHandler blocking = new BlockingHandler();
+        // XEP-0133 for the admins, over XEP-0050; it answers its disco nodes, so it comes before disco.
+        AdHocHandler adhoc = new AdHocHandler(new AdminCommands(
+            new ClusterAdmin(accounts, sharding, system, settings.domain().toString()), settings.domain(),
+            Set.copyOf(settings.registration().admins())).all(), CommandSessions.defaults(clock));
+        // The server lists what its accounts support too: clients look for these on the server (XEP-0030).
+        List<IqHandler> server = List.of(adhoc, disco, new PingHandler(),
+            new VersionHandler("Chorus", Version.current(), settings.versionShowsOs()), new TimeHandler(), last,
+            vcard, privateData, blocking);
+        MamSettings mam = MamSettings.from(storage.systemConfig());
+        // The features of every account, in the order their hooks run (blocking refuses a blocked sender
+        // before anything else looks at its stanza).
+        // The opt-in web presence badge, when the server offers it: its command is answered before disco's.
+        WebPresenceSettings webPresence = WebPresenceSettings.from(storage.systemConfig());
+        BadgeBoard badges = webPresence.enabled() ? ReplicatedBadgeBoard.start(system) : null;
+        List<AccountFeature> features = new ArrayList<>(List.of(new BlockingFeature(blocking)));
+        if (badges != null) {
+            features.add(new WebPresenceFeature(badges));
+        }
+        features.addAll(List.of(AccountFeature.of(disco),
+            AccountFeature.of(new PingHandler()), AccountFeature.of(vcard, new VCardPortable()),
+            AccountFeature.of(privateData, new PrivatePortable()),
+            new LastActivityFeature(last), new PepFeature(PepLimits.from(storage.systemConfig()), new CapsCache()),
+            new ArchiveFeature(mam, storage.archive(clock), registry.metrics())));
+        AccountFeatures account = AccountFeatures.of(features.toArray(AccountFeature[]::new));
+        if (carbons.enabled()) {
+            // Last: copies carry the message as the resources get it (with the archive's stanza-id).
+            account = account.plus(new CarbonsFeature(carbons));
+        }
+        serverRef.set(new Features(server));
+        accountRef.set(account);
+        return new NodeFeatures(serverRef.get(), account, badges);
+    }
+
+    static Set<String> plus(Set<String> s, String... more) {
+        Set<String> out = new TreeSet<>(s);
+        out.addAll(List.of(more));
+        return out;
+    }
+}

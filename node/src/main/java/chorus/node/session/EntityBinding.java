@@ -1,0 +1,129 @@
+package chorus.node.session;
+
+import chorus.actors.session.SessionInput;
+import chorus.actors.session.SessionMessage;
+import chorus.actors.user.UserEntity;
+import chorus.actors.xmpp.Presence;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * A bound session's tie to its account's entity, wherever that runs: the session watches the entity, and when it
+ * stops (it moved, or restarted) binds to its new incarnation, restoring what the entity knew of the resource (its
+ * last available presence, whether it asked for the roster, its interests such as carbons). The same state is what a
+ * resuming stream takes over (XEP-0198), and the entity hears which streams may be resumed.
+ */
+final class EntityBinding {
+
+    /** The account's entity stopped (it moved, or restarted): bind to its new incarnation. */
+    record EntityGone(ActorRef<UserEntity.Command> entity) implements StreamSession.Local {
+    }
+
+    record Rebound(UserEntity.BindReply reply, Throwable failure) implements StreamSession.Local {
+    }
+
+    enum RebindNow implements StreamSession.Local { INSTANCE }
+
+    private static final Duration BIND_TIMEOUT = Duration.ofSeconds(10);
+
+    private final StreamSession session;
+    /** The last available presence the client broadcast, for binding again after the entity moved. */
+    private Presence lastPresence;
+    private boolean rosterRequested;
+    /** What the resource asked for that lasts as long as the session (carbons), as the entity told it. */
+    private Set<String> interests = Set.of();
+
+    EntityBinding(StreamSession session) {
+        this.session = session;
+    }
+
+    /** The session watches this incarnation of the account's entity. */
+    void watch(ActorRef<UserEntity.Command> entity) {
+        session.ctx().watchWith(entity, new EntityGone(entity));
+    }
+
+    /** A presence the client broadcast: the last available one is kept, an unavailable one clears it. */
+    void broadcast(Presence p) {
+        if (p.to() == null && p.type() == Presence.Type.AVAILABLE) {
+            lastPresence = p;
+        } else if (p.to() == null && p.type() == Presence.Type.UNAVAILABLE) {
+            lastPresence = null;
+        }
+    }
+
+    /** The client asked for its roster (RFC 6121 §2.1.3): it is sent roster pushes from then on. */
+    void rosterRequested() {
+        rosterRequested = true;
+    }
+
+    Behavior<SessionInput> onEntityGone(EntityGone g) {
+        if (session.phase != Phase.BOUND || session.registration.removing()) {
+            // An entity that leaves because this stream removed the account is not bound to again.
+            return session;
+        }
+        return rebind();
+    }
+
+    /** Binds again to the account's entity, wherever it runs now, restoring what it knew. */
+    Behavior<SessionInput> rebind() {
+        if (session.phase != Phase.BOUND) {
+            return session;
+        }
+        Presence presence = lastPresence;
+        boolean interested = rosterRequested;
+        Set<String> wanted = interests;
+        String resource = session.jid.resource();
+        session.ctx().ask(UserEntity.BindReply.class, session.entity, BIND_TIMEOUT,
+            replyTo -> new UserEntity.Bind(resource, session.self(), true, presence, interested, replyTo, wanted),
+            Rebound::new);
+        return session;
+    }
+
+    Behavior<SessionInput> onRebound(Rebound r) {
+        if (session.phase != Phase.BOUND) {
+            return session;
+        }
+        if (r.reply() instanceof UserEntity.BindReply.Bound b) {
+            watch(b.entity());
+            registerResumable();
+            return session;
+        }
+        if (r.reply() instanceof UserEntity.BindReply.Refused refused && "not-authorized".equals(refused.condition())) {
+            return session.fail("not-authorized", "the account is gone");
+        }
+        session.timers.startSingleTimer(RebindNow.INSTANCE, RebindNow.INSTANCE, Duration.ofSeconds(1));
+        return session;
+    }
+
+    /** XEP-0198: the entity learns this stream may be resumed, and with which id. */
+    void registerResumable() {
+        StreamManagement sm = session.sm;
+        if (sm != null && sm.resumable() && session.phase == Phase.BOUND) {
+            session.entity.tell(new UserEntity.Resumable(session.jid.resource(), session.self(), sm.id()));
+        }
+    }
+
+    /** The resource's interests changed (or a resumed stream learns them): kept for binding again. */
+    Behavior<SessionInput> onInterests(SessionMessage.Interests i) {
+        interests = i.interests();
+        return session;
+    }
+
+    // ---- XEP-0198 hand-over ----
+
+    /** The state a resuming stream takes over: presence and roster interest, plus what the extensions add. */
+    SessionMessage.Resumption handOver() {
+        return session.extensions.handOver(session.sm.handOver(lastPresence, rosterRequested, List.of()));
+    }
+
+    /** This stream resumed another: it takes over its presence, roster interest and the extensions' state. */
+    void resumed(SessionMessage.Resumption r) {
+        lastPresence = r.presence();
+        rosterRequested = r.rosterInterest();
+        session.extensions.resumed(r);
+    }
+}
