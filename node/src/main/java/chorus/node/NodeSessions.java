@@ -51,7 +51,8 @@ final class NodeSessions {
                                   Clock clock) {
         SessionLimits limits = settings.c2s().sessionLimits();
         SaslMechanisms sasl = new SaslMechanisms(
-            SaslSettings.allMechanisms(settings.scramIterations(), clusterSecret), new SecureRandom());
+            SaslSettings.allMechanisms(settings.scramIterations(), clusterSecret)
+                .withChannelBinding(settings.config().getBoolean("chorus.sasl.channel-binding")), new SecureRandom());
         LoginThrottle throttle = LoginThrottle.NONE;
         if (limits.logins().on()) {
             ThrottleBucket.init(sharding, limits.logins(), clock);

@@ -18,6 +18,8 @@ public final class SaslMechanisms {
     public static final String PLAIN = PlainServer.NAME;
     /** Every mechanism Chorus implements, strongest first. */
     public static final List<String> ALL = List.of(SCRAM_SHA_256, SCRAM_SHA_1, PLAIN);
+    /** The suffix of the channel-binding variant of a SCRAM mechanism (RFC 5802 §4). */
+    public static final String PLUS = "-PLUS";
 
     private final SaslSettings settings;
     private final DecoyCredentials decoys;
@@ -49,7 +51,22 @@ public final class SaslMechanisms {
      * PLAIN unless TLS protects the stream.
      */
     public List<String> advertised(boolean tlsActive) {
-        List<String> out = new ArrayList<>(settings.mechanisms().size());
+        return advertised(tlsActive, ChannelBindings.NONE);
+    }
+
+    /**
+     * As {@link #advertised(boolean)}, with the -PLUS variant of each configured SCRAM mechanism first when the
+     * connection has a channel binding and the settings allow it.
+     */
+    public List<String> advertised(boolean tlsActive, ChannelBindings bindings) {
+        List<String> out = new ArrayList<>(settings.mechanisms().size() * 2);
+        if (offersPlus(tlsActive, bindings)) {
+            for (String m : settings.mechanisms()) {
+                if (!m.equals(PLAIN)) {
+                    out.add(m + PLUS);
+                }
+            }
+        }
         for (String m : settings.mechanisms()) {
             if (tlsActive || !m.equals(PLAIN)) {
                 out.add(m);
@@ -66,6 +83,18 @@ public final class SaslMechanisms {
      * @param domain the domain the stream is addressed to: the accounts are its accounts
      */
     public SaslMechanism create(String name, DomainJid domain, boolean tlsActive) {
+        return create(name, domain, tlsActive, ChannelBindings.NONE);
+    }
+
+    /** As {@link #create(String, DomainJid, boolean)}, on a connection with these channel bindings. */
+    public SaslMechanism create(String name, DomainJid domain, boolean tlsActive, ChannelBindings bindings) {
+        boolean plusOffered = offersPlus(tlsActive, bindings);
+        ChannelBindings offered = plusOffered ? bindings : ChannelBindings.NONE;
+        if (name != null && name.endsWith(PLUS) && plusOffered
+                && settings.mechanisms().contains(name.substring(0, name.length() - PLUS.length()))) {
+            Optional<ScramHash> hash = ScramHash.forMechanism(name.substring(0, name.length() - PLUS.length()));
+            return new ScramServer(hash.orElseThrow(), domain, decoys, serverNonces, true, offered);
+        }
         if (name == null || !settings.mechanisms().contains(name)) {
             return new Unavailable(String.valueOf(name), SaslFailure.INVALID_MECHANISM);
         }
@@ -75,7 +104,11 @@ public final class SaslMechanisms {
                     : new Unavailable(name, SaslFailure.ENCRYPTION_REQUIRED);
         }
         Optional<ScramHash> hash = ScramHash.forMechanism(name);
-        return new ScramServer(hash.orElseThrow(), domain, decoys, serverNonces);
+        return new ScramServer(hash.orElseThrow(), domain, decoys, serverNonces, false, offered);
+    }
+
+    private boolean offersPlus(boolean tlsActive, ChannelBindings bindings) {
+        return settings.channelBinding() && tlsActive && !bindings.isEmpty();
     }
 
     /** A mechanism that cannot be used here: every call fails the attempt at once. */

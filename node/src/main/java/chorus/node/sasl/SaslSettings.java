@@ -14,8 +14,14 @@ import java.util.Objects;
  *                          (so they look like accounts whose password was set recently); at least 4096
  * @param unknownUserSecret a secret shared by every node of the cluster (at least 16 bytes) from which the fake
  *                          salts of accounts that do not exist are derived; see {@link DecoyCredentials}
+ * @param channelBinding    offer the SCRAM -PLUS variants (RFC 5802 §6) on connections whose TLS has a channel binding
+ *                          ({@code chorus.sasl.channel-binding})
  */
-public record SaslSettings(List<String> mechanisms, int scramIterations, byte[] unknownUserSecret) {
+public record SaslSettings(List<String> mechanisms, int scramIterations, byte[] unknownUserSecret, boolean channelBinding) {
+
+    public SaslSettings(List<String> mechanisms, int scramIterations, byte[] unknownUserSecret) {
+        this(mechanisms, scramIterations, unknownUserSecret, true);
+    }
 
     public SaslSettings {
         mechanisms = List.copyOf(mechanisms);
@@ -38,6 +44,11 @@ public record SaslSettings(List<String> mechanisms, int scramIterations, byte[] 
         return new SaslSettings(SaslMechanisms.ALL, scramIterations, unknownUserSecret);
     }
 
+    /** The same, with channel binding offered or not. */
+    public SaslSettings withChannelBinding(boolean on) {
+        return new SaslSettings(mechanisms, scramIterations, unknownUserSecret, on);
+    }
+
     @Override
     public byte[] unknownUserSecret() {
         return unknownUserSecret.clone();
@@ -46,17 +57,17 @@ public record SaslSettings(List<String> mechanisms, int scramIterations, byte[] 
     @Override
     public boolean equals(Object o) {
         return o instanceof SaslSettings s && mechanisms.equals(s.mechanisms) && scramIterations == s.scramIterations
-                && Arrays.equals(unknownUserSecret, s.unknownUserSecret);
+                && Arrays.equals(unknownUserSecret, s.unknownUserSecret) && channelBinding == s.channelBinding;
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(mechanisms, scramIterations, Arrays.hashCode(unknownUserSecret));
+        return Objects.hash(mechanisms, scramIterations, Arrays.hashCode(unknownUserSecret), channelBinding);
     }
 
     /** Never prints the secret. */
     @Override
     public String toString() {
-        return "SaslSettings[" + mechanisms + ", i=" + scramIterations + "]";
+        return "SaslSettings[" + mechanisms + ", i=" + scramIterations + (channelBinding ? ", -PLUS" : "") + "]";
     }
 }

@@ -127,6 +127,18 @@ public final class SaslWire {
         return b.get();
     }
 
+    /** XEP-0440 §2: the channel-binding types the server supports, for the client to pick one it supports too. */
+    public static Element channelBindingFeature(java.util.Collection<String> types) {
+        Element.Builder b = Element.build("sasl-channel-binding", CHANNEL_BINDING_NS);
+        for (String type : types) {
+            b.child(Element.build("channel-binding", CHANNEL_BINDING_NS).attr("type", type).get());
+        }
+        return b.get();
+    }
+
+    /** XEP-0440's namespace. */
+    public static final String CHANNEL_BINDING_NS = "urn:xmpp:sasl-cb:0";
+
     /** Strict UTF-8 (RFC 3629): null for byte sequences that are not UTF-8. */
     static String utf8(byte[] data) {
         try {

@@ -9,9 +9,11 @@ final class ScramMessages {
     /**
      * client-first-message: the GS2 header (kept verbatim: the client echoes it in c=), the authorization identity
      * (null if none), the decoded username, the client nonce and client-first-message-bare (verbatim: it is part of
-     * AuthMessage).
+     * AuthMessage); the GS2 channel-binding flag ('n', 'y' or 'p') and, for 'p', the binding type the client
+     * asks for.
      */
-    record ClientFirst(String gs2Header, String authzid, String username, String clientNonce, String bare) {
+    record ClientFirst(String gs2Header, String authzid, String username, String clientNonce, String bare,
+                       char flag, String bindingType) {
         @Override
         public String toString() {
             return "ClientFirst[" + username + "]";
@@ -53,12 +55,15 @@ final class ScramMessages {
             throw malformed("other-error");
         }
         String flag = m.substring(0, flagEnd);
+        String bindingType = null;
         if (flag.startsWith("p=")) {
-            // RFC 5802 §6: the client wants channel binding, which only -PLUS mechanisms offer and Chorus does not
-            // advertise any; "y" (client could, thinks the server cannot) and "n" are fine without -PLUS.
-            throw malformed("channel-binding-not-supported");
-        }
-        if (!flag.equals("n") && !flag.equals("y")) {
+            // RFC 5802 §7: cb-name = 1*(ALPHA / DIGIT / "." / "-"); whether the mechanism and the connection
+            // offer it is the server's to judge.
+            bindingType = flag.substring(2);
+            if (!bindingType.matches("[A-Za-z0-9.-]+")) {
+                throw malformed("other-error");
+            }
+        } else if (!flag.equals("n") && !flag.equals("y")) {
             throw malformed("other-error");
         }
         String authzidField = m.substring(flagEnd + 1, authzidEnd);
@@ -83,7 +88,8 @@ final class ScramMessages {
             throw malformed("other-error");
         }
         checkExtensions(attrs, 2);
-        return new ClientFirst(m.substring(0, authzidEnd + 1), authzid, saslName(attrs[0].substring(2)), nonce, bare);
+        return new ClientFirst(m.substring(0, authzidEnd + 1), authzid, saslName(attrs[0].substring(2)), nonce, bare,
+                flag.charAt(0), bindingType);
     }
 
     /** client-final-message = client-final-message-without-proof "," proof (RFC 5802 §7). */

@@ -15,7 +15,8 @@ import java.util.Objects;
 import java.util.function.Supplier;
 
 /**
- * The server side of SCRAM-SHA-1 (RFC 5802) and SCRAM-SHA-256 (RFC 7677), without channel binding (no -PLUS).
+ * The server side of SCRAM-SHA-1 (RFC 5802) and SCRAM-SHA-256 (RFC 7677), and of their -PLUS variants with channel
+ * binding (RFC 5802 §6, with the bindings of {@link ChannelBindings}).
  *
  * <pre>
  * start(client-first)   -> NeedCredentials(account)           the session fetches them
@@ -37,6 +38,12 @@ public final class ScramServer implements SaslMechanism {
     private final DomainJid domain;
     private final DecoyCredentials decoys;
     private final Supplier<String> serverNonces;
+    /** This is the -PLUS variant: the client must bind to one of {@code bindings}. */
+    private final boolean plus;
+    /** What this connection can bind to; a non-empty one means -PLUS was offered on it. */
+    private final ChannelBindings bindings;
+    /** The binding data the client must have put into c=, after the GS2 header (empty without binding). */
+    private byte[] bindingData = new byte[0];
 
     private State state = State.NEW;
     private ScramMessages.ClientFirst clientFirst;
@@ -51,10 +58,24 @@ public final class ScramServer implements SaslMechanism {
      *                     random in production ({@link #randomNonces}), fixed in tests
      */
     ScramServer(ScramHash hash, DomainJid domain, DecoyCredentials decoys, Supplier<String> serverNonces) {
+        this(hash, domain, decoys, serverNonces, false, ChannelBindings.NONE);
+    }
+
+    /**
+     * @param plus     the -PLUS variant
+     * @param bindings the connection's channel bindings when -PLUS was offered on it, else {@link ChannelBindings#NONE}
+     */
+    ScramServer(ScramHash hash, DomainJid domain, DecoyCredentials decoys, Supplier<String> serverNonces, boolean plus,
+                ChannelBindings bindings) {
         this.hash = Objects.requireNonNull(hash, "hash");
         this.domain = Objects.requireNonNull(domain, "domain");
         this.decoys = Objects.requireNonNull(decoys, "decoys");
         this.serverNonces = Objects.requireNonNull(serverNonces, "serverNonces");
+        this.plus = plus;
+        this.bindings = Objects.requireNonNull(bindings, "bindings");
+        if (plus && bindings.isEmpty()) {
+            throw new IllegalArgumentException("-PLUS needs channel bindings");
+        }
     }
 
     /** 18 random bytes in base64 per nonce: 144 bits, 24 printable characters, never a ",". */
@@ -68,7 +89,7 @@ public final class ScramServer implements SaslMechanism {
 
     @Override
     public String name() {
-        return hash.mechanism();
+        return plus ? hash.mechanism() + SaslMechanisms.PLUS : hash.mechanism();
     }
 
     @Override
@@ -129,6 +150,10 @@ public final class ScramServer implements SaslMechanism {
         } catch (ScramMessages.Refused e) {
             return fail(e.failure());
         }
+        SaslStep.Failure binding = checkBinding();
+        if (binding != null) {
+            return fail(binding);
+        }
         try {
             account = Identities.account(clientFirst.username(), domain);
         } catch (JidMalformedException e) {
@@ -140,6 +165,33 @@ public final class ScramServer implements SaslMechanism {
         }
         state = State.AWAITING_CREDENTIALS;
         return new SaslStep.NeedCredentials(account);
+    }
+
+    /**
+     * RFC 5802 §6: a -PLUS mechanism needs "p=" with a binding this connection has; the plain one must not get "p=",
+     * and must refuse "y" (the client could bind but believes the server cannot) when -PLUS was offered on this
+     * connection: someone between them removed it from the list (a downgrade).
+     */
+    private SaslStep.Failure checkBinding() {
+        char flag = clientFirst.flag();
+        if (plus) {
+            if (flag != 'p') {
+                return new SaslStep.Failure(SaslFailure.MALFORMED_REQUEST, "-PLUS needs channel binding (p=)");
+            }
+            byte[] data = bindings.data(clientFirst.bindingType());
+            if (data == null) {
+                return new SaslStep.Failure(SaslFailure.NOT_AUTHORIZED, "unsupported-channel-binding-type");
+            }
+            bindingData = data;
+            return null;
+        }
+        if (flag == 'p') {
+            return new SaslStep.Failure(SaslFailure.MALFORMED_REQUEST, "channel-binding-not-supported");
+        }
+        if (flag == 'y' && !bindings.isEmpty()) {
+            return new SaslStep.Failure(SaslFailure.NOT_AUTHORIZED, "server-does-support-channel-binding");
+        }
+        return null;
     }
 
     /** server-first-message = nonce "," salt "," iteration-count (RFC 5802 §7). */
@@ -161,9 +213,12 @@ public final class ScramServer implements SaslMechanism {
         } catch (ScramMessages.Refused e) {
             return fail(e.failure());
         }
-        // RFC 5802 §5.1: without channel binding, c= is the base64 of the GS2 header, sent back unchanged.
-        if (!MessageDigest.isEqual(clientFinal.channelBinding(),
-                clientFirst.gs2Header().getBytes(StandardCharsets.UTF_8))) {
+        // RFC 5802 §5.1/§7: c= is the base64 of the GS2 header, sent back unchanged, followed by the channel binding
+        // data when the client binds (-PLUS): a man in the middle's certificate gives other data, and this fails.
+        byte[] header = clientFirst.gs2Header().getBytes(StandardCharsets.UTF_8);
+        byte[] expected = java.util.Arrays.copyOf(header, header.length + bindingData.length);
+        System.arraycopy(bindingData, 0, expected, header.length, bindingData.length);
+        if (!MessageDigest.isEqual(clientFinal.channelBinding(), expected)) {
             return fail(SaslFailure.NOT_AUTHORIZED, "channel-bindings-dont-match");
         }
         // RFC 5802 §5.1: r= must be the nonce of server-first-message, the client's part followed by ours.

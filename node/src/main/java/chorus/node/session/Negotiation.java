@@ -44,6 +44,7 @@ final class Negotiation {
         } else if (session.user == null) {
             session.phase = Phase.AUTH;
             features.child(session.sasl.mechanismsFeature());
+            session.sasl.channelBindingFeature().ifPresent(features::child);
             if (session.registration.enabled()) {
                 features.child(session.registration.feature());
             }

@@ -81,7 +81,15 @@ final class SaslPhase {
     }
 
     Element mechanismsFeature() {
-        return SaslWire.mechanismsFeature(node.sasl().advertised(transport.secure()));
+        return SaslWire.mechanismsFeature(node.sasl().advertised(transport.secure(), transport.channelBindings()));
+    }
+
+    /** XEP-0440: the channel-binding types this connection offers its -PLUS mechanisms, when it offers them. */
+    java.util.Optional<Element> channelBindingFeature() {
+        boolean plus = node.sasl().advertised(transport.secure(), transport.channelBindings()).stream()
+            .anyMatch(m -> m.endsWith(chorus.node.sasl.SaslMechanisms.PLUS));
+        return plus ? java.util.Optional.of(SaslWire.channelBindingFeature(transport.channelBindings().types()))
+            : java.util.Optional.empty();
     }
 
     /** An element of the SASL namespace from the client. */
@@ -92,7 +100,7 @@ final class SaslPhase {
         }
         stepStarted = node.clock().instant();
         if (e.is("auth", Ns.SASL)) {
-            attempt = node.sasl().create(e.attr("mechanism"), node.domain(), transport.secure());
+            attempt = node.sasl().create(e.attr("mechanism"), node.domain(), transport.secure(), transport.channelBindings());
             account = null;
             verdict = null;
             handle(SaslWire.start(attempt, e));

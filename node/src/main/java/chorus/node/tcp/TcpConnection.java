@@ -94,6 +94,14 @@ public final class TcpConnection implements Transport {
         return ssl == null ? List.of() : S2sTlsContexts.peerChain(ssl);
     }
 
+    /** RFC 5929 tls-server-end-point of the certificate this connection's TLS presented. */
+    @Override
+    public chorus.node.sasl.ChannelBindings channelBindings() {
+        SslHandler ssl = channel.pipeline().get(SslHandler.class);
+        return ssl == null || !ssl.handshakeFuture().isSuccess() ? chorus.node.sasl.ChannelBindings.NONE
+            : chorus.node.sasl.ChannelBindings.of(ssl.engine().getSession());
+    }
+
     @Override
     public void send(Object message) {
         channel.writeAndFlush(message, channel.voidPromise());

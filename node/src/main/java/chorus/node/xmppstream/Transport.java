@@ -45,6 +45,14 @@ public interface Transport {
         return List.of();
     }
 
+    /**
+     * The channel bindings (RFC 5056) of this connection's TLS, for SCRAM -PLUS logins: none without TLS, and none
+     * where the TLS a client sees may not be ours (BOSH's requests travel on several connections; a proxy in front).
+     */
+    default chorus.node.sasl.ChannelBindings channelBindings() {
+        return chorus.node.sasl.ChannelBindings.NONE;
+    }
+
     /** Writes one item of our side of the stream. */
     void send(Object item);
 

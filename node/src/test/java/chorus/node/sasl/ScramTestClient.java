@@ -43,6 +43,18 @@ final class ScramTestClient {
      * nonce is not null, another nonce than the server's: what an attacker in the middle could send.
      */
     byte[] clientFinal(byte[] serverFirstBytes, String cbindHeader, String nonce) {
+        return clientFinal(serverFirstBytes, bytes(cbindHeader), nonce);
+    }
+
+    /** The client-final-message of a client that binds to the channel: c= is its GS2 header followed by {@code data}. */
+    byte[] clientFinalBound(byte[] serverFirst, byte[] data) {
+        byte[] header = bytes(gs2Header);
+        byte[] cbind = java.util.Arrays.copyOf(header, header.length + data.length);
+        System.arraycopy(data, 0, cbind, header.length, data.length);
+        return clientFinal(serverFirst, cbind, null);
+    }
+
+    private byte[] clientFinal(byte[] serverFirstBytes, byte[] cbind, String nonce) {
         String serverFirst = new String(serverFirstBytes, StandardCharsets.UTF_8);
         String[] attrs = serverFirst.split(",");
         String serverNonce = attrs[0].substring(2);
@@ -51,7 +63,7 @@ final class ScramTestClient {
         }
         byte[] salt = Base64.getDecoder().decode(attrs[1].substring(2));
         int iterations = Integer.parseInt(attrs[2].substring(2));
-        String withoutProof = "c=" + Base64.getEncoder().encodeToString(cbindHeader.getBytes(StandardCharsets.UTF_8))
+        String withoutProof = "c=" + Base64.getEncoder().encodeToString(cbind)
                 + ",r=" + (nonce == null ? serverNonce : nonce);
         authMessage = bare + "," + serverFirst + "," + withoutProof;
         saltedPassword = hash.saltedPassword(password, salt, iterations);
