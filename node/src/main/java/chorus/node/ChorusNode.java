@@ -18,6 +18,8 @@ import chorus.actors.caps.CapsCache;
 import chorus.actors.feature.contact.ContactAddresses;
 import chorus.actors.feature.contact.ContactInfo;
 import chorus.actors.feature.disco.DiscoHandler;
+import chorus.actors.feature.extdisco.ExtDiscoHandler;
+import chorus.actors.feature.extdisco.ExtDiscoSettings;
 import chorus.actors.feature.last.LastActivityFeature;
 import chorus.actors.feature.last.LastActivityHandler;
 import chorus.actors.feature.mam.ArchiveFeature;
@@ -238,7 +240,8 @@ public final class ChorusNode implements AutoCloseable {
             // The server lists what its accounts support too: clients look for these on the server (XEP-0030).
             List<IqHandler> server = List.of(adhoc, disco, new PingHandler(),
                 new VersionHandler("Chorus", Version.current(), settings.versionShowsOs()), new TimeHandler(), last,
-                vcard, privateData, blocking, new ContactInfo(ContactAddresses.from(storage.systemConfig())));
+                vcard, privateData, blocking, new ContactInfo(ContactAddresses.from(storage.systemConfig())),
+                new ExtDiscoHandler(ExtDiscoSettings.from(storage.systemConfig())));
             UserSettings userSettings = UserSettings.from(storage.systemConfig());
             MamSettings mam = MamSettings.from(storage.systemConfig());
             // The features of every account, in the order their hooks run (blocking refuses a blocked sender
