@@ -12,7 +12,11 @@ import chorus.actors.feature.blocking.BlockingFeature;
 import chorus.actors.feature.blocking.BlockingHandler;
 import chorus.actors.feature.carbons.CarbonsFeature;
 import chorus.actors.feature.carbons.CarbonsSettings;
+import chorus.actors.feature.contact.ContactAddresses;
+import chorus.actors.feature.contact.ContactInfo;
 import chorus.actors.feature.disco.DiscoHandler;
+import chorus.actors.feature.extdisco.ExtDiscoHandler;
+import chorus.actors.feature.extdisco.ExtDiscoSettings;
 import chorus.actors.feature.last.LastActivityFeature;
 import chorus.actors.feature.last.LastActivityHandler;
 import chorus.actors.feature.mam.ArchiveFeature;
@@ -68,7 +72,7 @@ record NodeFeatures(Features server, AccountFeatures account, BadgeBoard badges)
         DiscoHandler disco = new DiscoHandler("Chorus",
             () -> plus(plus(serverRef.get().discoFeatures(), MailboxEntity.XEP_0160, RegisterForm.NS),
                 carbons.enabled() ? CarbonsFeature.SERVER_FEATURES.toArray(String[]::new) : new String[0]),
-            () -> accountRef.get().discoFeatures(), services);
+            () -> accountRef.get().discoFeatures(), services, () -> serverRef.get().discoForms());
         LastActivityHandler last = new LastActivityHandler(clock.instant());
         VCardHandler vcard = new VCardHandler();
         PrivateHandler privateData = new PrivateHandler();
@@ -80,7 +84,8 @@ record NodeFeatures(Features server, AccountFeatures account, BadgeBoard badges)
         // The server lists what its accounts support too: clients look for these on the server (XEP-0030).
         List<IqHandler> server = List.of(adhoc, disco, new PingHandler(),
             new VersionHandler("Chorus", Version.current(), settings.versionShowsOs()), new TimeHandler(), last,
-            vcard, privateData, blocking);
+            vcard, privateData, blocking, new ContactInfo(ContactAddresses.from(storage.systemConfig())),
+            new ExtDiscoHandler(ExtDiscoSettings.from(storage.systemConfig())));
         MamSettings mam = MamSettings.from(storage.systemConfig());
         // The features of every account, in the order their hooks run (blocking refuses a blocked sender
         // before anything else looks at its stanza).

@@ -1,5 +1,6 @@
 package chorus.actors.feature;
 
+import chorus.actors.xmpp.Element;
 import chorus.actors.xmpp.Iq;
 import chorus.actors.xmpp.StanzaError;
 
@@ -43,6 +44,15 @@ public final class Features {
             all.addAll(h.discoFeatures());
         }
         return all;
+    }
+
+    /** Every extended information form of every handler, in the handlers' order, for the server's disco#info. */
+    public List<Element> discoForms() {
+        List<Element> all = new ArrayList<>();
+        for (IqHandler h : handlers) {
+            all.addAll(h.discoForms());
+        }
+        return List.copyOf(all);
     }
 
     public Features plus(IqHandler h) {

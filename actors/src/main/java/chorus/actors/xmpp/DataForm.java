@@ -80,6 +80,12 @@ public final class DataForm {
             return field(var, "boolean", label, value ? "1" : "0");
         }
 
+        /** A field with several values (XEP-0004 §3.2: a list-multi, or a field whose type the form's FORM_TYPE gives). */
+        public Builder values(String var, String type, List<String> values) {
+            x.child(field(var, type, null, values, List.of()));
+            return this;
+        }
+
         public Builder list(String var, String label, String value, List<String> options) {
             x.child(field(var, "list-single", label, List.of(value), options));
             return this;

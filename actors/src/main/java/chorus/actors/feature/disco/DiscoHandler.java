@@ -29,6 +29,7 @@ public final class DiscoHandler implements IqHandler {
     private final Supplier<Set<String>> serverFeatures;
     private final Supplier<Set<String>> accountFeatures;
     private final List<String> serverItems;
+    private final Supplier<List<Element>> serverForms;
 
     public DiscoHandler(String serverName, Supplier<Set<String>> serverFeatures, Supplier<Set<String>> accountFeatures) {
         this(serverName, serverFeatures, accountFeatures, List.of());
@@ -37,10 +38,20 @@ public final class DiscoHandler implements IqHandler {
     /** @param serverItems the addresses of the server's services, listed in the server's disco#items */
     public DiscoHandler(String serverName, Supplier<Set<String>> serverFeatures, Supplier<Set<String>> accountFeatures,
                         List<String> serverItems) {
+        this(serverName, serverFeatures, accountFeatures, serverItems, List::of);
+    }
+
+    /**
+     * @param serverForms the extended information forms (XEP-0128) of the server's disco#info, as its features add
+     *                    them ({@link chorus.actors.feature.Features#discoForms()})
+     */
+    public DiscoHandler(String serverName, Supplier<Set<String>> serverFeatures, Supplier<Set<String>> accountFeatures,
+                        List<String> serverItems, Supplier<List<Element>> serverForms) {
         this.serverName = serverName;
         this.serverFeatures = serverFeatures;
         this.accountFeatures = accountFeatures;
         this.serverItems = List.copyOf(serverItems);
+        this.serverForms = serverForms;
     }
 
     @Override
@@ -95,6 +106,11 @@ public final class DiscoHandler implements IqHandler {
         }
         features.add(INFO);
         features.add(ITEMS);
-        return IqResult.reply(iq.result(info.features(features).get()));
+        info.features(features);
+        if (ctx.addressedToServer()) {
+            // XEP-0128 §2: forms come after the identities and features.
+            serverForms.get().forEach(info::form);
+        }
+        return IqResult.reply(iq.result(info.get()));
     }
 }

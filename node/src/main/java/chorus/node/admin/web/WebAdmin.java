@@ -45,6 +45,7 @@ public final class WebAdmin {
     static final int MAX_RESULTS = 100;
     static final Duration FAILED_LOGIN_DELAY = Duration.ofSeconds(1);
     static final Pattern SECRET_KEY = Pattern.compile("(?i).*(secret|token|password|passphrase|key).*");
+    static final Pattern SECRET_INSIDE = Pattern.compile("(?i)\"[^\"]*(secret|token|password|passphrase|key)[^\"]*\":");
     static final Pattern ADDRESS = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}|(?i)[0-9a-f]{0,4}:[0-9a-f]{0,4}:[0-9a-f:]*");
     static final String CSP = "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "
         + "frame-ancestors 'none'; base-uri 'none'";
@@ -260,15 +261,27 @@ public final class WebAdmin {
             if (key.startsWith("chorus.mailbox-store.")) {
                 continue; // the journal plugin's copy of its own settings
             }
-            String value = e.getValue().render(ConfigRenderOptions.concise());
-            if (SECRET_KEY.matcher(e.getKey()).matches()) {
-                value = value.equals("\"\"") ? "(not set)" : "(hidden)";
-            } else if (ADDRESS.matcher(value).find()) {
-                value = "(an address)";
-            }
-            out.put(key, value);
+            out.put(key, shown(e.getKey(), e.getValue()));
         }
         return out;
+    }
+
+    /**
+     * How one setting is shown: a secret as hidden, an address as such. A list of objects (chorus.extdisco.services)
+     * is one value here, so a secret inside it hides the whole list.
+     */
+    static String shown(String key, ConfigValue v) {
+        String value = v.render(ConfigRenderOptions.concise());
+        if (SECRET_KEY.matcher(key).matches()) {
+            return value.equals("\"\"") ? "(not set)" : "(hidden)";
+        }
+        if (SECRET_INSIDE.matcher(value).find()) {
+            return "(holds a secret: hidden)";
+        }
+        if (ADDRESS.matcher(value).find()) {
+            return "(an address)";
+        }
+        return value;
     }
 
     private void show(HttpExchange ex, WebSessions.Session s, String title, String body) throws IOException {
