@@ -30,6 +30,13 @@ class SettingsTest {
     }
 
     @Test
+    void theTlsEngineIsAutoByDefaultAndAnUnknownOneStopsTheNode() {
+        assertEquals(chorus.node.tls.TlsEngine.AUTO, Settings.from(with(Map.of())).tlsEngine());
+        assertEquals(chorus.node.tls.TlsEngine.JDK, Settings.from(with(Map.of("chorus.tls.engine", "JDK"))).tlsEngine());
+        assertTrue(failure(Map.of("chorus.tls.engine", "fast")).contains("chorus.tls.engine"));
+    }
+
+    @Test
     void theSessionLimitsDefaultToValuesNoHumanReaches() {
         SessionLimits l = Settings.from(with(Map.of())).c2s().sessionLimits();
         assertEquals(java.time.Duration.ofMinutes(5), l.idleTimeout());
