@@ -359,7 +359,7 @@ public final class ChorusNode implements AutoCloseable {
                 jid -> sharding.entityRefFor(MailboxEntity.KEY, jid), clock, tcp, sasl, accounts,
                 new RegistrationLimiter(settings.registration().perAddress(), settings.registration().window(), clock),
                 sessionExtensions(CsiSettings.from(storage.systemConfig())), metrics, new SessionGuards(throttle, hashing,
-                    idle, new LookupTimes(limits.lookupTime())));
+                    idle, new LookupTimes(limits.lookupTime(), limits.lookupCap())));
             // One set of connection caps for every client transport (TCP, WebSocket, BOSH).
             ConnectionCaps caps = new ConnectionCaps(settings.c2s().limits());
             C2sContext c2sContext = new C2sContext(settings, tls, tcp, caps, sessions);

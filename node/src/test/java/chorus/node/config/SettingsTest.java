@@ -47,6 +47,7 @@ class SettingsTest {
         assertEquals(new SessionLimits.Threshold(10, 50), l.logins().source());
         assertEquals(java.time.Duration.ofMinutes(15), l.logins().lockout());
         assertEquals(java.time.Duration.ofMillis(50), l.lookupTime());
+        assertEquals(java.time.Duration.ofSeconds(2), l.lookupCap());
         assertEquals(2, l.hashingThreads());
         assertEquals(100, l.hashingQueue());
     }
