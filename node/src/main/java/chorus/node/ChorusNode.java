@@ -105,7 +105,7 @@ public final class ChorusNode implements AutoCloseable {
         Clock clock = Clock.systemUTC();
         settings.s2s().warnings().forEach(log::warn);
         TlsContexts tls = TlsContexts.create(new TlsSettings(settings.tlsCertificate(), settings.tlsKey(),
-            settings.dataDir(), settings.domain().toString()));
+            settings.dataDir(), settings.domain().toString(), settings.tlsEngine()));
         java.nio.file.Path clusterKeys = settings.cluster().linkKeys(settings.dataDir(), clock);
         NodeRegistry registry = NodeRegistry.create();
         NodeStorage storage;

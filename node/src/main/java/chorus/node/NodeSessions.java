@@ -64,7 +64,7 @@ final class NodeSessions {
             jid -> sharding.entityRefFor(MailboxEntity.KEY, jid), clock, tcp, sasl, accounts,
             new RegistrationLimiter(settings.registration().perAddress(), settings.registration().window(), clock),
             extensions(CsiSettings.from(storage.systemConfig())), registry.metrics(), new SessionGuards(throttle,
-                hashing, idle, new LookupTimes(limits.lookupTime())));
+                hashing, idle, new LookupTimes(limits.lookupTime(), limits.lookupCap())));
     }
 
     /** The per-session features of every bound stream, in the order their hooks run. */

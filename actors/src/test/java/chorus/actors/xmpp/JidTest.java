@@ -52,4 +52,24 @@ class JidTest {
             assertEquals(j, Jid.parse(j.toString()));
         }
     }
+
+    /**
+     * Parsing no longer goes through the library's cached Jid.of(String); it must still split and prepare as the
+     * library's parse followed by this package's preparation did.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"Juliet@Example.ORG/Balcony", "example.org", "example.org/x", " juliet@example.org ",
+        "a@b@c", "a@b/c@d", "a@b/c/d", "@example.org", "juliet@", "juliet@example.org/", "/res", "juliet@@example.org",
+        "ju liet@example.org", "juliet@exa mple.org", "ΣΑΣ@example.org/Ω", "juliet@example.org./r", "\\20x@example.org"})
+    void addressesParseAsTheXmppAddrLibraryParsesThem(String s) {
+        Jid expected;
+        try {
+            rocks.xmpp.addr.Jid lib = rocks.xmpp.addr.Jid.of(s);
+            expected = Jid.of(lib.getLocal(), lib.getDomain(), lib.getResource());
+        } catch (RuntimeException e) {
+            assertThrows(JidMalformedException.class, () -> Jid.parse(s));
+            return;
+        }
+        assertEquals(expected, Jid.parse(s));
+    }
 }

@@ -35,8 +35,22 @@ public final class Main implements Callable<Integer> {
         // Before any SSLContext exists: JSSE reads it once. TLS 1.2 renegotiation asked for by a client is
         // refused (a client could make the server redo handshakes at will); TLS 1.3 has none.
         System.setProperty("jdk.tls.rejectClientInitiatedRenegotiation", "true");
+        asyncCallbacksOnCommonPool();
         FatalErrors.installHandler();
         System.exit(new CommandLine(new Main()).execute(args));
+    }
+
+    /**
+     * Before anything uses a CompletableFuture: with fewer than 3 cores the common pool has one thread, and
+     * CompletableFuture's *Async methods without an executor then start a new thread per callback. Scala's
+     * future-to-CompletionStage wrapper (which every Pekko ask and pipeToSelf goes through) runs all its callbacks
+     * that way: on a 2-core machine each login started ~4 threads (JFR, issue 18). Two threads keep them pooled.
+     */
+    static void asyncCallbacksOnCommonPool() {
+        String parallelism = "java.util.concurrent.ForkJoinPool.common.parallelism";
+        if (System.getProperty(parallelism) == null && Runtime.getRuntime().availableProcessors() < 3) {
+            System.setProperty(parallelism, "2");
+        }
     }
 
     @Override

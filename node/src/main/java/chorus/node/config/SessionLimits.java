@@ -18,11 +18,15 @@ import java.time.Duration;
  * @param logins           how failed logins are slowed down and refused
  * @param lookupTime       the answer to a credentials lookup goes out no sooner than this after the request, so that
  *                         its time does not tell whether an account's entity was in memory
+ * @param lookupCap        nor later than the node's 99th percentile of recent lookups, up to this at most: however
+ *                         slow lookups get (a storm of logins right after a start reads every entity), no answer waits
+ *                         longer for the others' sake
  * @param hashingThreads   threads of the password-hashing pool (PBKDF2 of PLAIN logins and of new passwords)
  * @param hashingQueue     work the pool lets wait; more is refused (a login gets temporary-auth-failure)
  */
 public record SessionLimits(Duration idleTimeout, Duration idleAnswer, int maxSessionsPerAccount, Rate rate,
-                            LoginThrottling logins, Duration lookupTime, int hashingThreads, int hashingQueue) {
+                            LoginThrottling logins, Duration lookupTime, Duration lookupCap, int hashingThreads,
+                            int hashingQueue) {
 
     /**
      * Top-level elements (stanzas, XEP-0198 elements, and the like) and their bytes per second, each a token bucket
@@ -64,7 +68,7 @@ public record SessionLimits(Duration idleTimeout, Duration idleAnswer, int maxSe
 
     /** No limits at all (unit tests of other things). */
     public static final SessionLimits NONE = new SessionLimits(Duration.ZERO, Duration.ofSeconds(60), 0, Rate.OFF,
-        LoginThrottling.OFF, Duration.ZERO, 1, 100);
+        LoginThrottling.OFF, Duration.ZERO, Duration.ZERO, 1, 100);
 
     static SessionLimits from(Config c) {
         Duration idle = Settings.duration(c, "chorus.c2s.idle-timeout");
@@ -84,7 +88,12 @@ public record SessionLimits(Duration idleTimeout, Duration idleAnswer, int maxSe
         if (lookup.toMillis() > 5000) {
             throw new SettingsException("chorus.c2s.login-lookup-time", "must be at most 5s");
         }
-        return new SessionLimits(idle, answer, perAccount, rate, logins, lookup,
+        Duration cap = Settings.duration(c, "chorus.c2s.login-lookup-cap");
+        if (cap.compareTo(lookup) < 0 || cap.toMillis() > 5000) {
+            throw new SettingsException("chorus.c2s.login-lookup-cap", "must be at least chorus.c2s.login-lookup-time ("
+                + lookup.toMillis() + " ms) and at most 5s");
+        }
+        return new SessionLimits(idle, answer, perAccount, rate, logins, lookup, cap,
             Settings.intIn(c, "chorus.password-hashing.threads", 1, 256),
             Settings.intIn(c, "chorus.password-hashing.queue", 1, 100_000));
     }

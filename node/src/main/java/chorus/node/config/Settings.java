@@ -4,6 +4,7 @@ import chorus.actors.muc.MucSettings;
 import chorus.actors.upload.UploadSettings;
 import chorus.actors.xmpp.DomainJid;
 import chorus.actors.xmpp.JidMalformedException;
+import chorus.node.tls.TlsEngine;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 
@@ -17,7 +18,7 @@ import java.time.Duration;
  * a {@link SettingsException} naming the setting.
  */
 public record Settings(DomainJid domain, InetAddress bind, Path dataDir, C2sSettings c2s, Path tlsCertificate,
-                       Path tlsKey, AdminSettings admin, boolean versionShowsOs, int scramIterations,
+                       Path tlsKey, TlsEngine tlsEngine, AdminSettings admin, boolean versionShowsOs, int scramIterations,
                        RegistrationSettings registration, ClusterSettings cluster, OnionSettings onion,
                        S2sSettings s2s, ComponentSettings component, HttpSettings http, Duration shutdownDeadline,
                        Config config) {
@@ -49,6 +50,11 @@ public record Settings(DomainJid domain, InetAddress bind, Path dataDir, C2sSett
         if ((cert == null) != (key == null)) {
             throw new SettingsException("chorus.tls.certificate/chorus.tls.key", "give both PEM files or neither");
         }
+        TlsEngine engine = TlsEngine.parse(c.getString("chorus.tls.engine"));
+        if (engine == null) {
+            throw new SettingsException("chorus.tls.engine", "'" + c.getString("chorus.tls.engine")
+                + "' is none of auto, openssl, jdk");
+        }
         AdminSettings admin = AdminSettings.from(c);
         // Artery must carry the largest stanza (and its serialization overhead) between nodes.
         long frame = c.getBytes("pekko.remote.artery.advanced.maximum-frame-size");
@@ -77,7 +83,7 @@ public record Settings(DomainJid domain, InetAddress bind, Path dataDir, C2sSett
         if (!c.getBoolean("pekko.jvm-exit-on-fatal-error")) {
             throw new SettingsException("pekko.jvm-exit-on-fatal-error", "must stay on: a node hit by a fatal error has to exit");
         }
-        return new Settings(domain, bind, Path.of(dataDir).toAbsolutePath(), c2s, cert, key, admin,
+        return new Settings(domain, bind, Path.of(dataDir).toAbsolutePath(), c2s, cert, key, engine, admin,
             c.getBoolean("chorus.version.show-os"), iterations, RegistrationSettings.from(c), ClusterSettings.from(c),
             OnionSettings.from(c, bind, c2s), S2sSettings.from(c, c2s), ComponentSettings.from(c, domain, services), http,
             deadline, c);

@@ -7,15 +7,16 @@ import java.util.Arrays;
  * How long this node's recent credentials lookups took, so that every lookup's answer can wait as long as nearly all
  * of them: an account whose entity was in memory, one whose entity had to be read, and a name that is no account
  * then answer alike, however loaded the node or its Cassandra is. The floor is the 99th percentile of the last
- * {@value #KEPT} lookups, never below the configured lookup time and never above {@link #CAP}. Thread-safe (sessions
- * on any thread).
+ * {@value #KEPT} lookups, never below the configured lookup time and never above the cap
+ * ({@code chorus.c2s.login-lookup-cap}, {@link #CAP} by default). Thread-safe (sessions on any thread).
  */
 public final class LookupTimes {
     static final int KEPT = 512;
-    /** However slow lookups get, no answer waits longer than this for the others' sake. */
+    /** However slow lookups get, no answer waits longer than this for the others' sake (the default cap). */
     static final Duration CAP = Duration.ofSeconds(2);
 
     private final long minimumNanos;
+    private final long capNanos;
     private final long[] recent = new long[KEPT];
     private int next;
     private int count;
@@ -23,7 +24,12 @@ public final class LookupTimes {
     private boolean stale = true;
 
     public LookupTimes(Duration minimum) {
+        this(minimum, CAP);
+    }
+
+    public LookupTimes(Duration minimum, Duration cap) {
         this.minimumNanos = minimum.toNanos();
+        this.capNanos = Math.max(minimumNanos, cap.toNanos());
         this.floor = minimumNanos;
     }
 
@@ -45,7 +51,7 @@ public final class LookupTimes {
                 Arrays.sort(sorted);
                 p99 = sorted[Math.min(count - 1, count * 99 / 100)];
             }
-            floor = Math.max(minimumNanos, Math.min(p99, CAP.toNanos()));
+            floor = Math.max(minimumNanos, Math.min(p99, capNanos));
         }
         return Duration.ofNanos(floor);
     }

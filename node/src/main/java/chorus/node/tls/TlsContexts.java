@@ -26,7 +26,9 @@ import javax.net.ssl.TrustManagerFactory;
 /**
  * The node's TLS: a server context for client and server connections, STARTTLS (RFC 6120 §5.4) and
  * direct TLS (XEP-0368) alike, and client contexts for outgoing server connections. TLS 1.2 and 1.3
- * only, with forward-secret ECDHE key exchange only. Netty's JDK provider is used (no netty-tcnative).
+ * only, with forward-secret ECDHE key exchange only. The contexts that serve clients (c2s, HTTPS) use the engine
+ * of {@link TlsSettings#engine()} (BoringSSL through netty-tcnative when it loads); server-to-server TLS uses the
+ * JDK's. BoringSSL offers only elliptic-curve groups (X25519, P-256, P-384) for TLS 1.3 key exchange.
  */
 public final class TlsContexts {
     /** Newest first. SSLv3, TLS 1.0 and 1.1 are never enabled (RFC 8996). */
@@ -75,19 +77,21 @@ public final class TlsContexts {
     private final SslContext server;
     private final SslContext http;
 
-    private TlsContexts(TlsSettings settings, TlsIdentity identity) {
+    private TlsContexts(TlsSettings settings, TlsIdentity identity, TlsEngine engine) {
         this.settings = settings;
         this.identity = identity;
         this.keys = new CurrentIdentityKeyManager(() -> this.identity);
+        SslProvider provider = engine.provider();
         try {
             // The server context asks the key manager at each handshake: a reload needs no new context.
-            this.server = restrict(SslContextBuilder.forServer(new KeyManagerFactoryWrapper(keys)))
+            // With BoringSSL, the key manager is asked at each handshake too (its key and chain copied in natively).
+            this.server = restrict(SslContextBuilder.forServer(new KeyManagerFactoryWrapper(keys)), provider)
                     .applicationProtocolConfig(new ApplicationProtocolConfig(Protocol.ALPN,
                             SelectorFailureBehavior.NO_ADVERTISE, SelectedListenerFailureBehavior.ACCEPT,
                             ALPN_CLIENT, ALPN_SERVER))
                     .build();
             // The HTTP listener's connections: the same identity, suites and protocols; ALPN names HTTP/1.1.
-            this.http = restrict(SslContextBuilder.forServer(new KeyManagerFactoryWrapper(keys)))
+            this.http = restrict(SslContextBuilder.forServer(new KeyManagerFactoryWrapper(keys)), provider)
                     .applicationProtocolConfig(new ApplicationProtocolConfig(Protocol.ALPN,
                             SelectorFailureBehavior.NO_ADVERTISE, SelectedListenerFailureBehavior.ACCEPT,
                             ALPN_HTTP))
@@ -100,12 +104,17 @@ public final class TlsContexts {
 
     /** Loads (or on first start generates) the identity the settings name and builds the server context. */
     public static TlsContexts create(TlsSettings settings) {
-        return new TlsContexts(settings, CertificateStore.load(settings));
+        return new TlsContexts(settings, CertificateStore.load(settings), settings.engine());
     }
 
     /** The contexts for an identity already at hand (it cannot be reloaded). */
     public static TlsContexts forIdentity(TlsIdentity identity) {
-        return new TlsContexts(null, identity);
+        return forIdentity(identity, TlsEngine.AUTO);
+    }
+
+    /** The same, on the given TLS engine. */
+    public static TlsContexts forIdentity(TlsIdentity identity, TlsEngine engine) {
+        return new TlsContexts(null, identity, engine);
     }
 
     /**
@@ -227,7 +236,11 @@ public final class TlsContexts {
     }
 
     static SslContextBuilder restrict(SslContextBuilder builder) {
-        return builder.sslProvider(SslProvider.JDK)
+        return restrict(builder, SslProvider.JDK);
+    }
+
+    static SslContextBuilder restrict(SslContextBuilder builder, SslProvider provider) {
+        return builder.sslProvider(provider)
                 .protocols(PROTOCOLS)
                 .ciphers(CIPHER_SUITES, SupportedCipherSuiteFilter.INSTANCE);
     }

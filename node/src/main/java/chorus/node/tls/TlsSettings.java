@@ -4,14 +4,20 @@ import java.nio.file.Path;
 import java.util.Objects;
 
 /**
- * Where the node's TLS identity comes from. With both PEM paths set, the certificate chain and key
- * are read from them; with neither, a self-signed certificate for {@code domain} is generated once
- * under {@code dataDirectory/tls/} and reused on later starts.
+ * Where the node's TLS identity comes from, and which TLS implementation serves clients. With both PEM paths set,
+ * the certificate chain and key are read from them; with neither, a self-signed certificate for {@code domain} is
+ * generated once under {@code dataDirectory/tls/} and reused on later starts.
  */
-public record TlsSettings(Path certificatePem, Path keyPem, Path dataDirectory, String domain) {
+public record TlsSettings(Path certificatePem, Path keyPem, Path dataDirectory, String domain, TlsEngine engine) {
+
+    /** With the engine chosen by {@link TlsEngine#AUTO}. */
+    public TlsSettings(Path certificatePem, Path keyPem, Path dataDirectory, String domain) {
+        this(certificatePem, keyPem, dataDirectory, domain, TlsEngine.AUTO);
+    }
 
     public TlsSettings {
         Objects.requireNonNull(dataDirectory, "dataDirectory");
+        Objects.requireNonNull(engine, "engine");
         Objects.requireNonNull(domain, "domain");
         if (domain.isBlank()) {
             throw new IllegalArgumentException("TLS settings: the XMPP domain is empty");

@@ -30,6 +30,13 @@ class SettingsTest {
     }
 
     @Test
+    void theTlsEngineIsAutoByDefaultAndAnUnknownOneStopsTheNode() {
+        assertEquals(chorus.node.tls.TlsEngine.AUTO, Settings.from(with(Map.of())).tlsEngine());
+        assertEquals(chorus.node.tls.TlsEngine.JDK, Settings.from(with(Map.of("chorus.tls.engine", "JDK"))).tlsEngine());
+        assertTrue(failure(Map.of("chorus.tls.engine", "fast")).contains("chorus.tls.engine"));
+    }
+
+    @Test
     void theSessionLimitsDefaultToValuesNoHumanReaches() {
         SessionLimits l = Settings.from(with(Map.of())).c2s().sessionLimits();
         assertEquals(java.time.Duration.ofMinutes(5), l.idleTimeout());
@@ -40,6 +47,7 @@ class SettingsTest {
         assertEquals(new SessionLimits.Threshold(10, 50), l.logins().source());
         assertEquals(java.time.Duration.ofMinutes(15), l.logins().lockout());
         assertEquals(java.time.Duration.ofMillis(50), l.lookupTime());
+        assertEquals(java.time.Duration.ofSeconds(2), l.lookupCap());
         assertEquals(2, l.hashingThreads());
         assertEquals(100, l.hashingQueue());
     }

@@ -35,4 +35,14 @@ class LookupTimesTest {
         }
         assertEquals(LookupTimes.CAP, t.floor(), "never more than the cap");
     }
+
+    @Test
+    void aLowerCapBoundsTheFloorButNeverBelowTheConfiguredTime() {
+        LookupTimes t = new LookupTimes(Duration.ofMillis(50), Duration.ofMillis(200));
+        for (int i = 0; i < LookupTimes.KEPT; i++) {
+            t.took(Duration.ofSeconds(3));
+        }
+        assertEquals(Duration.ofMillis(200), t.floor());
+        assertEquals(Duration.ofMillis(50), new LookupTimes(Duration.ofMillis(50), Duration.ZERO).floor());
+    }
 }

@@ -163,6 +163,24 @@ class TlsContextsTest {
     }
 
     @Test
+    void clientConnectionsUseBoringSslWhereItLoadsAndTheJdkWhenAskedFor() {
+        assertEquals(io.netty.handler.ssl.OpenSsl.isAvailable(), EC_NODE.server() instanceof io.netty.handler.ssl.OpenSslContext);
+        TlsContexts jdk = TlsContexts.forIdentity(SelfSignedCertificate.generate(DOMAIN, Clock.systemUTC()), TlsEngine.JDK);
+        assertEquals(false, jdk.server() instanceof io.netty.handler.ssl.OpenSslContext);
+    }
+
+    @Test
+    void theJdkEngineRefusesOldProtocolsAndFiniteFieldGroupsToo() {
+        TlsContexts jdk = TlsContexts.forIdentity(SelfSignedCertificate.generate(DOMAIN, Clock.systemUTC()), TlsEngine.JDK);
+        byte[] dhPublicValue = new byte[256];
+        dhPublicValue[255] = 2;
+
+        assertRefusedWithAnAlert(serverReceives(jdk, RawClientHello.legacy(0x0302, RawClientHello.ECDHE_SUITES)));
+        assertRefusedWithAnAlert(serverReceives(jdk, RawClientHello.tls13WithOnlyGroup(RawClientHello.FFDHE2048, dhPublicValue)));
+        assertEquals(CONTENT_TYPE_HANDSHAKE, serverReceives(jdk, RawClientHello.legacy(0x0303, RawClientHello.ECDHE_SUITES)).firstContentType());
+    }
+
+    @Test
     void handBuiltTls13HelloWithAnEcdheShareIsAnsweredWithAServerHello() {
         ECPublicKey share = (ECPublicKey) TestPki.ec().getPublic();
         byte[] point = new byte[65]; // uncompressed: 04 || X || Y (RFC 8446 §4.2.8.2)
@@ -181,7 +199,10 @@ class TlsContextsTest {
         for (TlsContexts node : List.of(EC_NODE, RSA_NODE)) {
             SSLEngine engine = node.server().newEngine(ALLOC);
 
-            assertEquals(Set.of("TLSv1.3", "TLSv1.2"), Set.of(engine.getEnabledProtocols()));
+            // BoringSSL's engine lists SSLv2Hello, a hello format it cannot speak (no SSLv2 in BoringSSL), not a protocol.
+            Set<String> protocols = new java.util.HashSet<>(Set.of(engine.getEnabledProtocols()));
+            protocols.remove("SSLv2Hello");
+            assertEquals(Set.of("TLSv1.3", "TLSv1.2"), protocols);
             assertTrue(engine.getEnabledCipherSuites().length >= 3);
             for (String suite : engine.getEnabledCipherSuites()) {
                 assertTrue(TlsContexts.CIPHER_SUITES.contains(suite), suite);
