@@ -10,6 +10,8 @@ import chorus.actors.feature.AccountFeature;
 import chorus.actors.feature.AccountFeatures;
 import chorus.actors.feature.carbons.CarbonsFeature;
 import chorus.actors.feature.carbons.CarbonsSettings;
+import chorus.actors.feature.push.PushFeature;
+import chorus.actors.feature.push.PushSettings;
 import chorus.actors.feature.Features;
 import chorus.actors.feature.IqHandler;
 import chorus.actors.feature.blocking.BlockingFeature;
@@ -253,6 +255,10 @@ public final class ChorusNode implements AutoCloseable {
                 AccountFeature.of(privateData, new PrivatePortable()),
                 new LastActivityFeature(last), new PepFeature(PepLimits.from(storage.systemConfig()), new CapsCache()),
                 new ArchiveFeature(mam, storage.archive(clock), registry.metrics())));
+            PushSettings push = PushSettings.from(storage.systemConfig());
+            if (push.enabled()) {
+                features.add(new PushFeature(push));
+            }
             AccountFeatures account = AccountFeatures.of(features.toArray(AccountFeature[]::new));
             if (carbons.enabled()) {
                 // Last: copies carry the message as the resources get it (with the archive's stanza-id).

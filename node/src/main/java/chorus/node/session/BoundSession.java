@@ -33,7 +33,9 @@ import java.util.Set;
  * stamped, passed through the extensions and handed to the router (the session answers only the obsolete
  * session request and XEP-0077's account requests itself); what the account's entity hands it goes to the client,
  * acknowledged end to end once written. The session stays bound to its account's entity wherever that runs: it
- * binds again when the entity moved, and tells it what it wrote.
+ * binds again when the entity moved, and tells it what it wrote, and whether its client reads (for push).
+ * Over 400 lines: these are the session's sides of one link to the entity (bind, rebind, acks, quiet, unbind),
+ * which share the session's state; splitting them would spread that state over more classes.
  */
 final class BoundSession {
 
@@ -63,6 +65,9 @@ final class BoundSession {
     private boolean rosterRequested;
     /** What the resource asked for that lasts as long as the session (carbons), as the entity told it. */
     private Set<String> interests = Set.of();
+    /** The client said it is inactive (XEP-0352); and whether the entity was last told the client is quiet. */
+    private boolean inactive;
+    private boolean toldQuiet;
     /** IQs handed to the account's entity and not yet answered. */
     private final Set<String> pendingIqs = new HashSet<>();
     /** Stanzas the entity sent before its bind answer arrived (the answer travels through an ask). */
@@ -345,6 +350,9 @@ final class BoundSession {
         if (r.reply() instanceof UserEntity.BindReply.Bound b) {
             session.ctx().watchWith(b.entity(), new EntityGone(b.entity()));
             registerResumable();
+            if (toldQuiet) {
+                session.entity.tell(new UserEntity.Quiet(session.jid.resource(), session.self(), true));
+            }
             return session;
         }
         if (r.reply() instanceof UserEntity.BindReply.Refused refused && "not-authorized".equals(refused.condition())) {
@@ -359,6 +367,18 @@ final class BoundSession {
         StreamManagement sm = session.sm;
         if (sm != null && sm.resumable() && session.phase == Phase.BOUND) {
             session.entity.tell(new UserEntity.Resumable(session.jid.resource(), session.self(), sm.id()));
+        }
+    }
+
+    /**
+     * Tells the entity when the client stops reading (its stream dropped and waits for XEP-0198 resumption, or it
+     * said XEP-0352 inactive) or reads again, for push (XEP-0357). Said again to an entity bound to anew.
+     */
+    void quietChanged() {
+        boolean quiet = session.detached || inactive;
+        if (quiet != toldQuiet && session.phase == Phase.BOUND && session.jid != null) {
+            toldQuiet = quiet;
+            session.entity.tell(new UserEntity.Quiet(session.jid.resource(), session.self(), quiet));
         }
     }
 
@@ -417,6 +437,12 @@ final class BoundSession {
                 if (session.phase != Phase.CLOSED) {
                     session.out.send(element);
                 }
+            }
+
+            @Override
+            public void inactive(boolean inactive) {
+                BoundSession.this.inactive = inactive;
+                quietChanged();
             }
         };
     }
