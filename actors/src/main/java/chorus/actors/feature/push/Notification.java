@@ -71,11 +71,14 @@ final class Notification {
         return Iq.of(account, r.service(), id, Iq.Type.SET, pubsub.get());
     }
 
-    /** The publish-options form of an {@code <enable/>}, if it has one (§5); a form of another kind is no such form. */
+    /**
+     * The publish-options form of an {@code <enable/>}, if it has one (§5): FORM_TYPE {@code pubsub#publish-options}
+     * or none given; a form of another kind is no such form.
+     */
     static Element options(Element enable) {
         for (Element x : enable.elements("x", DataForm.NS)) {
-            List<String> formType = DataForm.values(x).getOrDefault("FORM_TYPE", List.of());
-            if (formType.contains(PUBLISH_OPTIONS)) {
+            List<String> formType = DataForm.values(x).get("FORM_TYPE");
+            if (formType == null || formType.contains(PUBLISH_OPTIONS)) {
                 return x;
             }
         }
