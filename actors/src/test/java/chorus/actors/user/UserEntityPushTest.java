@@ -269,6 +269,20 @@ class UserEntityPushTest {
     }
 
     @Test
+    void temporaryErrorsDoNotCount() throws Exception {
+        start(new PushSettings(true, 10, 4096, 2, Duration.ofSeconds(30)));
+        phoneEnablesAndLeaves(null);
+        for (int i = 0; i < 3; i++) {
+            chat("w" + i, "x");
+            Iq publish = notification(3000);
+            assertNotNull(publish, "still enabled after " + i + " temporary errors");
+            juliet.runCommand(new UserEntity.Deliver(
+                publish.error(StanzaError.of(StanzaError.Condition.RESOURCE_CONSTRAINT))));
+        }
+        assertEquals(1, juliet.getState().slice(PushRegistrations.KEY).all().size());
+    }
+
+    @Test
     void aSuccessResetsTheFailureCount() throws Exception {
         start(new PushSettings(true, 10, 4096, 2, Duration.ofSeconds(30)));
         phoneEnablesAndLeaves(null);

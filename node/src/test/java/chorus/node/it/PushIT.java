@@ -3,9 +3,11 @@ package chorus.node.it;
 import chorus.node.it.peers.PeerComponent;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.jivesoftware.smack.XMPPException;
 import org.jivesoftware.smack.packet.Message;
 import org.jivesoftware.smack.packet.Stanza;
 import org.jivesoftware.smack.packet.StanzaBuilder;
+import org.jivesoftware.smack.packet.StanzaError;
 import org.jivesoftware.smack.tcp.XMPPTCPConnection;
 import org.jivesoftware.smackx.csi.ClientStateIndicationManager;
 import org.jivesoftware.smackx.ping.PingManager;
@@ -28,6 +30,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -42,6 +45,7 @@ class PushIT {
     static final String APP = "push." + TestNode.DOMAIN;
     static final String SECRET = "the push app server's secret";
     static final ObjectMapper JSON = new ObjectMapper();
+    static final int MAX = 5;
     static TestNode node;
     static TestNode.Endpoint endpoint;
     static PeerComponent appServer;
@@ -54,9 +58,9 @@ class PushIT {
         node = TestNode.start(Map.of("chorus.bind", HOST, "chorus.cluster.host", HOST,
             "chorus.component.bind", HOST, "chorus.component.port", componentPort,
             "chorus.component.components", List.of(Map.of("domain", APP, "secret", SECRET)),
-            "chorus.push.max-failures", 2, "chorus.push.answer-timeout", "10s"));
+            "chorus.push.max-failures", 2, "chorus.push.answer-timeout", "10s", "chorus.push.max-per-account", MAX));
         endpoint = new TestNode.Endpoint(HOST, node.c2sPort(), node.dataDir());
-        for (String u : new String[] {"juliet", "helena", "viola", "romeo"}) {
+        for (String u : new String[] {"juliet", "helena", "viola", "romeo", "mallory"}) {
             node.createUser(u, "pw-" + u);
         }
         appServer = PeerComponent.start("push_appserver.py", APP, SECRET, HOST, componentPort, dir);
@@ -93,13 +97,14 @@ class PushIT {
             .setBody(body).build());
     }
 
-    /** The publishes the app server got for this node so far, in order. */
+    /** The publishes the app server got for this node (or nodes starting so, for a name ending in -), in order. */
     static List<JsonNode> publishes(String pushNode) throws Exception {
         List<JsonNode> out = new ArrayList<>();
         for (String line : appServer.output().split("\n")) {
             if (line.startsWith("PUBLISH ")) {
                 JsonNode p = JSON.readTree(line.substring("PUBLISH ".length()));
-                if (pushNode.equals(p.get("node").asText())) {
+                String got = p.get("node").asText();
+                if (pushNode.equals(got) || pushNode.endsWith("-") && got.startsWith(pushNode)) {
                     out.add(p);
                 }
             }
@@ -207,6 +212,65 @@ class PushIT {
         } finally {
             romeo.disconnect();
             desk.disconnect();
+        }
+    }
+
+    @Test
+    void registrationsAreBoundedPerAccountWhenSeveralClientsEnableAtOnceAndLargeOptionsAreRefused() throws Exception {
+        List<XMPPTCPConnection> clients = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            clients.add(client("mallory", "flood" + i));
+        }
+        XMPPTCPConnection romeo = client("romeo", "watch");
+        try {
+            List<Thread> floods = new ArrayList<>();
+            List<Throwable> failures = new CopyOnWriteArrayList<>();
+            for (int i = 0; i < clients.size(); i++) {
+                XMPPTCPConnection c = clients.get(i);
+                int n = i;
+                Thread t = new Thread(() -> {
+                    try {
+                        for (int j = 0; j < 10; j++) {
+                            enable(c, "flood-" + n + "-" + j, Map.of("secret", "x".repeat(200)));
+                        }
+                    } catch (Throwable e) {
+                        failures.add(e);
+                    }
+                });
+                t.start();
+                floods.add(t);
+            }
+            for (Thread t : floods) {
+                t.join();
+            }
+            assertEquals(List.of(), failures, "40 registrations enabled at once from 4 connections");
+            PushNotificationsManager push = PushNotificationsManager.getInstanceFor(clients.get(0));
+            XMPPException.XMPPErrorException big = assertThrows(XMPPException.XMPPErrorException.class,
+                () -> push.enable(JidCreate.from(APP), "flood-big", new HashMap<>(Map.of("secret", "y".repeat(5000)))));
+            assertEquals(StanzaError.Condition.not_acceptable, big.getStanzaError().getCondition(),
+                "publish options over chorus.push.max-options-size");
+            for (XMPPTCPConnection c : clients) {
+                c.disconnect();
+            }
+            sendUntil(1, "flood-", romeo, "mallory@" + TestNode.DOMAIN, "who is there");
+            Thread.sleep(3000);
+            java.util.Set<String> nodes = new java.util.TreeSet<>();
+            for (String line : appServer.output().split("\n")) {
+                if (line.startsWith("PUBLISH ")) {
+                    String pushNode = JSON.readTree(line.substring("PUBLISH ".length())).get("node").asText();
+                    if (pushNode.startsWith("flood-")) {
+                        nodes.add(pushNode);
+                    }
+                }
+            }
+            assertTrue(!nodes.isEmpty() && nodes.size() <= MAX, "at most " + MAX + " registrations kept: " + nodes);
+            assertFalse(nodes.contains("flood-big"));
+            assertTrue(PingManager.getInstanceFor(romeo).pingMyServer(false), "the node still serves");
+        } finally {
+            romeo.disconnect();
+            for (XMPPTCPConnection c : clients) {
+                c.disconnect();
+            }
         }
     }
 }

@@ -11,6 +11,7 @@ import chorus.actors.xmpp.FullJid;
 import chorus.actors.xmpp.Iq;
 import chorus.actors.xmpp.Jid;
 import chorus.actors.xmpp.Message;
+import chorus.actors.xmpp.Ns;
 import chorus.actors.xmpp.Presence;
 import chorus.actors.xmpp.StanzaError;
 
@@ -28,8 +29,9 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>One notification per registration is on its way at a time: messages that come meanwhile are told in one
  * more notification once the app server answered (a throttle, as Prosody's mod_cloud_notify has). An error
- * answer, or none within the answer timeout, counts against the registration; after {@code maxFailures} in a row
- * it is disabled, silently, as Prosody and ejabberd do. Live state (counts, failures) is not persisted: an entity
+ * answer (but a temporary one, type 'wait'), or none within the answer timeout, counts against the registration;
+ * after {@code maxFailures} in a row it is disabled without telling the client (Prosody's mod_cloud_notify after
+ * push_max_errors, ejabberd's mod_push at the first error that is not 'wait'). Live state (counts, failures) is not persisted: an entity
  * that restarts starts counting again.
  */
 final class PushHooks implements AccountHooks {
@@ -166,6 +168,9 @@ final class PushHooks implements AccountHooks {
                 if (response.type() == Iq.Type.RESULT) {
                     l.failures = 0;
                     sendWaiting(r, l);
+                } else if (temporary(response)) {
+                    // RFC 6120 §8.3.2: 'wait', retry later; Prosody and ejabberd do not count these either.
+                    sendWaiting(r, l);
                 } else {
                     failed(r, l);
                 }
@@ -246,6 +251,10 @@ final class PushHooks implements AccountHooks {
             }
         }
         return false;
+    }
+
+    private static boolean temporary(Iq error) {
+        return error.child("error", Ns.CLIENT).map(e -> "wait".equals(e.attr("type"))).orElse(false);
     }
 
     private static String key(PushRegistration r) {
