@@ -16,8 +16,10 @@ import chorus.actors.xmpp.Presence;
 import chorus.actors.xmpp.StanzaError;
 
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -81,13 +83,24 @@ final class PushHooks implements AccountHooks {
         Jid service = Jid.parse(payload.attr("jid"));
         String node = payload.attr("node");
         if (payload.name().equals("disable")) {
-            forget(service, node);
-            return Decision.persist(List.of(new PushDisabled(service, node)), d -> client.send(request.result()));
+            return Decision.persist(List.of(new PushDisabled(service, node)), d -> {
+                keepLiveOf(d);
+                client.send(request.result());
+            });
         }
         PushRegistration r = new PushRegistration(service, node, Notification.options(payload), client.jid().resource());
         live.remove(key(r));
-        return Decision.persist(List.of(new PushEnabled(r, settings.maxPerAccount())),
-            d -> client.send(request.result()));
+        return Decision.persist(List.of(new PushEnabled(r, settings.maxPerAccount())), d -> {
+            keepLiveOf(d);
+            client.send(request.result());
+        });
+    }
+
+    /** Live state is kept for the registrations there are, no others (a dropped or disabled one's goes). */
+    private void keepLiveOf(AccountData data) {
+        Set<String> keys = new HashSet<>();
+        data.slice(PushRegistrations.KEY).all().forEach(r -> keys.add(key(r)));
+        live.keySet().retainAll(keys);
     }
 
     /** What is wrong with an enable or disable request, or null. */
@@ -228,10 +241,6 @@ final class PushHooks implements AccountHooks {
         if (l.waiting) {
             send(r, l);
         }
-    }
-
-    private void forget(Jid service, String node) {
-        live.keySet().removeIf(k -> k.startsWith(service + " ") && (node == null || k.equals(service + " " + node)));
     }
 
     /** Whether the client of this resource reads what reaches it now. */
