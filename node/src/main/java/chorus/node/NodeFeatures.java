@@ -15,6 +15,8 @@ import chorus.actors.feature.carbons.CarbonsSettings;
 import chorus.actors.feature.contact.ContactAddresses;
 import chorus.actors.feature.contact.ContactInfo;
 import chorus.actors.feature.disco.DiscoHandler;
+import chorus.actors.feature.push.PushFeature;
+import chorus.actors.feature.push.PushSettings;
 import chorus.actors.feature.extdisco.ExtDiscoHandler;
 import chorus.actors.feature.extdisco.ExtDiscoSettings;
 import chorus.actors.feature.last.LastActivityFeature;
@@ -101,6 +103,10 @@ record NodeFeatures(Features server, AccountFeatures account, BadgeBoard badges)
             AccountFeature.of(privateData, new PrivatePortable()),
             new LastActivityFeature(last), new PepFeature(PepLimits.from(storage.systemConfig()), new CapsCache()),
             new ArchiveFeature(mam, storage.archive(clock), registry.metrics())));
+        PushSettings push = PushSettings.from(storage.systemConfig());
+        if (push.enabled()) {
+            features.add(new PushFeature(push));
+        }
         AccountFeatures account = AccountFeatures.of(features.toArray(AccountFeature[]::new));
         if (carbons.enabled()) {
             // Last: copies carry the message as the resources get it (with the archive's stanza-id).

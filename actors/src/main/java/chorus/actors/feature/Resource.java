@@ -16,6 +16,15 @@ public interface Resource {
     /** Its last available presence, or null when it is not available. */
     Presence presence();
 
+    /**
+     * Whether its client is not reading now although the resource is still bound: the stream dropped and waits to
+     * be resumed (XEP-0198 §5), or the client said it is inactive (XEP-0352). What reaches it waits until it is
+     * back (push notifications, XEP-0357, tell the user's device so). As its session last told the entity.
+     */
+    default boolean quiet() {
+        return false;
+    }
+
     /** Hands a stanza to the resource's session, which writes it to its client. */
     void send(Stanza stanza);
 

@@ -27,6 +27,8 @@ final class LiveSession implements Resource {
     String resumeId;
     /** The last available presence the resource sent, or null before initial presence / after unavailable. */
     Presence presence;
+    /** Its client is not reading now (XEP-0198 detached, XEP-0352 inactive), as the session last said. */
+    boolean quiet;
     /** The resource asked for the roster, so it gets roster pushes (RFC 6121 §2.1.6). */
     boolean interested;
     /** What else the resource asked for that brings pushes, named by the features (e.g. the block list). */
@@ -96,6 +98,11 @@ final class LiveSession implements Resource {
     @Override
     public Presence presence() {
         return presence;
+    }
+
+    @Override
+    public boolean quiet() {
+        return quiet;
     }
 
     int priority() {

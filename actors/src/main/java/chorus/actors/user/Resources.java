@@ -75,6 +75,13 @@ final class Resources {
             }
             return entity.effects().none();
         });
+        on.command(UserEntity.Quiet.class, (s, c) -> {
+            LiveSession ls = sessions.get(c.resource());
+            if (ls != null && ls.ref.equals(c.session())) {
+                ls.quiet = c.quiet();
+            }
+            return entity.effects().none();
+        });
         on.command(UserEntity.EndSessions.class, (s, c) -> {
             int n = 0;
             for (LiveSession ls : sessions.values()) {
@@ -166,6 +173,8 @@ final class Resources {
             // sender, one receiver: ordered), so it hands over everything it was given.
             ctx.unwatch(old);
             ls.ref = c.session();
+            // XEP-0352 §5.2: a resumed stream starts active; it says otherwise if it is not.
+            ls.quiet = false;
             ctx.watchWith(c.session(), new SessionGone(ls.jid.resource(), c.session()));
             old.tell(new SessionMessage.HandOver(c.session()));
             if (ls.hasInterests()) {

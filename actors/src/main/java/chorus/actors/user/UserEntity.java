@@ -144,6 +144,13 @@ public final class UserEntity extends JournaledEntity<UserEntity.Command, Accoun
     public record Resume(String id, ActorRef<SessionMessage> session, ActorRef<BindReply> replyTo) implements Command {
     }
 
+    /**
+     * The session's client stopped reading (its stream dropped and waits for XEP-0198 resumption, or it sent
+     * XEP-0352 inactive) or reads again: what features such as push (XEP-0357) need to know of the resource.
+     */
+    public record Quiet(String resource, ActorRef<SessionMessage> session, boolean quiet) implements Command {
+    }
+
     /** The session wrote the tracked messages up to this sequence number of this epoch. */
     public record SessionAck(String resource, long epoch, long upToSeq) implements Command {
     }

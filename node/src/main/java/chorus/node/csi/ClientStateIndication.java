@@ -48,6 +48,7 @@ public final class ClientStateIndication implements SessionExtension {
             return false;
         }
         inactive = e.name().equals("inactive");
+        link.inactive(inactive);
         if (!inactive) {
             flush();
         }

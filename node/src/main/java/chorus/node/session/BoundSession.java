@@ -33,7 +33,8 @@ import java.util.Set;
  * stamped, passed through the extensions and handed to the router (the session answers only the obsolete
  * session request and XEP-0077's account requests itself); what the account's entity hands it goes to the client,
  * acknowledged end to end once written. The session stays bound to its account's entity wherever that runs: it
- * binds again when the entity moved ({@link EntityBinding}), and tells it what it wrote.
+ * binds again when the entity moved ({@link EntityBinding}), and tells it what it wrote, and whether its client
+ * reads (for push).
  */
 final class BoundSession {
 
@@ -336,6 +337,11 @@ final class BoundSession {
                 if (session.phase != Phase.CLOSED) {
                     session.out.send(element);
                 }
+            }
+
+            @Override
+            public void inactive(boolean inactive) {
+                binding.inactive(inactive);
             }
         };
     }

@@ -31,6 +31,9 @@ final class EntityBinding {
     private static final Duration BIND_TIMEOUT = Duration.ofSeconds(10);
 
     private final StreamSession session;
+    /** The client said it is inactive (XEP-0352); and whether the entity was last told the client is quiet. */
+    private boolean inactive;
+    private boolean toldQuiet;
     /** The last available presence the client broadcast, for binding again after the entity moved. */
     private Presence lastPresence;
     private boolean rosterRequested;
@@ -90,6 +93,9 @@ final class EntityBinding {
         if (r.reply() instanceof UserEntity.BindReply.Bound b) {
             watch(b.entity());
             registerResumable();
+            if (toldQuiet) {
+                session.entity.tell(new UserEntity.Quiet(session.jid.resource(), session.self(), true));
+            }
             return session;
         }
         if (r.reply() instanceof UserEntity.BindReply.Refused refused && "not-authorized".equals(refused.condition())) {
@@ -125,5 +131,23 @@ final class EntityBinding {
         lastPresence = r.presence();
         rosterRequested = r.rosterInterest();
         session.extensions.resumed(r);
+    }
+
+    /** The client said it is inactive (XEP-0352) or active again. */
+    void inactive(boolean inactive) {
+        this.inactive = inactive;
+        quietChanged();
+    }
+
+    /**
+     * Tells the entity when the client stops reading (its stream dropped and waits for XEP-0198 resumption, or it
+     * said XEP-0352 inactive) or reads again, for push (XEP-0357). Said again to an entity bound to anew.
+     */
+    void quietChanged() {
+        boolean quiet = session.detached || inactive;
+        if (quiet != toldQuiet && session.phase == Phase.BOUND && session.jid != null) {
+            toldQuiet = quiet;
+            session.entity.tell(new UserEntity.Quiet(session.jid.resource(), session.self(), quiet));
+        }
     }
 }

@@ -61,6 +61,7 @@ final class StreamEnd {
             session.detached = true;
             session.transportGone = true;
             session.countDisconnected();
+            session.bound.binding.quietChanged();
             session.resumption.awaitResume();
             return session;
         }

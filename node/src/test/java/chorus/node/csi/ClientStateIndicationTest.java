@@ -30,7 +30,13 @@ class ClientStateIndicationTest {
     static final FullJid NURSE = new BareJid("room", "conference.example.org").withResource("nurse");
 
     final List<Stanza> written = new ArrayList<>();
+    final List<Boolean> told = new ArrayList<>();
     final SessionLink link = new SessionLink() {
+        @Override
+        public void inactive(boolean inactive) {
+            told.add(inactive);
+        }
+
         @Override
         public BareJid account() {
             return JULIET;
@@ -60,6 +66,13 @@ class ClientStateIndicationTest {
         ClientStateIndication c = csi(256);
         assertTrue(c.element(Element.of("inactive", ClientStateIndication.NS)));
         return c;
+    }
+
+    @Test
+    void theSessionIsToldWhenTheClientStopsAndStartsReading() {
+        ClientStateIndication c = inactive();
+        c.element(Element.of("active", ClientStateIndication.NS));
+        assertEquals(List.of(true, false), told, "its account's entity hears it, for push (XEP-0357)");
     }
 
     /** What the client gets of this stanza now: it, after what was held (true), or nothing yet (false). */

@@ -258,6 +258,22 @@ class BoundSessionTest {
     }
 
     @Test
+    void theEntityHearsWhenTheClientStopsReadingInactiveOrDroppedForPush() throws InterruptedException {
+        RecordingTransport transport = new RecordingTransport(false, true);
+        ActorRef<SessionInput> session = f.bound(transport, ClientStateIndication.factories(CsiSettings.defaults()));
+        session.tell(element(Element.build("enable", StreamManagement.NS).attr("resume", "true").get()));
+        transport.next(Element.class);
+        session.tell(element(Element.of("inactive", ClientStateIndication.NS)));
+        UserEntity.Quiet quiet = f.entityGets(UserEntity.Quiet.class);
+        assertTrue(quiet.quiet(), "XEP-0352 inactive");
+        assertEquals("balcony", quiet.resource());
+        session.tell(element(Element.of("active", ClientStateIndication.NS)));
+        assertFalse(f.entityGets(UserEntity.Quiet.class).quiet(), "active again");
+        session.tell(StreamSession.TransportClosed.INSTANCE);
+        assertTrue(f.entityGets(UserEntity.Quiet.class).quiet(), "XEP-0198: dropped, waiting to be resumed");
+    }
+
+    @Test
     void aDroppedResumableStreamStaysBoundAndHandsItsStateToTheStreamThatResumesIt() throws InterruptedException {
         RecordingTransport transport = new RecordingTransport(false, true);
         ActorRef<SessionInput> session = f.bound(transport, List.of(BlockingFilter::new));

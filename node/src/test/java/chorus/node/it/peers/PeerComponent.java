@@ -20,8 +20,14 @@ public final class PeerComponent implements AutoCloseable {
 
     /** Connects a component for {@code domain} to a server's component listener; returns once its handshake succeeded. */
     public static PeerComponent start(String domain, String secret, String host, int port, Path workDir) throws Exception {
+        return start("echo_component.py", domain, secret, host, port, workDir);
+    }
+
+    /** As {@link #start(String, String, String, int, Path)}, running another script of {@code peers/}. */
+    public static PeerComponent start(String scriptName, String domain, String secret, String host, int port,
+                                      Path workDir) throws Exception {
         Path python = Files.isExecutable(Path.of("/usr/bin/python3")) ? Path.of("/usr/bin/python3") : PeerProcess.require("python3", "python3");
-        Path script = Path.of("src", "test", "resources", "peers", "echo_component.py").toAbsolutePath();
+        Path script = Path.of("src", "test", "resources", "peers", scriptName).toAbsolutePath();
         Path log = Files.createTempFile(workDir, "component", ".log");
         PeerProcess p = PeerProcess.start("slixmpp component", List.of(python.toString(), script.toString(), domain, secret, host,
                 String.valueOf(port)), Map.of(), workDir, log);
