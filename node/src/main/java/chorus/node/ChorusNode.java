@@ -197,7 +197,7 @@ public final class ChorusNode implements AutoCloseable {
             node.resources.add(idle);
             // What every client stream's session needs, whatever its transport; and its per-session features.
             SessionContext sessions = NodeSessions.context(settings, system, sharding, router, accounts, meters.tcp(),
-                hashing, idle, clusterSecret, storage, registry, clock);
+                hashing, idle, clusterSecret, storage, registry, clock, features.disco()::serverCaps);
             // One set of connection caps for every client transport (TCP, WebSocket, BOSH).
             ConnectionCaps caps = new ConnectionCaps(settings.c2s().limits());
             C2sContext c2sContext = new C2sContext(settings, tls, meters.tcp(), caps, sessions);

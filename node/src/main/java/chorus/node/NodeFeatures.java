@@ -62,7 +62,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * @param account every account's features
  * @param badges  the web presence badge board, or null when the server offers no badges
  */
-record NodeFeatures(Features server, AccountFeatures account, BadgeBoard badges) {
+record NodeFeatures(Features server, AccountFeatures account, BadgeBoard badges, DiscoHandler disco) {
 
     /** @param services the domains of the server's services (MUC, upload), listed in disco#items */
     static NodeFeatures build(Settings settings, ActorSystem<Void> system, ClusterSharding sharding,
@@ -114,7 +114,7 @@ record NodeFeatures(Features server, AccountFeatures account, BadgeBoard badges)
         }
         serverRef.set(new Features(server));
         accountRef.set(account);
-        return new NodeFeatures(serverRef.get(), account, badges);
+        return new NodeFeatures(serverRef.get(), account, badges, disco);
     }
 
     static Set<String> plus(Set<String> s, String... more) {

@@ -20,6 +20,7 @@ import chorus.node.session.BlockingFilter;
 import chorus.node.session.IdleSweep;
 import chorus.node.session.RegistrationLimiter;
 import chorus.node.session.SessionContext;
+import chorus.node.session.ServerCaps;
 import chorus.node.session.SessionExtension;
 import chorus.node.session.SessionGuards;
 import chorus.node.storage.NodeStorage;
@@ -48,7 +49,7 @@ final class NodeSessions {
     static SessionContext context(Settings settings, ActorSystem<Void> system, ClusterSharding sharding,
                                   Router router, AccountService accounts, SessionCounter tcp, ExecutorService hashing,
                                   IdleSweep idle, byte[] clusterSecret, NodeStorage storage, NodeRegistry registry,
-                                  Clock clock) {
+                                  Clock clock, java.util.function.Supplier<chorus.actors.xmpp.Element> serverCaps) {
         SessionLimits limits = settings.c2s().sessionLimits();
         SaslMechanisms sasl = new SaslMechanisms(
             SaslSettings.allMechanisms(settings.scramIterations(), clusterSecret)
@@ -63,13 +64,15 @@ final class NodeSessions {
             router, jid -> sharding.entityRefFor(UserEntity.KEY, jid),
             jid -> sharding.entityRefFor(MailboxEntity.KEY, jid), clock, tcp, sasl, accounts,
             new RegistrationLimiter(settings.registration().perAddress(), settings.registration().window(), clock),
-            extensions(CsiSettings.from(storage.systemConfig())), registry.metrics(), new SessionGuards(throttle,
+            extensions(CsiSettings.from(storage.systemConfig()), serverCaps), registry.metrics(), new SessionGuards(throttle,
                 hashing, idle, new LookupTimes(limits.lookupTime(), limits.lookupCap())));
     }
 
     /** The per-session features of every bound stream, in the order their hooks run. */
-    private static List<SessionExtension.Factory> extensions(CsiSettings csi) {
+    private static List<SessionExtension.Factory> extensions(CsiSettings csi,
+                                                            java.util.function.Supplier<chorus.actors.xmpp.Element> caps) {
         List<SessionExtension.Factory> all = new ArrayList<>();
+        all.add(ServerCaps.factory(caps));
         all.add(BlockingFilter::new);
         all.addAll(ClientStateIndication.factories(csi));
         return all;

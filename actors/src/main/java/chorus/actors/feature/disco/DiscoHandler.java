@@ -1,5 +1,6 @@
 package chorus.actors.feature.disco;
 
+import chorus.actors.caps.CapsVerifier;
 import chorus.actors.feature.IqContext;
 import chorus.actors.feature.IqHandler;
 import chorus.actors.feature.IqResult;
@@ -23,6 +24,9 @@ import java.util.function.Supplier;
 public final class DiscoHandler implements IqHandler {
     public static final String INFO = "http://jabber.org/protocol/disco#info";
     public static final String ITEMS = "http://jabber.org/protocol/disco#items";
+    public static final String CAPS = "http://jabber.org/protocol/caps";
+    /** XEP-0115 §4: the URI naming the software in the server's caps. */
+    public static final String CAPS_NODE = "urn:x-chorus:server";
     static final String PUBSUB = "http://jabber.org/protocol/pubsub";
 
     private final String serverName;
@@ -30,6 +34,8 @@ public final class DiscoHandler implements IqHandler {
     private final Supplier<Set<String>> accountFeatures;
     private final List<String> serverItems;
     private final Supplier<List<Element>> serverForms;
+    /** The verification string of the server's caps, computed once it is first needed (the features are set then). */
+    private volatile String ver;
 
     public DiscoHandler(String serverName, Supplier<Set<String>> serverFeatures, Supplier<Set<String>> accountFeatures) {
         this(serverName, serverFeatures, accountFeatures, List.of());
@@ -75,6 +81,10 @@ public final class DiscoHandler implements IqHandler {
         Element query = iq.payload().orElseThrow();
         String node = query.attr("node");
         Set<String> nodes = ctx.addressedToServer() ? Set.of() : ctx.data().discoNodes(ctx.relation());
+        if (node != null && ctx.addressedToServer() && query.ns().equals(INFO) && node.equals(capsNode())) {
+            // XEP-0115 §6.2: the node#ver of the server's caps answers as the server itself, with the node.
+            return IqResult.reply(iq.result(serverInfo(node)));
+        }
         if (node != null) {
             // XEP-0030 §3.1: unknown node -> item-not-found.
             if (!nodes.contains(node)) {
@@ -92,25 +102,53 @@ public final class DiscoHandler implements IqHandler {
             nodes.forEach(n -> items.item(ctx.account().toString(), n, null));
             return IqResult.reply(iq.result(items.get()));
         }
+        if (ctx.addressedToServer()) {
+            return IqResult.reply(iq.result(serverInfo(null)));
+        }
         DiscoReply info = DiscoReply.info();
         Set<String> features = new TreeSet<>();
-        if (ctx.addressedToServer()) {
-            info.identity("server", "im", serverName);
-            features.addAll(serverFeatures.get());
-        } else {
-            info.identity("account", "registered", null);
-            features.addAll(accountFeatures.get());
-            if (features.contains(PUBSUB)) {
-                info.identity("pubsub", "pep", null);
-            }
+        info.identity("account", "registered", null);
+        features.addAll(accountFeatures.get());
+        if (features.contains(PUBSUB)) {
+            info.identity("pubsub", "pep", null);
         }
         features.add(INFO);
         features.add(ITEMS);
         info.features(features);
-        if (ctx.addressedToServer()) {
-            // XEP-0128 §2: forms come after the identities and features.
-            serverForms.get().forEach(info::form);
-        }
         return IqResult.reply(iq.result(info.get()));
+    }
+
+    /** The server's disco#info answer (for {@code node}, or none). */
+    private Element serverInfo(String node) {
+        DiscoReply info = node == null ? DiscoReply.info() : DiscoReply.info(node);
+        info.identity("server", "im", serverName);
+        Set<String> features = new TreeSet<>(serverFeatures.get());
+        features.add(INFO);
+        features.add(ITEMS);
+        info.features(features);
+        // XEP-0128 §2: forms come after the identities and features.
+        serverForms.get().forEach(info::form);
+        return info.get();
+    }
+
+    private String capsNode() {
+        return CAPS_NODE + "#" + capsVer();
+    }
+
+    private String capsVer() {
+        String ver = this.ver;
+        if (ver == null) {
+            ver = CapsVerifier.ver(serverInfo(null), "sha-1").orElseThrow();
+            this.ver = ver;
+        }
+        return ver;
+    }
+
+    /**
+     * XEP-0115 §6.3: the server's own capabilities, for its stream features, so that clients learn what it offers
+     * without asking (and cache the answer by its hash). What the server offers does not change while it runs.
+     */
+    public Element serverCaps() {
+        return Element.build("c", CAPS).attr("hash", "sha-1").attr("node", CAPS_NODE).attr("ver", capsVer()).get();
     }
 }

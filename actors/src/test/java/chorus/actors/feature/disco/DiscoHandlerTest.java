@@ -69,4 +69,28 @@ class DiscoHandlerTest {
         assertEquals("leaf", info.child("identity", DiscoHandler.INFO).orElseThrow().attr("type"));
         assertEquals("item-not-found", ask(DiscoHandler.INFO, "nowhere", Relation.SELF).name());
     }
+
+    Element askServer(String node) {
+        Iq iq = Iq.of(JULIET.withResource("balcony"), new chorus.actors.xmpp.DomainJid("capulet.lit"), "s", Iq.Type.GET,
+            Element.build("query", DiscoHandler.INFO).attr("node", node).get());
+        IqResult.Reply r = (IqResult.Reply) server.handle(iq,
+            chorus.actors.feature.IqContext.server(new chorus.actors.xmpp.DomainJid("capulet.lit"), Clock.systemUTC()));
+        return r.reply().type() == Iq.Type.ERROR ? Element.of(StanzaError.conditionOf(r.reply()).xml(), "error")
+            : r.reply().payload().orElseThrow();
+    }
+
+    final DiscoHandler server = new DiscoHandler("Chorus", () -> Set.of("urn:xmpp:ping", "jabber:iq:version"), Set::of);
+
+    @Test
+    void theServersCapsHashItsDiscoInfoAndItsNodeAnswersAsTheServer() {
+        Element caps = server.serverCaps();
+        assertEquals("sha-1", caps.attr("hash"));
+        assertEquals(DiscoHandler.CAPS_NODE, caps.attr("node"));
+        Element info = askServer(null);
+        assertEquals(chorus.actors.caps.CapsVerifier.ver(info, "sha-1").orElseThrow(), caps.attr("ver"));
+        Element byNode = askServer(DiscoHandler.CAPS_NODE + "#" + caps.attr("ver"));
+        assertEquals(DiscoHandler.CAPS_NODE + "#" + caps.attr("ver"), byNode.attr("node"));
+        assertEquals(info.elements().size(), byNode.elements().size());
+        assertEquals("item-not-found", askServer(DiscoHandler.CAPS_NODE + "#another").name());
+    }
 }
