@@ -153,8 +153,12 @@ final class BoundSession {
                 session.timers.startSingleTimer("iq:" + iq.id(), new IqTimeout(iq.id()), IQ_TIMEOUT);
             }
             rosterRequested |= iq.type() == Iq.Type.GET && iq.payloadIs("jabber:iq:roster", "query");
+            session.node.router().fromClient(iq);
+            return;
         }
-        session.node.router().fromClient(iq);
+        // To another account or resource of this server: kept until its entity took it (Reliability).
+        session.reliability.send(iq, session.ctx().getSelf());
+        tickWhileBusy();
     }
 
     /** A message: the router hands it on; one to a local account is kept until accepted. */

@@ -60,7 +60,7 @@ class IncomingStreamTest {
         }
 
         @Override
-        public void deliverAcknowledged(BareJid account, Message m, ActorRef<SessionMessage> ackTo, long seq) {
+        public void deliverAcknowledged(BareJid account, Stanza m, ActorRef<SessionMessage> ackTo, long seq) {
         }
 
         @Override
