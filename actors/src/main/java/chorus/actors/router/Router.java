@@ -59,8 +59,11 @@ public final class Router implements StanzaRouter {
         /** A stanza to the account or one of its resources. */
         void deliver(BareJid account, Stanza stanza);
 
-        /** A message the entity acknowledges to {@code ackTo} with {@code seq} once it is settled (end to end). */
-        void deliverAcknowledged(BareJid account, Message message, ActorRef<SessionMessage> ackTo, long seq);
+        /**
+         * A message (or an IQ between accounts) the entity acknowledges to {@code ackTo} with {@code seq} once it is
+         * settled (end to end): a message delivered, stored or bounced; an IQ taken.
+         */
+        void deliverAcknowledged(BareJid account, Stanza stanza, ActorRef<SessionMessage> ackTo, long seq);
 
         /** A stanza one of the account's own sessions sent, for the account to process (RFC 6121 outbound). */
         void fromOwnSession(BareJid account, Stanza stanza);
@@ -219,12 +222,34 @@ public final class Router implements StanzaRouter {
         return acknowledged;
     }
 
-    /** Sends again a message its recipient's entity has not acknowledged yet (the entity takes it once). */
-    public void again(Message m, ActorRef<SessionMessage> ackTo, long seq) {
-        Destination d = destinationOf(m.to());
+    /**
+     * An IQ, request or answer, one of this server's clients sent to another account of this server or to one of its
+     * resources (or to another resource of its own): acknowledged end to end as a message is, true when the
+     * recipient's entity will tell {@code ackTo} it took {@code seq} (the session keeps it until then and sends it
+     * again with {@link #again}: an entity whose node died starts again elsewhere and takes the copy, so the request
+     * is answered and the answer arrives instead of neither, RFC 6120 §8.2.3). Anything else goes as
+     * {@link #fromClient(Stanza)} says (false).
+     */
+    public boolean fromClient(Iq iq, ActorRef<SessionMessage> ackTo, long seq) {
+        Jid to = iq.to();
+        if (ackTo != null && to != null && !to.equals(iq.from().bare())
+            && destinationOf(to) instanceof Destination.Account a) {
+            accounts.deliverAcknowledged(a.account(), iq, ackTo, seq);
+            return true;
+        }
+        fromClient((Stanza) iq);
+        return false;
+    }
+
+    /**
+     * Sends again a message (or an IQ between accounts) its recipient's entity has not acknowledged yet (the entity
+     * takes it once).
+     */
+    public void again(Stanza s, ActorRef<SessionMessage> ackTo, long seq) {
+        Destination d = destinationOf(s.to());
         if (d instanceof Destination.Account a) {
-            accounts.deliverAcknowledged(a.account(), m, ackTo, seq);
-        } else if (d instanceof Destination.Remote && remotes != null) {
+            accounts.deliverAcknowledged(a.account(), s, ackTo, seq);
+        } else if (d instanceof Destination.Remote && remotes != null && s instanceof Message m) {
             remotes.sendAcknowledged(m, ackTo, seq);
         }
     }

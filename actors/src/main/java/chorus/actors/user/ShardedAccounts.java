@@ -34,8 +34,8 @@ public final class ShardedAccounts implements Router.Accounts {
     }
 
     @Override
-    public void deliverAcknowledged(BareJid account, Message message, ActorRef<SessionMessage> ackTo, long seq) {
-        tell(account, new UserEntity.Deliver(message, ackTo, seq));
+    public void deliverAcknowledged(BareJid account, Stanza stanza, ActorRef<SessionMessage> ackTo, long seq) {
+        tell(account, new UserEntity.Deliver(stanza, ackTo, seq));
     }
 
     @Override

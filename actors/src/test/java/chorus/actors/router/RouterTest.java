@@ -47,7 +47,7 @@ class RouterTest {
         }
 
         @Override
-        public void deliverAcknowledged(BareJid account, Message m, ActorRef<SessionMessage> ackTo, long seq) {
+        public void deliverAcknowledged(BareJid account, Stanza m, ActorRef<SessionMessage> ackTo, long seq) {
             accounts.add("acknowledged " + account + " " + m.id() + " " + seq);
         }
 
@@ -151,6 +151,27 @@ class RouterTest {
             probe(), 1));
         assertInstanceOf(Message.class, rooms.get(0));
         assertEquals(List.of("sent juliet@example.org m1"), accounts);
+    }
+
+    /**
+     * RFC 6120 §8.2.3: an IQ a client sends to another account or resource of this server, request or answer, is
+     * acknowledged end to end as a message is (its entity may die on the way); to itself, a service or another
+     * server it goes as before.
+     */
+    @Test
+    void aClientsIqToAnotherAccountOrResourceIsAcknowledgedAndOthersGoAsBefore() {
+        Jid romeosPhone = Jid.parse("romeo@example.org/phone");
+        assertTrue(router.fromClient(ping(JULIET, romeosPhone, "i1"), probe(), 3));
+        assertTrue(router.fromClient(ping(JULIET, ROMEO, "i2"), probe(), 4));
+        assertTrue(router.fromClient(ping(JULIET, Jid.parse("juliet@example.org/garden"), "i3"), probe(), 5));
+        assertTrue(router.fromClient(new Iq(JULIET, romeosPhone, "r1", Iq.Type.RESULT, null, List.of()), probe(), 6));
+        assertFalse(router.fromClient(ping(JULIET, null, "i4"), probe(), 7));
+        assertFalse(router.fromClient(ping(JULIET, JULIET.bare(), "i5"), probe(), 8));
+        assertFalse(router.fromClient(ping(JULIET, Jid.parse("garden@conference.example.org"), "i6"), probe(), 9));
+        assertEquals(List.of("acknowledged romeo@example.org i1 3", "acknowledged romeo@example.org i2 4",
+            "acknowledged juliet@example.org i3 5", "acknowledged romeo@example.org r1 6", "own juliet@example.org i4",
+            "own juliet@example.org i5"), accounts);
+        assertEquals("i6", rooms.get(0).id());
     }
 
     /** A sending session's reference; the router only passes it on. */

@@ -49,7 +49,7 @@ class RemoteDomainTest {
         }
 
         @Override
-        public void deliverAcknowledged(BareJid account, Message m, ActorRef<SessionMessage> ackTo, long seq) {
+        public void deliverAcknowledged(BareJid account, Stanza m, ActorRef<SessionMessage> ackTo, long seq) {
         }
 
         @Override

@@ -5,6 +5,7 @@ import chorus.actors.session.SessionInput;
 import chorus.actors.xmpp.Element;
 import chorus.node.c2s.ConnectionCaps;
 import chorus.node.c2s.SessionCounter;
+import chorus.node.cluster.WaitingForPeers;
 import chorus.node.config.HttpSettings;
 import chorus.node.session.SessionContext;
 import chorus.node.session.StreamSession;

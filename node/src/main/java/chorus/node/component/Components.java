@@ -1,7 +1,6 @@
 package chorus.node.component;
 
 import chorus.actors.router.Router;
-import chorus.actors.xmpp.Stanza;
 import chorus.actors.xmpp.StanzaError;
 import chorus.node.config.ComponentSettings;
 import chorus.node.config.ConnectionLimits;
@@ -22,29 +21,24 @@ import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.flush.FlushConsolidationHandler;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
-import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.Props;
-import org.apache.pekko.actor.typed.javadsl.Behaviors;
-import org.apache.pekko.actor.typed.receptionist.Receptionist;
 import org.apache.pekko.actor.typed.receptionist.ServiceKey;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.net.InetSocketAddress;
+import java.time.Clock;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * External components (XEP-0114) on this node: each configured component's domain is a service of every node's
  * router, which hands its stanzas to the component's stream wherever in the cluster it is connected (the
- * receptionist lists them under {@code component:DOMAIN}), or answers service-unavailable when none is; and the
- * component listener ({@code chorus.component.port}, loopback by default) on which components connect.
+ * receptionist lists them under {@code component:DOMAIN}), or, when none is known, holds them a moment for one and
+ * then answers service-unavailable ({@link ComponentDomain}); and the component listener ({@code chorus.component.port}, loopback by default) on which components connect.
  */
 public final class Components implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Components.class);
@@ -52,7 +46,6 @@ public final class Components implements AutoCloseable {
     static final String NS = "jabber:component:accept";
     private static final AtomicLong IDS = new AtomicLong();
 
-    private final Map<String, List<ActorRef<ComponentStream.Deliver>>> connected = new ConcurrentHashMap<>();
     private final ComponentRegistry registry;
     private EventLoopGroup loops;
     private Channel listener;
@@ -76,37 +69,17 @@ public final class Components implements AutoCloseable {
         for (ComponentSettings.Component comp : settings.components()) {
             secrets.put(comp.domain(), comp.secret());
             String domain = comp.domain();
-            router.addService(domain, stanza -> c.deliver(domain, stanza, router));
-            system.systemActorOf(watch(domain, c.connected), "components-" + domain, Props.empty());
+            // XEP-0114 §1: the server stands in for the component's domain; with none connected, nobody answers.
+            ComponentDomain d = new ComponentDomain(domain,
+                stanza -> router.bounce(stanza, StanzaError.Condition.SERVICE_UNAVAILABLE));
+            d.watching(system.systemActorOf(d.behavior(settings.registrationWait(), settings.registrationWaitMax(),
+                Clock.systemUTC()), "components-" + domain, Props.empty()));
+            router.addService(domain, d::deliver);
         }
         if (settings.port() > 0) {
             c.listen(settings, limits, connection, system, router, Map.copyOf(secrets));
         }
         return c;
-    }
-
-    /** Keeps this node's list of the streams of {@code domain}, cluster-wide, from the receptionist. */
-    private static Behavior<Receptionist.Listing> watch(String domain,
-                                                        Map<String, List<ActorRef<ComponentStream.Deliver>>> into) {
-        return Behaviors.setup(ctx -> {
-            ctx.getSystem().receptionist().tell(Receptionist.subscribe(key(domain), ctx.getSelf()));
-            return Behaviors.receiveMessage(listing -> {
-                List<ActorRef<ComponentStream.Deliver>> refs = listing.getServiceInstances(key(domain)).stream()
-                    .sorted(Comparator.comparing(r -> r.path().toString())).toList();
-                into.put(domain, refs);
-                return Behaviors.same();
-            });
-        });
-    }
-
-    private void deliver(String domain, Stanza stanza, Router router) {
-        List<ActorRef<ComponentStream.Deliver>> refs = connected.getOrDefault(domain, List.of());
-        if (refs.isEmpty()) {
-            // XEP-0114 §1: the server stands in for the component's domain; with none connected, nobody answers.
-            router.bounce(stanza, StanzaError.Condition.SERVICE_UNAVAILABLE);
-            return;
-        }
-        refs.get(0).tell(new ComponentStream.Deliver(stanza));
     }
 
     private void listen(ComponentSettings settings, StreamLimits limits, ConnectionLimits connection,

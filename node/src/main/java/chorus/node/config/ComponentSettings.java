@@ -6,6 +6,7 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 
 import java.net.InetAddress;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -15,9 +16,13 @@ import java.util.Set;
  * External components (XEP-0114, accept mode; {@code chorus.component}): one listener on the loopback
  * interface by default, and for each component its domain, a subdomain of the served domain such as
  * {@code gateway.example.org}, with the secret its handshake proves, and how many component connections one node
- * holds at once ({@code max-connections}, counted before the handshake too). Read and checked at start.
+ * holds at once ({@code max-connections}, counted before the handshake too); and how long, and how many at once, stanzas
+ * for a component's domain wait on a node that does not know of a stream of that component yet
+ * ({@code registration-wait}, {@code registration-wait-max-stanzas}: the other nodes learn of a component connected
+ * to one node through the cluster's receptionist, a moment later). Read and checked at start.
  */
-public record ComponentSettings(int port, InetAddress bind, List<Component> components, int maxConnections) {
+public record ComponentSettings(int port, InetAddress bind, List<Component> components, int maxConnections,
+                                Duration registrationWait, int registrationWaitMax) {
     /** The shortest secret accepted: XEP-0114's SHA-1 handshake is only as strong as the secret. */
     static final int MIN_SECRET = 16;
 
@@ -68,6 +73,11 @@ public record ComponentSettings(int port, InetAddress bind, List<Component> comp
             throw new SettingsException("chorus.component.port", "is 0 (off) but chorus.component.components lists components");
         }
         int max = Settings.intIn(c, "chorus.component.max-connections", 1, 100_000);
-        return new ComponentSettings(port, bind, List.copyOf(components), max);
+        Duration wait = Settings.duration(c, "chorus.component.registration-wait");
+        if (wait.isNegative() || wait.compareTo(Duration.ofMinutes(1)) > 0) {
+            throw new SettingsException("chorus.component.registration-wait", "must be between 0s and 1m");
+        }
+        int waitMax = Settings.intIn(c, "chorus.component.registration-wait-max-stanzas", 1, 1_000_000);
+        return new ComponentSettings(port, bind, List.copyOf(components), max, wait, waitMax);
     }
 }

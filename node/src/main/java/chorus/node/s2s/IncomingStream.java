@@ -73,6 +73,12 @@ final class IncomingStream extends ServerSideStream<IncomingStream.Input> {
     /** The peer's debt over its rate is paid: its connection is read from again. */
     private enum RateDebtPaid implements Input { INSTANCE }
 
+    /**
+     * Whether a peer behind its rate has become abusive: its connection is not read while it is in debt, and one read
+     * can bring a debt far longer than the abuse time, so no stanza would bring the verdict in time.
+     */
+    private enum AbuseCheck implements Input { INSTANCE }
+
     /** The answer to a dialback key this stream asked the pair's entity to verify. */
     private record Checked(String from, String to, RemoteDomain.Verified result) implements Input {
     }
@@ -136,6 +142,7 @@ final class IncomingStream extends ServerSideStream<IncomingStream.Input> {
             .onMessageEquals(TransportClosed.INSTANCE, Behaviors::stopped)
             .onMessageEquals(NegotiationTimeout.INSTANCE, this::onNegotiationTimeout)
             .onMessageEquals(IdleCheck.INSTANCE, this::onIdleCheck)
+            .onMessageEquals(AbuseCheck.INSTANCE, this::onAbuseCheck)
             .onMessageEquals(RateDebtPaid.INSTANCE, () -> {
                 heldForRate = false;
                 lastTraffic = node.clock().instant();
@@ -408,6 +415,9 @@ final class IncomingStream extends ServerSideStream<IncomingStream.Input> {
                     transport.holdReading(true);
                 }
                 timers.startSingleTimer(RateDebtPaid.INSTANCE, RateDebtPaid.INSTANCE, wait);
+                if (!timers.isTimerActive(AbuseCheck.INSTANCE)) {
+                    timers.startSingleTimer(AbuseCheck.INSTANCE, AbuseCheck.INSTANCE, rate.untilAbusive());
+                }
             }
         }
         if (sm) {
@@ -432,6 +442,20 @@ final class IncomingStream extends ServerSideStream<IncomingStream.Input> {
     private Behavior<Input> onNegotiationTimeout() {
         if (authenticated.isEmpty() && !closed()) {
             return fail(StreamErrors.CONNECTION_TIMEOUT, "not authenticated in time");
+        }
+        return this;
+    }
+
+    private Behavior<Input> onAbuseCheck() {
+        if (closed() || rate == null) {
+            return this;
+        }
+        if (rate.abusive()) {
+            return fail(StreamErrors.POLICY_VIOLATION, "stanzas faster than this server's rate for too long");
+        }
+        Duration left = rate.untilAbusive();
+        if (left != null) {
+            timers.startSingleTimer(AbuseCheck.INSTANCE, AbuseCheck.INSTANCE, left);
         }
         return this;
     }

@@ -140,8 +140,12 @@ final class BoundSession {
             if (iq.type() == Iq.Type.GET && iq.payloadIs("jabber:iq:roster", "query")) {
                 binding.rosterRequested();
             }
+            session.node.router().fromClient(iq);
+            return;
         }
-        session.node.router().fromClient(iq);
+        // To another account or resource of this server: kept until its entity took it (Reliability).
+        session.reliability.send(iq, session.ctx().getSelf());
+        tickWhileBusy();
     }
 
     /** A message: the router hands it on; one to a local account is kept until accepted. */

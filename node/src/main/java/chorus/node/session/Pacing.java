@@ -15,7 +15,7 @@ import java.util.function.LongSupplier;
  * its flow control stops reading from the client a few dozen events ahead and the rest waits in the client's own
  * TCP buffers (memory bounded by what the transport reads ahead, as for a session that falls behind). A timer runs
  * only while the client is behind. A client behind its rate without a break for {@link StanzaRate#abuseAfter()}
- * is abusive: its stream ends with policy-violation.
+ * is abusive ({@link AbuseClock}, the peers' rule too): its stream ends with policy-violation.
  */
 final class Pacing {
 
@@ -24,17 +24,15 @@ final class Pacing {
 
     private final StreamSession session;
     private final StanzaRate rate;
-    private final LongSupplier nanoTime;
     private final ArrayDeque<StreamSession.Inbound> waiting = new ArrayDeque<>();
     /** The client is in debt: what it sends now waits for {@link Due}. */
     private boolean inDebt;
-    /** {@link System#nanoTime()} when the client fell behind its rate, or -1 while it is within it. */
-    private long behindSince = -1;
+    private final AbuseClock abuse;
 
     Pacing(StreamSession session, StanzaRate rate, LongSupplier nanoTime) {
         this.session = session;
         this.rate = rate;
-        this.nanoTime = nanoTime;
+        this.abuse = new AbuseClock(rate, nanoTime);
     }
 
     /**
@@ -52,7 +50,7 @@ final class Pacing {
 
     /** Whether the client is abusive: behind its rate for too long. Checked after each element it sent. */
     boolean abusive() {
-        return behindSince >= 0 && nanoTime.getAsLong() - behindSince > rate.abuseAfter().toNanos();
+        return abuse.abusive();
     }
 
     /** The debt is paid: handles what waits, in order, until the client is in debt again. */
@@ -90,14 +88,12 @@ final class Pacing {
         Duration wait = rate.take(s.element().weight());
         if (wait.isZero()) {
             if (waiting.isEmpty()) {
-                behindSince = -1; // caught up (a late timer alone does not count as catching up)
+                abuse.counted(wait); // caught up, if it stays so (AbuseClock); a late timer alone does not count
             }
             return;
         }
         inDebt = true;
-        if (behindSince < 0) {
-            behindSince = nanoTime.getAsLong();
-        }
+        abuse.counted(wait);
         session.timers.startSingleTimer(Due.INSTANCE, Due.INSTANCE, wait);
     }
 

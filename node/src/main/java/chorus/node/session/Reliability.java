@@ -3,6 +3,7 @@ package chorus.node.session;
 import chorus.actors.router.Router;
 import chorus.actors.session.SessionInput;
 import chorus.actors.user.UserEntity;
+import chorus.actors.xmpp.Iq;
 import chorus.actors.xmpp.Message;
 import chorus.actors.xmpp.Stanza;
 import chorus.actors.xmpp.StanzaError;
@@ -24,8 +25,10 @@ import java.util.concurrent.atomic.AtomicReference;
  *
  * <ul>
  *   <li>Outbound, a message to a local account (the router says which) waits here until that account's entity
- *       accepted it (delivered, stored offline, or bounced). Unaccepted, it is sent again (the entity ignores a
- *       copy it already took); after {@link #GIVE_UP} the client gets it back as an error.</li>
+ *       accepted it (delivered, stored offline, or bounced); so does an IQ, request or answer, to another local
+ *       account or resource, until that account's entity took it. Unaccepted, it is sent again (the entity ignores
+ *       a copy it already took); after {@link #GIVE_UP} the client gets it back as an error (an IQ request; an
+ *       answer is dropped).</li>
  *   <li>Inbound, the session tells the entity up to which tracked message it wrote to the socket; the
  *       entity delivers elsewhere (or stores) what a session that went away never acknowledged.</li>
  * </ul>
@@ -37,26 +40,29 @@ final class Reliability {
     static final Duration RESEND_WHILE_STOPPING = Duration.ofSeconds(1);
     static final Duration GIVE_UP = Duration.ofSeconds(45);
 
-    private record PendingOut(Message message, Instant first, Instant lastSent) {
+    private record PendingOut(Stanza message, Instant first, Instant lastSent) {
     }
 
     /** Epoch and sequence number of the last tracked message written to the socket. */
     private record Written(long epoch, long seq) {
     }
 
-    /** Hands a message on towards its recipient. */
+    /** Hands a message (or an IQ) on towards its recipient. */
     interface Courier {
         /**
-         * Hands the message on ({@code first}: for the first time, else again); true when its recipient's entity
+         * Hands the stanza on ({@code first}: for the first time, else again); true when its recipient's entity
          * will acknowledge {@code seq} to {@code self}, so that it is kept until then.
          */
-        boolean carry(Message m, long seq, ActorRef<SessionInput> self, boolean first);
+        boolean carry(Stanza m, long seq, ActorRef<SessionInput> self, boolean first);
 
-        /** Through the router, which decides where the message goes and whether it is acknowledged. */
+        /** Through the router, which decides where the stanza goes and whether it is acknowledged. */
         static Courier through(Router router) {
             return (m, seq, self, first) -> {
+                if (first && m instanceof Iq iq) {
+                    return router.fromClient(iq, self.narrow(), seq);
+                }
                 if (first) {
-                    return router.fromClient(m, self.narrow(), seq);
+                    return router.fromClient((Message) m, self.narrow(), seq);
                 }
                 router.again(m, self.narrow(), seq);
                 return true;
@@ -92,8 +98,10 @@ final class Reliability {
 
     // ---- outbound: client -> local account ----
 
-    /** Sends a message the client sent; one that its recipient's entity acknowledges is kept until it did. */
-    void send(Message m, ActorRef<SessionInput> self) {
+    /**
+     * Sends a message or IQ the client sent; one that its recipient's entity acknowledges is kept until it did.
+     */
+    void send(Stanza m, ActorRef<SessionInput> self) {
         long seq = nextSeq++;
         Instant now = clock.instant();
         pending.put(seq, new PendingOut(m, now, now));
@@ -131,8 +139,7 @@ final class Reliability {
             PendingOut p = e.getValue();
             if (Duration.between(p.first(), now).compareTo(GIVE_UP) >= 0) {
                 it.remove();
-                unavailable(p.message(), "the recipient's server part did not answer; the message was not delivered",
-                    failed);
+                unavailable(p.message(), "the recipient's server part did not answer; it was not delivered", failed);
             } else if (Duration.between(p.lastSent(), now).compareTo(resendAfter) >= 0) {
                 e.setValue(new PendingOut(p.message(), p.first(), now));
                 courier.carry(p.message(), e.getKey(), self, false);
@@ -145,14 +152,20 @@ final class Reliability {
     List<Stanza> abandon() {
         List<Stanza> failed = new ArrayList<>();
         for (PendingOut p : pending.values()) {
-            unavailable(p.message(), "the server is shutting down; the message may not have been delivered", failed);
+            unavailable(p.message(), "the server is shutting down; it may not have been delivered", failed);
         }
         pending.clear();
         return failed;
     }
 
-    /** RFC 6120 §8.3.3.15: the recipient is temporarily unreachable; the sender may retry. */
-    private static void unavailable(Message m, String text, List<Stanza> out) {
+    /**
+     * RFC 6120 §8.3.3.15: the recipient is temporarily unreachable; the sender may retry. An IQ answer gets none (an
+     * answer is not answered, §8.2.3).
+     */
+    private static void unavailable(Stanza m, String text, List<Stanza> out) {
+        if (m instanceof Iq iq && !iq.isRequest()) {
+            return;
+        }
         Stanza reply = m.errorReply(new StanzaError(StanzaError.Condition.RECIPIENT_UNAVAILABLE, StanzaError.Type.WAIT,
             text));
         if (reply != null) {

@@ -250,12 +250,18 @@ class SettingsTest {
         assertTrue(failure(Map.of("chorus.s2s.max-per-address", 0)).contains("chorus.s2s.max-per-address"));
         assertTrue(failure(Map.of("chorus.component.max-connections", 0)).contains("chorus.component.max-connections"));
         assertTrue(failure(Map.of("chorus.component.max-connections", "many")).contains("chorus.component.max-connections"));
+        assertTrue(failure(Map.of("chorus.component.registration-wait", "2m")).contains("chorus.component.registration-wait"));
+        assertTrue(failure(Map.of("chorus.component.registration-wait", "soon")).contains("chorus.component.registration-wait"));
+        assertTrue(failure(Map.of("chorus.component.registration-wait-max-stanzas", 0))
+            .contains("chorus.component.registration-wait-max-stanzas"));
         assertTrue(failure(Map.of("chorus.s2s.rate.byte-burst", "1KiB")).contains("chorus.s2s.rate.byte-burst"));
         assertTrue(failure(Map.of("chorus.s2s.rate.stanzas-per-second", -1)).contains("chorus.s2s.rate.stanzas-per-second"));
         Settings s = Settings.from(with(Map.of()));
         assertEquals(200, s.s2s().rate().stanzasPerSecond());
         assertEquals(32, s.s2s().maxPerAddress());
         assertEquals(16, s.component().maxConnections());
+        assertEquals(java.time.Duration.ofSeconds(5), s.component().registrationWait());
+        assertEquals(200, s.component().registrationWaitMax());
     }
 
     @Test

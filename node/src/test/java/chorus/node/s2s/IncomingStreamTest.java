@@ -60,7 +60,7 @@ class IncomingStreamTest {
         }
 
         @Override
-        public void deliverAcknowledged(BareJid account, Message m, ActorRef<SessionMessage> ackTo, long seq) {
+        public void deliverAcknowledged(BareJid account, Stanza m, ActorRef<SessionMessage> ackTo, long seq) {
         }
 
         @Override
@@ -141,6 +141,28 @@ class IncomingStreamTest {
         assertTrue(t.next(Element.class).child("starttls", Ns.TLS).flatMap(s -> s.child("required", Ns.TLS)).isPresent());
         in.tell(element(S2sElements.result(PEER, US, "key")));
         assertEquals("policy-violation", t.next(StreamError.class).condition());
+    }
+
+    /**
+     * A flooding peer's connection is not read while it is in debt, and one read can bring a debt far longer than the
+     * abuse time (here 100 stanzas at 10 a second, burst 2: 9.8 s of debt, abusive after 2 s): its stream ends with
+     * policy-violation when it has been behind for the abuse time, not at the first stanza read after the debt.
+     */
+    @Test
+    void aPeerWhoseOneReadBringsALongDebtEndsWithPolicyViolationAtTheAbuseTimeNotWhenTheDebtIsPaid()
+            throws InterruptedException {
+        RecordingTransport t = new RecordingTransport(true, true);
+        ActorRef<IncomingStream.Input> in = authenticated(t, context(Map.of("chorus.s2s.rate.stanzas-per-second", 10,
+            "chorus.s2s.rate.stanza-burst", 2, "chorus.s2s.rate.bytes-per-second", 0)));
+        long start = System.nanoTime();
+        for (int i = 0; i < 100; i++) {
+            in.tell(element(message("romeo@" + PEER + "/a", "juliet@" + US)));
+        }
+        Object o = t.sent.poll(6, java.util.concurrent.TimeUnit.SECONDS);
+        long millis = (System.nanoTime() - start) / 1_000_000;
+        assertTrue(o instanceof StreamError e && e.condition().equals("policy-violation"),
+            "after " + millis + " ms: " + o);
+        assertTrue(millis >= 1900, "abusive only after two seconds behind: " + millis + " ms");
     }
 
     @Test

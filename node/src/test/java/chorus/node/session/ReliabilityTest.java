@@ -1,6 +1,8 @@
 package chorus.node.session;
 
 import chorus.actors.ManualClock;
+import chorus.actors.xmpp.Element;
+import chorus.actors.xmpp.Iq;
 import chorus.actors.xmpp.Jid;
 import chorus.actors.xmpp.Message;
 import chorus.actors.xmpp.Stanza;
@@ -37,6 +39,27 @@ class ReliabilityTest {
         clock.now = clock.now.plus(Reliability.GIVE_UP);
         List<Stanza> failed = reliability.tick(null);
         assertEquals(1, failed.size());
+        assertEquals(StanzaError.Condition.RECIPIENT_UNAVAILABLE, StanzaError.conditionOf(failed.get(0)));
+        assertEquals(ROMEO, failed.get(0).to());
+        assertFalse(reliability.hasPending());
+    }
+
+    /**
+     * An IQ between accounts waits for its recipient's entity as a message does: sent again, then a request gets
+     * recipient-unavailable (RFC 6120 §8.2.3: answered, not left without an answer), and an answer is dropped.
+     */
+    @Test
+    void anUntakenIqRequestIsSentAgainThenAnsweredWithAnErrorAndAnUntakenAnswerIsDropped() {
+        reliability.send(Iq.of(ROMEO, JULIET, "i1", Iq.Type.GET, Element.of("ping", "urn:xmpp:ping")), null);
+        reliability.send(new Iq(ROMEO, JULIET, "r1", Iq.Type.RESULT, null, List.of()), null);
+        clock.now = clock.now.plus(Reliability.RESEND_AFTER);
+        assertTrue(reliability.tick(null).isEmpty());
+        assertEquals(List.of(1L, 2L, 1L, 2L), carried);
+        clock.now = clock.now.plus(Reliability.GIVE_UP);
+        List<Stanza> failed = reliability.tick(null);
+        assertEquals(1, failed.size(), failed.toString());
+        assertEquals("i1", failed.get(0).id());
+        assertEquals(Iq.Type.ERROR, ((Iq) failed.get(0)).type());
         assertEquals(StanzaError.Condition.RECIPIENT_UNAVAILABLE, StanzaError.conditionOf(failed.get(0)));
         assertEquals(ROMEO, failed.get(0).to());
         assertFalse(reliability.hasPending());

@@ -78,7 +78,7 @@ final class SessionFixture {
         }
 
         @Override
-        public void deliverAcknowledged(BareJid account, Message m, ActorRef<SessionMessage> ackTo, long seq) {
+        public void deliverAcknowledged(BareJid account, Stanza m, ActorRef<SessionMessage> ackTo, long seq) {
             record("acknowledged", m);
         }
 

@@ -18,6 +18,7 @@ import org.jivesoftware.smack.filter.FromMatchesFilter;
 import org.jivesoftware.smack.filter.StanzaTypeFilter;
 import org.jivesoftware.smack.packet.Message;
 import org.jivesoftware.smack.packet.StanzaBuilder;
+import org.jivesoftware.smack.packet.StanzaError;
 import org.jivesoftware.smack.tcp.XMPPTCPConnection;
 import org.jxmpp.jid.impl.JidCreate;
 
@@ -36,6 +37,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.StreamSupport;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -43,13 +46,22 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * (127.0.2.2), one cluster in one keyspace; slixmpp's {@code ComponentXMPP} serves {@code gateway.x.example} from B's
  * component listener (each node has one). A user on A and a user of another server ({@code y.example}, a Chorus of its own on 127.0.2.3,
  * whose server-to-server stream lands on A) reach it, and its replies reach them. A component's stanzas may only come
- * from its own domain.
+ * from its own domain. A node that does not know of a component's stream yet holds stanzas for its domain
+ * ({@code chorus.component.registration-wait}, here {@link #REGISTRATION_WAIT}, at most
+ * {@link #REGISTRATION_WAIT_MAX} at once): a message sent to {@code late.x.example} on node A just before and just as
+ * its component connects to node B reaches it; for {@code idle.x.example}, whose component never connects, those
+ * beyond the bound bounce at once and the others after the wait.
  */
 class ComponentAcrossNodesIT {
     static final String GATEWAY = "gateway.x.example";
     static final String RAW = "raw.x.example";
     static final String SECRET = "the gateway's secret of the test";
     static final String RAW_SECRET = "the raw component's secret of the test";
+    static final String LATE = "late.x.example";
+    static final String IDLE = "idle.x.example";
+    static final String OTHER_SECRET = "the other components' secret";
+    static final Duration REGISTRATION_WAIT = Duration.ofSeconds(12);
+    static final int REGISTRATION_WAIT_MAX = 3;
     static Path dir;
     static FederatedNode a;
     static FederatedNode b;
@@ -69,7 +81,8 @@ class ComponentAcrossNodesIT {
         int seed = TestNode.freePort();
         componentPort = TestNode.freePort();
         List<Map<String, String>> components = List.of(Map.of("domain", GATEWAY, "secret", SECRET),
-            Map.of("domain", RAW, "secret", RAW_SECRET));
+            Map.of("domain", RAW, "secret", RAW_SECRET), Map.of("domain", LATE, "secret", OTHER_SECRET),
+            Map.of("domain", IDLE, "secret", OTHER_SECRET));
         FederatedNode.Options oa = new FederatedNode.Options("x.example", "127.0.2.1");
         FederatedNode.Options ob = new FederatedNode.Options("x.example", "127.0.2.2");
         FederatedNode.Options oy = new FederatedNode.Options("y.example", "127.0.2.3");
@@ -77,7 +90,9 @@ class ComponentAcrossNodesIT {
             o.certificate(x).trust(caFile).peer("y.example", "127.0.2.3", oy.s2sPort())
                 .set("chorus.cassandra.keyspace", keyspace)
                 .set("chorus.cluster.seed-nodes", "127.0.2.1:" + seed)
-                .set("chorus.component.components", components);
+                .set("chorus.component.components", components)
+                .set("chorus.component.registration-wait", REGISTRATION_WAIT.toMillis() + "ms")
+                .set("chorus.component.registration-wait-max-stanzas", REGISTRATION_WAIT_MAX);
         }
         oa.set("chorus.cluster.host", "127.0.2.1").set("chorus.cluster.port", seed)
             .set("chorus.cluster.tls.dir", keys.node(1).toString())
@@ -97,11 +112,13 @@ class ComponentAcrossNodesIT {
         }
         a.createUser("alice", "pw-alice");
         a.createUser("scout", "pw-scout");
+        a.createUser("lara", "pw-lara");
+        a.createUser("ivan", "pw-ivan");
         y.createUser("yuri", "pw-yuri");
         component = PeerComponent.start(GATEWAY, SECRET, "127.0.2.2", componentPort, dir);
         // The other node learns of the component through the cluster's receptionist, a few seconds later (until then
-        // it answers service-unavailable for the component's domain): how long is measured, within Federated.WAIT. A
-        // user of its own asks, so that a late echo waits for no one else.
+        // it holds stanzas for the component's domain): how long until an echo comes back is measured, within
+        // Federated.WAIT. A user of its own asks, so that a late echo waits for no one else.
         long connected = System.nanoTime();
         Federated.together(u -> Federated.await(() -> echoes(u[0]), () -> "node A never reached the component on B\n"
             + component.output()), () -> a.login("scout", "pw-scout", "first"));
@@ -176,6 +193,89 @@ class ComponentAcrossNodesIT {
         }
         aComponentConnectedToOneNodeServesAUserOfTheOtherNode();
         aComponentConnectedToOneNodeServesAnotherServersUserWhoseStreamLandsOnTheOtherNode();
+    }
+
+    /**
+     * A message to {@code late.x.example} sent from node A before its component connects to node B, and one sent the
+     * moment the component's handshake is done, both reach it and are echoed, in order: node A held them until the
+     * receptionist told it of the component (without the hold, node A answered service-unavailable for 0.9 to 3.6 s).
+     */
+    @Test
+    void aMessageSentAsTheComponentConnectsToTheOtherNodeReachesIt() throws Exception {
+        Federated.together(u -> {
+            XMPPTCPConnection lara = u[0];
+            StanzaCollector inbox = lara.createStanzaCollector(new AndFilter(StanzaTypeFilter.MESSAGE,
+                FromMatchesFilter.createBare(JidCreate.bareFrom("echo@" + LATE))));
+            PeerComponent late = null;
+            try {
+                sendChat(lara, "echo@" + LATE, "before", "before");
+                late = PeerComponent.start(LATE, OTHER_SECRET, "127.0.2.2", componentPort, dir);
+                long connected = System.nanoTime();
+                sendChat(lara, "echo@" + LATE, "as-it-connects", "as it connects");
+                for (String body : new String[] {"before", "as it connects"}) {
+                    Message got = inbox.nextResult(Federated.WAIT.toMillis());
+                    PeerComponent c = late;
+                    assertNotNull(got, "no echo of '" + body + "'\n" + c.output());
+                    assertEquals(Message.Type.chat, got.getType(), got.toXML().toString());
+                    assertEquals("echo: " + body, got.getBody(), got.toXML().toString());
+                }
+                System.out.printf("both held messages echoed %d ms after the component connected to node B%n",
+                    (System.nanoTime() - connected) / 1_000_000);
+            } finally {
+                inbox.cancel();
+                if (late != null) {
+                    late.close();
+                }
+            }
+        }, () -> a.login("lara", "pw-lara", "late"));
+    }
+
+    /**
+     * For {@code idle.x.example}, whose component never connects, node A holds {@link #REGISTRATION_WAIT_MAX}
+     * messages and bounces the ones beyond at once; those it held bounce with service-unavailable after
+     * {@link #REGISTRATION_WAIT}, not before.
+     */
+    @Test
+    void toADomainWhoseComponentNeverConnectsMessagesBeyondTheBoundBounceAtOnceAndTheOthersAfterTheWait()
+            throws Exception {
+        Federated.together(u -> {
+            XMPPTCPConnection ivan = u[0];
+            StanzaCollector errors = ivan.createStanzaCollector(new AndFilter(StanzaTypeFilter.MESSAGE,
+                FromMatchesFilter.createBare(JidCreate.bareFrom("echo@" + IDLE))));
+            try {
+                int sent = REGISTRATION_WAIT_MAX + 2;
+                long start = System.nanoTime();
+                for (int i = 1; i <= sent; i++) {
+                    sendChat(ivan, "echo@" + IDLE, "idle-" + i, "to nobody " + i);
+                }
+                Map<String, Long> bouncedAfter = new java.util.LinkedHashMap<>();
+                for (int i = 0; i < sent; i++) {
+                    Message m = errors.nextResult(REGISTRATION_WAIT.plus(Federated.WAIT).toMillis());
+                    assertNotNull(m, "bounced so far: " + bouncedAfter);
+                    assertEquals(Message.Type.error, m.getType(), m.toXML().toString());
+                    assertEquals(StanzaError.Condition.service_unavailable, m.getError().getCondition(),
+                        m.toXML().toString());
+                    bouncedAfter.put(m.getStanzaId(), (System.nanoTime() - start) / 1_000_000);
+                }
+                System.out.println("bounced after (ms): " + bouncedAfter);
+                for (int i = 1; i <= sent; i++) {
+                    long ms = bouncedAfter.get("idle-" + i);
+                    if (i <= REGISTRATION_WAIT_MAX) {
+                        assertTrue(ms >= REGISTRATION_WAIT.toMillis(), "idle-" + i + " held, bounced after " + ms + " ms");
+                    } else {
+                        assertTrue(ms < REGISTRATION_WAIT.toMillis() / 2, "idle-" + i + " beyond the bound, bounced after "
+                            + ms + " ms");
+                    }
+                }
+            } finally {
+                errors.cancel();
+            }
+        }, () -> a.login("ivan", "pw-ivan", "idle"));
+    }
+
+    static void sendChat(XMPPTCPConnection from, String to, String id, String body) throws Exception {
+        from.sendStanza(StanzaBuilder.buildMessage(id).to(JidCreate.bareFrom(to)).ofType(Message.Type.chat)
+            .setBody(body).build());
     }
 
     /** A component of {@code raw.x.example} on node B, its handshake (XEP-0114 §3) accepted. */

@@ -1,4 +1,4 @@
-package chorus.node.bosh;
+package chorus.node.cluster;
 
 import org.junit.jupiter.api.Test;
 

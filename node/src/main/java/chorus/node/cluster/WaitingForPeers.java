@@ -1,4 +1,4 @@
-package chorus.node.bosh;
+package chorus.node.cluster;
 
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -8,18 +8,19 @@ import java.util.List;
 import java.util.function.Predicate;
 
 /**
- * Requests for sessions of nodes this node does not know yet. A node learns the other nodes' BOSH forwarders from
- * the receptionist a moment after it joined the cluster; a request that reaches it before then names a node (by its
- * sid's tag) that is not in its registry yet. Rather than answer item-not-found to a session that exists, the request
- * waits here until its node becomes known ({@link #known}) or its time is up ({@link #expired}): at most
- * {@code maxWait}, at most {@code maxWaiting} requests at once (a client making up sids gets item-not-found no later
- * than the wait, and past the bound at once). Plain Java, used by the forwarder actor only; time is given by the caller.
+ * Requests for something this node learns of a moment late, through the cluster's receptionist, named by a tag: a
+ * BOSH request for a session of a node that has just joined (the tag is the node's, {@code chorus.http.bosh.peer-wait}),
+ * a stanza for a component's domain whose component has just connected to another node (the tag is the domain,
+ * {@code chorus.component.registration-wait}). Rather than answer as if it did not exist, the request waits here
+ * until its tag becomes known ({@link #known}) or its time is up ({@link #expired}): at most {@code maxWait}, at most
+ * {@code maxWaiting} requests at once (past the bound it is answered at once, after the wait no later than then).
+ * Plain Java, used by one actor only; time is given by the caller.
  *
  * @param <R> what is kept of a request
  */
-final class WaitingForPeers<R> {
-    /** One request, the tag of the node it is for, and when it stops waiting. */
-    record Waiting<R>(String tag, R request, long deadlineMillis) {
+public final class WaitingForPeers<R> {
+    /** One request, the tag it waits for, and when it stops waiting. */
+    public record Waiting<R>(String tag, R request, long deadlineMillis) {
     }
 
     private final Duration maxWait;
@@ -27,7 +28,7 @@ final class WaitingForPeers<R> {
     /** Oldest first: deadlines only grow, as each is the arrival plus the same wait. */
     private final ArrayDeque<Waiting<R>> waiting = new ArrayDeque<>();
 
-    WaitingForPeers(Duration maxWait, int maxWaiting) {
+    public WaitingForPeers(Duration maxWait, int maxWaiting) {
         if (maxWait.isNegative() || maxWaiting < 1) {
             throw new IllegalArgumentException("a wait of at least 0 and at least one request");
         }
@@ -35,8 +36,8 @@ final class WaitingForPeers<R> {
         this.maxWaiting = maxWaiting;
     }
 
-    /** Keeps the request until its node is known or the wait is over; false when it may not wait (answer it now). */
-    boolean hold(String tag, R request, long nowMillis) {
+    /** Keeps the request until its tag is known or the wait is over; false when it may not wait (answer it now). */
+    public boolean hold(String tag, R request, long nowMillis) {
         if (maxWait.isZero() || waiting.size() >= maxWaiting) {
             return false;
         }
@@ -44,8 +45,8 @@ final class WaitingForPeers<R> {
         return true;
     }
 
-    /** The requests whose node is known now (the registry changed), in arrival order; they wait no more. */
-    List<Waiting<R>> known(Predicate<String> knownTag) {
+    /** The requests whose tag is known now (the registry changed), in arrival order; they wait no more. */
+    public List<Waiting<R>> known(Predicate<String> knownTag) {
         List<Waiting<R>> out = new ArrayList<>();
         for (Iterator<Waiting<R>> it = waiting.iterator(); it.hasNext(); ) {
             Waiting<R> w = it.next();
@@ -58,7 +59,7 @@ final class WaitingForPeers<R> {
     }
 
     /** The requests whose wait is over at {@code nowMillis}; they wait no more. */
-    List<R> expired(long nowMillis) {
+    public List<R> expired(long nowMillis) {
         List<R> out = new ArrayList<>();
         while (!waiting.isEmpty() && waiting.peekFirst().deadlineMillis() <= nowMillis) {
             out.add(waiting.pollFirst().request());
@@ -66,11 +67,11 @@ final class WaitingForPeers<R> {
         return out;
     }
 
-    boolean isEmpty() {
+    public boolean isEmpty() {
         return waiting.isEmpty();
     }
 
-    int size() {
+    public int size() {
         return waiting.size();
     }
 }
