@@ -20,6 +20,7 @@ import chorus.actors.feature.last.LastActivityFeature;
 import chorus.actors.feature.last.LastActivityHandler;
 import chorus.actors.feature.mam.ArchiveFeature;
 import chorus.actors.feature.mam.MamSettings;
+import chorus.actors.feature.bookmarks.BookmarksFeature;
 import chorus.actors.feature.pep.PepFeature;
 import chorus.actors.feature.pep.PepLimits;
 import chorus.actors.feature.privatedata.PrivateHandler;
@@ -244,6 +245,7 @@ public final class ChorusNode implements AutoCloseable {
             // The opt-in web presence badge, when the server offers it: its command is answered before disco's.
             WebPresenceSettings webPresence = WebPresenceSettings.from(storage.systemConfig());
             BadgeBoard badges = webPresence.enabled() ? ReplicatedBadgeBoard.start(system) : null;
+            PepLimits pepLimits = PepLimits.from(storage.systemConfig());
             List<AccountFeature> features = new ArrayList<>(List.of(new BlockingFeature(blocking)));
             if (badges != null) {
                 features.add(new WebPresenceFeature(badges));
@@ -251,7 +253,8 @@ public final class ChorusNode implements AutoCloseable {
             features.addAll(List.of(AccountFeature.of(disco),
                 AccountFeature.of(new PingHandler()), AccountFeature.of(vcard, new VCardPortable()),
                 AccountFeature.of(privateData, new PrivatePortable()),
-                new LastActivityFeature(last), new PepFeature(PepLimits.from(storage.systemConfig()), new CapsCache()),
+                new LastActivityFeature(last), new PepFeature(pepLimits, new CapsCache()),
+                new BookmarksFeature(pepLimits, privateData.maxWeight()),
                 new ArchiveFeature(mam, storage.archive(clock), registry.metrics())));
             AccountFeatures account = AccountFeatures.of(features.toArray(AccountFeature[]::new));
             if (carbons.enabled()) {

@@ -77,6 +77,23 @@ public interface AccountHooks {
         return List.of();
     }
 
+    /**
+     * Events another feature decided are about to persist: events of this feature's own slice that follow from
+     * them, persisted with them in the same write (one store kept in sync with another). {@code after}: the
+     * account as it is after {@code events}. Not asked again about the events it returns, so what it returns
+     * must leave the stores in agreement.
+     */
+    default List<AccountEvent> follow(List<AccountEvent> events, AccountData after) {
+        return List.of();
+    }
+
+    /**
+     * Events that a feature derived with {@link #follow} were persisted: act on those of this feature's slice as
+     * on its own (notify who wants to know). {@code after}: the account after them.
+     */
+    default void followed(List<AccountEvent> derived, AccountData after) {
+    }
+
     /** Whether this feature blocks all communication with the address (XEP-0191); see {@link AccountData#blocks}. */
     default boolean blocks(AccountData data, Jid other) {
         return false;

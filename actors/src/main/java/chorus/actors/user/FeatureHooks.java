@@ -96,6 +96,17 @@ final class FeatureHooks {
         return events;
     }
 
+    /** The events every feature derives from these (see {@link AccountHooks#follow}). */
+    List<AccountEvent> follow(List<AccountEvent> events, AccountData after) {
+        List<AccountEvent> derived = new ArrayList<>();
+        hooks.forEach(h -> derived.addAll(h.follow(events, after)));
+        return derived;
+    }
+
+    void followed(List<AccountEvent> derived, AccountData after) {
+        hooks.forEach(h -> h.followed(derived, after));
+    }
+
     boolean blocks(AccountData data, Jid other) {
         for (AccountHooks h : hooks) {
             if (h.blocks(data, other)) {
