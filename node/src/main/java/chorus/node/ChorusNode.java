@@ -20,6 +20,7 @@ import chorus.actors.feature.last.LastActivityFeature;
 import chorus.actors.feature.last.LastActivityHandler;
 import chorus.actors.feature.mam.ArchiveFeature;
 import chorus.actors.feature.mam.MamSettings;
+import chorus.actors.feature.avatars.AvatarFeature;
 import chorus.actors.feature.bookmarks.BookmarksFeature;
 import chorus.actors.feature.pep.PepFeature;
 import chorus.actors.feature.pep.PepLimits;
@@ -254,7 +255,7 @@ public final class ChorusNode implements AutoCloseable {
                 AccountFeature.of(new PingHandler()), AccountFeature.of(vcard, new VCardPortable()),
                 AccountFeature.of(privateData, new PrivatePortable()),
                 new LastActivityFeature(last), new PepFeature(pepLimits, new CapsCache()),
-                new BookmarksFeature(pepLimits, privateData.maxWeight()),
+                new BookmarksFeature(pepLimits, privateData.maxWeight()), new AvatarFeature(pepLimits, vcard.maxWeight()),
                 new ArchiveFeature(mam, storage.archive(clock), registry.metrics())));
             AccountFeatures account = AccountFeatures.of(features.toArray(AccountFeature[]::new));
             if (carbons.enabled()) {

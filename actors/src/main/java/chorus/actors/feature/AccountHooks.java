@@ -60,6 +60,14 @@ public interface AccountHooks {
     default void resourcePresence(FullJid resource, Presence presence, boolean announced, AccountData data) {
     }
 
+    /**
+     * Available presence one of the account's resources sends (broadcast or directed), before it goes out: the
+     * presence that is sent (XEP-0153 adds the avatar hash when the client did not).
+     */
+    default Presence outgoing(Presence presence, AccountData data) {
+        return presence;
+    }
+
     /** A resource is no longer available: it sent unavailable, or its session ended. */
     default void resourceGone(FullJid resource) {
     }

@@ -78,6 +78,14 @@ final class FeatureHooks {
         hooks.forEach(h -> h.resourcePresence(resource, p, announced, data));
     }
 
+    Presence outgoing(Presence p, AccountData data) {
+        Presence out = p;
+        for (AccountHooks h : hooks) {
+            out = h.outgoing(out, data);
+        }
+        return out;
+    }
+
     void resourceGone(FullJid resource) {
         hooks.forEach(h -> h.resourceGone(resource));
     }
