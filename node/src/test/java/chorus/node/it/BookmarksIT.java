@@ -135,8 +135,13 @@ class BookmarksIT {
 
     /** The items of the account's bookmarks node (XEP-0060 §6.5), payloads by item id. */
     static Map<String, Element> nativeItems(XMPPTCPConnection c) throws Exception {
+        return items(c, NATIVE);
+    }
+
+    /** The items of one of the account's own PEP nodes (XEP-0060 §6.5), payloads by item id, oldest first. */
+    static Map<String, Element> items(XMPPTCPConnection c, String node) throws Exception {
         PubSub get = PubSub.createPubsubPacket(c.getUser().asBareJid(), IQ.Type.get,
-            new ItemsExtension(ItemsExtension.ItemsElementType.items, NATIVE, null));
+            new ItemsExtension(ItemsExtension.ItemsElementType.items, node, null));
         PubSub result = c.createStanzaCollectorAndSend(get).nextResultOrThrow();
         ItemsExtension items = result.getExtension(PubSubElementType.ITEMS);
         Map<String, Element> out = new LinkedHashMap<>();
