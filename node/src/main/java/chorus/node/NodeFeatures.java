@@ -14,6 +14,8 @@ import chorus.actors.feature.carbons.CarbonsFeature;
 import chorus.actors.feature.carbons.CarbonsSettings;
 import chorus.actors.feature.contact.ContactAddresses;
 import chorus.actors.feature.contact.ContactInfo;
+import chorus.actors.feature.avatars.AvatarFeature;
+import chorus.actors.feature.bookmarks.BookmarksFeature;
 import chorus.actors.feature.disco.DiscoHandler;
 import chorus.actors.feature.push.PushFeature;
 import chorus.actors.feature.push.PushSettings;
@@ -94,6 +96,7 @@ record NodeFeatures(Features server, AccountFeatures account, BadgeBoard badges,
         // The opt-in web presence badge, when the server offers it: its command is answered before disco's.
         WebPresenceSettings webPresence = WebPresenceSettings.from(storage.systemConfig());
         BadgeBoard badges = webPresence.enabled() ? ReplicatedBadgeBoard.start(system) : null;
+        PepLimits pepLimits = PepLimits.from(storage.systemConfig());
         List<AccountFeature> features = new ArrayList<>(List.of(new BlockingFeature(blocking)));
         if (badges != null) {
             features.add(new WebPresenceFeature(badges));
@@ -101,7 +104,8 @@ record NodeFeatures(Features server, AccountFeatures account, BadgeBoard badges,
         features.addAll(List.of(AccountFeature.of(disco),
             AccountFeature.of(new PingHandler()), AccountFeature.of(vcard, new VCardPortable()),
             AccountFeature.of(privateData, new PrivatePortable()),
-            new LastActivityFeature(last), new PepFeature(PepLimits.from(storage.systemConfig()), new CapsCache()),
+            new LastActivityFeature(last), new PepFeature(pepLimits, new CapsCache()),
+            new BookmarksFeature(pepLimits, privateData.maxWeight()), new AvatarFeature(pepLimits, vcard.maxWeight()),
             new ArchiveFeature(mam, storage.archive(clock), registry.metrics())));
         PushSettings push = PushSettings.from(storage.systemConfig());
         if (push.enabled()) {

@@ -60,6 +60,14 @@ public interface AccountHooks {
     default void resourcePresence(FullJid resource, Presence presence, boolean announced, AccountData data) {
     }
 
+    /**
+     * Available presence one of the account's resources sends (broadcast or directed), before it goes out: the
+     * presence that is sent (XEP-0153 adds the avatar hash when the client did not).
+     */
+    default Presence outgoing(Presence presence, AccountData data) {
+        return presence;
+    }
+
     /** A resource is no longer available: it sent unavailable, or its session ended. */
     default void resourceGone(FullJid resource) {
     }
@@ -75,6 +83,23 @@ public interface AccountHooks {
     /** The account's last available resource went offline: events to persist, if any. */
     default List<AccountEvent> lastResourceGone(AccountData data) {
         return List.of();
+    }
+
+    /**
+     * Events another feature decided are about to persist: events of this feature's own slice that follow from
+     * them, persisted with them in the same write (one store kept in sync with another). {@code after}: the
+     * account as it is after {@code events}. Not asked again about the events it returns, so what it returns
+     * must leave the stores in agreement.
+     */
+    default List<AccountEvent> follow(List<AccountEvent> events, AccountData after) {
+        return List.of();
+    }
+
+    /**
+     * Events that a feature derived with {@link #follow} were persisted: act on those of this feature's slice as
+     * on its own (notify who wants to know). {@code after}: the account after them.
+     */
+    default void followed(List<AccountEvent> derived, AccountData after) {
     }
 
     /** Whether this feature blocks all communication with the address (XEP-0191); see {@link AccountData#blocks}. */

@@ -78,6 +78,14 @@ final class FeatureHooks {
         hooks.forEach(h -> h.resourcePresence(resource, p, announced, data));
     }
 
+    Presence outgoing(Presence p, AccountData data) {
+        Presence out = p;
+        for (AccountHooks h : hooks) {
+            out = h.outgoing(out, data);
+        }
+        return out;
+    }
+
     void resourceGone(FullJid resource) {
         hooks.forEach(h -> h.resourceGone(resource));
     }
@@ -94,6 +102,17 @@ final class FeatureHooks {
         List<AccountEvent> events = new ArrayList<>();
         hooks.forEach(h -> events.addAll(h.lastResourceGone(data)));
         return events;
+    }
+
+    /** The events every feature derives from these (see {@link AccountHooks#follow}). */
+    List<AccountEvent> follow(List<AccountEvent> events, AccountData after) {
+        List<AccountEvent> derived = new ArrayList<>();
+        hooks.forEach(h -> derived.addAll(h.follow(events, after)));
+        return derived;
+    }
+
+    void followed(List<AccountEvent> derived, AccountData after) {
+        hooks.forEach(h -> h.followed(derived, after));
     }
 
     boolean blocks(AccountData data, Jid other) {

@@ -43,7 +43,8 @@ final class PresenceLogic {
 
     // ---- from the user's own sessions ----
 
-    Decision outbound(StateView s, LiveSession sender, Presence p) {
+    Decision outbound(StateView s, LiveSession sender, Presence sent) {
+        Presence p = sent.type() == Presence.Type.AVAILABLE ? s.hooks().outgoing(sent, s) : sent;
         if (p.to() == null) {
             if (p.type() == Presence.Type.AVAILABLE) {
                 boolean initial = !sender.available();

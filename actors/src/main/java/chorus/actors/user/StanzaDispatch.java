@@ -63,7 +63,7 @@ final class StanzaDispatch {
             } else if (p.to() == null && p.type() == Presence.Type.UNAVAILABLE) {
                 entity.hooks().resourceGone(sender.jid);
             }
-            return entity.effects().decide(entity.presence().outbound(data, sender, p));
+            return entity.effects().decide(s, entity.presence().outbound(data, sender, p));
         }
         if (st instanceof Iq iq) {
             if (!iq.isRequest()) {
@@ -71,7 +71,7 @@ final class StanzaDispatch {
                 entity.hooks().answer(iq, data);
                 return entity.effects().none();
             }
-            return entity.effects().decide(entity.hooks().request(iq, Requester.own(sender), data, features));
+            return entity.effects().decide(s, entity.hooks().request(iq, Requester.own(sender), data, features));
         }
         // Messages from the user to its own bare JID come here through the router as Deliver.
         deps.router().route(st);
@@ -104,7 +104,7 @@ final class StanzaDispatch {
         }
         if (st instanceof Presence p) {
             entity.hooks().presenceIn(p, data);
-            return entity.effects().decide(entity.presence().inbound(data, p));
+            return entity.effects().decide(s, entity.presence().inbound(data, p));
         }
         if (st instanceof Message m) {
             entity.delivery().deliver(entity.hooks().deliver(m, data), ack);
@@ -129,7 +129,7 @@ final class StanzaDispatch {
         Requester requester = fromSelf
             ? new Requester(iq.from(), IqContext.Relation.SELF, sessions.get(iq.from().resource()))
             : new Requester(iq.from(), data.relationOf(iq.from()), null);
-        return entity.effects().decide(entity.hooks().request(iq, requester, data, features));
+        return entity.effects().decide(s, entity.hooks().request(iq, requester, data, features));
     }
 
     /** RFC 6121 §8.5.1: the account does not exist. */

@@ -376,7 +376,7 @@ public final class UserEntity extends JournaledEntity<UserEntity.Command, Accoun
             delivery.stored(c);
             return effects.none();
         });
-        on.command(EntityContext.FeatureStep.class, (s, c) -> effects.decide(c.step().get()));
+        on.command(EntityContext.FeatureStep.class, (s, c) -> effects.decide(s, c.step().get()));
         on.command(Stop.class, (s, c) -> Effect().stop());
         // A command too large for one cluster frame is handled once all its pieces are here.
         on.command(FramedCommand.class, (s, c) -> framed.accept(c.frame())
@@ -467,12 +467,29 @@ public final class UserEntity extends JournaledEntity<UserEntity.Command, Accoun
             return Effect().persist(events);
         }
 
-        /** Persists the decision's events (if any), then runs its side effects with the account after them. */
-        Effect<AccountEvent, AccountState> decide(Decision d) {
+        /**
+         * Persists the decision's events (if any) with those the features derive from them (AccountHooks.follow),
+         * in one write, then runs its side effects with the account after them.
+         */
+        Effect<AccountEvent, AccountState> decide(AccountState before, Decision d) {
             if (d.events().isEmpty()) {
                 return Effect().none().thenRun(st -> d.then().accept(data(st)));
             }
-            return Effect().persist(d.events()).thenRun(st -> d.then().accept(data(st)));
+            AccountState after = before;
+            for (AccountEvent e : d.events()) {
+                after = after.apply(e);
+            }
+            List<AccountEvent> derived = hooks.follow(d.events(), data(after));
+            if (derived.isEmpty()) {
+                return Effect().persist(d.events()).thenRun(st -> d.then().accept(data(st)));
+            }
+            List<AccountEvent> all = new ArrayList<>(d.events());
+            all.addAll(derived);
+            return Effect().persist(all).thenRun(st -> {
+                StateView now = data(st);
+                d.then().accept(now);
+                hooks.followed(derived, now);
+            });
         }
     }
 

@@ -218,6 +218,11 @@ class UserEntityPepTest {
 
     /** The next routed stanza that matches, skipping others; null when none comes within a moment. */
     private Stanza next(Predicate<Stanza> wanted) {
+        return next(routed, wanted);
+    }
+
+    /** The next stanza of {@code routed} that matches, skipping others; null when none comes within a moment. */
+    static Stanza next(LinkedBlockingQueue<Stanza> routed, Predicate<Stanza> wanted) {
         try {
             while (true) {
                 Stanza st = routed.poll(300, TimeUnit.MILLISECONDS);

@@ -27,6 +27,9 @@ public sealed interface PepEvent extends SliceEvent<PepNodes> {
         return m;
     }
 
+    /** The node this event changes. */
+    String node();
+
     /** The nodes as they are after this event (a node absent: deleted), given the nodes before it. */
     Map<String, PepNode> nodesAfter(Map<String, PepNode> nodes);
 

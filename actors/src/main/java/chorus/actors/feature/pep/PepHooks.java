@@ -5,6 +5,7 @@ import chorus.actors.caps.CapsCache;
 import chorus.actors.caps.CapsVerifier;
 import chorus.actors.feature.AccountContext;
 import chorus.actors.feature.AccountData;
+import chorus.actors.feature.AccountEvent;
 import chorus.actors.feature.AccountHooks;
 import chorus.actors.feature.Decision;
 import chorus.actors.feature.IqContext;
@@ -90,6 +91,31 @@ final class PepHooks implements AccountHooks {
     @Override
     public Set<String> discoNodes(AccountData data, IqContext.Relation relation) {
         return data.slice(PepNodes.KEY).visibleTo(relation);
+    }
+
+    /**
+     * Items another feature published or retracted in the account's nodes (a store kept in sync, such as
+     * bookmarks): notified as the owner's own publish and retract would be (XEP-0060 §7.1.2.1, §7.2.2.1).
+     */
+    @Override
+    public void followed(List<AccountEvent> derived, AccountData after) {
+        for (AccountEvent e : derived) {
+            if (e instanceof PepEvent.Published p) {
+                notifyOf(after, p.node(), Element.build("items", PepHandler.EVENT).attr("node", p.node())
+                    .child(p.item().toElement(PepHandler.EVENT)).get());
+            } else if (e instanceof PepEvent.Retracted r) {
+                notifyOf(after, r.node(), Element.build("items", PepHandler.EVENT).attr("node", r.node())
+                    .child(Element.build("retract", PepHandler.EVENT).attr("id", r.itemId()).get()).get());
+            }
+        }
+    }
+
+    private void notifyOf(AccountData after, String node, Element items) {
+        PepNode n = after.slice(PepNodes.KEY).nodes().get(node);
+        if (n != null) {
+            notify(after, new PepHandler.Notification(node, n.config().access(),
+                Element.build("event", PepHandler.EVENT).child(items).get()));
+        }
     }
 
     // ---- who wants what ----

@@ -32,6 +32,15 @@ public record PepNodes(Map<String, PepNode> nodes) implements AccountSlice {
         return out;
     }
 
+    /** The stored size of all items of all nodes, as {@link PepLimits#maxTotalSize()} counts it. */
+    public long weight() {
+        long w = 0;
+        for (PepNode n : nodes.values()) {
+            w += n.weight();
+        }
+        return w;
+    }
+
     @Override
     public String toString() {
         return "PepNodes[" + nodes.size() + "]";

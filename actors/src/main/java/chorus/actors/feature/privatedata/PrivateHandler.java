@@ -50,6 +50,11 @@ public final class PrivateHandler implements IqHandler {
         this.maxKeys = maxKeys;
     }
 
+    /** The largest element stored, in {@link Element#weight()} characters. */
+    public int maxWeight() {
+        return maxWeight;
+    }
+
     @Override
     public Set<String> discoFeatures() {
         return Set.of(NS);

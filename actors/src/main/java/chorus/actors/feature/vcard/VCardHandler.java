@@ -45,6 +45,11 @@ public final class VCardHandler implements IqHandler {
         this.maxWeight = maxWeight;
     }
 
+    /** The largest vCard stored, in {@link Element#weight()} characters. */
+    public int maxWeight() {
+        return maxWeight;
+    }
+
     @Override
     public Set<String> discoFeatures() {
         return Set.of(NS);
