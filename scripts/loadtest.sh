@@ -10,6 +10,9 @@
 #   scripts/loadtest.sh prosody start|stop|status|pids
 #                                            Prosody (Debian package, installed when missing) as a child process with a
 #                                            config of its own: loopback only, own ports and data; never the system service
+#   scripts/loadtest.sh ejabberd start|stop|status|pids
+#                                            ejabberd 23.01 (Debian package, installed when missing) the same way
+#                                            (scripts/loadtest-ejabberd.sh: its config, ports and raised limits)
 #   scripts/loadtest.sh bench [quick|full]   both servers, one after the other, the same scenarios; then the comparison
 #
 # The generator only connects to the --target addresses it is given. Every run is bounded (--max-time).
@@ -27,6 +30,7 @@
 #   LT_CHORUS_HEAP   the node's maximum heap                [4g]
 #   LT_CHORUS_OPTS   the node's extra JVM options           [per-address cap and per-session rates off]
 #   LT_PROSODY_PORT / LT_PROSODY_TLS_PORT                                 [16232 / 16233]
+#   LT_EJABBERD_PORT / LT_EJABBERD_DIST_PORT                              [16242 / 16244]
 #   LT_PROVISION     bench creates the accounts first (0: they exist already)  [1]
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -52,6 +56,7 @@ C_OPTS=${LT_CHORUS_OPTS:--Dchorus.c2s.rate.stanzas-per-second=0 -Dchorus.c2s.rat
 readonly LT_DIR LT_OUT DOMAIN C_BIND C_HTTP C_PORT C_OPTS C_TLS C_ADMIN C_CQL C_STORAGE C_ARTERY C_HEAP P_PORT P_TLS
 readonly C_DATA=$LT_DIR/chorus P_DIR=$LT_DIR/prosody
 readonly LT_JAR_GLOB="$ROOT/loadtest/target/chorus-loadtest-*.jar" LT_LIB="$ROOT/loadtest/target/lib"
+source "$(dirname "${BASH_SOURCE[0]}")/loadtest-ejabberd.sh"
 
 say() { echo "loadtest: $*" >&2; }
 die() { echo "loadtest: $*" >&2; exit 1; }
@@ -184,8 +189,20 @@ EOF
 
 port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
+# await_port NAME PID PORT SECONDS LOG...: until the server listens; dies showing its logs when it exits first.
+await_port() {
+  local name=$1 pid=$2 port=$3 secs=$4 i
+  shift 4
+  for ((i = 0; i < secs * 10; i++)); do
+    port_open "$port" && return 0
+    pid_alive "$pid" || { tail -30 "$@" >&2 2>/dev/null; die "$name exited during start"; }
+    sleep 0.1
+  done
+  die "$name does not listen on $port after $secs s"
+}
+
 prosody_start() {
-  local pid i
+  local pid
   pid=$(prosody_pid)
   if pid_alive "$pid"; then say "prosody already running (pid $pid)"; return 0; fi
   ensure_prosody_installed
@@ -195,12 +212,7 @@ prosody_start() {
   setsid prosody --config "$P_DIR/prosody.cfg.lua" -F >"$P_DIR/console.log" 2>&1 </dev/null &
   pid=$!
   echo "$pid" >"$P_DIR/prosody.pid"
-  for ((i = 0; i < 300; i++)); do
-    port_open "$P_PORT" && break
-    pid_alive "$pid" || { cat "$P_DIR/console.log" "$P_DIR/prosody.log" >&2 2>/dev/null; die "prosody exited during start"; }
-    sleep 0.1
-  done
-  port_open "$P_PORT" || die "prosody does not listen on $P_PORT after 30 s"
+  await_port prosody "$pid" "$P_PORT" 30 "$P_DIR/console.log" "$P_DIR/prosody.log"
   echo "$pid" >"$P_DIR/prosody.pid"   # prosody rewrites its pidfile with the same PID
   say "prosody running (pid $pid, c2s 127.0.0.1:$P_PORT, direct TLS $P_TLS, data $P_DIR)"
 }
@@ -294,7 +306,7 @@ bench() {
 cmd=${1:-}
 [[ $# -gt 0 ]] && shift
 case $cmd in
-  chorus | prosody)
+  chorus | prosody | ejabberd)
     sub=${1:-status}
     case $sub in
       start | stop | pids) "${cmd}_$sub" ;;
