@@ -135,7 +135,11 @@ ejabberd_start() {
   port_open "$E_PORT" && die "something already listens on 127.0.0.1:$E_PORT"
   ejabberd_config
   raise_fd_limit
-  setsid ejabberdctl --config-dir "$E_DIR/etc" --ctl-config "$E_DIR/etc/ejabberdctl.cfg" --spool "$E_DIR/spool" \
+  # As root, ejabberdctl would su to ejabberd, and su's pam_limits drops the open-files limit to 1024 sessions' worth:
+  # setpriv changes the user without PAM, so the server keeps this shell's limit (20000).
+  local as_ejabberd=()
+  [[ $(id -u) == 0 ]] && as_ejabberd=(setpriv --reuid=ejabberd --regid=ejabberd --init-groups env "HOME=$E_DIR")
+  setsid "${as_ejabberd[@]}" ejabberdctl --config-dir "$E_DIR/etc" --ctl-config "$E_DIR/etc/ejabberdctl.cfg" --spool "$E_DIR/spool" \
     --logs "$E_DIR/logs" foreground >"$LT_DIR/ejabberd.console.log" 2>&1 </dev/null &
   pid=$!
   echo "$pid" >"$E_DIR/run.pid"
