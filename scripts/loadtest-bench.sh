@@ -95,7 +95,7 @@ bench_table() {
   run "$label" "$pids" idle --variant 5000 -n 5000 --login-rate 1000 --login-concurrency 100 --hold 30
   run "$label" "$pids" chat --variant 8000 -n 1000 --rate 8000 --duration 30 --warmup 5
   run "$label" "$pids" chat --variant 11000 -n 1000 --rate 11000 --duration 30 --warmup 5
-  run "$label" "$pids" sweep --variant 1k-14k -n 1000 --start-rate 1000 --increment 1000 --max-rate 14000 --step 15 \
+  run "$label" "$pids" sweep --variant 1k-14k -n 1000 --start-rate 1000 --increment 1000 --max-rate 14000 --step 10 \
     --drain 3 --p99-limit 50 --refine 0
   # Cold start: the server restarted, then the first 1000 accounts at 100/s (their SCRAM keys are cached).
   "${label}_stop"
