@@ -107,6 +107,8 @@ chorus_start() {
   if pid_alive "$pid"; then say "chorus already running (pid $pid)"; return 0; fi
   build_node_if_needed
   mkdir -p "$C_DATA"
+  # The last start's output says "is running" too: gone before this start, or the wait below would end at once.
+  rm -f "$C_DATA.out"
   raise_fd_limit
   # setsid: its own session, so a terminal's Ctrl-C does not reach it; run.sh exec's into the JVM.
   CHORUS_DOMAIN=$DOMAIN CHORUS_BIND=$C_BIND CHORUS_C2S_PORT=$C_PORT CHORUS_C2S_TLS_PORT=$C_TLS \
