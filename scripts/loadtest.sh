@@ -10,7 +10,12 @@
 #   scripts/loadtest.sh prosody start|stop|status|pids
 #                                            Prosody (Debian package, installed when missing) as a child process with a
 #                                            config of its own: loopback only, own ports and data; never the system service
-#   scripts/loadtest.sh bench [quick|full]   both servers, one after the other, the same scenarios; then the comparison
+#   scripts/loadtest.sh ejabberd start|stop|status|pids
+#                                            ejabberd 23.01 (Debian package, installed when missing) the same way
+#                                            (scripts/loadtest-ejabberd.sh: its config, ports and raised limits)
+#   scripts/loadtest.sh bench [quick|full|table]
+#                                            the servers of LT_SERVERS one after the other, the same scenarios, then one
+#                                            comparison (HTML with plots, ratios to the first); table: issue 18's table
 #
 # The generator only connects to the --target addresses it is given. Every run is bounded (--max-time).
 # Reports go to $LOADTEST_OUT/<time>-<scenario>-<label>/{summary.txt,result.json,report.html}.
@@ -27,7 +32,10 @@
 #   LT_CHORUS_HEAP   the node's maximum heap                [4g]
 #   LT_CHORUS_OPTS   the node's extra JVM options           [per-address cap and per-session rates off]
 #   LT_PROSODY_PORT / LT_PROSODY_TLS_PORT                                 [16232 / 16233]
+#   LT_EJABBERD_PORT / LT_EJABBERD_DIST_PORT                              [16242 / 16244]
 #   LT_PROVISION     bench creates the accounts first (0: they exist already)  [1]
+#   LT_SERVERS       the servers bench runs, in order; ratios are against the first  [chorus ejabberd prosody]
+#   LT_MAM           1: servers start with every chat archived (bench table sets it for its MAM run)  [0]
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
@@ -52,6 +60,7 @@ C_OPTS=${LT_CHORUS_OPTS:--Dchorus.c2s.rate.stanzas-per-second=0 -Dchorus.c2s.rat
 readonly LT_DIR LT_OUT DOMAIN C_BIND C_HTTP C_PORT C_OPTS C_TLS C_ADMIN C_CQL C_STORAGE C_ARTERY C_HEAP P_PORT P_TLS
 readonly C_DATA=$LT_DIR/chorus P_DIR=$LT_DIR/prosody
 readonly LT_JAR_GLOB="$ROOT/loadtest/target/chorus-loadtest-*.jar" LT_LIB="$ROOT/loadtest/target/lib"
+source "$(dirname "${BASH_SOURCE[0]}")/loadtest-ejabberd.sh"
 
 say() { echo "loadtest: $*" >&2; }
 die() { echo "loadtest: $*" >&2; exit 1; }
@@ -98,11 +107,13 @@ chorus_start() {
   if pid_alive "$pid"; then say "chorus already running (pid $pid)"; return 0; fi
   build_node_if_needed
   mkdir -p "$C_DATA"
+  # The last start's output says "is running" too: gone before this start, or the wait below would end at once.
+  rm -f "$C_DATA.out"
   raise_fd_limit
   # setsid: its own session, so a terminal's Ctrl-C does not reach it; run.sh exec's into the JVM.
   CHORUS_DOMAIN=$DOMAIN CHORUS_BIND=$C_BIND CHORUS_C2S_PORT=$C_PORT CHORUS_C2S_TLS_PORT=$C_TLS \
   CHORUS_ADMIN_PORT=$C_ADMIN CHORUS_DATA_DIR=$C_DATA CHORUS_HTTP_PORT=$C_HTTP CHORUS_S2S_PORT=0 CHORUS_S2S_TLS_PORT=0 \
-  JAVA_OPTS="-Xms1g -Xmx$C_HEAP -Dchorus.cassandra.local.cql-port=$C_CQL -Dchorus.cassandra.local.storage-port=$C_STORAGE -Dchorus.cluster.port=$C_ARTERY $C_OPTS" \
+  JAVA_OPTS="-Xms1g -Xmx$C_HEAP -Dchorus.cassandra.local.cql-port=$C_CQL -Dchorus.cassandra.local.storage-port=$C_STORAGE -Dchorus.cluster.port=$C_ARTERY $C_OPTS$([[ ${LT_MAM:-0} == 1 ]] && echo " -Dchorus.mam.default=always")" \
     setsid "$ROOT/scripts/run.sh" > >(redact_admin_password "$C_DATA.out" "loadtest: ") 2>&1 </dev/null &
   pid=$!
   echo "$pid" >"$C_DATA.pid"
@@ -165,7 +176,10 @@ c2s_ports = { $P_PORT }
 c2s_direct_tls_ports = { $P_TLS }
 modules_disabled = { "s2s" }
 network_backend = "epoll"
-modules_enabled = { "roster", "saslauth", "tls", "disco", "ping", "register", "posix" }
+modules_enabled = { "roster", "saslauth", "tls", "disco", "ping", "register", "posix"$([[ ${LT_MAM:-0} == 1 ]] && echo ', "mam"') }
+-- With LT_MAM=1: every chat archived (XEP-0313), in Prosody's internal (file) storage.
+default_archive_policy = true
+archive_expires_after = "1d"
 allow_registration = true
 authentication = "internal_hashed"
 -- The same PBKDF2 iteration count as Chorus's default, so registration costs the same.
@@ -184,8 +198,20 @@ EOF
 
 port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
+# await_port NAME PID PORT SECONDS LOG...: until the server listens; dies showing its logs when it exits first.
+await_port() {
+  local name=$1 pid=$2 port=$3 secs=$4 i
+  shift 4
+  for ((i = 0; i < secs * 10; i++)); do
+    port_open "$port" && return 0
+    pid_alive "$pid" || { tail -30 "$@" >&2 2>/dev/null; die "$name exited during start"; }
+    sleep 0.1
+  done
+  die "$name does not listen on $port after $secs s"
+}
+
 prosody_start() {
-  local pid i
+  local pid
   pid=$(prosody_pid)
   if pid_alive "$pid"; then say "prosody already running (pid $pid)"; return 0; fi
   ensure_prosody_installed
@@ -195,12 +221,7 @@ prosody_start() {
   setsid prosody --config "$P_DIR/prosody.cfg.lua" -F >"$P_DIR/console.log" 2>&1 </dev/null &
   pid=$!
   echo "$pid" >"$P_DIR/prosody.pid"
-  for ((i = 0; i < 300; i++)); do
-    port_open "$P_PORT" && break
-    pid_alive "$pid" || { cat "$P_DIR/console.log" "$P_DIR/prosody.log" >&2 2>/dev/null; die "prosody exited during start"; }
-    sleep 0.1
-  done
-  port_open "$P_PORT" || die "prosody does not listen on $P_PORT after 30 s"
+  await_port prosody "$pid" "$P_PORT" 30 "$P_DIR/console.log" "$P_DIR/prosody.log"
   echo "$pid" >"$P_DIR/prosody.pid"   # prosody rewrites its pidfile with the same PID
   say "prosody running (pid $pid, c2s 127.0.0.1:$P_PORT, direct TLS $P_TLS, data $P_DIR)"
 }
@@ -223,78 +244,14 @@ prosody_pids() {
   echo "prosody=$pid"
 }
 
-# --- the benchmark ------------------------------------------------------------------------------
+# --- the benchmark: scripts/loadtest-bench.sh ---------------------------------------------------
 
-# run LABEL PIDS SCENARIO ARGS...: one scenario against the server LABEL, its result.json path appended to $RESULTS.
-run() {
-  local label=$1 pids=$2 scenario=$3 out p
-  shift 3
-  local pidargs=()
-  for p in $pids; do pidargs+=(--server-pid "$p"); done
-  local extra=()
-  if [[ $label == chorus ]]; then
-    extra=(-t "$C_BIND:$C_PORT" --server-heap --chorus-admin "http://127.0.0.1:$C_ADMIN" --chorus-token "$C_DATA/admin.token")
-  else
-    extra=(-t "127.0.0.1:$P_PORT")
-  fi
-  say "$label: $scenario $*"
-  out=$(generator "$scenario" -d "$DOMAIN" --label "$label" --out "$LT_OUT" --scram-cache "$LT_DIR/scram-$label.cache" \
-    "${extra[@]}" "${pidargs[@]}" "$@" | tee /dev/stderr | sed -n 's/^reports: \(.*\)\/summary.txt.*/\1/p') || true
-  [[ -n $out ]] && echo "$out/result.json" >>"$RESULTS"
-}
-
-provision() {
-  local label=$1 n=$2
-  if [[ $label == chorus ]]; then
-    generator provision -n "$n" -d "$DOMAIN" --chorus-admin "http://127.0.0.1:$C_ADMIN" --chorus-token "$C_DATA/admin.token"
-  else
-    generator provision -n "$n" -d "$DOMAIN" --in-band -t "127.0.0.1:$P_PORT" --parallel 16
-  fi
-}
-
-bench() {
-  local mode=${1:-quick} label pids port cached
-  local idle_small idle_big login_n login_rate sweep_users rest_users chat_rate
-  case $mode in
-    quick) idle_small=500 idle_big=1000 login_n=500 login_rate=20 sweep_users=200 rest_users=200 chat_rate=50 ;;
-    # 19000: the most sessions one process can hold here (ulimit -Hn is 20000 and cannot be raised).
-    full) idle_small=10000 idle_big=19000 login_n=5000 login_rate=40 sweep_users=1000 rest_users=1000 chat_rate=200 ;;
-    *) die "bench quick|full" ;;
-  esac
-  RESULTS=$LT_OUT/bench-$(date +%Y%m%d-%H%M%S).list
-  mkdir -p "$LT_OUT"
-  : >"$RESULTS"
-  for label in chorus prosody; do
-    "${label}_start"
-    pids=$("${label}_pids")
-    port=$([[ $label == chorus ]] && echo "$C_BIND:$C_PORT" || echo "127.0.0.1:$P_PORT")
-    [[ ${LT_PROVISION:-1} == 1 ]] && provision "$label" "$idle_big"
-    # A first pass fills the SCRAM cache (and warms the JITs) unless an earlier run did.
-    cached=$(wc -l <"$LT_DIR/scram-$label.cache" 2>/dev/null || echo 0)
-    if ((cached < idle_big)); then
-      generator login -n "$idle_big" -d "$DOMAIN" --label "$label-warmup" --scram-cache "$LT_DIR/scram-$label.cache" \
-        -t "$port" --login-rate 0 --login-concurrency 100 >/dev/null || true
-    fi
-    run "$label" "$pids" idle --variant "$idle_small" -n "$idle_small" --login-rate 1000 --hold 20
-    run "$label" "$pids" idle --variant "$idle_big" -n "$idle_big" --login-rate 1000 --hold 20
-    # Throughput (as fast as 200 logins in flight allow), then latency at a rate the server can take.
-    run "$label" "$pids" login --variant max -n "$login_n" --login-rate 0 --login-concurrency 200
-    run "$label" "$pids" login --variant "${login_rate}per_s" -n "$((login_rate * 30))" --login-rate "$login_rate"
-    run "$label" "$pids" chat -n "$sweep_users" --rate "$chat_rate" --duration 30
-    run "$label" "$pids" sweep -n "$sweep_users" --start-rate 200 --factor 1.5 --step 15 --p99-limit 100
-    run "$label" "$pids" presence -n "$rest_users" --contacts 10 --rate 100 --duration 20
-    run "$label" "$pids" offline -n "$rest_users" --messages 5 --rate 500
-    run "$label" "$pids" mixed -n "$rest_users" --rate 500 --duration 30
-    "${label}_stop"
-  done
-  # shellcheck disable=SC2046
-  generator compare $(cat "$RESULTS") --html "$LT_OUT/compare-$(basename "$RESULTS" .list).html"
-}
+source "$(dirname "${BASH_SOURCE[0]}")/loadtest-bench.sh"
 
 cmd=${1:-}
 [[ $# -gt 0 ]] && shift
 case $cmd in
-  chorus | prosody)
+  chorus | prosody | ejabberd)
     sub=${1:-status}
     case $sub in
       start | stop | pids) "${cmd}_$sub" ;;

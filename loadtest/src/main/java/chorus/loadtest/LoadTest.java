@@ -132,10 +132,13 @@ public final class LoadTest {
         int refine = 2;
         @Option(names = "--body-size", description = "body length in characters (default ${DEFAULT-VALUE})")
         int bodySize = 100;
+        @Option(names = "--increment", description = "each step's rate is the last one's plus this instead, when above 0 (default ${DEFAULT-VALUE})")
+        double increment = 0;
 
         @Override
         Scenario scenario() {
-            return new Sweep(start, factor, max, Duration.ofSeconds(step), Duration.ofSeconds(drain), p99, loss, refine, bodySize);
+            return new Sweep(start, factor, max, Duration.ofSeconds(step), Duration.ofSeconds(drain), p99, loss, refine, bodySize,
+                increment);
         }
     }
 

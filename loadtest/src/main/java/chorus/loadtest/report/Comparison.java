@@ -24,6 +24,9 @@ import java.util.Set;
  * bar charts of the rates, latencies and per-session costs.
  */
 public final class Comparison {
+    /** The machine's load average when the run started (a parameter of each run): shown beside its figures. */
+    private static final String LOAD = "load_at_start";
+
     private final List<JsonNode> runs = new ArrayList<>();
 
     public static Comparison of(List<Path> files) throws IOException {
@@ -109,11 +112,14 @@ public final class Comparison {
         Files.writeString(file, h.end(), StandardCharsets.UTF_8);
     }
 
-    /** "scenario\0figure" for every numeric figure of any run, in first-seen order. */
+    /** "scenario|figure" for every numeric figure of any run and its load at start, in first-seen order. */
     private Set<String> keys() {
         Set<String> keys = new LinkedHashSet<>();
         for (JsonNode r : runs) {
             String scenario = r.path("scenario").asText();
+            if (r.path("params").path(LOAD).isNumber()) {
+                keys.add(scenario + "|" + LOAD);
+            }
             Iterator<String> it = r.path("figures").fieldNames();
             while (it.hasNext()) {
                 String f = it.next();
@@ -130,7 +136,7 @@ public final class Comparison {
         Double out = null;
         for (JsonNode run : runs) {
             if (run.path("label").asText("?").equals(label) && run.path("scenario").asText().equals(scenario)) {
-                JsonNode v = run.path("figures").get(figure);
+                JsonNode v = figure.equals(LOAD) ? run.path("params").get(LOAD) : run.path("figures").get(figure);
                 out = v == null || !v.isNumber() ? out : Double.valueOf(v.asDouble());
             }
         }

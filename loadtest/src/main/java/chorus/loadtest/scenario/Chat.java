@@ -61,9 +61,11 @@ public record Chat(double rate, Duration duration, Duration warmup, Duration dra
     static Map<String, Object> window(RunContext ctx, ChatTraffic traffic, MessageLedger ledger, double rate,
                                       Duration duration, Duration drain) throws InterruptedException {
         long t0 = System.nanoTime();
+        double cpu0 = ctx.serverCpuSeconds();
         long fired = Pacer.run(rate, duration, ctx.deadline(), (k, due) -> traffic.sendRandom(ledger, due));
         double sendSeconds = (System.nanoTime() - t0) / 1e9;
         traffic.drain(ledger, drain.toMillis() / 1000.0);
+        double cpu = ctx.serverCpuSeconds() - cpu0;
         MessageLedger.Counts c = ledger.counts();
         org.HdrHistogram.Histogram h = ledger.latency().total();
         Map<String, Object> row = new LinkedHashMap<>();
@@ -80,6 +82,11 @@ public record Chat(double rate, Duration duration, Duration warmup, Duration dra
         row.put("p99_ms", ms(h, 99));
         row.put("p999_ms", ms(h, 99.9));
         row.put("max_ms", h.getTotalCount() == 0 ? null : h.getMaxValue() / 1000.0);
+        if (Double.isFinite(cpu) && c.received() > 0) {
+            // Every watched server process over the window, sending and draining: what one delivery cost.
+            row.put("server_cpu_per_message_us", Answers.round(cpu * 1e6 / c.received(), 1));
+            row.put("server_cpu_pct", Answers.round(cpu / ((System.nanoTime() - t0) / 1e9) * 100, 1));
+        }
         return row;
     }
 

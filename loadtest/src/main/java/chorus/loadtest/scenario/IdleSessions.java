@@ -47,7 +47,9 @@ public record IdleSessions(Duration hold, Duration keepalive, boolean presence, 
         double rssAfter = ctx.serverRss();
         double[] eachAfter = ctx.servers().stream().mapToDouble(ProcessProbe::rssBytes).toArray();
         double heapAfter = ctx.serverLiveHeap();
-        long holdEnd = System.nanoTime() + hold.toNanos();
+        double cpuHold0 = ctx.serverCpuSeconds();
+        long holdStart = System.nanoTime();
+        long holdEnd = holdStart + hold.toNanos();
         long nextKeepalive = System.nanoTime() + keepalive.toNanos();
         while (System.nanoTime() < holdEnd && !ctx.deadline().passed()) {
             ctx.pause(Duration.ofMillis(Math.min(1000, Math.max(1, (holdEnd - System.nanoTime()) / 1_000_000))));
@@ -57,6 +59,11 @@ public record IdleSessions(Duration hold, Duration keepalive, boolean presence, 
             }
         }
         double rssEnd = ctx.serverRss();
+        double holdCpu = ctx.serverCpuSeconds() - cpuHold0;
+        if (Double.isFinite(holdCpu) && held > 0) {
+            // Every watched server process while the sessions sat idle (keepalives included when asked for).
+            r.figure("server_cpu_idle_pct", Answers.round(holdCpu / ((System.nanoTime() - holdStart) / 1e9) * 100, 2));
+        }
         r.figure("sessions_held", held);
         r.figure("sessions_at_end", pop.onlineCount());
         r.figure("server_rss_before_mib", mib(rssBefore));

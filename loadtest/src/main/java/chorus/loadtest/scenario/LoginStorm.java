@@ -26,8 +26,14 @@ public record LoginStorm(boolean stay) implements Scenario {
         int n = ctx.accounts().count();
         ctx.status(() -> String.format(java.util.Locale.ROOT, "login: %d ok, %d failed of %d, %d online",
             ctx.metrics().counter("logins").get(), ctx.metrics().counter("login_failures").get(), n, pop.onlineCount()));
+        double cpu0 = ctx.serverCpuSeconds();
         Population.Wave w = pop.loginAll(0, n, i -> null, stay);
+        double cpu = ctx.serverCpuSeconds() - cpu0;
         Report r = ctx.report();
+        if (Double.isFinite(cpu) && w.ok() > 0) {
+            // Every watched server process (with --server-pid), storage included, over the wave.
+            r.figure("server_cpu_per_login_ms", Answers.round(cpu * 1000 / w.ok(), 2));
+        }
         r.figure("logins_ok", w.ok());
         r.figure("logins_failed", w.failed());
         r.figure("logins_per_s", Answers.round(w.perSecond(), 1));

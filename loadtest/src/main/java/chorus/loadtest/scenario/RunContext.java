@@ -126,6 +126,11 @@ public final class RunContext {
         return JvmHeap.liveHeapBytes(servers.get(0).pid());
     }
 
+    /** User plus system CPU seconds of all watched server processes together (a node and its Cassandra); NaN without one. */
+    public double serverCpuSeconds() {
+        return servers.isEmpty() ? Double.NaN : servers.stream().mapToDouble(ProcessProbe::cpuSeconds).sum();
+    }
+
     public boolean hasServerProcess() {
         return !servers.isEmpty();
     }

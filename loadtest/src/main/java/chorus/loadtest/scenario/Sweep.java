@@ -12,11 +12,22 @@ import java.util.Map;
  * and the first that broke. The answer: the highest rate that held.
  */
 public record Sweep(double startRate, double factor, double maxRate, Duration stepDuration, Duration drain,
-                    double p99LimitMs, double lossLimit, int refineSteps, int bodySize) implements Scenario {
+                    double p99LimitMs, double lossLimit, int refineSteps, int bodySize, double increment) implements Scenario {
     public Sweep {
-        if (factor <= 1) {
-            throw new IllegalArgumentException("the step factor must be above 1");
+        if (increment < 0 || (increment == 0 && factor <= 1)) {
+            throw new IllegalArgumentException("the step factor must be above 1 (or the increment above 0)");
         }
+    }
+
+    /** Rates rising by a factor. */
+    public Sweep(double startRate, double factor, double maxRate, Duration stepDuration, Duration drain,
+                 double p99LimitMs, double lossLimit, int refineSteps, int bodySize) {
+        this(startRate, factor, maxRate, stepDuration, drain, p99LimitMs, lossLimit, refineSteps, bodySize, 0);
+    }
+
+    /** The rate after {@code rate}: plus the increment when there is one, else times the factor. */
+    double next(double rate) {
+        return increment > 0 ? rate + increment : rate * factor;
     }
 
     @Override
@@ -29,6 +40,7 @@ public record Sweep(double startRate, double factor, double maxRate, Duration st
         Report r = ctx.report();
         r.param("start_rate_per_s", startRate);
         r.param("factor", factor);
+        r.param("increment_per_s", increment);
         r.param("max_rate_per_s", maxRate);
         r.param("step_s", stepDuration.toSeconds());
         r.param("drain_s", drain.toSeconds());
@@ -46,7 +58,7 @@ public record Sweep(double startRate, double factor, double maxRate, Duration st
         Map<String, Object> best = null;
         double failedAt = 0;
         int step = 0;
-        for (double rate = startRate; rate <= maxRate * 1.0001 && !ctx.deadline().passed(); rate *= factor) {
+        for (double rate = startRate; rate <= maxRate * 1.0001 && !ctx.deadline().passed(); rate = next(rate)) {
             Map<String, Object> row = step(ctx, traffic, ++step, Math.round(rate));
             if (holds(row)) {
                 passed = ((Number) row.get("rate_per_s")).doubleValue();

@@ -16,7 +16,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class ReportsTest {
     static Report sample(String label, double rate, double rss) {
-        Report r = new Report("chat", label);
+        return sample("chat", label, rate, rss);
+    }
+
+    static Report sample(String scenario, String label, double rate, double rss) {
+        Report r = new Report(scenario, label);
         r.seconds = 3;
         r.param("rate_per_s", 100);
         r.figure("achieved_per_s", rate);
@@ -84,5 +88,26 @@ class ReportsTest {
         String html = Files.readString(dir.resolve("c.html"));
         assertTrue(html.contains("data:image/png;base64,"));
         assertTrue(new ObjectMapper().readTree(a.toFile()).has("series"));
+    }
+
+    @Test
+    void threeServersGetTwoRatiosAndEachVariantAndLoadARowOfItsOwn(@TempDir Path dir) throws Exception {
+        List<Path> files = new java.util.ArrayList<>();
+        String[] labels = {"chorus", "ejabberd", "prosody"};
+        for (int i = 0; i < labels.length; i++) {
+            for (String variant : new String[] {"8000", "11000"}) {
+                Report r = sample("chat-" + variant, labels[i], (i + 1) * (variant.equals("8000") ? 100 : 1000), 10);
+                r.param("load_at_start", 2.0 + i);
+                Path f = dir.resolve(labels[i] + variant + ".json");
+                JsonReport.write(r, f);
+                files.add(f);
+            }
+        }
+        String text = Comparison.of(files).text();
+        String header = text.lines().findFirst().orElseThrow();
+        assertTrue(header.contains("ejab…/chorus") && header.contains("pros…/chorus"), header);
+        assertTrue(text.lines().anyMatch(l -> l.matches("chat-8000: achieved_per_s +100 +200 +300 +2.00 +3.00")), text);
+        assertTrue(text.lines().anyMatch(l -> l.matches("chat-11000: achieved_per_s +1000 +2000 +3000 +2.00 +3.00")), text);
+        assertTrue(text.lines().anyMatch(l -> l.matches("chat-8000: load_at_start +2(\\.00)? +3(\\.00)? +4(\\.00)? +1.50 +2.00")), text);
     }
 }

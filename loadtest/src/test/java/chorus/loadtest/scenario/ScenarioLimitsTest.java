@@ -16,6 +16,15 @@ class ScenarioLimitsTest {
     void aSweepMustRaiseItsRateFromStepToStep() {
         new Sweep(10, 1.01, 100, S, S, 100, 0, 0, 0);
         assertThrows(IllegalArgumentException.class, () -> new Sweep(10, 1, 100, S, S, 100, 0, 0, 0));
+        assertThrows(IllegalArgumentException.class, () -> new Sweep(10, 1.5, 100, S, S, 100, 0, 0, 0, -1));
+    }
+
+    @Test
+    void aSweepWithAnIncrementAddsItInsteadOfMultiplying() {
+        Sweep linear = new Sweep(1000, 1, 14_000, S, S, 50, 0, 0, 0, 1000);
+        assertEquals(2000, linear.next(1000));
+        assertEquals(14_000, linear.next(13_000));
+        assertEquals(1500, new Sweep(1000, 1.5, 14_000, S, S, 50, 0, 0, 0).next(1000));
     }
 
     @Test

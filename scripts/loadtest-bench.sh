@@ -1,0 +1,128 @@
+# The benchmark of scripts/loadtest.sh (which sources this file): the servers of LT_SERVERS (chorus ejabberd prosody),
+# one after the other, each started alone, the same scenarios against each, then one comparison of all runs
+# (generator compare: text and HTML with bar charts, each figure's ratio to the first server's).
+#
+#   bench quick   small runs of every scenario, to prove the setup (minutes per server)
+#   bench full    idle 10,000 and 19,000, login storms, chat, sweep, presence, offline, mixed
+#   bench table   issue 18's table: 5000 logins offered at 1000/s with 100 in flight; 5000 idle sessions (RSS per
+#                 session, server CPU while idle); a cold-start login storm (restart, 1000 logins at 100/s); chat at
+#                 8000 and 11000 msg/s (1000 users); a sweep 1000, 2000 ... 14000 msg/s for the highest rate with
+#                 p99 < 50 ms; chat with every message archived (restart with LT_MAM=1)
+#
+# Each server's start writes `uptime` into bench-TIME.load beside the comparison, and each run its load at start.
+# shellcheck shell=bash
+
+server_target() {
+  case $1 in
+    chorus) echo "$C_BIND:$C_PORT" ;;
+    prosody) echo "127.0.0.1:$P_PORT" ;;
+    ejabberd) echo "127.0.0.1:$E_PORT" ;;
+    *) die "unknown server $1 (chorus, ejabberd, prosody)" ;;
+  esac
+}
+
+# run LABEL PIDS SCENARIO ARGS...: one scenario against the server LABEL, its result.json path appended to $RESULTS.
+run() {
+  local label=$1 pids=$2 scenario=$3 out p
+  shift 3
+  local pidargs=()
+  for p in $pids; do pidargs+=(--server-pid "$p"); done
+  local extra=(-t "$(server_target "$label")")
+  if [[ $label == chorus ]]; then
+    extra+=(--server-heap --chorus-admin "http://127.0.0.1:$C_ADMIN" --chorus-token "$C_DATA/admin.token")
+  fi
+  say "$label: $scenario $*"
+  out=$(generator "$scenario" -d "$DOMAIN" --label "$label" --out "$LT_OUT" --scram-cache "$LT_DIR/scram-$label.cache" \
+    "${extra[@]}" "${pidargs[@]}" "$@" | tee -a /dev/stderr | sed -n 's/^reports: \(.*\)\/summary.txt.*/\1/p') || true
+  [[ -n $out ]] && echo "$out/result.json" >>"$RESULTS"
+}
+
+provision() {
+  local label=$1 n=$2
+  if [[ $label == chorus ]]; then
+    generator provision -n "$n" -d "$DOMAIN" --chorus-admin "http://127.0.0.1:$C_ADMIN" --chorus-token "$C_DATA/admin.token"
+  else
+    generator provision -n "$n" -d "$DOMAIN" --in-band -t "$(server_target "$label")" --parallel 16
+  fi
+}
+
+# bench_start LABEL: starts the server, notes the machine's load, sets PIDS to the processes to watch. (Not in a
+# $(...): the server's output pipes would hold the substitution open until it exits.)
+bench_start() {
+  "${1}_start"
+  echo "$(date -u +%H:%M:%S) $1 started$([[ ${LT_MAM:-0} == 1 ]] && echo " with MAM"): $(uptime)" | tee -a "$LOADS" >&2
+  PIDS=$("${1}_pids")
+}
+
+# The accounts, and a first pass that fills the SCRAM cache (and warms the JITs) unless an earlier run did.
+bench_prepare() {
+  local label=$1 n=$2 cached
+  [[ ${LT_PROVISION:-1} == 1 ]] && provision "$label" "$n"
+  cached=$(wc -l <"$LT_DIR/scram-$label.cache" 2>/dev/null || echo 0)
+  if ((cached < n)); then
+    generator login -n "$n" -d "$DOMAIN" --label "$label-warmup" --scram-cache "$LT_DIR/scram-$label.cache" \
+      -t "$(server_target "$label")" --login-rate 0 --login-concurrency 100 >/dev/null || true
+  fi
+}
+
+bench_scenarios() {
+  local label=$1 pids=$2 mode=$3
+  local idle_small idle_big login_n login_rate sweep_users rest_users chat_rate
+  case $mode in
+    quick) idle_small=500 idle_big=1000 login_n=500 login_rate=20 sweep_users=200 rest_users=200 chat_rate=50 ;;
+    # 19000: the most sessions one process can hold here (ulimit -Hn is 20000 and cannot be raised).
+    full) idle_small=10000 idle_big=19000 login_n=5000 login_rate=40 sweep_users=1000 rest_users=1000 chat_rate=200 ;;
+  esac
+  bench_prepare "$label" "$idle_big"
+  run "$label" "$pids" idle --variant "$idle_small" -n "$idle_small" --login-rate 1000 --hold 20
+  run "$label" "$pids" idle --variant "$idle_big" -n "$idle_big" --login-rate 1000 --hold 20
+  # Throughput (as fast as 200 logins in flight allow), then latency at a rate the server can take.
+  run "$label" "$pids" login --variant max -n "$login_n" --login-rate 0 --login-concurrency 200
+  run "$label" "$pids" login --variant "${login_rate}per_s" -n "$((login_rate * 30))" --login-rate "$login_rate"
+  run "$label" "$pids" chat -n "$sweep_users" --rate "$chat_rate" --duration 30
+  run "$label" "$pids" sweep -n "$sweep_users" --start-rate 200 --factor 1.5 --step 15 --p99-limit 100
+  run "$label" "$pids" presence -n "$rest_users" --contacts 10 --rate 100 --duration 20
+  run "$label" "$pids" offline -n "$rest_users" --messages 5 --rate 500
+  run "$label" "$pids" mixed -n "$rest_users" --rate 500 --duration 30
+  "${label}_stop"
+}
+
+# Issue 18's table. Chat: 1000 users, 100-character bodies, 5 s of warm-up, 30 s measured.
+bench_table() {
+  local label=$1 pids=$2
+  bench_prepare "$label" 5000
+  run "$label" "$pids" login --variant 5000at1000 -n 5000 --login-rate 1000 --login-concurrency 100
+  run "$label" "$pids" idle --variant 5000 -n 5000 --login-rate 1000 --login-concurrency 100 --hold 30
+  run "$label" "$pids" chat --variant 8000 -n 1000 --rate 8000 --duration 30 --warmup 5
+  run "$label" "$pids" chat --variant 11000 -n 1000 --rate 11000 --duration 30 --warmup 5
+  run "$label" "$pids" sweep --variant 1k-14k -n 1000 --start-rate 1000 --increment 1000 --max-rate 14000 --step 10 \
+    --drain 3 --p99-limit 50 --refine 0
+  # Cold start: the server restarted, then the first 1000 accounts at 100/s (their SCRAM keys are cached).
+  "${label}_stop"
+  bench_start "$label"
+  run "$label" "$PIDS" login --variant coldstart -n 1000 --login-rate 100 --login-concurrency 100
+  "${label}_stop"
+  LT_MAM=1 bench_start "$label"
+  run "$label" "$PIDS" chat --variant 2000mam -n 1000 --rate 2000 --duration 30 --warmup 5
+  "${label}_stop"
+}
+
+bench() {
+  local mode=${1:-quick} label
+  [[ $mode =~ ^(quick|full|table)$ ]] || die "bench quick|full|table"
+  local stamp
+  stamp=$(date +%Y%m%d-%H%M%S)
+  RESULTS=$LT_OUT/bench-$stamp.list
+  LOADS=$LT_OUT/bench-$stamp.load
+  mkdir -p "$LT_OUT"
+  : >"$RESULTS"
+  : >"$LOADS"
+  for label in ${LT_SERVERS:-chorus ejabberd prosody}; do
+    server_target "$label" >/dev/null
+    LT_MAM=0 bench_start "$label"
+    if [[ $mode == table ]]; then bench_table "$label" "$PIDS"; else bench_scenarios "$label" "$PIDS" "$mode"; fi
+  done
+  # shellcheck disable=SC2046
+  generator compare $(cat "$RESULTS") --html "$LT_OUT/compare-bench-$stamp.html" | tee "$LT_OUT/compare-bench-$stamp.txt"
+  say "comparison: $LT_OUT/compare-bench-$stamp.html (loads at each start: $LOADS)"
+}
