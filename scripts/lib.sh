@@ -8,13 +8,18 @@ readonly NODE_LIB="$ROOT/node/target/lib"
 # The node prints its first admin account's password once, on its standard output. A script that keeps a node's
 # output in a file passes it through this: FILE gets each line, the admin line without its password (no plaintext
 # password on disk: the privacy promise), and with a PREFIX the whole admin line goes to the script's standard error,
-# for the person who started it.
+# for the person who started it, when that is a terminal (not a log file).
 redact_admin_password() {
   local file=$1 prefix=${2:-} line
   : >"$file"
   while IFS= read -r line || [[ -n $line ]]; do
     if [[ $line == *"admin account: "*"password: "* ]]; then
-      [[ -z $prefix ]] || printf '%s%s\n' "$prefix" "$line" >&2
+      # Only to a terminal: standard error kept in a file (a benchmark's log, CI) would keep the password on disk.
+      if [[ -n $prefix && -t 2 ]]; then
+        printf '%s%s\n' "$prefix" "$line" >&2
+      elif [[ -n $prefix ]]; then
+        printf '%s%s\n' "$prefix" "${line%%password: *}password: (not shown: standard error is no terminal; set one with chorusctl user passwd)" >&2
+      fi
       line="${line%%password: *}password: (shown once on the terminal, not kept in this file)"
     fi
     printf '%s\n' "$line" >>"$file"
