@@ -43,6 +43,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class BookmarksIT {
     static final String NATIVE = "urn:xmpp:bookmarks:1";
+    static final String PROBE = "urn:chorus:test:probe";
     static final String HOST = "127.0.7.1";
     static TestNode node;
     static TestNode.Endpoint endpoint;
@@ -61,6 +62,7 @@ class BookmarksIT {
         modern = new XMPPTCPConnection(Clients.config(endpoint, "ada", "engine").setResource("modern").build());
         modern.setReplyTimeout(10_000);
         ServiceDiscoveryManager.getInstanceFor(modern).addFeature(NATIVE + "+notify");
+        ServiceDiscoveryManager.getInstanceFor(modern).addFeature(PROBE + "+notify");
         modern.addAsyncStanzaListener((StanzaListener) s -> {
             Message m = (Message) s;
             if (m.getExtensionElement("event", PubSubNamespace.event.getXmlns()) != null) {
@@ -68,6 +70,19 @@ class BookmarksIT {
             }
         }, StanzaTypeFilter.MESSAGE);
         modern.connect().login();
+        // The server learns the +notify from the client's caps by asking its disco#info (XEP-0115 §6.2), after the
+        // login: the tests publish only once it knows, proven by a probe node the client also wants.
+        org.jivesoftware.smackx.pep.PepManager pep = org.jivesoftware.smackx.pep.PepManager.getInstanceFor(old);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        boolean heard = false;
+        while (!heard && System.nanoTime() < deadline) {
+            pep.publish(PROBE, new org.jivesoftware.smackx.pubsub.PayloadItem<>(
+                new org.jivesoftware.smackx.pubsub.SimplePayload("<probe xmlns='" + PROBE + "'/>")));
+            Message m = events.poll(2, TimeUnit.SECONDS);
+            heard = m != null && m.toXML().toString().contains(PROBE);
+        }
+        assertTrue(heard, "the server learnt the client's +notify");
+        events.clear();
     }
 
     @AfterAll

@@ -93,7 +93,7 @@ final class Xep0479 {
             new ServerFeature("http://jabber.org/protocol/disco#info"), ""),
         new Requirement("Core", "Feature broadcasts", "XEP-0115", Need.NO, Need.YES,
             new StreamFeature("c", "http://jabber.org/protocol/caps"),
-            "Chorus reads its clients' caps for PEP, announces none of its own"),
+            "the server's own, node urn:x-chorus:server, after authentication"),
         new Requirement("Core", "Server extensibility", "XEP-0114", Need.YES, Need.YES, COMPONENT, ""),
         new Requirement("Core", "Event publishing", "XEP-0163", Need.NO, Need.YES, new AccountIdentity("pubsub", "pep"), ""),
         new Requirement("Web", "Web connection mechanisms", "RFC 7395, XEP-0206", Need.YES, Need.YES,
