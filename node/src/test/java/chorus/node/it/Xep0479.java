@@ -103,7 +103,7 @@ final class Xep0479 {
             new HostMeta("urn:xmpp:alt-connections:websocket"), ""),
         new Requirement("IM", "Core features", "RFC 6121", Need.YES, Need.YES, ROSTER, ""),
         new Requirement("IM", "User avatar compatibility", "XEP-0398, XEP-0153", Need.NO, Need.YES,
-            new ServerFeature("urn:xmpp:pep-vcard-conversion:0"), ""),
+            new AccountFeature("urn:xmpp:pep-vcard-conversion:0"), "advertised on the account, where clients look"),
         new Requirement("IM", "vcard-temp", "XEP-0054", Need.YES, Need.YES, new ServerFeature("vcard-temp"), ""),
         new Requirement("IM", "Outbound message synchronization", "XEP-0280", Need.YES, Need.YES,
             new ServerFeature("urn:xmpp:carbons:2"), ""),
