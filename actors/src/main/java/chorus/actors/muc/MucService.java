@@ -103,7 +103,7 @@ public final class MucService {
         }
         if (q.is("query", DiscoHandler.INFO)) {
             return iq.result(DiscoReply.info().identity("conference", "text", "Chat rooms")
-                .features(List.of(Room.MUC, DiscoHandler.INFO, DiscoHandler.ITEMS, ResultSet.NS)).get());
+                .features(List.of(Room.MUC, Room.SELF_PING, DiscoHandler.INFO, DiscoHandler.ITEMS, ResultSet.NS)).get());
         }
         if (q.is("query", DiscoHandler.ITEMS)) {
             // XEP-0059: a page of the room list, never more than the service's page; a list longer than one

@@ -44,6 +44,8 @@ import static chorus.actors.xmpp.StanzaError.Condition.SERVICE_UNAVAILABLE;
  */
 public final class Room {
     public static final String MUC = "http://jabber.org/protocol/muc";
+    /** XEP-0410 §3.3: the room answers an occupant's ping to its own room address itself. */
+    public static final String SELF_PING = "http://jabber.org/protocol/muc#self-ping-optimization";
     public static final String USER = MUC + "#user";
     static final String ADMIN = MUC + "#admin";
     static final String OWNER = MUC + "#owner";

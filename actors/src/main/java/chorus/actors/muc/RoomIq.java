@@ -96,7 +96,7 @@ final class RoomIq {
             throw new MucError(ITEM_NOT_FOUND, "rooms have no disco nodes");
         }
         RoomConfig c = room.config;
-        List<String> features = List.of(Room.MUC, DiscoHandler.INFO, DiscoHandler.ITEMS, PING,
+        List<String> features = List.of(Room.MUC, DiscoHandler.INFO, DiscoHandler.ITEMS, PING, Room.SELF_PING,
             c.publicRoom() ? "muc_public" : "muc_hidden",
             c.membersOnly() ? "muc_membersonly" : "muc_open",
             c.moderated() ? "muc_moderated" : "muc_unmoderated",

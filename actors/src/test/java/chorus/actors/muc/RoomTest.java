@@ -322,6 +322,11 @@ class RoomTest {
         assertEquals(StanzaError.Condition.BAD_REQUEST, errorOf(send("<iq from='" + WITCH + "' to='" + ROOM
             + "/firstwitch' type='get' id='d'><query xmlns='http://jabber.org/protocol/disco#info'/></iq>")),
             "XEP-0045 §6.6: non-occupants may not address occupants");
+        List<Stanza> info = send("<iq from='" + CRONE + "' to='" + ROOM + "' type='get' id='i'>"
+            + "<query xmlns='http://jabber.org/protocol/disco#info'/></iq>");
+        assertTrue(info.get(0).toString().length() > 0 && ((chorus.actors.xmpp.Iq) info.get(0)).payload().orElseThrow()
+            .elements("feature", "http://jabber.org/protocol/disco#info").stream()
+            .anyMatch(f -> Room.SELF_PING.equals(f.attr("var"))), "XEP-0410 §3.3: the room says it answers self-pings");
     }
 
     @Test
