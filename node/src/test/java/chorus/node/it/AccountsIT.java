@@ -331,7 +331,8 @@ class AccountsIT {
             TreeSet<String> expected = new TreeSet<>(List.of(
                 "http://jabber.org/protocol/disco#info", "http://jabber.org/protocol/disco#items",
                 "http://jabber.org/protocol/pubsub", "jabber:iq:last", "jabber:iq:private", "urn:xmpp:mam:2",
-                "urn:xmpp:bookmarks:1#compat", "urn:xmpp:pep-vcard-conversion:0", "urn:xmpp:ping", "vcard-temp"));
+                "urn:xmpp:bookmarks:1#compat", "urn:xmpp:pep-vcard-conversion:0", "urn:xmpp:ping", "urn:xmpp:push:0",
+                "vcard-temp"));
             for (String pubsub : List.of("access-open", "access-presence", "access-whitelist", "auto-create",
                 "auto-subscribe", "config-node", "create-nodes", "delete-nodes", "filtered-notifications", "item-ids",
                 "last-published", "multi-items", "persistent-items", "presence-notifications", "publish",

@@ -157,7 +157,9 @@ class ClusterIT {
             MultiUserChat asBen = MultiUserChatManager.getInstanceFor(ben).getMultiUserChat(address);
             StanzaCollector annInbox = ann.createStanzaCollector(new StanzaTypeFilter(Message.class));
             asBen.join(Resourcepart.from("ben"));
-            assertEquals(2, asBen.getOccupantsCount());
+            // The room sends ann's presence before ben's own (XEP-0045 §7.2.3), but Smack's join() returns on the
+            // own presence while its occupant listener may still be handing ann's over: wait for it.
+            MessagingIT.awaitTrue(() -> asBen.getOccupantsCount() == 2, "ben sees both occupants");
             asBen.sendMessage("a round for the room");
             Message got;
             do {
