@@ -58,6 +58,10 @@ final class EjabberdPeer extends LocalPeer {
                 "ca_file: \"" + ca + "\"",
                 "s2s_use_starttls: required",
                 "outgoing_s2s_families: [ipv4]",
+                // After a failed connection ejabberd waits a random time up to this before it tries that domain
+                // again (default 300 s), answering remote-server-timeout meanwhile: a test world whose servers start
+                // one after another needs it short.
+                "s2s_max_retry_delay: 5",
                 "auth_method: internal",
                 "auth_password_format: " + (scram ? "scram" : "plain"),
                 "listen:",
