@@ -55,6 +55,8 @@ public final class RemoteDomain extends AbstractBehavior<RemoteDomain.Command> {
     /** The ids of the pings that ask a peer without XEP-0198 to confirm what it received. */
     public static final String ACK_PREFIX = "s2s-ack-";
     static final Duration TICK = Duration.ofSeconds(1);
+    /** A ping unanswered this long is followed by another (without XEP-0198). */
+    static final Duration PING_AGAIN = Duration.ofSeconds(5);
     /** An entity with neither stream nor work leaves memory after this long. */
     static final Duration LINGER = Duration.ofSeconds(30);
 
@@ -172,6 +174,9 @@ public final class RemoteDomain extends AbstractBehavior<RemoteDomain.Command> {
     private long sends;
     /** The send up to which the outstanding ping asks for an acknowledgement (0: none outstanding). */
     private long pingUpTo;
+    /** When the outstanding ping went out, and the ones before it still unanswered (their id to their send). */
+    private Instant pingSentAt;
+    private final java.util.LinkedHashMap<String, Long> earlierPings = new java.util.LinkedHashMap<>();
     private Duration backoff;
     private Instant lastActivity;
 
@@ -251,24 +256,50 @@ public final class RemoteDomain extends AbstractBehavior<RemoteDomain.Command> {
         askForAcknowledgement();
     }
 
-    /** Without XEP-0198: one ping at a time after what went out; its answer acknowledges everything before it. */
+    /**
+     * Without XEP-0198: a ping after what went out; its answer acknowledges everything before it. One at a time, but a
+     * ping unanswered for {@link #PING_AGAIN} is followed by another: a peer that could not route its answer (its own
+     * stream to us was not up yet) would otherwise leave everything unacknowledged until bounce-after.
+     */
     private void askForAcknowledgement() {
-        if (!up || closing || smAcks || pingUpTo != 0 || !queue.hasInFlight()) {
+        if (!up || closing || smAcks || !queue.hasInFlight()) {
             return;
         }
+        if (pingUpTo != 0) {
+            if (pingSentAt == null || Duration.between(pingSentAt, now()).compareTo(PING_AGAIN) < 0) {
+                return;
+            }
+            earlierPings.put(pingId(pingUpTo), pingUpTo);
+            if (earlierPings.size() > 8) {
+                earlierPings.remove(earlierPings.keySet().iterator().next());
+            }
+        }
         pingUpTo = sends;
-        String id = ACK_PREFIX + incarnation + "-" + epoch + "-" + pingUpTo;
-        link.tell(new RemoteLink.Send(Iq.of(new DomainJid(local), new DomainJid(remote), id, Iq.Type.GET,
+        pingSentAt = now();
+        link.tell(new RemoteLink.Send(Iq.of(new DomainJid(local), new DomainJid(remote), pingId(pingUpTo), Iq.Type.GET,
             Element.of("ping", "urn:xmpp:ping"))));
         sends++;
     }
 
+    private String pingId(long upTo) {
+        return ACK_PREFIX + incarnation + "-" + epoch + "-" + upTo;
+    }
+
     private Behavior<Command> onAnswered(Answered a) {
-        String expected = ACK_PREFIX + incarnation + "-" + epoch + "-" + pingUpTo;
-        if (up && pingUpTo != 0 && expected.equals(a.answer().id())) {
+        if (!up || pingUpTo == 0) {
+            return this;
+        }
+        String id = a.answer().id();
+        if (pingId(pingUpTo).equals(id)) {
             acknowledged(queue.ackUpTo(pingUpTo));
             pingUpTo = 0;
+            earlierPings.clear();
             askForAcknowledgement();
+        } else if (earlierPings.containsKey(id)) {
+            // A late answer to an earlier ping: everything up to that one arrived.
+            long upTo = earlierPings.get(id);
+            acknowledged(queue.ackUpTo(upTo));
+            earlierPings.values().removeIf(n -> n <= upTo);
         }
         return this;
     }
@@ -307,6 +338,7 @@ public final class RemoteDomain extends AbstractBehavior<RemoteDomain.Command> {
         closing = false;
         sends = 0;
         pingUpTo = 0;
+        earlierPings.clear();
         link = getContext().spawn(deps.links().open(local, remote, epoch, getContext().getSelf()), "link-" + epoch);
         getContext().watchWith(link, new LinkDown(epoch, Failure.CLOSED, "the stream ended"));
     }
@@ -332,6 +364,7 @@ public final class RemoteDomain extends AbstractBehavior<RemoteDomain.Command> {
         link = null;
         up = false;
         pingUpTo = 0;
+        earlierPings.clear();
         queue.requeueInFlight();
         for (Map.Entry<String, List<ActorRef<Verified>>> v : verifies.entrySet()) {
             v.getValue().forEach(r -> r.tell(new Verified(v.getKey(), false, true)));
@@ -407,6 +440,7 @@ public final class RemoteDomain extends AbstractBehavior<RemoteDomain.Command> {
                     link.tell(RemoteLink.Close.INSTANCE);
                 }
             }
+            askForAcknowledgement();
             if (queue.isEmpty() && !closing
                 && Duration.between(lastActivity, now).compareTo(settings.idleTimeout()) >= 0) {
                 closing = true;

@@ -158,6 +158,47 @@ class RemoteDomainTest {
     }
 
     @Test
+    void aPingThePeerDoesNotAnswerIsFollowedByAnotherWhoseAnswerAcknowledges() {
+        TestProbe<SessionMessage> sender = testKit.createTestProbe();
+        ActorRef<RemoteDomain.Command> e = entity();
+        e.tell(new RemoteDomain.SendAcknowledged(chat("m1"), sender.ref(), 1));
+        e.tell(new RemoteDomain.LinkUp(opened(), false));
+        assertEquals("m1", sent().id());
+        Iq lost = assertInstanceOf(Iq.class, sent());
+        e.tell(new RemoteDomain.SendAcknowledged(chat("m2"), sender.ref(), 2));
+        assertEquals("m2", sent().id());
+        // The peer dropped the answer (it could not reach us yet): no second ping while the first is young...
+        link.expectNoMessage(Duration.ofMillis(300));
+        // ...one once it is overdue, covering m2 too.
+        clock.now = clock.now.plus(RemoteDomain.PING_AGAIN).plusSeconds(1);
+        Iq again = assertInstanceOf(Iq.class, sent());
+        assertTrue(again.id().startsWith(RemoteDomain.ACK_PREFIX) && !again.id().equals(lost.id()));
+        e.tell(new RemoteDomain.Answered(new Iq(again.to(), again.from(), again.id(), Iq.Type.RESULT, null, List.of())));
+        assertEquals(1, sender.expectMessageClass(SessionMessage.Accepted.class).seq());
+        assertEquals(2, sender.expectMessageClass(SessionMessage.Accepted.class).seq());
+        // A late answer to the first changes nothing.
+        e.tell(new RemoteDomain.Answered(new Iq(lost.to(), lost.from(), lost.id(), Iq.Type.RESULT, null, List.of())));
+        sender.expectNoMessage(Duration.ofMillis(200));
+    }
+
+    @Test
+    void aLateAnswerToAnEarlierPingAcknowledgesUpToThatPing() {
+        TestProbe<SessionMessage> sender = testKit.createTestProbe();
+        ActorRef<RemoteDomain.Command> e = entity();
+        e.tell(new RemoteDomain.SendAcknowledged(chat("m1"), sender.ref(), 1));
+        e.tell(new RemoteDomain.LinkUp(opened(), false));
+        assertEquals("m1", sent().id());
+        Iq first = assertInstanceOf(Iq.class, sent());
+        e.tell(new RemoteDomain.SendAcknowledged(chat("m2"), sender.ref(), 2));
+        assertEquals("m2", sent().id());
+        clock.now = clock.now.plus(RemoteDomain.PING_AGAIN).plusSeconds(1);
+        assertInstanceOf(Iq.class, sent());
+        e.tell(new RemoteDomain.Answered(new Iq(first.to(), first.from(), first.id(), Iq.Type.RESULT, null, List.of())));
+        assertEquals(1, sender.expectMessageClass(SessionMessage.Accepted.class).seq());
+        sender.expectNoMessage(Duration.ofMillis(200));
+    }
+
+    @Test
     void aCopyTheSenderSendsAgainIsTakenOnceAndAnsweredAgainWhenDone() {
         TestProbe<SessionMessage> sender = testKit.createTestProbe();
         ActorRef<RemoteDomain.Command> e = entity();
