@@ -46,7 +46,7 @@ public final class ChannelBindings {
      * is MD5 or SHA-1; empty for algorithms with no single hash function (Ed25519, RSASSA-PSS), where the binding is
      * undefined.
      */
-    static Optional<byte[]> serverEndPoint(X509Certificate cert) {
+    public static Optional<byte[]> serverEndPoint(X509Certificate cert) {
         String alg = cert.getSigAlgName().toUpperCase(Locale.ROOT);
         String hash;
         if (alg.startsWith("SHA384")) {

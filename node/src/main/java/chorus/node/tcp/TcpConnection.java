@@ -34,6 +34,8 @@ public final class TcpConnection implements Transport {
     private final Channel channel;
     /** A TLS handler for this connection: the accepting side's for STARTTLS, the connecting side's otherwise. */
     private final Function<Channel, SslHandler> tls;
+    /** The channel bindings of this connection's TLS, once the handshake is done (null before). */
+    private volatile chorus.node.sasl.ChannelBindings bindings;
     private final StreamLimits limits;
     private final String contentNs;
     private final AtomicInteger inFlight = new AtomicInteger();
@@ -94,12 +96,20 @@ public final class TcpConnection implements Transport {
         return ssl == null ? List.of() : S2sTlsContexts.peerChain(ssl);
     }
 
-    /** RFC 5929 tls-server-end-point of the certificate this connection's TLS presented. */
+    /**
+     * RFC 5929 tls-server-end-point of the certificate this connection's TLS presented: hashed once, after the
+     * handshake (a login asks for it three times).
+     */
     @Override
     public chorus.node.sasl.ChannelBindings channelBindings() {
-        SslHandler ssl = channel.pipeline().get(SslHandler.class);
-        return ssl == null || !ssl.handshakeFuture().isSuccess() ? chorus.node.sasl.ChannelBindings.NONE
-            : chorus.node.sasl.ChannelBindings.of(ssl.engine().getSession());
+        if (bindings == null) {
+            SslHandler ssl = channel.pipeline().get(SslHandler.class);
+            if (ssl == null || !ssl.handshakeFuture().isSuccess()) {
+                return chorus.node.sasl.ChannelBindings.NONE;
+            }
+            bindings = chorus.node.sasl.ChannelBindings.of(ssl.engine().getSession());
+        }
+        return bindings;
     }
 
     @Override
