@@ -65,7 +65,7 @@ final class NodeSessions {
             jid -> sharding.entityRefFor(MailboxEntity.KEY, jid), clock, tcp, sasl, accounts,
             new RegistrationLimiter(settings.registration().perAddress(), settings.registration().window(), clock),
             extensions(CsiSettings.from(storage.systemConfig()), serverCaps), registry.metrics(), new SessionGuards(throttle,
-                hashing, idle, new LookupTimes(limits.lookupTime(), limits.lookupCap())));
+                hashing, idle, new LookupTimes(limits.lookupTime(), limits.lookupCap(), limits.lookupTimeout())));
     }
 
     /** The per-session features of every bound stream, in the order their hooks run. */

@@ -21,11 +21,14 @@ import java.time.Duration;
  * @param lookupCap        nor later than the node's 99th percentile of recent lookups, up to this at most: however
  *                         slow lookups get (a storm of logins right after a start reads every entity), no answer waits
  *                         longer for the others' sake
+ * @param lookupTimeout    how long a login waits in all for its account's entity, asking again every few seconds: an
+ *                         entity on a node that just died answers from elsewhere once the cluster has moved it
  * @param hashingThreads   threads of the password-hashing pool (PBKDF2 of PLAIN logins and of new passwords)
  * @param hashingQueue     work the pool lets wait; more is refused (a login gets temporary-auth-failure)
  */
 public record SessionLimits(Duration idleTimeout, Duration idleAnswer, int maxSessionsPerAccount, Rate rate,
-                            LoginThrottling logins, Duration lookupTime, Duration lookupCap, int hashingThreads,
+                            LoginThrottling logins, Duration lookupTime, Duration lookupCap, Duration lookupTimeout,
+                            int hashingThreads,
                             int hashingQueue) {
 
     /**
@@ -68,7 +71,7 @@ public record SessionLimits(Duration idleTimeout, Duration idleAnswer, int maxSe
 
     /** No limits at all (unit tests of other things). */
     public static final SessionLimits NONE = new SessionLimits(Duration.ZERO, Duration.ofSeconds(60), 0, Rate.OFF,
-        LoginThrottling.OFF, Duration.ZERO, Duration.ZERO, 1, 100);
+        LoginThrottling.OFF, Duration.ZERO, Duration.ZERO, Duration.ofSeconds(25), 1, 100);
 
     static SessionLimits from(Config c) {
         Duration idle = Settings.duration(c, "chorus.c2s.idle-timeout");
@@ -93,7 +96,13 @@ public record SessionLimits(Duration idleTimeout, Duration idleAnswer, int maxSe
             throw new SettingsException("chorus.c2s.login-lookup-cap", "must be at least chorus.c2s.login-lookup-time ("
                 + lookup.toMillis() + " ms) and at most 5s");
         }
-        return new SessionLimits(idle, answer, perAccount, rate, logins, lookup, cap,
+        Duration timeout = Settings.duration(c, "chorus.c2s.login-lookup-timeout");
+        Duration negotiation = Settings.duration(c, "chorus.c2s.negotiation-timeout");
+        if (timeout.toMillis() < 1000 || timeout.compareTo(negotiation) >= 0) {
+            throw new SettingsException("chorus.c2s.login-lookup-timeout", "must be at least 1s and shorter than "
+                + "chorus.c2s.negotiation-timeout (" + negotiation.toSeconds() + " s)");
+        }
+        return new SessionLimits(idle, answer, perAccount, rate, logins, lookup, cap, timeout,
             Settings.intIn(c, "chorus.password-hashing.threads", 1, 256),
             Settings.intIn(c, "chorus.password-hashing.queue", 1, 100_000));
     }

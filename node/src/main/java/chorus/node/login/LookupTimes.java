@@ -15,7 +15,11 @@ public final class LookupTimes {
     /** However slow lookups get, no answer waits longer than this for the others' sake (the default cap). */
     static final Duration CAP = Duration.ofSeconds(2);
 
+    /** How long a login waits for its account's entity in all (the default timeout). */
+    static final Duration TIMEOUT = Duration.ofSeconds(25);
+
     private final long minimumNanos;
+    private final Duration timeout;
     private final long capNanos;
     private final long[] recent = new long[KEPT];
     private int next;
@@ -28,9 +32,20 @@ public final class LookupTimes {
     }
 
     public LookupTimes(Duration minimum, Duration cap) {
+        this(minimum, cap, TIMEOUT);
+    }
+
+    /** {@code timeout}: how long a login waits for its account's entity in all ({@link CredentialsLookup}). */
+    public LookupTimes(Duration minimum, Duration cap, Duration timeout) {
+        this.timeout = timeout;
         this.minimumNanos = minimum.toNanos();
         this.capNanos = Math.max(minimumNanos, cap.toNanos());
         this.floor = minimumNanos;
+    }
+
+    /** How long a login waits for its account's entity in all, asking again meanwhile. */
+    public Duration timeout() {
+        return timeout;
     }
 
     /** One lookup took this long. */

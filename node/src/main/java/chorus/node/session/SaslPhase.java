@@ -8,6 +8,7 @@ import chorus.actors.xmpp.BareJid;
 import chorus.actors.xmpp.Element;
 import chorus.actors.xmpp.Ns;
 import chorus.node.config.SessionLimits;
+import chorus.node.login.CredentialsLookup;
 import chorus.node.login.HashingPool;
 import chorus.node.login.LoginThrottle;
 import chorus.node.sasl.SaslFailure;
@@ -56,7 +57,6 @@ final class SaslPhase {
     record DelayedFailure(Element failure, boolean last) implements Step {
     }
 
-    private static final Duration LOOKUP_TIMEOUT = Duration.ofSeconds(10);
     static final String REFUSED = "too many failed logins; try again later";
     static final String BUSY = "the server is busy; try again later";
 
@@ -161,8 +161,9 @@ final class SaslPhase {
             return;
         }
         SaslMechanism current = attempt;
-        session.ctx().ask(UserEntity.CredentialsReply.class, node.accounts().apply(account.toString()), LOOKUP_TIMEOUT,
-            UserEntity.GetCredentials::new, (reply, failure) -> new CredentialsArrived(current, reply, failure));
+        session.ctx().pipeToSelf(CredentialsLookup.ask(node.accounts().apply(account.toString()),
+                node.guards().lookups().timeout(), session.ctx().getSystem().scheduler()),
+            (reply, failure) -> new CredentialsArrived(current, reply, failure));
     }
 
     private void onCredentials(CredentialsArrived c) {

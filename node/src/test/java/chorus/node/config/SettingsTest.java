@@ -48,6 +48,7 @@ class SettingsTest {
         assertEquals(java.time.Duration.ofMinutes(15), l.logins().lockout());
         assertEquals(java.time.Duration.ofMillis(50), l.lookupTime());
         assertEquals(java.time.Duration.ofSeconds(2), l.lookupCap());
+        assertEquals(java.time.Duration.ofSeconds(25), l.lookupTimeout());
         assertEquals(2, l.hashingThreads());
         assertEquals(100, l.hashingQueue());
     }
@@ -65,6 +66,9 @@ class SettingsTest {
             .contains("chorus.c2s.login-throttle.account.refuse-after"));
         assertTrue(failure(Map.of("chorus.c2s.login-throttle.lockout", "0s")).contains("chorus.c2s.login-throttle.lockout"));
         assertTrue(failure(Map.of("chorus.c2s.login-lookup-time", "1m")).contains("chorus.c2s.login-lookup-time"));
+        assertTrue(failure(Map.of("chorus.c2s.login-lookup-timeout", "30s")).contains("negotiation-timeout"),
+            "a login must not wait for its entity past the stream's own deadline");
+        assertTrue(failure(Map.of("chorus.c2s.login-lookup-timeout", "100ms")).contains("chorus.c2s.login-lookup-timeout"));
         assertTrue(failure(Map.of("chorus.password-hashing.queue", 0)).contains("chorus.password-hashing.queue"));
         SessionLimits off = Settings.from(with(Map.of("chorus.c2s.idle-timeout", "0s",
             "chorus.c2s.rate.stanzas-per-second", 0, "chorus.c2s.rate.bytes-per-second", 0,

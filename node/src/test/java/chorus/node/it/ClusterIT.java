@@ -235,8 +235,10 @@ class ClusterIT {
         traffic.clientsOfDeadNodeReconnect(nodes[2], nodes[0]);
         Thread.sleep(12_000);
         Traffic.Report r = traffic.stopAndCount(60_000);
-        System.out.printf("kill -9 of one node of three: %s; all pairs delivering again %d ms after the kill; errors %s%n",
-            r, traffic.allPairsDeliveredSince(killedAt), traffic.errorKinds);
+        System.out.printf("kill -9 of one node of three: %s; all pairs delivering again %d ms after the kill; errors %s;"
+            + " logins of its clients elsewhere: slowest %d ms, failed attempts %s%n", r,
+            traffic.allPairsDeliveredSince(killedAt), traffic.errorKinds, traffic.slowestReconnectMs.get(),
+            traffic.loginFailures);
         assertEquals(List.of(), r.lost(), "messages silently lost");
         MessagingIT.awaitTrue(() -> upMembers(nodes[0]) == 2, "the dead node was downed and removed");
     }

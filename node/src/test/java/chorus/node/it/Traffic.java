@@ -50,8 +50,16 @@ final class Traffic {
         }
 
         void connect(ClusterIT.ClusterNode to, String resource) throws Exception {
+            connect(to, resource, 10_000);
+        }
+
+        /** Logs in at {@code to}, waiting up to {@code replyTimeoutMs} for each answer of the server. */
+        void connect(ClusterIT.ClusterNode to, String resource, long replyTimeoutMs) throws Exception {
             node = to;
-            XMPPTCPConnection c = Clients.login(to.endpoint(), user, "pw", resource);
+            XMPPTCPConnection c = new XMPPTCPConnection(Clients.config(to.endpoint(), user, "pw")
+                .setResource(resource).build());
+            c.setReplyTimeout(replyTimeoutMs);
+            c.connect().login();
             c.addAsyncStanzaListener(st -> {
                 Message m = (Message) st;
                 if (m.getType() == Message.Type.error) {
@@ -79,6 +87,10 @@ final class Traffic {
     private final Set<String> stored = ConcurrentHashMap.newKeySet();
     /** How many errors came back, by condition and text: where a failure window shows. */
     final Map<String, Integer> errorKinds = new ConcurrentHashMap<>();
+    /** Failed logins of clients moving off a dead node, by the client's exception. */
+    final Map<String, Integer> loginFailures = new ConcurrentHashMap<>();
+    /** The longest time a client of a dead node took to log in elsewhere, failed attempts included. */
+    final java.util.concurrent.atomic.AtomicLong slowestReconnectMs = new java.util.concurrent.atomic.AtomicLong();
     private final AtomicBoolean running = new AtomicBoolean();
     private final List<Thread> threads = new ArrayList<>();
 
@@ -167,20 +179,27 @@ final class Traffic {
         }
     }
 
+    /**
+     * Logs a client of a dead node in at another, as a mobile client would: each answer awaited up to 30 s, a failed
+     * login tried again after half a second. Each failure is counted in {@link #loginFailures}.
+     */
     private void reconnect(Client c, ClusterIT.ClusterNode to) throws Exception {
         XMPPTCPConnection old = c.connection;
-        long deadline = System.nanoTime() + 60_000_000_000L;
+        long start = System.nanoTime();
+        long deadline = start + 60_000_000_000L;
         while (true) {
             try {
-                c.connect(to);
+                c.connect(to, "t", 30_000);
                 break;
             } catch (Exception e) {
+                loginFailures.merge(e.getClass().getSimpleName() + ": " + e.getMessage(), 1, Integer::sum);
                 if (System.nanoTime() > deadline) {
                     throw e;
                 }
                 Thread.sleep(500);
             }
         }
+        slowestReconnectMs.accumulateAndGet((System.nanoTime() - start) / 1_000_000, Math::max);
         try {
             old.instantShutdown();
         } catch (RuntimeException ignored) {

@@ -48,7 +48,7 @@ class SessionLimitsTest {
 
     static SessionLimits limits(SessionLimits.Rate rate, Duration lookupTime, int maxSessions) {
         return new SessionLimits(Duration.ofSeconds(5), Duration.ofSeconds(1), maxSessions, rate,
-            SessionLimits.LoginThrottling.OFF, lookupTime, Duration.ofSeconds(2), 1, 10);
+            SessionLimits.LoginThrottling.OFF, lookupTime, Duration.ofSeconds(2), Duration.ofSeconds(20), 1, 10);
     }
 
     SessionContext context(SessionLimits limits, SessionGuards guards) {
