@@ -28,7 +28,13 @@ final class EntityBinding {
 
     enum RebindNow implements StreamSession.Local { INSTANCE }
 
-    private static final Duration BIND_TIMEOUT = Duration.ofSeconds(10);
+    /**
+     * How long one try to bind again waits before the next. After a node died, the account's entity starts on another
+     * one only once the cluster has removed the dead node and allocated its shards; a question sent before that may be
+     * lost, so a short wait and a new try find the entity within seconds of its start rather than after one long
+     * timeout (issue 18: a 10 s wait here kept clients off their messages for up to 10 s after the entity was back).
+     */
+    static final Duration REBIND_TRY = Duration.ofSeconds(3);
 
     private final StreamSession session;
     /** The client said it is inactive (XEP-0352); and whether the entity was last told the client is quiet. */
@@ -80,7 +86,7 @@ final class EntityBinding {
         boolean interested = rosterRequested;
         Set<String> wanted = interests;
         String resource = session.jid.resource();
-        session.ctx().ask(UserEntity.BindReply.class, session.entity, BIND_TIMEOUT,
+        session.ctx().ask(UserEntity.BindReply.class, session.entity, REBIND_TRY,
             replyTo -> new UserEntity.Bind(resource, session.self(), true, presence, interested, replyTo, wanted),
             Rebound::new);
         return session;
@@ -101,7 +107,10 @@ final class EntityBinding {
         if (r.reply() instanceof UserEntity.BindReply.Refused refused && "not-authorized".equals(refused.condition())) {
             return session.fail("not-authorized", "the account is gone");
         }
-        session.timers.startSingleTimer(RebindNow.INSTANCE, RebindNow.INSTANCE, Duration.ofSeconds(1));
+        // No answer within the try: asked again at once (the question was lost, or is still waiting for the entity's
+        // shard, and asking again costs one message); a refusal (the entity is stopping): a second later.
+        session.timers.startSingleTimer(RebindNow.INSTANCE, RebindNow.INSTANCE,
+            r.failure() != null ? Duration.ZERO : Duration.ofSeconds(1));
         return session;
     }
 

@@ -232,6 +232,7 @@ class ClusterIT {
         traffic.start();
         Thread.sleep(4_000);
         long killedAt = System.nanoTime();
+        java.time.Instant killedWall = java.time.Instant.now();
         nodes[2].kill();
         traffic.clientsOfDeadNodeReconnect(nodes[2], nodes[0]);
         // A third of these accounts' entities, on average, lived on the dead node: their logins wait for the
@@ -243,7 +244,10 @@ class ClusterIT {
             + " logins of its clients elsewhere: slowest %d ms, failed attempts %s%n", r,
             traffic.allPairsDeliveredSince(killedAt), traffic.errorKinds, traffic.slowestReconnectMs.get(),
             traffic.loginFailures);
-        System.out.println("logins of 12 accounts at a surviving node right after the kill: " + logins);
+        System.out.println("killed at " + killedWall + " (the nodes' logs have the cluster's side); logins of 12 "
+            + "accounts at a surviving node right after the kill: " + logins
+            + "; each pair's first delivery after the kill (ms; even pairs' receivers were on the dead node): "
+            + traffic.pairsDeliveredSince(killedAt));
         assertEquals(List.of(), r.lost(), "messages silently lost");
         assertEquals(Map.of(), logins.failures, "logins during fail-over fail");
         MessagingIT.awaitTrue(() -> upMembers(nodes[0]) == 2, "the dead node was downed and removed");

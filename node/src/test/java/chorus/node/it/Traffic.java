@@ -245,7 +245,16 @@ final class Traffic {
      * for all users to be reachable again.
      */
     long allPairsDeliveredSince(long since) {
-        long worst = 0;
+        return pairsDeliveredSince(since).stream().mapToLong(Long::longValue).reduce(0,
+            (a, b) -> a < 0 || b < 0 ? -1 : Math.max(a, b));
+    }
+
+    /**
+     * For each pair, in order, the milliseconds from {@code since} until it received the first message sent after it
+     * (-1: none), with where its receiver's client was connected at the end.
+     */
+    List<Long> pairsDeliveredSince(long since) {
+        List<Long> out = new ArrayList<>();
         for (int k = 0; k < senders.size(); k++) {
             long first = Long.MAX_VALUE;
             for (Map.Entry<String, Long> e : received.entrySet()) {
@@ -254,9 +263,9 @@ final class Traffic {
                     first = Math.min(first, e.getValue());
                 }
             }
-            worst = Math.max(worst, first == Long.MAX_VALUE ? Long.MAX_VALUE : first - since);
+            out.add(first == Long.MAX_VALUE ? -1 : (first - since) / 1_000_000);
         }
-        return worst == Long.MAX_VALUE ? -1 : worst / 1_000_000;
+        return out;
     }
 
 }

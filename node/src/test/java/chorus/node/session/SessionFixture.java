@@ -217,6 +217,12 @@ final class SessionFixture {
     }
 
     ActorRef<SessionInput> bound(RecordingTransport transport, SessionContext context) throws InterruptedException {
+        return bound(transport, context, entity.getRef());
+    }
+
+    /** As {@link #bound(RecordingTransport, SessionContext)}, bound to {@code incarnation} of the entity. */
+    ActorRef<SessionInput> bound(RecordingTransport transport, SessionContext context,
+                                 ActorRef<UserEntity.Command> incarnation) throws InterruptedException {
         ActorRef<SessionInput> session = start(transport, context);
         assertEquals(List.of("starttls"), opened(session, transport));
         session.tell(element(Element.of("starttls", Ns.TLS)));
@@ -231,7 +237,7 @@ final class SessionFixture {
         session.tell(element(bindRequest("balcony")));
         UserEntity.Bind bind = entityGets(UserEntity.Bind.class);
         assertEquals("balcony", bind.resource());
-        bind.replyTo().tell(new UserEntity.BindReply.Bound(BALCONY, entity.getRef()));
+        bind.replyTo().tell(new UserEntity.BindReply.Bound(BALCONY, incarnation));
         Iq result = transport.next(Iq.class);
         assertEquals(Iq.Type.RESULT, result.type());
         assertEquals(BALCONY.toString(), result.payload().orElseThrow().childText("jid", Ns.BIND).orElseThrow());
