@@ -202,17 +202,8 @@ final class RoomArchive {
             room.send(iq.error(page.error()));
             return;
         }
-        for (ArchivedRow row : page.rows()) {
-            Message archived;
-            try {
-                archived = Archive.decode(row.message());
-            } catch (RuntimeException e) {
-                log.warn("archived message {} of room {} is unreadable", row.id(), owner());
-                continue;
-            }
-            room.send(new Message(room.jid, to, "mam-" + row.id(), Message.Type.NORMAL, null,
-                List.of(Archive.result(request.queryId(), row.id(), row.at(), archived))));
-        }
+        page.results(room.jid, to, request.queryId(),
+            id -> log.warn("archived message {} of room {} is unreadable", id, owner())).forEach(room::send);
         room.send(iq.result(page.fin()));
     }
 }

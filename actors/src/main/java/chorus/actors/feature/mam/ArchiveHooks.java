@@ -173,18 +173,8 @@ final class ArchiveHooks implements AccountHooks {
             to.send(iq.error(page.error()));
             return;
         }
-        for (ArchivedRow row : page.rows()) {
-            Message archived;
-            try {
-                archived = Archive.decode(row.message());
-            } catch (RuntimeException e) {
-                log.warn("archived message {} of {} is unreadable: {}", row.id(), account(), e.getClass().getSimpleName());
-                continue;
-            }
-            Message result = new Message(ctx.account(), to.jid(), "mam-" + row.id(), Message.Type.NORMAL, null,
-                List.of(Archive.result(request.queryId(), row.id(), row.at(), archived)));
-            to.send(result);
-        }
+        page.results(ctx.account(), to.jid(), request.queryId(),
+            id -> log.warn("archived message {} of {} is unreadable", id, account())).forEach(to::send);
         to.send(iq.result(page.fin()));
     }
 }
