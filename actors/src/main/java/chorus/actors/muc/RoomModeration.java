@@ -92,14 +92,23 @@ final class RoomModeration {
                     failure == null ? "this room holds no message with that id" : "the archive could not be read")));
                 return;
             }
-            found.ifPresent(r -> bury(r, by, reason, now));
-            announce(idText.strip(), by, reason);
-            room.send(iq.result());
+            Runnable done = () -> {
+                announce(idText.strip(), by, reason);
+                room.send(iq.result());
+            };
+            if (found.isPresent()) {
+                bury(found.get(), by, reason, now, done);
+            } else {
+                done.run();
+            }
         });
     }
 
-    /** Writes the tombstone over the archived message, to expire when the message would have. */
-    private void bury(ArchivedRow row, FullJid by, String reason, Instant now) {
+    /**
+     * Writes the tombstone over the archived message, to expire when the message would have; then tells everyone
+     * (a failed write is logged, and the retraction still told: the history holds the tombstone).
+     */
+    private void bury(ArchivedRow row, FullJid by, String reason, Instant now, Runnable then) {
         Message original;
         try {
             original = Archive.decode(row.message());
@@ -114,6 +123,7 @@ final class RoomModeration {
             if (failure != null) {
                 log.warn("room {} could not write a tombstone: {}", room.jid, failure.getClass().getSimpleName());
             }
+            then.run();
         });
     }
 
