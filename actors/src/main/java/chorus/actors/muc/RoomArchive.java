@@ -128,6 +128,7 @@ final class RoomArchive {
      * {@code done}; the room holds what it is sent meanwhile.
      */
     void load(RoomHistory history, int max, Runnable done) {
+        count.underLimit(async::then); // learn the count now, not at the first message
         async.then(store.scan(owner(), 0, Long.MAX_VALUE, true, w -> true, Math.max(max, 1)), (rows, failure) -> {
             if (failure != null) {
                 log.warn("the archive of room {} could not be read: {}", owner(), failure.getClass().getSimpleName());
@@ -147,8 +148,9 @@ final class RoomArchive {
         });
     }
 
-    /** A room that ends takes its archive with it. */
+    /** A room that ends takes its archive with it; a new room erases what an earlier one may have left. */
     void erase() {
+        count.empty();
         async.then(store.erase(owner()), (v, failure) -> {
             if (failure != null) {
                 log.warn("the archive of room {} could not be erased: {}", owner(), failure.getClass().getSimpleName());

@@ -53,7 +53,15 @@ public final class ArchiveCount {
                 }
             });
         }
-        return count == null || count < max;
+        // Until the store answers, no more than the limit are written (the owner's messages may outrun the answer).
+        return count == null ? writtenWhileCounting < max : count < max;
+    }
+
+    /** The archive was just erased, or never held anything: the count is known without asking. */
+    public void empty() {
+        count = 0;
+        countedAt = clock.instant();
+        counting = false;
     }
 
     /** A message is being written. */
