@@ -43,7 +43,10 @@ import static chorus.actors.xmpp.StanzaError.Condition.SERVICE_UNAVAILABLE;
  * <p>This class holds the room's state and what its parts share; each kind of stanza has its own class:
  * {@link RoomPresence} (entering, nickname changes, leaving), {@link RoomMessages} (groupchat, subject, private
  * messages, invitations), {@link RoomIq} (configuration, affiliations, roles, disco), and {@link RoomHistory}
- * keeps what newcomers are sent.
+ * keeps what newcomers are sent; {@link RoomArchive} (XEP-0313, XEP-0359) and {@link RoomModeration} (XEP-0425) are
+ * the archive's. Past 400 lines because the state every part shares (occupants, affiliations, the stanzas held while
+ * an archiving room loads its history) lives here; the next thing to move out is the occupant bookkeeping
+ * ({@code broadcast}, {@code remove}, {@code presenceOf}).
  */
 public final class Room {
     public static final String MUC = "http://jabber.org/protocol/muc";

@@ -46,7 +46,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * the room's address in the message archive table (and in no other table), history for a newcomer read back from
  * the archive after the room's entity left memory, a moderator's retraction told to everyone and a tombstone in the
  * archive, and the limits (page size, messages per room, queries per minute, who may read) against several
- * connections at once.
+ * connections at once. (A little past 400 lines: the four cases share one two-node cluster, whose start is the
+ * slow part.)
  */
 class MucArchiveIT {
     static final Duration WAIT = Duration.ofSeconds(60);
