@@ -4,6 +4,7 @@ import chorus.actors.cluster.Frames;
 import chorus.actors.muc.MucService;
 import chorus.actors.muc.MucSettings;
 import chorus.actors.muc.RoomDirectory;
+import chorus.actors.muc.RoomArchiveSettings;
 import chorus.actors.muc.RoomEntity;
 import chorus.actors.router.Router;
 import chorus.actors.upload.Slots;
@@ -86,7 +87,7 @@ final class NodeServices {
                         }
                     });
                 }
-            }));
+            }, storage.archive(clock), RoomArchiveSettings.from(storage.systemConfig())));
         MucService service = new MucService(new DomainJid(mucDomain), router, rooms::publicRooms,
             (room, stanza) -> frames.tell(sharding.entityRefFor(RoomEntity.KEY, room), new RoomEntity.Deliver(stanza),
                 RoomEntity.Framed::new), muc, clock);

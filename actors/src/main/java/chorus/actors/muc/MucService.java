@@ -103,7 +103,9 @@ public final class MucService {
         }
         if (q.is("query", DiscoHandler.INFO)) {
             return iq.result(DiscoReply.info().identity("conference", "text", "Chat rooms")
-                .features(List.of(Room.MUC, Room.SELF_PING, DiscoHandler.INFO, DiscoHandler.ITEMS, ResultSet.NS)).get());
+                .features(List.of(Room.MUC, Room.SELF_PING, DiscoHandler.INFO, DiscoHandler.ITEMS, ResultSet.NS,
+                    // Rooms whose owners turn it on keep an archive (XEP-0313); every room takes moderation (XEP-0425).
+                    chorus.actors.feature.mam.MamHandler.NS, RoomModeration.MODERATE)).get());
         }
         if (q.is("query", DiscoHandler.ITEMS)) {
             // XEP-0059: a page of the room list, never more than the service's page; a list longer than one

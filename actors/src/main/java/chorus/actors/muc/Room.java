@@ -14,6 +14,9 @@ import chorus.actors.xmpp.Presence;
 import chorus.actors.xmpp.Stanza;
 import chorus.actors.xmpp.StanzaError;
 
+import chorus.persistence.archive.ArchiveStore;
+import chorus.persistence.archive.InMemoryArchiveStore;
+
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -40,7 +43,10 @@ import static chorus.actors.xmpp.StanzaError.Condition.SERVICE_UNAVAILABLE;
  * <p>This class holds the room's state and what its parts share; each kind of stanza has its own class:
  * {@link RoomPresence} (entering, nickname changes, leaving), {@link RoomMessages} (groupchat, subject, private
  * messages, invitations), {@link RoomIq} (configuration, affiliations, roles, disco), and {@link RoomHistory}
- * keeps what newcomers are sent.
+ * keeps what newcomers are sent; {@link RoomArchive} (XEP-0313, XEP-0359) and {@link RoomModeration} (XEP-0425) are
+ * the archive's. Past 400 lines because the state every part shares (occupants, affiliations, the stanzas held while
+ * an archiving room loads its history) lives here; the next thing to move out is the occupant bookkeeping
+ * ({@code broadcast}, {@code remove}, {@code presenceOf}).
  */
 public final class Room {
     public static final String MUC = "http://jabber.org/protocol/muc";
@@ -65,6 +71,10 @@ public final class Room {
     final Map<String, Occupant> occupants = new LinkedHashMap<>();
     final Map<FullJid, Occupant> byReal = new HashMap<>();
     final RoomHistory history;
+    final RoomArchive archive;
+    final RoomModeration moderation;
+    /** While an archiving room fills its history from the archive, what it is sent waits here. */
+    private List<Stanza> held;
     private final RoomMessages messages;
     private final RoomPresence presences;
     Message subject;
@@ -89,6 +99,18 @@ public final class Room {
     /** @param service answers whether a new room may be made (rooms per creator, rooms of the service) */
     public Room(BareJid jid, MucSettings settings, String userDomain, Clock clock, Consumer<Stanza> out,
                 RoomListing service) {
+        this(jid, settings, userDomain, clock, out, service,
+            new InMemoryArchiveStore(clock, RoomArchiveSettings.defaults().retention()), RoomArchiveSettings.defaults(),
+            RoomAsync.DIRECT);
+    }
+
+    /**
+     * @param archive         where rooms that archive keep their messages (the users' archive table)
+     * @param archiveSettings the archive's retention and limits
+     * @param async           runs the steps after the archive answers where the room runs
+     */
+    public Room(BareJid jid, MucSettings settings, String userDomain, Clock clock, Consumer<Stanza> out,
+                RoomListing service, ArchiveStore archive, RoomArchiveSettings archiveSettings, RoomAsync async) {
         this.service = service;
         this.joins = new TokenBucket(clock, settings.roomJoinsPerSecond(), 2 * settings.roomJoinsPerSecond());
         this.jid = jid;
@@ -98,7 +120,9 @@ public final class Room {
         this.out = out;
         this.config = RoomConfig.defaults(settings);
         this.iq = new RoomIq(this);
-        this.history = new RoomHistory(jid, settings.history(), clock);
+        this.history = new RoomHistory(jid, settings.history(), clock, archiveSettings.retention());
+        this.archive = new RoomArchive(this, archive, archiveSettings, clock, async);
+        this.moderation = new RoomModeration(this);
         this.messages = new RoomMessages(this);
         this.presences = new RoomPresence(this);
     }
@@ -107,6 +131,15 @@ public final class Room {
     public void handle(Stanza s) {
         if (gone) {
             throw new IllegalStateException("a room that is gone takes no more stanzas");
+        }
+        if (held != null) {
+            if (held.size() < HOLD_MAX) {
+                held.add(s);
+            } else if (!s.isError()) {
+                send(s.errorReply(StanzaError.of(StanzaError.Condition.RESOURCE_CONSTRAINT,
+                    "the room is starting; try again in a moment")));
+            }
+            return;
         }
         if (!(s.from() instanceof FullJid from)) {
             // Rooms talk with users' sessions; anything else is answered only if it is a request.
@@ -126,6 +159,27 @@ public final class Room {
         } catch (MucError e) {
             send(s.errorReply(e.error()));
         }
+    }
+
+    /** Stanzas a starting room holds at most; more are refused. */
+    private static final int HOLD_MAX = 500;
+
+    /** Whether the room is still filling its history from its archive (it holds what it is sent). */
+    public boolean loading() {
+        return held != null;
+    }
+
+    /**
+     * XEP-0045 §7.4 with XEP-0359: a message from the room to everyone, stamped with the room's stanza-id, kept in the
+     * history and, when the room archives, in its archive.
+     */
+    void sayToEveryone(Message m) {
+        RoomArchive.Stamped said = archive.stamp(m);
+        for (Occupant r : occupants.values()) {
+            send(said.message().withTo(r.real));
+        }
+        history.add(said);
+        archive.keep(said);
     }
 
     /** Who made the room (bare address), or null when not known (a room stored before this was kept). */
@@ -194,7 +248,7 @@ public final class Room {
     /** A temporary room ends when its last occupant leaves; a persistent (configured) one stays. */
     void endIfEmptyAndTemporary() {
         if (occupants.isEmpty() && !(config.persistent() && phase == Phase.OPEN)) {
-            gone = true;
+            end();
         }
     }
 
@@ -263,6 +317,22 @@ public final class Room {
         subject = stored.subject() == null ? null : new Message(stored.subjectBy() == null ? jid : occupantJid(stored.subjectBy()),
             null, null, Message.Type.GROUPCHAT, null, List.of(Element.build("subject", Ns.CLIENT).text(stored.subject()).get()));
         phase = Phase.OPEN;
+        if (config.archiving()) {
+            held = new ArrayList<>();
+            archive.load(history, settings.history(), this::loaded);
+        }
+    }
+
+    /** The history is filled: what waited is handled now, in order. */
+    private void loaded() {
+        List<Stanza> waiting = held;
+        held = null;
+        for (Stanza s : waiting) {
+            if (gone) {
+                break;
+            }
+            handle(s);
+        }
     }
 
     /** XEP-0045 §10.9: everyone leaves with the destroy notice; the room ends. */
@@ -276,7 +346,13 @@ public final class Room {
         }
         occupants.clear();
         byReal.clear();
+        end();
+    }
+
+    /** The room ends, and its archive with it. */
+    private void end() {
         gone = true;
+        archive.erase();
     }
 
     // ---- helpers shared with RoomIq ----

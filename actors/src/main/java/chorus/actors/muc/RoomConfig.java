@@ -10,12 +10,15 @@ import java.util.TreeSet;
 
 /**
  * A room's configuration (XEP-0045 §10.2): what its owners set through the muc#roomconfig form.
- * Chorus keeps no room logs, so the form offers no logging option and no room claims to be logged.
- * The password is held here only in memory; a persistent room stores it as a salted hash ({@link RoomSecret}).
+ * A room keeps an archive (XEP-0313) only when its owners turn {@code archiving} on
+ * ({@code muc#roomconfig_enablearchiving}, the field Prosody's rooms use); its messages then expire like the users'
+ * archives ({@code chorus.mam.retention}). The password is held here only in memory; a persistent room stores it
+ * as a salted hash ({@link RoomSecret}).
  */
 public record RoomConfig(String name, String description, boolean changeSubject, int maxUsers, boolean publicRoom,
                          boolean membersOnly, boolean moderated, boolean passwordProtected, String password,
-                         boolean nonAnonymous, boolean allowInvites, boolean persistent) {
+                         boolean nonAnonymous, boolean allowInvites, boolean persistent,
+                         boolean archiving) {
 
     public static final String FORM_TYPE = "http://jabber.org/protocol/muc#roomconfig";
     static final String NAME = "muc#roomconfig_roomname";
@@ -30,11 +33,12 @@ public record RoomConfig(String name, String description, boolean changeSubject,
     static final String WHOIS = "muc#roomconfig_whois";
     static final String ALLOW_INVITES = "muc#roomconfig_allowinvites";
     static final String PERSISTENT = "muc#roomconfig_persistentroom";
+    static final String ARCHIVING = "muc#roomconfig_enablearchiving";
 
     /** A new room: public, open, unmoderated, semi-anonymous, no password. */
     public static RoomConfig defaults(MucSettings settings) {
         return new RoomConfig("", "", false, settings.defaultMaxUsers(), true, false, false, false, "", false, false,
-            false);
+            false, false);
     }
 
     /** The form an owner fills out, showing the current values. */
@@ -59,6 +63,7 @@ public record RoomConfig(String name, String description, boolean changeSubject,
                 List.of("moderators", "anyone"))
             .bool(ALLOW_INVITES, "Occupants may invite others", allowInvites)
             .bool(PERSISTENT, "Keep the room when the last occupant leaves", persistent)
+            .bool(ARCHIVING, "Keep an archive of the messages (XEP-0313)", archiving)
             .get();
     }
 
@@ -101,13 +106,13 @@ public record RoomConfig(String name, String description, boolean changeSubject,
         return new RoomConfig(newName, newDesc, newChangeSubject, newMax, bool(answers, PUBLIC, publicRoom),
             bool(answers, MEMBERS_ONLY, membersOnly), bool(answers, MODERATED, moderated), newProtected,
             newProtected ? newSecret : "", newNonAnonymous, bool(answers, ALLOW_INVITES, allowInvites),
-            bool(answers, PERSISTENT, persistent));
+            bool(answers, PERSISTENT, persistent), bool(answers, ARCHIVING, archiving));
     }
 
     /** This configuration without the password, as a persistent room stores it. */
     RoomConfig withoutPassword() {
         return new RoomConfig(name, description, changeSubject, maxUsers, publicRoom, membersOnly, moderated,
-            passwordProtected, "", nonAnonymous, allowInvites, persistent);
+            passwordProtected, "", nonAnonymous, allowInvites, persistent, archiving);
     }
 
     private static String first(Map<String, List<String>> answers, String var) {

@@ -21,7 +21,12 @@ import org.apache.pekko.persistence.typed.javadsl.EventHandler;
 import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
 import org.apache.pekko.persistence.typed.javadsl.SignalHandlerBuilder;
 
+import chorus.persistence.archive.ArchiveStore;
+import chorus.persistence.archive.InMemoryArchiveStore;
+
 import java.time.Clock;
+import java.util.concurrent.CompletionStage;
+import java.util.function.BiConsumer;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Consumer;
@@ -53,6 +58,10 @@ public final class RoomEntity extends JournaledEntity<RoomEntity.Command, RoomEv
 
     private enum Idle implements Command { INSTANCE }
 
+    /** The room's next step after its archive answered (local only: never leaves this node). */
+    private record Continue(Runnable step) implements Command {
+    }
+
     /** The journaled state: the persistent room as last saved, or null. */
     public record State(RoomEvent.Stored stored) implements ClusterMessage {
     }
@@ -63,9 +72,17 @@ public final class RoomEntity extends JournaledEntity<RoomEntity.Command, RoomEv
      * @param userDomain the server's domain
      * @param directory  this node's replica of the public room list
      * @param erase      erases a destroyed persistent room's journal (every event and snapshot), given its address
+     * @param archive    where archiving rooms keep their messages (the users' archive table), and its settings
      */
     public record Deps(MucSettings settings, String userDomain, StanzaRouter router, RoomListing directory,
-                       Clock clock, Consumer<String> erase) {
+                       Clock clock, Consumer<String> erase, ArchiveStore archive, RoomArchiveSettings archiveSettings) {
+
+        /** Rooms whose archives live in memory (tests). */
+        public Deps(MucSettings settings, String userDomain, StanzaRouter router, RoomListing directory, Clock clock,
+                    Consumer<String> erase) {
+            this(settings, userDomain, router, directory, clock, erase,
+                new InMemoryArchiveStore(clock, RoomArchiveSettings.defaults().retention()), RoomArchiveSettings.defaults());
+        }
     }
 
     public static void init(ClusterSharding sharding, Deps deps) {
@@ -97,7 +114,13 @@ public final class RoomEntity extends JournaledEntity<RoomEntity.Command, RoomEv
     }
 
     private Room fresh() {
-        return new Room(jid, deps.settings(), deps.userDomain(), deps.clock(), deps.router()::route, deps.directory());
+        return new Room(jid, deps.settings(), deps.userDomain(), deps.clock(), deps.router()::route, deps.directory(),
+            deps.archive(), deps.archiveSettings(), new RoomAsync() {
+                @Override
+                public <T> void then(CompletionStage<T> stage, BiConsumer<T, Throwable> next) {
+                    ctx.pipeToSelf(stage, (v, e) -> new Continue(() -> next.accept(v, e)));
+                }
+            });
     }
 
     /** Whether the service counts this room (against its creator's rooms and the service's). */
@@ -145,6 +168,7 @@ public final class RoomEntity extends JournaledEntity<RoomEntity.Command, RoomEv
     public CommandHandler<Command, RoomEvent, State> commandHandler() {
         return newCommandHandlerBuilder().forAnyState()
             .onCommand(Deliver.class, this::onDeliver)
+            .onCommand(Continue.class, (s, c) -> afterRoom(s, c.step()))
             .onCommand(Idle.class, (s, c) -> onIdle())
             .onCommand(Stop.class, (s, c) -> Effect().stop())
             .onCommand(Framed.class, (s, c) -> framed.accept(c.frame())
@@ -153,8 +177,17 @@ public final class RoomEntity extends JournaledEntity<RoomEntity.Command, RoomEv
     }
 
     private Effect<RoomEvent, State> onDeliver(State s, Deliver d) {
+        return afterRoom(s, () -> room.handle(d.stanza()));
+    }
+
+    /** Runs a step of the room, then lists, counts and journals what it changed. */
+    private Effect<RoomEvent, State> afterRoom(State s, Runnable step) {
+        Room before = room;
         int revision = room.storedRevision();
-        room.handle(d.stanza());
+        step.run();
+        if (room != before) {
+            return Effect().none(); // a step of a room that ended and was replaced
+        }
         boolean gone = room.gone();
         if (gone) {
             deps.directory().gone(jid.toString());

@@ -8,6 +8,7 @@ import chorus.actors.xmpp.Node;
 import chorus.actors.xmpp.Ns;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
@@ -15,38 +16,54 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
 
 import static chorus.actors.xmpp.StanzaError.Condition.BAD_REQUEST;
 
 /**
- * A room's recent history (XEP-0045 §7.2.15): the newest messages with a body, in memory only, sent to a
- * newcomer with a delay stamp, as much of it as the newcomer's {@code <history/>} asks for (§7.2.16). Never
- * stored: a persistent room journals no messages.
+ * A room's recent history (XEP-0045 §7.2.15): the newest messages with a body (or their tombstones), in memory, sent
+ * to a newcomer with a delay stamp, as much of it as the newcomer's {@code <history/>} asks for (§7.2.16), none older
+ * than the archive retention. A persistent room journals no messages: an archiving room fills this from its archive
+ * when it starts again ({@link RoomArchive#load}); any other room starts with none.
  */
 final class RoomHistory {
-    private record Said(Message message, Instant at) {
-    }
-
     private final BareJid room;
     private final int max;
     private final Clock clock;
-    private final ArrayDeque<Said> said = new ArrayDeque<>();
+    private final Duration maxAge;
+    private final ArrayDeque<RoomArchive.Stamped> said = new ArrayDeque<>();
 
-    RoomHistory(BareJid room, int max, Clock clock) {
+    RoomHistory(BareJid room, int max, Clock clock, Duration maxAge) {
         this.room = room;
         this.max = max;
         this.clock = clock;
+        this.maxAge = maxAge;
     }
 
-    /** Keeps a message said in the room (one with a body), dropping the oldest past the limit. */
-    void add(Message message) {
-        if (message.body() == null || max <= 0) {
+    /** Keeps a message said in the room (one with a body, or a tombstone), dropping the oldest past the limit. */
+    void add(RoomArchive.Stamped s) {
+        if ((s.message().body() == null && !RoomModeration.isTombstone(s.message())) || max <= 0) {
             return;
         }
-        said.addLast(new Said(message, clock.instant()));
+        said.addLast(s);
         while (said.size() > max) {
             said.removeFirst();
         }
+    }
+
+    /** Replaces the message with this stanza-id (XEP-0425: its tombstone); false when the history has none. */
+    boolean replace(long id, UnaryOperator<Message> with) {
+        List<RoomArchive.Stamped> all = new ArrayList<>(said);
+        for (int i = 0; i < all.size(); i++) {
+            RoomArchive.Stamped s = all.get(i);
+            if (s.id() == id) {
+                all.set(i, new RoomArchive.Stamped(with.apply(s.message()), id, s.at()));
+                said.clear();
+                said.addAll(all);
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Sends to {@code to} what {@code request} (the join's {@code <history/>}, or null) asks for, oldest first. */
@@ -71,10 +88,13 @@ final class RoomHistory {
                 }
             }
         }
-        List<Said> chosen = new ArrayList<>(said);
+        Instant oldest = clock.instant().minus(maxAge);
+        since = since == null || since.isBefore(oldest) ? oldest : since;
+        List<RoomArchive.Stamped> chosen = new ArrayList<>(said);
+        chosen.removeIf(s -> s.at().isBefore(oldest));
         chosen = chosen.subList(Math.max(0, chosen.size() - limit), chosen.size());
-        for (Said s : chosen) {
-            if (since != null && s.at().isBefore(since)) {
+        for (RoomArchive.Stamped s : chosen) {
+            if (s.at().isBefore(since)) {
                 continue;
             }
             List<Node> children = new ArrayList<>(s.message().children());

@@ -2,6 +2,8 @@ package chorus.actors.muc;
 
 import chorus.actors.feature.disco.DiscoHandler;
 import chorus.actors.feature.disco.DiscoReply;
+import chorus.actors.feature.mam.Archive;
+import chorus.actors.feature.mam.MamHandler;
 import chorus.actors.xmpp.BareJid;
 import chorus.actors.xmpp.DataForm;
 import chorus.actors.xmpp.Element;
@@ -58,6 +60,10 @@ final class RoomIq {
             owner(iq, q, from, owner);
         } else if (q.is("query", Room.ADMIN)) {
             admin(iq, q, from, me);
+        } else if (q.is("query", MamHandler.NS)) {
+            room.archive.query(iq, from, me);
+        } else if (RoomModeration.owns(q)) {
+            room.moderation.handle(iq, q, me);
         } else if (q.is("ping", PING) && iq.type() == Iq.Type.GET) {
             room.send(iq.result());
         } else {
@@ -96,13 +102,17 @@ final class RoomIq {
             throw new MucError(ITEM_NOT_FOUND, "rooms have no disco nodes");
         }
         RoomConfig c = room.config;
-        List<String> features = List.of(Room.MUC, DiscoHandler.INFO, DiscoHandler.ITEMS, PING, Room.SELF_PING,
+        List<String> features = new ArrayList<>(List.of(Room.MUC, DiscoHandler.INFO, DiscoHandler.ITEMS, PING,
+            Room.SELF_PING, Archive.SID, RoomModeration.MODERATE, RoomModeration.MODERATE_0,
             c.publicRoom() ? "muc_public" : "muc_hidden",
             c.membersOnly() ? "muc_membersonly" : "muc_open",
             c.moderated() ? "muc_moderated" : "muc_unmoderated",
             c.nonAnonymous() ? "muc_nonanonymous" : "muc_semianonymous",
             c.passwordProtected() ? "muc_passwordprotected" : "muc_unsecured",
-            c.persistent() ? "muc_persistent" : "muc_temporary");
+            c.persistent() ? "muc_persistent" : "muc_temporary"));
+        if (c.archiving()) {
+            features.add(MamHandler.NS); // XEP-0313 §7: the room's archive answers queries
+        }
         return DiscoReply.info().identity("conference", "text", room.displayName()).features(features)
             .form(DataForm.build("result", ROOMINFO)
                 .field("muc#roominfo_description", "text-single", "Description", c.description())

@@ -67,12 +67,8 @@ final class RoomMessages {
         if (o.role == Role.VISITOR) {
             throw new MucError(FORBIDDEN, "this room is moderated: visitors have no voice");
         }
-        Message said = new Message(room.occupantJid(o.nick), null, m.id(), Message.Type.GROUPCHAT, m.lang(),
-            m.children());
-        for (Occupant r : room.occupants.values()) {
-            room.send(said.withTo(r.real));
-        }
-        room.history.add(said);
+        room.sayToEveryone(new Message(room.occupantJid(o.nick), null, m.id(), Message.Type.GROUPCHAT, m.lang(),
+            m.children()));
     }
 
     /** XEP-0045 §8.1: a message with a subject and no body. */

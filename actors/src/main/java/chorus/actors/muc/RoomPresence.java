@@ -85,6 +85,7 @@ final class RoomPresence {
                     : "this room.service holds as many rooms as it can; try again later");
             }
             room.creator = bare.toString();
+            room.archive.erase(); // what an earlier room of this address left (a node lost before it ended)
             room.setAffiliation(bare, Affiliation.OWNER);
             room.phase = Phase.LOCKED;
             created = true;

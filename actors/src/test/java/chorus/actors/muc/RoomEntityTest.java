@@ -151,4 +151,47 @@ class RoomEntityTest {
         assertEquals(1, out.size(), out.toString());
         assertTrue(created(out.get(0)), out.toString());
     }
+
+    /**
+     * Messages of an archiving room go to the archive, never the journal; after a restart the room fills its history
+     * from the archive, and holds an entry that comes meanwhile (the archive answers slowly here) until it has.
+     */
+    @Test
+    void anArchivingRoomJournalsNoMessageAndAfterARestartServesHistoryFromItsArchive() throws Exception {
+        var slow = new SlowArchiveStore(deps.clock(), 300);
+        var archiving = new RoomEntity.Deps(MucSettings.defaults(), "shakespeare.lit", out::add, listing, deps.clock(),
+            erased::add, slow, RoomArchiveSettings.defaults());
+        var room = EventSourcedBehaviorTestKit.<RoomEntity.Command, RoomEvent, RoomEntity.State>create(testKit.system(),
+            RoomEntity.create("archive@chat.shakespeare.lit", archiving, shard.getRef()));
+        String at = "archive@chat.shakespeare.lit";
+        java.util.function.Function<String, EventSourcedBehaviorTestKit.CommandResult<RoomEntity.Command, RoomEvent, RoomEntity.State>> run =
+            xml -> {
+                out.clear();
+                return room.runCommand(new RoomEntity.Deliver(Stanza.fromElement(Xml.parse(xml))));
+            };
+        run.apply("<presence from='" + CRONE + "' to='" + at + "/crone'><x xmlns='http://jabber.org/protocol/muc'/></presence>");
+        run.apply("<iq from='" + CRONE + "' to='" + at + "' type='set' id='c'><query xmlns='http://jabber.org/protocol/muc#owner'>"
+            + "<x xmlns='jabber:x:data' type='submit'>" + field(RoomConfig.PERSISTENT, "1") + field(RoomConfig.ARCHIVING, "1")
+            + "</x></query></iq>");
+        var said = run.apply("<message from='" + CRONE + "' to='" + at + "' type='groupchat' id='m'><body>Double, double</body></message>");
+        assertTrue(said.hasNoEvents(), "a message is not journaled");
+        until(() -> slow.count(at, 0, Long.MAX_VALUE, w -> true).toCompletableFuture().join() == 1);
+        run.apply("<presence from='" + CRONE + "' to='" + at + "/crone' type='unavailable'/>");
+
+        room.restart();
+        run.apply("<presence from='" + WITCH + "' to='" + at + "/witch'><x xmlns='http://jabber.org/protocol/muc'/></presence>");
+        until(() -> out.stream().anyMatch(x -> x.child("subject", "jabber:client").isPresent()));
+        List<String> bodies = out.stream().filter(x -> x instanceof chorus.actors.xmpp.Message m && m.body() != null)
+            .map(x -> ((chorus.actors.xmpp.Message) x).body()).toList();
+        assertEquals(List.of("Double, double"), bodies, "the history came from the archive: " + out);
+    }
+
+    /** Waits for a condition (up to 10 s), not for a fixed time. */
+    static void until(java.util.function.BooleanSupplier condition) throws InterruptedException {
+        long end = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (!condition.getAsBoolean()) {
+            assertTrue(System.nanoTime() < end, "timed out");
+            Thread.sleep(20);
+        }
+    }
 }

@@ -326,6 +326,16 @@ class UserEntityArchiveTest {
             }
 
             @Override
+            public CompletionStage<java.util.Optional<ArchivedRow>> one(String owner, long id) {
+                return store.one(owner, id);
+            }
+
+            @Override
+            public CompletionStage<Void> rewrite(ArchivedRow row, Duration remaining) {
+                return store.rewrite(row, remaining);
+            }
+
+            @Override
             public CompletionStage<Void> erase(String owner) {
                 return store.erase(owner);
             }

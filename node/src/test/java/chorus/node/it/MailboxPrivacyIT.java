@@ -129,6 +129,55 @@ class MailboxPrivacyIT {
         }
     }
 
+    /**
+     * The same promise for a chat room's archive (XEP-0313 on rooms): a message said in a room whose owner turned
+     * archiving on, and a message a moderator retracted there (its tombstone carries the row's remaining TTL).
+     */
+    @Test
+    void anExpiredRoomArchiveMessageIsInNoDataFileAndNoQueryAfterFlushAndCompaction() throws Exception {
+        String marker = "ROOM-" + UUID.randomUUID();
+        String retracted = "RETRACTED-" + UUID.randomUUID();
+        node.createUser("chair", "pw");
+        var address = JidCreate.entityBareFrom("privacy@conference.chorus.test");
+        XMPPTCPConnection chair = Clients.login(node, "chair", "pw", "c");
+        try (CqlSession cql = StorageIT.session(node)) {
+            var room = org.jivesoftware.smackx.muc.MultiUserChatManager.getInstanceFor(chair).getMultiUserChat(address);
+            room.create(org.jxmpp.jid.parts.Resourcepart.from("chair"));
+            var form = room.getConfigurationForm().getFillableForm();
+            form.setAnswer("muc#roomconfig_persistentroom", true);
+            form.setAnswer("muc#roomconfig_enablearchiving", true);
+            room.sendConfigurationForm(form);
+            List<Message> got = new java.util.concurrent.CopyOnWriteArrayList<>();
+            room.addMessageListener(got::add);
+            room.sendMessage(marker);
+            room.sendMessage(retracted);
+            MessagingIT.awaitTrue(() -> got.size() == 2, "both came back from the room");
+            MessagingIT.awaitTrue(() -> archivedWith(cql, marker) == 1, "the room's message was archived");
+            MessagingIT.awaitTrue(() -> archivedWith(cql, retracted) == 1, "the other one too");
+            nodetool("flush", node.keyspace(), "message_archive");
+            chair.createStanzaCollectorAndSend(new MucArchiveIT.Moderate(address, MucArchiveIT.stanzaId(got.get(1))[1]))
+                .nextResultOrThrow();
+            MessagingIT.awaitTrue(() -> archivedWith(cql, retracted) == 0, "the retracted text was overwritten");
+            nodetool("flush", node.keyspace(), "message_archive");
+            assertTrue(filesWith(marker, cassandraDir.resolve("data")).size() > 0,
+                "the marker should be on disk before it expires (else this test proves nothing)");
+
+            Thread.sleep(RETENTION_WAIT);
+            assertEquals(0, archivedWith(cql, marker), "an expired room message is still readable");
+            assertEquals(0, cql.execute("SELECT count(*) FROM " + node.keyspace() + ".message_archive WHERE owner = ?",
+                address.toString()).one().getLong(0), "the tombstone expired with the message it replaced");
+
+            nodetool("flush", node.keyspace());
+            nodetool("compact", node.keyspace(), "message_archive");
+            assertEquals(List.of(), filesWith(marker, cassandraDir.resolve("data")),
+                "the expired room message's text is still in data files");
+            assertEquals(List.of(), filesWith(retracted, cassandraDir.resolve("data")),
+                "the retracted message's text is still in data files");
+        } finally {
+            chair.disconnect();
+        }
+    }
+
     /** Delivery-failure records expire by their rows' TTL, not by the weekly pruner's next run. */
     @Test
     void anExpiredDeliveryFailureRecordIsInNoDataFileAndNoQueryAfterFlushAndCompaction() throws Exception {

@@ -6,8 +6,10 @@ import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import com.datastax.oss.driver.api.core.cql.Row;
 
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Predicate;
@@ -26,6 +28,8 @@ public final class CassandraArchiveStore implements ArchiveStore {
     private final PreparedStatement withs;
     private final PreparedStatement one;
     private final PreparedStatement erase;
+    private final PreparedStatement byId;
+    private final PreparedStatement rewrite;
 
     public CassandraArchiveStore(CqlSession session, String keyspace) {
         this.session = session;
@@ -37,6 +41,10 @@ public final class CassandraArchiveStore implements ArchiveStore {
         this.withs = session.prepare("SELECT with_jid" + range);
         this.one = session.prepare("SELECT id FROM " + t + " WHERE owner = ? AND id = ?");
         this.erase = session.prepare("DELETE FROM " + t + " WHERE owner = ?");
+        this.byId = session.prepare("SELECT id, at, with_jid, message FROM " + t + " WHERE owner = ? AND id = ?");
+        // Only the message cell is written, with the TTL the row has left: the row's other cells and its
+        // existence keep their own expiry, so the tombstone goes when the original would have.
+        this.rewrite = session.prepare("UPDATE " + t + " USING TTL ? SET message = ? WHERE owner = ? AND id = ?");
     }
 
     @Override
@@ -62,10 +70,8 @@ public final class CassandraArchiveStore implements ArchiveStore {
         for (Row row : rs.currentPage()) {
             String w = row.getString("with_jid");
             if (with.test(w)) {
-                ByteBuffer b = row.getByteBuffer("message");
-                byte[] bytes = new byte[b.remaining()];
-                b.get(bytes);
-                out.add(new ArchivedRow(owner, row.getLong("id"), row.getInstant("at"), w, bytes));
+                out.add(new ArchivedRow(owner, row.getLong("id"), row.getInstant("at"), w,
+                    bytes(row.getByteBuffer("message"))));
                 if (out.size() >= limit) {
                     return CompletableFuture.completedFuture(out);
                 }
@@ -102,6 +108,29 @@ public final class CassandraArchiveStore implements ArchiveStore {
     @Override
     public CompletionStage<Boolean> contains(String owner, long id) {
         return session.executeAsync(one.bind(owner, id)).thenApply(rs -> rs.one() != null);
+    }
+
+    @Override
+    public CompletionStage<Optional<ArchivedRow>> one(String owner, long id) {
+        return session.executeAsync(byId.bind(owner, id)).thenApply(rs -> Optional.ofNullable(rs.one())
+            .map(r -> new ArchivedRow(owner, r.getLong("id"), r.getInstant("at"), r.getString("with_jid"),
+                bytes(r.getByteBuffer("message")))));
+    }
+
+    @Override
+    public CompletionStage<Void> rewrite(ArchivedRow r, Duration remaining) {
+        int ttl = (int) Math.min(Integer.MAX_VALUE, remaining.toSeconds());
+        if (ttl < 1) {
+            return CompletableFuture.completedFuture(null);
+        }
+        return session.executeAsync(rewrite.bind(ttl, ByteBuffer.wrap(r.message()), r.owner(), r.id()))
+            .thenApply(rs -> null);
+    }
+
+    private static byte[] bytes(ByteBuffer b) {
+        byte[] out = new byte[b.remaining()];
+        b.duplicate().get(out);
+        return out;
     }
 
     @Override

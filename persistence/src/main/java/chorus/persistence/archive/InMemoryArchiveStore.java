@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
@@ -62,6 +63,19 @@ public final class InMemoryArchiveStore implements ArchiveStore {
     @Override
     public CompletionStage<Boolean> contains(String owner, long id) {
         return CompletableFuture.completedFuture(live(owner).containsKey(id));
+    }
+
+    @Override
+    public CompletionStage<Optional<ArchivedRow>> one(String owner, long id) {
+        return CompletableFuture.completedFuture(Optional.ofNullable(live(owner).get(id)));
+    }
+
+    @Override
+    public CompletionStage<Void> rewrite(ArchivedRow row, Duration remaining) {
+        if (!remaining.isNegative() && !remaining.isZero()) {
+            live(row.owner()).computeIfPresent(row.id(), (id, old) -> row);
+        }
+        return CompletableFuture.completedFuture(null);
     }
 
     @Override

@@ -34,7 +34,6 @@ import java.util.List;
  */
 final class ArchiveHooks implements AccountHooks {
     private static final Logger log = LoggerFactory.getLogger(ArchiveHooks.class);
-    private static final Duration RECOUNT_AFTER = Duration.ofMinutes(1);
 
     private final AccountContext ctx;
     private final MamSettings settings;
@@ -42,12 +41,8 @@ final class ArchiveHooks implements AccountHooks {
     private final MamHandler handler;
     private final NodeMetrics metrics;
     private final Deque<Instant> recentQueries = new ArrayDeque<>();
+    private final ArchiveCount count;
     private long lastId;
-    private Integer count;
-    private Instant countedAt;
-    private boolean counting;
-    /** Writes made while the count was being asked: it may not hold them; counted again (at worst twice). */
-    private int writtenWhileCounting;
 
     ArchiveHooks(AccountContext ctx, MamSettings settings, ArchiveStore store, MamHandler handler, NodeMetrics metrics) {
         this.ctx = ctx;
@@ -55,6 +50,7 @@ final class ArchiveHooks implements AccountHooks {
         this.settings = settings;
         this.store = store;
         this.handler = handler;
+        this.count = new ArchiveCount(store, ctx.account().toString(), settings.maxMessages(), ctx.clock());
     }
 
     private String account() {
@@ -113,38 +109,17 @@ final class ArchiveHooks implements AccountHooks {
     }
 
     private boolean underLimit() {
-        Instant now = ctx.clock().instant();
-        boolean stale = count != null && count >= settings.maxMessages()
-            && countedAt.plus(RECOUNT_AFTER).isBefore(now);
-        if ((count == null || stale) && !counting) {
-            counting = true;
-            writtenWhileCounting = 0;
-            ctx.pipe(store.count(account(), 0, Long.MAX_VALUE, w -> true), (n, failure) -> {
-                counted(n, failure);
-                return Decision.none();
-            });
-        }
-        return count == null || count < settings.maxMessages();
-    }
-
-    private void counted(Integer n, Throwable failure) {
-        counting = false;
-        if (failure == null) {
-            count = n + writtenWhileCounting;
-            countedAt = ctx.clock().instant();
-        }
+        return count.underLimit((stage, next) -> ctx.pipe(stage, (n, failure) -> {
+            next.accept(n, failure);
+            return Decision.none();
+        }));
     }
 
     private long write(Message m, Jid other) {
         Instant at = ctx.clock().instant();
         long id = Math.max(lastId + 1, MamRequest.firstIdAt(at));
         lastId = id;
-        if (count != null) {
-            count++;
-        }
-        if (counting) {
-            writtenWhileCounting++;
-        }
+        count.wrote();
         ArchivedRow row = new ArchivedRow(account(), id, at, other.toString(), Archive.encode(m));
         ctx.pipe(store.append(row), (v, failure) -> {
             written(m, failure);
@@ -159,9 +134,7 @@ final class ArchiveHooks implements AccountHooks {
             // Delivery went on regardless; the log and the diagnostic name the addresses, never the text.
             log.warn("a message of {} could not be archived: {}", account(), failure.getClass().getSimpleName());
             ctx.failures().record(m, StanzaError.Condition.INTERNAL_SERVER_ERROR);
-            if (count != null) {
-                count--;
-            }
+            count.failed();
         }
     }
 
@@ -200,18 +173,8 @@ final class ArchiveHooks implements AccountHooks {
             to.send(iq.error(page.error()));
             return;
         }
-        for (ArchivedRow row : page.rows()) {
-            Message archived;
-            try {
-                archived = Archive.decode(row.message());
-            } catch (RuntimeException e) {
-                log.warn("archived message {} of {} is unreadable: {}", row.id(), account(), e.getClass().getSimpleName());
-                continue;
-            }
-            Message result = new Message(ctx.account(), to.jid(), "mam-" + row.id(), Message.Type.NORMAL, null,
-                List.of(Archive.result(request.queryId(), row.id(), row.at(), archived)));
-            to.send(result);
-        }
+        page.results(ctx.account(), to.jid(), request.queryId(),
+            id -> log.warn("archived message {} of {} is unreadable", id, account())).forEach(to::send);
         to.send(iq.result(page.fin()));
     }
 }

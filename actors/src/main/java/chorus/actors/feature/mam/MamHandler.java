@@ -68,7 +68,7 @@ public final class MamHandler implements IqHandler {
     }
 
     /** XEP-0313 §5: the fields a query may fill in. */
-    static Element form() {
+    public static Element form() {
         return DataForm.build("form", NS)
             .field("with", "jid-single", null, null)
             .field("start", "text-single", null, null)

@@ -3,6 +3,8 @@ package chorus.actors.feature.mam;
 import chorus.persistence.archive.ArchiveStore;
 import chorus.persistence.archive.ArchivedRow;
 import chorus.actors.xmpp.Element;
+import chorus.actors.xmpp.Jid;
+import chorus.actors.xmpp.Message;
 import chorus.actors.xmpp.StanzaError;
 
 import java.util.ArrayList;
@@ -10,6 +12,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.function.LongConsumer;
 import java.util.function.Predicate;
 
 /**
@@ -44,6 +47,26 @@ public record MamPage(List<ArchivedRow> rows, boolean complete, int count, Stanz
                 return new MamPage(page, complete, count, null);
             });
         });
+    }
+
+    /**
+     * XEP-0313 §4.2: the page's results as messages from the archive's address to the asking client; a row that
+     * cannot be read is left out and its id given to {@code unreadable}.
+     */
+    public List<Message> results(Jid archive, Jid to, String queryId, LongConsumer unreadable) {
+        List<Message> out = new ArrayList<>(rows.size());
+        for (ArchivedRow row : rows) {
+            Message archived;
+            try {
+                archived = Archive.decode(row.message());
+            } catch (RuntimeException e) {
+                unreadable.accept(row.id());
+                continue;
+            }
+            out.add(new Message(archive, to, "mam-" + row.id(), Message.Type.NORMAL, null,
+                List.of(Archive.result(queryId, row.id(), row.at(), archived))));
+        }
+        return out;
     }
 
     /** XEP-0313 §4.3: the {@code <fin/>} closing the query, with the page's XEP-0059 set. */
