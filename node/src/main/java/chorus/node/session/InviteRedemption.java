@@ -22,7 +22,8 @@ import java.util.function.BiFunction;
  * taken for good only when the account is made (given back when that fails), so it stays single use across the
  * cluster. Every preauth counts against the source's registration allowance ({@link RegistrationLimiter}), which is
  * what keeps token guessing slow; the registration it allows does not count again. A user's invite then makes the
- * inviter and the new account mutual contacts (XEP-0379).
+ * inviter and the new account mutual contacts (XEP-0379). Errors leave the request's payload out: the token is not
+ * echoed.
  */
 final class InviteRedemption {
     private static final Logger log = LoggerFactory.getLogger(InviteRedemption.class);
@@ -78,20 +79,21 @@ final class InviteRedemption {
         Iq request = iq.withFromTo(null, null);
         SessionContext node = session.node;
         if (!node.invitesOn()) {
-            session.out.send(request.error(StanzaError.of(StanzaError.Condition.SERVICE_UNAVAILABLE,
+            session.out.send(RegisterForm.errorReply(request, StanzaError.of(StanzaError.Condition.SERVICE_UNAVAILABLE,
                 "this server makes no invitations")));
             return;
         }
         Element preauth = iq.payload().orElseThrow();
         String given = preauth.attr("token");
         if (iq.type() != Iq.Type.SET || given == null || given.isEmpty()) {
-            session.out.send(request.error(StanzaError.of(StanzaError.Condition.BAD_REQUEST, "a token is required")));
+            session.out.send(RegisterForm.errorReply(request,
+                StanzaError.of(StanzaError.Condition.BAD_REQUEST, "a token is required")));
             return;
         }
         ClientSource from = session.transport.source();
         if ((from.address() == null && !from.onion()) || !node.limiter().tryAcquire(from)) {
-            session.out.send(request.error(new StanzaError(StanzaError.Condition.POLICY_VIOLATION, StanzaError.Type.WAIT,
-                "too many registration attempts from your address; try again later")));
+            session.out.send(RegisterForm.errorReply(request, new StanzaError(StanzaError.Condition.POLICY_VIOLATION,
+                StanzaError.Type.WAIT, "too many registration attempts from your address; try again later")));
             return;
         }
         pipe(node.invites().check(given), (held, failure) -> new Checked(request, given, held, failure));
@@ -127,9 +129,10 @@ final class InviteRedemption {
 
     private void onChecked(Checked c) {
         if (c.failure() != null) {
-            session.out.send(c.request().error(StanzaError.of(StanzaError.Condition.INTERNAL_SERVER_ERROR, "try again")));
+            session.out.send(RegisterForm.errorReply(c.request(),
+                StanzaError.of(StanzaError.Condition.INTERNAL_SERVER_ERROR, "try again")));
         } else if (c.held().isEmpty()) {
-            session.out.send(c.request().error(StanzaError.of(StanzaError.Condition.FORBIDDEN,
+            session.out.send(RegisterForm.errorReply(c.request(), StanzaError.of(StanzaError.Condition.FORBIDDEN,
                 "this invitation is not valid: it is unknown, used or expired")));
         } else {
             token = c.token();
