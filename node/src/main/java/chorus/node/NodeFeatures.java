@@ -87,8 +87,7 @@ record NodeFeatures(Features server, AccountFeatures account, BadgeBoard badges,
         VCardHandler vcard = new VCardHandler();
         PrivateHandler privateData = new PrivateHandler();
         BlockingHandler blocking = new BlockingHandler();
-        Invites invites = new Invites(InviteSettings.from(storage.systemConfig()), storage.invites(clock),
-            settings.domain(), clock);
+        Invites invites = new Invites(inviteSettings(storage), storage.invites(clock), settings.domain(), clock);
         // XEP-0133 for the admins and XEP-0401's invitations, over XEP-0050; it answers its disco nodes, so it comes
         // before disco.
         List<AdHocCommand> commands = new ArrayList<>(new AdminCommands(
@@ -130,6 +129,15 @@ record NodeFeatures(Features server, AccountFeatures account, BadgeBoard badges,
         serverRef.set(new Features(server));
         accountRef.set(account);
         return new NodeFeatures(serverRef.get(), account, badges, disco, invites);
+    }
+
+    /** A bad value stops the node at start with a message naming the setting. */
+    private static InviteSettings inviteSettings(NodeStorage storage) {
+        try {
+            return InviteSettings.from(storage.systemConfig());
+        } catch (IllegalArgumentException | com.typesafe.config.ConfigException e) {
+            throw new chorus.node.config.SettingsException("chorus.invites", e.getMessage());
+        }
     }
 
     static Set<String> plus(Set<String> s, String... more) {

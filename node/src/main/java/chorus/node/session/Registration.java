@@ -16,7 +16,8 @@ import java.util.List;
 import java.util.concurrent.CompletionStage;
 
 /**
- * XEP-0077 on one client stream: registration before authentication (when the admin enabled it),
+ * XEP-0077 on one client stream: registration before authentication (when the admin enabled it, or with an
+ * invitation's token, see {@link InviteRedemption}),
  * password change and account removal after. Passwords go straight into SCRAM derivation and are
  * never kept, logged or echoed back (errors leave the request's payload out, §3.3).
  */

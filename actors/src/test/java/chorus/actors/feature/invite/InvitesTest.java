@@ -180,6 +180,15 @@ class InvitesTest {
     }
 
     @Test
+    void aBadSettingIsRefusedNamingIt() {
+        com.typesafe.config.Config bad = com.typesafe.config.ConfigFactory.parseString(
+            "chorus.invites.expire-after = 0s").withFallback(com.typesafe.config.ConfigFactory.load());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> InviteSettings.from(bad));
+        assertTrue(e.getMessage().contains("chorus.invites.expire-after"), e.getMessage());
+        assertEquals(InviteSettings.defaults(), InviteSettings.from(com.typesafe.config.ConfigFactory.load()));
+    }
+
+    @Test
     void offNoCommandsAndNoRedemption() {
         Invite made = get(invites.account());
         Invites off = new Invites(new InviteSettings(false, Duration.ofDays(7), 2, true), store, DOMAIN, clock);
