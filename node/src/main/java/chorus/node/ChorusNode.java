@@ -187,6 +187,7 @@ public final class ChorusNode implements AutoCloseable {
             system.systemActorOf(LocalSessions.create(counter), "local-sessions", org.apache.pekko.actor.typed.Props.empty());
             accounts.eraseWith(AccountEraser.forStorage(system, storage));
             accounts.onRemoved(uploadErasure::erase);
+            accounts.inviteWith(features.invites());
             ChorusNode node = new ChorusNode(settings, system, tls, counter, accounts, hashing);
             node.registry = registry;
             node.resources.add(meters.gauges());
@@ -197,7 +198,8 @@ public final class ChorusNode implements AutoCloseable {
             node.resources.add(idle);
             // What every client stream's session needs, whatever its transport; and its per-session features.
             SessionContext sessions = NodeSessions.context(settings, system, sharding, router, accounts, meters.tcp(),
-                hashing, idle, clusterSecret, storage, registry, clock, features.disco()::serverCaps);
+                hashing, idle, clusterSecret, storage, registry, clock, features.disco()::serverCaps,
+                features.invites());
             // One set of connection caps for every client transport (TCP, WebSocket, BOSH).
             ConnectionCaps caps = new ConnectionCaps(settings.c2s().limits());
             C2sContext c2sContext = new C2sContext(settings, tls, meters.tcp(), caps, sessions);

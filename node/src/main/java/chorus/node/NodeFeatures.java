@@ -5,7 +5,12 @@ import chorus.actors.feature.AccountFeature;
 import chorus.actors.feature.AccountFeatures;
 import chorus.actors.feature.Features;
 import chorus.actors.feature.IqHandler;
+import chorus.actors.feature.adhoc.AdHocCommand;
 import chorus.actors.feature.adhoc.AdHocHandler;
+import chorus.actors.feature.invite.InviteCommands;
+import chorus.actors.feature.invite.InviteFeature;
+import chorus.actors.feature.invite.InviteSettings;
+import chorus.actors.feature.invite.Invites;
 import chorus.actors.feature.adhoc.CommandSessions;
 import chorus.actors.feature.admin.AdminCommands;
 import chorus.actors.feature.blocking.BlockingFeature;
@@ -63,8 +68,9 @@ import java.util.concurrent.atomic.AtomicReference;
  * @param server  what the server answers (XEP-0050/0133 commands, disco, ping, version, time, ...)
  * @param account every account's features
  * @param badges  the web presence badge board, or null when the server offers no badges
+ * @param invites invitations (XEP-0401), made by the commands and the admin API, redeemed by the sessions
  */
-record NodeFeatures(Features server, AccountFeatures account, BadgeBoard badges, DiscoHandler disco) {
+record NodeFeatures(Features server, AccountFeatures account, BadgeBoard badges, DiscoHandler disco, Invites invites) {
 
     /** @param services the domains of the server's services (MUC, upload), listed in disco#items */
     static NodeFeatures build(Settings settings, ActorSystem<Void> system, ClusterSharding sharding,
@@ -81,10 +87,14 @@ record NodeFeatures(Features server, AccountFeatures account, BadgeBoard badges,
         VCardHandler vcard = new VCardHandler();
         PrivateHandler privateData = new PrivateHandler();
         BlockingHandler blocking = new BlockingHandler();
-        // XEP-0133 for the admins, over XEP-0050; it answers its disco nodes, so it comes before disco.
-        AdHocHandler adhoc = new AdHocHandler(new AdminCommands(
+        Invites invites = new Invites(inviteSettings(storage), storage.invites(clock), settings.domain(), clock);
+        // XEP-0133 for the admins and XEP-0401's invitations, over XEP-0050; it answers its disco nodes, so it comes
+        // before disco.
+        List<AdHocCommand> commands = new ArrayList<>(new AdminCommands(
             new ClusterAdmin(accounts, sharding, system, settings.domain().toString()), settings.domain(),
-            Set.copyOf(settings.registration().admins())).all(), CommandSessions.defaults(clock));
+            Set.copyOf(settings.registration().admins())).all());
+        commands.addAll(new InviteCommands(invites, settings.domain(), Set.copyOf(settings.registration().admins())).all());
+        AdHocHandler adhoc = new AdHocHandler(commands, CommandSessions.defaults(clock));
         // The server lists what its accounts support too: clients look for these on the server (XEP-0030).
         List<IqHandler> server = List.of(adhoc, disco, new PingHandler(),
             new VersionHandler("Chorus", Version.current(), settings.versionShowsOs()), new TimeHandler(), last,
@@ -106,7 +116,7 @@ record NodeFeatures(Features server, AccountFeatures account, BadgeBoard badges,
             AccountFeature.of(privateData, new PrivatePortable()),
             new LastActivityFeature(last), new PepFeature(pepLimits, new CapsCache()),
             new BookmarksFeature(pepLimits, privateData.maxWeight()), new AvatarFeature(pepLimits, vcard.maxWeight()),
-            new ArchiveFeature(mam, storage.archive(clock), registry.metrics())));
+            new ArchiveFeature(mam, storage.archive(clock), registry.metrics()), new InviteFeature(invites)));
         PushSettings push = PushSettings.from(storage.systemConfig());
         if (push.enabled()) {
             features.add(new PushFeature(push));
@@ -118,7 +128,16 @@ record NodeFeatures(Features server, AccountFeatures account, BadgeBoard badges,
         }
         serverRef.set(new Features(server));
         accountRef.set(account);
-        return new NodeFeatures(serverRef.get(), account, badges, disco);
+        return new NodeFeatures(serverRef.get(), account, badges, disco, invites);
+    }
+
+    /** A bad value stops the node at start with a message naming the setting. */
+    private static InviteSettings inviteSettings(NodeStorage storage) {
+        try {
+            return InviteSettings.from(storage.systemConfig());
+        } catch (IllegalArgumentException | com.typesafe.config.ConfigException e) {
+            throw new chorus.node.config.SettingsException("chorus.invites", e.getMessage());
+        }
     }
 
     static Set<String> plus(Set<String> s, String... more) {

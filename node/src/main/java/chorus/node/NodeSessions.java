@@ -49,7 +49,8 @@ final class NodeSessions {
     static SessionContext context(Settings settings, ActorSystem<Void> system, ClusterSharding sharding,
                                   Router router, AccountService accounts, SessionCounter tcp, ExecutorService hashing,
                                   IdleSweep idle, byte[] clusterSecret, NodeStorage storage, NodeRegistry registry,
-                                  Clock clock, java.util.function.Supplier<chorus.actors.xmpp.Element> serverCaps) {
+                                  Clock clock, java.util.function.Supplier<chorus.actors.xmpp.Element> serverCaps,
+                                  chorus.actors.feature.invite.Invites invites) {
         SessionLimits limits = settings.c2s().sessionLimits();
         SaslMechanisms sasl = new SaslMechanisms(
             SaslSettings.allMechanisms(settings.scramIterations(), clusterSecret)
@@ -65,7 +66,7 @@ final class NodeSessions {
             jid -> sharding.entityRefFor(MailboxEntity.KEY, jid), clock, tcp, sasl, accounts,
             new RegistrationLimiter(settings.registration().perAddress(), settings.registration().window(), clock),
             extensions(CsiSettings.from(storage.systemConfig()), serverCaps), registry.metrics(), new SessionGuards(throttle,
-                hashing, idle, new LookupTimes(limits.lookupTime(), limits.lookupCap(), limits.lookupTimeout())));
+                hashing, idle, new LookupTimes(limits.lookupTime(), limits.lookupCap(), limits.lookupTimeout())), invites);
     }
 
     /** The per-session features of every bound stream, in the order their hooks run. */

@@ -3,6 +3,8 @@ package chorus.node.admin;
 import chorus.actors.account.Credentials;
 import chorus.actors.mailbox.MailboxEntity;
 import chorus.actors.user.UserEntity;
+import chorus.actors.feature.roster.RosterXml;
+import chorus.actors.xmpp.Element;
 import chorus.node.session.AccountAdmin;
 import chorus.node.storage.AccountEraser;
 import chorus.actors.xmpp.BareJid;
@@ -33,6 +35,7 @@ public final class AccountService implements AccountAdmin {
     private final Executor hashing;
     private final SecureRandom random = new SecureRandom();
     private AccountEraser eraser;
+    private chorus.actors.feature.invite.Invites invites;
     private java.util.function.Consumer<BareJid> removed = jid -> { };
 
     public AccountService(ActorSystem<?> system, ClusterSharding sharding, AccountDirectory directory, String domain,
@@ -94,6 +97,21 @@ public final class AccountService implements AccountAdmin {
             });
     }
 
+    @Override
+    public CompletionStage<Void> subscribeMutually(BareJid a, BareJid b) {
+        return addContact(a, b).thenCompose(v -> addContact(b, a));
+    }
+
+    /** The contact enters the account's roster with subscription both, persisted as an import would (XEP-0227). */
+    private CompletionStage<Void> addContact(BareJid account, BareJid contact) {
+        Element query = Element.build("query", RosterXml.NS).child(Element.build("item", RosterXml.NS)
+            .attr("jid", contact.toString()).attr("subscription", "both").get()).get();
+        return sharding.entityRefFor(UserEntity.KEY, account.toString())
+            .<UserEntity.Imported>ask(r -> new UserEntity.ImportAccount(null, List.of(query), r), TIMEOUT)
+            .thenCompose(reply -> reply instanceof UserEntity.Imported.Done ? CompletableFuture.<Void>completedFuture(null)
+                : CompletableFuture.<Void>failedFuture(new IllegalStateException("no account " + account)));
+    }
+
     /** The entities asked to leave memory; the erasure starts once they had the time to. */
     private CompletionStage<Void> eraseAfterPassivation(BareJid jid) {
         CompletableFuture<Void> later = new CompletableFuture<>();
@@ -104,6 +122,16 @@ public final class AccountService implements AccountAdmin {
     /** Told of every removed account (the node deletes its uploads on every node). */
     public void onRemoved(java.util.function.Consumer<BareJid> then) {
         this.removed = then;
+    }
+
+    /** Set by the node: invitations made through the admin API (XEP-0401). */
+    public void inviteWith(chorus.actors.feature.invite.Invites invites) {
+        this.invites = invites;
+    }
+
+    /** The node's invitations; null before the node set them. */
+    public chorus.actors.feature.invite.Invites invites() {
+        return invites;
     }
 
     /** Set by the node when its storage keeps journals that removal must erase. */

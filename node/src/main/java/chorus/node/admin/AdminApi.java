@@ -81,6 +81,13 @@ final class AdminApi {
             case "users":
                 users(ex, method, parts);
                 return;
+            case "invites":
+                if (parts.length == 3 && method.equals("POST")) {
+                    invite(ex);
+                    return;
+                }
+                reply(ex, 405, error("unsupported request"));
+                return;
             case "diagnostics":
                 if (parts.length == 4 && parts[3].equals("prune") && method.equals("POST")) {
                     prune(ex);
@@ -152,6 +159,38 @@ final class AdminApi {
             }
         }
         reply(ex, 405, error("unsupported request"));
+    }
+
+    /**
+     * POST /v1/invites {"inviter": jid?}: an invitation (XEP-0401). Without an inviter it lets one person register;
+     * with one, the new account also becomes the inviter's mutual contact (XEP-0379). The token appears only in this
+     * answer.
+     */
+    private void invite(HttpExchange ex) throws IOException {
+        JsonNode body = body(ex);
+        String inviter = body == null ? null : text(body, "inviter");
+        BareJid jid = null;
+        if (inviter != null && !inviter.isBlank()) {
+            jid = jid(ex, inviter);
+            if (jid == null) {
+                return;
+            }
+        }
+        chorus.actors.feature.invite.Invites invites = accounts.invites();
+        try {
+            chorus.actors.feature.invite.Invite made = (jid == null ? invites.account() : invites.userByAdmin(jid))
+                .toCompletableFuture().join();
+            ObjectNode out = json.createObjectNode();
+            out.put("uri", made.uri());
+            out.put("expires", made.expires().toString());
+            reply(ex, 201, out);
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof chorus.actors.feature.invite.Invites.Refused r) {
+                reply(ex, 409, error(r.getMessage()));
+                return;
+            }
+            throw e;
+        }
     }
 
     /** GET /v1/diagnostics?since=ISO-instant&jid=...&limit=n: delivery failures, newest first. */

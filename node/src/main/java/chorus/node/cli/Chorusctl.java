@@ -33,7 +33,7 @@ import java.util.concurrent.Callable;
 /** chorusctl: the admin's command line. It talks to the running node's admin API on loopback. */
 @Command(name = "chorusctl", mixinStandardHelpOptions = true, versionProvider = Version.class,
     description = "Administer a running Chorus node.",
-    subcommands = {UserCommand.class, Chorusctl.Sessions.class, Chorusctl.SchemaCommand.class,
+    subcommands = {UserCommand.class, InviteCommand.class, Chorusctl.Sessions.class, Chorusctl.SchemaCommand.class,
         Chorusctl.DiagnosticsCommand.class, Chorusctl.ClusterCommand.class, ClusterKeysCommand.class,
         Chorusctl.Cert.class, Chorusctl.CheckCommand.class, BackupCommand.class, PortableCommands.Export.class,
         PortableCommands.Import.class})

@@ -16,8 +16,12 @@ import java.util.Set;
  * The channel bindings (RFC 5056) a client stream's TLS offers its SCRAM -PLUS login (RFC 5802 §6), by type name.
  * Today {@code tls-server-end-point} (RFC 5929 §4): the hash of the certificate this server presented, which a client
  * behind a man in the middle with another certificate computes differently, so its proof fails. {@code tls-exporter}
- * (RFC 9266) needs TLS keying material exporters (RFC 5705), which Java 17's SSLEngine does not offer; {@code
- * tls-unique} is not defined for TLS 1.3 and is not offered.
+ * (RFC 9266) needs TLS keying material exporters (RFC 5705), which none of the engines at hand offers: Java 17's
+ * SSLEngine has none; netty-tcnative 2.0.81 and 2.0.84 ({@code io.netty.internal.tcnative.SSL}) bind only
+ * getMasterKey/getClientRandom/getServerRandom, not BoringSSL's SSL_export_keying_material, and Netty 4.1's OpenSSL
+ * engine adds nothing; Bouncy Castle's JSSE (bctls, {@code BCExtendedSSLSession.exportKeyingMaterialData}) would,
+ * but bctls is not served by the build's Maven mirror. {@code tls-unique} is not defined for TLS 1.3 and is not
+ * offered.
  */
 public final class ChannelBindings {
     public static final String TLS_SERVER_END_POINT = "tls-server-end-point";

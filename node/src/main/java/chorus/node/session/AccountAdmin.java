@@ -16,4 +16,12 @@ public interface AccountAdmin {
     CompletionStage<UserEntity.AccountReply> changePassword(BareJid account, String password);
 
     CompletionStage<UserEntity.AccountReply> remove(BareJid account);
+
+    /**
+     * XEP-0379 through an invitation (XEP-0401 §3): each account gets the other in its roster with subscription
+     * {@code both}, as if both had asked and approved.
+     */
+    default CompletionStage<Void> subscribeMutually(BareJid a, BareJid b) {
+        return java.util.concurrent.CompletableFuture.failedFuture(new UnsupportedOperationException("no rosters here"));
+    }
 }

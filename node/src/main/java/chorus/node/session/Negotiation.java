@@ -18,8 +18,8 @@ import org.apache.pekko.actor.typed.Behavior;
 /**
  * The stream's negotiation up to binding (RFC 6120 §4.3): each stream header the client sends is answered with the
  * features of the phase the stream is in (STARTTLS, then SASL and XEP-0077 registration, then binding, XEP-0198 and
- * the per-session extensions' features); STARTTLS is taken (§5), and before authentication only SASL (§6) and
- * registration (XEP-0077 §3.1) are allowed.
+ * the per-session extensions' features); STARTTLS is taken (§5), and before authentication only SASL (§6),
+ * registration (XEP-0077 §3.1) and an invitation's token (XEP-0445 §3) are allowed.
  */
 final class Negotiation {
     private final StreamSession session;
@@ -47,6 +47,10 @@ final class Negotiation {
             session.sasl.channelBindingFeature().ifPresent(features::child);
             if (session.registration.enabled()) {
                 features.child(session.registration.feature());
+            }
+            if (session.node.invitesOn()) {
+                features.child(InviteRedemption.INVITE_FEATURE);
+                features.child(InviteRedemption.TOKEN_FEATURE);
             }
         } else {
             session.phase = Phase.BIND;
@@ -79,10 +83,15 @@ final class Negotiation {
             session.sasl.onElement(e);
             return session;
         }
-        if (e.is("iq", Ns.CLIENT) && e.child("query", RegisterForm.NS).isPresent()) {
+        boolean preauth = e.is("iq", Ns.CLIENT) && e.child("preauth", InviteRedemption.PARS_NS).isPresent();
+        if (e.is("iq", Ns.CLIENT) && (preauth || e.child("query", RegisterForm.NS).isPresent())) {
             try {
                 if (Stanza.fromElement(e) instanceof Iq iq && iq.isRequest()) {
-                    session.registration.beforeAuth(iq);
+                    if (preauth) {
+                        session.invite.preauth(iq);
+                    } else {
+                        session.registration.beforeAuth(iq);
+                    }
                     return session;
                 }
             } catch (StanzaException ex) {

@@ -16,7 +16,8 @@ import java.util.List;
 import java.util.concurrent.CompletionStage;
 
 /**
- * XEP-0077 on one client stream: registration before authentication (when the admin enabled it),
+ * XEP-0077 on one client stream: registration before authentication (when the admin enabled it, or with an
+ * invitation's token, see {@link InviteRedemption}),
  * password change and account removal after. Passwords go straight into SCRAM derivation and are
  * never kept, logged or echoed back (errors leave the request's payload out, §3.3).
  */
@@ -59,12 +60,13 @@ final class Registration {
         return removing != null;
     }
 
-    /** A registration IQ before authentication (§3.1). */
+    /** A registration IQ before authentication (§3.1); allowed when registration is open or with an invitation. */
     void beforeAuth(Iq iq) {
         Iq request = iq.withFromTo(null, null);
-        if (!enabled()) {
+        boolean invited = session.invite.holds();
+        if (!enabled() && !invited) {
             out.send(RegisterForm.errorReply(request, StanzaError.of(StanzaError.Condition.SERVICE_UNAVAILABLE,
-                "registration is closed on this server; ask its admin for an account")));
+                "registration is closed on this server; ask its admin for an account or an invitation")));
             return;
         }
         if (iq.type() == Iq.Type.GET) {
@@ -77,6 +79,10 @@ final class Registration {
             return;
         }
         RegisterRequest.Register reg = (RegisterRequest.Register) r;
+        if (invited) {
+            session.invite.register(request, reg); // counted against the source at its preauth
+            return;
+        }
         ClientSource from = session.transport.source();
         if ((from.address() == null && !from.onion()) || !node.limiter().tryAcquire(from)) {
             out.send(RegisterForm.errorReply(request, new StanzaError(StanzaError.Condition.POLICY_VIOLATION,
@@ -143,7 +149,7 @@ final class Registration {
         return false;
     }
 
-    private static StanzaError failed(Throwable failure) {
+    static StanzaError failed(Throwable failure) {
         if (failure instanceof IllegalArgumentException) {
             return StanzaError.of(StanzaError.Condition.NOT_ACCEPTABLE, failure.getMessage());
         }
@@ -156,7 +162,7 @@ final class Registration {
      * it at most chorus.registration.notice-retention, in a row of its own that is then deleted; its no-store
      * hint keeps it out of message archives; it is not logged.
      */
-    private void notifyAdmins(BareJid account) {
+    void notifyAdmins(BareJid account) {
         String text = "New account " + account + " was registered in-band from "
             + session.transport.source().describe() + ".";
         for (BareJid admin : node.registration().admins()) {

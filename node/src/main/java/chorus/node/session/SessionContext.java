@@ -1,5 +1,6 @@
 package chorus.node.session;
 
+import chorus.actors.feature.invite.Invites;
 import chorus.actors.mailbox.MailboxEntity;
 import chorus.actors.metrics.NodeMetrics;
 import chorus.actors.router.Router;
@@ -23,6 +24,7 @@ import java.util.function.Function;
  * @param extensions the per-session features of every bound session, in order
  * @param metrics    where sessions count the stanzas they take and write, how long their messages take to arrive,
  *                   and logins by outcome
+ * @param invites    invitations (XEP-0401/0445), or null when the node has none
  * @param guards     what keeps the sessions within their limits (login throttle, hashing pool, idle watch)
  */
 public record SessionContext(DomainJid domain, C2sSettings c2s, RegistrationSettings registration, Router router,
@@ -30,16 +32,32 @@ public record SessionContext(DomainJid domain, C2sSettings c2s, RegistrationSett
                              Function<String, RecipientRef<MailboxEntity.Command>> mailboxes, Clock clock,
                              SessionRegistry registry, SaslMechanisms sasl, AccountAdmin admin,
                              RegistrationLimiter limiter, List<SessionExtension.Factory> extensions,
-                             NodeMetrics metrics, SessionGuards guards) {
+                             NodeMetrics metrics, SessionGuards guards, Invites invites) {
 
     public SessionContext {
         extensions = List.copyOf(extensions);
     }
 
+    /** Without invitations (XEP-0401 off). */
+    public SessionContext(DomainJid domain, C2sSettings c2s, RegistrationSettings registration, Router router,
+                          Function<String, RecipientRef<UserEntity.Command>> accounts,
+                          Function<String, RecipientRef<MailboxEntity.Command>> mailboxes, Clock clock,
+                          SessionRegistry registry, SaslMechanisms sasl, AccountAdmin admin,
+                          RegistrationLimiter limiter, List<SessionExtension.Factory> extensions,
+                          NodeMetrics metrics, SessionGuards guards) {
+        this(domain, c2s, registration, router, accounts, mailboxes, clock, registry, sasl, admin, limiter, extensions,
+            metrics, guards, null);
+    }
+
+    /** Whether invitations may be redeemed on this stream's node. */
+    public boolean invitesOn() {
+        return invites != null && invites.enabled();
+    }
+
     /** The same, for the sessions of another transport, counted by its own registry. */
     public SessionContext withRegistry(SessionRegistry other) {
         return new SessionContext(domain, c2s, registration, router, accounts, mailboxes, clock, other, sasl, admin,
-            limiter, extensions, metrics, guards);
+            limiter, extensions, metrics, guards, invites);
     }
 
     @Override

@@ -91,6 +91,7 @@ public final class StreamSession extends AbstractBehavior<SessionInput> {
     final Negotiation negotiation;
     final SaslPhase sasl;
     final Registration registration;
+    final InviteRedemption invite;
     final BindPhase binding;
     final BoundSession bound;
     final Resumption resumption;
@@ -116,6 +117,7 @@ public final class StreamSession extends AbstractBehavior<SessionInput> {
         this.negotiation = new Negotiation(this);
         this.sasl = new SaslPhase(this);
         this.registration = new Registration(this);
+        this.invite = new InviteRedemption(this);
         this.binding = new BindPhase(this);
         this.bound = new BoundSession(this);
         this.resumption = new Resumption(this);
@@ -150,6 +152,10 @@ public final class StreamSession extends AbstractBehavior<SessionInput> {
             .onMessage(Inbound.class, this::onInbound)
             .onMessage(SaslPhase.Step.class, m -> sasl.onStep(m))
             .onMessage(Registration.Step.class, this::onRegistrationStep)
+            .onMessage(InviteRedemption.Step.class, m -> {
+                invite.onStep(m);
+                return this;
+            })
             .onMessageEquals(AccountRemoved.INSTANCE,
                 () -> fail(StreamErrors.NOT_AUTHORIZED, "the account was removed"))
             .onMessage(BindPhase.Bound.class, binding::onBound)

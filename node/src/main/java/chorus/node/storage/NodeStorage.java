@@ -53,6 +53,7 @@ public final class NodeStorage implements AutoCloseable {
     private DiagnosticsStore diagnostics;
     private chorus.persistence.mailbox.NoticeStore notices;
     private ArchiveStore archive;
+    private chorus.persistence.invites.InviteStore invites;
 
     private NodeStorage(Config systemConfig, AccountDirectory directory, CqlSession session, LocalCassandra local,
                         CassandraSettings cassandra) {
@@ -202,6 +203,15 @@ public final class NodeStorage implements AutoCloseable {
                 : new chorus.persistence.mailbox.CassandraNoticeStore(session, cassandra.keyspace());
         }
         return notices;
+    }
+
+    /** Where open invitations live (hashed tokens, XEP-0401): the invites tables, or memory. */
+    public synchronized chorus.persistence.invites.InviteStore invites(Clock clock) {
+        if (invites == null) {
+            invites = session == null ? new chorus.persistence.invites.InMemoryInviteStore(clock)
+                : new chorus.persistence.invites.CassandraInviteStore(session, cassandra.keyspace(), clock);
+        }
+        return invites;
     }
 
     /** Where the users' message archives live (XEP-0313): the message_archive table, or memory. */

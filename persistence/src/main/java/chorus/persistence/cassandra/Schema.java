@@ -47,7 +47,8 @@ public record Schema(String keyspace, Replication replication) {
             new Migration(4, "delivery_errors"),
             new Migration(5, "message_archive"),
             new Migration(6, "delivery_errors_ttl"),
-            new Migration(7, "mailbox_notices"));
+            new Migration(7, "mailbox_notices"),
+            new Migration(8, "invites"));
 
     /** One versioned CQL file. */
     public record Migration(int version, String name) {

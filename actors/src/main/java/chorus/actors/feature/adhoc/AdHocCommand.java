@@ -29,6 +29,42 @@ public interface AdHocCommand {
     /** Runs the command with the submitted form's values (none for a command without a form). */
     CompletionStage<Outcome> run(Jid requester, Map<String, List<String>> values);
 
+    /** A command from its parts. */
+    static AdHocCommand of(String node, String name, java.util.function.Predicate<Jid> allowed, Element form,
+                           java.util.function.BiFunction<Jid, Map<String, List<String>>, CompletionStage<Outcome>> run) {
+        return new AdHocCommand() {
+            @Override
+            public String node() {
+                return node;
+            }
+
+            @Override
+            public String name() {
+                return name;
+            }
+
+            @Override
+            public boolean allowed(Jid requester) {
+                return allowed.test(requester);
+            }
+
+            @Override
+            public Element form() {
+                return form;
+            }
+
+            @Override
+            public CompletionStage<Outcome> run(Jid requester, Map<String, List<String>> values) {
+                return run.apply(requester, values);
+            }
+
+            @Override
+            public String toString() {
+                return "AdHocCommand[" + node + "]";
+            }
+        };
+    }
+
     /** How a command ended. */
     sealed interface Outcome {
         /** Done: an optional result form, and notes for the requester (XEP-0050 §6.3). */

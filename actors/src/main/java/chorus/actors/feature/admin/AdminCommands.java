@@ -222,38 +222,8 @@ public final class AdminCommands {
 
     private AdHocCommand command(String name, String label, Element form,
                                  BiFunction<Jid, Map<String, List<String>>, CompletionStage<Outcome>> run) {
-        String node = PREFIX + name;
-        return new AdHocCommand() {
-            @Override
-            public String node() {
-                return node;
-            }
-
-            @Override
-            public String name() {
-                return label;
-            }
-
-            @Override
-            public boolean allowed(Jid requester) {
-                return requester.local() != null && admins.contains((BareJid) requester.bare());
-            }
-
-            @Override
-            public Element form() {
-                return form;
-            }
-
-            @Override
-            public CompletionStage<Outcome> run(Jid requester, Map<String, List<String>> values) {
-                return run.apply(requester, values);
-            }
-
-            @Override
-            public String toString() {
-                return "AdHocCommand[" + node + "]";
-            }
-        };
+        return AdHocCommand.of(PREFIX + name, label,
+            requester -> requester.local() != null && admins.contains((BareJid) requester.bare()), form, run);
     }
 
     @Override
