@@ -137,8 +137,11 @@ class WebSocketIT {
         try (WsRawClient good = WsRawClient.connect(node).login(D, "erin", "pw-erin", "calm")) {
             List<Future<String>> errors = new ArrayList<>();
             for (String attack : attacks) {
+                // A resource of its own per attack (two attacks have the same length: by length, one replaced the
+                // other with conflict, in CI).
+                String resource = "attack" + attacks.indexOf(attack);
                 errors.add(pool.submit(() -> {
-                    try (WsRawClient bad = WsRawClient.connect(node).login(D, "frank", "pw-frank", "x" + attack.length())) {
+                    try (WsRawClient bad = WsRawClient.connect(node).login(D, "frank", "pw-frank", resource)) {
                         try {
                             bad.send(attack);
                         } catch (ExecutionException refusedWhileSending) {
