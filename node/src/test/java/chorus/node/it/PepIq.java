@@ -77,4 +77,30 @@ final class PepIq {
     interface Request {
         void run() throws Exception;
     }
+
+    /** What one connection does in an attack; {@code n} is its index. */
+    interface Attack {
+        void run(XMPPTCPConnection c, int n) throws Exception;
+    }
+
+    /** Runs {@code attack} on every connection at once and waits for all of them (their failures fail the test). */
+    static void together(java.util.List<XMPPTCPConnection> connections, Attack attack) throws Exception {
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(connections.size());
+        try {
+            java.util.List<java.util.concurrent.Future<?>> done = new java.util.ArrayList<>();
+            for (int i = 0; i < connections.size(); i++) {
+                XMPPTCPConnection c = connections.get(i);
+                int n = i;
+                done.add(pool.submit(() -> {
+                    attack.run(c, n);
+                    return null;
+                }));
+            }
+            for (java.util.concurrent.Future<?> f : done) {
+                f.get(120, java.util.concurrent.TimeUnit.SECONDS);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
 }

@@ -11,10 +11,6 @@ import org.junit.jupiter.api.Test;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -78,30 +74,7 @@ class PepLimitsIT {
         return "<blob xmlns='urn:chorus:test:blob'>" + "x".repeat(chars) + "</blob>";
     }
 
-    /** Runs {@code attack} on every connection at once and waits for all of them. */
-    static void together(Attack attack) throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(connections.size());
-        try {
-            List<Future<?>> done = new ArrayList<>();
-            for (int i = 0; i < connections.size(); i++) {
-                XMPPTCPConnection c = connections.get(i);
-                int n = i;
-                done.add(pool.submit(() -> {
-                    attack.run(c, n);
-                    return null;
-                }));
-            }
-            for (Future<?> f : done) {
-                f.get(120, TimeUnit.SECONDS);
-            }
-        } finally {
-            pool.shutdownNow();
-        }
-    }
 
-    interface Attack {
-        void run(XMPPTCPConnection c, int n) throws Exception;
-    }
 
     static int count(String xml, String what) {
         Matcher m = Pattern.compile(what).matcher(xml);
@@ -114,7 +87,7 @@ class PepLimitsIT {
 
     @Test
     void aNodeKeepsAtMostMaxItemsAndAMaxItemsAboveTheLimitIsRefused() throws Exception {
-        together((c, n) -> {
+        PepIq.together(connections, (c, n) -> {
             for (int i = 0; i < 3 * MAX_ITEMS; i++) {
                 PepIq.publish(c, "flood", "c" + n + "-" + i, payload(64), "pubsub#max_items", "max");
             }
@@ -131,7 +104,7 @@ class PepLimitsIT {
 
     @Test
     void anItemLargerThanTheLimitIsRefusedAsPayloadTooBig() throws Exception {
-        together((c, n) -> {
+        PepIq.together(connections, (c, n) -> {
             for (int i = 0; i < 5; i++) {
                 PepIq.Refusal r = PepIq.refusal(() -> PepIq.publish(c, "big", "i", payload(4 * ITEM_SIZE)));
                 assertEquals(Condition.not_acceptable, r.condition());
@@ -147,7 +120,7 @@ class PepLimitsIT {
     @Test
     void anAccountGetsAtMostMaxNodesAndAtMostTheTotalSize() throws Exception {
         // Both connections of an account race for the same node names and beyond.
-        together((c, n) -> {
+        PepIq.together(connections, (c, n) -> {
             int refusedNodes = 0;
             int refusedSize = 0;
             for (int k = 0; k < 2 * MAX_NODES; k++) {
