@@ -49,7 +49,8 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 readonly SINT_VERSION=4.5.0-beta5
-readonly SINT_LIB=${INTEROP_SINT_LIB:-$HOME/.cache/chorus/sint-$SINT_VERSION/lib}
+# The cache's name changes with the set of jars interop/pom.xml resolves (-omemo: with smack-omemo-signal).
+readonly SINT_LIB=${INTEROP_SINT_LIB:-$HOME/.cache/chorus/sint-$SINT_VERSION-omemo/lib}
 readonly HERE=$ROOT/scripts
 EXPECTED=$(realpath -m "${INTEROP_EXPECTED:-$HERE/interop-expected.txt}")
 RUN=$(realpath -m "${INTEROP_DIR:-$ROOT/.chorus/interop}")

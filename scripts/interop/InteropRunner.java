@@ -93,6 +93,12 @@ final class InteropRunner {
         long testTimeoutMillis = Long.parseLong(o.getOrDefault("test-timeout", "180")) * 1000;
         PrintStream terminal = System.out;
         logTo(Path.of(Interop.need(o, "log")));
+        // Smack's OMEMO AES-GCM passes an IvParameterSpec, which the JDK's provider refuses and Bouncy Castle's takes
+        // (the JCA moves on to the next provider when one refuses the parameters).
+        java.security.Security.addProvider(new org.bouncycastle.jce.provider.BouncyCastleProvider());
+        // SINT's OMEMO tests run only with an OmemoService registered (AbstractOmemoIntegrationTest).
+        org.jivesoftware.smackx.omemo.signal.SignalOmemoService.acknowledgeLicense();
+        org.jivesoftware.smackx.omemo.signal.SignalOmemoService.setup();
         boolean registration = configure(o);
         terminal.println("accounts: " + (registration
             ? "SINT registers its own (XEP-0077 in-band registration)"

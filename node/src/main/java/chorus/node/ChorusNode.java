@@ -70,7 +70,7 @@ import java.util.concurrent.TimeUnit;
  * and the admin API. {@link #close()} ends every client stream with system-shutdown and stops.
  *
  * <p>{@link #start} wires the parts in the order they need each other; the parts build themselves:
- * {@link NodeFeatures} (the server's and every account's features), {@link NodeServices} (MUC, upload),
+ * {@link NodeFeatures} (the server's and every account's features), {@link NodeServices} (MUC, pubsub, upload),
  * {@link NodeMeters}, {@link NodeSessions} (what every client session needs), {@link NodeHttp}.
  */
 public final class ChorusNode implements AutoCloseable {
@@ -166,6 +166,7 @@ public final class ChorusNode implements AutoCloseable {
             Router router = new Router(settings.domain(), new ShardedAccounts(sharding, frames), remotes, features.server(),
                 account::seesSent, clock, failures);
             services.startMuc(system, sharding, storage, router, frames, clock);
+            services.startPubSub(sharding, router, frames);
             UploadErasure uploadErasure = UploadErasure.start(system);
             UploadRoute uploadRoute = services.startUpload(router, uploadErasure, clock);
             StreamLimits peerLimits = new StreamLimits(settings.c2s().maxStanzaSize(), settings.c2s().maxDepth(),
@@ -186,7 +187,10 @@ public final class ChorusNode implements AutoCloseable {
             system.systemActorOf(NodeStats.create(counter), "node-stats", org.apache.pekko.actor.typed.Props.empty());
             system.systemActorOf(LocalSessions.create(counter), "local-sessions", org.apache.pekko.actor.typed.Props.empty());
             accounts.eraseWith(AccountEraser.forStorage(system, storage));
-            accounts.onRemoved(uploadErasure::erase);
+            accounts.onRemoved(jid -> {
+                uploadErasure.erase(jid);
+                services.forgetAtPubSub(sharding, jid);
+            });
             accounts.inviteWith(features.invites());
             ChorusNode node = new ChorusNode(settings, system, tls, counter, accounts, hashing);
             node.registry = registry;

@@ -6,6 +6,8 @@ import chorus.actors.muc.MucSettings;
 import chorus.actors.muc.RoomDirectory;
 import chorus.actors.muc.RoomArchiveSettings;
 import chorus.actors.muc.RoomEntity;
+import chorus.actors.pubsub.PubSubEntity;
+import chorus.actors.pubsub.PubSubSettings;
 import chorus.actors.router.Router;
 import chorus.actors.upload.Slots;
 import chorus.actors.upload.UploadService;
@@ -28,8 +30,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The server's services on their own subdomains, each when on: multi-user chat (XEP-0045) and HTTP file upload
- * (XEP-0363). Their domains are known from the settings before the router exists (disco lists them); they start
+ * The server's services on their own subdomains, each when on: multi-user chat (XEP-0045), publish-subscribe
+ * (XEP-0060) and HTTP file upload (XEP-0363). Their domains are known from the settings before the router exists (disco lists them); they start
  * once it does, and add themselves to it.
  */
 final class NodeServices {
@@ -38,20 +40,25 @@ final class NodeServices {
     private final Settings settings;
     private final MucSettings muc;
     private final UploadSettings upload;
+    private final PubSubSettings pubsub;
     private final String mucDomain;
+    private final String pubsubDomain;
     private final String uploadDomain;
 
-    private NodeServices(Settings settings, MucSettings muc, UploadSettings upload) {
+    private NodeServices(Settings settings, MucSettings muc, UploadSettings upload, PubSubSettings pubsub) {
         this.settings = settings;
         this.muc = muc;
         this.upload = upload;
+        this.pubsub = pubsub;
         this.mucDomain = muc.serviceDomain(settings.domain().toString());
+        this.pubsubDomain = pubsub.serviceDomain(settings.domain().toString());
         this.uploadDomain = upload.serviceDomain(settings.domain().toString());
     }
 
     static NodeServices from(Settings settings, NodeStorage storage) {
         return new NodeServices(settings, MucSettings.from(storage.systemConfig()),
-            UploadSettings.from(storage.systemConfig(), settings.http().port(), settings.http().publicUrl()));
+            UploadSettings.from(storage.systemConfig(), settings.http().port(), settings.http().publicUrl()),
+            PubSubSettings.from(storage.systemConfig()));
     }
 
     /** The domains of the services that are on. */
@@ -59,6 +66,9 @@ final class NodeServices {
         List<String> services = new ArrayList<>();
         if (muc.enabled()) {
             services.add(mucDomain);
+        }
+        if (pubsub.enabled()) {
+            services.add(pubsubDomain);
         }
         if (upload.offered()) {
             services.add(uploadDomain);
@@ -92,6 +102,27 @@ final class NodeServices {
             (room, stanza) -> frames.tell(sharding.entityRefFor(RoomEntity.KEY, room), new RoomEntity.Deliver(stanza),
                 RoomEntity.Framed::new), muc, clock);
         router.addService(mucDomain, service::accept);
+    }
+
+    /** Tells the pubsub service, when on, that an account was removed: its nodes and subscriptions go. */
+    void forgetAtPubSub(ClusterSharding sharding, chorus.actors.xmpp.BareJid account) {
+        if (pubsub.enabled()) {
+            sharding.entityRefFor(PubSubEntity.KEY, pubsubDomain).tell(new PubSubEntity.Forget(account.toString()));
+        }
+    }
+
+    /** Starts the pubsub service's sharding (one entity for the service) and routes its address there, when on. */
+    void startPubSub(ClusterSharding sharding, Router router, Frames frames) {
+        if (!pubsub.enabled()) {
+            return;
+        }
+        PubSubEntity.init(sharding, new PubSubEntity.Deps(pubsub, settings.domain().toString(), router));
+        java.util.function.Consumer<chorus.actors.xmpp.Stanza> service = stanza -> frames.tell(
+            sharding.entityRefFor(PubSubEntity.KEY, pubsubDomain), new PubSubEntity.Deliver(stanza),
+            PubSubEntity.Framed::new);
+        router.addService(pubsubDomain, service);
+        // The domain shows pubsub features (its accounts' PEP); pubsub requests to it are the service's.
+        router.answerAtDomain(PubSubEntity::owns, service);
     }
 
     /**

@@ -50,7 +50,7 @@ public final class NodeMetrics {
     public enum Direction { INBOUND, OUTBOUND }
 
     /** The sharded, event-sourced entity types. */
-    public enum EntityType { USER, MAILBOX, ROOM }
+    public enum EntityType { USER, MAILBOX, ROOM, PUBSUB }
 
     private final MeterRegistry registry;
     private final Map<LoginOutcome, Counter> logins = new EnumMap<>(LoginOutcome.class);

@@ -92,6 +92,9 @@ public final class Router implements StanzaRouter {
     private final Clock clock;
     private final DeliveryFailures failures;
     private final Map<String, Consumer<Stanza>> services = new ConcurrentHashMap<>();
+    /** Requests to the domain itself that a service answers in its stead (see {@link #answerAtDomain}). */
+    private final java.util.List<Map.Entry<Predicate<Iq>, Consumer<Stanza>>> atDomain =
+        new java.util.concurrent.CopyOnWriteArrayList<>();
 
     /**
      * @param remotes    the other servers; null without federation
@@ -118,6 +121,15 @@ public final class Router implements StanzaRouter {
      */
     public void addService(String serviceDomain, Consumer<Stanza> service) {
         services.put(serviceDomain, service);
+    }
+
+    /**
+     * Hands the IQ requests to the domain itself that {@code owns} takes to {@code service}, which answers them as
+     * the domain: the pubsub service, because the server shows pubsub features for its accounts' PEP and Smack's
+     * service discovery then takes the domain itself for the pubsub service (as on Openfire).
+     */
+    public void answerAtDomain(Predicate<Iq> owns, Consumer<Stanza> service) {
+        atDomain.add(Map.entry(owns, service));
     }
 
     /** Whether this server answers for {@code domain}: the served domain or one of its services (components too). */
@@ -270,6 +282,12 @@ public final class Router implements StanzaRouter {
         if (stanza instanceof Iq iq) {
             if (!iq.isRequest()) {
                 return;
+            }
+            for (Map.Entry<Predicate<Iq>, Consumer<Stanza>> a : atDomain) {
+                if (a.getKey().test(iq)) {
+                    a.getValue().accept(iq);
+                    return;
+                }
             }
             IqResult r = serverFeatures.dispatch(iq, IqContext.server(domain, clock));
             if (r instanceof IqResult.Reply reply && reply.reply().to() != null) {

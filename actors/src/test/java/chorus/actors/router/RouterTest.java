@@ -105,6 +105,16 @@ class RouterTest {
     }
 
     @Test
+    void requestsToTheDomainThatAServiceAnswersThereGoToItAndTheRestToTheServer() {
+        List<Stanza> pubsub = new ArrayList<>();
+        router.answerAtDomain(iq -> iq.payloadIs("http://jabber.org/protocol/pubsub", "pubsub"), pubsub::add);
+        router.route(Iq.of(JULIET, DOMAIN, "ps", Iq.Type.SET, Element.of("pubsub", "http://jabber.org/protocol/pubsub")));
+        router.route(ping(JULIET, DOMAIN, "i1"));
+        assertEquals(List.of("ps"), pubsub.stream().map(Stanza::id).toList());
+        assertEquals(Iq.Type.RESULT, ((Iq) delivered.get(0)).type(), "the server still answers its own IQs");
+    }
+
+    @Test
     void aServiceGetsWhatIsAddressedToItsDomainAndItsAddresses() {
         router.route(Presence.of(JULIET, Jid.parse("garden@conference.example.org/juliet"), Presence.Type.AVAILABLE));
         router.route(ping(JULIET, Jid.parse("conference.example.org"), "i1"));

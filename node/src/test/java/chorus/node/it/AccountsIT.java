@@ -312,6 +312,12 @@ class AccountsIT {
         }
     }
 
+    /** The XEP-0060 §10 features of the accounts' PEP. */
+    static final List<String> PEP_FEATURES = List.of("access-open", "access-presence", "access-whitelist",
+        "auto-create", "auto-subscribe", "config-node", "create-nodes", "delete-nodes", "filtered-notifications",
+        "item-ids", "last-published", "multi-items", "persistent-items", "presence-notifications", "publish",
+        "publish-options", "purge-nodes", "retract-items", "retrieve-items");
+
     @Test
     void theServerAdvertisesExactlyWhatItSupports() throws Exception {
         XMPPTCPConnection c = login("toby", "disco");
@@ -319,12 +325,19 @@ class AccountsIT {
             DiscoverInfo server = ServiceDiscoveryManager.getInstanceFor(c).discoverInfo(JidCreate.domainBareFrom("chorus.test"));
             TreeSet<String> features = new TreeSet<>();
             server.getFeatures().forEach(f -> features.add(f.getVar()));
-            assertEquals(new TreeSet<>(List.of(
+            TreeSet<String> serverExpected = new TreeSet<>(List.of(
                 "http://jabber.org/protocol/commands", // XEP-0050, for XEP-0133 (the list shows only what one may run)
                 "http://jabber.org/protocol/disco#info", "http://jabber.org/protocol/disco#items",
                 "jabber:iq:last", "jabber:iq:private", "jabber:iq:register", "jabber:iq:version",
                 "msgoffline", "urn:xmpp:blocking", "urn:xmpp:carbons:2", "urn:xmpp:carbons:rules:0",
-                "urn:xmpp:ping", "urn:xmpp:time", "vcard-temp")), features);
+                "urn:xmpp:ping", "urn:xmpp:time", "vcard-temp"));
+            // The accounts' PEP, shown on the server too (with the identity pubsub/pep) where OMEMO and OX look.
+            serverExpected.add("http://jabber.org/protocol/pubsub");
+            for (String pubsub : PEP_FEATURES) {
+                serverExpected.add("http://jabber.org/protocol/pubsub#" + pubsub);
+            }
+            assertEquals(serverExpected, features);
+            assertTrue(server.hasIdentity("pubsub", "pep"));
             DiscoverInfo own = ServiceDiscoveryManager.getInstanceFor(c).discoverInfo(jid("toby"));
             TreeSet<String> accountFeatures = new TreeSet<>();
             own.getFeatures().forEach(f -> accountFeatures.add(f.getVar()));
@@ -333,10 +346,7 @@ class AccountsIT {
                 "http://jabber.org/protocol/pubsub", "jabber:iq:last", "jabber:iq:private", "urn:xmpp:mam:2",
                 "urn:xmpp:bookmarks:1#compat", "urn:xmpp:pep-vcard-conversion:0", "urn:xmpp:ping", "urn:xmpp:push:0",
                 "vcard-temp"));
-            for (String pubsub : List.of("access-open", "access-presence", "access-whitelist", "auto-create",
-                "auto-subscribe", "config-node", "create-nodes", "delete-nodes", "filtered-notifications", "item-ids",
-                "last-published", "multi-items", "persistent-items", "presence-notifications", "publish",
-                "publish-options", "purge-nodes", "retract-items", "retrieve-items")) {
+            for (String pubsub : PEP_FEATURES) {
                 expected.add("http://jabber.org/protocol/pubsub#" + pubsub);
             }
             assertEquals(expected, accountFeatures);

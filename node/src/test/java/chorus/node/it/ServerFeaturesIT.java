@@ -57,7 +57,8 @@ class ServerFeaturesIT {
         java.util.Set<String> items = new java.util.TreeSet<>();
         ServiceDiscoveryManager.getInstanceFor(c).discoverItems(JidCreate.domainBareFrom(TestNode.DOMAIN)).getItems()
             .forEach(i -> items.add(i.getEntityID().toString()));
-        assertEquals(java.util.Set.of("conference." + TestNode.DOMAIN, "upload." + TestNode.DOMAIN), items);
+        assertEquals(java.util.Set.of("conference." + TestNode.DOMAIN, "pubsub." + TestNode.DOMAIN,
+            "upload." + TestNode.DOMAIN), items);
     }
 
     @Test

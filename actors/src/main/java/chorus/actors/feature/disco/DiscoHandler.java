@@ -19,7 +19,9 @@ import java.util.function.Supplier;
  * service-unavailable, the same answer as for an account that does not exist, so disco reveals no JIDs.
  * The server's disco#items lists its services (the chat service); it never lists users. An account with PEP
  * (XEP-0163 §6.1: its features include pubsub) also has the identity pubsub/pep, and lists its nodes in disco#items
- * and answers disco#info about each (XEP-0060 §5.2-5.3) to those who may ask it at all.
+ * and answers disco#info about each (XEP-0060 §5.2-5.3) to those who may ask it at all. The server's own disco#info
+ * shows the same identity and pubsub features when its accounts have PEP: clients (Smack's OMEMO and OpenPGP
+ * managers, Conversations) look for PEP there, as Prosody and ejabberd show it.
  */
 public final class DiscoHandler implements IqHandler {
     public static final String INFO = "http://jabber.org/protocol/disco#info";
@@ -123,12 +125,29 @@ public final class DiscoHandler implements IqHandler {
         DiscoReply info = node == null ? DiscoReply.info() : DiscoReply.info(node);
         info.identity("server", "im", serverName);
         Set<String> features = new TreeSet<>(serverFeatures.get());
+        Set<String> pep = pepFeatures();
+        if (!pep.isEmpty()) {
+            // XEP-0163 §6.1: the identity of a server whose accounts are PEP services.
+            info.identity("pubsub", "pep", null);
+            features.addAll(pep);
+        }
         features.add(INFO);
         features.add(ITEMS);
         info.features(features);
         // XEP-0128 §2: forms come after the identities and features.
         serverForms.get().forEach(info::form);
         return info.get();
+    }
+
+    /** The pubsub features of the accounts (XEP-0060 §10), empty when they have no PEP. */
+    private Set<String> pepFeatures() {
+        Set<String> pep = new TreeSet<>();
+        for (String f : accountFeatures.get()) {
+            if (f.equals(PUBSUB) || f.startsWith(PUBSUB + "#")) {
+                pep.add(f);
+            }
+        }
+        return pep.contains(PUBSUB) ? pep : Set.of();
     }
 
     private String capsNode() {

@@ -9,10 +9,11 @@ import java.util.List;
 
 /**
  * A refused pubsub request: a stanza error with, where XEP-0060 names one, its application-specific condition in
- * the pubsub#errors namespace ({@code <payload-too-big/>}, {@code <unsupported feature='...'/>}).
+ * the pubsub#errors namespace ({@code <payload-too-big/>}, {@code <unsupported feature='...'/>}). The pubsub
+ * service ({@code chorus.actors.pubsub}) refuses with the same.
  */
-final class PepError extends RuntimeException {
-    static final String ERRORS = PepHandler.NS + "#errors";
+public final class PepError extends RuntimeException {
+    public static final String ERRORS = PepHandler.NS + "#errors";
 
     final Condition condition;
     final String app;
@@ -25,20 +26,20 @@ final class PepError extends RuntimeException {
         this.feature = feature;
     }
 
-    static PepError of(Condition condition) {
+    public static PepError of(Condition condition) {
         return new PepError(condition, null, null, null);
     }
 
-    static PepError of(Condition condition, String app) {
+    public static PepError of(Condition condition, String app) {
         return new PepError(condition, app, null, null);
     }
 
-    static PepError of(Condition condition, String app, String text) {
+    public static PepError of(Condition condition, String app, String text) {
         return new PepError(condition, app, null, text);
     }
 
     /** XEP-0060 §7.1.3 and elsewhere: feature-not-implemented with the feature that is missing. */
-    static PepError unsupported(String feature) {
+    public static PepError unsupported(String feature) {
         return new PepError(Condition.FEATURE_NOT_IMPLEMENTED, "unsupported", feature, null);
     }
 
@@ -46,7 +47,7 @@ final class PepError extends RuntimeException {
      * The error reply, without the request's payload (RFC 6120 §8.3.1 makes it optional, and a published item may
      * be large).
      */
-    Iq reply(Iq request) {
+    public Iq reply(Iq request) {
         StanzaError error = StanzaError.of(condition, getMessage());
         if (app != null) {
             error = error.withApplication(Element.build(app, ERRORS).attr("feature", feature).get());

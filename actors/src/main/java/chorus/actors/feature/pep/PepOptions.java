@@ -11,7 +11,7 @@ import java.util.Optional;
  * The data forms (XEP-0004) of publish-options (XEP-0060 §7.1.5) and node configuration (§8.2): which
  * node_config fields Chorus understands and what they do to a {@link PepConfig}.
  */
-final class PepOptions {
+public final class PepOptions {
     static final String PUBLISH_OPTIONS = PepHandler.NS + "#publish-options";
     static final String NODE_CONFIG = PepHandler.NS + "#node_config";
     static final String ACCESS = "pubsub#access_model";
@@ -23,7 +23,7 @@ final class PepOptions {
     }
 
     /** The fields of the form inside {@code parent} (var to first value), without FORM_TYPE; empty if no form. */
-    static Map<String, String> fields(Optional<Element> parent) {
+    public static Map<String, String> fields(Optional<Element> parent) {
         Map<String, String> out = new LinkedHashMap<>();
         parent.flatMap(p -> p.child("x", DataForm.NS)).ifPresent(x -> DataForm.values(x).forEach((var, values) -> {
             if (!var.equals("FORM_TYPE")) {

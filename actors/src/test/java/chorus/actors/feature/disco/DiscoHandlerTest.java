@@ -93,4 +93,31 @@ class DiscoHandlerTest {
         assertEquals(info.elements().size(), byNode.elements().size());
         assertEquals("item-not-found", askServer(DiscoHandler.CAPS_NODE + "#another").name());
     }
+
+    @Test
+    void theServerShowsThePepIdentityAndPubsubFeaturesOfItsAccountsAndNothingElseOfThem() {
+        DiscoHandler withPep = new DiscoHandler("Chorus", () -> Set.of("urn:xmpp:ping"),
+            () -> plus(new PepHandler(chorus.actors.feature.pep.PepLimits.DEFAULT).discoFeatures(), "urn:xmpp:mam:2"));
+        Iq iq = Iq.of(JULIET.withResource("balcony"), new chorus.actors.xmpp.DomainJid("capulet.lit"), "s", Iq.Type.GET,
+            Element.of("query", DiscoHandler.INFO));
+        Element info = ((IqResult.Reply) withPep.handle(iq, chorus.actors.feature.IqContext.server(
+            new chorus.actors.xmpp.DomainJid("capulet.lit"), Clock.systemUTC()))).reply().payload().orElseThrow();
+        assertTrue(info.elements("identity", DiscoHandler.INFO).stream()
+            .anyMatch(i -> "pubsub".equals(i.attr("category")) && "pep".equals(i.attr("type"))));
+        Set<String> vars = new java.util.TreeSet<>();
+        info.elements("feature", DiscoHandler.INFO).forEach(f -> vars.add(f.attr("var")));
+        // What Smack's OMEMO (pubsub) and OpenPGP secret key backup (access-whitelist) look for on the server.
+        assertTrue(vars.containsAll(List.of(PepHandler.NS, PepHandler.NS + "#access-whitelist",
+            PepHandler.NS + "#publish-options", "urn:xmpp:ping")), vars.toString());
+        assertTrue(!vars.contains("urn:xmpp:mam:2"), vars.toString());
+        // Without PEP at the accounts the server shows none of it.
+        assertTrue(askServer(null).elements("identity", DiscoHandler.INFO).stream()
+            .noneMatch(i -> "pubsub".equals(i.attr("category"))));
+    }
+
+    static Set<String> plus(Set<String> s, String more) {
+        Set<String> out = new java.util.TreeSet<>(s);
+        out.add(more);
+        return out;
+    }
 }

@@ -1,0 +1,2 @@
+/** XEP-0060 Publish-Subscribe: the server's pubsub service at pubsub.DOMAIN. */
+package chorus.actors.pubsub;
