@@ -53,7 +53,9 @@ final class NodeSessions {
         SessionLimits limits = settings.c2s().sessionLimits();
         SaslMechanisms sasl = new SaslMechanisms(
             SaslSettings.allMechanisms(settings.scramIterations(), clusterSecret)
-                .withChannelBinding(settings.config().getBoolean("chorus.sasl.channel-binding")), new SecureRandom());
+                .withChannelBinding(settings.config().getBoolean("chorus.sasl.channel-binding"))
+                .withDowngradeProtection(settings.config().getBoolean("chorus.sasl.downgrade-protection")),
+            new SecureRandom());
         LoginThrottle throttle = LoginThrottle.NONE;
         if (limits.logins().on()) {
             ThrottleBucket.init(sharding, limits.logins(), clock);
