@@ -16,6 +16,8 @@ import chorus.node.login.ThrottleBucket;
 import chorus.node.metrics.NodeRegistry;
 import chorus.node.sasl.SaslMechanisms;
 import chorus.node.sasl.SaslSettings;
+import chorus.node.sasl2.Sasl2Settings;
+import chorus.actors.feature.carbons.CarbonsSettings;
 import chorus.node.session.BlockingFilter;
 import chorus.node.session.IdleSweep;
 import chorus.node.session.RegistrationLimiter;
@@ -62,12 +64,14 @@ final class NodeSessions {
             throttle = new ShardedLoginThrottle(limits.logins(), clusterSecret,
                 id -> sharding.entityRefFor(ThrottleBucket.KEY, id), system.scheduler());
         }
+        CsiSettings csi = CsiSettings.from(storage.systemConfig());
         return new SessionContext(settings.domain(), settings.c2s(), settings.registration(),
             router, jid -> sharding.entityRefFor(UserEntity.KEY, jid),
             jid -> sharding.entityRefFor(MailboxEntity.KEY, jid), clock, tcp, sasl, accounts,
             new RegistrationLimiter(settings.registration().perAddress(), settings.registration().window(), clock),
-            extensions(CsiSettings.from(storage.systemConfig()), serverCaps), registry.metrics(), new SessionGuards(throttle,
-                hashing, idle, new LookupTimes(limits.lookupTime(), limits.lookupCap())));
+            extensions(csi, serverCaps), registry.metrics(), new SessionGuards(throttle,
+                hashing, idle, new LookupTimes(limits.lookupTime(), limits.lookupCap())),
+            Sasl2Settings.from(settings.config(), CarbonsSettings.from(storage.systemConfig()).enabled(), csi.enabled()));
     }
 
     /** The per-session features of every bound stream, in the order their hooks run. */
