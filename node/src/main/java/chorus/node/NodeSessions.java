@@ -18,6 +18,7 @@ import chorus.node.sasl.SaslMechanisms;
 import chorus.node.sasl.SaslSettings;
 import chorus.node.sasl2.Sasl2Settings;
 import chorus.actors.feature.carbons.CarbonsSettings;
+import chorus.actors.feature.fast.FastSettings;
 import chorus.node.session.BlockingFilter;
 import chorus.node.session.IdleSweep;
 import chorus.node.session.RegistrationLimiter;
@@ -71,7 +72,8 @@ final class NodeSessions {
             new RegistrationLimiter(settings.registration().perAddress(), settings.registration().window(), clock),
             extensions(csi, serverCaps), registry.metrics(), new SessionGuards(throttle,
                 hashing, idle, new LookupTimes(limits.lookupTime(), limits.lookupCap())),
-            Sasl2Settings.from(settings.config(), CarbonsSettings.from(storage.systemConfig()).enabled(), csi.enabled()));
+            Sasl2Settings.from(settings.config(), CarbonsSettings.from(storage.systemConfig()).enabled(), csi.enabled(),
+                FastSettings.from(storage.systemConfig())));
     }
 
     /** The per-session features of every bound stream, in the order their hooks run. */

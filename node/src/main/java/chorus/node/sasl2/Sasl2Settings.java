@@ -1,5 +1,6 @@
 package chorus.node.sasl2;
 
+import chorus.actors.feature.fast.FastSettings;
 import chorus.node.config.SettingsException;
 import com.typesafe.config.Config;
 
@@ -12,9 +13,11 @@ import com.typesafe.config.Config;
  *                       ({@code chorus.sasl2.max-field-length})
  * @param carbons        offer XEP-0280 carbons inline in Bind 2 (carbons are on at this node)
  * @param csi            offer XEP-0352 client state inline in Bind 2 (CSI is on at this node)
+ * @param fast           XEP-0484 FAST tokens ({@code chorus.fast}), offered inline when enabled
  */
-public record Sasl2Settings(boolean enabled, int maxFieldLength, boolean carbons, boolean csi) {
-    public static final Sasl2Settings OFF = new Sasl2Settings(false, 256, false, false);
+public record Sasl2Settings(boolean enabled, int maxFieldLength, boolean carbons, boolean csi, FastSettings fast) {
+    public static final Sasl2Settings OFF = new Sasl2Settings(false, 256, false, false,
+        new FastSettings(false, java.time.Duration.ofDays(14), 8));
 
     public Sasl2Settings {
         if (maxFieldLength < 16 || maxFieldLength > 4096) {
@@ -22,8 +25,13 @@ public record Sasl2Settings(boolean enabled, int maxFieldLength, boolean carbons
         }
     }
 
-    public static Sasl2Settings from(Config c, boolean carbons, boolean csi) {
+    public static Sasl2Settings from(Config c, boolean carbons, boolean csi, FastSettings fast) {
         return new Sasl2Settings(c.getBoolean("chorus.sasl2.enabled"), c.getInt("chorus.sasl2.max-field-length"),
-            carbons, csi);
+            carbons, csi, fast);
+    }
+
+    /** The FAST mechanisms offered inline (XEP-0484 §3): none when SASL2 or FAST is off. */
+    public java.util.List<String> fastMechanisms() {
+        return enabled && fast.enabled() ? java.util.List.of(chorus.node.sasl.HtServer.SHA_256_NONE) : java.util.List.of();
     }
 }

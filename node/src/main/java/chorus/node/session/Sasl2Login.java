@@ -1,6 +1,7 @@
 package chorus.node.session;
 
 import chorus.actors.feature.carbons.Carbons;
+import chorus.actors.feature.fast.FastFeature;
 import chorus.actors.session.SessionInput;
 import chorus.actors.user.UserEntity;
 import chorus.actors.xmpp.Element;
@@ -15,7 +16,13 @@ import chorus.node.stream.StreamErrors;
 import chorus.node.xmppstream.StreamOpening;
 import org.apache.pekko.actor.typed.Behavior;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
 import java.time.Duration;
+import java.time.temporal.ChronoUnit;
+import java.util.Base64;
+import java.util.HexFormat;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -26,7 +33,8 @@ import java.util.Set;
  * resumption ({@link Resumption}, its {@code <resumed/>} or {@code <failed/>}); when there was none or it failed, a
  * Bind 2 binding (XEP-0386 §4): the resource from the client's tag and user-agent, carbons (XEP-0280) and the
  * inactive state (XEP-0352) from the start, and XEP-0198 enabled ({@code <enabled/>} inside {@code <bound/>}). A
- * success without Bind 2 leaves the stream authenticated for RFC 6120 resource binding.
+ * success without Bind 2 leaves the stream authenticated for RFC 6120 resource binding. A client that asked for a
+ * XEP-0484 FAST token gets one in {@code <success/>}, its hash kept by the account's {@link FastFeature} first.
  */
 final class Sasl2Login {
 
@@ -34,7 +42,18 @@ final class Sasl2Login {
     record Bound(UserEntity.BindReply reply, Throwable failure) implements StreamSession.Local {
     }
 
+    /** The account's entity kept the hash of a new FAST token (XEP-0484). */
+    record TokenKept(FastFeature.Issued reply, Throwable failure, String token, java.time.Instant expires)
+        implements StreamSession.Local {
+        /** Never prints the token. */
+        @Override
+        public String toString() {
+            return "TokenKept";
+        }
+    }
+
     private static final Duration BIND_TIMEOUT = Duration.ofSeconds(10);
+    private static final SecureRandom RANDOM = new SecureRandom();
 
     private final StreamSession session;
     /** The login being completed: the mechanism's success, the request, and what goes into {@code <success/>}. */
@@ -49,7 +68,7 @@ final class Sasl2Login {
     /** The stream features' {@code <authentication/>} for this stream (§2.1). */
     Element feature(List<String> mechanisms) {
         boolean sm = session.node.c2s().sm().enabled() && session.transport.offersStreamManagement();
-        return Sasl2Wire.feature(mechanisms, session.node.sasl2(), sm, List.of());
+        return Sasl2Wire.feature(mechanisms, session.node.sasl2(), sm, session.node.sasl2().fastMechanisms());
     }
 
     /** The mechanism accepted the client: authenticated now, and the inline requests are next. */
@@ -60,6 +79,60 @@ final class Sasl2Login {
         session.user = s.account();
         session.entity = session.node.accounts().apply(s.account().toString());
         session.phase = Phase.BIND;
+        if (wantsToken(r)) {
+            issueToken(r);
+            return;
+        }
+        afterAuthentication();
+    }
+
+    /**
+     * XEP-0484 §4: a client that names itself (user-agent id) may ask for a token of a mechanism offered here.
+     * The token goes into {@code <success/>}; its hash is kept first, so that the token works once the client has it.
+     */
+    private boolean wantsToken(Sasl2Request r) {
+        return r.requestToken() != null && r.agentId() != null
+            && session.node.sasl2().fastMechanisms().contains(r.requestToken());
+    }
+
+    private void issueToken(Sasl2Request r) {
+        byte[] raw = new byte[60];
+        RANDOM.nextBytes(raw);
+        // 80 characters: longer than HMAC-SHA-256's 64-byte block, so the stored hash keys the same HMAC (RFC 2104 §2).
+        String token = Base64.getUrlEncoder().withoutPadding().encodeToString(raw);
+        java.time.Instant now = session.node.clock().instant();
+        java.time.Instant expires = now.plus(session.node.sasl2().fast().lifetime()).truncatedTo(ChronoUnit.SECONDS);
+        byte[] key = sha256(token.getBytes(StandardCharsets.UTF_8));
+        String client = HexFormat.of().formatHex(sha256(r.agentId().getBytes(StandardCharsets.UTF_8)));
+        session.ctx().ask(FastFeature.Issued.class, session.entity, BIND_TIMEOUT,
+            replyTo -> new FastFeature.Issue(key, r.requestToken(), client, now, expires, replyTo),
+            (reply, failure) -> new TokenKept(reply, failure, token, expires));
+    }
+
+    Behavior<SessionInput> onTokenKept(TokenKept k) {
+        if (session.phase != Phase.BIND || request == null) {
+            return session;
+        }
+        if (k.failure() == null) {
+            inline.add(Element.build("token", Sasl2Wire.FAST).attr("expiry", k.expires().toString())
+                .attr("token", k.token()).get());
+        }
+        // A token that could not be kept is not given: the login goes on without one.
+        afterAuthentication();
+        return session;
+    }
+
+    private static byte[] sha256(byte[] data) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(data);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** What the client asked for inline, once authenticated: resumption first, else Bind 2. */
+    private void afterAuthentication() {
+        Sasl2Request r = request;
         if (r.resume() != null) {
             session.resumption.onResume(r.resume(), this::resumeAnswered);
             return;

@@ -10,6 +10,8 @@ import chorus.actors.xmpp.Ns;
 import chorus.node.config.SessionLimits;
 import chorus.node.login.HashingPool;
 import chorus.node.login.LoginThrottle;
+import chorus.actors.feature.fast.FastFeature;
+import chorus.node.sasl.HtServer;
 import chorus.node.sasl.SaslFailure;
 import chorus.node.sasl.SaslMechanism;
 import chorus.node.sasl.SaslStep;
@@ -49,6 +51,10 @@ final class SaslPhase {
 
     /** The mechanism's answer to the credentials, computed on the hashing pool. */
     record Computed(SaslMechanism attempt, SaslStep step, Throwable failure) implements Step {
+    }
+
+    /** The account's entity checked a FAST token (XEP-0484). */
+    record TokenChecked(SaslMechanism attempt, FastFeature.Verdict verdict, Throwable failure) implements Step {
     }
 
     /** A step held back until its time. */
@@ -150,7 +156,8 @@ final class SaslPhase {
             return;
         }
         sasl2 = r;
-        attempt = node.sasl().create(r.mechanism(), node.domain(), transport.secure(), transport.channelBindings());
+        attempt = node.sasl2().fastMechanisms().contains(r.mechanism()) ? new HtServer(r.mechanism(), node.domain())
+            : node.sasl().create(r.mechanism(), node.domain(), transport.secure(), transport.channelBindings());
         account = null;
         verdict = null;
         handle(attempt.start(r.initialResponse()));
@@ -178,7 +185,8 @@ final class SaslPhase {
             return session;
         }
         SaslMechanism of = step instanceof Checked c ? c.attempt() : step instanceof CredentialsArrived c ? c.attempt()
-            : step instanceof Computed c ? c.attempt() : ((Release) step).attempt();
+            : step instanceof Computed c ? c.attempt() : step instanceof TokenChecked c ? c.attempt()
+            : ((Release) step).attempt();
         if (of != attempt || attempt == null) {
             return session;
         }
@@ -186,6 +194,10 @@ final class SaslPhase {
             onChecked(c.verdict());
         } else if (step instanceof CredentialsArrived c) {
             onCredentials(c);
+        } else if (step instanceof TokenChecked c) {
+            node.guards().lookups().took(Duration.between(lookupStarted, node.clock().instant()));
+            answerLookup(c.failure() != null ? new SaslStep.Failure(SaslFailure.TEMPORARY_AUTH_FAILURE, null)
+                : ((HtServer) attempt).verdict(c.verdict().responder()));
         } else if (step instanceof Computed c) {
             if (c.failure() != null) {
                 // The hashing pool is full: the login is not judged at all, and the client may try again.
@@ -207,6 +219,16 @@ final class SaslPhase {
             return;
         }
         SaslMechanism current = attempt;
+        if (current instanceof HtServer ht) {
+            // XEP-0484: the account's entity holds the tokens (hashed) and checks the proof against them.
+            boolean invalidate = sasl2 != null && sasl2.fast() != null
+                && ("true".equals(sasl2.fast().attr("invalidate")) || "1".equals(sasl2.fast().attr("invalidate")));
+            java.time.Instant now = node.clock().instant();
+            session.ctx().ask(FastFeature.Verdict.class, node.accounts().apply(account.toString()), LOOKUP_TIMEOUT,
+                replyTo -> new FastFeature.Verify(ht.name(), ht.proof(), ht.cbData(), invalidate, now, replyTo),
+                (reply, failure) -> new TokenChecked(current, reply, failure));
+            return;
+        }
         session.ctx().ask(UserEntity.CredentialsReply.class, node.accounts().apply(account.toString()), LOOKUP_TIMEOUT,
             UserEntity.GetCredentials::new, (reply, failure) -> new CredentialsArrived(current, reply, failure));
     }

@@ -157,6 +157,7 @@ public final class StreamSession extends AbstractBehavior<SessionInput> {
                 () -> fail(StreamErrors.NOT_AUTHORIZED, "the account was removed"))
             .onMessage(BindPhase.Bound.class, binding::onBound)
             .onMessage(Sasl2Login.Bound.class, sasl2::onBound)
+            .onMessage(Sasl2Login.TokenKept.class, sasl2::onTokenKept)
             .onMessage(SessionMessage.Framed.class, this::onFramed)
             .onMessage(SessionMessage.Deliver.class, bound::onDeliver)
             .onMessage(SessionMessage.Offline.class, bound::onOffline)

@@ -134,7 +134,8 @@ final class SessionFixture {
             router, jid -> entity.getRef(), jid -> mailbox.getRef(), Clock.systemUTC(), SessionRegistry.NONE,
             new SaslMechanisms(SaslSettings.allMechanisms(4096, new byte[32]), new SecureRandom()), noAccounts,
             new RegistrationLimiter(3, Duration.ofHours(1), Clock.systemUTC()), extensions, metrics, guards,
-            new Sasl2Settings(true, 64, true, true));
+            new Sasl2Settings(true, 64, true, true,
+                new chorus.actors.feature.fast.FastSettings(true, Duration.ofDays(14), 8)));
     }
 
     /** A session over a plain TCP-like transport (STARTTLS first). */
