@@ -108,6 +108,24 @@ class UserEntityFastTest {
     }
 
     @Test
+    void aProofBoundToAnotherChannelIsRefused() throws Exception {
+        // HT-SHA-256-ENDP: the client's HMAC covers the certificate hash it saw; the server checks with its own.
+        start(8);
+        byte[] key = sha256(TOKEN);
+        Instant now = clock.instant();
+        juliet.<FastFeature.Issued>runCommand(r -> new FastFeature.Issue(key, "HT-SHA-256-ENDP", "c", now,
+            now.plus(Duration.ofDays(1)), r));
+        Mac mac = Mac.getInstance("HmacSHA256");
+        mac.init(new SecretKeySpec(TOKEN.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+        mac.update("Initiator".getBytes(StandardCharsets.US_ASCII));
+        byte[] proof = mac.doFinal(new byte[] {1, 2, 3}); // what a client behind a man in the middle saw
+        assertFalse(juliet.<FastFeature.Verdict>runCommand(r -> new FastFeature.Verify("HT-SHA-256-ENDP", proof,
+            new byte[] {4, 5, 6}, false, now, r)).reply().ok());
+        assertTrue(juliet.<FastFeature.Verdict>runCommand(r -> new FastFeature.Verify("HT-SHA-256-ENDP", proof,
+            new byte[] {1, 2, 3}, false, now, r)).reply().ok());
+    }
+
+    @Test
     void anExpiredTokenIsRefused() throws Exception {
         start(8);
         issue(TOKEN, "client-a");

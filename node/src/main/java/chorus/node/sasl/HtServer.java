@@ -9,26 +9,45 @@ import java.util.Objects;
 
 /**
  * The server side of a Hashed Token mechanism (draft-schmaus-kitten-sasl-ht §3), as XEP-0484 FAST uses it:
- * HT-SHA-256-NONE. The client's one message is {@code authcid NUL HMAC(token, "Initiator" || cb-data)}; the tokens
+ * HT-SHA-256-NONE, and HT-SHA-256-ENDP bound to the connection's tls-server-end-point (RFC 5929 §4.1, the hash of the
+ * certificate this server presented, so a man in the middle with another certificate cannot replay the proof).
+ * The client's one message is {@code authcid NUL HMAC(token, "Initiator" || cb-data)}; the tokens
  * are the account's, kept by its entity (the session asks it with {@link #proof()}), and the answer to a good proof
  * is {@code HMAC(token, "Responder" || cb-data)} as additional data with the success ({@link #verdict}).
  */
 public final class HtServer implements SaslMechanism {
     public static final String SHA_256_NONE = "HT-SHA-256-NONE";
+    public static final String SHA_256_ENDP = "HT-SHA-256-ENDP";
     private static final int PROOF_LENGTH = 32;
 
     private final String name;
     private final DomainJid domain;
+    private final byte[] cbData;
     private byte[] proof;
     private BareJid account;
     private boolean done;
 
     public HtServer(String name, DomainJid domain) {
-        if (!SHA_256_NONE.equals(name)) {
-            throw new IllegalArgumentException("no such HT mechanism: " + name);
-        }
+        this(name, domain, ChannelBindings.NONE);
+    }
+
+    /** @param bindings the connection's channel bindings: -ENDP needs tls-server-end-point among them */
+    public HtServer(String name, DomainJid domain, ChannelBindings bindings) {
         this.name = name;
         this.domain = Objects.requireNonNull(domain, "domain");
+        if (SHA_256_NONE.equals(name)) {
+            cbData = new byte[0];
+        } else if (SHA_256_ENDP.equals(name) && bindings.data(ChannelBindings.TLS_SERVER_END_POINT) != null) {
+            cbData = bindings.data(ChannelBindings.TLS_SERVER_END_POINT);
+        } else {
+            throw new IllegalArgumentException("no such HT mechanism here: " + name);
+        }
+    }
+
+    /** The HT mechanisms a connection with these bindings offers, the bound one first. */
+    public static java.util.List<String> offered(ChannelBindings bindings, boolean channelBinding) {
+        return channelBinding && bindings.data(ChannelBindings.TLS_SERVER_END_POINT) != null
+            ? java.util.List.of(SHA_256_ENDP, SHA_256_NONE) : java.util.List.of(SHA_256_NONE);
     }
 
     @Override
@@ -38,7 +57,7 @@ public final class HtServer implements SaslMechanism {
 
     /** The channel-binding data the HMACs cover: none for -NONE. */
     public byte[] cbData() {
-        return new byte[0];
+        return cbData.clone();
     }
 
     @Override

@@ -30,8 +30,11 @@ public record Sasl2Settings(boolean enabled, int maxFieldLength, boolean carbons
             carbons, csi, fast);
     }
 
-    /** The FAST mechanisms offered inline (XEP-0484 §3): none when SASL2 or FAST is off. */
-    public java.util.List<String> fastMechanisms() {
-        return enabled && fast.enabled() ? java.util.List.of(chorus.node.sasl.HtServer.SHA_256_NONE) : java.util.List.of();
+    /**
+     * The FAST mechanisms a connection offers inline (XEP-0484 §3): -ENDP first where it has tls-server-end-point
+     * and channel binding is on ({@code chorus.sasl.channel-binding}); none when SASL2 or FAST is off.
+     */
+    public java.util.List<String> fastMechanisms(chorus.node.sasl.ChannelBindings bindings, boolean channelBinding) {
+        return enabled && fast.enabled() ? chorus.node.sasl.HtServer.offered(bindings, channelBinding) : java.util.List.of();
     }
 }

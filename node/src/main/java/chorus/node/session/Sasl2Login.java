@@ -68,7 +68,13 @@ final class Sasl2Login {
     /** The stream features' {@code <authentication/>} for this stream (§2.1). */
     Element feature(List<String> mechanisms) {
         boolean sm = session.node.c2s().sm().enabled() && session.transport.offersStreamManagement();
-        return Sasl2Wire.feature(mechanisms, session.node.sasl2(), sm, session.node.sasl2().fastMechanisms());
+        return Sasl2Wire.feature(mechanisms, session.node.sasl2(), sm, fastMechanisms());
+    }
+
+    /** The FAST mechanisms this connection offers. */
+    List<String> fastMechanisms() {
+        return session.node.sasl2().fastMechanisms(session.transport.channelBindings(),
+            session.node.sasl().settings().channelBinding());
     }
 
     /** The mechanism accepted the client: authenticated now, and the inline requests are next. */
@@ -92,7 +98,7 @@ final class Sasl2Login {
      */
     private boolean wantsToken(Sasl2Request r) {
         return r.requestToken() != null && r.agentId() != null
-            && session.node.sasl2().fastMechanisms().contains(r.requestToken());
+            && fastMechanisms().contains(r.requestToken());
     }
 
     private void issueToken(Sasl2Request r) {

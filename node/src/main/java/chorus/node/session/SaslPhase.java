@@ -156,7 +156,8 @@ final class SaslPhase {
             return;
         }
         sasl2 = r;
-        attempt = node.sasl2().fastMechanisms().contains(r.mechanism()) ? new HtServer(r.mechanism(), node.domain())
+        attempt = session.sasl2.fastMechanisms().contains(r.mechanism())
+            ? new HtServer(r.mechanism(), node.domain(), transport.channelBindings())
             : node.sasl().create(r.mechanism(), node.domain(), transport.secure(), transport.channelBindings());
         account = null;
         verdict = null;
