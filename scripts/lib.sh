@@ -151,3 +151,31 @@ ensure_conversejs() {
   fi
   return 0
 }
+
+# xmpp.js (npm @xmpp/client, with its SASL2, Bind2 and FAST packages): Sasl2IT runs a small driver of it
+# (node/src/test/resources/sasl2/driver.mjs) with Node.js against a node. Installed once with npm into
+# ~/.cache/chorus/xmppjs-VERSION (override: CHORUS_XMPPJS_DIR); the test finds it there.
+readonly XMPPJS_VERSION=0.14.0
+xmppjs_dir() { echo "${CHORUS_XMPPJS_DIR:-$HOME/.cache/chorus/xmppjs-$XMPPJS_VERSION}"; }
+ensure_xmppjs() {
+  local dir tmp
+  dir=$(xmppjs_dir)
+  [[ -f $dir/node_modules/@xmpp/client/package.json ]] && return 0
+  if ! command -v npm >/dev/null 2>&1; then
+    apt_install_for "the xmpp.js test" npm
+    command -v npm >/dev/null 2>&1 || return 0
+  fi
+  echo "chorus: fetching xmpp.js $XMPPJS_VERSION with npm into $dir..." >&2
+  mkdir -p "${dir%/*}"
+  tmp=$(mktemp -d "$dir.tmp.XXXXXX")
+  if (cd "$tmp" && echo '{"name":"chorus-xmppjs","private":true}' >package.json &&
+      npm install --silent --no-audit --no-fund "@xmpp/client@$XMPPJS_VERSION" >/dev/null 2>&1) &&
+      [[ -f $tmp/node_modules/@xmpp/client/package.json ]]; then
+    rm -rf "$dir"
+    mv "$tmp" "$dir"
+  else
+    rm -rf "$tmp"
+    echo "chorus: could not fetch xmpp.js $XMPPJS_VERSION with npm; Sasl2IT will fail" >&2
+  fi
+  return 0
+}

@@ -21,6 +21,8 @@ ensure_dnsmasq
 ensure_chromium
 ensure_conversejs
 export CHORUS_CONVERSEJS_DIR=${CHORUS_CONVERSEJS_DIR:-$(conversejs_dir)}
+ensure_xmppjs
+export CHORUS_XMPPJS_DIR=${CHORUS_XMPPJS_DIR:-$(xmppjs_dir)}
 ensure_peers
 
 stop_cassandra() { scripts/cassandra.sh stop || true; }

@@ -16,6 +16,8 @@ import chorus.actors.feature.admin.AdminCommands;
 import chorus.actors.feature.blocking.BlockingFeature;
 import chorus.actors.feature.blocking.BlockingHandler;
 import chorus.actors.feature.carbons.CarbonsFeature;
+import chorus.actors.feature.fast.FastFeature;
+import chorus.actors.feature.fast.FastSettings;
 import chorus.actors.feature.carbons.CarbonsSettings;
 import chorus.actors.feature.contact.ContactAddresses;
 import chorus.actors.feature.contact.ContactInfo;
@@ -120,6 +122,10 @@ record NodeFeatures(Features server, AccountFeatures account, BadgeBoard badges,
         PushSettings push = PushSettings.from(storage.systemConfig());
         if (push.enabled()) {
             features.add(new PushFeature(push));
+        }
+        FastSettings fast = FastSettings.from(storage.systemConfig());
+        if (fast.enabled()) {
+            features.add(new FastFeature(fast));
         }
         AccountFeatures account = AccountFeatures.of(features.toArray(AccountFeature[]::new));
         if (carbons.enabled()) {

@@ -16,6 +16,9 @@ import chorus.node.login.ThrottleBucket;
 import chorus.node.metrics.NodeRegistry;
 import chorus.node.sasl.SaslMechanisms;
 import chorus.node.sasl.SaslSettings;
+import chorus.node.sasl2.Sasl2Settings;
+import chorus.actors.feature.carbons.CarbonsSettings;
+import chorus.actors.feature.fast.FastSettings;
 import chorus.node.session.BlockingFilter;
 import chorus.node.session.IdleSweep;
 import chorus.node.session.RegistrationLimiter;
@@ -54,19 +57,24 @@ final class NodeSessions {
         SessionLimits limits = settings.c2s().sessionLimits();
         SaslMechanisms sasl = new SaslMechanisms(
             SaslSettings.allMechanisms(settings.scramIterations(), clusterSecret)
-                .withChannelBinding(settings.config().getBoolean("chorus.sasl.channel-binding")), new SecureRandom());
+                .withChannelBinding(settings.config().getBoolean("chorus.sasl.channel-binding"))
+                .withDowngradeProtection(settings.config().getBoolean("chorus.sasl.downgrade-protection")),
+            new SecureRandom());
         LoginThrottle throttle = LoginThrottle.NONE;
         if (limits.logins().on()) {
             ThrottleBucket.init(sharding, limits.logins(), clock);
             throttle = new ShardedLoginThrottle(limits.logins(), clusterSecret,
                 id -> sharding.entityRefFor(ThrottleBucket.KEY, id), system.scheduler());
         }
+        CsiSettings csi = CsiSettings.from(storage.systemConfig());
         return new SessionContext(settings.domain(), settings.c2s(), settings.registration(),
             router, jid -> sharding.entityRefFor(UserEntity.KEY, jid),
             jid -> sharding.entityRefFor(MailboxEntity.KEY, jid), clock, tcp, sasl, accounts,
             new RegistrationLimiter(settings.registration().perAddress(), settings.registration().window(), clock),
-            extensions(CsiSettings.from(storage.systemConfig()), serverCaps), registry.metrics(), new SessionGuards(throttle,
-                hashing, idle, new LookupTimes(limits.lookupTime(), limits.lookupCap(), limits.lookupTimeout())), invites);
+            extensions(csi, serverCaps), registry.metrics(), new SessionGuards(throttle,
+                hashing, idle, new LookupTimes(limits.lookupTime(), limits.lookupCap(), limits.lookupTimeout())), invites,
+            Sasl2Settings.from(settings.config(), CarbonsSettings.from(storage.systemConfig()).enabled(), csi.enabled(),
+                FastSettings.from(storage.systemConfig())));
     }
 
     /** The per-session features of every bound stream, in the order their hooks run. */

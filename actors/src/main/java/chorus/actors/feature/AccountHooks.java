@@ -113,6 +113,14 @@ public interface AccountHooks {
     }
 
     /**
+     * A command of a session straight to the features ({@link AccountCommand}): the decision when this feature owns
+     * it, else null. Its events persist before {@code then} runs (and replies).
+     */
+    default Decision command(AccountCommand command, AccountData data) {
+        return null;
+    }
+
+    /**
      * The account is being removed: erase what lives outside the account's journal (the journal and every slice
      * are erased by the entity and the node) and forget live state.
      */

@@ -130,6 +130,17 @@ final class FeatureHooks {
         return nodes;
     }
 
+    /** The first feature that owns the command decides; a command nobody owns changes nothing. */
+    Decision command(chorus.actors.feature.AccountCommand c, AccountData data) {
+        for (AccountHooks h : hooks) {
+            Decision d = h.command(c, data);
+            if (d != null) {
+                return d;
+            }
+        }
+        return Decision.none();
+    }
+
     void erase() {
         hooks.forEach(AccountHooks::erase);
     }

@@ -70,6 +70,10 @@ public final class UserEntity extends JournaledEntity<UserEntity.Command, Accoun
     public interface Command extends ClusterMessage {
     }
 
+    /** A feature's own command from a session ({@link chorus.actors.feature.AccountCommand}), such as FAST's. */
+    public interface FeatureCommand extends Command, chorus.actors.feature.AccountCommand {
+    }
+
     /** Creates the account; fails with "conflict" when it exists. */
     public record CreateAccount(Credentials credentials, ActorRef<AccountReply> replyTo) implements Command {
     }
@@ -377,6 +381,7 @@ public final class UserEntity extends JournaledEntity<UserEntity.Command, Accoun
             return effects.none();
         });
         on.command(EntityContext.FeatureStep.class, (s, c) -> effects.decide(s, c.step().get()));
+        on.command(FeatureCommand.class, (s, c) -> effects.decide(s, hooks.command(c, data(s))));
         on.command(Stop.class, (s, c) -> Effect().stop());
         // A command too large for one cluster frame is handled once all its pieces are here.
         on.command(FramedCommand.class, (s, c) -> framed.accept(c.frame())

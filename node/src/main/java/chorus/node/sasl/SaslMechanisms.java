@@ -90,10 +90,12 @@ public final class SaslMechanisms {
     public SaslMechanism create(String name, DomainJid domain, boolean tlsActive, ChannelBindings bindings) {
         boolean plusOffered = offersPlus(tlsActive, bindings);
         ChannelBindings offered = plusOffered ? bindings : ChannelBindings.NONE;
+        // XEP-0474: the same lists the stream features showed (the SASL2 feature shows the same mechanisms).
+        Ssdp shown = !settings.downgradeProtection() ? null : Ssdp.of(advertised(tlsActive, bindings), plusOffered, bindings.types());
         if (name != null && name.endsWith(PLUS) && plusOffered
                 && settings.mechanisms().contains(name.substring(0, name.length() - PLUS.length()))) {
             Optional<ScramHash> hash = ScramHash.forMechanism(name.substring(0, name.length() - PLUS.length()));
-            return new ScramServer(hash.orElseThrow(), domain, decoys, serverNonces, true, offered);
+            return new ScramServer(hash.orElseThrow(), domain, decoys, serverNonces, true, offered, shown);
         }
         if (name == null || !settings.mechanisms().contains(name)) {
             return new Unavailable(String.valueOf(name), SaslFailure.INVALID_MECHANISM);
@@ -104,7 +106,7 @@ public final class SaslMechanisms {
                     : new Unavailable(name, SaslFailure.ENCRYPTION_REQUIRED);
         }
         Optional<ScramHash> hash = ScramHash.forMechanism(name);
-        return new ScramServer(hash.orElseThrow(), domain, decoys, serverNonces, false, offered);
+        return new ScramServer(hash.orElseThrow(), domain, decoys, serverNonces, false, offered, shown);
     }
 
     private boolean offersPlus(boolean tlsActive, ChannelBindings bindings) {

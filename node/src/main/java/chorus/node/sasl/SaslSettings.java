@@ -16,11 +16,18 @@ import java.util.Objects;
  *                          salts of accounts that do not exist are derived; see {@link DecoyCredentials}
  * @param channelBinding    offer the SCRAM -PLUS variants (RFC 5802 §6) on connections whose TLS has a channel binding
  *                          ({@code chorus.sasl.channel-binding})
+ * @param downgradeProtection put XEP-0474's "h" into SCRAM's server-first-message
+ *                          ({@code chorus.sasl.downgrade-protection})
  */
-public record SaslSettings(List<String> mechanisms, int scramIterations, byte[] unknownUserSecret, boolean channelBinding) {
+public record SaslSettings(List<String> mechanisms, int scramIterations, byte[] unknownUserSecret, boolean channelBinding,
+                           boolean downgradeProtection) {
 
     public SaslSettings(List<String> mechanisms, int scramIterations, byte[] unknownUserSecret) {
-        this(mechanisms, scramIterations, unknownUserSecret, true);
+        this(mechanisms, scramIterations, unknownUserSecret, true, true);
+    }
+
+    public SaslSettings(List<String> mechanisms, int scramIterations, byte[] unknownUserSecret, boolean channelBinding) {
+        this(mechanisms, scramIterations, unknownUserSecret, channelBinding, true);
     }
 
     public SaslSettings {
@@ -46,7 +53,12 @@ public record SaslSettings(List<String> mechanisms, int scramIterations, byte[] 
 
     /** The same, with channel binding offered or not. */
     public SaslSettings withChannelBinding(boolean on) {
-        return new SaslSettings(mechanisms, scramIterations, unknownUserSecret, on);
+        return new SaslSettings(mechanisms, scramIterations, unknownUserSecret, on, downgradeProtection);
+    }
+
+    /** The same, with XEP-0474's attribute sent or not. */
+    public SaslSettings withDowngradeProtection(boolean on) {
+        return new SaslSettings(mechanisms, scramIterations, unknownUserSecret, channelBinding, on);
     }
 
     @Override
@@ -57,17 +69,19 @@ public record SaslSettings(List<String> mechanisms, int scramIterations, byte[] 
     @Override
     public boolean equals(Object o) {
         return o instanceof SaslSettings s && mechanisms.equals(s.mechanisms) && scramIterations == s.scramIterations
-                && Arrays.equals(unknownUserSecret, s.unknownUserSecret) && channelBinding == s.channelBinding;
+                && Arrays.equals(unknownUserSecret, s.unknownUserSecret) && channelBinding == s.channelBinding
+                && downgradeProtection == s.downgradeProtection;
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(mechanisms, scramIterations, Arrays.hashCode(unknownUserSecret), channelBinding);
+        return Objects.hash(mechanisms, scramIterations, Arrays.hashCode(unknownUserSecret), channelBinding, downgradeProtection);
     }
 
     /** Never prints the secret. */
     @Override
     public String toString() {
-        return "SaslSettings[" + mechanisms + ", i=" + scramIterations + (channelBinding ? ", -PLUS" : "") + "]";
+        return "SaslSettings[" + mechanisms + ", i=" + scramIterations + (channelBinding ? ", -PLUS" : "")
+            + (downgradeProtection ? ", SSDP" : "") + "]";
     }
 }

@@ -52,13 +52,15 @@ public final class ScramServer implements SaslMechanism {
     private boolean accountExists;
     private String nonce;
     private String serverFirst;
+    /** XEP-0474: the mechanisms and channel-binding types this connection was shown, for the "h" attribute (null: none). */
+    private final Ssdp ssdp;
 
     /**
      * @param serverNonces gives the server's part of each nonce: printable ASCII without "," (RFC 5802 §7);
      *                     random in production ({@link #randomNonces}), fixed in tests
      */
     ScramServer(ScramHash hash, DomainJid domain, DecoyCredentials decoys, Supplier<String> serverNonces) {
-        this(hash, domain, decoys, serverNonces, false, ChannelBindings.NONE);
+        this(hash, domain, decoys, serverNonces, false, ChannelBindings.NONE, null);
     }
 
     /**
@@ -67,6 +69,13 @@ public final class ScramServer implements SaslMechanism {
      */
     ScramServer(ScramHash hash, DomainJid domain, DecoyCredentials decoys, Supplier<String> serverNonces, boolean plus,
                 ChannelBindings bindings) {
+        this(hash, domain, decoys, serverNonces, plus, bindings, null);
+    }
+
+    /** @param ssdp what the client was shown, hashed into the server-first-message (XEP-0474); null for nothing */
+    ScramServer(ScramHash hash, DomainJid domain, DecoyCredentials decoys, Supplier<String> serverNonces, boolean plus,
+                ChannelBindings bindings, Ssdp ssdp) {
+        this.ssdp = ssdp;
         this.hash = Objects.requireNonNull(hash, "hash");
         this.domain = Objects.requireNonNull(domain, "domain");
         this.decoys = Objects.requireNonNull(decoys, "decoys");
@@ -194,14 +203,18 @@ public final class ScramServer implements SaslMechanism {
         return null;
     }
 
-    /** server-first-message = nonce "," salt "," iteration-count (RFC 5802 §7). */
+    /**
+     * server-first-message = nonce "," salt "," iteration-count ["," extensions] (RFC 5802 §7); the extension is
+     * XEP-0474's "h": what the client was shown, signed by the proofs since it is part of the AuthMessage.
+     */
     private SaslStep serverFirst() {
         String serverNonce = serverNonces.get();
         if (!ScramMessages.isPrintable(serverNonce)) {
             throw new IllegalStateException("server nonce is not printable");
         }
         nonce = clientFirst.clientNonce() + serverNonce;
-        serverFirst = "r=" + nonce + ",s=" + B64.encodeToString(credentials.salt()) + ",i=" + credentials.iterations();
+        serverFirst = "r=" + nonce + ",s=" + B64.encodeToString(credentials.salt()) + ",i=" + credentials.iterations()
+            + (ssdp == null ? "" : ",h=" + ssdp.hash(hash));
         state = State.AWAITING_CLIENT_FINAL;
         return new SaslStep.Challenge(serverFirst.getBytes(StandardCharsets.UTF_8));
     }

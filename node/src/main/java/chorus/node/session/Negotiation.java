@@ -8,6 +8,7 @@ import chorus.actors.xmpp.Iq;
 import chorus.actors.xmpp.Ns;
 import chorus.actors.xmpp.Stanza;
 import chorus.actors.xmpp.StanzaException;
+import chorus.node.sasl2.Sasl2Wire;
 import chorus.node.stream.StreamError;
 import chorus.node.stream.StreamErrors;
 import chorus.node.stream.StreamEvent;
@@ -17,9 +18,9 @@ import org.apache.pekko.actor.typed.Behavior;
 
 /**
  * The stream's negotiation up to binding (RFC 6120 §4.3): each stream header the client sends is answered with the
- * features of the phase the stream is in (STARTTLS, then SASL and XEP-0077 registration, then binding, XEP-0198 and
- * the per-session extensions' features); STARTTLS is taken (§5), and before authentication only SASL (§6),
- * registration (XEP-0077 §3.1) and an invitation's token (XEP-0445 §3) are allowed.
+ * features of the phase the stream is in (STARTTLS, then SASL, SASL2 (XEP-0388) and XEP-0077 registration, then
+ * binding, XEP-0198 and the per-session extensions' features); STARTTLS is taken (§5), and before authentication only
+ * SASL (§6), SASL2, registration (XEP-0077 §3.1) and an invitation's token (XEP-0445 §3) are allowed.
  */
 final class Negotiation {
     private final StreamSession session;
@@ -44,6 +45,10 @@ final class Negotiation {
         } else if (session.user == null) {
             session.phase = Phase.AUTH;
             features.child(session.sasl.mechanismsFeature());
+            if (session.node.sasl2().enabled()) {
+                // XEP-0388 §2.1: the same mechanisms, offered with what can be done inline.
+                features.child(session.sasl2.feature(session.sasl.mechanisms()));
+            }
             session.sasl.channelBindingFeature().ifPresent(features::child);
             if (session.registration.enabled()) {
                 features.child(session.registration.feature());
@@ -79,7 +84,7 @@ final class Negotiation {
 
     /** RFC 6120 §6, and XEP-0077 §3.1: registration is the one thing allowed before authentication. */
     Behavior<SessionInput> onAuthElement(Element e) {
-        if (e.ns().equals(Ns.SASL)) {
+        if (e.ns().equals(Ns.SASL) || e.ns().equals(Sasl2Wire.NS)) {
             session.sasl.onElement(e);
             return session;
         }

@@ -41,6 +41,11 @@ final class Resumption {
     private SessionMessage.Resumption state;
     /** What the client sent while its stream was being resumed: handled once it is. */
     private final List<Element> held = new ArrayList<>();
+    /**
+     * Where {@code <resumed/>} or {@code <failed/>} goes: to the client, or, for a resumption asked for inside a
+     * SASL2 {@code <authenticate/>}, into the {@code <success/>} (null: to the client).
+     */
+    private java.util.function.Consumer<Element> inline;
 
     Resumption(StreamSession session) {
         this.session = session;
@@ -50,15 +55,24 @@ final class Resumption {
 
     /** {@code <resume/>}: a new stream asks to take over a dropped one of the same account. */
     Behavior<SessionInput> onResume(Element e) {
+        return onResume(e, null);
+    }
+
+    /**
+     * As {@link #onResume(Element)}, the answer going to {@code answer} (XEP-0198 inline in SASL2): it is called
+     * once, before the stanzas the client did not acknowledge are sent again.
+     */
+    Behavior<SessionInput> onResume(Element e, java.util.function.Consumer<Element> answer) {
+        inline = answer;
         if (session.phase != Phase.BIND || session.sm != null || !session.node.c2s().sm().enabled()
             || !session.transport.offersStreamManagement()) {
-            session.out.send(StreamManagement.failed("unexpected-request", -1));
+            answer(StreamManagement.failed("unexpected-request", -1));
             return session;
         }
         String previd = e.attr("previd");
         long h = StreamManagement.count(e.attr("h"));
         if (previd == null || previd.isEmpty() || h < 0) {
-            session.out.send(StreamManagement.failed("bad-request", -1));
+            answer(StreamManagement.failed("bad-request", -1));
             return session;
         }
         session.phase = Phase.RESUMING;
@@ -117,7 +131,7 @@ final class Resumption {
             return session.fail(StreamErrors.UNDEFINED_CONDITION, "handled-count-too-high");
         }
         session.acks.onAck(ack);
-        session.out.send(sm.resumed(resumingId));
+        answer(sm.resumed(resumingId));
         // XEP-0198 §5: what the client did not acknowledge goes out again, in order.
         for (SessionMessage.Unacked u : sm.unacked()) {
             session.out.resend(u.stanza());
@@ -141,8 +155,18 @@ final class Resumption {
         answer = null;
         state = null;
         session.bound.forgetEarly();
-        session.out.send(StreamManagement.failed("item-not-found", -1));
+        answer(StreamManagement.failed("item-not-found", -1));
         return replayHeld();
+    }
+
+    private void answer(Element e) {
+        java.util.function.Consumer<Element> to = inline;
+        inline = null;
+        if (to == null) {
+            session.out.send(e);
+        } else {
+            to.accept(e);
+        }
     }
 
     private Behavior<SessionInput> replayHeld() {

@@ -11,10 +11,14 @@ import chorus.node.config.SessionLimits;
 import chorus.node.login.CredentialsLookup;
 import chorus.node.login.HashingPool;
 import chorus.node.login.LoginThrottle;
+import chorus.actors.feature.fast.FastFeature;
+import chorus.node.sasl.HtServer;
 import chorus.node.sasl.SaslFailure;
 import chorus.node.sasl.SaslMechanism;
 import chorus.node.sasl.SaslStep;
 import chorus.node.sasl.SaslWire;
+import chorus.node.sasl2.Sasl2Request;
+import chorus.node.sasl2.Sasl2Wire;
 import chorus.node.stream.StreamError;
 import chorus.node.stream.StreamErrors;
 import chorus.node.xmppstream.Transport;
@@ -50,6 +54,10 @@ final class SaslPhase {
     record Computed(SaslMechanism attempt, SaslStep step, Throwable failure) implements Step {
     }
 
+    /** The account's entity checked a FAST token (XEP-0484). */
+    record TokenChecked(SaslMechanism attempt, FastFeature.Verdict verdict, Throwable failure) implements Step {
+    }
+
     /** A step held back until its time. */
     record Release(SaslMechanism attempt, SaslStep step) implements Step {
     }
@@ -57,6 +65,8 @@ final class SaslPhase {
     record DelayedFailure(Element failure, boolean last) implements Step {
     }
 
+    /** How long a FAST token's check waits for the account's entity (one question: it may revoke the token). */
+    private static final Duration LOOKUP_TIMEOUT = Duration.ofSeconds(10);
     static final String REFUSED = "too many failed logins; try again later";
     static final String BUSY = "the server is busy; try again later";
 
@@ -73,6 +83,13 @@ final class SaslPhase {
     /** The account the current attempt named, and what the throttle said about it (null: no lookup yet). */
     private BareJid account;
     private LoginThrottle.Verdict verdict;
+    /**
+     * XEP-0388: the current attempt came in a SASL2 {@code <authenticate/>} (null: RFC 6120's {@code <auth/>}). Its
+     * answers take SASL2's form, and its success goes on with {@link Sasl2Login}; its failures count as any.
+     */
+    private Sasl2Request sasl2;
+    /** The current attempt's profile is SASL2 (its request may have been refused before it had one). */
+    private boolean v2Attempt;
 
     SaslPhase(StreamSession session) {
         this.session = session;
@@ -81,7 +98,12 @@ final class SaslPhase {
     }
 
     Element mechanismsFeature() {
-        return SaslWire.mechanismsFeature(node.sasl().advertised(transport.secure(), transport.channelBindings()));
+        return SaslWire.mechanismsFeature(mechanisms());
+    }
+
+    /** The mechanisms this stream offers, in preference order (the same over RFC 6120 SASL and SASL2). */
+    java.util.List<String> mechanisms() {
+        return node.sasl().advertised(transport.secure(), transport.channelBindings());
     }
 
     /** XEP-0440: the channel-binding types this connection offers its -PLUS mechanisms, when it offers them. */
@@ -99,26 +121,60 @@ final class SaslPhase {
             return;
         }
         stepStarted = node.clock().instant();
+        boolean v2 = Sasl2Wire.NS.equals(e.ns());
         if (e.is("auth", Ns.SASL)) {
+            sasl2 = null;
+            v2Attempt = false;
             attempt = node.sasl().create(e.attr("mechanism"), node.domain(), transport.secure(), transport.channelBindings());
             account = null;
             verdict = null;
             handle(SaslWire.start(attempt, e));
-        } else if (e.is("response", Ns.SASL) && attempt != null) {
+        } else if (e.is("authenticate", Sasl2Wire.NS) && node.sasl2().enabled()) {
+            startSasl2(e);
+        } else if (attempt != null && v2 == v2Attempt && e.is("response", v2 ? Sasl2Wire.NS : Ns.SASL)) {
             handle(SaslWire.respond(attempt, e));
-        } else if (e.is("abort", Ns.SASL)) {
+        } else if (e.is("abort", v2 ? Sasl2Wire.NS : Ns.SASL)) {
             attempt = null;
-            answerAtOnce(new SaslStep.Failure(SaslFailure.ABORTED, null));
+            answerAtOnce(new SaslStep.Failure(SaslFailure.ABORTED, null), v2);
         } else {
             attempt = null;
-            answerAtOnce(new SaslStep.Failure(SaslFailure.MALFORMED_REQUEST, "unexpected " + e.name()));
+            answerAtOnce(new SaslStep.Failure(SaslFailure.MALFORMED_REQUEST, "unexpected " + e.name()), v2);
         }
     }
 
+    /** XEP-0388 §2.2: {@code <authenticate/>}, its mechanism started with the initial response if it has one. */
+    private void startSasl2(Element e) {
+        Sasl2Request r;
+        v2Attempt = true;
+        try {
+            r = Sasl2Request.parse(e, node.sasl2());
+        } catch (Sasl2Request.Malformed m) {
+            // Counted as a failure: a client that sends nothing but oversized requests still meets the limit.
+            sasl2 = null;
+            attempt = null;
+            account = null;
+            verdict = null;
+            fail(new SaslStep.Failure(SaslFailure.MALFORMED_REQUEST, m.getMessage()));
+            return;
+        }
+        sasl2 = r;
+        attempt = session.sasl2.fastMechanisms().contains(r.mechanism())
+            ? new HtServer(r.mechanism(), node.domain(), transport.channelBindings())
+            : node.sasl().create(r.mechanism(), node.domain(), transport.secure(), transport.channelBindings());
+        account = null;
+        verdict = null;
+        handle(attempt.start(r.initialResponse()));
+    }
+
+    /** What goes to the client for a step of the current attempt, in the form of its SASL profile. */
+    private Element element(SaslStep step) {
+        return v2Attempt ? Sasl2Wire.element(step) : SaslWire.element(step);
+    }
+
     /** An abort, or a message out of place: answered at once, and no attempt that counts. */
-    private void answerAtOnce(SaslStep.Failure f) {
+    private void answerAtOnce(SaslStep.Failure f, boolean v2) {
         node.metrics().login(NodeMetrics.LoginOutcome.ofCondition(f.condition().xmlName()));
-        session.out.send(SaslWire.element(f));
+        session.out.send(v2 ? Sasl2Wire.element(f) : SaslWire.element(f));
     }
 
     Behavior<SessionInput> onStep(Step step) {
@@ -132,7 +188,8 @@ final class SaslPhase {
             return session;
         }
         SaslMechanism of = step instanceof Checked c ? c.attempt() : step instanceof CredentialsArrived c ? c.attempt()
-            : step instanceof Computed c ? c.attempt() : ((Release) step).attempt();
+            : step instanceof Computed c ? c.attempt() : step instanceof TokenChecked c ? c.attempt()
+            : ((Release) step).attempt();
         if (of != attempt || attempt == null) {
             return session;
         }
@@ -140,6 +197,10 @@ final class SaslPhase {
             onChecked(c.verdict());
         } else if (step instanceof CredentialsArrived c) {
             onCredentials(c);
+        } else if (step instanceof TokenChecked c) {
+            node.guards().lookups().took(Duration.between(lookupStarted, node.clock().instant()));
+            answerLookup(c.failure() != null ? new SaslStep.Failure(SaslFailure.TEMPORARY_AUTH_FAILURE, null)
+                : ((HtServer) attempt).verdict(c.verdict().responder()));
         } else if (step instanceof Computed c) {
             if (c.failure() != null) {
                 // The hashing pool is full: the login is not judged at all, and the client may try again.
@@ -161,6 +222,16 @@ final class SaslPhase {
             return;
         }
         SaslMechanism current = attempt;
+        if (current instanceof HtServer ht) {
+            // XEP-0484: the account's entity holds the tokens (hashed) and checks the proof against them.
+            boolean invalidate = sasl2 != null && sasl2.fast() != null
+                && ("true".equals(sasl2.fast().attr("invalidate")) || "1".equals(sasl2.fast().attr("invalidate")));
+            java.time.Instant now = node.clock().instant();
+            session.ctx().ask(FastFeature.Verdict.class, node.accounts().apply(account.toString()), LOOKUP_TIMEOUT,
+                replyTo -> new FastFeature.Verify(ht.name(), ht.proof(), ht.cbData(), invalidate, now, replyTo),
+                (reply, failure) -> new TokenChecked(current, reply, failure));
+            return;
+        }
         session.ctx().pipeToSelf(CredentialsLookup.ask(node.accounts().apply(account.toString()),
                 node.guards().lookups().timeout(), session.ctx().getSystem().scheduler()),
             (reply, failure) -> new CredentialsArrived(current, reply, failure));
@@ -213,13 +284,20 @@ final class SaslPhase {
             attempt = null;
             node.guards().logins().succeeded(s.account());
             node.metrics().login(NodeMetrics.LoginOutcome.SUCCESS);
+            if (sasl2 != null) {
+                // XEP-0388 §2.6.1: no restart; what the client asked for inline is done before <success/> leaves.
+                Sasl2Request r = sasl2;
+                sasl2 = null;
+                session.sasl2.succeeded(s, r);
+                return;
+            }
             // RFC 6120 §6.4.6: the parser restarts before <success/> leaves, ready for the new stream.
             transport.restartThenSend(SaslWire.element(s));
             session.negotiation.authenticated(s.account());
         } else if (step instanceof SaslStep.Failure f) {
             fail(f);
         } else {
-            session.out.send(SaslWire.element(step));
+            session.out.send(element(step));
         }
     }
 
@@ -248,7 +326,9 @@ final class SaslPhase {
         account = null;
         verdict = null;
         waiting = true;
-        Element answer = SaslWire.element(f);
+        Element answer = element(f);
+        sasl2 = null;
+        v2Attempt = false;
         if (wait.compareTo(Duration.ZERO) <= 0) {
             onStep(new DelayedFailure(answer, last));
         } else {

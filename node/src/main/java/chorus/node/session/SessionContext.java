@@ -9,6 +9,7 @@ import chorus.actors.xmpp.DomainJid;
 import chorus.node.config.C2sSettings;
 import chorus.node.config.RegistrationSettings;
 import chorus.node.sasl.SaslMechanisms;
+import chorus.node.sasl2.Sasl2Settings;
 import org.apache.pekko.actor.typed.RecipientRef;
 
 import java.time.Clock;
@@ -26,27 +27,18 @@ import java.util.function.Function;
  *                   and logins by outcome
  * @param invites    invitations (XEP-0401/0445), or null when the node has none
  * @param guards     what keeps the sessions within their limits (login throttle, hashing pool, idle watch)
+ * @param sasl2      SASL2 and Bind 2 (XEP-0388, XEP-0386)
  */
 public record SessionContext(DomainJid domain, C2sSettings c2s, RegistrationSettings registration, Router router,
                              Function<String, RecipientRef<UserEntity.Command>> accounts,
                              Function<String, RecipientRef<MailboxEntity.Command>> mailboxes, Clock clock,
                              SessionRegistry registry, SaslMechanisms sasl, AccountAdmin admin,
                              RegistrationLimiter limiter, List<SessionExtension.Factory> extensions,
-                             NodeMetrics metrics, SessionGuards guards, Invites invites) {
+                             NodeMetrics metrics, SessionGuards guards, Invites invites,
+                             Sasl2Settings sasl2) {
 
     public SessionContext {
         extensions = List.copyOf(extensions);
-    }
-
-    /** Without invitations (XEP-0401 off). */
-    public SessionContext(DomainJid domain, C2sSettings c2s, RegistrationSettings registration, Router router,
-                          Function<String, RecipientRef<UserEntity.Command>> accounts,
-                          Function<String, RecipientRef<MailboxEntity.Command>> mailboxes, Clock clock,
-                          SessionRegistry registry, SaslMechanisms sasl, AccountAdmin admin,
-                          RegistrationLimiter limiter, List<SessionExtension.Factory> extensions,
-                          NodeMetrics metrics, SessionGuards guards) {
-        this(domain, c2s, registration, router, accounts, mailboxes, clock, registry, sasl, admin, limiter, extensions,
-            metrics, guards, null);
     }
 
     /** Whether invitations may be redeemed on this stream's node. */
@@ -57,7 +49,7 @@ public record SessionContext(DomainJid domain, C2sSettings c2s, RegistrationSett
     /** The same, for the sessions of another transport, counted by its own registry. */
     public SessionContext withRegistry(SessionRegistry other) {
         return new SessionContext(domain, c2s, registration, router, accounts, mailboxes, clock, other, sasl, admin,
-            limiter, extensions, metrics, guards, invites);
+            limiter, extensions, metrics, guards, invites, sasl2);
     }
 
     @Override

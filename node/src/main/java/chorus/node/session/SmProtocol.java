@@ -71,10 +71,19 @@ final class SmProtocol {
     }
 
     private Behavior<SessionInput> onEnable(Element e) {
+        session.out.send(enable(e));
+        return session;
+    }
+
+    /**
+     * §3: enables stream management on a bound stream, and returns what to tell the client: {@code <enabled/>}, or
+     * {@code <failed/>}. Bind 2 puts it into its {@code <bound/>} (XEP-0198 §"inline", XEP-0386 §4.2).
+     */
+    Element enable(Element e) {
         SmSettings settings = session.node.c2s().sm();
         if (session.sm != null || !settings.enabled() || !session.transport.offersStreamManagement()) {
             // §3: enabling twice is an error.
-            return refuse("unexpected-request");
+            return StreamManagement.failed("unexpected-request", -1);
         }
         boolean resume = "true".equals(e.attr("resume")) || "1".equals(e.attr("resume"));
         long max = Math.max(0, StreamManagement.count(e.attr("max")));
@@ -84,9 +93,10 @@ final class SmProtocol {
         session.sm = sm;
         // From now on stream management looks after the stream: the idle check no longer does.
         session.node.guards().idle().unwatch(session.ctx().getSelf());
-        session.out.send(sm.enabled());
+        Element enabled = sm.enabled();
+        // <enabled/> is no stanza: counting from here on counts exactly what follows it.
         session.out.countWith(sm);
         session.bound.binding.registerResumable();
-        return session;
+        return enabled;
     }
 }

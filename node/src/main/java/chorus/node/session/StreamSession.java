@@ -33,7 +33,8 @@ import java.time.Duration;
  * One per client stream, on the node that holds its transport (a connection cannot move), whatever the transport:
  * the adapter feeds it {@link StreamEvent}s ({@link Inbound}) and it writes through the {@link Transport}. It runs
  * the stream's negotiation one phase at a time ({@link Phase}: {@link Negotiation} answers each header and takes
- * STARTTLS, then {@link SaslPhase} and {@link Registration}, {@link BindPhase}, {@link Resumption}) and then the
+ * STARTTLS, then {@link SaslPhase} and {@link Registration}, {@link BindPhase}, {@link Resumption}, or SASL2 with
+ * Bind 2 and inline resumption, {@link Sasl2Login}) and then the
  * {@link BoundSession}, and owns the stream's end, whichever way it ends ({@link StreamEnd}). XEP-0198 elements go to
  * {@link SmProtocol}; per-session features plug in as {@link SessionExtension}s.
  */
@@ -90,6 +91,7 @@ public final class StreamSession extends AbstractBehavior<SessionInput> {
 
     final Negotiation negotiation;
     final SaslPhase sasl;
+    final Sasl2Login sasl2;
     final Registration registration;
     final InviteRedemption invite;
     final BindPhase binding;
@@ -116,6 +118,7 @@ public final class StreamSession extends AbstractBehavior<SessionInput> {
         this.framed = new FrameAssembly(ctx.getSystem());
         this.negotiation = new Negotiation(this);
         this.sasl = new SaslPhase(this);
+        this.sasl2 = new Sasl2Login(this);
         this.registration = new Registration(this);
         this.invite = new InviteRedemption(this);
         this.binding = new BindPhase(this);
@@ -159,6 +162,8 @@ public final class StreamSession extends AbstractBehavior<SessionInput> {
             .onMessageEquals(AccountRemoved.INSTANCE,
                 () -> fail(StreamErrors.NOT_AUTHORIZED, "the account was removed"))
             .onMessage(BindPhase.Bound.class, binding::onBound)
+            .onMessage(Sasl2Login.Bound.class, sasl2::onBound)
+            .onMessage(Sasl2Login.TokenKept.class, sasl2::onTokenKept)
             .onMessage(SessionMessage.Framed.class, this::onFramed)
             .onMessage(SessionMessage.Deliver.class, bound::onDeliver)
             .onMessage(SessionMessage.Offline.class, bound::onOffline)

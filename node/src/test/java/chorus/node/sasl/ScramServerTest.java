@@ -110,7 +110,7 @@ class ScramServerTest {
             results[attempt] = scram.respond(client.clientFinal(first));
         }
         assertEquals(serverFirst[0], serverFirst[1]);
-        assertTrue(serverFirst[0].matches("s=[A-Za-z0-9+/]{22}==,i=4096"), serverFirst[0]);
+        assertTrue(serverFirst[0].matches("s=[A-Za-z0-9+/]{22}==,i=4096,h=[A-Za-z0-9+/=]+"), serverFirst[0]);
         SaslStep wrongPassword = run(hash, new ScramTestClient(hash, "juliet", "pencil!"), PENCIL);
         assertEquals(wrongPassword, results[0]);
         assertEquals(wrongPassword, results[1]);

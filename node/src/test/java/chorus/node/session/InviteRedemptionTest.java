@@ -77,7 +77,8 @@ class InviteRedemptionTest {
     SessionContext context() {
         SessionContext c = f.context(Duration.ofMinutes(1), List.of());
         return new SessionContext(c.domain(), c.c2s(), c.registration(), c.router(), c.accounts(), c.mailboxes(),
-            c.clock(), c.registry(), c.sasl(), admin, c.limiter(), c.extensions(), c.metrics(), c.guards(), invites);
+            c.clock(), c.registry(), c.sasl(), admin, c.limiter(), c.extensions(), c.metrics(), c.guards(), invites,
+            c.sasl2());
     }
 
     static <T> T get(CompletionStage<T> s) {

@@ -26,6 +26,7 @@ import chorus.node.config.SessionLimits;
 import chorus.node.config.SmSettings;
 import chorus.node.sasl.SaslMechanisms;
 import chorus.node.sasl.SaslSettings;
+import chorus.node.sasl2.Sasl2Settings;
 import chorus.node.stream.StreamEvent;
 import chorus.node.stream.StreamHeader;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
@@ -132,7 +133,9 @@ final class SessionFixture {
         return new SessionContext(DOMAIN, c2s, new RegistrationSettings(false, 3, Duration.ofHours(1), List.of(), "", Duration.ofHours(72)),
             router, jid -> entity.getRef(), jid -> mailbox.getRef(), Clock.systemUTC(), SessionRegistry.NONE,
             new SaslMechanisms(SaslSettings.allMechanisms(4096, new byte[32]), new SecureRandom()), noAccounts,
-            new RegistrationLimiter(3, Duration.ofHours(1), Clock.systemUTC()), extensions, metrics, guards);
+            new RegistrationLimiter(3, Duration.ofHours(1), Clock.systemUTC()), extensions, metrics, guards,
+            null, new Sasl2Settings(true, 64, true, true,
+                new chorus.actors.feature.fast.FastSettings(true, Duration.ofDays(14), 8)));
     }
 
     /** A session over a plain TCP-like transport (STARTTLS first). */
@@ -228,7 +231,7 @@ final class SessionFixture {
         session.tell(element(Element.of("starttls", Ns.TLS)));
         assertTrue(transport.next(Element.class).is("proceed", Ns.TLS));
         assertTrue(transport.secure);
-        assertEquals(List.of("mechanisms"), opened(session, transport));
+        assertEquals(List.of("mechanisms", "authentication"), opened(session, transport));
         authenticate(session, "secret");
         assertTrue(transport.next(Element.class).is("success", Ns.SASL));
         assertEquals(1, transport.restarts);
