@@ -1,11 +1,14 @@
 package chorus.node.sasl;
 
+import javax.net.ssl.ExtendedSSLSession;
 import javax.net.ssl.SSLSession;
+import java.lang.reflect.Method;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateEncodingException;
 import java.security.cert.X509Certificate;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -13,18 +16,24 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * The channel bindings (RFC 5056) a client stream's TLS offers its SCRAM -PLUS login (RFC 5802 §6), by type name.
- * Today {@code tls-server-end-point} (RFC 5929 §4): the hash of the certificate this server presented, which a client
- * behind a man in the middle with another certificate computes differently, so its proof fails. {@code tls-exporter}
- * (RFC 9266) needs TLS keying material exporters (RFC 5705), which none of the engines at hand offers: Java 17's
- * SSLEngine has none; netty-tcnative 2.0.81 and 2.0.84 ({@code io.netty.internal.tcnative.SSL}) bind only
- * getMasterKey/getClientRandom/getServerRandom, not BoringSSL's SSL_export_keying_material, and Netty 4.1's OpenSSL
- * engine adds nothing; Bouncy Castle's JSSE (bctls, {@code BCExtendedSSLSession.exportKeyingMaterialData}) would,
- * but bctls is not served by the build's Maven mirror. {@code tls-unique} is not defined for TLS 1.3 and is not
- * offered.
+ * The channel bindings (RFC 5056) a client stream's TLS offers its SCRAM -PLUS login (RFC 5802 §6), by type name, in
+ * the order of preference. {@code tls-server-end-point} (RFC 5929 §4): the hash of the certificate this server
+ * presented, which a client behind a man in the middle with another certificate computes differently, so its proof
+ * fails. {@code tls-exporter} (RFC 9266): keying material exported from this very TLS 1.3 session (RFC 5705 /
+ * RFC 8446 §7.5), which differs on each side of any man in the middle, whatever certificate it shows. Only the JDK's
+ * own engine on Java 25 or later exports it ({@code ExtendedSSLSession.exportKeyingMaterialData}, looked up at run
+ * time: this code is built for Java 17); Java 17's SSLEngine has no exporter, netty-tcnative 2.0.81/2.0.84 does not
+ * bind BoringSSL's SSL_export_keying_material (so not on {@code chorus.tls.engine = openssl}, the default where it
+ * loads), and Bouncy Castle's JSSE, which has one, is not served by the build's Maven mirror. {@code tls-unique} is
+ * not defined for TLS 1.3 and is not offered.
  */
 public final class ChannelBindings {
     public static final String TLS_SERVER_END_POINT = "tls-server-end-point";
+    public static final String TLS_EXPORTER = "tls-exporter";
+    /** RFC 9266 §2: the exporter's label, with an empty context, 32 bytes. */
+    static final String EXPORTER_LABEL = "EXPORTER-Channel-Binding";
+    /** {@code ExtendedSSLSession.exportKeyingMaterialData(String, byte[], int)}: Java 25 and later, else null. */
+    private static final Method EXPORTER = exporterMethod();
     public static final ChannelBindings NONE = new ChannelBindings(Map.of());
 
     private final Map<String, byte[]> data;
@@ -38,11 +47,37 @@ public final class ChannelBindings {
         if (session == null) {
             return NONE;
         }
+        Map<String, byte[]> found = new LinkedHashMap<>();
+        exporter(session).ifPresent(x -> found.put(TLS_EXPORTER, x));
         Certificate[] ours = session.getLocalCertificates();
-        if (ours == null || ours.length == 0 || !(ours[0] instanceof X509Certificate leaf)) {
-            return NONE;
+        if (ours != null && ours.length > 0 && ours[0] instanceof X509Certificate leaf) {
+            serverEndPoint(leaf).ifPresent(h -> found.put(TLS_SERVER_END_POINT, h));
         }
-        return serverEndPoint(leaf).map(h -> new ChannelBindings(Map.of(TLS_SERVER_END_POINT, h))).orElse(NONE);
+        return found.isEmpty() ? NONE : new ChannelBindings(Collections.unmodifiableMap(found));
+    }
+
+    /**
+     * RFC 9266 §2: 32 bytes exported from a TLS 1.3 session with the label {@value #EXPORTER_LABEL} and an empty
+     * context; empty on TLS 1.2 (where the exporter is not safe without extended master secret, §3), and where the
+     * session cannot export (before Java 25, or another engine's session).
+     */
+    public static Optional<byte[]> exporter(SSLSession session) {
+        if (EXPORTER == null || !(session instanceof ExtendedSSLSession) || !"TLSv1.3".equals(session.getProtocol())) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.ofNullable((byte[]) EXPORTER.invoke(session, EXPORTER_LABEL, new byte[0], 32));
+        } catch (ReflectiveOperationException | RuntimeException notThisEngine) {
+            return Optional.empty();
+        }
+    }
+
+    private static Method exporterMethod() {
+        try {
+            return ExtendedSSLSession.class.getMethod("exportKeyingMaterialData", String.class, byte[].class, int.class);
+        } catch (NoSuchMethodException beforeJava25) {
+            return null;
+        }
     }
 
     /**
