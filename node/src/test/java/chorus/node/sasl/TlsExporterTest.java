@@ -35,6 +35,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class TlsExporterTest {
     static final boolean EXPORTS = Runtime.version().feature() >= 25;
+
+    static {
+        // The node sets the JVM's TLS named groups when its TLS code loads, before any handshake reads them (Java 17
+        // reads them once). A handshake of this test first would fix the JDK's defaults for the whole test JVM, and
+        // TlsContextsTest's refusal of finite-field groups would then fail: load the node's TLS code first.
+        try {
+            Class.forName("chorus.node.tls.TlsContexts");
+        } catch (ClassNotFoundException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
     static final TlsIdentity SERVER = TestCa.create("exporter test CA").issue(TestCa.Names.dns("example.org"));
 
     /** A client engine and a server engine after a finished handshake. */
@@ -100,19 +111,21 @@ class TlsExporterTest {
         keys.setKeyEntry("server", SERVER.key(), new char[0], SERVER.chain().toArray(new Certificate[0]));
         KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
         kmf.init(keys, new char[0]);
-        SSLContext serverCtx = SSLContext.getInstance("TLSv1.3");
+        SSLContext serverCtx = SSLContext.getInstance("TLS");
         serverCtx.init(kmf.getKeyManagers(), null, null);
         KeyStore trust = KeyStore.getInstance("PKCS12");
         trust.load(null, null);
         trust.setCertificateEntry("ca", SERVER.chain().get(SERVER.chain().size() - 1));
         TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
         tmf.init(trust);
-        SSLContext clientCtx = SSLContext.getInstance("TLSv1.3");
+        SSLContext clientCtx = SSLContext.getInstance("TLS");
         clientCtx.init(null, tmf.getTrustManagers(), null);
         SSLEngine client = clientCtx.createSSLEngine("example.org", 5222);
         client.setUseClientMode(true);
+        client.setEnabledProtocols(new String[] {"TLSv1.3"});
         SSLEngine server = serverCtx.createSSLEngine();
         server.setUseClientMode(false);
+        server.setEnabledProtocols(new String[] {"TLSv1.3"});
         ByteBuffer toServer = ByteBuffer.allocate(1 << 17);
         ByteBuffer toClient = ByteBuffer.allocate(1 << 17);
         ByteBuffer appIn = ByteBuffer.allocate(1 << 17);

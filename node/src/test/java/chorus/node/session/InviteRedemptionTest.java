@@ -110,7 +110,7 @@ class InviteRedemptionTest {
     ActorRef<SessionInput> stream(RecordingTransport t, SessionContext c) throws InterruptedException {
         ActorRef<SessionInput> s = f.start(t, c);
         List<String> features = f.opened(s, t);
-        assertEquals(List.of("mechanisms", "register", "register"), features, "closed IBR, invites on");
+        assertEquals(List.of("mechanisms", "authentication", "register", "register"), features, "closed IBR, invites on");
         return s;
     }
 
