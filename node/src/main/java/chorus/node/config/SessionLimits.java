@@ -97,10 +97,13 @@ public record SessionLimits(Duration idleTimeout, Duration idleAnswer, int maxSe
                 + lookup.toMillis() + " ms) and at most 5s");
         }
         Duration timeout = Settings.duration(c, "chorus.c2s.login-lookup-timeout");
+        if (timeout.toMillis() < 1000) {
+            throw new SettingsException("chorus.c2s.login-lookup-timeout", "must be at least 1s");
+        }
+        // A login never waits past its stream's own deadline: a shorter negotiation-timeout shortens this too.
         Duration negotiation = Settings.duration(c, "chorus.c2s.negotiation-timeout");
-        if (timeout.toMillis() < 1000 || timeout.compareTo(negotiation) >= 0) {
-            throw new SettingsException("chorus.c2s.login-lookup-timeout", "must be at least 1s and shorter than "
-                + "chorus.c2s.negotiation-timeout (" + negotiation.toSeconds() + " s)");
+        if (!negotiation.isZero() && timeout.compareTo(negotiation) > 0) {
+            timeout = negotiation;
         }
         return new SessionLimits(idle, answer, perAccount, rate, logins, lookup, cap, timeout,
             Settings.intIn(c, "chorus.password-hashing.threads", 1, 256),

@@ -66,8 +66,9 @@ class SettingsTest {
             .contains("chorus.c2s.login-throttle.account.refuse-after"));
         assertTrue(failure(Map.of("chorus.c2s.login-throttle.lockout", "0s")).contains("chorus.c2s.login-throttle.lockout"));
         assertTrue(failure(Map.of("chorus.c2s.login-lookup-time", "1m")).contains("chorus.c2s.login-lookup-time"));
-        assertTrue(failure(Map.of("chorus.c2s.login-lookup-timeout", "30s")).contains("negotiation-timeout"),
-            "a login must not wait for its entity past the stream's own deadline");
+        assertEquals(java.time.Duration.ofSeconds(4), Settings.from(with(Map.of("chorus.c2s.login-lookup-timeout", "30s",
+            "chorus.c2s.negotiation-timeout", "4s"))).c2s().sessionLimits().lookupTimeout(),
+            "a login does not wait for its entity past the stream's own deadline");
         assertTrue(failure(Map.of("chorus.c2s.login-lookup-timeout", "100ms")).contains("chorus.c2s.login-lookup-timeout"));
         assertTrue(failure(Map.of("chorus.password-hashing.queue", 0)).contains("chorus.password-hashing.queue"));
         SessionLimits off = Settings.from(with(Map.of("chorus.c2s.idle-timeout", "0s",
