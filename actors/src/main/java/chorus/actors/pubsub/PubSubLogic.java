@@ -1,5 +1,6 @@
 package chorus.actors.pubsub;
 
+import chorus.actors.feature.pep.ItemsAnswer;
 import chorus.actors.feature.pep.PepError;
 import chorus.actors.feature.pep.PepItem;
 import chorus.actors.xmpp.DataForm;
@@ -260,21 +261,10 @@ public final class PubSubLogic {
             chosen.addAll(n.items());
             String max = op.attr("max_items");
             if (max != null) {
-                int m;
-                try {
-                    m = Integer.parseInt(max);
-                } catch (NumberFormatException e) {
-                    m = 0;
-                }
-                if (m < 1) {
-                    throw PepError.of(Condition.BAD_REQUEST);
-                }
-                chosen = chosen.subList(Math.max(0, chosen.size() - m), chosen.size());
+                chosen = ItemsAnswer.newest(chosen, max);
             }
         }
-        Element.Builder items = Element.build("items", NS).attr("node", node);
-        chosen.forEach(i -> items.child(i.toElement(NS)));
-        return Outcome.answer(iq.result(Element.build("pubsub", NS).child(items.get()).get()));
+        return Outcome.answer(iq.result(ItemsAnswer.of(node, chosen)));
     }
 
     /** §6.1 and §6.2: the JID subscribed is the requester's own (bare or full), up to the node's limit. */

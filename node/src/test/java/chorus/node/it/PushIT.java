@@ -40,7 +40,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * its app server notified of a message (the summary, without the body); an app server that answers with errors
  * has its registration disabled.
  */
-class PushIT {
+public class PushIT {
     static final String HOST = "127.0.8.1";
     static final String APP = "push." + TestNode.DOMAIN;
     static final String SECRET = "the push app server's secret";
@@ -99,8 +99,13 @@ class PushIT {
 
     /** The publishes the app server got for this node (or nodes starting so, for a name ending in -), in order. */
     static List<JsonNode> publishes(String pushNode) throws Exception {
+        return publishes(appServer, pushNode);
+    }
+
+    /** As {@link #publishes(String)}, of this app server ({@code peers/push_appserver.py}'s PUBLISH lines). */
+    public static List<JsonNode> publishes(PeerComponent app, String pushNode) throws Exception {
         List<JsonNode> out = new ArrayList<>();
-        for (String line : appServer.output().split("\n")) {
+        for (String line : app.output().split("\n")) {
             if (line.startsWith("PUBLISH ")) {
                 JsonNode p = JSON.readTree(line.substring("PUBLISH ".length()));
                 String got = p.get("node").asText();

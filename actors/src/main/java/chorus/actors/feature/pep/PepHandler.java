@@ -291,21 +291,10 @@ public final class PepHandler implements IqHandler {
             chosen.addAll(n.items());
             String max = op.attr("max_items");
             if (max != null) {
-                int m;
-                try {
-                    m = Integer.parseInt(max);
-                } catch (NumberFormatException e) {
-                    m = -1;
-                }
-                if (m < 1) {
-                    throw PepError.of(Condition.BAD_REQUEST);
-                }
-                chosen = chosen.subList(Math.max(0, chosen.size() - m), chosen.size());
+                chosen = ItemsAnswer.newest(chosen, max);
             }
         }
-        Element.Builder items = Element.build("items", NS).attr("node", node);
-        chosen.forEach(i -> items.child(i.toElement(NS)));
-        return Outcome.answer(iq.result(Element.build("pubsub", NS).child(items.get()).get()));
+        return Outcome.answer(iq.result(ItemsAnswer.of(node, chosen)));
     }
 
     /** §8.1: a named node (PEP has no instant nodes, §8.1.3.7), with the configuration the form asks for. */

@@ -1,12 +1,12 @@
 package chorus.node.it.federation;
 
 import chorus.node.it.FederatedNode;
+import chorus.node.it.PushIT;
 import chorus.node.it.TestNode;
 import chorus.node.it.peers.PeerComponent;
 import chorus.node.it.peers.PeerWorld;
 import chorus.node.tls.TestCa;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import org.jivesoftware.smack.packet.Message;
 import org.jivesoftware.smack.packet.StanzaBuilder;
 import org.jivesoftware.smack.tcp.XMPPTCPConnection;
@@ -21,7 +21,6 @@ import org.junit.jupiter.api.Test;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -40,7 +39,6 @@ class RemotePushIT {
     static final String APP = PeerWorld.PROSODY_COMPONENT;
     static final String SECRET = "the remote app server's secret";
     static final String CHORUS_IP = "127.0.1.54";
-    static final ObjectMapper JSON = new ObjectMapper();
     static PeerWorld world;
     static FederatedNode chorus;
     static PeerComponent appServer;
@@ -98,16 +96,7 @@ class RemotePushIT {
     }
 
     static List<JsonNode> publishes(String pushNode) throws Exception {
-        List<JsonNode> out = new ArrayList<>();
-        for (String line : appServer.output().split("\n")) {
-            if (line.startsWith("PUBLISH ")) {
-                JsonNode p = JSON.readTree(line.substring("PUBLISH ".length()));
-                if (pushNode.equals(p.get("node").asText())) {
-                    out.add(p);
-                }
-            }
-        }
-        return out;
+        return PushIT.publishes(appServer, pushNode);
     }
 
     /** Sends a message every three seconds until the app server got {@code n} publishes for the node. */
