@@ -102,6 +102,12 @@ ensure_dnsmasq() {
   apt_install_for "the DNS tests" dnsmasq-base
 }
 
+# The OpenSSL command line: the TLS exporter tests (KeyLogExporterTest, TlsExporterIT) check the node's tls-exporter
+# against OpenSSL's own (s_client -keymatexport). Installs it when missing.
+ensure_openssl() {
+  command -v openssl >/dev/null 2>&1 || apt_install_for "the TLS exporter tests" openssl
+}
+
 # Prosody 0.12 (with lua-unbound, its resolver) and ejabberd 23.01 are the peers of the federation
 # tests, which run private instances of them (node/src/test/java/chorus/node/it/peers); slixmpp
 # (python3-slixmpp) is their external component library. Installs the Debian packages when missing;

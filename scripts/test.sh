@@ -18,6 +18,7 @@ export CHORUS_CASSANDRA_HEAP=${CHORUS_CASSANDRA_HEAP:-1536M}
 export CHORUS_CASSANDRA_REQUIRED=true
 
 ensure_dnsmasq
+ensure_openssl
 ensure_chromium
 ensure_conversejs
 export CHORUS_CONVERSEJS_DIR=${CHORUS_CONVERSEJS_DIR:-$(conversejs_dir)}
@@ -34,15 +35,16 @@ if ! scripts/cassandra.sh status >/dev/null 2>&1; then
 fi
 scripts/cassandra.sh start
 mvn -B verify -Dchorus.cassandra.required=true "$@"
-# tls-exporter (RFC 9266) comes from the JDK's keying-material exporter, Java 25 and later; the build runs on 17.
-# Where a JDK 25+ is installed (CHORUS_JAVA25_HOME, or Temurin's Debian path), the TLS 1.3 exporter tests run on it too.
+# tls-exporter (RFC 9266): BoringSSL's (the default engine) is checked on Java 17 above; the JDK's engine exports
+# only on Java 25 and later. Where a JDK 25+ is installed (CHORUS_JAVA25_HOME, or Temurin's Debian path), the TLS 1.3
+# exporter tests run on it too: the JDK's own, and the JDK's against BoringSSL's.
 j25=${CHORUS_JAVA25_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
 if [[ -x $j25/bin/java ]]; then
-  mvn -B -q -pl persistence,actors,node test -Dtest=TlsExporterTest -Dsurefire.failIfNoSpecifiedTests=false \
-    -Djvm="$j25/bin/java" "$@"
-  echo "test: TlsExporterTest passed on $("$j25/bin/java" -version 2>&1 | head -n1)"
+  mvn -B -q -pl persistence,actors,node test -Dtest='TlsExporterTest,KeyLogExporterTest' \
+    -Dsurefire.failIfNoSpecifiedTests=false -Djvm="$j25/bin/java" "$@"
+  echo "test: TlsExporterTest and KeyLogExporterTest passed on $("$j25/bin/java" -version 2>&1 | head -n1)"
 else
-  echo "test: no JDK 25+ at $j25 (CHORUS_JAVA25_HOME): tls-exporter's tests ran on Java 17 only, where it is not offered"
+  echo "test: no JDK 25+ at $j25 (CHORUS_JAVA25_HOME): the JDK engine's tls-exporter was not tested (BoringSSL's was)"
 fi
 if [[ ${CHORUS_INTEROP:-on} != off ]]; then
   INTEROP_CASSANDRA=127.0.0.1:$CHORUS_CASSANDRA_CQL_PORT scripts/interop.sh --strict

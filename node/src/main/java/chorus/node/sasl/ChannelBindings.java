@@ -20,18 +20,17 @@ import java.util.Set;
  * the order of preference. {@code tls-server-end-point} (RFC 5929 §4): the hash of the certificate this server
  * presented, which a client behind a man in the middle with another certificate computes differently, so its proof
  * fails. {@code tls-exporter} (RFC 9266): keying material exported from this very TLS 1.3 session (RFC 5705 /
- * RFC 8446 §7.5), which differs on each side of any man in the middle, whatever certificate it shows. Only the JDK's
- * own engine on Java 25 or later exports it ({@code ExtendedSSLSession.exportKeyingMaterialData}, looked up at run
- * time: this code is built for Java 17); Java 17's SSLEngine has no exporter, netty-tcnative 2.0.81/2.0.84 does not
- * bind BoringSSL's SSL_export_keying_material (so not on {@code chorus.tls.engine = openssl}, the default where it
- * loads), and Bouncy Castle's JSSE, which has one, is not served by the build's Maven mirror. {@code tls-unique} is
- * not defined for TLS 1.3 and is not offered.
+ * RFC 8446 §7.5), which differs on each side of any man in the middle, whatever certificate it shows. BoringSSL (the
+ * default engine where it loads) exports through the node's TLS code ({@link Exporter}, given by the transport); the
+ * JDK's own engine exports on Java 25 or later ({@code ExtendedSSLSession.exportKeyingMaterialData}, looked up at run
+ * time: this code is built for Java 17); Java 17's SSLEngine has no exporter. {@code tls-unique} is not defined for
+ * TLS 1.3 and is not offered.
  */
 public final class ChannelBindings {
     public static final String TLS_SERVER_END_POINT = "tls-server-end-point";
     public static final String TLS_EXPORTER = "tls-exporter";
     /** RFC 9266 §2: the exporter's label, with an empty context, 32 bytes. */
-    static final String EXPORTER_LABEL = "EXPORTER-Channel-Binding";
+    public static final String EXPORTER_LABEL = "EXPORTER-Channel-Binding";
     /** {@code ExtendedSSLSession.exportKeyingMaterialData(String, byte[], int)}: Java 25 and later, else null. */
     private static final Method EXPORTER = exporterMethod();
     public static final ChannelBindings NONE = new ChannelBindings(Map.of());
@@ -42,13 +41,30 @@ public final class ChannelBindings {
         this.data = data;
     }
 
+    /** A TLS session's keying material exporter (RFC 5705, RFC 8446 §7.5), for engines that cannot export alone. */
+    @FunctionalInterface
+    public interface Exporter {
+        /** {@code length} bytes for {@code label} and {@code context}; empty where the session cannot export. */
+        Optional<byte[]> export(String label, byte[] context, int length);
+    }
+
     /** The bindings of a finished TLS handshake on our side of the connection. */
     public static ChannelBindings of(SSLSession session) {
+        return of(session, (label, context, length) -> Optional.empty());
+    }
+
+    /**
+     * The same, with the exporter of the connection's engine; the JDK session's own (Java 25+) where that gives
+     * nothing.
+     */
+    public static ChannelBindings of(SSLSession session, Exporter exporter) {
         if (session == null) {
             return NONE;
         }
         Map<String, byte[]> found = new LinkedHashMap<>();
-        exporter(session).ifPresent(x -> found.put(TLS_EXPORTER, x));
+        Optional<byte[]> exported = "TLSv1.3".equals(session.getProtocol())
+                ? exporter.export(EXPORTER_LABEL, new byte[0], 32) : Optional.empty();
+        exported.or(() -> exporter(session)).ifPresent(x -> found.put(TLS_EXPORTER, x));
         Certificate[] ours = session.getLocalCertificates();
         if (ours != null && ours.length > 0 && ours[0] instanceof X509Certificate leaf) {
             serverEndPoint(leaf).ifPresent(h -> found.put(TLS_SERVER_END_POINT, h));

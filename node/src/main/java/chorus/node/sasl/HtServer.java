@@ -9,8 +9,10 @@ import java.util.Objects;
 
 /**
  * The server side of a Hashed Token mechanism (draft-schmaus-kitten-sasl-ht §3), as XEP-0484 FAST uses it:
- * HT-SHA-256-NONE, and HT-SHA-256-ENDP bound to the connection's tls-server-end-point (RFC 5929 §4.1, the hash of the
- * certificate this server presented, so a man in the middle with another certificate cannot replay the proof).
+ * HT-SHA-256-NONE; HT-SHA-256-EXPR bound to the connection's tls-exporter (RFC 9266, keying material of this very TLS
+ * 1.3 session, which differs on each side of any man in the middle); and HT-SHA-256-ENDP bound to its
+ * tls-server-end-point (RFC 5929 §4.1, the hash of the certificate this server presented, so a man in the middle with
+ * another certificate cannot replay the proof).
  * The client's one message is {@code authcid NUL HMAC(token, "Initiator" || cb-data)}; the tokens
  * are the account's, kept by its entity (the session asks it with {@link #proof()}), and the answer to a good proof
  * is {@code HMAC(token, "Responder" || cb-data)} as additional data with the success ({@link #verdict}).
@@ -18,6 +20,7 @@ import java.util.Objects;
 public final class HtServer implements SaslMechanism {
     public static final String SHA_256_NONE = "HT-SHA-256-NONE";
     public static final String SHA_256_ENDP = "HT-SHA-256-ENDP";
+    public static final String SHA_256_EXPR = "HT-SHA-256-EXPR";
     private static final int PROOF_LENGTH = 32;
 
     private final String name;
@@ -31,23 +34,43 @@ public final class HtServer implements SaslMechanism {
         this(name, domain, ChannelBindings.NONE);
     }
 
-    /** @param bindings the connection's channel bindings: -ENDP needs tls-server-end-point among them */
+    /**
+     * @param bindings the connection's channel bindings: -EXPR needs tls-exporter among them, -ENDP
+     *     tls-server-end-point
+     */
     public HtServer(String name, DomainJid domain, ChannelBindings bindings) {
         this.name = name;
         this.domain = Objects.requireNonNull(domain, "domain");
+        String type = bindingType(name);
         if (SHA_256_NONE.equals(name)) {
             cbData = new byte[0];
-        } else if (SHA_256_ENDP.equals(name) && bindings.data(ChannelBindings.TLS_SERVER_END_POINT) != null) {
-            cbData = bindings.data(ChannelBindings.TLS_SERVER_END_POINT);
+        } else if (type != null && bindings.data(type) != null) {
+            cbData = bindings.data(type);
         } else {
             throw new IllegalArgumentException("no such HT mechanism here: " + name);
         }
     }
 
-    /** The HT mechanisms a connection with these bindings offers, the bound one first. */
+    /** The channel binding a bound HT mechanism covers, null for -NONE and unknown names. */
+    private static String bindingType(String name) {
+        if (SHA_256_EXPR.equals(name)) {
+            return ChannelBindings.TLS_EXPORTER;
+        }
+        return SHA_256_ENDP.equals(name) ? ChannelBindings.TLS_SERVER_END_POINT : null;
+    }
+
+    /** The HT mechanisms a connection with these bindings offers, the bound ones first (the exporter's first). */
     public static java.util.List<String> offered(ChannelBindings bindings, boolean channelBinding) {
-        return channelBinding && bindings.data(ChannelBindings.TLS_SERVER_END_POINT) != null
-            ? java.util.List.of(SHA_256_ENDP, SHA_256_NONE) : java.util.List.of(SHA_256_NONE);
+        java.util.List<String> offered = new java.util.ArrayList<>(3);
+        if (channelBinding) {
+            for (String bound : java.util.List.of(SHA_256_EXPR, SHA_256_ENDP)) {
+                if (bindings.data(bindingType(bound)) != null) {
+                    offered.add(bound);
+                }
+            }
+        }
+        offered.add(SHA_256_NONE);
+        return java.util.List.copyOf(offered);
     }
 
     @Override

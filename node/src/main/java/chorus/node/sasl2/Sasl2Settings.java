@@ -31,8 +31,8 @@ public record Sasl2Settings(boolean enabled, int maxFieldLength, boolean carbons
     }
 
     /**
-     * The FAST mechanisms a connection offers inline (XEP-0484 §3): -ENDP first where it has tls-server-end-point
-     * and channel binding is on ({@code chorus.sasl.channel-binding}); none when SASL2 or FAST is off.
+     * The FAST mechanisms a connection offers inline (XEP-0484 §3): -EXPR and -ENDP first where it has tls-exporter
+     * and tls-server-end-point and channel binding is on ({@code chorus.sasl.channel-binding}); none when SASL2 or FAST is off.
      */
     public java.util.List<String> fastMechanisms(chorus.node.sasl.ChannelBindings bindings, boolean channelBinding) {
         return enabled && fast.enabled() ? chorus.node.sasl.HtServer.offered(bindings, channelBinding) : java.util.List.of();

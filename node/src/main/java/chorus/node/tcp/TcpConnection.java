@@ -4,6 +4,7 @@ import chorus.node.stream.StreamClose;
 import chorus.node.stream.StreamError;
 import chorus.node.stream.StreamLimits;
 import chorus.node.stream.XmlStreamDecoder;
+import chorus.node.tls.KeyLogExporter;
 import chorus.node.tls.S2sTlsContexts;
 import chorus.actors.xmpp.Element;
 import chorus.node.xmppstream.ClientSource;
@@ -97,8 +98,8 @@ public final class TcpConnection implements Transport {
     }
 
     /**
-     * RFC 5929 tls-server-end-point of the certificate this connection's TLS presented: hashed once, after the
-     * handshake (a login asks for it three times).
+     * RFC 9266 tls-exporter of this connection's TLS 1.3 session and RFC 5929 tls-server-end-point of the certificate
+     * it presented: computed once, after the handshake (a login asks for them three times).
      */
     @Override
     public chorus.node.sasl.ChannelBindings channelBindings() {
@@ -107,7 +108,8 @@ public final class TcpConnection implements Transport {
             if (ssl == null || !ssl.handshakeFuture().isSuccess()) {
                 return chorus.node.sasl.ChannelBindings.NONE;
             }
-            bindings = chorus.node.sasl.ChannelBindings.of(ssl.engine().getSession());
+            bindings = chorus.node.sasl.ChannelBindings.of(ssl.engine().getSession(),
+                (label, context, length) -> KeyLogExporter.export(ssl, label, context, length));
         }
         return bindings;
     }

@@ -20,6 +20,7 @@ import java.security.cert.X509Certificate;
 import java.util.List;
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.TrustManagerFactory;
 
@@ -75,6 +76,8 @@ public final class TlsContexts {
     private volatile TlsIdentity identity;
     private final CurrentIdentityKeyManager keys;
     private final SslContext server;
+    /** tls-exporter on BoringSSL (null on the JDK's engine, which exports by itself from Java 25). */
+    private final KeyLogExporter exporter;
     private final SslContext http;
 
     private TlsContexts(TlsSettings settings, TlsIdentity identity, TlsEngine engine) {
@@ -90,6 +93,7 @@ public final class TlsContexts {
                             SelectorFailureBehavior.NO_ADVERTISE, SelectedListenerFailureBehavior.ACCEPT,
                             ALPN_CLIENT, ALPN_SERVER))
                     .build();
+            this.exporter = KeyLogExporter.install(server);
             // The HTTP listener's connections: the same identity, suites and protocols; ALPN names HTTP/1.1.
             this.http = restrict(SslContextBuilder.forServer(new KeyManagerFactoryWrapper(keys)), provider)
                     .applicationProtocolConfig(new ApplicationProtocolConfig(Protocol.ALPN,
@@ -162,7 +166,13 @@ public final class TlsContexts {
      * TLS; for direct TLS (XEP-0368) pass false and put the handler first in the pipeline.
      */
     public SslHandler newHandler(ByteBufAllocator alloc, boolean startTls) {
-        return new SslHandler(server.newEngine(alloc), startTls);
+        SSLEngine engine = server.newEngine(alloc);
+        return exporter == null ? new SslHandler(engine, startTls) : exporter.newHandler(engine, startTls);
+    }
+
+    /** The key log exporter of the server context, null on the JDK's engine. */
+    KeyLogExporter exporterForTests() {
+        return exporter;
     }
 
     /** A server-side handler for one connection of the HTTP listener (HTTPS), first in its pipeline. */

@@ -1,7 +1,6 @@
 package chorus.node.it;
 
 import chorus.node.tls.TestCa;
-import chorus.node.tls.TlsIdentity;
 import org.jivesoftware.smack.sasl.SASLErrorException;
 import org.jivesoftware.smack.tcp.XMPPTCPConnection;
 import org.jivesoftware.smack.tcp.XMPPTCPConnectionConfiguration;
@@ -9,15 +8,10 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import javax.net.ssl.KeyManagerFactory;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509TrustManager;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.security.KeyStore;
-import java.security.cert.X509Certificate;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -41,18 +35,7 @@ class ChannelBindingIT {
         node = TestNode.start();
         node.createUser("alice", "wonderland");
         TestCa evil = TestCa.create("A CA the client wrongly trusts");
-        TlsIdentity forged = evil.issue(TestCa.Names.dns(TestNode.DOMAIN));
-        KeyStore keys = KeyStore.getInstance("PKCS12");
-        keys.load(null, null);
-        keys.setKeyEntry("forged", forged.key(), new char[0], forged.chain().toArray(new X509Certificate[0]));
-        KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-        kmf.init(keys, new char[0]);
-        SSLContext asServer = SSLContext.getInstance("TLS");
-        asServer.init(kmf.getKeyManagers(), null, null);
-        SSLContext asClient = SSLContext.getInstance("TLS");
-        asClient.init(null, new TrustManager[] {Clients.trustManager(node.endpoint())}, null);
-        mitm = new TlsInterceptor("127.0.0.1", new InetSocketAddress("127.0.0.1", node.c2sPort()), asServer, asClient);
-
+        mitm = TlsInterceptor.forging(node, evil);
         KeyStore trust = node.endpoint().trustStore();
         trust.setCertificateEntry("wrongly-trusted", evil.certificate());
         TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());

@@ -1,5 +1,9 @@
 package chorus.node.it;
 
+import chorus.node.tls.TestCa;
+import chorus.node.tls.TlsIdentity;
+
+import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
 import java.io.IOException;
@@ -9,6 +13,8 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.security.KeyStore;
+import java.security.cert.X509Certificate;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -38,6 +44,23 @@ final class TlsInterceptor implements AutoCloseable {
         Thread t = new Thread(this::accept, "tls-interceptor");
         t.setDaemon(true);
         t.start();
+    }
+
+    /**
+     * An interceptor in front of {@code node}'s c2s port that shows clients a certificate for the node's domain issued
+     * by {@code ca} (a CA a client may wrongly trust) and trusts the node towards it.
+     */
+    static TlsInterceptor forging(TestNode node, TestCa ca) throws Exception {
+        TlsIdentity forged = ca.issue(TestCa.Names.dns(TestNode.DOMAIN));
+        KeyStore keys = KeyStore.getInstance("PKCS12");
+        keys.load(null, null);
+        keys.setKeyEntry("forged", forged.key(), new char[0], forged.chain().toArray(new X509Certificate[0]));
+        KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+        kmf.init(keys, new char[0]);
+        SSLContext asServer = SSLContext.getInstance("TLS");
+        asServer.init(kmf.getKeyManagers(), null, null);
+        return new TlsInterceptor("127.0.0.1", new InetSocketAddress("127.0.0.1", node.c2sPort()), asServer,
+            Clients.trusting(node));
     }
 
     int port() {

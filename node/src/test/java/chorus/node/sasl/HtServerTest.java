@@ -68,6 +68,23 @@ class HtServerTest {
     }
 
     @Test
+    void exprBindsTheProofToTheExportedKeyingMaterialAndComesFirst() {
+        byte[] exported = {1, 2, 3, 4};
+        byte[] endPoint = {9, 8, 7};
+        ChannelBindings tls13 = ChannelBindings.of(java.util.Map.of(ChannelBindings.TLS_EXPORTER, exported,
+            ChannelBindings.TLS_SERVER_END_POINT, endPoint));
+        assertEquals(java.util.List.of(HtServer.SHA_256_EXPR, HtServer.SHA_256_ENDP, HtServer.SHA_256_NONE),
+            HtServer.offered(tls13, true));
+        assertEquals(java.util.List.of(HtServer.SHA_256_NONE), HtServer.offered(tls13, false));
+        assertArrayEquals(exported, new HtServer(HtServer.SHA_256_EXPR, DOMAIN, tls13).cbData());
+        assertArrayEquals(endPoint, new HtServer(HtServer.SHA_256_ENDP, DOMAIN, tls13).cbData());
+        // TLS 1.2 (no exporter) or an engine that cannot export: no -EXPR.
+        ChannelBindings tls12 = ChannelBindings.of(java.util.Map.of(ChannelBindings.TLS_SERVER_END_POINT, endPoint));
+        assertEquals(java.util.List.of(HtServer.SHA_256_ENDP, HtServer.SHA_256_NONE), HtServer.offered(tls12, true));
+        assertThrows(IllegalArgumentException.class, () -> new HtServer(HtServer.SHA_256_EXPR, DOMAIN, tls12));
+    }
+
+    @Test
     void aNameThatIsNoLocalpartIsNotAuthorized() {
         assertFailure(SaslFailure.NOT_AUTHORIZED, new HtServer(HtServer.SHA_256_NONE, DOMAIN).start(message("a@b", 32)));
     }

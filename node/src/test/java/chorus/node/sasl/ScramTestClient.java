@@ -7,7 +7,7 @@ import java.security.MessageDigest;
 import java.util.Base64;
 
 /** The client side of SCRAM (RFC 5802 §3), written for the tests: builds the client messages from a password. */
-final class ScramTestClient {
+public final class ScramTestClient {
     private final ScramHash hash;
     private final String gs2Header;
     private final String bare;
@@ -17,7 +17,7 @@ final class ScramTestClient {
     private byte[] saltedPassword;
 
     /** username is sent as given: escape it yourself to test escaping. */
-    ScramTestClient(ScramHash hash, String gs2Header, String username, String clientNonce, String password) {
+    public ScramTestClient(ScramHash hash, String gs2Header, String username, String clientNonce, String password) {
         this.hash = hash;
         this.gs2Header = gs2Header;
         this.bare = "n=" + username + ",r=" + clientNonce;
@@ -29,7 +29,7 @@ final class ScramTestClient {
         this(hash, "n,,", username, "cl1ent-n0nce+" + System.nanoTime(), password);
     }
 
-    byte[] clientFirst() {
+    public byte[] clientFirst() {
         return (gs2Header + bare).getBytes(StandardCharsets.UTF_8);
     }
 
@@ -47,7 +47,7 @@ final class ScramTestClient {
     }
 
     /** The client-final-message of a client that binds to the channel: c= is its GS2 header followed by {@code data}. */
-    byte[] clientFinalBound(byte[] serverFirst, byte[] data) {
+    public byte[] clientFinalBound(byte[] serverFirst, byte[] data) {
         byte[] header = bytes(gs2Header);
         byte[] cbind = java.util.Arrays.copyOf(header, header.length + data.length);
         System.arraycopy(data, 0, cbind, header.length, data.length);
@@ -77,7 +77,7 @@ final class ScramTestClient {
     }
 
     /** True if server-final-message carries the ServerSignature only a server holding ServerKey can compute. */
-    boolean verifiesServerFinal(byte[] serverFinal) {
+    public boolean verifiesServerFinal(byte[] serverFinal) {
         byte[] serverKey = hash.hmac(saltedPassword, bytes("Server Key"));
         byte[] expected = bytes("v=" + Base64.getEncoder().encodeToString(hash.hmac(serverKey, bytes(authMessage))));
         return MessageDigest.isEqual(expected, serverFinal);
