@@ -142,6 +142,8 @@ public final class NodeStorage implements AutoCloseable {
             "pekko.persistence.snapshot-store.plugin", "pekko.persistence.cassandra.snapshot",
             "chorus.mailbox-store.journal.keyspace", settings.keyspace(),
             "chorus.mailbox-store.snapshot.keyspace", settings.keyspace(),
+            // The mailboxes' plugin instance is a copy of the plugin's block made before these overrides.
+            "chorus.mailbox-store.events-by-tag.enabled", false,
             "chorus.offline.journal-plugin", "chorus.mailbox-store.journal")));
         return new NodeStorage(pekko.withFallback(config), new CassandraAccountDirectory(session, settings.keyspace(), clock),
             session, local, settings);

@@ -41,15 +41,23 @@ public final class CassandraSessions {
         return ConfigFactory.parseMap(options, "chorus.cassandra (CassandraSessions.driverOverrides)");
     }
 
+    /** Chorus reads no events by tag: the plugin's tag bookkeeping is off. */
+    public static final String EVENTS_BY_TAG = "pekko.persistence.cassandra.events-by-tag.enabled";
+
     /**
      * What an ActorSystem's configuration needs on top so that the Pekko Persistence plugin's own session
      * uses the same nodes and options, and the journal and snapshots live in Chorus's keyspace:
-     * {@code ConfigFactory.load(pekkoOverrides(settings).withFallback(appConfig))}.
+     * {@code ConfigFactory.load(pekkoOverrides(settings).withFallback(appConfig))}. Events by tag are off here
+     * ({@link #EVENTS_BY_TAG}).
      */
     public static Config pekkoOverrides(CassandraSettings settings) {
         return ConfigFactory.parseMap(Map.of(
                         "pekko.persistence.cassandra.journal.keyspace", settings.keyspace(),
-                        "pekko.persistence.cassandra.snapshot.keyspace", settings.keyspace()),
+                        "pekko.persistence.cassandra.snapshot.keyspace", settings.keyspace(),
+                        // Also in persistence/reference.conf, where the plugin's own reference.conf (enabled = true)
+                        // may come first on the class path and win: with it on, every recovery read the tag
+                        // progress (two of its nine queries) and every writer wrote tag_scanning (issue 18).
+                        EVENTS_BY_TAG, false),
                         "chorus.cassandra (CassandraSessions.pekkoOverrides)")
                 .withFallback(driverOverrides(settings));
     }

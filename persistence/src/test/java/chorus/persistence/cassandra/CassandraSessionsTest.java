@@ -1,6 +1,7 @@
 package chorus.persistence.cassandra;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -64,6 +65,17 @@ class CassandraSessionsTest {
         assertTrue(system.getBoolean("datastax-java-driver.advanced.reconnect-on-init"));
         assertEquals("chorus_it", system.getString("pekko.persistence.cassandra.journal.keyspace"));
         assertEquals("chorus_it", system.getString("pekko.persistence.cassandra.snapshot.keyspace"));
+    }
+
+    /**
+     * The plugin's own reference.conf turns events by tag on; which reference.conf wins depends on the class path,
+     * and with it on every recovery also read the tag progress (issue 18). The override wins over either.
+     */
+    @Test
+    void eventsByTagStayOffWhateverReferenceConfComesFirst() {
+        Config pluginFirst = ConfigFactory.parseString(CassandraSessions.EVENTS_BY_TAG + " = true").withFallback(APP);
+        Config system = ConfigFactory.load(CassandraSessions.pekkoOverrides(SETTINGS).withFallback(pluginFirst));
+        assertFalse(system.getBoolean(CassandraSessions.EVENTS_BY_TAG));
     }
 
     @Test
