@@ -8,6 +8,7 @@
 #                 session, server CPU while idle); a cold-start login storm (restart, 1000 logins at 100/s); chat at
 #                 8000 and 11000 msg/s (1000 users); a sweep 1000, 2000 ... 14000 msg/s for the highest rate with
 #                 p99 < 50 ms; chat with every message archived (restart with LT_MAM=1)
+#   bench failover  Chorus only: a three-node cluster, chat at 200/s, one node killed with SIGKILL (bench_failover)
 #
 # Each server's start writes `uptime` into bench-TIME.load beside the comparison, and each run its load at start.
 # shellcheck shell=bash
@@ -108,9 +109,31 @@ bench_table() {
   "${label}_stop"
 }
 
+# A fail-over run (issue 18), Chorus only: ejabberd and Prosody run as one process each here. Three nodes of
+# scripts/cluster-local.sh (with their own Cassandra: CHORUS_CLUSTER_CASSANDRA_CQL_PORT/_STORAGE_PORT), 600 accounts
+# over them, chat at 200/s; after 20 s node 3 is killed with SIGKILL and its users log in again at the next node. The
+# clients come from eight source addresses: the nodes keep their default cap of 100 connections per address.
+bench_failover() {
+  local cl=$ROOT/scripts/cluster-local.sh base=$ROOT/.chorus/cluster i out
+  local pidargs=()
+  "$cl" start 3 >&2
+  for i in 1 2; do pidargs+=(--server-pid "node$i=$(cat "$base/node-$i/node.pid")"); done
+  pidargs+=(--server-pid "cassandra=$(cat "$base/cassandra/cassandra.pid")")
+  echo "$(date -u +%H:%M:%S) chorus cluster of 3 started: $(uptime)" | tee -a "$LOADS" >&2
+  generator provision -n 600 -d "$DOMAIN" --chorus-admin http://127.0.0.1:5291 \
+    --chorus-token "$base/node-1/admin.token" --parallel 8
+  say "chorus-3nodes: failover"
+  out=$(generator failover -t 127.0.0.2:5222,127.0.0.3:5222,127.0.0.4:5222 -d "$DOMAIN" --label chorus-3nodes \
+    --out "$LT_OUT" --scram-cache "$LT_DIR/scram-cluster.cache" --source 127.0.20.1-8 -n 600 --rate 200 \
+    --before 20 --after 60 --kill-pid "$(cat "$base/node-3/node.pid")" --kill-target 127.0.0.4:5222 \
+    "${pidargs[@]}" | tee -a /dev/stderr | sed -n 's/^reports: \(.*\)\/summary.txt.*/\1/p') || true
+  [[ -n $out ]] && echo "$out/result.json" >>"$RESULTS"
+  "$cl" stop >&2 || true
+}
+
 bench() {
   local mode=${1:-quick} label
-  [[ $mode =~ ^(quick|full|table)$ ]] || die "bench quick|full|table"
+  [[ $mode =~ ^(quick|full|table|failover)$ ]] || die "bench quick|full|table|failover"
   local stamp
   stamp=$(date +%Y%m%d-%H%M%S)
   RESULTS=$LT_OUT/bench-$stamp.list
@@ -119,6 +142,10 @@ bench() {
   : >"$RESULTS"
   : >"$LOADS"
   for label in ${LT_SERVERS:-chorus ejabberd prosody}; do
+    if [[ $mode == failover ]]; then
+      bench_failover
+      break
+    fi
     server_target "$label" >/dev/null
     LT_MAM=0 bench_start "$label"
     if [[ $mode == table ]]; then bench_table "$label" "$PIDS"; else bench_scenarios "$label" "$PIDS" "$mode"; fi

@@ -13,7 +13,7 @@
 #   scripts/loadtest.sh ejabberd start|stop|status|pids
 #                                            ejabberd 23.01 (Debian package, installed when missing) the same way
 #                                            (scripts/loadtest-ejabberd.sh: its config, ports and raised limits)
-#   scripts/loadtest.sh bench [quick|full|table]
+#   scripts/loadtest.sh bench [quick|full|table|failover]
 #                                            the servers of LT_SERVERS one after the other, the same scenarios, then one
 #                                            comparison (HTML with plots, ratios to the first); table: issue 18's table
 #

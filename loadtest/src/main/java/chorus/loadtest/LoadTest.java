@@ -32,7 +32,7 @@ import java.util.concurrent.Callable;
     description = "Measures an XMPP server: sessions held, login rate, message rate and latency.",
     subcommands = {LoadTest.Login.class, LoadTest.Idle.class, LoadTest.ChatCmd.class, LoadTest.SweepCmd.class,
         LoadTest.Presence.class, LoadTest.OfflineCmd.class, LoadTest.MixedCmd.class, LoadTest.MucCmd.class,
-        LoadTest.Provision.class,
+        LoadTest.Provision.class, FailoverCommand.class,
         LoadTest.Compare.class, chorus.loadtest.capacity.CapacityCommand.class})
 public final class LoadTest {
 

@@ -47,6 +47,7 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class Connector implements AutoCloseable {
     private final ClientConfig config;
     private final List<InetSocketAddress> targets;
+    private final java.util.Set<InetSocketAddress> down = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final List<InetAddress> sources;
     private final EventLoopGroup group;
     private final Class<? extends SocketChannel> channelClass;
@@ -107,9 +108,24 @@ public final class Connector implements AutoCloseable {
         return targets;
     }
 
-    /** Which target a user connects to. */
+    /**
+     * Which target a user connects to: round-robin by index, skipping targets marked down (the next one in the
+     * list, as a client tries the next address DNS gave it); the user's own when all are down.
+     */
     public InetSocketAddress targetOf(int index) {
-        return targets.get(Math.floorMod(index, targets.size()));
+        int first = Math.floorMod(index, targets.size());
+        for (int i = 0; i < targets.size(); i++) {
+            InetSocketAddress t = targets.get((first + i) % targets.size());
+            if (!down.contains(t)) {
+                return t;
+            }
+        }
+        return targets.get(first);
+    }
+
+    /** From now on, users whose target this is connect to the next one instead. */
+    public void markDown(InetSocketAddress target) {
+        down.add(target);
     }
 
     /** Starts a connection for the user; its {@link XmppSession#ready()} tells how it went. */

@@ -26,6 +26,10 @@ final class ChatTraffic {
     private final Counter bounced;
     private final Counter unmatched;
     private final Counter noPeer;
+    /** Told each measured message that arrives. */
+    private volatile Arrivals arrivals;
+    /** Told each message sent: the time it was due. */
+    private volatile java.util.function.LongConsumer departures;
 
     ChatTraffic(RunContext ctx, Population population, int padding) {
         this.ctx = ctx;
@@ -41,6 +45,17 @@ final class ChatTraffic {
 
     Population population() {
         return population;
+    }
+
+    /** What a watcher hears of each measured message that arrives. */
+    interface Arrivals {
+        void arrived(long dueNanos, long latencyNanos);
+    }
+
+    /** Watches every message sent (its due time) and every one that arrives (due time, latency). */
+    void watch(java.util.function.LongConsumer sent, Arrivals arrived) {
+        this.departures = sent;
+        this.arrivals = arrived;
     }
 
     MessageLedger ledger(String tag, long capacity) {
@@ -74,6 +89,10 @@ final class ChatTraffic {
         Payload p = new Payload(ctx.runId(), ledger.tag(), seq, dueNanos);
         s.send(Stanzas.chat(ctx.accounts().jid(to), p.stanzaId(), p.encode(padding)));
         sent.increment();
+        java.util.function.LongConsumer d = departures;
+        if (d != null) {
+            d.accept(dueNanos);
+        }
         return true;
     }
 
@@ -108,6 +127,10 @@ final class ChatTraffic {
         l.latency().recordNanos(latencyNanos);
         latency.recordNanos(latencyNanos);
         received.increment();
+        Arrivals a = arrivals;
+        if (a != null) {
+            a.arrived(p.dueNanos(), latencyNanos);
+        }
         return true;
     }
 

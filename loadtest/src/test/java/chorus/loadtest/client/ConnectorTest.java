@@ -31,6 +31,22 @@ class ConnectorTest {
     }
 
     @Test
+    void usersOfATargetMarkedDownGoToTheNextOneAndOnlyThey() {
+        List<InetSocketAddress> targets = List.of(new InetSocketAddress("127.0.0.2", 5222),
+            new InetSocketAddress("127.0.0.3", 5222), new InetSocketAddress("127.0.0.4", 5222));
+        try (Connector c = new Connector(CONFIG, targets, List.of(), 1)) {
+            c.markDown(targets.get(2));
+            for (int i = 0; i < 9; i++) {
+                assertEquals(i % 3 == 2 ? targets.get(0) : targets.get(i % 3), c.targetOf(i));
+            }
+            c.markDown(targets.get(0));
+            assertEquals(targets.get(1), c.targetOf(2), "past two down targets to the one alive");
+            c.markDown(targets.get(1));
+            assertEquals(targets.get(2), c.targetOf(2), "all down: its own");
+        }
+    }
+
+    @Test
     void aTargetThatDoesNotListenFailsTheLoginWithConnect() throws Exception {
         int port;
         try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
