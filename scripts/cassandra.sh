@@ -262,6 +262,10 @@ jvm_args() {
     -Dcassandra.skip_wait_for_gossip_to_settle=0
     -Dcassandra.memtable_row_overhead_computation_step=100
     -Dcassandra.shutdown_announce_in_ms=0
+    # Cassandra's approximate clock (request deadlines, message expiry) is sampled by a task every 2 ms by default:
+    # 500 wake-ups a second, 0.6-0.9 % of a core on an idle node here (issue 18, loadtest/RESULTS.md "Idle sessions:
+    # where the CPU went"). Its deadlines are seconds long, so 20 ms of imprecision changes nothing.
+    -Dcassandra.approximate_time_precision_ms=20
     -Dio.netty.tryReflectionSetAccessible=true -Dio.netty.allocator.useCacheForAllThreads=true
     -Dio.netty.allocator.maxOrder=11
     "${JPMS[@]}"

@@ -15,14 +15,17 @@ import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
 import org.apache.pekko.persistence.typed.PersistenceId;
+import org.apache.pekko.persistence.typed.RecoveryCompleted;
 import org.apache.pekko.persistence.typed.javadsl.CommandHandler;
 import org.apache.pekko.persistence.typed.javadsl.Effect;
 import org.apache.pekko.persistence.typed.javadsl.EventHandler;
 import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
+import org.apache.pekko.persistence.typed.javadsl.SignalHandlerBuilder;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -295,11 +298,8 @@ public final class MailboxEntity
     public static Behavior<Command> create(String bareJid, MailboxSettings settings, String domain, Clock clock,
                                            ActorRef<ClusterSharding.ShardCommand> shard, RowEraser eraser,
                                            NoticeStore notices, NodeMetrics metrics) {
-        return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
-            // The notices' retention is at most the messages': checked often enough for both.
-            timers.startTimerWithFixedDelay(ExpireTick.INSTANCE, expiryCheck(settings.noticeRetention()));
-            return new MailboxEntity(ctx, bareJid, settings, domain, clock, shard, eraser, notices, metrics);
-        }));
+        return Behaviors.setup(ctx -> Behaviors.withTimers(timers ->
+            new MailboxEntity(ctx, timers, bareJid, settings, domain, clock, shard, eraser, notices, metrics)));
     }
 
     /** How often a live mailbox looks for expired messages: a hundredth of the retention, 1 s to 1 min. */
@@ -312,6 +312,16 @@ public final class MailboxEntity
     }
 
     private final ActorContext<Command> ctx;
+    /**
+     * One single timer, {@link ExpireTick}: every {@link #expiryCheck} while something waits (messages or notices,
+     * which may expire), else once when the mailbox would have been idle for its idle timeout. An idle empty mailbox
+     * thus wakes once in its life, to passivate, instead of every minute (issue 18: no periodic work per session).
+     */
+    private final TimerScheduler<Command> timers;
+    /** The notices' retention is at most the messages': checked this often, enough for both. */
+    private final Duration expiryEvery;
+    /** The tick is armed at {@link #expiryEvery} (not at the idle deadline). */
+    private boolean expiryArmed;
     private final MailboxSettings settings;
     private final String domain;
     private final Clock clock;
@@ -349,10 +359,13 @@ public final class MailboxEntity
     private record NoticesRead(Map<String, byte[]> texts, Throwable failure) implements Command {
     }
 
-    private MailboxEntity(ActorContext<Command> ctx, String bareJid, MailboxSettings settings, String domain,
-                          Clock clock, ActorRef<ClusterSharding.ShardCommand> shard, RowEraser eraser,
-                          NoticeStore noticeStore, NodeMetrics metrics) {
+    private MailboxEntity(ActorContext<Command> ctx, TimerScheduler<Command> timers, String bareJid,
+                          MailboxSettings settings, String domain, Clock clock,
+                          ActorRef<ClusterSharding.ShardCommand> shard, RowEraser eraser, NoticeStore noticeStore,
+                          NodeMetrics metrics) {
         super(ctx, PersistenceId.of(KEY.name(), bareJid), NodeMetrics.EntityType.MAILBOX);
+        this.timers = timers;
+        this.expiryEvery = expiryCheck(settings.noticeRetention());
         this.eraser = eraser;
         this.metrics = metrics;
         this.persistenceId = PersistenceId.of(KEY.name(), bareJid).id();
@@ -364,6 +377,32 @@ public final class MailboxEntity
         this.lastActive = clock.instant();
         this.pages = new OfflinePages(Frames.get(ctx.getSystem()), clock, domain);
         this.notices = new MailboxNotices(noticeStore, bareJid);
+    }
+
+    @Override
+    protected SignalHandlerBuilder<State> signals(SignalHandlerBuilder<State> builder) {
+        return builder.onSignal(RecoveryCompleted.instance(), this::armTick);
+    }
+
+    /** Arms the tick: soon when something waits that may expire, else at the idle deadline. */
+    private void armTick(State s) {
+        if (!s.waiting().isEmpty() || !s.notices().isEmpty()) {
+            timers.startSingleTimer(ExpireTick.INSTANCE, expiryEvery);
+            expiryArmed = true;
+            return;
+        }
+        Duration idleLeft = settings.idleTimeout().minus(Duration.between(lastActive, clock.instant()));
+        timers.startSingleTimer(ExpireTick.INSTANCE, idleLeft.compareTo(Duration.ofSeconds(1)) < 0
+            ? Duration.ofSeconds(1) : idleLeft.plusMillis(10));
+        expiryArmed = false;
+    }
+
+    /** Something was stored: it expires in time only if the tick comes at {@link #expiryEvery}. */
+    private void expiryDue() {
+        if (!expiryArmed) {
+            timers.startSingleTimer(ExpireTick.INSTANCE, expiryEvery);
+            expiryArmed = true;
+        }
     }
 
     @Override
@@ -417,6 +456,7 @@ public final class MailboxEntity
                 if (Duration.between(lastActive, clock.instant()).compareTo(settings.idleTimeout()) > 0) {
                     shard.tell(new ClusterSharding.Passivate<>(ctx.getSelf()));
                 }
+                armTick(s);
                 return expire(s);
             })
             .onCommand(NoticeWritten.class, this::onNoticeWritten)
@@ -451,6 +491,7 @@ public final class MailboxEntity
             return Effect().reply(replyTo, new StoreReply.Refused("resource-constraint"));
         }
         lastActive = now;
+        expiryDue();
         if (request != null && Offline.serverNotice(m)) {
             return storeNotice(request, arrivedAt, size);
         }

@@ -66,6 +66,18 @@ class MailboxEntityTest {
     }
 
     @Test
+    void anIdleEmptyMailboxWakesOnceToPassivateAtItsIdleTimeoutInsteadOfEveryMinute() {
+        // Retention 72 h: the old fixed tick came every minute, so an empty mailbox passivated a minute late at best
+        // and woke 60 times an hour while its user sat idle online (issue 18).
+        MailboxSettings quick = new MailboxSettings(Duration.ofHours(72), 3, 10_000, Duration.ofSeconds(1), "");
+        TestProbe<ClusterSharding.ShardCommand> idleShard = testKit.createTestProbe();
+        ManualClock idleClock = new ManualClock(T0);
+        testKit.spawn(MailboxEntity.create("idle@example.org", quick, "example.org", idleClock, idleShard.getRef()));
+        idleClock.now = T0.plusSeconds(2);
+        idleShard.expectMessageClass(ClusterSharding.Passivate.class, Duration.ofSeconds(10));
+    }
+
+    @Test
     void theNodesMetersCountMessagesStoredAndHandedOver() {
         NodeMetrics metrics = new NodeMetrics(new SimpleMeterRegistry());
         EventSourcedBehaviorTestKit<MailboxEntity.Command, MailboxEntity.Event, MailboxEntity.State> nurse =

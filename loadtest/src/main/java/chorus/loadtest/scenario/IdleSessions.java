@@ -48,6 +48,7 @@ public record IdleSessions(Duration hold, Duration keepalive, boolean presence, 
         double[] eachAfter = ctx.servers().stream().mapToDouble(ProcessProbe::rssBytes).toArray();
         double heapAfter = ctx.serverLiveHeap();
         double cpuHold0 = ctx.serverCpuSeconds();
+        double[] eachCpu0 = ctx.servers().stream().mapToDouble(ProcessProbe::cpuSeconds).toArray();
         long holdStart = System.nanoTime();
         long holdEnd = holdStart + hold.toNanos();
         long nextKeepalive = System.nanoTime() + keepalive.toNanos();
@@ -59,10 +60,19 @@ public record IdleSessions(Duration hold, Duration keepalive, boolean presence, 
             }
         }
         double rssEnd = ctx.serverRss();
+        r.figure("load_at_hold_end", Answers.round(ProcessProbe.loadAverage(), 2));
         double holdCpu = ctx.serverCpuSeconds() - cpuHold0;
+        double holdSeconds = (System.nanoTime() - holdStart) / 1e9;
         if (Double.isFinite(holdCpu) && held > 0) {
             // Every watched server process while the sessions sat idle (keepalives included when asked for).
-            r.figure("server_cpu_idle_pct", Answers.round(holdCpu / ((System.nanoTime() - holdStart) / 1e9) * 100, 2));
+            r.figure("server_cpu_idle_pct", Answers.round(holdCpu / holdSeconds * 100, 2));
+            // And each on its own (a node and its Cassandra): which of them the idle sessions cost.
+            for (int i = 0; i < eachCpu0.length; i++) {
+                double cpu = ctx.servers().get(i).cpuSeconds() - eachCpu0[i];
+                if (Double.isFinite(cpu)) {
+                    r.figure("server_cpu_idle_pct." + ctx.servers().get(i).label(), Answers.round(cpu / holdSeconds * 100, 2));
+                }
+            }
         }
         r.figure("sessions_held", held);
         r.figure("sessions_at_end", pop.onlineCount());
