@@ -2,6 +2,7 @@ package chorus.actors.user;
 
 import chorus.actors.feature.AccountContext;
 import chorus.actors.feature.AccountEvent;
+import chorus.actors.feature.Decision;
 import chorus.actors.feature.IqContext;
 import chorus.actors.feature.Requester;
 import chorus.actors.xmpp.BareJid;
@@ -13,6 +14,7 @@ import chorus.actors.xmpp.Stanza;
 import chorus.actors.xmpp.StanzaError;
 import org.apache.pekko.persistence.typed.javadsl.Effect;
 
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -63,7 +65,19 @@ final class StanzaDispatch {
             } else if (p.to() == null && p.type() == Presence.Type.UNAVAILABLE) {
                 entity.hooks().resourceGone(sender.jid);
             }
-            return entity.effects().decide(s, entity.presence().outbound(data, sender, p));
+            boolean wasAvailable = entity.resources().anyAvailable();
+            Decision d = entity.presence().outbound(data, sender, p);
+            if (s.exists() && wasAvailable && !entity.resources().anyAvailable()) {
+                // The last available resource said goodbye before its stream ended (as most clients do): that is
+                // the logout the features keep (XEP-0012 §3), not the later end of an unavailable session.
+                List<AccountEvent> gone = entity.hooks().lastResourceGone(data);
+                if (!gone.isEmpty()) {
+                    List<AccountEvent> events = new java.util.ArrayList<>(d.events());
+                    events.addAll(gone);
+                    d = new Decision(List.copyOf(events), d.then());
+                }
+            }
+            return entity.effects().decide(s, d);
         }
         if (st instanceof Iq iq) {
             if (!iq.isRequest()) {

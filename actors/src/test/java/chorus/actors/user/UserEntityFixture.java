@@ -53,11 +53,14 @@ abstract class UserEntityFixture {
     final TestProbe<MailboxEntity.Command> mailbox;
     final EventSourcedBehaviorTestKit<UserEntity.Command, AccountEvent, AccountState> juliet;
 
-    UserEntityFixture(ActorTestKit kit) {
+    /** @param more account features besides XEP-0199 ping, for the tests of their hooks */
+    UserEntityFixture(ActorTestKit kit, AccountFeature... more) {
+        AccountFeature[] features = java.util.Arrays.copyOf(more, more.length + 1);
+        features[more.length] = AccountFeature.of(new PingHandler());
         shard = kit.createTestProbe();
         mailbox = kit.createTestProbe();
         juliet = EventSourcedBehaviorTestKit.create(kit.system(), UserEntity.create(JULIET.toString(),
-            new UserEntity.Deps(DOMAIN, routed::add, AccountFeatures.of(AccountFeature.of(new PingHandler())),
+            new UserEntity.Deps(DOMAIN, routed::add, AccountFeatures.of(features),
                 Clock.fixed(NOW, ZoneOffset.UTC), UserSettings.defaults(), new InMemoryAccountDirectory(),
                 jid -> mailbox.getRef(), (st, c) -> failures.add(st + " " + c)),
             shard.getRef()));

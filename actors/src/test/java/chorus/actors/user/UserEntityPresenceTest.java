@@ -1,5 +1,8 @@
 package chorus.actors.user;
 
+import chorus.actors.feature.last.LastActivityFeature;
+import chorus.actors.feature.last.LastActivityHandler;
+import chorus.actors.feature.last.WentOffline;
 import chorus.actors.feature.roster.RosterXml;
 import chorus.actors.feature.roster.Subscription;
 import chorus.actors.mailbox.MailboxEntity;
@@ -32,7 +35,7 @@ class UserEntityPresenceTest extends UserEntityFixture {
     static final ActorTestKit testKit = newTestKit();
 
     UserEntityPresenceTest() {
-        super(testKit);
+        super(testKit, new LastActivityFeature(new LastActivityHandler(NOW)));
     }
 
     @AfterAll
@@ -72,6 +75,24 @@ class UserEntityPresenceTest extends UserEntityFixture {
         assertEquals("gone to bed", p.child("status", Ns.CLIENT).map(Element::text).orElse(null),
             "the unavailable presence the other resource gets is the session's own, with its status");
         staying.expectNoMessage(Duration.ofMillis(1500));
+    }
+
+    @Test
+    void theLastResourceSayingUnavailableIsTheLogoutLastActivityKeeps() {
+        TestProbe<SessionMessage> s = testKit.createTestProbe();
+        TestProbe<SessionMessage> other = testKit.createTestProbe();
+        FullJid balcony = bind("balcony", s);
+        FullJid chamber = bind("chamber", other);
+        juliet.runCommand(new UserEntity.FromClient(new Presence(balcony, null, null, Presence.Type.AVAILABLE, null, List.of())));
+        juliet.runCommand(new UserEntity.FromClient(new Presence(chamber, null, null, Presence.Type.AVAILABLE, null, List.of())));
+        // One of two goes: the account is still online.
+        var first = juliet.runCommand(new UserEntity.FromClient(new Presence(balcony, null, null,
+            Presence.Type.UNAVAILABLE, null, List.of())));
+        assertTrue(first.events().stream().noneMatch(e -> e instanceof WentOffline), first.events().toString());
+        // The last one says goodbye before its stream ends (as Smack does): XEP-0012 §3's logout time is now.
+        var last = juliet.runCommand(new UserEntity.FromClient(new Presence(chamber, null, null,
+            Presence.Type.UNAVAILABLE, null, List.of())));
+        assertEquals(1, last.events().stream().filter(e -> e instanceof WentOffline).count(), last.events().toString());
     }
 
     @Test
