@@ -18,6 +18,7 @@ import chorus.actors.cluster.CborStringRefs;
 import chorus.node.http.HttpListener;
 import chorus.node.http.UploadErasure;
 import chorus.node.http.UploadRoute;
+import chorus.actors.user.LocalAccounts;
 import chorus.actors.user.ShardedAccounts;
 import chorus.actors.user.UserEntity;
 import chorus.actors.user.UserSettings;
@@ -163,7 +164,8 @@ public final class ChorusNode implements AutoCloseable {
             // Without federation (chorus.s2s.enabled off) there is none: the router bounces remote-server-not-found.
             ShardedRemotes remotes = settings.s2s().enabled()
                 ? new ShardedRemotes(sharding, settings.domain().toString()) : null;
-            Router router = new Router(settings.domain(), new ShardedAccounts(sharding, frames), remotes, features.server(),
+            Router router = new Router(settings.domain(),
+                new ShardedAccounts(sharding, frames, LocalAccounts.get(system)), remotes, features.server(),
                 account::seesSent, clock, failures);
             services.startMuc(system, sharding, storage, router, frames, clock);
             services.startPubSub(sharding, router, frames);

@@ -29,6 +29,30 @@ public final class WireSize {
     private WireSize() {
     }
 
+    /** A record class's accessors, made accessible once, and what its name and component names count. */
+    private record Components(long fixed, java.lang.reflect.Method[] accessors) {
+    }
+
+    /** Looked up once per record class, not per message (the lookup was most of this class's cost, issue 18). */
+    private static final ClassValue<Components> COMPONENTS = new ClassValue<>() {
+        @Override
+        protected Components computeValue(Class<?> type) {
+            RecordComponent[] rcs = type.getRecordComponents();
+            long fixed = FIELD + text(type.getSimpleName());
+            java.lang.reflect.Method[] accessors = new java.lang.reflect.Method[rcs.length];
+            try {
+                for (int i = 0; i < rcs.length; i++) {
+                    fixed += text(rcs[i].getName());
+                    accessors[i] = rcs[i].getAccessor();
+                    accessors[i].setAccessible(true);
+                }
+            } catch (RuntimeException e) {
+                return null;
+            }
+            return new Components(fixed, accessors);
+        }
+    };
+
     /** The bound for any message made of records, stanzas, strings, numbers, collections and actor refs. */
     public static long of(Object o) {
         return of(o, 0);
@@ -75,11 +99,14 @@ public final class WireSize {
             return sum;
         }
         if (o.getClass().isRecord()) {
-            long sum = FIELD + text(o.getClass().getSimpleName());
-            for (RecordComponent rc : o.getClass().getRecordComponents()) {
+            Components components = COMPONENTS.get(o.getClass());
+            if (components == null) {
+                return UNKNOWN;
+            }
+            long sum = components.fixed();
+            for (java.lang.reflect.Method accessor : components.accessors()) {
                 try {
-                    rc.getAccessor().setAccessible(true);
-                    sum = add(sum, add(text(rc.getName()), of(rc.getAccessor().invoke(o), depth + 1)));
+                    sum = add(sum, of(accessor.invoke(o), depth + 1));
                 } catch (ReflectiveOperationException | RuntimeException e) {
                     return UNKNOWN;
                 }

@@ -94,6 +94,7 @@ final class Resources {
         });
         on.command(Idle.class, (s, c) -> {
             if (sessions.isEmpty()) {
+                entity.going();
                 shard.tell(new ClusterSharding.Passivate<>(ctx.getSelf()));
             }
             return entity.effects().none();

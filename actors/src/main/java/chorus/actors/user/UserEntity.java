@@ -305,6 +305,7 @@ public final class UserEntity extends JournaledEntity<UserEntity.Command, Accoun
     /** Large messages to sessions go in cluster frames; large commands come in them (see chorus.actors.cluster). */
     private final Frames frames;
     private final FrameAssembly framed;
+    private final LocalAccounts local;
     private CommandHandler<Command, AccountEvent, AccountState> handler;
 
     private UserEntity(ActorContext<Command> ctx, BareJid jid, Deps deps, ActorRef<ClusterSharding.ShardCommand> shard) {
@@ -315,6 +316,7 @@ public final class UserEntity extends JournaledEntity<UserEntity.Command, Accoun
         this.shard = shard;
         this.frames = Frames.get(ctx.getSystem());
         this.framed = new FrameAssembly(ctx.getSystem());
+        this.local = LocalAccounts.get(ctx.getSystem());
         this.delivery = new MessageDelivery(this);
         this.presence = new PresenceLogic(jid, sessions, deps.router(), deps.settings().rosterLimits(), delivery);
         this.resources = new Resources(this, shard);
@@ -355,10 +357,22 @@ public final class UserEntity extends JournaledEntity<UserEntity.Command, Accoun
         };
     }
 
-    /** Once the account is read: one that does not exist leaves memory soon (see {@link Resources#armIdleTimer}). */
+    /**
+     * Once the account is read: one that does not exist leaves memory soon (see {@link Resources#armIdleTimer}), and
+     * the entity takes this node's acknowledged deliveries directly ({@link LocalAccounts}) until it goes.
+     */
     @Override
     protected SignalHandlerBuilder<AccountState> signals(SignalHandlerBuilder<AccountState> builder) {
-        return builder.onSignal(RecoveryCompleted.instance(), resources::armIdleTimer);
+        return builder.onSignal(RecoveryCompleted.instance(), s -> {
+                resources.armIdleTimer(s);
+                local.running(jid.toString(), ctx.getSelf());
+            })
+            .onSignal(org.apache.pekko.actor.typed.PostStop.instance(), s -> going());
+    }
+
+    /** Passivation asked for, or the entity stops: commands go through sharding again, which holds them meanwhile. */
+    void going() {
+        local.going(jid.toString(), ctx.getSelf());
     }
 
     @Override
@@ -382,7 +396,10 @@ public final class UserEntity extends JournaledEntity<UserEntity.Command, Accoun
         });
         on.command(EntityContext.FeatureStep.class, (s, c) -> effects.decide(s, c.step().get()));
         on.command(FeatureCommand.class, (s, c) -> effects.decide(s, hooks.command(c, data(s))));
-        on.command(Stop.class, (s, c) -> Effect().stop());
+        on.command(Stop.class, (s, c) -> {
+            going();
+            return Effect().stop();
+        });
         // A command too large for one cluster frame is handled once all its pieces are here.
         on.command(FramedCommand.class, (s, c) -> framed.accept(c.frame())
             .map(whole -> handler.apply(s, (Command) whole)).orElseGet(() -> Effect().none()));

@@ -56,13 +56,9 @@ public sealed interface Jid permits BareJid, FullJid, DomainJid {
         if (trimmed.isEmpty() || !parts.matches()) {
             throw new JidMalformedException("Could not parse JID: " + s);
         }
-        rocks.xmpp.addr.Jid j;
-        try {
-            j = rocks.xmpp.addr.Jid.of(parts.group(2), parts.group(3), parts.group(5));
-        } catch (RuntimeException e) {
-            throw new JidMalformedException(e.getMessage());
-        }
-        return of(j.getLocal(), j.getDomain(), j.getResource());
+        // Each part is prepared once, by the record's constructor (JidPrep: the library's preparation, or nothing
+        // for a part already prepared in plain ASCII), not by the library first and the constructor again (issue 18).
+        return of(parts.group(2), parts.group(3), parts.group(5));
     }
 
     /** Prepares the given parts; local and resource may be null. */
