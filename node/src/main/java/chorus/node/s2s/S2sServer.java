@@ -28,8 +28,8 @@ import org.slf4j.LoggerFactory;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -50,7 +50,11 @@ public final class S2sServer implements AutoCloseable {
     private final StreamLimits limits;
     private final long readRateLimit;
     private final ConnectionLimits connection;
-    private final List<Channel> listeners = new ArrayList<>();
+    /**
+     * Concurrent: the node's stop and the actor system's termination (a downed node) both stop listening, on two
+     * threads at once (a plain list threw ConcurrentModificationException there).
+     */
+    private final List<Channel> listeners = new CopyOnWriteArrayList<>();
 
     private S2sServer(S2sTlsContexts tls, StreamLimits limits, long readRateLimit, ConnectionLimits connection,
                       java.time.Duration connectTimeout) {
@@ -127,8 +131,8 @@ public final class S2sServer implements AutoCloseable {
     public void stopListening() {
         for (Channel ch : listeners) {
             ch.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
+            listeners.remove(ch);
         }
-        listeners.clear();
     }
 
     /** Stops accepting and ends the event loops (their connections close). */
