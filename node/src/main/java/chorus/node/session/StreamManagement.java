@@ -22,6 +22,11 @@ final class StreamManagement {
     static final int REQUEST_EVERY = 5;
     /** ... or when unacknowledged stanzas waited this long without a request. */
     static final Duration REQUEST_AFTER = Duration.ofSeconds(5);
+    /**
+     * How long a queue over the limit is forgiven while an ack request waits for its answer: a burst (a peer's one read
+     * of 64 KiB, a room's history) can outrun any client's acknowledgement by hundreds of stanzas.
+     */
+    static final Duration ACK_GRACE = Duration.ofSeconds(10);
     private static final long MOD = 1L << 32;
 
     private final String id;
@@ -108,8 +113,18 @@ final class StreamManagement {
             && Duration.between(lastRequest, now).compareTo(REQUEST_AFTER) >= 0;
     }
 
-    boolean overLimit() {
-        return unacked.size() > maxUnacked;
+    /**
+     * Whether the unacknowledged queue is over its bound for good: above twice the limit at once, or above the limit
+     * while an ack request has gone unanswered for {@link #ACK_GRACE}. A client that acknowledges keeps its stream
+     * through a burst; one that does not is ended within the grace, its queue never above twice the limit.
+     */
+    boolean overLimit(Instant now) {
+        int n = unacked.size();
+        if (n <= maxUnacked) {
+            return false;
+        }
+        return n > 2L * maxUnacked
+            || requestOutstanding && Duration.between(lastRequest, now).compareTo(ACK_GRACE) >= 0;
     }
 
     int unackedCount() {

@@ -327,9 +327,9 @@ public final class StreamSession extends AbstractBehavior<SessionInput> {
         return transportGone && !reliability.hasPending() ? Behaviors.stopped() : this;
     }
 
-    /** XEP-0198: too many unacknowledged stanzas end the stream (a dropped one stops waiting). */
+    /** XEP-0198: too many unacknowledged stanzas for too long end the stream (a dropped one stops waiting). */
     Behavior<SessionInput> checkQueue() {
-        if (sm == null || phase != Phase.BOUND || !sm.overLimit()) {
+        if (sm == null || phase != Phase.BOUND || !sm.overLimit(node.clock().instant())) {
             return this;
         }
         if (detached) {

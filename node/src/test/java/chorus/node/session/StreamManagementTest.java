@@ -50,16 +50,30 @@ class StreamManagementTest {
     }
 
     @Test
-    void theQueueIsBounded() {
+    void aQueueOverTheLimitIsForgivenWhileTheClientHasTimeToAnswerTheAckRequest() {
+        java.time.Instant t = java.time.Instant.parse("2026-12-06T21:00:00Z");
         StreamManagement sm = sm(10);
-        for (int i = 0; i < 10; i++) {
+        for (int i = 0; i < 11; i++) {
             sm.sent(message("m" + i), 0, 0);
         }
-        assertFalse(sm.overLimit());
-        sm.sent(message("one too many"), 0, 0);
-        assertTrue(sm.overLimit());
+        assertFalse(sm.overLimit(t), "a burst, no request unanswered yet");
+        sm.request(t);
+        assertFalse(sm.overLimit(t.plus(StreamManagement.ACK_GRACE).minusMillis(1)));
+        assertTrue(sm.overLimit(t.plus(StreamManagement.ACK_GRACE)), "the client left the request unanswered");
         sm.acked(5);
-        assertFalse(sm.overLimit());
+        assertFalse(sm.overLimit(t.plus(StreamManagement.ACK_GRACE)), "it answered: back under the limit");
+    }
+
+    @Test
+    void twiceTheLimitAtOnceEndsTheStreamWithoutGrace() {
+        java.time.Instant t = java.time.Instant.parse("2026-12-06T21:00:00Z");
+        StreamManagement sm = sm(10);
+        for (int i = 0; i < 20; i++) {
+            sm.sent(message("m" + i), 0, 0);
+        }
+        assertFalse(sm.overLimit(t));
+        sm.sent(message("one too many"), 0, 0);
+        assertTrue(sm.overLimit(t));
     }
 
     @Test
