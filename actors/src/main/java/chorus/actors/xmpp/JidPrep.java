@@ -19,8 +19,11 @@ final class JidPrep {
 
     static String local(String local) {
         check(local, "localpart");
-        String prepared = preparedAscii(local, false) ? local : prepare(() -> rocks.xmpp.precis.PrecisProfiles.USERNAME_CASE_MAPPED.enforce(local));
-        check(prepared, "localpart");
+        String prepared = local;
+        if (!preparedAscii(local, false)) {
+            prepared = prepare(() -> rocks.xmpp.precis.PrecisProfiles.USERNAME_CASE_MAPPED.enforce(local));
+            check(prepared, "localpart");
+        }
         for (int i = 0; i < prepared.length(); i++) {
             if (DISALLOWED_IN_LOCALPART.indexOf(prepared.charAt(i)) >= 0) {
                 throw new JidMalformedException("localpart contains '" + prepared.charAt(i) + "'");
@@ -31,14 +34,20 @@ final class JidPrep {
 
     static String domain(String domain) {
         check(domain, "domainpart");
-        String prepared = preparedDomain(domain) ? domain : prepare(() -> rocks.xmpp.addr.Jid.ofDomain(domain).getDomain());
+        if (preparedDomain(domain)) {
+            return domain;
+        }
+        String prepared = prepare(() -> rocks.xmpp.addr.Jid.ofDomain(domain).getDomain());
         check(prepared, "domainpart");
         return prepared;
     }
 
     static String resource(String resource) {
         check(resource, "resourcepart");
-        String prepared = preparedAscii(resource, true) ? resource : prepare(() -> rocks.xmpp.addr.Jid.ofDomainAndResource("example.invalid", resource).getResource());
+        if (preparedAscii(resource, true)) {
+            return resource;
+        }
+        String prepared = prepare(() -> rocks.xmpp.addr.Jid.ofDomainAndResource("example.invalid", resource).getResource());
         check(prepared, "resourcepart");
         return prepared;
     }
@@ -59,8 +68,8 @@ final class JidPrep {
 
     /**
      * Lower-case letters, digits and hyphens in dot-separated labels of 1 to 63 characters, none starting or ending
-     * with a hyphen nor an IDNA A-label, at most 253 in all ({@code xn--}, which the library turns into Unicode): a domain name the
-     * library's preparation leaves as it is.
+     * with a hyphen and none an IDNA A-label ({@code xn--}, which the library turns into Unicode), at most 253 in all:
+     * a domain name the library's preparation leaves as it is.
      */
     static boolean preparedDomain(String d) {
         if (d.length() > 253) {
@@ -88,7 +97,9 @@ final class JidPrep {
         if (part == null || part.isEmpty()) {
             throw new JidMalformedException("empty " + what);
         }
-        if (part.length() > MAX_PART_BYTES || part.getBytes(StandardCharsets.UTF_8).length > MAX_PART_BYTES) {
+        // UTF-8 takes at most 3 bytes per char (a surrogate pair 4 for 2): short parts need no encoding to count.
+        if (part.length() > MAX_PART_BYTES
+            || part.length() > MAX_PART_BYTES / 3 && part.getBytes(StandardCharsets.UTF_8).length > MAX_PART_BYTES) {
             throw new JidMalformedException(what + " longer than 1023 bytes");
         }
     }
