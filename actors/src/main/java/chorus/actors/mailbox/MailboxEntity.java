@@ -49,12 +49,14 @@ import java.util.Map;
  * address it came from) waits its own, shorter retention: its text is in a notice-store row that expires
  * then, the journal holds only a marker ({@link NoticeStored}), see {@link MailboxNotices}.
  *
- * <p>Longer than most files: the protocol, its events and state, and their handlers are one unit; paging
- * and the notices' texts live in their own classes. ({@link Restore} and {@link Peek} serve XEP-0227 imports
- * and exports.)
+ * <p>Longer than most files, for a reason: the protocol's commands and events stay nested here because their
+ * class names are what the journal (events) and the cluster's wire (commands) carry as manifests; moving them
+ * would strand stored rows and break a rolling upgrade. Everything else lives beside it: the state
+ * ({@link MailboxState}), its one timer ({@link MailboxTimer}), paging ({@link OfflinePages}) and the notices'
+ * texts ({@link MailboxNotices}). ({@link Restore} and {@link Peek} serve XEP-0227 imports and exports.)
  */
 public final class MailboxEntity
-        extends JournaledEntity<MailboxEntity.Command, MailboxEntity.Event, MailboxEntity.State> {
+        extends JournaledEntity<MailboxEntity.Command, MailboxEntity.Event, MailboxState> {
 
     private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(MailboxEntity.class);
     public static final EntityTypeKey<Command> KEY = EntityTypeKey.create(Command.class, "Mailbox");
@@ -125,8 +127,6 @@ public final class MailboxEntity
 
     public enum Stop implements Command { INSTANCE }
 
-    private enum ExpireTick implements Command { INSTANCE }
-
     public sealed interface StoreReply extends ClusterMessage {
         record Stored() implements StoreReply {
         }
@@ -172,85 +172,6 @@ public final class MailboxEntity
     public record NoticesExpired(Instant at) implements Event {
     }
 
-    /** Waiting messages and server notices, oldest first. */
-    public record State(List<MessageStored> waiting, long nextId, long bytes, List<NoticeStored> notices)
-        implements ClusterMessage {
-        public State {
-            waiting = List.copyOf(waiting);
-            notices = notices == null ? List.of() : List.copyOf(notices);
-        }
-
-        public static State empty() {
-            return new State(List.of(), 1, 0, List.of());
-        }
-
-        State plus(MessageStored m) {
-            List<MessageStored> w = new ArrayList<>(waiting);
-            w.add(m);
-            return new State(w, Math.max(nextId, m.id() + 1), bytes + m.size(), notices);
-        }
-
-        State plus(NoticeStored n) {
-            List<NoticeStored> w = new ArrayList<>(notices);
-            w.add(n);
-            return new State(waiting, Math.max(nextId, n.id() + 1), bytes + n.size(), w);
-        }
-
-        State without(java.util.function.Predicate<MessageStored> gone) {
-            List<MessageStored> w = new ArrayList<>(waiting.size());
-            long b = 0;
-            for (MessageStored m : waiting) {
-                if (!gone.test(m)) {
-                    w.add(m);
-                    b += m.size();
-                }
-            }
-            for (NoticeStored n : notices) {
-                b += n.size();
-            }
-            return new State(w, nextId, b, notices);
-        }
-
-        State withoutNotices(java.util.function.Predicate<NoticeStored> gone) {
-            List<NoticeStored> w = new ArrayList<>(notices.size());
-            long b = bytes;
-            for (NoticeStored n : notices) {
-                if (gone.test(n)) {
-                    b -= n.size();
-                } else {
-                    w.add(n);
-                }
-            }
-            return new State(waiting, nextId, b, w);
-        }
-
-        /** The messages that are still within the retention at {@code now}. */
-        public List<MessageStored> unexpired(Instant now, Duration retention) {
-            Instant cutoff = now.minus(retention);
-            List<MessageStored> out = new ArrayList<>(waiting.size());
-            for (MessageStored m : waiting) {
-                if (m.arrivedAt().isAfter(cutoff)) {
-                    out.add(m);
-                }
-            }
-            return out;
-        }
-
-        /** The notices whose time has not ended at {@code now}. */
-        public List<NoticeStored> liveNotices(Instant now) {
-            return notices.stream().filter(n -> n.expiresAt().isAfter(now)).toList();
-        }
-
-        int count() {
-            return waiting.size() + notices.size();
-        }
-
-        @Override
-        public String toString() {
-            return "MailboxState[" + waiting.size() + " waiting, " + notices.size() + " notices]";
-        }
-    }
-
     /**
      * Physically deletes the journal rows of a mailbox up to a sequence number (delivered messages), so
      * their text does not wait for the rows' expiry. The rows are the entity's own and it never reads
@@ -279,11 +200,6 @@ public final class MailboxEntity
     }
 
     public static Behavior<Command> create(String bareJid, MailboxSettings settings, String domain, Clock clock,
-                                           ActorRef<ClusterSharding.ShardCommand> shard, RowEraser eraser) {
-        return create(bareJid, settings, domain, clock, shard, eraser, NodeMetrics.discarding());
-    }
-
-    public static Behavior<Command> create(String bareJid, MailboxSettings settings, String domain, Clock clock,
                                            ActorRef<ClusterSharding.ShardCommand> shard, RowEraser eraser,
                                            NodeMetrics metrics) {
         return create(bareJid, settings, domain, clock, shard, eraser, new InMemoryNoticeStore(clock), metrics);
@@ -302,31 +218,12 @@ public final class MailboxEntity
             new MailboxEntity(ctx, timers, bareJid, settings, domain, clock, shard, eraser, notices, metrics)));
     }
 
-    /** How often a live mailbox looks for expired messages: a hundredth of the retention, 1 s to 1 min. */
-    static Duration expiryCheck(Duration retention) {
-        Duration d = retention.dividedBy(100);
-        if (d.compareTo(Duration.ofSeconds(1)) < 0) {
-            return Duration.ofSeconds(1);
-        }
-        return d.compareTo(Duration.ofMinutes(1)) > 0 ? Duration.ofMinutes(1) : d;
-    }
-
     private final ActorContext<Command> ctx;
-    /**
-     * One single timer, {@link ExpireTick}: every {@link #expiryCheck} while something waits (messages or notices,
-     * which may expire), else once when the mailbox would have been idle for its idle timeout. An idle empty mailbox
-     * thus wakes once in its life, to passivate, instead of every minute (issue 18: no periodic work per session).
-     */
-    private final TimerScheduler<Command> timers;
-    /** The notices' retention is at most the messages': checked this often, enough for both. */
-    private final Duration expiryEvery;
-    /** The tick is armed at {@link #expiryEvery} (not at the idle deadline). */
-    private boolean expiryArmed;
+    private final MailboxTimer timer;
     private final MailboxSettings settings;
     private final String domain;
     private final Clock clock;
     private final ActorRef<ClusterSharding.ShardCommand> shard;
-    private Instant lastActive;
     private final OfflinePages pages;
     private final MailboxNotices notices;
     /** Sessions that asked while the notices' texts were being read: served once they are. */
@@ -364,8 +261,7 @@ public final class MailboxEntity
                           ActorRef<ClusterSharding.ShardCommand> shard, RowEraser eraser, NoticeStore noticeStore,
                           NodeMetrics metrics) {
         super(ctx, PersistenceId.of(KEY.name(), bareJid), NodeMetrics.EntityType.MAILBOX);
-        this.timers = timers;
-        this.expiryEvery = expiryCheck(settings.noticeRetention());
+        this.timer = new MailboxTimer(timers, clock, settings);
         this.eraser = eraser;
         this.metrics = metrics;
         this.persistenceId = PersistenceId.of(KEY.name(), bareJid).id();
@@ -374,35 +270,13 @@ public final class MailboxEntity
         this.domain = domain;
         this.clock = clock;
         this.shard = shard;
-        this.lastActive = clock.instant();
         this.pages = new OfflinePages(Frames.get(ctx.getSystem()), clock, domain);
         this.notices = new MailboxNotices(noticeStore, bareJid);
     }
 
     @Override
-    protected SignalHandlerBuilder<State> signals(SignalHandlerBuilder<State> builder) {
-        return builder.onSignal(RecoveryCompleted.instance(), this::armTick);
-    }
-
-    /** Arms the tick: soon when something waits that may expire, else at the idle deadline. */
-    private void armTick(State s) {
-        if (!s.waiting().isEmpty() || !s.notices().isEmpty()) {
-            timers.startSingleTimer(ExpireTick.INSTANCE, expiryEvery);
-            expiryArmed = true;
-            return;
-        }
-        Duration idleLeft = settings.idleTimeout().minus(Duration.between(lastActive, clock.instant()));
-        timers.startSingleTimer(ExpireTick.INSTANCE, idleLeft.compareTo(Duration.ofSeconds(1)) < 0
-            ? Duration.ofSeconds(1) : idleLeft.plusMillis(10));
-        expiryArmed = false;
-    }
-
-    /** Something was stored: it expires in time only if the tick comes at {@link #expiryEvery}. */
-    private void expiryDue() {
-        if (!expiryArmed) {
-            timers.startSingleTimer(ExpireTick.INSTANCE, expiryEvery);
-            expiryArmed = true;
-        }
+    protected SignalHandlerBuilder<MailboxState> signals(SignalHandlerBuilder<MailboxState> builder) {
+        return builder.onSignal(RecoveryCompleted.instance(), timer::arm);
     }
 
     @Override
@@ -422,25 +296,25 @@ public final class MailboxEntity
     }
 
     @Override
-    public State emptyState() {
-        return State.empty();
+    public MailboxState emptyState() {
+        return MailboxState.empty();
     }
 
     @Override
-    public EventHandler<State, Event> eventHandler() {
+    public EventHandler<MailboxState, Event> eventHandler() {
         return newEventHandlerBuilder().forAnyState()
-            .onEvent(MessageStored.class, State::plus)
+            .onEvent(MessageStored.class, MailboxState::plus)
             .onEvent(MessagesForgotten.class, (s, e) -> s.without(m -> m.id() <= e.upToId())
                 .withoutNotices(n -> n.id() <= e.upToId()))
             .onEvent(MessagesExpired.class, (s, e) -> s.without(m -> !m.arrivedAt().isAfter(e.arrivedBefore())))
-            .onEvent(MailboxCleared.class, (s, e) -> new State(List.of(), s.nextId(), 0, List.of()))
-            .onEvent(NoticeStored.class, State::plus)
+            .onEvent(MailboxCleared.class, (s, e) -> s.cleared())
+            .onEvent(NoticeStored.class, MailboxState::plus)
             .onEvent(NoticesExpired.class, (s, e) -> s.withoutNotices(n -> !n.expiresAt().isAfter(e.at())))
             .build();
     }
 
     @Override
-    public CommandHandler<Command, Event, State> commandHandler() {
+    public CommandHandler<Command, Event, MailboxState> commandHandler() {
         return newCommandHandlerBuilder().forAnyState()
             .onCommand(Store.class, this::onStore)
             .onCommand(Restore.class, this::onRestore)
@@ -451,12 +325,12 @@ public final class MailboxEntity
                 .thenRun(st -> notices.erase())
                 .thenRun(st -> shard.tell(new ClusterSharding.Passivate<>(ctx.getSelf())))
                 .thenReply(c.replyTo(), st -> new Cleared()))
-            .onCommand(ExpireTick.class, (s, c) -> {
+            .onCommand(MailboxTimer.Tick.class, (s, c) -> {
                 // Passivates when unused: an idle mailbox keeps no node busy (expiry does not need it).
-                if (Duration.between(lastActive, clock.instant()).compareTo(settings.idleTimeout()) > 0) {
+                if (timer.idle()) {
                     shard.tell(new ClusterSharding.Passivate<>(ctx.getSelf()));
                 }
-                armTick(s);
+                timer.arm(s);
                 return expire(s);
             })
             .onCommand(NoticeWritten.class, this::onNoticeWritten)
@@ -465,7 +339,7 @@ public final class MailboxEntity
             .build();
     }
 
-    private Effect<Event, State> onStore(State s, Store c) {
+    private Effect<Event, MailboxState> onStore(MailboxState s, Store c) {
         if (c.copyKey() != null && recentCopies.containsKey(c.copyKey())) {
             return Effect().reply(c.replyTo(), new StoreReply.Stored());
         }
@@ -473,7 +347,7 @@ public final class MailboxEntity
     }
 
     /** An imported message is stored as a message, never as a server notice. */
-    private Effect<Event, State> onRestore(State s, Restore c) {
+    private Effect<Event, MailboxState> onRestore(MailboxState s, Restore c) {
         if (!c.arrivedAt().isAfter(clock.instant().minus(settings.retention()))) {
             return Effect().reply(c.replyTo(), new StoreReply.Refused("item-not-found"));
         }
@@ -481,17 +355,16 @@ public final class MailboxEntity
     }
 
     /** {@code request}: the Store, when a server notice may be among what comes (null for an import). */
-    private Effect<Event, State> store(State s, Store request, Message m, Instant arrivedAt,
+    private Effect<Event, MailboxState> store(MailboxState s, Store request, Message m, Instant arrivedAt,
                                        ActorRef<StoreReply> replyTo, String copyKey) {
         Instant now = clock.instant();
-        State live = s.without(w -> !w.arrivedAt().isAfter(now.minus(settings.retention())))
-            .withoutNotices(n -> !n.expiresAt().isAfter(now));
+        MailboxState live = s.live(now, settings.retention());
         int size = m.toElement(Ns.CLIENT).weight();
         if (live.count() >= settings.maxMessages() || live.bytes() + size > settings.maxBytes()) {
             return Effect().reply(replyTo, new StoreReply.Refused("resource-constraint"));
         }
-        lastActive = now;
-        expiryDue();
+        timer.active();
+        timer.expiryDue();
         if (request != null && Offline.serverNotice(m)) {
             return storeNotice(request, arrivedAt, size);
         }
@@ -508,29 +381,16 @@ public final class MailboxEntity
     }
 
     /** A page of what waits, within a weight that keeps the reply small. */
-    private Effect<Event, State> onPeek(State s, Peek c) {
-        List<MessageStored> page = new ArrayList<>();
-        int weight = 0;
-        long next = -1;
-        for (MessageStored m : s.unexpired(clock.instant(), settings.retention())) {
-            if (m.id() <= c.afterId()) {
-                continue;
-            }
-            if (!page.isEmpty() && weight + m.size() > PAGE_WEIGHT) {
-                next = page.get(page.size() - 1).id();
-                break;
-            }
-            page.add(m);
-            weight += m.size();
-        }
-        return Effect().reply(c.replyTo(), new Waiting(page, next));
+    private Effect<Event, MailboxState> onPeek(MailboxState s, Peek c) {
+        return Effect().reply(c.replyTo(),
+            OfflinePages.peek(s.unexpired(clock.instant(), settings.retention()), c.afterId(), PAGE_WEIGHT));
     }
 
     /**
      * A server notice from this server: its text goes to a row of its own that expires after the notice
      * retention; once it is written, the journal gets a marker without the text.
      */
-    private Effect<Event, State> storeNotice(Store c, Instant now, int size) {
+    private Effect<Event, MailboxState> storeNotice(Store c, Instant now, int size) {
         if (!c.message().from().toString().equals(domain)) {
             return Effect().reply(c.replyTo(), new StoreReply.Refused("not-acceptable"));
         }
@@ -540,7 +400,7 @@ public final class MailboxEntity
         return Effect().none();
     }
 
-    private Effect<Event, State> onNoticeWritten(State s, NoticeWritten w) {
+    private Effect<Event, MailboxState> onNoticeWritten(MailboxState s, NoticeWritten w) {
         if (w.failure() != null) {
             log.warn("a notice could not be stored: {}", w.failure().getClass().getSimpleName());
             return Effect().reply(w.store().replyTo(), new StoreReply.Refused("internal-server-error"));
@@ -551,8 +411,8 @@ public final class MailboxEntity
             .thenReply(w.store().replyTo(), st -> new StoreReply.Stored());
     }
 
-    private Effect<Event, State> onDeliverTo(State s, DeliverTo c) {
-        lastActive = clock.instant();
+    private Effect<Event, MailboxState> onDeliverTo(MailboxState s, DeliverTo c) {
+        timer.active();
         long start = pages.startFor(c.session());
         if (start < 0) {
             // A page is on its way; what is newer follows it once it is confirmed.
@@ -571,7 +431,7 @@ public final class MailboxEntity
         return expire(s);
     }
 
-    private Effect<Event, State> onNoticesRead(State s, NoticesRead r) {
+    private Effect<Event, MailboxState> onNoticesRead(MailboxState s, NoticesRead r) {
         readingNotices = false;
         if (r.failure() != null) {
             log.warn("the notices of a mailbox could not be read: {}", r.failure().getClass().getSimpleName());
@@ -592,21 +452,12 @@ public final class MailboxEntity
     }
 
     /** What waits now, messages and notices with their text, oldest first. */
-    private List<OfflinePages.Entry> entries(State s) {
-        Instant now = clock.instant();
-        List<OfflinePages.Entry> out = new ArrayList<>();
-        for (MessageStored m : s.unexpired(now, settings.retention())) {
-            out.add(new OfflinePages.Entry(m.id(), m.arrivedAt(), m.message()));
-        }
-        for (NoticeStored n : s.liveNotices(now)) {
-            notices.text(n.key()).ifPresent(text -> out.add(new OfflinePages.Entry(n.id(), n.arrivedAt(), text)));
-        }
-        out.sort(java.util.Comparator.comparingLong(OfflinePages.Entry::id));
-        return out;
+    private List<OfflinePages.Entry> entries(MailboxState s) {
+        return notices.entries(s, clock.instant(), settings.retention());
     }
 
-    private Effect<Event, State> onForget(State s, Forget c) {
-        lastActive = clock.instant();
+    private Effect<Event, MailboxState> onForget(MailboxState s, Forget c) {
+        timer.active();
         long upTo = c.upToId();
         int delivered = (int) s.waiting().stream().filter(m -> m.id() <= upTo).count();
         boolean any = delivered > 0 || s.notices().stream().anyMatch(n -> n.id() <= upTo);
@@ -627,7 +478,7 @@ public final class MailboxEntity
         });
     }
 
-    private Effect<Event, State> expire(State s) {
+    private Effect<Event, MailboxState> expire(MailboxState s) {
         Instant now = clock.instant();
         Instant cutoff = now.minus(settings.retention());
         List<Event> events = new ArrayList<>(2);

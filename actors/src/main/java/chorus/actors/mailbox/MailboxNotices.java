@@ -7,7 +7,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
@@ -85,5 +89,18 @@ final class MailboxNotices {
     void erase() {
         texts.clear();
         store.erase(owner);
+    }
+
+    /** What waits at {@code now}, messages and the notices whose text is loaded, oldest first. */
+    List<OfflinePages.Entry> entries(MailboxState s, Instant now, Duration retention) {
+        List<OfflinePages.Entry> out = new ArrayList<>();
+        for (MailboxEntity.MessageStored m : s.unexpired(now, retention)) {
+            out.add(new OfflinePages.Entry(m.id(), m.arrivedAt(), m.message()));
+        }
+        for (MailboxEntity.NoticeStored n : s.liveNotices(now)) {
+            text(n.key()).ifPresent(text -> out.add(new OfflinePages.Entry(n.id(), n.arrivedAt(), text)));
+        }
+        out.sort(Comparator.comparingLong(OfflinePages.Entry::id));
+        return out;
     }
 }

@@ -125,4 +125,23 @@ final class OfflinePages {
             .get());
         return e.message().withTo(to).withChildren(children);
     }
+
+    /** The waiting messages after {@code afterId}, as many as {@code pageWeight} holds (at least one): an export's page. */
+    static MailboxEntity.Waiting peek(List<MailboxEntity.MessageStored> unexpired, long afterId, int pageWeight) {
+        List<MailboxEntity.MessageStored> page = new ArrayList<>();
+        int weight = 0;
+        long next = -1;
+        for (MailboxEntity.MessageStored m : unexpired) {
+            if (m.id() <= afterId) {
+                continue;
+            }
+            if (!page.isEmpty() && weight + m.size() > pageWeight) {
+                next = page.get(page.size() - 1).id();
+                break;
+            }
+            page.add(m);
+            weight += m.size();
+        }
+        return new MailboxEntity.Waiting(page, next);
+    }
 }

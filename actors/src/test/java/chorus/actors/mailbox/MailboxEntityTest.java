@@ -42,7 +42,7 @@ class MailboxEntityTest {
     final MailboxSettings settings = new MailboxSettings(Duration.ofHours(72), 3, 10_000, Duration.ofMinutes(2),
         "");
     final TestProbe<ClusterSharding.ShardCommand> shard = testKit.createTestProbe();
-    final EventSourcedBehaviorTestKit<MailboxEntity.Command, MailboxEntity.Event, MailboxEntity.State> mailbox =
+    final EventSourcedBehaviorTestKit<MailboxEntity.Command, MailboxEntity.Event, MailboxState> mailbox =
         EventSourcedBehaviorTestKit.create(testKit.system(),
             MailboxEntity.create(JULIET.toString(), settings, "example.org", clock, shard.getRef()));
     final TestProbe<SessionMessage> session = testKit.createTestProbe();
@@ -80,7 +80,7 @@ class MailboxEntityTest {
     @Test
     void theNodesMetersCountMessagesStoredAndHandedOver() {
         NodeMetrics metrics = new NodeMetrics(new SimpleMeterRegistry());
-        EventSourcedBehaviorTestKit<MailboxEntity.Command, MailboxEntity.Event, MailboxEntity.State> nurse =
+        EventSourcedBehaviorTestKit<MailboxEntity.Command, MailboxEntity.Event, MailboxState> nurse =
             EventSourcedBehaviorTestKit.create(testKit.system(), MailboxEntity.create("nurse@example.org", settings,
                 "example.org", clock, shard.getRef(), MailboxEntity.RowEraser.NONE, metrics));
         nurse.clear();
@@ -119,7 +119,7 @@ class MailboxEntityTest {
     @Test
     void aPeekComesInPagesThatEachStaySmall() {
         MailboxSettings roomy = new MailboxSettings(Duration.ofHours(72), 100, 10_000_000, Duration.ofMinutes(2), "");
-        EventSourcedBehaviorTestKit<MailboxEntity.Command, MailboxEntity.Event, MailboxEntity.State> big =
+        EventSourcedBehaviorTestKit<MailboxEntity.Command, MailboxEntity.Event, MailboxState> big =
             EventSourcedBehaviorTestKit.create(testKit.system(), MailboxEntity.create("paris@example.org", roomy,
                 "example.org", clock, shard.getRef()));
         big.clear();
@@ -194,7 +194,7 @@ class MailboxEntityTest {
     @Test
     void aMailboxThatRestartedBetweenTwoPagesSendsTheRestToTheSessionThatConfirmsThePageItHad() {
         MailboxSettings roomy = new MailboxSettings(Duration.ofHours(72), 1000, 10_000_000, Duration.ofMinutes(2), "");
-        EventSourcedBehaviorTestKit<MailboxEntity.Command, MailboxEntity.Event, MailboxEntity.State> box =
+        EventSourcedBehaviorTestKit<MailboxEntity.Command, MailboxEntity.Event, MailboxState> box =
             EventSourcedBehaviorTestKit.create(testKit.system(),
                 MailboxEntity.create("many@example.org", roomy, "example.org", clock, shard.getRef()));
         for (int i = 0; i < OfflinePages.MAX_MESSAGES + 20; i++) {
@@ -226,7 +226,7 @@ class MailboxEntityTest {
     @Test
     void aFullTenMebibyteMailboxIsHandedOverInPagesThatEachFitAClusterFrame() {
         MailboxSettings big = new MailboxSettings(Duration.ofHours(72), 1000, 10L * 1024 * 1024, Duration.ofMinutes(2), "");
-        EventSourcedBehaviorTestKit<MailboxEntity.Command, MailboxEntity.Event, MailboxEntity.State> full =
+        EventSourcedBehaviorTestKit<MailboxEntity.Command, MailboxEntity.Event, MailboxState> full =
             EventSourcedBehaviorTestKit.create(testKit.system(),
                 MailboxEntity.create("full@example.org", big, "example.org", clock, shard.getRef()),
                 // commands and events still go through the serializer; the 10 MiB state after each command would not
@@ -283,7 +283,7 @@ class MailboxEntityTest {
     void expiredMessagesAreDroppedAfterRecovery() {
         store(hello("1", "old"));
         clock.now = T0.plus(Duration.ofHours(80));
-        MailboxEntity.State recovered = mailbox.restart().state();
+        MailboxState recovered = mailbox.restart().state();
         assertTrue(recovered.unexpired(clock.instant(), settings.retention()).isEmpty());
         mailbox.runCommand(new MailboxEntity.DeliverTo(JULIET_PHONE, session.getRef()));
         session.expectNoMessage(Duration.ofMillis(50));

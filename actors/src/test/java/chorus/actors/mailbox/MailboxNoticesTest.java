@@ -38,7 +38,7 @@ class MailboxNoticesTest {
     final chorus.persistence.mailbox.InMemoryNoticeStore notices = new chorus.persistence.mailbox.InMemoryNoticeStore(clock);
     final MailboxSettings withNotices = new MailboxSettings(Duration.ofHours(72), 10, 10_000, Duration.ofMinutes(2), "",
         Duration.ofHours(24));
-    final EventSourcedBehaviorTestKit<MailboxEntity.Command, MailboxEntity.Event, MailboxEntity.State> adminBox =
+    final EventSourcedBehaviorTestKit<MailboxEntity.Command, MailboxEntity.Event, MailboxState> adminBox =
         EventSourcedBehaviorTestKit.create(testKit.system(), MailboxEntity.create("admin@example.org", withNotices,
             "example.org", clock, shard.getRef(), MailboxEntity.RowEraser.NONE, notices));
 
@@ -67,7 +67,7 @@ class MailboxNoticesTest {
         assertInstanceOf(MailboxEntity.StoreReply.Stored.class, storeAtAdmin(notice("example.org", "from 192.0.2.7")));
         assertTrue(noticeRows().contains("192.0.2.7"));
         // the journal (as a recovery reads it) knows the notice without its text
-        MailboxEntity.State recovered = adminBox.restart().state();
+        MailboxState recovered = adminBox.restart().state();
         assertEquals(1, recovered.notices().size());
         assertTrue(!recovered.toString().contains("192.0.2.7") && !recovered.notices().get(0).toString().contains("192.0.2.7"));
         assertEquals(clock.now.plus(Duration.ofHours(24)), recovered.notices().get(0).expiresAt());
