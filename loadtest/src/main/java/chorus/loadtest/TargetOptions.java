@@ -64,6 +64,10 @@ public final class TargetOptions {
     @Option(names = "--setup-timeout", description = "seconds a connection may take to log in (default ${DEFAULT-VALUE})")
     int setupTimeoutSeconds = 60;
 
+    @Option(names = "--stream-management", description = "each session enables XEP-0198 after binding, acknowledges "
+        + "what it receives and keeps what it sent until acknowledged (failover sends that again after its re-login)")
+    boolean streamManagement;
+
     @Option(names = "--scram-cache", paramLabel = "FILE|memory|off",
         description = "keep SCRAM salted passwords (RFC 5802 §5.1): in a file across runs, in memory (default), or off")
     String scramCache = "memory";
@@ -91,7 +95,7 @@ public final class TargetOptions {
             default -> SaltedPasswordCache.inFile(Path.of(scramCache));
         };
         return new ClientConfig(domain, TlsMode.parse(tls), Mechanism.parse(mechanism), cache,
-            Duration.ofSeconds(setupTimeoutSeconds), Transport.parse(transport), wsPath);
+            Duration.ofSeconds(setupTimeoutSeconds), Transport.parse(transport), wsPath, streamManagement);
     }
 
     List<InetSocketAddress> targetAddresses() {

@@ -8,10 +8,11 @@ import java.time.Duration;
 /**
  * How every connection of a run logs in. Over {@link Transport#WEBSOCKET} the target is an HTTP listener and
  * {@code tls} is {@link TlsMode#DIRECT} (wss://) or {@link TlsMode#NONE} (ws://, a listener behind a TLS proxy);
- * {@code wsPath} is the WebSocket's path there.
+ * {@code wsPath} is the WebSocket's path there. With {@code streamManagement} each session enables XEP-0198 after
+ * binding (it is ready once enabled), acknowledges what it receives and keeps what it sent until acknowledged.
  */
 public record ClientConfig(String domain, TlsMode tls, Mechanism mechanism, SaltedPasswordCache scramCache,
-                           Duration setupTimeout, Transport transport, String wsPath) {
+                           Duration setupTimeout, Transport transport, String wsPath, boolean streamManagement) {
     public static final String DEFAULT_WS_PATH = "/xmpp-websocket";
 
     public ClientConfig {
@@ -21,6 +22,12 @@ public record ClientConfig(String domain, TlsMode tls, Mechanism mechanism, Salt
         if (!wsPath.startsWith("/")) {
             throw new IllegalArgumentException("the WebSocket path starts with '/', not '" + wsPath + "'");
         }
+    }
+
+    /** Without XEP-0198. */
+    public ClientConfig(String domain, TlsMode tls, Mechanism mechanism, SaltedPasswordCache scramCache,
+                        Duration setupTimeout, Transport transport, String wsPath) {
+        this(domain, tls, mechanism, scramCache, setupTimeout, transport, wsPath, false);
     }
 
     /** Over TCP. */

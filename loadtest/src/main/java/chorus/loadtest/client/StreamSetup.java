@@ -15,6 +15,8 @@ final class StreamSetup {
     private final XmppSession session;
     /** The server offered the session request without {@code <optional/>}: it is sent after binding. */
     private boolean sessionWanted;
+    /** The server offered XEP-0198 with the features after authentication. */
+    private boolean smOffered;
 
     StreamSetup(XmppSession session) {
         this.session = session;
@@ -51,6 +53,7 @@ final class StreamSetup {
         XmlElement offered = f.child("session", Ns.SESSION);
         // RFC 3921 §3 sessions: needed only when offered without <optional/> (RFC 6121 Appendix E).
         sessionWanted = offered != null && offered.child("optional", Ns.SESSION) == null;
+        smOffered = f.child("sm", StreamManagement.NS) != null;
         session.phase = XmppSession.Phase.BIND;
         session.send(Stanzas.bind("bind1", "lt" + Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 16)));
     }
@@ -102,7 +105,7 @@ final class StreamSetup {
             session.send(Stanzas.session("sess1"));
             return;
         }
-        becomeReady();
+        bound();
     }
 
     void session(XmlElement iq) {
@@ -113,7 +116,7 @@ final class StreamSetup {
             session.fail("session:" + XmppSession.errorCondition(iq));
             return;
         }
-        becomeReady();
+        bound();
     }
 
     void registered(XmlElement iq) {
@@ -129,6 +132,28 @@ final class StreamSetup {
         session.readyAt = System.nanoTime();
         session.phase = XmppSession.Phase.READY;
         session.ready.complete(session);
+    }
+
+    /** Bound (and the session opened): enables XEP-0198 first when the run wants it (§3). */
+    void bound() {
+        if (!session.config.streamManagement()) {
+            becomeReady();
+        } else if (!smOffered) {
+            session.fail("sm-not-offered");
+        } else {
+            session.phase = XmppSession.Phase.SM;
+            session.send(StreamManagement.ENABLE);
+        }
+    }
+
+    /** XEP-0198 §3: {@code <enabled/>}, or {@code <failed/>}. */
+    void smAnswer(XmlElement e) {
+        if (e.is("enabled", StreamManagement.NS)) {
+            session.smEnabled();
+            becomeReady();
+        } else if (e.is("failed", StreamManagement.NS)) {
+            session.fail("sm-failed");
+        }
     }
 
     void becomeReady() {

@@ -30,8 +30,9 @@ import java.util.concurrent.TimeUnit;
  * lives on the channel's event loop; {@link #send} and {@link #close} may be called from any thread.
  * The setup's steps are {@link StreamSetup}'s, the SASL exchange {@link SaslExchange}'s.
  *
- * <p>A little over 400 lines: the Netty events, the writes the scenarios make, the stream's end and the failure
- * path all read and change the one phase and channel of the connection; what is left here is that state machine.
+ * <p>About 450 lines: the Netty events, the writes the scenarios make, the stream's end and the failure path all read
+ * and change the one phase and channel of the connection; what is left here is that state machine (XEP-0198's
+ * counting is {@link StreamManagement}'s).
  */
 public final class XmppSession extends ChannelInboundHandlerAdapter implements XmlFramer.Events {
 
@@ -39,7 +40,7 @@ public final class XmppSession extends ChannelInboundHandlerAdapter implements X
     public enum Purpose { LOGIN, REGISTER }
 
     /** TLS: the handshake, and over WebSocket the HTTP upgrade after it. */
-    enum Phase { CONNECTING, TLS, FEATURES, STARTTLS, AUTH, BIND, SESSION, REGISTER, READY, CLOSING, CLOSED }
+    enum Phase { CONNECTING, TLS, FEATURES, STARTTLS, AUTH, BIND, SESSION, SM, REGISTER, READY, CLOSING, CLOSED }
 
     /** Bytes of direct buffers are copied here before parsing; the framer lets them go when feed returns. */
     private static final FastThreadLocal<byte[]> SCRATCH = new FastThreadLocal<>() {
@@ -71,6 +72,8 @@ public final class XmppSession extends ChannelInboundHandlerAdapter implements X
     long tlsAt;
     private long authAt;
     long readyAt;
+    /** XEP-0198, once enabled (null without). */
+    private volatile StreamManagement sm;
     /** Anything a scenario wants to keep with the session. */
     public volatile Object attachment;
 
@@ -133,10 +136,22 @@ public final class XmppSession extends ChannelInboundHandlerAdapter implements X
             authAt == 0 ? readyAt - tlsEnd : readyAt - authAt);
     }
 
+    /**
+     * With XEP-0198 enabled: the stanzas this session sent that the server has not acknowledged, oldest first (what a
+     * client sends again after logging in anew, §4). Empty without.
+     */
+    public java.util.List<String> unacknowledged() {
+        StreamManagement m = sm;
+        return m == null ? java.util.List.of() : m.unacked();
+    }
+
     /** Writes XML text on the stream; over WebSocket a whitespace keepalive becomes a ping frame (RFC 7395 §3.7). */
     public void send(String xml) {
         Channel c = channel;
-        if (c != null && config.websocket() && xml.isBlank()) {
+        StreamManagement m = sm;
+        if (c != null && m != null && StreamManagement.isStanza(xml)) {
+            m.write(c, xml, true);
+        } else if (c != null && config.websocket() && xml.isBlank()) {
             c.writeAndFlush(new io.netty.handler.codec.http.websocketx.PingWebSocketFrame(), c.voidPromise());
         } else if (c != null) {
             c.writeAndFlush(ByteBufUtil.writeUtf8(c.alloc(), xml), c.voidPromise());
@@ -146,7 +161,10 @@ public final class XmppSession extends ChannelInboundHandlerAdapter implements X
     /** Writes without flushing; a later {@link #flush()} or {@link #send} sends it. */
     public void write(String xml) {
         Channel c = channel;
-        if (c != null) {
+        StreamManagement m = sm;
+        if (c != null && m != null && StreamManagement.isStanza(xml)) {
+            m.write(c, xml, false);
+        } else if (c != null) {
             c.write(ByteBufUtil.writeUtf8(c.alloc(), xml), c.voidPromise());
         }
     }
@@ -376,8 +394,17 @@ public final class XmppSession extends ChannelInboundHandlerAdapter implements X
             case AUTH -> sasl.element(e);
             case BIND -> setup.bound(e);
             case SESSION -> setup.session(e);
+            case SM -> setup.smAnswer(e);
             case REGISTER -> setup.registered(e);
             case READY -> {
+                StreamManagement m = sm;
+                if (m != null && e.ns().equals(StreamManagement.NS)) {
+                    m.element(this, e);
+                    return;
+                }
+                if (m != null && StreamManagement.isStanza(e)) {
+                    m.handled();
+                }
                 SessionListener l = listener;
                 if (l != null) {
                     l.stanza(this, e);
@@ -387,6 +414,15 @@ public final class XmppSession extends ChannelInboundHandlerAdapter implements X
                 // CLOSING: the server's last stanzas are of no interest
             }
         }
+    }
+
+    /** XEP-0198 is on (§3): from now on stanzas are counted both ways. */
+    void smEnabled() {
+        sm = StreamManagement.start(this, channel);
+    }
+
+    boolean isReady() {
+        return phase == Phase.READY;
     }
 
     /** SASL succeeded: a new stream, authenticated (RFC 6120 §6.4.6). */

@@ -1,6 +1,7 @@
 package chorus.loadtest.scenario;
 
 import chorus.loadtest.client.Stanzas;
+import chorus.loadtest.client.XmppSession;
 import chorus.loadtest.report.Report;
 
 import java.net.InetSocketAddress;
@@ -17,7 +18,9 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * target (as clients try the next address DNS gave them), each retried until it succeeds; chat goes on between
  * whoever is online for {@code after}, then drains. Reports when the cluster served again: the slowest re-login and the
  * failed attempts on the way, and per second of due time the messages sent and the slowest delivery of each second,
- * so that "every message delivered within a second again" has a time; and whether any message was lost.
+ * so that "every message delivered within a second again" has a time; and whether any message was lost. With
+ * XEP-0198 clients ({@code --stream-management}) a moved user sends again, once logged in anew, what the dead node
+ * never acknowledged (XEP-0198 §4), as real clients do; without, what was in flight through the dead process is lost.
  */
 public record Failover(double rate, Duration before, Duration after, long killPid, InetSocketAddress killTarget,
                        Duration drain, int bodySize) implements Scenario {
@@ -65,8 +68,10 @@ public record Failover(double rate, Duration before, Duration after, long killPi
 
         ctx.pause(before);
         boolean[] wasThere = new boolean[pop.size()];
+        XmppSession[] lost = new XmppSession[pop.size()];
         for (int i = 0; i < pop.size(); i++) {
             wasThere[i] = pop.isOnline(i) && ctx.connector().targetOf(i).equals(killTarget);
+            lost[i] = wasThere[i] ? pop.session(i) : null;
         }
         long killedAt = System.nanoTime();
         victim.destroyForcibly();
@@ -76,7 +81,8 @@ public record Failover(double rate, Duration before, Duration after, long killPi
         AtomicInteger attempts = new AtomicInteger();
         AtomicInteger failed = new AtomicInteger();
         AtomicLong lastBack = new AtomicLong(killedAt);
-        int moved = relogin(ctx, pop, wasThere, killedAt, attempts, failed, lastBack);
+        AtomicInteger resent = new AtomicInteger();
+        int moved = relogin(ctx, pop, lost, attempts, failed, lastBack, resent);
 
         long fired = chat.get();
         traffic.drain(m, drain.toMillis() / 1000.0);
@@ -90,6 +96,7 @@ public record Failover(double rate, Duration before, Duration after, long killPi
         r.figure("relogin_attempts", attempts.get());
         r.figure("relogin_failed_attempts", failed.get());
         r.figure("relogin_slowest_s", round((lastBack.get() - killedAt) / 1e9));
+        r.figure("resent_unacknowledged", resent.get());
         r.figure("delivery_normal_again_s", recovered >= lastSecond + 1 ? null : recovered - killSecond);
         r.figure("scheduled", fired);
         r.figure("sent", c.sent());
@@ -125,14 +132,16 @@ public record Failover(double rate, Duration before, Duration after, long killPi
     }
 
     /**
-     * Logs the users the dead node held in again at the next target, each retried every 500 ms until it succeeds or
-     * the run's deadline; returns how many there were.
+     * Logs the users the dead node held ({@code lost}: their sessions there, else null) in again at the next target,
+     * each retried every 500 ms until it succeeds or the run's deadline; returns how many there were.
      */
-    private static int relogin(RunContext ctx, Population pop, boolean[] wasThere, long killedAt, AtomicInteger attempts,
-                               AtomicInteger failed, AtomicLong lastBack) throws InterruptedException {
+    private static int relogin(RunContext ctx, Population pop, XmppSession[] lost, AtomicInteger attempts,
+                               AtomicInteger failed, AtomicLong lastBack, AtomicInteger resent) throws InterruptedException {
+        boolean[] wasThere = new boolean[lost.length];
         int moved = 0;
-        for (boolean w : wasThere) {
-            moved += w ? 1 : 0;
+        for (int i = 0; i < lost.length; i++) {
+            wasThere[i] = lost[i] != null;
+            moved += wasThere[i] ? 1 : 0;
         }
         // Their sessions end when the kernel resets the dead process's connections; wait for that first.
         long until = ctx.deadline().until(Duration.ofSeconds(30));
@@ -142,7 +151,7 @@ public record Failover(double rate, Duration before, Duration after, long killPi
         AtomicInteger pending = new AtomicInteger(moved);
         for (int i = 0; i < wasThere.length; i++) {
             if (wasThere[i]) {
-                retry(ctx, pop, i, attempts, failed, lastBack, pending);
+                retry(ctx, pop, i, lost[i], attempts, failed, lastBack, pending, resent);
             }
         }
         while (pending.get() > 0 && !ctx.deadline().passed()) {
@@ -160,11 +169,18 @@ public record Failover(double rate, Duration before, Duration after, long killPi
         return false;
     }
 
-    private static void retry(RunContext ctx, Population pop, int index, AtomicInteger attempts, AtomicInteger failed,
-                              AtomicLong lastBack, AtomicInteger pending) {
+    private static void retry(RunContext ctx, Population pop, int index, XmppSession before, AtomicInteger attempts,
+                              AtomicInteger failed, AtomicLong lastBack, AtomicInteger pending, AtomicInteger resent) {
         attempts.incrementAndGet();
         pop.login(index, i -> Stanzas.presence(null)).whenComplete((s, err) -> {
             if (err == null) {
+                // XEP-0198 §4: what the dead node never acknowledged goes again (the recipient may see it twice)
+                for (String stanza : before.unacknowledged()) {
+                    if (stanza.startsWith("<message")) {
+                        s.send(stanza);
+                        resent.incrementAndGet();
+                    }
+                }
                 lastBack.accumulateAndGet(System.nanoTime(), Math::max);
                 pending.decrementAndGet();
             } else if (ctx.deadline().passed()) {
@@ -172,7 +188,7 @@ public record Failover(double rate, Duration before, Duration after, long killPi
             } else {
                 failed.incrementAndGet();
                 CompletableFuture.delayedExecutor(500, java.util.concurrent.TimeUnit.MILLISECONDS)
-                    .execute(() -> retry(ctx, pop, index, attempts, failed, lastBack, pending));
+                    .execute(() -> retry(ctx, pop, index, before, attempts, failed, lastBack, pending, resent));
             }
         });
     }

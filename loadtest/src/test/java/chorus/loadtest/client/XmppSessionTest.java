@@ -185,6 +185,79 @@ class XmppSessionTest {
         assertEquals(List.of("stream-error:conflict"), closed);
     }
 
+    static final String SM_BIND_FEATURES = SERVER_HEADER + "<stream:features><bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'/>"
+        + "<sm xmlns='urn:xmpp:sm:3'/></stream:features>";
+
+    XmppSession boundWithStreamManagement() {
+        XmppSession s = start(new ClientConfig("example.org", TlsMode.NONE, Mechanism.PLAIN, SaltedPasswordCache.disabled(),
+            Duration.ofSeconds(30), Transport.TCP, "/xmpp-websocket", true), null);
+        server(SERVER_HEADER + PLAIN_FEATURES);
+        server("<success xmlns='urn:ietf:params:xml:ns:xmpp-sasl'/>");
+        server(SM_BIND_FEATURES);
+        server("<iq type='result' id='bind1'><bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'><jid>j@example.org/r</jid></bind></iq>");
+        return s;
+    }
+
+    @Test
+    void withStreamManagementTheSessionIsReadyOnlyOnceTheServerEnabledIt() {
+        XmppSession s = boundWithStreamManagement();
+        assertTrue(written().endsWith("<enable xmlns='urn:xmpp:sm:3'/>"));
+        assertTrue(!s.ready().isDone(), "not ready before <enabled/>");
+        server("<enabled xmlns='urn:xmpp:sm:3'/>");
+        assertTrue(s.ready().isDone() && !s.ready().isCompletedExceptionally());
+    }
+
+    @Test
+    void streamManagementCountsWhatArrivesAndKeepsWhatWasSentUntilTheServerAcknowledgesIt() {
+        XmppSession s = boundWithStreamManagement();
+        server("<enabled xmlns='urn:xmpp:sm:3'/>");
+        written();
+        for (int i = 1; i <= 3; i++) {
+            s.send(Stanzas.chat("romeo@example.org", "m" + i, "hello " + i));
+        }
+        channel.runPendingTasks();
+        assertEquals(3, written().split("<message").length - 1);
+        server("<message from='romeo@example.org/x' type='chat'><body>hi</body></message><presence from='romeo@example.org/x'/>");
+        assertEquals(2, heard.size(), "stanzas still reach the listener");
+        server("<r xmlns='urn:xmpp:sm:3'/>");
+        channel.runPendingTasks();
+        assertEquals("<a xmlns='urn:xmpp:sm:3' h='2'/>", written());
+        assertEquals(3, s.unacknowledged().size());
+        server("<a xmlns='urn:xmpp:sm:3' h='2'/>");
+        assertEquals(List.of(Stanzas.chat("romeo@example.org", "m3", "hello 3")), s.unacknowledged());
+        assertEquals(0, heard.stream().filter(e -> e.ns().equals("urn:xmpp:sm:3")).count(), "<r/> and <a/> are not stanzas");
+        channel.advanceTimeBy(StreamManagement.REQUEST_EVERY_MS, java.util.concurrent.TimeUnit.MILLISECONDS);
+        channel.runScheduledPendingTasks();
+        channel.runPendingTasks();
+        assertEquals("<r xmlns='urn:xmpp:sm:3'/>", written(), "asks for an acknowledgement while one waits");
+        server("<a xmlns='urn:xmpp:sm:3' h='3'/>");
+        assertEquals(List.of(), s.unacknowledged());
+        channel.advanceTimeBy(StreamManagement.REQUEST_EVERY_MS, java.util.concurrent.TimeUnit.MILLISECONDS);
+        channel.runScheduledPendingTasks();
+        assertEquals("", written(), "nothing waits: no request");
+    }
+
+    @Test
+    void anAcknowledgementOfMoreThanWasSentEndsTheSession() {
+        XmppSession s = boundWithStreamManagement();
+        server("<enabled xmlns='urn:xmpp:sm:3'/>");
+        s.send(Stanzas.chat("romeo@example.org", "m1", "x"));
+        channel.runPendingTasks();
+        server("<a xmlns='urn:xmpp:sm:3' h='2'/>");
+        assertEquals(List.of("sm-bad-ack"), closed);
+    }
+
+    @Test
+    void streamManagementWantedButNotOfferedFailsTheLogin() {
+        XmppSession s = start(new ClientConfig("example.org", TlsMode.NONE, Mechanism.PLAIN, SaltedPasswordCache.disabled(),
+            Duration.ofSeconds(30), Transport.TCP, "/xmpp-websocket", true), null);
+        server(SERVER_HEADER + PLAIN_FEATURES);
+        server("<success xmlns='urn:ietf:params:xml:ns:xmpp-sasl'/>");
+        server(SERVER_HEADER + "<stream:features><bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'/></stream:features>");
+        server("<iq type='result' id='bind1'><bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'><jid>j@example.org/r</jid></bind></iq>");
+        assertEquals("sm-not-offered", reason(s));
+    }
+
     static String reason(XmppSession s) {
         CompletionException e = assertThrows(CompletionException.class, () -> s.ready().join());
         return assertInstanceOf(SetupFailure.class, e.getCause()).reason();
