@@ -5,8 +5,11 @@ import chorus.loadtest.report.Report;
 
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Locale;
+import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
@@ -71,12 +74,14 @@ public record Failover(double rate, Duration before, Duration after, long killPi
         long killedAt = System.nanoTime();
         victim.destroyForcibly();
         ctx.connector().markDown(killTarget);
-        ctx.say(String.format(Locale.ROOT, "failover: killed pid %d (%s) at %.1f s", killPid, killTarget,
-            (killedAt - start) / 1e9));
+        // The wall-clock time too, to line the run up with the nodes' logs.
+        ctx.say(String.format(Locale.ROOT, "failover: killed pid %d (%s) at %.1f s (%s)", killPid, killTarget,
+            (killedAt - start) / 1e9, Instant.now()));
         AtomicInteger attempts = new AtomicInteger();
         AtomicInteger failed = new AtomicInteger();
         AtomicLong lastBack = new AtomicLong(killedAt);
-        int moved = relogin(ctx, pop, wasThere, killedAt, attempts, failed, lastBack);
+        Queue<Long> backAt = new ConcurrentLinkedQueue<>();
+        int moved = relogin(ctx, pop, wasThere, killedAt, attempts, failed, lastBack, backAt);
 
         long fired = chat.get();
         traffic.drain(m, drain.toMillis() / 1000.0);
@@ -90,6 +95,10 @@ public record Failover(double rate, Duration before, Duration after, long killPi
         r.figure("relogin_attempts", attempts.get());
         r.figure("relogin_failed_attempts", failed.get());
         r.figure("relogin_slowest_s", round((lastBack.get() - killedAt) / 1e9));
+        long[] back = backAt.stream().mapToLong(t -> t - killedAt).sorted().toArray();
+        r.figure("relogin_first_s", back.length == 0 ? null : round(back[0] / 1e9));
+        r.figure("relogin_p50_s", back.length == 0 ? null : round(back[back.length / 2] / 1e9));
+        r.figure("relogin_p90_s", back.length == 0 ? null : round(back[back.length * 9 / 10] / 1e9));
         r.figure("delivery_normal_again_s", recovered >= lastSecond + 1 ? null : recovered - killSecond);
         r.figure("scheduled", fired);
         r.figure("sent", c.sent());
@@ -129,7 +138,8 @@ public record Failover(double rate, Duration before, Duration after, long killPi
      * the run's deadline; returns how many there were.
      */
     private static int relogin(RunContext ctx, Population pop, boolean[] wasThere, long killedAt, AtomicInteger attempts,
-                               AtomicInteger failed, AtomicLong lastBack) throws InterruptedException {
+                               AtomicInteger failed, AtomicLong lastBack, Queue<Long> backAt)
+        throws InterruptedException {
         int moved = 0;
         for (boolean w : wasThere) {
             moved += w ? 1 : 0;
@@ -142,7 +152,7 @@ public record Failover(double rate, Duration before, Duration after, long killPi
         AtomicInteger pending = new AtomicInteger(moved);
         for (int i = 0; i < wasThere.length; i++) {
             if (wasThere[i]) {
-                retry(ctx, pop, i, attempts, failed, lastBack, pending);
+                retry(ctx, pop, i, attempts, failed, lastBack, backAt, pending);
             }
         }
         while (pending.get() > 0 && !ctx.deadline().passed()) {
@@ -161,18 +171,20 @@ public record Failover(double rate, Duration before, Duration after, long killPi
     }
 
     private static void retry(RunContext ctx, Population pop, int index, AtomicInteger attempts, AtomicInteger failed,
-                              AtomicLong lastBack, AtomicInteger pending) {
+                              AtomicLong lastBack, Queue<Long> backAt, AtomicInteger pending) {
         attempts.incrementAndGet();
         pop.login(index, i -> Stanzas.presence(null)).whenComplete((s, err) -> {
             if (err == null) {
-                lastBack.accumulateAndGet(System.nanoTime(), Math::max);
+                long now = System.nanoTime();
+                backAt.add(now);
+                lastBack.accumulateAndGet(now, Math::max);
                 pending.decrementAndGet();
             } else if (ctx.deadline().passed()) {
                 pending.decrementAndGet();
             } else {
                 failed.incrementAndGet();
                 CompletableFuture.delayedExecutor(500, java.util.concurrent.TimeUnit.MILLISECONDS)
-                    .execute(() -> retry(ctx, pop, index, attempts, failed, lastBack, pending));
+                    .execute(() -> retry(ctx, pop, index, attempts, failed, lastBack, backAt, pending));
             }
         });
     }
