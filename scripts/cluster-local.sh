@@ -75,6 +75,8 @@ start_node() {
     say "node $i already runs (pid $(cat "$dir/node.pid"))"
     return
   fi
+  # A fresh node.out before the start: wait_node looks for this start's banner, not an earlier one's.
+  : >"$dir/node.out"
   # No upload listener: a file lives on the node it went to, and these nodes have no names of their own
   # that a certificate could vouch for (see chorus.upload.public-url for a real cluster).
   # shellcheck disable=SC2086

@@ -124,7 +124,7 @@ bench_failover() {
   pidargs+=(--server-pid "cassandra=$(cat "$base/cassandra/cassandra.pid")")
   echo "$(date -u +%H:%M:%S) chorus cluster of 3 started: $(uptime)" | tee -a "$LOADS" >&2
   generator provision -n 600 -d "$DOMAIN" --chorus-admin "http://127.0.0.1:$((admin + 1))" \
-    --chorus-token "$base/node-1/admin.token" --parallel 8
+    --chorus-token "$base/node-1/admin.token" --parallel 8 || { "$cl" stop >&2 || true; die "provisioning failed"; }
   say "chorus-3nodes: failover"
   out=$(generator failover -t "$net.2:5222,$net.3:5222,$net.4:5222" -d "$DOMAIN" --label chorus-3nodes \
     --out "$LT_OUT" --scram-cache "$LT_DIR/scram-cluster.cache" --source "${LT_FAILOVER_SOURCE:-127.0.20.1-8}" \
