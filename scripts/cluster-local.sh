@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
-# A Chorus cluster on this machine: N nodes (default 3) on 127.0.0.2, 127.0.0.3, ... sharing one local
+# A Chorus cluster on this machine: N nodes (default 3) on 127.0.0.2, 127.0.0.3, ... (by default) sharing one local
 # Cassandra node, for development and demonstrations.
 #
 #   scripts/cluster-local.sh start [N]   start Cassandra and N nodes (in the background)
 #   scripts/cluster-local.sh status      members, shard and entity counts and sessions per node
 #   scripts/cluster-local.sh stop        stop the nodes (each hands its shards over), then Cassandra
 #
-# Node i listens for clients on 127.0.0.(i+1):5222 (STARTTLS) and :5223 (direct TLS), for the cluster on
-# 127.0.0.(i+1):25520, and has its admin API on 127.0.0.1:(5290+i). Files: .chorus/cluster/node-i/
+# Node i listens for clients on NET.(i+1):5222 (STARTTLS) and :5223 (direct TLS), for the cluster on
+# NET.(i+1):25520, and has its admin API on 127.0.0.1:(ADMIN+i). NET is CHORUS_CLUSTER_NET [127.0.0] (three
+# numbers: another NET keeps this cluster off ClusterIT's 127.0.0.2-4:25520), ADMIN is CHORUS_CLUSTER_ADMIN_BASE
+# [5290]. scripts/loadtest.sh bench failover reads the same two. Files: .chorus/cluster/node-i/
 # (data, logs, node.out, node.pid). The cluster link is TLS with mutual authentication: the first start
 # makes a CA for this cluster in .chorus/cluster/keys/ca and a key directory per node (never committed).
 # Configuration: cluster-config/local-cluster.conf. Environment: CHORUS_DOMAIN [localhost], JAVA_OPTS [-Xmx512m].
@@ -20,9 +22,15 @@ export CHORUS_CASSANDRA_DATA=$BASE/cassandra
 export CHORUS_CASSANDRA_CQL_PORT=${CHORUS_CLUSTER_CASSANDRA_CQL_PORT:-19842}
 export CHORUS_CASSANDRA_STORAGE_PORT=${CHORUS_CLUSTER_CASSANDRA_STORAGE_PORT:-17800}
 export CHORUS_DOMAIN=${CHORUS_DOMAIN:-localhost}
+readonly NET=${CHORUS_CLUSTER_NET:-127.0.0}
+readonly ADMIN_BASE=${CHORUS_CLUSTER_ADMIN_BASE:-5290}
+[[ $NET =~ ^127\.[0-9]{1,3}\.[0-9]{1,3}$ ]] || { echo "cluster: CHORUS_CLUSTER_NET must be 127.X.Y (loopback)" >&2; exit 2; }
+[[ $ADMIN_BASE =~ ^[0-9]+$ ]] && ((ADMIN_BASE >= 1024 && ADMIN_BASE <= 65000)) ||
+  { echo "cluster: CHORUS_CLUSTER_ADMIN_BASE must be 1024..65000" >&2; exit 2; }
 
 say() { echo "cluster: $*"; }
-ip_of() { echo "127.0.0.$(($1 + 1))"; }
+ip_of() { echo "$NET.$(($1 + 1))"; }
+admin_port() { echo "$((ADMIN_BASE + $1))"; }
 node_dir() { echo "$BASE/node-$1"; }
 keys_dir() { echo "$BASE/keys/node-$1"; }
 ctl() { "$(java_bin)" -cp "$(node_classpath)" -Dlogback.configurationFile=logback-cli.xml chorus.node.cli.Chorusctl "$@"; }
@@ -67,11 +75,13 @@ start_node() {
     say "node $i already runs (pid $(cat "$dir/node.pid"))"
     return
   fi
+  # A fresh node.out before the start: wait_node looks for this start's banner, not an earlier one's.
+  : >"$dir/node.out"
   # No upload listener: a file lives on the node it went to, and these nodes have no names of their own
   # that a certificate could vouch for (see chorus.upload.public-url for a real cluster).
   # shellcheck disable=SC2086
   CHORUS_DATA_DIR=$dir CHORUS_BIND=$(ip_of "$i") CHORUS_CLUSTER_HOST=$(ip_of "$i") CHORUS_CLUSTER_PORT=25520 \
-    CHORUS_SEED_NODES=$seeds CHORUS_ADMIN_PORT=$((5290 + i)) CHORUS_HTTP_PORT=0 CHORUS_CLUSTER_TLS_DIR=$(keys_dir "$i") \
+    CHORUS_SEED_NODES=$seeds CHORUS_ADMIN_PORT=$(admin_port "$i") CHORUS_HTTP_PORT=0 CHORUS_CLUSTER_TLS_DIR=$(keys_dir "$i") \
     nohup "$(java_bin)" -XX:+ExitOnOutOfMemoryError ${JAVA_OPTS:--Xmx512m} -Dconfig.file="$ROOT/cluster-config/local-cluster.conf" \
     -cp "$(node_classpath)" chorus.node.cli.Main --create-admin \
     > >(redact_admin_password "$dir/node.out" "cluster: node $i: ") 2>&1 </dev/null &
@@ -119,7 +129,7 @@ status() {
   ((n > 0)) || { say "no nodes"; exit 3; }
   for ((i = 1; i <= n; i++)); do
     if [[ -f $(node_dir "$i")/node.pid ]] && kill -0 "$(cat "$(node_dir "$i")/node.pid")" 2>/dev/null; then
-      ctl --data-dir="$(node_dir "$i")" --admin-port=$((5290 + i)) cluster
+      ctl --data-dir="$(node_dir "$i")" --admin-port="$(admin_port "$i")" cluster
       return
     fi
   done

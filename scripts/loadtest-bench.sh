@@ -112,20 +112,23 @@ bench_table() {
 # A fail-over run (issue 18), Chorus only: ejabberd and Prosody run as one process each here. Three nodes of
 # scripts/cluster-local.sh (with their own Cassandra: CHORUS_CLUSTER_CASSANDRA_CQL_PORT/_STORAGE_PORT), 600 accounts
 # over them, chat at 200/s; after 20 s node 3 is killed with SIGKILL and its users log in again at the next node. The
-# clients come from eight source addresses: the nodes keep their default cap of 100 connections per address.
+# clients come from eight source addresses (LT_FAILOVER_SOURCE [127.0.20.1-8]): the nodes keep their default cap of
+# 100 connections per address. CHORUS_CLUSTER_NET and CHORUS_CLUSTER_ADMIN_BASE move the cluster (cluster-local.sh).
 bench_failover() {
   local cl=$ROOT/scripts/cluster-local.sh base=$ROOT/.chorus/cluster i out
+  # Where scripts/cluster-local.sh puts its nodes (the same variables and defaults).
+  local net=${CHORUS_CLUSTER_NET:-127.0.0} admin=${CHORUS_CLUSTER_ADMIN_BASE:-5290}
   local pidargs=()
   "$cl" start 3 >&2
   for i in 1 2; do pidargs+=(--server-pid "node$i=$(cat "$base/node-$i/node.pid")"); done
   pidargs+=(--server-pid "cassandra=$(cat "$base/cassandra/cassandra.pid")")
   echo "$(date -u +%H:%M:%S) chorus cluster of 3 started: $(uptime)" | tee -a "$LOADS" >&2
-  generator provision -n 600 -d "$DOMAIN" --chorus-admin http://127.0.0.1:5291 \
-    --chorus-token "$base/node-1/admin.token" --parallel 8
+  generator provision -n 600 -d "$DOMAIN" --chorus-admin "http://127.0.0.1:$((admin + 1))" \
+    --chorus-token "$base/node-1/admin.token" --parallel 8 || { "$cl" stop >&2 || true; die "provisioning failed"; }
   say "chorus-3nodes: failover"
-  out=$(generator failover -t 127.0.0.2:5222,127.0.0.3:5222,127.0.0.4:5222 -d "$DOMAIN" --label chorus-3nodes \
-    --out "$LT_OUT" --scram-cache "$LT_DIR/scram-cluster.cache" --source 127.0.20.1-8 -n 600 --rate 200 \
-    --before 20 --after 60 --kill-pid "$(cat "$base/node-3/node.pid")" --kill-target 127.0.0.4:5222 \
+  out=$(generator failover -t "$net.2:5222,$net.3:5222,$net.4:5222" -d "$DOMAIN" --label chorus-3nodes \
+    --out "$LT_OUT" --scram-cache "$LT_DIR/scram-cluster.cache" --source "${LT_FAILOVER_SOURCE:-127.0.20.1-8}" \
+    -n 600 --rate 200 --before 20 --after 60 --kill-pid "$(cat "$base/node-3/node.pid")" --kill-target "$net.4:5222" \
     "${pidargs[@]}" | tee -a /dev/stderr | sed -n 's/^reports: \(.*\)\/summary.txt.*/\1/p') || true
   [[ -n $out ]] && echo "$out/result.json" >>"$RESULTS"
   "$cl" stop >&2 || true

@@ -36,6 +36,8 @@
 #   LT_PROVISION     bench creates the accounts first (0: they exist already)  [1]
 #   LT_SERVERS       the servers bench runs, in order; ratios are against the first  [chorus ejabberd prosody]
 #   LT_MAM           1: servers start with every chat archived (bench table sets it for its MAM run)  [0]
+#   LT_FAILOVER_SOURCE  bench failover: the clients' source addresses  [127.0.20.1-8]; the cluster's addresses come
+#                    from CHORUS_CLUSTER_NET / CHORUS_CLUSTER_ADMIN_BASE (scripts/cluster-local.sh)
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 

@@ -6,8 +6,11 @@ import chorus.loadtest.report.Report;
 
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Locale;
+import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
@@ -76,13 +79,15 @@ public record Failover(double rate, Duration before, Duration after, long killPi
         long killedAt = System.nanoTime();
         victim.destroyForcibly();
         ctx.connector().markDown(killTarget);
-        ctx.say(String.format(Locale.ROOT, "failover: killed pid %d (%s) at %.1f s", killPid, killTarget,
-            (killedAt - start) / 1e9));
+        // The wall-clock time too, to line the run up with the nodes' logs.
+        ctx.say(String.format(Locale.ROOT, "failover: killed pid %d (%s) at %.1f s (%s)", killPid, killTarget,
+            (killedAt - start) / 1e9, Instant.now()));
         AtomicInteger attempts = new AtomicInteger();
         AtomicInteger failed = new AtomicInteger();
         AtomicLong lastBack = new AtomicLong(killedAt);
         AtomicInteger resent = new AtomicInteger();
-        int moved = relogin(ctx, pop, lost, attempts, failed, lastBack, resent);
+        Queue<Long> backAt = new ConcurrentLinkedQueue<>();
+        int moved = relogin(ctx, pop, lost, new Relogins(attempts, failed, lastBack, backAt, resent));
 
         long fired = chat.get();
         traffic.drain(m, drain.toMillis() / 1000.0);
@@ -97,6 +102,10 @@ public record Failover(double rate, Duration before, Duration after, long killPi
         r.figure("relogin_failed_attempts", failed.get());
         r.figure("relogin_slowest_s", round((lastBack.get() - killedAt) / 1e9));
         r.figure("resent_unacknowledged", resent.get());
+        long[] back = backAt.stream().mapToLong(t -> t - killedAt).sorted().toArray();
+        r.figure("relogin_first_s", back.length == 0 ? null : round(back[0] / 1e9));
+        r.figure("relogin_p50_s", back.length == 0 ? null : round(back[back.length / 2] / 1e9));
+        r.figure("relogin_p90_s", back.length == 0 ? null : round(back[back.length * 9 / 10] / 1e9));
         r.figure("delivery_normal_again_s", recovered >= lastSecond + 1 ? null : recovered - killSecond);
         r.figure("scheduled", fired);
         r.figure("sent", c.sent());
@@ -135,8 +144,8 @@ public record Failover(double rate, Duration before, Duration after, long killPi
      * Logs the users the dead node held ({@code lost}: their sessions there, else null) in again at the next target,
      * each retried every 500 ms until it succeeds or the run's deadline; returns how many there were.
      */
-    private static int relogin(RunContext ctx, Population pop, XmppSession[] lost, AtomicInteger attempts,
-                               AtomicInteger failed, AtomicLong lastBack, AtomicInteger resent) throws InterruptedException {
+    private static int relogin(RunContext ctx, Population pop, XmppSession[] lost, Relogins counts)
+        throws InterruptedException {
         boolean[] wasThere = new boolean[lost.length];
         int moved = 0;
         for (int i = 0; i < lost.length; i++) {
@@ -151,7 +160,7 @@ public record Failover(double rate, Duration before, Duration after, long killPi
         AtomicInteger pending = new AtomicInteger(moved);
         for (int i = 0; i < wasThere.length; i++) {
             if (wasThere[i]) {
-                retry(ctx, pop, i, lost[i], attempts, failed, lastBack, pending, resent);
+                retry(ctx, pop, i, lost[i], counts, pending);
             }
         }
         while (pending.get() > 0 && !ctx.deadline().passed()) {
@@ -169,26 +178,33 @@ public record Failover(double rate, Duration before, Duration after, long killPi
         return false;
     }
 
-    private static void retry(RunContext ctx, Population pop, int index, XmppSession before, AtomicInteger attempts,
-                              AtomicInteger failed, AtomicLong lastBack, AtomicInteger pending, AtomicInteger resent) {
-        attempts.incrementAndGet();
+    /** What the re-logins did: attempts, failed attempts, when each got back, the messages sent again. */
+    private record Relogins(AtomicInteger attempts, AtomicInteger failed, AtomicLong lastBack, Queue<Long> backAt,
+                            AtomicInteger resent) {
+    }
+
+    private static void retry(RunContext ctx, Population pop, int index, XmppSession before, Relogins counts,
+                              AtomicInteger pending) {
+        counts.attempts().incrementAndGet();
         pop.login(index, i -> Stanzas.presence(null)).whenComplete((s, err) -> {
             if (err == null) {
                 // XEP-0198 §4: what the dead node never acknowledged goes again (the recipient may see it twice)
                 for (String stanza : before.unacknowledged()) {
                     if (stanza.startsWith("<message")) {
                         s.send(stanza);
-                        resent.incrementAndGet();
+                        counts.resent().incrementAndGet();
                     }
                 }
-                lastBack.accumulateAndGet(System.nanoTime(), Math::max);
+                long now = System.nanoTime();
+                counts.backAt().add(now);
+                counts.lastBack().accumulateAndGet(now, Math::max);
                 pending.decrementAndGet();
             } else if (ctx.deadline().passed()) {
                 pending.decrementAndGet();
             } else {
-                failed.incrementAndGet();
+                counts.failed().incrementAndGet();
                 CompletableFuture.delayedExecutor(500, java.util.concurrent.TimeUnit.MILLISECONDS)
-                    .execute(() -> retry(ctx, pop, index, before, attempts, failed, lastBack, pending, resent));
+                    .execute(() -> retry(ctx, pop, index, before, counts, pending));
             }
         });
     }

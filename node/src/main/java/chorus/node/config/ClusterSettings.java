@@ -16,10 +16,11 @@ import java.util.Map;
  * Management Cluster Bootstrap with DNS SRV discovery. {@link #pekkoConfig()} says it in Pekko's terms.
  * The link between nodes is TLS with mutual authentication ({@link #linkConfig}); {@code tlsDir} holds this
  * node's key, certificate and the cluster CA's certificate, or is null for a node alone, which makes its own.
+ * {@code shards}: shards per entity type, the same on every node ({@link chorus.node.cluster.ShardCountCheck}).
  */
 public record ClusterSettings(String host, int port, Discovery discovery, List<String> seedNodes, String dnsServiceName,
                               String dnsPortName, List<String> dnsNameservers, int requiredContactPoints,
-                              int managementPort, Path tlsDir) {
+                              int managementPort, Path tlsDir, int shards) {
 
     static final String TLS_DIR = "chorus.cluster.tls.dir (CHORUS_CLUSTER_TLS_DIR)";
 
@@ -56,7 +57,8 @@ public record ClusterSettings(String host, int port, Discovery discovery, List<S
             c.getString("chorus.cluster.dns.port-name"), nameservers,
             Settings.intIn(c, "chorus.cluster.dns.required-contact-points", 1, 1000),
             Settings.port(c, "chorus.cluster.management-port", false),
-            tls.isBlank() ? null : Path.of(tls).toAbsolutePath());
+            tls.isBlank() ? null : Path.of(tls).toAbsolutePath(),
+            Settings.intIn(c, "chorus.cluster.shards", 1, 100_000));
     }
 
     /**
@@ -108,7 +110,8 @@ public record ClusterSettings(String host, int port, Discovery discovery, List<S
     public Config pekkoConfig() {
         Config c = ConfigFactory.empty()
             .withValue("pekko.remote.artery.canonical.hostname", ConfigValueFactory.fromAnyRef(host))
-            .withValue("pekko.remote.artery.canonical.port", ConfigValueFactory.fromAnyRef(port));
+            .withValue("pekko.remote.artery.canonical.port", ConfigValueFactory.fromAnyRef(port))
+            .withValue("pekko.cluster.sharding.number-of-shards", ConfigValueFactory.fromAnyRef(shards));
         if (discovery == Discovery.SEED_NODES) {
             return c.withValue("pekko.cluster.seed-nodes", ConfigValueFactory.fromIterable(seedNodes));
         }

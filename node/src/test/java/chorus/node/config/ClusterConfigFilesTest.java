@@ -85,6 +85,15 @@ class ClusterConfigFilesTest {
     }
 
     @Test
+    void aLocalClusterHasAHundredShardsPerEntityTypeUnlessTheEnvironmentSaysOtherwise() {
+        Settings local = settings("local-cluster.conf", Map.of("CHORUS_CLUSTER_HOST", "127.0.0.2"));
+        assertEquals(100, pekko(local).getInt("pekko.cluster.sharding.number-of-shards"));
+        Settings more = settings("local-cluster.conf", Map.of("CHORUS_CLUSTER_HOST", "127.0.0.2",
+            "CHORUS_CLUSTER_SHARDS", "1000"));
+        assertEquals(1000, pekko(more).getInt("pekko.cluster.sharding.number-of-shards"));
+    }
+
+    @Test
     void seedNodeClusterTakesHostSeedsCassandraAndSecretFromTheEnvironment() {
         Settings file = settings("seed-nodes.conf", Map.of("CHORUS_CLUSTER_HOST", "10.0.0.12"));
         assertEquals("example.org", file.domain().toString());

@@ -118,6 +118,17 @@ class SettingsTest {
     }
 
     @Test
+    void theShardsPerEntityTypeAre1000ByDefaultGoToPekkoAndANumberOutOfRangeIsRefused() {
+        Settings s = Settings.from(with(Map.of()));
+        assertEquals(1000, s.cluster().shards());
+        Settings fewer = Settings.from(with(Map.of("chorus.cluster.shards", 90)));
+        assertEquals(90, fewer.cluster().pekkoConfig().withFallback(fewer.config())
+            .getInt("pekko.cluster.sharding.number-of-shards"));
+        assertTrue(failure(Map.of("chorus.cluster.shards", 0)).contains("chorus.cluster.shards"));
+        assertTrue(failure(Map.of("chorus.cluster.shards", "many")).contains("chorus.cluster.shards"));
+    }
+
+    @Test
     void aClusterFrameSmallerThanTwiceTheLargestStanzaIsRefused() {
         String message = failure(Map.of("chorus.c2s.max-stanza-size", "1MiB",
             "pekko.remote.artery.advanced.maximum-frame-size", "1MiB"));
