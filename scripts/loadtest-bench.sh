@@ -8,7 +8,8 @@
 #                 session, server CPU while idle); a cold-start login storm (restart, 1000 logins at 100/s); chat at
 #                 8000 and 11000 msg/s (1000 users); a sweep 1000, 2000 ... 14000 msg/s for the highest rate with
 #                 p99 < 50 ms; chat with every message archived (restart with LT_MAM=1)
-#   bench failover  Chorus only: a three-node cluster, chat at 200/s, one node killed with SIGKILL (bench_failover)
+#   bench failover  Chorus only: a three-node cluster, chat at 200/s, one node killed with SIGKILL (bench_failover),
+#                   once with clients without XEP-0198 and once with
 #
 # Each server's start writes `uptime` into bench-TIME.load beside the comparison, and each run its load at start.
 # shellcheck shell=bash
@@ -114,8 +115,12 @@ bench_table() {
 # over them, chat at 200/s; after 20 s node 3 is killed with SIGKILL and its users log in again at the next node. The
 # clients come from eight source addresses (LT_FAILOVER_SOURCE [127.0.20.1-8]): the nodes keep their default cap of
 # 100 connections per address. CHORUS_CLUSTER_NET and CHORUS_CLUSTER_ADMIN_BASE move the cluster (cluster-local.sh).
+# It runs twice, each on a fresh cluster: clients without XEP-0198 (label chorus-3nodes), then clients with it
+# (chorus-3nodes-sm: they send again after the re-login what the dead node never acknowledged, XEP-0198 §4).
 bench_failover() {
-  local cl=$ROOT/scripts/cluster-local.sh base=$ROOT/.chorus/cluster i out
+  local variant=${1:-plain} cl=$ROOT/scripts/cluster-local.sh base=$ROOT/.chorus/cluster i out label=chorus-3nodes
+  local smargs=()
+  if [[ $variant == sm ]]; then label=chorus-3nodes-sm; smargs=(--stream-management); fi
   # Where scripts/cluster-local.sh puts its nodes (the same variables and defaults).
   local net=${CHORUS_CLUSTER_NET:-127.0.0} admin=${CHORUS_CLUSTER_ADMIN_BASE:-5290}
   local pidargs=()
@@ -125,8 +130,8 @@ bench_failover() {
   echo "$(date -u +%H:%M:%S) chorus cluster of 3 started: $(uptime)" | tee -a "$LOADS" >&2
   generator provision -n 600 -d "$DOMAIN" --chorus-admin "http://127.0.0.1:$((admin + 1))" \
     --chorus-token "$base/node-1/admin.token" --parallel 8 || { "$cl" stop >&2 || true; die "provisioning failed"; }
-  say "chorus-3nodes: failover"
-  out=$(generator failover -t "$net.2:5222,$net.3:5222,$net.4:5222" -d "$DOMAIN" --label chorus-3nodes \
+  say "$label: failover"
+  out=$(generator failover -t "$net.2:5222,$net.3:5222,$net.4:5222" -d "$DOMAIN" --label "$label" "${smargs[@]}" \
     --out "$LT_OUT" --scram-cache "$LT_DIR/scram-cluster.cache" --source "${LT_FAILOVER_SOURCE:-127.0.20.1-8}" \
     -n 600 --rate 200 --before 20 --after 60 --kill-pid "$(cat "$base/node-3/node.pid")" --kill-target "$net.4:5222" \
     "${pidargs[@]}" | tee -a /dev/stderr | sed -n 's/^reports: \(.*\)\/summary.txt.*/\1/p') || true
@@ -146,7 +151,8 @@ bench() {
   : >"$LOADS"
   for label in ${LT_SERVERS:-chorus ejabberd prosody}; do
     if [[ $mode == failover ]]; then
-      bench_failover
+      bench_failover plain
+      bench_failover sm
       break
     fi
     server_target "$label" >/dev/null
