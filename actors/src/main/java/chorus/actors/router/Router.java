@@ -215,6 +215,14 @@ public final class Router implements StanzaRouter {
      * features want one (the archive keeps what its resources send).
      */
     public boolean fromClient(Message message, ActorRef<SessionMessage> ackTo, long seq) {
+        return fromClient(message, ackTo, seq, true);
+    }
+
+    /**
+     * As {@link #fromClient(Message, ActorRef, long)}; {@code copies}: whether the sender's account wants copies of
+     * what its resources send at all, as its entity last told the session ({@link SessionMessage.SentCopies}).
+     */
+    public boolean fromClient(Message message, ActorRef<SessionMessage> ackTo, long seq, boolean copies) {
         BareJid sender = (BareJid) message.from().bare();
         Message m = message.to() == null ? message.withTo(sender) : message;
         boolean acknowledged = false;
@@ -228,7 +236,7 @@ public final class Router implements StanzaRouter {
         } else {
             route(m);
         }
-        if (message.to() != null && !m.to().bare().equals(sender) && sentCopies.test(m)) {
+        if (copies && message.to() != null && !m.to().bare().equals(sender) && sentCopies.test(m)) {
             accounts.sent(sender, m);
         }
         return acknowledged;

@@ -306,6 +306,7 @@ public final class UserEntity extends JournaledEntity<UserEntity.Command, Accoun
     private final Frames frames;
     private final FrameAssembly framed;
     private final LocalAccounts local;
+    private final SentCopies copies;
     private CommandHandler<Command, AccountEvent, AccountState> handler;
 
     private UserEntity(ActorContext<Command> ctx, BareJid jid, Deps deps, ActorRef<ClusterSharding.ShardCommand> shard) {
@@ -325,6 +326,7 @@ public final class UserEntity extends JournaledEntity<UserEntity.Command, Accoun
         parts.add(new RosterIq(jid, presence));
         parts.addAll(deps.features().start(features));
         this.hooks = new FeatureHooks(parts);
+        this.copies = new SentCopies(this);
         this.stanzas = new StanzaDispatch(this, features);
         this.portability = new Portability(this, features);
         resources.armIdleTimer();
@@ -365,6 +367,7 @@ public final class UserEntity extends JournaledEntity<UserEntity.Command, Accoun
     protected SignalHandlerBuilder<AccountState> signals(SignalHandlerBuilder<AccountState> builder) {
         return builder.onSignal(RecoveryCompleted.instance(), s -> {
                 resources.armIdleTimer(s);
+                copies.state(s);
                 local.running(jid.toString(), ctx.getSelf());
             })
             .onSignal(org.apache.pekko.actor.typed.PostStop.instance(), s -> going());
@@ -373,11 +376,16 @@ public final class UserEntity extends JournaledEntity<UserEntity.Command, Accoun
     /** Passivation asked for, or the entity stops: commands go through sharding again, which holds them meanwhile. */
     void going() {
         local.going(jid.toString(), ctx.getSelf());
+        copies.going();
     }
 
     @Override
     public EventHandler<AccountState, AccountEvent> eventHandler() {
-        return newEventHandlerBuilder().forAnyState().onAnyEvent(AccountState::apply);
+        return newEventHandlerBuilder().forAnyState().onAnyEvent((s, e) -> {
+            AccountState after = s.apply(e);
+            copies.state(after);
+            return after;
+        });
     }
 
     @Override
@@ -460,6 +468,10 @@ public final class UserEntity extends JournaledEntity<UserEntity.Command, Accoun
 
     Resources resources() {
         return resources;
+    }
+
+    SentCopies copies() {
+        return copies;
     }
 
     FeatureHooks hooks() {

@@ -57,12 +57,17 @@ final class Reliability {
 
         /** Through the router, which decides where the stanza goes and whether it is acknowledged. */
         static Courier through(Router router) {
+            return through(router, () -> true);
+        }
+
+        /** As {@link #through(Router)}; {@code copies}: whether the account wants copies of sent messages now. */
+        static Courier through(Router router, java.util.function.BooleanSupplier copies) {
             return (m, seq, self, first) -> {
                 if (first && m instanceof Iq iq) {
                     return router.fromClient(iq, self.narrow(), seq);
                 }
                 if (first) {
-                    return router.fromClient((Message) m, self.narrow(), seq);
+                    return router.fromClient((Message) m, self.narrow(), seq, copies.getAsBoolean());
                 }
                 router.again(m, self.narrow(), seq);
                 return true;
