@@ -227,6 +227,9 @@ public final class UserEntity extends JournaledEntity<UserEntity.Command, Accoun
     /** Sent by sharding to stop the entity at passivation or rebalance. */
     public enum Stop implements Command { INSTANCE }
 
+    /** The entity's own: what reached it directly before {@link Stop} is handled; now it stops. */
+    enum StopNow implements Command { INSTANCE }
+
     public sealed interface AccountReply extends ClusterMessage {
         record Done() implements AccountReply {
         }
@@ -404,10 +407,13 @@ public final class UserEntity extends JournaledEntity<UserEntity.Command, Accoun
         });
         on.command(EntityContext.FeatureStep.class, (s, c) -> effects.decide(s, c.step().get()));
         on.command(FeatureCommand.class, (s, c) -> effects.decide(s, hooks.command(c, data(s))));
+        // Direct messages that came before the entity was taken off LocalAccounts are handled before it stops.
         on.command(Stop.class, (s, c) -> {
             going();
-            return Effect().stop();
+            ctx.getSelf().tell(StopNow.INSTANCE);
+            return Effect().none();
         });
+        on.command(StopNow.class, (s, c) -> Effect().stop());
         // A command too large for one cluster frame is handled once all its pieces are here.
         on.command(FramedCommand.class, (s, c) -> framed.accept(c.frame())
             .map(whole -> handler.apply(s, (Command) whole)).orElseGet(() -> Effect().none()));

@@ -151,7 +151,7 @@ class RouterTest {
 
     @Test
     void aClientWhoseAccountWantsNoCopiesSendsNone() {
-        assertTrue(router.fromClient(Message.chat(JULIET, ROMEO, "m1", "hi"), probe(), 7, false));
+        assertTrue(router.fromClient(Message.chat(JULIET, ROMEO, "m1", "hi"), probe(), 7, false, false));
         assertEquals(List.of("acknowledged romeo@example.org m1 7"), accounts, "issue 18: one sharded message, not two");
     }
 
