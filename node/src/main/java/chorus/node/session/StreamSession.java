@@ -199,6 +199,7 @@ public final class StreamSession extends AbstractBehavior<SessionInput> {
             .onMessageEquals(Shutdown.INSTANCE, ending::onShutdown)
             .onMessageEquals(StreamEnd.DrainDeadline.INSTANCE, ending::endForShutdown)
             .onSignal(PostStop.class, s -> {
+                bound.stopTicking();
                 node.registry().unregister(getContext().getSelf());
                 node.guards().idle().unwatch(getContext().getSelf());
                 countDisconnected();
