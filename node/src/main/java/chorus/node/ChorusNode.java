@@ -38,6 +38,7 @@ import chorus.node.session.SessionContext;
 import chorus.node.config.DecoySecret;
 import chorus.node.config.ClusterSettings;
 import chorus.node.config.Settings;
+import chorus.node.config.ThreadSettings;
 import org.apache.pekko.management.cluster.bootstrap.ClusterBootstrap;
 import org.apache.pekko.management.javadsl.PekkoManagement;
 import chorus.node.storage.AccountEraser;
@@ -108,6 +109,7 @@ public final class ChorusNode implements AutoCloseable {
         TlsContexts tls = TlsContexts.create(new TlsSettings(settings.tlsCertificate(), settings.tlsKey(),
             settings.dataDir(), settings.domain().toString(), settings.tlsEngine()));
         java.nio.file.Path clusterKeys = settings.cluster().linkKeys(settings.dataDir(), clock);
+        ThreadSettings threads = ThreadSettings.from(settings.config());
         NodeRegistry registry = NodeRegistry.create();
         NodeStorage storage;
         ActorSystem<Void> system;
@@ -119,7 +121,8 @@ public final class ChorusNode implements AutoCloseable {
         }
         try {
             system = ActorSystem.create(Behaviors.empty(), ClusterSettings.SYSTEM, CborStringRefs.setup(
-                settings.cluster().pekkoConfig().withFallback(ClusterSettings.linkConfig(clusterKeys))
+                threads.pekkoConfig().withFallback(settings.cluster().pekkoConfig())
+                    .withFallback(ClusterSettings.linkConfig(clusterKeys))
                     .withFallback(storage.systemConfig())));
         } catch (RuntimeException e) {
             storage.close();
@@ -209,7 +212,7 @@ public final class ChorusNode implements AutoCloseable {
             // One set of connection caps for every client transport (TCP, WebSocket, BOSH).
             ConnectionCaps caps = new ConnectionCaps(settings.c2s().limits());
             C2sContext c2sContext = new C2sContext(settings, tls, meters.tcp(), caps, sessions);
-            node.c2s = C2sServer.start(c2sContext, system);
+            node.c2s = C2sServer.start(c2sContext, system, threads.eventLoops());
             if (settings.http().enabled()) {
                 node.http = NodeHttp.start(settings, tls, system, sessions, meters.webSocket(), meters.bosh(), caps, uploadRoute,
                     features.badges(), clock);

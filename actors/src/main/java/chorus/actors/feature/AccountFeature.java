@@ -18,7 +18,8 @@ public interface AccountFeature {
 
     /**
      * Whether its {@link AccountHooks#sent} hook wants to see this message a client sent (the router then hands
-     * the sender's account a copy; most features want none).
+     * the sender's account a copy; most features want none). A feature that says true here answers
+     * {@link AccountHooks#wantsSent} too: an account none of whose features wants copies gets none.
      */
     default boolean seesSent(Message message) {
         return false;

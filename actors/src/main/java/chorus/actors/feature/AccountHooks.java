@@ -54,6 +54,17 @@ public interface AccountHooks {
     }
 
     /**
+     * Whether {@link #sent} needs the copies of what the account's resources send now (XEP-0280: a resource has
+     * carbons enabled; XEP-0313: the preferences archive something). A feature whose {@link AccountFeature#seesSent}
+     * can be true must answer this: while no feature of the account wants them, its sessions send no copies (issue
+     * 18). The entity asks again after every persisted event and every change of a resource's interests, and tells
+     * its sessions before anything else goes out, so a copy is wanted from the moment the change is answered.
+     */
+    default boolean wantsSent(AccountData data) {
+        return false;
+    }
+
+    /**
      * One of the account's resources is available with this presence. {@code announced}: it just said so (not a
      * session binding again to a restarted entity, whose resource was known before).
      */

@@ -65,6 +65,16 @@ public final class Router implements StanzaRouter {
          */
         void deliverAcknowledged(BareJid account, Stanza stanza, ActorRef<SessionMessage> ackTo, long seq);
 
+        /**
+         * As {@link #deliverAcknowledged(BareJid, Stanza, ActorRef, long)}; {@code direct}: it may skip the way every
+         * other stanza to the account takes (a node's own entities), because nothing the sender sent to that account
+         * still waits for acceptance (RFC 6120 §10.1: a shorter way must not overtake a message on the longer one).
+         */
+        default void deliverAcknowledged(BareJid account, Stanza stanza, ActorRef<SessionMessage> ackTo, long seq,
+                                         boolean direct) {
+            deliverAcknowledged(account, stanza, ackTo, seq);
+        }
+
         /** A stanza one of the account's own sessions sent, for the account to process (RFC 6121 outbound). */
         void fromOwnSession(BareJid account, Stanza stanza);
 
@@ -215,12 +225,23 @@ public final class Router implements StanzaRouter {
      * features want one (the archive keeps what its resources send).
      */
     public boolean fromClient(Message message, ActorRef<SessionMessage> ackTo, long seq) {
+        return fromClient(message, ackTo, seq, true, false);
+    }
+
+    /**
+     * As {@link #fromClient(Message, ActorRef, long)}; {@code copies}: whether the sender's account wants copies of
+     * what its resources send at all, as its entity last told the session ({@link SessionMessage.SentCopies});
+     * {@code direct}: nothing else the session sent to that account waits for acceptance (see
+     * {@link Accounts#deliverAcknowledged(BareJid, Stanza, ActorRef, long, boolean)}).
+     */
+    public boolean fromClient(Message message, ActorRef<SessionMessage> ackTo, long seq, boolean copies,
+                              boolean direct) {
         BareJid sender = (BareJid) message.from().bare();
         Message m = message.to() == null ? message.withTo(sender) : message;
         boolean acknowledged = false;
         Destination d = destinationOf(m.to());
         if (ackTo != null && d instanceof Destination.Account a) {
-            accounts.deliverAcknowledged(a.account(), m, ackTo, seq);
+            accounts.deliverAcknowledged(a.account(), m, ackTo, seq, direct);
             acknowledged = true;
         } else if (ackTo != null && d instanceof Destination.Remote && remotes != null) {
             remotes.sendAcknowledged(m, ackTo, seq);
@@ -228,7 +249,7 @@ public final class Router implements StanzaRouter {
         } else {
             route(m);
         }
-        if (message.to() != null && !m.to().bare().equals(sender) && sentCopies.test(m)) {
+        if (copies && message.to() != null && !m.to().bare().equals(sender) && sentCopies.test(m)) {
             accounts.sent(sender, m);
         }
         return acknowledged;
@@ -243,10 +264,15 @@ public final class Router implements StanzaRouter {
      * {@link #fromClient(Stanza)} says (false).
      */
     public boolean fromClient(Iq iq, ActorRef<SessionMessage> ackTo, long seq) {
+        return fromClient(iq, ackTo, seq, false);
+    }
+
+    /** As {@link #fromClient(Iq, ActorRef, long)}; {@code direct} as for a message. */
+    public boolean fromClient(Iq iq, ActorRef<SessionMessage> ackTo, long seq, boolean direct) {
         Jid to = iq.to();
         if (ackTo != null && to != null && !to.equals(iq.from().bare())
             && destinationOf(to) instanceof Destination.Account a) {
-            accounts.deliverAcknowledged(a.account(), iq, ackTo, seq);
+            accounts.deliverAcknowledged(a.account(), iq, ackTo, seq, direct);
             return true;
         }
         fromClient((Stanza) iq);

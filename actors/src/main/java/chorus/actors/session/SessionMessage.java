@@ -79,6 +79,15 @@ public sealed interface SessionMessage extends SessionInput, ClusterMessage {
     }
 
     /**
+     * Whether the account wants a copy of each message this session's client sends to someone else (XEP-0280 carbons,
+     * XEP-0313 archive): without, the session sends none (issue 18: a second sharded message per chat message). A
+     * session sends copies until told otherwise; the entity tells it to stop when a copy arrived that nothing wanted,
+     * and to send them again before it answers the request that made them wanted, and before it stops.
+     */
+    record SentCopies(boolean wanted) implements SessionMessage {
+    }
+
+    /**
      * End the stream with this stream error condition (RFC 6120 §4.9.3), e.g. "conflict" when
      * another session took the resource, "not-authorized" when the account was removed.
      */

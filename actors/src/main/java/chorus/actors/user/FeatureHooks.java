@@ -70,6 +70,16 @@ final class FeatureHooks {
         return out;
     }
 
+    /** Whether any feature wants the copies of what the account's resources send, now. */
+    boolean wantsSent(AccountData data) {
+        for (AccountHooks h : hooks) {
+            if (h.wantsSent(data)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     void sent(Message m, AccountData data) {
         hooks.forEach(h -> h.sent(m, data));
     }

@@ -31,6 +31,8 @@ final class LiveSession implements Resource {
     boolean quiet;
     /** The resource asked for the roster, so it gets roster pushes (RFC 6121 §2.1.6). */
     boolean interested;
+    /** The session was told to send no copies of its client's messages ({@link SentCopies}). */
+    boolean skipsCopies;
     /** What else the resource asked for that brings pushes, named by the features (e.g. the block list). */
     private final Set<String> interests = new HashSet<>();
     /** Entities that got directed presence from this resource and are not presence subscribers (RFC 6121 §4.6). */
@@ -48,11 +50,14 @@ final class LiveSession implements Resource {
     }
 
     private final Frames frames;
+    /** Runs after the resource's interests changed, before anything else is sent (see {@link SentCopies}). */
+    private final Runnable interestsChanged;
 
-    LiveSession(FullJid jid, ActorRef<SessionMessage> ref, Frames frames) {
+    LiveSession(FullJid jid, ActorRef<SessionMessage> ref, Frames frames, Runnable interestsChanged) {
         this.jid = jid;
         this.ref = ref;
         this.frames = frames;
+        this.interestsChanged = interestsChanged;
     }
 
     /** Hands a message to the session, remembering it until the session says it wrote it. */
@@ -129,6 +134,7 @@ final class LiveSession implements Resource {
     public void want(String interest) {
         if (interests.add(interest)) {
             told();
+            interestsChanged.run();
         }
     }
 
@@ -136,6 +142,7 @@ final class LiveSession implements Resource {
     public void unwant(String interest) {
         if (interests.remove(interest)) {
             told();
+            interestsChanged.run();
         }
     }
 

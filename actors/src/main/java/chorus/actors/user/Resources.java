@@ -130,7 +130,7 @@ final class Resources {
             replaced = old;
         }
         boolean fresh = old == null || !old.ref.equals(c.session());
-        LiveSession ls = fresh ? new LiveSession(full, c.session(), entity.frames()) : old;
+        LiveSession ls = fresh ? new LiveSession(full, c.session(), entity.frames(), entity.copies()::refresh) : old;
         if (c.presence() != null) {
             ls.presence = c.presence().withFromTo(full, null);
             if (ls.available()) {
@@ -149,6 +149,8 @@ final class Resources {
         ctx.watchWith(c.session(), new SessionGone(full.resource(), c.session()));
         ctx.cancelReceiveTimeout();
         entity.hooks().bound(ls, entity.data(s));
+        // A session binding again may bring carbons back (it sends copies until told otherwise, as a new one does).
+        entity.copies().refresh();
         Effect<AccountEvent, AccountState> bound =
             entity.effects().reply(c.replyTo(), new UserEntity.BindReply.Bound(full, ctx.getSelf()));
         if (replaced != null) {
@@ -178,6 +180,8 @@ final class Resources {
             ls.quiet = false;
             ctx.watchWith(c.session(), new SessionGone(ls.jid.resource(), c.session()));
             old.tell(new SessionMessage.HandOver(c.session()));
+            // The resuming session sends copies until told otherwise.
+            ls.skipsCopies = false;
             if (ls.hasInterests()) {
                 // The resuming session binds with them again should this entity restart later.
                 ls.told();

@@ -14,7 +14,8 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
  * The router's way to the accounts' entities: through cluster sharding, wherever each entity runs. A stanza larger
  * than a cluster frame (a big PEP item, a room's lists) travels in frames ({@link FramedCommand}). An acknowledged
  * delivery to an entity running on this node goes to it directly ({@link LocalAccounts}), skipping sharding's region
- * and shard: its sender keeps it until the entity accepted it and sends it again (through sharding) otherwise.
+ * and shard, when its sender has nothing else waiting for that account (see {@link LocalAccounts}, in order): its sender
+ * keeps it until the entity accepted it and sends it again otherwise.
  */
 public final class ShardedAccounts implements Router.Accounts {
     private final ClusterSharding sharding;
@@ -38,13 +39,17 @@ public final class ShardedAccounts implements Router.Accounts {
         tell(account, new UserEntity.Deliver(stanza));
     }
 
+    /** Through sharding. */
     @Override
     public void deliverAcknowledged(BareJid account, Stanza stanza, ActorRef<SessionMessage> ackTo, long seq) {
+        deliverAcknowledged(account, stanza, ackTo, seq, false);
+    }
+
+    @Override
+    public void deliverAcknowledged(BareJid account, Stanza stanza, ActorRef<SessionMessage> ackTo, long seq,
+                                    boolean direct) {
         UserEntity.Deliver deliver = new UserEntity.Deliver(stanza, ackTo, seq);
-        ActorRef<UserEntity.Command> here = local.get(account.toString());
-        if (here != null) {
-            here.tell(deliver);
-        } else {
+        if (!direct || !local.tell(account.toString(), deliver)) {
             tell(account, deliver);
         }
     }

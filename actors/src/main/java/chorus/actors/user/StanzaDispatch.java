@@ -44,7 +44,9 @@ final class StanzaDispatch {
         on.command(UserEntity.Deliver.class, this::deliver);
         on.command(UserEntity.Sent.class, (s, c) -> {
             if (s.exists()) {
-                entity.hooks().sent(c.message(), entity.data(s));
+                StateView data = entity.data(s);
+                entity.hooks().sent(c.message(), data);
+                entity.copies().arrived(c.message(), data);
             }
             return entity.effects().none();
         });

@@ -227,6 +227,9 @@ public final class UserEntity extends JournaledEntity<UserEntity.Command, Accoun
     /** Sent by sharding to stop the entity at passivation or rebalance. */
     public enum Stop implements Command { INSTANCE }
 
+    /** The entity's own: what reached it directly before {@link Stop} is handled; now it stops. */
+    enum StopNow implements Command { INSTANCE }
+
     public sealed interface AccountReply extends ClusterMessage {
         record Done() implements AccountReply {
         }
@@ -306,6 +309,7 @@ public final class UserEntity extends JournaledEntity<UserEntity.Command, Accoun
     private final Frames frames;
     private final FrameAssembly framed;
     private final LocalAccounts local;
+    private final SentCopies copies;
     private CommandHandler<Command, AccountEvent, AccountState> handler;
 
     private UserEntity(ActorContext<Command> ctx, BareJid jid, Deps deps, ActorRef<ClusterSharding.ShardCommand> shard) {
@@ -325,6 +329,7 @@ public final class UserEntity extends JournaledEntity<UserEntity.Command, Accoun
         parts.add(new RosterIq(jid, presence));
         parts.addAll(deps.features().start(features));
         this.hooks = new FeatureHooks(parts);
+        this.copies = new SentCopies(this);
         this.stanzas = new StanzaDispatch(this, features);
         this.portability = new Portability(this, features);
         resources.armIdleTimer();
@@ -365,6 +370,7 @@ public final class UserEntity extends JournaledEntity<UserEntity.Command, Accoun
     protected SignalHandlerBuilder<AccountState> signals(SignalHandlerBuilder<AccountState> builder) {
         return builder.onSignal(RecoveryCompleted.instance(), s -> {
                 resources.armIdleTimer(s);
+                copies.state(s);
                 local.running(jid.toString(), ctx.getSelf());
             })
             .onSignal(org.apache.pekko.actor.typed.PostStop.instance(), s -> going());
@@ -373,11 +379,16 @@ public final class UserEntity extends JournaledEntity<UserEntity.Command, Accoun
     /** Passivation asked for, or the entity stops: commands go through sharding again, which holds them meanwhile. */
     void going() {
         local.going(jid.toString(), ctx.getSelf());
+        copies.going();
     }
 
     @Override
     public EventHandler<AccountState, AccountEvent> eventHandler() {
-        return newEventHandlerBuilder().forAnyState().onAnyEvent(AccountState::apply);
+        return newEventHandlerBuilder().forAnyState().onAnyEvent((s, e) -> {
+            AccountState after = s.apply(e);
+            copies.state(after);
+            return after;
+        });
     }
 
     @Override
@@ -396,10 +407,13 @@ public final class UserEntity extends JournaledEntity<UserEntity.Command, Accoun
         });
         on.command(EntityContext.FeatureStep.class, (s, c) -> effects.decide(s, c.step().get()));
         on.command(FeatureCommand.class, (s, c) -> effects.decide(s, hooks.command(c, data(s))));
+        // Direct messages that came before the entity was taken off LocalAccounts are handled before it stops.
         on.command(Stop.class, (s, c) -> {
             going();
-            return Effect().stop();
+            ctx.getSelf().tell(StopNow.INSTANCE);
+            return Effect().none();
         });
+        on.command(StopNow.class, (s, c) -> Effect().stop());
         // A command too large for one cluster frame is handled once all its pieces are here.
         on.command(FramedCommand.class, (s, c) -> framed.accept(c.frame())
             .map(whole -> handler.apply(s, (Command) whole)).orElseGet(() -> Effect().none()));
@@ -460,6 +474,10 @@ public final class UserEntity extends JournaledEntity<UserEntity.Command, Accoun
 
     Resources resources() {
         return resources;
+    }
+
+    SentCopies copies() {
+        return copies;
     }
 
     FeatureHooks hooks() {

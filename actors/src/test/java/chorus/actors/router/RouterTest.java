@@ -150,6 +150,12 @@ class RouterTest {
     }
 
     @Test
+    void aClientWhoseAccountWantsNoCopiesSendsNone() {
+        assertTrue(router.fromClient(Message.chat(JULIET, ROMEO, "m1", "hi"), probe(), 7, false, false));
+        assertEquals(List.of("acknowledged romeo@example.org m1 7"), accounts, "issue 18: one sharded message, not two");
+    }
+
+    @Test
     void aMessageWithoutToIsForTheSendersOwnBareJidAndNeedsNoCopy() {
         assertTrue(router.fromClient(Message.chat(JULIET, null, "m1", "note to self"), probe(), 1));
         assertEquals(List.of("acknowledged juliet@example.org m1 1"), accounts);

@@ -29,6 +29,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * An account's entity running on this node takes acknowledged deliveries directly, skipping sharding (issue 18), from
@@ -77,7 +78,7 @@ class LocalAccountsTest {
         ShardedAccounts accounts = new ShardedAccounts(null, Frames.get(KIT.system()), local);
         TestProbe<SessionMessage> sender = KIT.createTestProbe();
         Message m = Message.chat(ROMEO.withResource("balcony"), juliet, "m1", "hello");
-        accounts.deliverAcknowledged(juliet, m, sender.getRef(), 7);
+        accounts.deliverAcknowledged(juliet, m, sender.getRef(), 7, true);
         MailboxEntity.Store store = e.mailbox().expectMessageClass(MailboxEntity.Store.class);
         assertEquals("m1", store.message().id());
     }
@@ -91,6 +92,41 @@ class LocalAccountsTest {
         e.ref().tell(UserEntity.Stop.INSTANCE);
         KIT.createTestProbe().expectTerminated(e.ref());
         assertNull(local.get(nurse.toString()));
+    }
+
+    /**
+     * RFC 6120 §10.1: a direct delivery that reached the entity's mailbox behind sharding's stop message is handled by
+     * this incarnation, not lost and sent again later, behind what sharding held meanwhile for the next incarnation.
+     * The entity is kept busy so that the stop waits in its mailbox while the deliveries are told.
+     */
+    @Test
+    void everyDirectDeliveryTakenBeforeTheEntityWentIsHandledBeforeItStops() {
+        BareJid mercutio = new BareJid("mercutio", "example.org");
+        Entity e = spawn(mercutio, Duration.ofMinutes(2));
+        LocalAccounts local = LocalAccounts.get(KIT.system());
+        TestProbe<SessionMessage> sender = KIT.createTestProbe();
+        int busy = 500;
+        for (int i = 0; i < busy; i++) {
+            e.ref().tell(new UserEntity.Deliver(Message.chat(ROMEO.withResource("hall"), mercutio, "b" + i, "hi")));
+        }
+        int taken = 0;
+        e.ref().tell(UserEntity.Stop.INSTANCE);
+        for (int i = 0; i < 200; i++) {
+            if (local.tell(mercutio.toString(), new UserEntity.Deliver(
+                Message.chat(ROMEO.withResource("balcony"), mercutio, "m" + i, "hi"), sender.getRef(), i))) {
+                taken++;
+            }
+        }
+        assertTrue(taken > 0, "the stop was still waiting behind the busy work");
+        for (int i = 0; i < busy; i++) {
+            assertEquals("b" + i, e.mailbox().expectMessageClass(MailboxEntity.Store.class).message().id());
+        }
+        for (int i = 0; i < taken; i++) {
+            assertEquals("m" + i, e.mailbox().expectMessageClass(MailboxEntity.Store.class).message().id(),
+                "handled, in order");
+        }
+        KIT.createTestProbe().expectTerminated(e.ref());
+        assertEquals(false, local.tell(mercutio.toString(), UserEntity.Stop.INSTANCE), "gone: not taken");
     }
 
     @Test

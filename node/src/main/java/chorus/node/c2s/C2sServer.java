@@ -33,9 +33,14 @@ public final class C2sServer implements AutoCloseable {
     }
 
     public static C2sServer start(C2sContext node, ActorSystem<?> system) throws InterruptedException {
+        return start(node, system, 0);
+    }
+
+    /** {@code eventLoops}: threads of the connections' event loops (0: Netty's default, 2 per core). */
+    public static C2sServer start(C2sContext node, ActorSystem<?> system, int eventLoops) throws InterruptedException {
         boolean epoll = Epoll.isAvailable();
         EventLoopGroup boss = epoll ? new EpollEventLoopGroup(1) : new NioEventLoopGroup(1);
-        EventLoopGroup workers = epoll ? new EpollEventLoopGroup() : new NioEventLoopGroup();
+        EventLoopGroup workers = epoll ? new EpollEventLoopGroup(eventLoops) : new NioEventLoopGroup(eventLoops);
         Class<? extends ServerChannel> channel = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
         C2sServer server = new C2sServer(boss, workers);
         try {

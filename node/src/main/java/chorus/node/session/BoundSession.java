@@ -47,6 +47,12 @@ final class BoundSession {
 
     private static final Duration IQ_TIMEOUT = Duration.ofSeconds(10);
     private static final Duration TICK = Duration.ofMillis(250);
+    /**
+     * The armed reliability tick, or null. Scheduled once at a time rather than as a Pekko timer: Pekko fetches the
+     * actor's logger for every timer message it delivers, and with it sets and clears the logging MDC (a map per tick
+     * of every busy session; issue 18, "Chat: CPU per message").
+     */
+    private org.apache.pekko.actor.Cancellable tick;
 
     private final StreamSession session;
     /** IQs handed to the account's entity and not yet answered. */
@@ -262,13 +268,19 @@ final class BoundSession {
 
     /** Resend what waits for acceptance, tell the entity what was written, ask the client for an ack. */
     Behavior<SessionInput> onReliabilityTick() {
+        tick = null;
         Duration resendAfter = session.draining ? Reliability.RESEND_WHILE_STOPPING : Reliability.RESEND_AFTER;
         if (session.phase == Phase.CLOSED && session.transportGone) {
             // Lingering after the transport closed: resend, give up silently, stop when nothing waits.
             session.reliability.tick(session.ctx().getSelf(), resendAfter);
-            return session.reliability.hasPending() ? session : Behaviors.stopped();
+            if (!session.reliability.hasPending()) {
+                return Behaviors.stopped();
+            }
+            tickWhileBusy();
+            return session;
         }
         if (session.phase != Phase.BOUND) {
+            tickWhileBusy();
             return session;
         }
         ackWritten();
@@ -279,9 +291,9 @@ final class BoundSession {
         if (sm != null && !session.detached && sm.requestDue(session.node.clock().instant())) {
             session.out.send(sm.request(session.node.clock().instant()));
         }
-        if (session.reliability.settled() && (sm == null || sm.unackedCount() == 0)) {
-            // Nothing left to resend, acknowledge or ask for: an idle session costs no timer (issue 18).
-            session.timers.cancel(ReliabilityTick.INSTANCE);
+        if (!session.reliability.settled() || sm != null && sm.unackedCount() > 0) {
+            // Something left to resend, acknowledge or ask for; an idle session costs no timer (issue 18).
+            tickWhileBusy();
         }
         return session.checkQueue();
     }
@@ -291,8 +303,16 @@ final class BoundSession {
      * its writing to be told to the entity, a XEP-0198 request due. The tick stops itself once all is settled.
      */
     void tickWhileBusy() {
-        if (!session.timers.isTimerActive(ReliabilityTick.INSTANCE)) {
-            session.timers.startTimerWithFixedDelay(ReliabilityTick.INSTANCE, ReliabilityTick.INSTANCE, TICK);
+        if (tick == null) {
+            tick = session.ctx().scheduleOnce(TICK, session.ctx().getSelf(), ReliabilityTick.INSTANCE);
+        }
+    }
+
+    /** The session stops: no tick is left to arrive after it. */
+    void stopTicking() {
+        if (tick != null) {
+            tick.cancel();
+            tick = null;
         }
     }
 

@@ -45,6 +45,11 @@ final class EntityBinding {
     private boolean rosterRequested;
     /** What the resource asked for that lasts as long as the session (carbons), as the entity told it. */
     private Set<String> interests = Set.of();
+    /**
+     * Whether the account wants a copy of each message the client sends (carbons, archive), as its entity last said;
+     * until it says, it does ({@link SessionMessage.SentCopies}).
+     */
+    private boolean sentCopies = true;
 
     EntityBinding(StreamSession session) {
         this.session = session;
@@ -74,6 +79,8 @@ final class EntityBinding {
             // An entity that leaves because this stream removed the account is not bound to again.
             return session;
         }
+        // The entity told every session it had told otherwise before it stopped; this is the same, and cheap.
+        sentCopies = true;
         return rebind();
     }
 
@@ -126,6 +133,16 @@ final class EntityBinding {
     Behavior<SessionInput> onInterests(SessionMessage.Interests i) {
         interests = i.interests();
         return session;
+    }
+
+    /** The entity says whether the account wants copies of what this client sends: from the next message on. */
+    Behavior<SessionInput> onSentCopies(SessionMessage.SentCopies c) {
+        sentCopies = c.wanted();
+        return session;
+    }
+
+    boolean sentCopies() {
+        return sentCopies;
     }
 
     // ---- XEP-0198 hand-over ----

@@ -4,6 +4,7 @@ import chorus.actors.router.Router;
 import chorus.actors.session.SessionInput;
 import chorus.actors.user.UserEntity;
 import chorus.actors.xmpp.Iq;
+import chorus.actors.xmpp.Jid;
 import chorus.actors.xmpp.Message;
 import chorus.actors.xmpp.Stanza;
 import chorus.actors.xmpp.StanzaError;
@@ -13,6 +14,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -51,18 +53,24 @@ final class Reliability {
     interface Courier {
         /**
          * Hands the stanza on ({@code first}: for the first time, else again); true when its recipient's entity
-         * will acknowledge {@code seq} to {@code self}, so that it is kept until then.
+         * will acknowledge {@code seq} to {@code self}, so that it is kept until then. {@code direct}: nothing else
+         * sent to the same account waits for acceptance, so it may take a shorter way than sharding (in order).
          */
-        boolean carry(Stanza m, long seq, ActorRef<SessionInput> self, boolean first);
+        boolean carry(Stanza m, long seq, ActorRef<SessionInput> self, boolean first, boolean direct);
 
         /** Through the router, which decides where the stanza goes and whether it is acknowledged. */
         static Courier through(Router router) {
-            return (m, seq, self, first) -> {
+            return through(router, () -> true);
+        }
+
+        /** As {@link #through(Router)}; {@code copies}: whether the account wants copies of sent messages now. */
+        static Courier through(Router router, java.util.function.BooleanSupplier copies) {
+            return (m, seq, self, first, direct) -> {
                 if (first && m instanceof Iq iq) {
-                    return router.fromClient(iq, self.narrow(), seq);
+                    return router.fromClient(iq, self.narrow(), seq, direct);
                 }
                 if (first) {
-                    return router.fromClient((Message) m, self.narrow(), seq);
+                    return router.fromClient((Message) m, self.narrow(), seq, copies.getAsBoolean(), direct);
                 }
                 router.again(m, self.narrow(), seq);
                 return true;
@@ -75,6 +83,8 @@ final class Reliability {
     /** How long each accepted message took, from the client's session to its recipient's side taking it. */
     private final java.util.function.Consumer<Duration> accepted;
     private final Map<Long, PendingOut> pending = new LinkedHashMap<>();
+    /** How many of the pending stanzas go to each account (bare JID; null: the sender's own, no 'to'). */
+    private final Map<Jid, Integer> pendingTo = new HashMap<>();
     private long nextSeq = 1;
     private final AtomicReference<Written> written = new AtomicReference<>(new Written(0, 0));
     private Written acked = new Written(0, 0);
@@ -105,14 +115,28 @@ final class Reliability {
         long seq = nextSeq++;
         Instant now = clock.instant();
         pending.put(seq, new PendingOut(m, now, now));
-        if (!courier.carry(m, seq, self, true)) {
+        Jid account = accountOf(m);
+        boolean direct = !pendingTo.containsKey(account);
+        if (courier.carry(m, seq, self, true, direct)) {
+            pendingTo.merge(account, 1, Integer::sum);
+        } else {
             pending.remove(seq);
         }
+    }
+
+    private static Jid accountOf(Stanza m) {
+        return m.to() == null ? null : m.to().bare();
+    }
+
+    /** A kept stanza is settled (accepted, or given up). */
+    private void settled(Stanza m) {
+        pendingTo.computeIfPresent(accountOf(m), (k, n) -> n == 1 ? null : n - 1);
     }
 
     void accepted(long seq) {
         PendingOut p = pending.remove(seq);
         if (p != null) {
+            settled(p.message());
             accepted.accept(Duration.between(p.first(), clock.instant()));
         }
     }
@@ -139,10 +163,11 @@ final class Reliability {
             PendingOut p = e.getValue();
             if (Duration.between(p.first(), now).compareTo(GIVE_UP) >= 0) {
                 it.remove();
+                settled(p.message());
                 unavailable(p.message(), "the recipient's server part did not answer; it was not delivered", failed);
             } else if (Duration.between(p.lastSent(), now).compareTo(resendAfter) >= 0) {
                 e.setValue(new PendingOut(p.message(), p.first(), now));
-                courier.carry(p.message(), e.getKey(), self, false);
+                courier.carry(p.message(), e.getKey(), self, false, false);
             }
         }
         return failed;
@@ -155,6 +180,7 @@ final class Reliability {
             unavailable(p.message(), "the server is shutting down; it may not have been delivered", failed);
         }
         pending.clear();
+        pendingTo.clear();
         return failed;
     }
 

@@ -113,7 +113,9 @@ public final class StreamSession extends AbstractBehavior<SessionInput> {
         this.out = new ClientOutput(transport, node.clock(), node.metrics());
         this.opening = new StreamOpening(node.domain(), Ns.CLIENT);
         this.intake = new StanzaIntake(Ns.CLIENT, f -> f.equals(jid) || f.equals(user));
-        this.reliability = new Reliability(Reliability.Courier.through(node.router()), node.clock(), node.metrics()::routed);
+        this.reliability = new Reliability(
+            Reliability.Courier.through(node.router(), this::sentCopies), node.clock(),
+            node.metrics()::routed);
         this.frames = Frames.get(ctx.getSystem());
         this.framed = new FrameAssembly(ctx.getSystem());
         this.negotiation = new Negotiation(this);
@@ -139,6 +141,11 @@ public final class StreamSession extends AbstractBehavior<SessionInput> {
     /** The session of one client stream over {@code transport}. */
     public static Behavior<SessionInput> create(Transport transport, SessionContext node) {
         return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new StreamSession(ctx, timers, transport, node)));
+    }
+
+    /** Whether the account wants copies of the messages this client sends (its entity says; carbons, archive). */
+    private boolean sentCopies() {
+        return bound.binding.sentCopies();
     }
 
     ActorRef<SessionMessage> self() {
@@ -173,6 +180,7 @@ public final class StreamSession extends AbstractBehavior<SessionInput> {
                 return this;
             })
             .onMessage(SessionMessage.Interests.class, bound.binding::onInterests)
+            .onMessage(SessionMessage.SentCopies.class, bound.binding::onSentCopies)
             .onMessage(SessionMessage.Close.class, ending::onClose)
             .onMessage(BoundSession.IqTimeout.class, bound::onIqTimeout)
             .onMessage(EntityBinding.EntityGone.class, bound.binding::onEntityGone)
@@ -191,6 +199,7 @@ public final class StreamSession extends AbstractBehavior<SessionInput> {
             .onMessageEquals(Shutdown.INSTANCE, ending::onShutdown)
             .onMessageEquals(StreamEnd.DrainDeadline.INSTANCE, ending::endForShutdown)
             .onSignal(PostStop.class, s -> {
+                bound.stopTicking();
                 node.registry().unregister(getContext().getSelf());
                 node.guards().idle().unwatch(getContext().getSelf());
                 countDisconnected();

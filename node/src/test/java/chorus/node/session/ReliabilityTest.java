@@ -24,7 +24,39 @@ class ReliabilityTest {
 
     final ManualClock clock = new ManualClock(Instant.parse("2026-11-24T12:00:00Z"));
     final List<Long> carried = new ArrayList<>();
-    final Reliability reliability = new Reliability((m, seq, self, first) -> carried.add(seq), clock);
+    /** "seq direct" or "seq via sharding" for each time a stanza was handed on. */
+    final List<String> ways = new ArrayList<>();
+    final Reliability reliability = new Reliability((m, seq, self, first, direct) -> {
+        ways.add(seq + (direct ? " direct" : " via sharding"));
+        return carried.add(seq);
+    }, clock);
+
+    /**
+     * RFC 6120 §10.1 with LocalAccounts (issue 18): a message takes the direct way to a local entity only when nothing
+     * sent to the same account waits for acceptance, so it never overtakes one on sharding's longer way (sent while
+     * the entity was not listed, or sent again after a miss); resends go through sharding.
+     */
+    @Test
+    void aMessageGoesDirectlyOnlyWhenNothingToTheSameAccountWaitsAndResendsGoThroughSharding() {
+        Jid nurse = Jid.parse("nurse@example.org/hall");
+        reliability.send(Message.chat(ROMEO, JULIET, "m1", "one"), null);
+        reliability.send(Message.chat(ROMEO, JULIET.bare(), "m2", "two"), null);
+        reliability.send(Message.chat(ROMEO, nurse, "n1", "to another account"), null);
+        reliability.accepted(1);
+        reliability.send(Message.chat(ROMEO, JULIET, "m3", "three: m2 still waits"), null);
+        reliability.accepted(2);
+        reliability.accepted(4);
+        reliability.send(Message.chat(ROMEO, Jid.parse("juliet@example.org/balcony"), "m4", "nothing waits"), null);
+        assertEquals(List.of("1 direct", "2 via sharding", "3 direct", "4 via sharding", "5 direct"), ways);
+        clock.now = clock.now.plus(Reliability.RESEND_AFTER);
+        reliability.tick(null);
+        assertEquals(List.of("3 via sharding", "5 via sharding"), ways.subList(5, ways.size()), "sent again");
+        clock.now = clock.now.plus(Reliability.GIVE_UP);
+        reliability.tick(null);
+        reliability.send(Message.chat(ROMEO, nurse, "n2", "given up: nothing waits"), null);
+        reliability.send(Message.chat(ROMEO, JULIET, "m5", "given up: nothing waits"), null);
+        assertEquals(List.of("6 direct", "7 direct"), ways.subList(ways.size() - 2, ways.size()));
+    }
 
     @Test
     void anUnacceptedMessageIsSentAgainThenGivenBackAsAnError() {

@@ -96,6 +96,17 @@ final class CarbonsHooks implements AccountHooks {
         }
     }
 
+    /** §8: copies of what a resource sends are needed while any resource has carbons enabled. */
+    @Override
+    public boolean wantsSent(AccountData data) {
+        for (Resource r : ctx.resources()) {
+            if (r.wants(INTEREST)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /**
      * §6.1, and the error rule: an error is copied when it answers a message that was copied (eligible) the other
      * way. Eligible messages are remembered (their peer and id, a bounded number) for that.

@@ -91,6 +91,12 @@ final class ArchiveHooks implements AccountHooks {
         }
     }
 
+    /** The sender's copies are needed while the preferences could archive a message (XEP-0441 §4). */
+    @Override
+    public boolean wantsSent(AccountData data) {
+        return handler.prefsOf(data.slice(ArchivePrefs.KEY).prefs()).archivesAny();
+    }
+
     /** Removing the account removes its archive. */
     @Override
     public void erase() {

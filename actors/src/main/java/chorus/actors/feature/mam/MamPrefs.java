@@ -61,6 +61,11 @@ public record MamPrefs(Mode mode, List<Jid> always, List<Jid> never) {
         }
     }
 
+    /** Whether any message could be archived under these preferences (a default other than never, or an always list). */
+    public boolean archivesAny() {
+        return mode != Mode.NEVER || !always.isEmpty();
+    }
+
     private static boolean matches(List<Jid> list, Jid other) {
         for (Jid j : list) {
             if (j.equals(other) || j.equals(other.bare())) {
