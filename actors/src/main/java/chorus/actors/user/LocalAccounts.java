@@ -57,8 +57,8 @@ public final class LocalAccounts implements Extension {
         return ID.apply(system);
     }
 
-    /** The entity of this account when it runs on this node and takes commands directly, else null. */
-    public ActorRef<UserEntity.Command> get(String bareJid) {
+    /** The entity of this account when it is listed here, else null (what the tests look at; senders use {@link #tell}). */
+    ActorRef<UserEntity.Command> get(String bareJid) {
         Listed l = running.get(bareJid);
         return l == null ? null : l.entity;
     }

@@ -12,6 +12,7 @@ import chorus.actors.xmpp.Ns;
 import com.typesafe.config.ConfigFactory;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
+import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.persistence.testkit.javadsl.EventSourcedBehaviorTestKit;
 import org.junit.jupiter.api.AfterAll;
@@ -72,7 +73,12 @@ class MailboxEntityTest {
         MailboxSettings quick = new MailboxSettings(Duration.ofHours(72), 3, 10_000, Duration.ofSeconds(1), "");
         TestProbe<ClusterSharding.ShardCommand> idleShard = testKit.createTestProbe();
         ManualClock idleClock = new ManualClock(T0);
-        testKit.spawn(MailboxEntity.create("idle@example.org", quick, "example.org", idleClock, idleShard.getRef()));
+        ActorRef<MailboxEntity.Command> idle =
+            testKit.spawn(MailboxEntity.create("idle@example.org", quick, "example.org", idleClock, idleShard.getRef()));
+        // Only once it has started (and read the clock) does time pass; a peek leaves its idle time as it is.
+        TestProbe<MailboxEntity.Waiting> peek = testKit.createTestProbe();
+        idle.tell(new MailboxEntity.Peek(0, peek.getRef()));
+        peek.expectMessageClass(MailboxEntity.Waiting.class);
         idleClock.now = T0.plusSeconds(2);
         idleShard.expectMessageClass(ClusterSharding.Passivate.class, Duration.ofSeconds(10));
     }

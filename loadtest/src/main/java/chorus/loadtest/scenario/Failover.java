@@ -12,7 +12,6 @@ import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
@@ -70,11 +69,10 @@ public record Failover(double rate, Duration before, Duration after, long killPi
             () -> Pacer.run(rate, total, ctx.deadline(), (k, due) -> traffic.sendRandom(m, due)));
 
         ctx.pause(before);
-        boolean[] wasThere = new boolean[pop.size()];
+        // The sessions the dead node held, by user (null: elsewhere, or offline).
         XmppSession[] lost = new XmppSession[pop.size()];
         for (int i = 0; i < pop.size(); i++) {
-            wasThere[i] = pop.isOnline(i) && ctx.connector().targetOf(i).equals(killTarget);
-            lost[i] = wasThere[i] ? pop.session(i) : null;
+            lost[i] = ctx.connector().targetOf(i).equals(killTarget) ? pop.session(i) : null;
         }
         long killedAt = System.nanoTime();
         victim.destroyForcibly();
@@ -82,12 +80,9 @@ public record Failover(double rate, Duration before, Duration after, long killPi
         // The wall-clock time too, to line the run up with the nodes' logs.
         ctx.say(String.format(Locale.ROOT, "failover: killed pid %d (%s) at %.1f s (%s)", killPid, killTarget,
             (killedAt - start) / 1e9, Instant.now()));
-        AtomicInteger attempts = new AtomicInteger();
-        AtomicInteger failed = new AtomicInteger();
-        AtomicLong lastBack = new AtomicLong(killedAt);
-        AtomicInteger resent = new AtomicInteger();
-        Queue<Long> backAt = new ConcurrentLinkedQueue<>();
-        int moved = relogin(ctx, pop, lost, new Relogins(attempts, failed, lastBack, backAt, resent));
+        Relogins counts = new Relogins(new AtomicInteger(), new AtomicInteger(), new ConcurrentLinkedQueue<>(),
+            new AtomicInteger());
+        int moved = relogin(ctx, pop, lost, counts);
 
         long fired = chat.get();
         traffic.drain(m, drain.toMillis() / 1000.0);
@@ -98,11 +93,11 @@ public record Failover(double rate, Duration before, Duration after, long killPi
         Report r = ctx.report();
         r.figure("kill_at_s", round((killedAt - start) / 1e9));
         r.figure("users_moved", moved);
-        r.figure("relogin_attempts", attempts.get());
-        r.figure("relogin_failed_attempts", failed.get());
-        r.figure("relogin_slowest_s", round((lastBack.get() - killedAt) / 1e9));
-        r.figure("resent_unacknowledged", resent.get());
-        long[] back = backAt.stream().mapToLong(t -> t - killedAt).sorted().toArray();
+        r.figure("relogin_attempts", counts.attempts().get());
+        r.figure("relogin_failed_attempts", counts.failed().get());
+        long[] back = counts.backAt().stream().mapToLong(t -> t - killedAt).sorted().toArray();
+        r.figure("relogin_slowest_s", back.length == 0 ? 0.0 : round(back[back.length - 1] / 1e9));
+        r.figure("resent_unacknowledged", counts.resent().get());
         r.figure("relogin_first_s", back.length == 0 ? null : round(back[0] / 1e9));
         r.figure("relogin_p50_s", back.length == 0 ? null : round(back[back.length / 2] / 1e9));
         r.figure("relogin_p90_s", back.length == 0 ? null : round(back[back.length * 9 / 10] / 1e9));
@@ -146,20 +141,18 @@ public record Failover(double rate, Duration before, Duration after, long killPi
      */
     private static int relogin(RunContext ctx, Population pop, XmppSession[] lost, Relogins counts)
         throws InterruptedException {
-        boolean[] wasThere = new boolean[lost.length];
         int moved = 0;
-        for (int i = 0; i < lost.length; i++) {
-            wasThere[i] = lost[i] != null;
-            moved += wasThere[i] ? 1 : 0;
+        for (XmppSession s : lost) {
+            moved += s != null ? 1 : 0;
         }
         // Their sessions end when the kernel resets the dead process's connections; wait for that first.
         long until = ctx.deadline().until(Duration.ofSeconds(30));
-        while (System.nanoTime() - until < 0 && anyOnline(pop, wasThere)) {
+        while (System.nanoTime() - until < 0 && anyOnline(pop, lost)) {
             Thread.sleep(20);
         }
         AtomicInteger pending = new AtomicInteger(moved);
-        for (int i = 0; i < wasThere.length; i++) {
-            if (wasThere[i]) {
+        for (int i = 0; i < lost.length; i++) {
+            if (lost[i] != null) {
                 retry(ctx, pop, i, lost[i], counts, pending);
             }
         }
@@ -169,9 +162,9 @@ public record Failover(double rate, Duration before, Duration after, long killPi
         return moved;
     }
 
-    private static boolean anyOnline(Population pop, boolean[] wasThere) {
-        for (int i = 0; i < wasThere.length; i++) {
-            if (wasThere[i] && pop.isOnline(i)) {
+    private static boolean anyOnline(Population pop, XmppSession[] lost) {
+        for (int i = 0; i < lost.length; i++) {
+            if (lost[i] != null && pop.isOnline(i)) {
                 return true;
             }
         }
@@ -179,8 +172,7 @@ public record Failover(double rate, Duration before, Duration after, long killPi
     }
 
     /** What the re-logins did: attempts, failed attempts, when each got back, the messages sent again. */
-    private record Relogins(AtomicInteger attempts, AtomicInteger failed, AtomicLong lastBack, Queue<Long> backAt,
-                            AtomicInteger resent) {
+    private record Relogins(AtomicInteger attempts, AtomicInteger failed, Queue<Long> backAt, AtomicInteger resent) {
     }
 
     private static void retry(RunContext ctx, Population pop, int index, XmppSession before, Relogins counts,
@@ -195,9 +187,7 @@ public record Failover(double rate, Duration before, Duration after, long killPi
                         counts.resent().incrementAndGet();
                     }
                 }
-                long now = System.nanoTime();
-                counts.backAt().add(now);
-                counts.lastBack().accumulateAndGet(now, Math::max);
+                counts.backAt().add(System.nanoTime());
                 pending.decrementAndGet();
             } else if (ctx.deadline().passed()) {
                 pending.decrementAndGet();

@@ -32,10 +32,6 @@ public final class C2sServer implements AutoCloseable {
         this.workers = workers;
     }
 
-    public static C2sServer start(C2sContext node, ActorSystem<?> system) throws InterruptedException {
-        return start(node, system, 0);
-    }
-
     /** {@code eventLoops}: threads of the connections' event loops (0: Netty's default, 2 per core). */
     public static C2sServer start(C2sContext node, ActorSystem<?> system, int eventLoops) throws InterruptedException {
         boolean epoll = Epoll.isAvailable();

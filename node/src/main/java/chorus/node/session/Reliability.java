@@ -58,12 +58,10 @@ final class Reliability {
          */
         boolean carry(Stanza m, long seq, ActorRef<SessionInput> self, boolean first, boolean direct);
 
-        /** Through the router, which decides where the stanza goes and whether it is acknowledged. */
-        static Courier through(Router router) {
-            return through(router, () -> true);
-        }
-
-        /** As {@link #through(Router)}; {@code copies}: whether the account wants copies of sent messages now. */
+        /**
+         * Through the router, which decides where the stanza goes and whether it is acknowledged; {@code copies}:
+         * whether the account wants copies of sent messages now.
+         */
         static Courier through(Router router, java.util.function.BooleanSupplier copies) {
             return (m, seq, self, first, direct) -> {
                 if (first && m instanceof Iq iq) {
