@@ -5,6 +5,7 @@ import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoopGroup;
@@ -70,9 +71,26 @@ public final class S2sProbe implements AutoCloseable {
 
     /** Opens the stream and waits for {@code marker} (features may be empty: {@code <stream:features/>}). */
     public String openStream(String marker) throws Exception {
-        send("<?xml version='1.0'?><stream:stream xmlns='jabber:server' xmlns:stream='http://etherx.jabber.org/streams'"
-                + " xmlns:db='jabber:server:dialback' from='" + from + "' to='" + to + "' version='1.0'>");
+        send(header());
         return await(marker);
+    }
+
+    /**
+     * Sends the stream header without waiting for an answer, and without failing when the peer already closed the
+     * connection: a server that refuses a stream at accept (a limit) may write its error and close before the header
+     * arrives. What it sent is read with {@link #awaitAny}.
+     */
+    public void offerStream() {
+        ChannelFuture written = channel.writeAndFlush(Unpooled.copiedBuffer(header(), StandardCharsets.UTF_8))
+            .awaitUninterruptibly();
+        if (!written.isSuccess() && channel.isActive()) {
+            throw new IllegalStateException("the stream header was not written", written.cause());
+        }
+    }
+
+    private String header() {
+        return "<?xml version='1.0'?><stream:stream xmlns='jabber:server' xmlns:stream='http://etherx.jabber.org/streams'"
+            + " xmlns:db='jabber:server:dialback' from='" + from + "' to='" + to + "' version='1.0'>";
     }
 
     /** {@code <starttls/>}, {@code <proceed/>}, then the TLS handshake with {@code contexts}' client side. */
