@@ -31,6 +31,7 @@
 #   LT_CHORUS_CQL_PORT / LT_CHORUS_STORAGE_PORT / LT_CHORUS_ARTERY_PORT   [19742 / 17700 / 25920 (cluster port)]
 #   LT_CHORUS_HEAP   the node's maximum heap                [4g]
 #   LT_CHORUS_OPTS   the node's extra JVM options           [per-address cap and per-session rates off]
+#   LT_CHORUS_JAVA_HOME  the node's Java (25+: with its ahead-of-time cache, scripts/node-jvm.sh)  [as scripts/run.sh]
 #   LT_PROSODY_PORT / LT_PROSODY_TLS_PORT                                 [16232 / 16233]
 #   LT_EJABBERD_PORT / LT_EJABBERD_DIST_PORT                              [16242 / 16244]
 #   LT_PROVISION     bench creates the accounts first (0: they exist already)  [1]
@@ -38,6 +39,7 @@
 #   LT_MAM           1: servers start with every chat archived (bench table sets it for its MAM run)  [0]
 #   LT_FAILOVER_SOURCE  bench failover: the clients' source addresses  [127.0.20.1-8]; the cluster's addresses come
 #                    from CHORUS_CLUSTER_NET / CHORUS_CLUSTER_ADMIN_BASE (scripts/cluster-local.sh)
+#   LT_FAILOVER_VICTIM  bench failover: the node killed, 1 (the oldest: sharding's coordinators), 2 or 3  [3]
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
@@ -114,7 +116,7 @@ chorus_start() {
   raise_fd_limit
   # setsid: its own session, so a terminal's Ctrl-C does not reach it; run.sh exec's into the JVM.
   CHORUS_DOMAIN=$DOMAIN CHORUS_BIND=$C_BIND CHORUS_C2S_PORT=$C_PORT CHORUS_C2S_TLS_PORT=$C_TLS \
-  CHORUS_ADMIN_PORT=$C_ADMIN CHORUS_DATA_DIR=$C_DATA CHORUS_HTTP_PORT=$C_HTTP CHORUS_S2S_PORT=0 CHORUS_S2S_TLS_PORT=0 \
+  JAVA_HOME=${LT_CHORUS_JAVA_HOME:-${JAVA_HOME:-}} CHORUS_ADMIN_PORT=$C_ADMIN CHORUS_DATA_DIR=$C_DATA CHORUS_HTTP_PORT=$C_HTTP CHORUS_S2S_PORT=0 CHORUS_S2S_TLS_PORT=0 \
   JAVA_OPTS="-Xms1g -Xmx$C_HEAP -Dchorus.cassandra.local.cql-port=$C_CQL -Dchorus.cassandra.local.storage-port=$C_STORAGE -Dchorus.cluster.port=$C_ARTERY $C_OPTS$([[ ${LT_MAM:-0} == 1 ]] && echo " -Dchorus.mam.default=always")" \
     setsid "$ROOT/scripts/run.sh" > >(redact_admin_password "$C_DATA.out" "loadtest: ") 2>&1 </dev/null &
   pid=$!

@@ -136,6 +136,12 @@ class FirstRunIT {
     }
 
     static void login(int port, String fingerprint, String user, String password) throws Exception {
+        connect(port, fingerprint, user, password, "first-run").disconnect();
+    }
+
+    /** A logged-in Smack connection to the node on localhost:{@code port} that trusts only the banner's certificate. */
+    static XMPPTCPConnection connect(int port, String fingerprint, String user, String password, String resource)
+        throws Exception {
         XMPPTCPConnection c = new XMPPTCPConnection(XMPPTCPConnectionConfiguration.builder()
             .setXmppDomain("localhost")
             .setHostAddress(InetAddress.getLoopbackAddress())
@@ -143,15 +149,17 @@ class FirstRunIT {
             .setSecurityMode(ConnectionConfiguration.SecurityMode.required)
             .setCustomX509TrustManager(pinned(fingerprint))
             .setUsernameAndPassword(user, password)
-            .setResource("first-run")
+            .setResource(resource)
             .setConnectTimeout(10_000)
             .build());
         c.setReplyTimeout(20_000);
         try {
             c.connect().login();
             assertTrue(c.isAuthenticated(), user + " did not log in");
-        } finally {
+            return c;
+        } catch (Exception | AssertionError e) {
             c.disconnect();
+            throw e;
         }
     }
 
