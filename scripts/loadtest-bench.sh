@@ -112,7 +112,8 @@ bench_table() {
 
 # A fail-over run (issue 18), Chorus only: ejabberd and Prosody run as one process each here. Three nodes of
 # scripts/cluster-local.sh (with their own Cassandra: CHORUS_CLUSTER_CASSANDRA_CQL_PORT/_STORAGE_PORT), 600 accounts
-# over them, chat at 200/s; after 20 s node 3 is killed with SIGKILL and its users log in again at the next node. The
+# over them, chat at 200/s; after 20 s node 3 (LT_FAILOVER_VICTIM: 1 is the oldest node, which holds sharding's
+# coordinators) is killed with SIGKILL and its users log in again at the next node. The
 # clients come from eight source addresses (LT_FAILOVER_SOURCE [127.0.20.1-8]): the nodes keep their default cap of
 # 100 connections per address. CHORUS_CLUSTER_NET and CHORUS_CLUSTER_ADMIN_BASE move the cluster (cluster-local.sh).
 # It runs twice, each on a fresh cluster: clients without XEP-0198 (label chorus-3nodes), then clients with it
@@ -123,9 +124,13 @@ bench_failover() {
   if [[ $variant == sm ]]; then label=chorus-3nodes-sm; smargs=(--stream-management); fi
   # Where scripts/cluster-local.sh puts its nodes (the same variables and defaults).
   local net=${CHORUS_CLUSTER_NET:-127.0.0} admin=${CHORUS_CLUSTER_ADMIN_BASE:-5290}
-  local pidargs=()
+  # The node killed (LT_FAILOVER_VICTIM [3]): node 1 is the oldest, so it holds sharding's coordinators.
+  local victim=${LT_FAILOVER_VICTIM:-3} pidargs=()
+  [[ $victim =~ ^[123]$ ]] || die "LT_FAILOVER_VICTIM must be 1, 2 or 3"
   "$cl" start 3 >&2
-  for i in 1 2; do pidargs+=(--server-pid "node$i=$(cat "$base/node-$i/node.pid")"); done
+  for i in 1 2 3; do
+    ((i == victim)) || pidargs+=(--server-pid "node$i=$(cat "$base/node-$i/node.pid")")
+  done
   pidargs+=(--server-pid "cassandra=$(cat "$base/cassandra/cassandra.pid")")
   echo "$(date -u +%H:%M:%S) chorus cluster of 3 started: $(uptime)" | tee -a "$LOADS" >&2
   generator provision -n 600 -d "$DOMAIN" --chorus-admin "http://127.0.0.1:$((admin + 1))" \
@@ -133,7 +138,8 @@ bench_failover() {
   say "$label: failover"
   out=$(generator failover -t "$net.2:5222,$net.3:5222,$net.4:5222" -d "$DOMAIN" --label "$label" "${smargs[@]}" \
     --out "$LT_OUT" --scram-cache "$LT_DIR/scram-cluster.cache" --source "${LT_FAILOVER_SOURCE:-127.0.20.1-8}" \
-    -n 600 --rate 200 --before 20 --after 60 --kill-pid "$(cat "$base/node-3/node.pid")" --kill-target "$net.4:5222" \
+    -n 600 --rate 200 --before 20 --after 60 --kill-pid "$(cat "$base/node-$victim/node.pid")" \
+    --kill-target "$net.$((victim + 1)):5222" \
     "${pidargs[@]}" | tee -a /dev/stderr | sed -n 's/^reports: \(.*\)\/summary.txt.*/\1/p') || true
   [[ -n $out ]] && echo "$out/result.json" >>"$RESULTS"
   "$cl" stop >&2 || true
