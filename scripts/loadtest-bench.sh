@@ -5,7 +5,8 @@
 #   bench quick   small runs of every scenario, to prove the setup (minutes per server)
 #   bench full    idle 10,000 and 19,000, login storms, chat, sweep, presence, offline, mixed
 #   bench table   issue 18's table: 5000 logins offered at 1000/s with 100 in flight; 5000 idle sessions (RSS per
-#                 session, server CPU while idle); a cold-start login storm (restart, 1000 logins at 100/s); chat at
+#                 session, server CPU while idle); a cold-start login storm (restart, 1000 logins at 100/s; for
+#                 Chorus again with the node on Java 25 and its ahead-of-time cache where a JDK 25 is); chat at
 #                 8000 and 11000 msg/s (1000 users); a sweep 1000, 2000 ... 14000 msg/s for the highest rate with
 #                 p99 < 50 ms; chat with every message archived (restart with LT_MAM=1)
 #   bench failover  Chorus only: a three-node cluster, chat at 200/s, one node killed with SIGKILL (bench_failover),
@@ -105,9 +106,27 @@ bench_table() {
   bench_start "$label"
   run "$label" "$PIDS" login --variant coldstart -n 1000 --login-rate 100 --login-concurrency 100
   "${label}_stop"
+  [[ $label == chorus ]] && bench_coldstart_java25
   LT_MAM=1 bench_start "$label"
   run "$label" "$PIDS" chat --variant 2000mam -n 1000 --rate 2000 --duration 30 --warmup 5
   "${label}_stop"
+}
+
+# The cold start again with the node on Java 25 and its ahead-of-time cache (scripts/node-jvm.sh), where a JDK 25 is
+# installed (CHORUS_JAVA25_HOME, else Temurin's path) and the table's node is not on it already: a run that records
+# (a pass over 1000 accounts, a clean stop), then a start that makes and uses the cache, and the same storm
+# (variant coldstart-java25aot). The cache stays in the node's data directory for later runs of the same build.
+bench_coldstart_java25() {
+  local j25=${CHORUS_JAVA25_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
+  [[ -x $j25/bin/java && -z ${LT_CHORUS_JAVA_HOME:-} ]] || return 0
+  # Records when this build has no cache yet; with one, it is merely a warm run.
+  LT_CHORUS_JAVA_HOME=$j25 chorus_start
+  generator login -n 1000 -d "$DOMAIN" --label chorus-java25-training --scram-cache "$LT_DIR/scram-chorus.cache" \
+    -t "$(server_target chorus)" --login-rate 0 --login-concurrency 100 >/dev/null || true
+  chorus_stop
+  LT_CHORUS_JAVA_HOME=$j25 bench_start chorus
+  run chorus "$PIDS" login --variant coldstart-java25aot -n 1000 --login-rate 100 --login-concurrency 100
+  chorus_stop
 }
 
 # A fail-over run (issue 18), Chorus only: ejabberd and Prosody run as one process each here. Three nodes of
