@@ -14,7 +14,8 @@ import java.util.regex.Pattern;
  * from {@code GC.heap_info}. The GC pauses the server, so a scenario does it only at quiet moments.
  */
 public final class JvmHeap {
-    private static final Pattern USED = Pattern.compile("total\\s+\\d+K,\\s+used\\s+(\\d+)K");
+    /** Java 17: "total 262144K, used 45436K"; Java 25: "total reserved 6172672K, committed 393216K, used 11171K". */
+    private static final Pattern USED = Pattern.compile("total\\s+(?:reserved\\s+\\d+K,\\s+committed\\s+)?\\d+K,\\s+used\\s+(\\d+)K");
 
     private JvmHeap() {
     }

@@ -15,6 +15,13 @@ class JvmHeapTest {
     }
 
     @Test
+    void java25SaysReservedAndCommittedToo() {
+        String info = "21915:\ngarbage-first heap   total reserved 6172672K, committed 393216K, used 11171K"
+            + " [0x0000000687400000, 0x0000000800000000)\n region size 4096K, 3 young (12288K), 1 survivors (4096K)\n";
+        assertEquals(11171 * 1024.0, JvmHeap.usedBytesOf(info), 1e-9);
+    }
+
+    @Test
     void parallelGcReportsYoungAndOldWhichAreAdded() {
         String info = " PSYoungGen      total 76288K, used 10000K [0x1, 0x2, 0x3)\n"
             + "  eden space 65536K, 15% used [0x1,0x2,0x3)\n"
