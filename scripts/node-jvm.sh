@@ -2,9 +2,9 @@
 #
 # The node runs on Java 17 (Cassandra's) or on a newer one (JAVA_HOME); its local Cassandra stays on 17
 # (scripts/cassandra.sh picks a Java 17 for it). On Java 25 and later the node keeps an ahead-of-time cache
-# (JEP 483, 514, 515): a node's first thousand logins after a start cost it about twice the CPU of later ones while
-# classes are loaded and linked and the JIT gathers its profiles (loadtest/RESULTS.md, "Cold start: the JVM's
-# share", issue 18); the cache keeps the loaded and linked classes and the method profiles of one run, and the next
+# (JEP 483, 514, 515): a node's first thousand logins after a start cost it several times the CPU of later ones
+# while classes are loaded and linked and the JIT gathers its profiles and compiles (loadtest/RESULTS.md, "Cold
+# start: the lookup floor, the JVM's share, and Java 25's ahead-of-time cache", issue 18); the cache keeps the loaded and linked classes and the method profiles of one run, and the next
 # run starts from them. The first run on a Java and a build records what it loads and runs until its clean stop (a
 # kill -9 records nothing); the next start makes the cache from that (once, some seconds more) and every start on
 # the same Java and the same jars uses it.
