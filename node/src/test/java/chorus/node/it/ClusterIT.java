@@ -273,7 +273,9 @@ class ClusterIT {
         }
         Thread.sleep(3_000);
         Traffic.Report r = traffic.stopAndCount(60_000);
-        System.out.println("rolling restart of three nodes: " + r + "; errors " + traffic.errorKinds);
+        System.out.println("rolling restart of three nodes: " + r + "; errors " + traffic.errorKinds
+            + "; logins elsewhere: slowest " + traffic.slowestReconnectMs.get() + " ms, failed attempts "
+            + traffic.loginFailures);
         assertEquals(List.of(), r.lost(), "messages silently lost");
     }
 

@@ -173,7 +173,7 @@ final class Traffic {
                 // Another resource, as a second device would: the old stream is not ended by the server
                 // (a conflict would race the sender's client, which drops what it queued when the
                 // server closes), and its own close hands over everything the client wrote.
-                c.connect(to, "m" + MOVES.incrementAndGet());
+                patientConnect(c, to, "m" + MOVES.incrementAndGet());
                 old.disconnect();
             }
         }
@@ -185,11 +185,26 @@ final class Traffic {
      */
     private void reconnect(Client c, ClusterIT.ClusterNode to) throws Exception {
         XMPPTCPConnection old = c.connection;
+        patientConnect(c, to, "t");
+        try {
+            old.instantShutdown();
+        } catch (RuntimeException ignored) {
+            // already gone
+        }
+    }
+
+    /**
+     * Logs {@code c} in at {@code to} as a mobile client would: each answer awaited up to 30 s, a failed login tried
+     * again after half a second, for a minute at most. While a node has just rejoined, sharding moves shards to it, and
+     * a bind whose account's shard is being handed over waits for the hand-over (more than 10 s on a loaded 2-core CI
+     * machine: stop 25's fresh-clone CI, a move during the rolling restart).
+     */
+    private void patientConnect(Client c, ClusterIT.ClusterNode to, String resource) throws Exception {
         long start = System.nanoTime();
         long deadline = start + 60_000_000_000L;
         while (true) {
             try {
-                c.connect(to, "t", 30_000);
+                c.connect(to, resource, 30_000);
                 break;
             } catch (Exception e) {
                 loginFailures.merge(e.getClass().getSimpleName() + ": " + e.getMessage(), 1, Integer::sum);
@@ -200,11 +215,6 @@ final class Traffic {
             }
         }
         slowestReconnectMs.accumulateAndGet((System.nanoTime() - start) / 1_000_000, Math::max);
-        try {
-            old.instantShutdown();
-        } catch (RuntimeException ignored) {
-            // already gone
-        }
     }
 
     /** Stops sending, waits up to {@code waitMs} for the last messages to settle, and counts. */
