@@ -4,11 +4,11 @@
 # (scripts/cassandra.sh picks a Java 17 for it). On Java 25 and later the node keeps an ahead-of-time cache
 # (JEP 483, 514, 515): a node's first thousand logins after a start cost it several times the CPU of later ones
 # while classes are loaded and linked and the JIT gathers its profiles and compiles (loadtest/RESULTS.md, "Cold
-# start: the lookup floor, the JVM's share, and Java 25's ahead-of-time cache", issue 18); the cache keeps the loaded and linked classes and the method profiles of one run, and the next
-# run starts from them. The first run on a Java and a build records what it loads and runs until its clean stop (a
-# kill -9 records nothing); the next start makes the cache from that (once, some seconds more) and every start on
-# the same Java and the same jars uses it.
-# A new build or another Java records a new one and removes the old. The cache holds classes, their linkage and
+# start: the lookup floor, the JVM's share, and Java 25's ahead-of-time cache", issue 18); the cache keeps the
+# loaded and linked classes and the method profiles of one run, and the next run starts from them. The first run
+# on a Java and a build records what it loads and runs until its clean stop (a kill -9 records nothing); the next
+# start makes the cache from that (once, some seconds more) and every start on the same Java and the same jars uses
+# it. A new build or another Java records a new one and removes the old. The cache holds classes, their linkage and
 # method profiles, no account, address or message (AotCacheIT looks for them in it).
 #
 # CHORUS_AOT [on]: off leaves the cache out. Java 17 has no such cache (its class-data archive alone, measured, did
@@ -16,15 +16,27 @@
 # mode) is ignored with a warning; delete $CHORUS_DATA_DIR/jvm to record again, for example after a run that saw
 # little traffic. What recording reports (classes it skips) goes to $CHORUS_DATA_DIR/jvm/aot.log.
 
-# The major version of a java binary (17, 25, ...).
+# The release file of the JDK a java binary belongs to (JAVA_VERSION, JAVA_RUNTIME_VERSION, ...): read, not asked
+# of a JVM, so that a start on Java 17 launches no second JVM for this. Empty when the JDK has none.
+jvm_release() {
+  cat "$(dirname "$(dirname "$(readlink -f "$1")")")/release" 2>/dev/null || true
+}
+
+# The major version of a java binary (17, 25, ...): from its release file, else from the JVM itself.
 jvm_major() {
-  "$1" -XshowSettings:properties -version 2>&1 | awk -F' = ' '/java.specification.version/ { print $2; exit }'
+  local version
+  version=$(jvm_release "$1" | sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p')
+  if [[ -z $version ]]; then
+    version=$("$1" -XshowSettings:properties -version 2>&1 |
+      awk -F' = ' '/java.specification.version/ { print $2; exit }')
+  fi
+  echo "$version"
 }
 
 # Prints, one per line, the JVM options for the node started with java binary $1 and class path $2; says on
 # standard error what it does with the cache.
 node_jvm_opts() {
-  local java=$1 classpath=$2 major dir key file entry
+  local java=$1 classpath=$2 major dir key entry file
   major=$(jvm_major "$java")
   [[ $major =~ ^[0-9]+$ ]] && ((major >= 25)) || return 0
   # Netty and Pekko use sun.misc.Unsafe and load netty-tcnative's library: allowed as on 17, without a warning.
@@ -33,9 +45,11 @@ node_jvm_opts() {
   [[ ${CHORUS_AOT:-on} == off || " ${JAVA_OPTS:-} " == *" -XX:AOTCache"* ]] && return 0
   dir=$CHORUS_DATA_DIR/jvm
   mkdir -p "$dir"
-  # The cache fits one Java and one set of jars: its name says which (version, and each jar's size and time).
+  # The cache fits one Java and one set of jars: its name says which (the JDK's path and release, and each jar's
+  # size and time).
   key=$({
-    "$java" -version 2>&1
+    readlink -f "$java"
+    jvm_release "$java"
     for entry in ${classpath//:/ }; do
       # shellcheck disable=SC2086
       ls -l --time-style=+%s $entry 2>/dev/null

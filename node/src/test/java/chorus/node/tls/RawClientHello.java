@@ -13,6 +13,10 @@ final class RawClientHello {
     static final int TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA = 0xC009;
     static final int TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA = 0xC013;
     static final int TLS_DHE_RSA_WITH_AES_128_GCM_SHA256 = 0x009E;
+    static final int TLS_RSA_WITH_AES_128_GCM_SHA256 = 0x009C;
+    static final int TLS_RSA_WITH_AES_256_GCM_SHA384 = 0x009D;
+    static final int TLS_RSA_WITH_AES_128_CBC_SHA256 = 0x003C;
+    static final int TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256 = 0xC027;
     static final int TLS_AES_128_GCM_SHA256 = 0x1301;
     /** The ECDHE suites a TLS 1.0-1.2 client would offer. */
     static final int[] ECDHE_SUITES = {TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256, TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,

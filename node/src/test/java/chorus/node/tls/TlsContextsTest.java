@@ -117,8 +117,8 @@ class TlsContextsTest {
 
     @ParameterizedTest
     @ValueSource(ints = {
-        0x009C /* TLS_RSA_WITH_AES_128_GCM_SHA256 */, 0x009D /* TLS_RSA_WITH_AES_256_GCM_SHA384 */,
-        0x003C /* TLS_RSA_WITH_AES_128_CBC_SHA256 */, 0xC027 /* TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256 */})
+        RawClientHello.TLS_RSA_WITH_AES_128_GCM_SHA256, RawClientHello.TLS_RSA_WITH_AES_256_GCM_SHA384,
+        RawClientHello.TLS_RSA_WITH_AES_128_CBC_SHA256, RawClientHello.TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256})
     void clientOfferingOnlySuitesOutsideTheListIsRefused(int suite) {
         // An RSA certificate, so static-RSA key exchange would be possible if the server allowed it. A hand-built
         // hello: the JDK's own client no longer offers static-RSA suites at all from Java 24 on.
