@@ -57,8 +57,12 @@ public final class UploadStore {
      */
     public boolean put(Slot slot, InputStream body) throws IOException {
         Path target = dir.resolve(slot.token());
-        Path tmp = Files.createTempDirectory(dir, ".incoming-");
-        incoming.add(tmp);
+        Path tmp;
+        synchronized (this) {
+            // With the sweep's lock: a sweep between the two would take the new directory for a crash's leftover.
+            tmp = Files.createTempDirectory(dir, ".incoming-");
+            incoming.add(tmp);
+        }
         try {
             long n;
             try (OutputStream out = Files.newOutputStream(tmp.resolve("file"))) {
