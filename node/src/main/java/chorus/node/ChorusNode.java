@@ -41,7 +41,7 @@ import chorus.node.config.Settings;
 import chorus.node.config.ThreadSettings;
 import org.apache.pekko.management.cluster.bootstrap.ClusterBootstrap;
 import org.apache.pekko.management.javadsl.PekkoManagement;
-import chorus.node.storage.AccountEraser;
+import chorus.node.storage.AccountErasure;
 import chorus.node.storage.NodeStorage;
 import chorus.node.tls.TlsContexts;
 import chorus.node.tls.TlsIdentity;
@@ -191,7 +191,11 @@ public final class ChorusNode implements AutoCloseable {
             NodeMetrics metrics = registry.metrics();
             system.systemActorOf(NodeStats.create(counter), "node-stats", org.apache.pekko.actor.typed.Props.empty());
             system.systemActorOf(LocalSessions.create(counter), "local-sessions", org.apache.pekko.actor.typed.Props.empty());
-            accounts.eraseWith(AccountEraser.forStorage(system, storage));
+            AccountErasure erasure = AccountErasure.forStorage(system, sharding, storage, clock);
+            if (erasure != null) {
+                erasure.start(storage.systemConfig());
+            }
+            accounts.eraseWith(erasure);
             accounts.onRemoved(jid -> {
                 uploadErasure.erase(jid);
                 services.forgetAtPubSub(sharding, jid);

@@ -47,6 +47,10 @@ final class AccountLifecycle {
         if (s.exists()) {
             return entity.effects().reply(c.replyTo(), new UserEntity.AccountReply.Failed("conflict"));
         }
+        if (deps.settings().erasedBeforeReuse() && entity.journaled() > 0) {
+            // A removed account whose erasure was cut off: a new one must not continue its journal.
+            return entity.effects().reply(c.replyTo(), new UserEntity.AccountReply.Failed(UserEntity.NOT_ERASED));
+        }
         return entity.effects().factory().persist(new UserEntity.AccountCreated(c.credentials(), deps.clock().instant()))
             .thenRun(st -> deps.directory().add(jid.toString()))
             .thenReply(c.replyTo(), st -> new UserEntity.AccountReply.Done());

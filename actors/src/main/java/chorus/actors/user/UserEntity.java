@@ -234,10 +234,16 @@ public final class UserEntity extends JournaledEntity<UserEntity.Command, Accoun
         record Done() implements AccountReply {
         }
 
-        /** condition: "conflict" (exists), "item-not-found" (no such account). */
+        /**
+         * condition: "conflict" (exists), "item-not-found" (no such account), {@link #NOT_ERASED} (no account, but
+         * the journal of a removed one is still there).
+         */
         record Failed(String condition) implements AccountReply {
         }
     }
+
+    /** Creation refused: the name's last account was removed and its journal is not erased yet. */
+    public static final String NOT_ERASED = "not-erased";
 
     /** The stored credentials, or null when there is no such account. */
     public record CredentialsReply(Credentials credentials) implements ClusterMessage {
@@ -437,6 +443,11 @@ public final class UserEntity extends JournaledEntity<UserEntity.Command, Accoun
         if (reply != null && reply.to() != null) {
             deps.router().route(reply);
         }
+    }
+
+    /** The sequence number of the last event in this account's journal (0: nothing journaled). */
+    long journaled() {
+        return lastSequenceNumber(ctx);
     }
 
     ActorContext<Command> ctx() {

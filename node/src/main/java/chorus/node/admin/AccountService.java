@@ -6,7 +6,7 @@ import chorus.actors.user.UserEntity;
 import chorus.actors.feature.roster.RosterXml;
 import chorus.actors.xmpp.Element;
 import chorus.node.session.AccountAdmin;
-import chorus.node.storage.AccountEraser;
+import chorus.node.storage.AccountErasure;
 import chorus.actors.xmpp.BareJid;
 import chorus.node.login.HashingPool;
 import chorus.persistence.accounts.AccountDirectory;
@@ -26,6 +26,7 @@ import java.util.concurrent.Executor;
  */
 public final class AccountService implements AccountAdmin {
     private static final Duration TIMEOUT = Duration.ofSeconds(15);
+    private static final UserEntity.AccountReply CONFLICT = new UserEntity.AccountReply.Failed("conflict");
 
     private final ClusterSharding sharding;
     private final ActorSystem<?> system;
@@ -34,7 +35,7 @@ public final class AccountService implements AccountAdmin {
     private final int iterations;
     private final Executor hashing;
     private final SecureRandom random = new SecureRandom();
-    private AccountEraser eraser;
+    private AccountErasure erasure;
     private chorus.actors.feature.invite.Invites invites;
     private java.util.function.Consumer<BareJid> removed = jid -> { };
 
@@ -57,10 +58,27 @@ public final class AccountService implements AccountAdmin {
         return b;
     }
 
+    /**
+     * Creates an account. A name whose last account is not erased yet is taken (conflict) until it is; an entity
+     * that finds such a journal without the ledger's row (its removal's node died before writing it) owes the
+     * erasure from now.
+     */
     @Override
     public CompletionStage<UserEntity.AccountReply> create(BareJid jid, String password) {
-        return derive(password).thenCompose(creds -> sharding.entityRefFor(UserEntity.KEY, jid.toString())
-            .<UserEntity.AccountReply>ask(r -> new UserEntity.CreateAccount(creds, r), TIMEOUT));
+        AccountErasure e = erasure;
+        CompletionStage<Boolean> owed = e == null ? CompletableFuture.completedFuture(false) : e.owed(jid.toString());
+        return owed.thenCompose(taken -> taken ? CompletableFuture.completedFuture(CONFLICT)
+            : derive(password).thenCompose(creds -> sharding.entityRefFor(UserEntity.KEY, jid.toString())
+                .<UserEntity.AccountReply>ask(r -> new UserEntity.CreateAccount(creds, r), TIMEOUT))
+                .thenApply(reply -> {
+                    if (reply instanceof UserEntity.AccountReply.Failed f && f.condition().equals(UserEntity.NOT_ERASED)) {
+                        if (e != null) {
+                            e.removed(jid.toString());
+                        }
+                        return CONFLICT;
+                    }
+                    return reply;
+                }));
     }
 
     /** The account's stored SCRAM keys (null when there is no such account). */
@@ -78,7 +96,7 @@ public final class AccountService implements AccountAdmin {
 
     /**
      * Removes an account: its entity unsubscribes the contacts, closes the sessions and empties itself,
-     * the mailbox empties too, then both journals are erased.
+     * the mailbox empties too, then both journals are erased ({@link AccountErasure}: finished later if cut off).
      */
     @Override
     public CompletionStage<UserEntity.AccountReply> remove(BareJid jid) {
@@ -89,11 +107,12 @@ public final class AccountService implements AccountAdmin {
                     return CompletableFuture.completedFuture(reply);
                 }
                 removed.accept(jid);
+                if (erasure != null) {
+                    return erasure.removed(jid.toString()).thenApply(done -> reply);
+                }
                 return sharding.entityRefFor(MailboxEntity.KEY, jid.toString())
                     .<MailboxEntity.Cleared>ask(MailboxEntity.Clear::new, TIMEOUT)
-                    .thenCompose(cleared -> eraser == null ? CompletableFuture.completedFuture(null)
-                        : eraseAfterPassivation(jid))
-                    .thenApply(done -> reply);
+                    .thenApply(cleared -> reply);
             });
     }
 
@@ -112,13 +131,6 @@ public final class AccountService implements AccountAdmin {
                 : CompletableFuture.<Void>failedFuture(new IllegalStateException("no account " + account)));
     }
 
-    /** The entities asked to leave memory; the erasure starts once they had the time to. */
-    private CompletionStage<Void> eraseAfterPassivation(BareJid jid) {
-        CompletableFuture<Void> later = new CompletableFuture<>();
-        system.scheduler().scheduleOnce(Duration.ofMillis(500), () -> later.complete(null), system.executionContext());
-        return later.thenCompose(v -> eraser.erase(jid.toString()));
-    }
-
     /** Told of every removed account (the node deletes its uploads on every node). */
     public void onRemoved(java.util.function.Consumer<BareJid> then) {
         this.removed = then;
@@ -135,8 +147,8 @@ public final class AccountService implements AccountAdmin {
     }
 
     /** Set by the node when its storage keeps journals that removal must erase. */
-    public void eraseWith(AccountEraser eraser) {
-        this.eraser = eraser;
+    public void eraseWith(AccountErasure erasure) {
+        this.erasure = erasure;
     }
 
     /**

@@ -87,7 +87,8 @@ public final class NodeStorage implements AutoCloseable {
         return ConfigFactory.parseMap(Map.of(
             "pekko.persistence.journal.plugin", "pekko.persistence.journal.inmem",
             "pekko.persistence.snapshot-store.plugin", "pekko.persistence.no-snapshot-store",
-            "chorus.user.snapshot-every", 0));
+            "chorus.user.snapshot-every", 0,
+            "chorus.user.erased-before-reuse", false));
     }
 
     /** The configuration with CHORUS_CASSANDRA_CONTACT_POINTS (one comma-separated string) applied. */

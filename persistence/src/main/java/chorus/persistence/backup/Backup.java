@@ -26,13 +26,15 @@ public final class Backup {
     /**
      * What a backup holds: the account directory, the event journal with its snapshots and metadata (accounts'
      * credentials as SCRAM keys, rosters, vCards, private XML, block lists, PEP, persistent rooms), the
-     * mailboxes' journal (offline messages) and the message archives. Not the delivery-failure log
+     * mailboxes' journal (offline messages), the message archives, and the erasures still owed (account_erasures:
+     * a restored cluster finishes removals that were cut off when the backup was taken). Not the delivery-failure log
      * (diagnostics, kept 7 days), nor the admins' registration notices (mailbox_notices: each names a client's
      * address and lives at most chorus.registration.notice-retention; a restored mailbox finds their texts gone
      * and treats them as expired), nor uploaded files (they live on the node that took them).
      */
     public static final List<String> TABLES = List.of("accounts", "all_persistence_ids", "metadata", "messages",
-        "snapshots", "tag_views", "tag_write_progress", "tag_scanning", "mailbox_messages", "message_archive");
+        "snapshots", "tag_views", "tag_write_progress", "tag_scanning", "mailbox_messages", "message_archive",
+        "account_erasures");
 
     /** What one backup or restore went over. */
     public record Summary(Instant createdAt, String keyspace, int schemaVersion, Map<String, Long> rows, long expired) {

@@ -48,7 +48,8 @@ public record Schema(String keyspace, Replication replication) {
             new Migration(5, "message_archive"),
             new Migration(6, "delivery_errors_ttl"),
             new Migration(7, "mailbox_notices"),
-            new Migration(8, "invites"));
+            new Migration(8, "invites"),
+            new Migration(9, "account_erasures"));
 
     /** One versioned CQL file. */
     public record Migration(int version, String name) {
