@@ -77,10 +77,16 @@ final class InProcessChorus implements AutoCloseable {
         return dataDir.resolve("admin.token");
     }
 
-    /** A port in 21000..32000 free right now (ports above 32767 are the kernel's ephemeral range). */
+    /** Every port handed out in this JVM: two picks for one node, made before it binds either, never coincide. */
+    private static final java.util.Set<Integer> GIVEN = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    /** A port in 21000..32000 free right now (ports above 32767 are the kernel's ephemeral range), given once. */
     private static int port() throws IOException {
         for (int i = 0; i < 100; i++) {
             int p = ThreadLocalRandom.current().nextInt(21000, 32000);
+            if (!GIVEN.add(p)) {
+                continue;
+            }
             try (ServerSocket s = new ServerSocket()) {
                 s.bind(new InetSocketAddress("127.0.0.1", p));
                 return p;

@@ -100,19 +100,34 @@ public final class TestNode implements AutoCloseable {
         return config.getString("chorus.cassandra.keyspace");
     }
 
-    /** A port in 20000..32000 that nothing listens on right now. */
+    /** Every port handed out in this JVM: two picks for one node (its c2s and its JMX port, say) never coincide. */
+    private static final java.util.Set<Integer> GIVEN = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    /** A port in 20000..32000 that nothing listens on right now on 127.0.0.1, and that was not handed out before. */
     public static int freePort() throws IOException {
+        return freePort("127.0.0.1");
+    }
+
+    /**
+     * A port in 20000..32000 that nothing listens on right now on {@code ip}. Each is handed out once per JVM: a port
+     * is free until its server binds it, so two picks made before either binds could otherwise be the same (about one
+     * node start in 1,200, for a node's five ports), and the second server fails to start.
+     */
+    public static int freePort(String ip) throws IOException {
         for (int i = 0; i < 200; i++) {
             int port = ThreadLocalRandom.current().nextInt(20000, 32000);
+            if (!GIVEN.add(port)) {
+                continue;
+            }
             try (ServerSocket s = new ServerSocket()) {
                 s.setReuseAddress(false);
-                s.bind(new InetSocketAddress("127.0.0.1", port));
+                s.bind(new InetSocketAddress(ip, port));
                 return port;
             } catch (IOException taken) {
                 // try another
             }
         }
-        throw new IOException("no free port below 32768");
+        throw new IOException("no free port below 32768 on " + ip);
     }
 
     public ChorusNode node() {

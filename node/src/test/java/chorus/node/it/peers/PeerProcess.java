@@ -2,7 +2,6 @@ package chorus.node.it.peers;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -10,7 +9,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -105,19 +103,9 @@ final class PeerProcess implements AutoCloseable {
         children.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
     }
 
-    /** A TCP port in 20000..32000 that is free on {@code ip}. */
+    /** A TCP port in 20000..32000 that is free on {@code ip}, never one handed out before in this JVM. */
     static int freePort(String ip) throws IOException {
-        for (int i = 0; i < 200; i++) {
-            int port = ThreadLocalRandom.current().nextInt(20000, 32000);
-            try (ServerSocket s = new ServerSocket()) {
-                s.setReuseAddress(false);
-                s.bind(new InetSocketAddress(ip, port));
-                return port;
-            } catch (IOException taken) {
-                // try another
-            }
-        }
-        throw new IOException("no free port on " + ip);
+        return chorus.node.it.TestNode.freePort(ip);
     }
 
     /** The first executable called {@code name} on PATH, /usr/sbin or /sbin, or null. */
