@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.io.BufferedReader;
 import java.io.File;
+import java.io.IOException;
 import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -246,12 +247,35 @@ final class Chromium implements AutoCloseable {
         try {
             socket.abort();
         } finally {
+            // Chromium's helpers (zygote, renderers, crashpad) outlive the browser process for a moment and keep
+            // writing and removing files in the profile: every one of them ends before the profile is deleted.
+            List<ProcessHandle> helpers = process.descendants().toList();
             process.destroy();
             if (!process.waitFor(10, TimeUnit.SECONDS)) {
                 process.destroyForcibly();
             }
+            for (ProcessHandle h : helpers) {
+                h.destroy();
+                try {
+                    h.onExit().get(5, TimeUnit.SECONDS);
+                } catch (java.util.concurrent.TimeoutException slow) {
+                    h.destroyForcibly();
+                }
+            }
+            deleteProfile();
+        }
+    }
+
+    /** Deletes the profile; a file that vanished while the tree was walked is walked past (up to three walks). */
+    private void deleteProfile() throws IOException {
+        for (int attempt = 1; Files.exists(profile); attempt++) {
             try (var files = Files.walk(profile)) {
                 files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+                return;
+            } catch (java.io.UncheckedIOException | java.nio.file.NoSuchFileException vanished) {
+                if (attempt == 3) {
+                    throw vanished instanceof java.io.UncheckedIOException u ? u.getCause() : (IOException) vanished;
+                }
             }
         }
     }
