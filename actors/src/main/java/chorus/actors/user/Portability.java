@@ -89,7 +89,9 @@ final class Portability {
     // ---- import ----
 
     private Effect<AccountEvent, AccountState> importAccount(AccountState s, UserEntity.ImportAccount c) {
-        if (c.credentials() != null && s.exists()) {
+        // A removed account's journal that is not erased yet holds the name as an account would (AccountLifecycle).
+        boolean notErased = entity.deps().settings().erasedBeforeReuse() && entity.journaled() > 0;
+        if (c.credentials() != null && (s.exists() || notErased)) {
             return entity.effects().reply(c.replyTo(), new UserEntity.Imported.Refused("conflict"));
         }
         if (c.credentials() == null && !s.exists()) {

@@ -67,6 +67,35 @@ class UserEntityTest extends UserEntityFixture {
         assertNull(juliet.<UserEntity.CredentialsReply>runCommand(UserEntity.GetCredentials::new).reply().credentials());
     }
 
+    /**
+     * Where journals are erased (Cassandra), a removed account's journal that is still there holds its name: neither
+     * a registration nor an import (XEP-0227) may continue it. In memory (the default settings here) nothing erases
+     * journals, and the name is free at once (the test above).
+     */
+    @Test
+    void aRemovedAccountsJournalNotYetErasedRefusesANewAccountOfTheName() {
+        UserSettings erasing = new UserSettings(Duration.ofMinutes(2), 0, UserSettings.defaults().rosterLimits(),
+            Duration.ofSeconds(10), true);
+        var romeo = org.apache.pekko.persistence.testkit.javadsl.EventSourcedBehaviorTestKit.<UserEntity.Command,
+            chorus.actors.feature.AccountEvent, AccountState>create(testKit.system(), UserEntity.create(ROMEO.toString(),
+            new UserEntity.Deps(DOMAIN, routed::add, AccountFeatures.of(), Clock.systemUTC(), erasing,
+                new InMemoryAccountDirectory(), jid -> mailbox.getRef(), DeliveryFailures.NONE), shard.getRef()));
+        assertInstanceOf(UserEntity.AccountReply.Done.class,
+            romeo.<UserEntity.AccountReply>runCommand(r -> new UserEntity.CreateAccount(CREDS, r)).reply());
+        assertInstanceOf(UserEntity.AccountReply.Done.class,
+            romeo.<UserEntity.AccountReply>runCommand(UserEntity.RemoveAccount::new).reply());
+        romeo.restart();
+        assertEquals(new UserEntity.AccountReply.Failed(UserEntity.NOT_ERASED),
+            romeo.<UserEntity.AccountReply>runCommand(r -> new UserEntity.CreateAccount(CREDS, r)).reply());
+        assertEquals(new UserEntity.Imported.Refused("conflict"), romeo.<UserEntity.Imported>runCommand(
+            r -> new UserEntity.ImportAccount(CREDS, java.util.List.of(), r)).reply());
+        assertNull(romeo.<UserEntity.CredentialsReply>runCommand(UserEntity.GetCredentials::new).reply().credentials());
+        romeo.clear(); // the journal erased: the name is free
+        romeo.restart();
+        assertInstanceOf(UserEntity.AccountReply.Done.class,
+            romeo.<UserEntity.AccountReply>runCommand(r -> new UserEntity.CreateAccount(CREDS, r)).reply());
+    }
+
     @Test
     void bindingATakenResourceEndsTheOlderSessionWithConflict() {
         TestProbe<SessionMessage> first = testKit.createTestProbe();
