@@ -47,7 +47,7 @@ final class AccountLifecycle {
         if (s.exists()) {
             return entity.effects().reply(c.replyTo(), new UserEntity.AccountReply.Failed("conflict"));
         }
-        if (deps.settings().erasedBeforeReuse() && entity.journaled() > 0) {
+        if (entity.journalNotErased()) {
             // A removed account whose erasure was cut off: a new one must not continue its journal.
             return entity.effects().reply(c.replyTo(), new UserEntity.AccountReply.Failed(UserEntity.NOT_ERASED));
         }

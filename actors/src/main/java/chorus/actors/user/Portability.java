@@ -90,8 +90,7 @@ final class Portability {
 
     private Effect<AccountEvent, AccountState> importAccount(AccountState s, UserEntity.ImportAccount c) {
         // A removed account's journal that is not erased yet holds the name as an account would (AccountLifecycle).
-        boolean notErased = entity.deps().settings().erasedBeforeReuse() && entity.journaled() > 0;
-        if (c.credentials() != null && (s.exists() || notErased)) {
+        if (c.credentials() != null && (s.exists() || entity.journalNotErased())) {
             return entity.effects().reply(c.replyTo(), new UserEntity.Imported.Refused("conflict"));
         }
         if (c.credentials() == null && !s.exists()) {

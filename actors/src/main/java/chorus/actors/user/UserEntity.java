@@ -445,9 +445,12 @@ public final class UserEntity extends JournaledEntity<UserEntity.Command, Accoun
         }
     }
 
-    /** The sequence number of the last event in this account's journal (0: nothing journaled). */
-    long journaled() {
-        return lastSequenceNumber(ctx);
+    /**
+     * True when this name has no account but a journal that erasure has not removed yet (where journals are erased:
+     * {@link UserSettings#erasedBeforeReuse}); a new account must not continue it. Asked only when there is no account.
+     */
+    boolean journalNotErased() {
+        return deps.settings().erasedBeforeReuse() && lastSequenceNumber(ctx) > 0;
     }
 
     ActorContext<Command> ctx() {

@@ -3,7 +3,6 @@ package chorus.node.storage;
 import chorus.actors.mailbox.MailboxEntity;
 import chorus.persistence.accounts.ErasureLedger;
 import com.typesafe.config.Config;
-import org.apache.pekko.actor.Cancellable;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.slf4j.Logger;
@@ -36,7 +35,6 @@ public final class AccountErasure {
     private final ErasureLedger ledger;
     private final Clock clock;
     private final Set<String> running = ConcurrentHashMap.newKeySet();
-    private volatile Cancellable sweeping;
 
     AccountErasure(ActorSystem<?> system, ClusterSharding sharding, AccountEraser eraser, ErasureLedger ledger,
                    Clock clock) {
@@ -79,22 +77,18 @@ public final class AccountErasure {
         start(c.getDuration("sweep-every"), c.getDuration("sweep-after"));
     }
 
-    /** Sweeps every {@code every}, the first time one period after the start, for removals {@code minAge} old. */
+    /**
+     * Sweeps every {@code every}, the first time one period after the start, for removals {@code minAge} old; until
+     * the actor system terminates.
+     */
     public void start(Duration every, Duration minAge) {
-        sweeping = system.scheduler().scheduleWithFixedDelay(every, every, () -> sweep(minAge).whenComplete((n, e) -> {
+        system.scheduler().scheduleWithFixedDelay(every, every, () -> sweep(minAge).whenComplete((n, e) -> {
             if (e != null) {
                 log.warn("owed account erasures not swept: {}", e.toString());
             } else if (n > 0) {
                 log.info("finished {} account erasure(s) that had been cut off", n);
             }
         }), system.executionContext());
-    }
-
-    public void stop() {
-        Cancellable c = sweeping;
-        if (c != null) {
-            c.cancel();
-        }
     }
 
     private CompletionStage<Integer> completeAll(List<String> owed) {
