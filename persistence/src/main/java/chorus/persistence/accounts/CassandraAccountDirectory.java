@@ -1,9 +1,9 @@
 package chorus.persistence.accounts;
 
+import chorus.persistence.cassandra.Pages;
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.cql.AsyncResultSet;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
-import com.datastax.oss.driver.api.core.cql.Row;
 
 import java.time.Clock;
 import java.util.ArrayList;
@@ -62,16 +62,6 @@ public final class CassandraAccountDirectory implements AccountDirectory {
 
     private static CompletionStage<List<String>> all(AsyncResultSet rs) {
         List<String> out = new ArrayList<>();
-        return collect(rs, out);
-    }
-
-    private static CompletionStage<List<String>> collect(AsyncResultSet rs, List<String> out) {
-        for (Row row : rs.currentPage()) {
-            out.add(row.getString(0));
-        }
-        if (rs.hasMorePages()) {
-            return rs.fetchNextPage().thenCompose(next -> collect(next, out));
-        }
-        return CompletableFuture.completedFuture(out);
+        return Pages.each(rs, row -> out.add(row.getString(0))).thenApply(done -> out);
     }
 }

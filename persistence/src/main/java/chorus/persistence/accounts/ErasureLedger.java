@@ -1,16 +1,14 @@
 package chorus.persistence.accounts;
 
+import chorus.persistence.cassandra.Pages;
 import com.datastax.oss.driver.api.core.ConsistencyLevel;
 import com.datastax.oss.driver.api.core.CqlSession;
-import com.datastax.oss.driver.api.core.cql.AsyncResultSet;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
-import com.datastax.oss.driver.api.core.cql.Row;
 
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -58,19 +56,14 @@ public final class ErasureLedger {
     /** The accounts whose removal began before {@code before} and is still owed. */
     public CompletionStage<List<String>> owedSince(Instant before) {
         return session.executeAsync(selectAll.bind().setConsistencyLevel(ConsistencyLevel.LOCAL_QUORUM))
-            .thenCompose(rs -> collect(rs, before, new ArrayList<>()));
-    }
-
-    private static CompletionStage<List<String>> collect(AsyncResultSet rs, Instant before, List<String> out) {
-        for (Row row : rs.currentPage()) {
-            Instant at = row.getInstant(1);
-            if (at == null || at.isBefore(before)) {
-                out.add(row.getString(0));
-            }
-        }
-        if (rs.hasMorePages()) {
-            return rs.fetchNextPage().thenCompose(next -> collect(next, before, out));
-        }
-        return CompletableFuture.completedFuture(out);
+            .thenCompose(rs -> {
+                List<String> out = new ArrayList<>();
+                return Pages.each(rs, row -> {
+                    Instant at = row.getInstant(1);
+                    if (at == null || at.isBefore(before)) {
+                        out.add(row.getString(0));
+                    }
+                }).thenApply(done -> out);
+            });
     }
 }

@@ -49,7 +49,8 @@ public record Schema(String keyspace, Replication replication) {
             new Migration(6, "delivery_errors_ttl"),
             new Migration(7, "mailbox_notices"),
             new Migration(8, "invites"),
-            new Migration(9, "account_erasures"));
+            new Migration(9, "account_erasures"),
+            new Migration(10, "node_leases"));
 
     /** One versioned CQL file. */
     public record Migration(int version, String name) {

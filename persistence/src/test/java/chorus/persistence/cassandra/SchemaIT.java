@@ -55,7 +55,7 @@ class SchemaIT {
 
         assertEquals(Set.of("messages", "metadata", "all_persistence_ids", "tag_views", "tag_write_progress",
                 "tag_scanning", "snapshots", "accounts", "mailbox_messages", "delivery_errors", "message_archive", "mailbox_notices", "invites", "invites_by_inviter",
-                "account_erasures",
+                "account_erasures", "node_leases",
                 "schema_version"), tables(KEYSPACE));
         List<Row> versions = session.execute("SELECT version, name, checksum FROM " + KEYSPACE + ".schema_version").all();
         assertEquals(Schema.migrations().size(), versions.size());
