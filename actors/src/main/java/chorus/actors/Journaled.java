@@ -47,4 +47,35 @@ public final class Journaled {
             }
         }
     }
+
+    /**
+     * Whether this node may write to the journals now: always, until the node hands in its lease's check
+     * ({@code chorus.node.cluster.NodeLease#valid}). An entity asks before every command ({@link JournaledEntity}),
+     * so a node that resumes from a stall longer than its lease stops the entity instead of writing beside its
+     * new incarnation on another node.
+     */
+    public static final class Fence implements Extension {
+        private static final FenceId ID = new FenceId();
+        private volatile java.util.function.BooleanSupplier holds = () -> true;
+
+        public static Fence get(ActorSystem<?> system) {
+            return ID.apply(system);
+        }
+
+        /** From now on entities write only while {@code holds} says so. */
+        public void guardWith(java.util.function.BooleanSupplier holds) {
+            this.holds = holds;
+        }
+
+        public boolean holds() {
+            return holds.getAsBoolean();
+        }
+
+        private static final class FenceId extends ExtensionId<Fence> {
+            @Override
+            public Fence createExtension(ActorSystem<?> system) {
+                return new Fence();
+            }
+        }
+    }
 }

@@ -36,6 +36,7 @@ import chorus.node.login.HashingPool;
 import chorus.node.session.IdleSweep;
 import chorus.node.session.SessionContext;
 import chorus.node.config.DecoySecret;
+import chorus.node.cluster.ClusterLease;
 import chorus.node.config.ClusterSettings;
 import chorus.node.config.Settings;
 import chorus.node.config.ThreadSettings;
@@ -119,9 +120,11 @@ public final class ChorusNode implements AutoCloseable {
             registry.close();
             throw e;
         }
+        ClusterLease lease;
         try {
+            lease = ClusterLease.from(settings.config(), settings.cluster().sharesItsCluster(), storage.session() != null);
             system = ActorSystem.create(Behaviors.empty(), ClusterSettings.SYSTEM, CborStringRefs.setup(
-                threads.pekkoConfig().withFallback(settings.cluster().pekkoConfig())
+                threads.pekkoConfig().withFallback(lease.pekkoConfig()).withFallback(settings.cluster().pekkoConfig())
                     .withFallback(ClusterSettings.linkConfig(clusterKeys))
                     .withFallback(storage.systemConfig())));
         } catch (RuntimeException e) {
@@ -143,6 +146,8 @@ public final class ChorusNode implements AutoCloseable {
                 PekkoManagement.get(system.classicSystem()).start();
                 ClusterBootstrap.get(system.classicSystem()).start();
             }
+            // Before any shard starts: each takes this node's lease first.
+            lease.start(system, storage, clock);
             ClusterSharding sharding = ClusterSharding.get(system);
             AccountDirectory directory = storage.directory();
 

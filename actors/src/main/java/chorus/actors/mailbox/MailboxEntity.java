@@ -314,7 +314,7 @@ public final class MailboxEntity
     }
 
     @Override
-    public CommandHandler<Command, Event, MailboxState> commandHandler() {
+    protected CommandHandler<Command, Event, MailboxState> commands() {
         return newCommandHandlerBuilder().forAnyState()
             .onCommand(Store.class, this::onStore)
             .onCommand(Restore.class, this::onRestore)

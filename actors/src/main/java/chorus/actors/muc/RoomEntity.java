@@ -165,7 +165,7 @@ public final class RoomEntity extends JournaledEntity<RoomEntity.Command, RoomEv
     }
 
     @Override
-    public CommandHandler<Command, RoomEvent, State> commandHandler() {
+    protected CommandHandler<Command, RoomEvent, State> commands() {
         return newCommandHandlerBuilder().forAnyState()
             .onCommand(Deliver.class, this::onDeliver)
             .onCommand(Continue.class, (s, c) -> afterRoom(s, c.step()))

@@ -118,7 +118,7 @@ public final class PubSubEntity extends JournaledEntity<PubSubEntity.Command, Pu
     }
 
     @Override
-    public CommandHandler<Command, PubSubEvent, State> commandHandler() {
+    protected CommandHandler<Command, PubSubEvent, State> commands() {
         return newCommandHandlerBuilder().forAnyState()
             .onCommand(Deliver.class, this::onDeliver)
             .onCommand(Forget.class, (s, c) -> {

@@ -398,7 +398,7 @@ public final class UserEntity extends JournaledEntity<UserEntity.Command, Accoun
     }
 
     @Override
-    public CommandHandler<Command, AccountEvent, AccountState> commandHandler() {
+    protected CommandHandler<Command, AccountEvent, AccountState> commands() {
         if (handler != null) {
             return handler;
         }

@@ -131,6 +131,15 @@ public record ClusterSettings(String host, int port, Discovery discovery, List<S
         return c;
     }
 
+    /**
+     * True when other nodes may be members with this one: it has seeds or discovery, or the keys of a cluster's CA
+     * (a node without seeds that others join). A node alone with keys of its own makes them from a CA of its own,
+     * which no other node's certificate comes from.
+     */
+    public boolean sharesItsCluster() {
+        return !alone() || tlsDir != null;
+    }
+
     /** True when this node forms a cluster of its own (no seeds, no discovery). */
     public boolean alone() {
         return discovery == Discovery.SEED_NODES && seedNodes.isEmpty();

@@ -251,6 +251,14 @@ class ClusterIT {
         assertEquals(List.of(), r.lost(), "messages silently lost");
         assertEquals(Map.of(), logins.failures, "logins during fail-over fail");
         MessagingIT.awaitTrue(() -> upMembers(nodes[0]) == 2, "the dead node was downed and removed");
+        // Downed on its lease (chorus.node.cluster.LeaseDowning), not after the split brain resolver's stable-after.
+        assertTrue(logOf(nodes[0]).contains("and its lease ran out") || logOf(nodes[1]).contains("and its lease ran out"),
+            "the dead node was not downed on its lease: see the survivors' logs");
+    }
+
+    static String logOf(ClusterNode n) throws Exception {
+        Path log = n.dataDir.resolve("logs").resolve("chorus.log");
+        return Files.exists(log) ? Files.readString(log) : "";
     }
 
     @Test

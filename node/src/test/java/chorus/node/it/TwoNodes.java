@@ -20,6 +20,11 @@ final class TwoNodes implements AutoCloseable {
     }
 
     static TwoNodes start(Map<String, Object> overrides) throws Exception {
+        return start(overrides, Map.of());
+    }
+
+    /** Two nodes with {@code overrides}, the second with {@code onlyB} as well. */
+    static TwoNodes start(Map<String, Object> overrides, Map<String, Object> onlyB) throws Exception {
         TestClusterKeys keys = TestClusterKeys.create();
         String keyspace = TestCassandra.newKeyspace();
         int seed = TestNode.freePort();
@@ -33,6 +38,7 @@ final class TwoNodes implements AutoCloseable {
         Map<String, Object> second = new java.util.HashMap<>(common);
         second.put("chorus.cluster.port", TestNode.freePort());
         second.put("chorus.cluster.tls.dir", keys.node(2).toString());
+        second.putAll(onlyB);
         TestNode b;
         try {
             b = TestNode.start(second);
