@@ -11,6 +11,7 @@ import chorus.node.csi.ClientStateIndication;
 import chorus.node.csi.CsiSettings;
 import chorus.node.login.LoginThrottle;
 import chorus.node.login.LookupTimes;
+import chorus.node.login.MemberRemovals;
 import chorus.node.login.ShardedLoginThrottle;
 import chorus.node.login.ThrottleBucket;
 import chorus.node.metrics.NodeRegistry;
@@ -72,7 +73,8 @@ final class NodeSessions {
             jid -> sharding.entityRefFor(MailboxEntity.KEY, jid), clock, tcp, sasl, accounts,
             new RegistrationLimiter(settings.registration().perAddress(), settings.registration().window(), clock),
             extensions(csi, serverCaps), registry.metrics(), new SessionGuards(throttle,
-                hashing, idle, new LookupTimes(limits.lookupTime(), limits.lookupCap(), limits.lookupTimeout())), invites,
+                hashing, idle, new LookupTimes(limits.lookupTime(), limits.lookupCap(), limits.lookupTimeout())
+                    .wakeOn(MemberRemovals.start(system))), invites,
             Sasl2Settings.from(settings.config(), CarbonsSettings.from(storage.systemConfig()).enabled(), csi.enabled(),
                 FastSettings.from(storage.systemConfig())));
     }

@@ -26,6 +26,7 @@ public final class LookupTimes {
     private int count;
     private long floor;
     private boolean stale = true;
+    private volatile MemberRemovals removals = MemberRemovals.NONE;
 
     public LookupTimes(Duration minimum) {
         this(minimum, CAP);
@@ -41,6 +42,16 @@ public final class LookupTimes {
         this.minimumNanos = minimum.toNanos();
         this.capNanos = Math.max(minimumNanos, cap.toNanos());
         this.floor = minimumNanos;
+    }
+
+    /** A lookup in flight asks again when a member is removed ({@link CredentialsLookup}). */
+    public LookupTimes wakeOn(MemberRemovals removals) {
+        this.removals = removals;
+        return this;
+    }
+
+    public MemberRemovals removals() {
+        return removals;
     }
 
     /** How long a login waits for its account's entity in all, asking again meanwhile. */

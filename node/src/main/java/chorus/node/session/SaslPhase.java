@@ -233,7 +233,7 @@ final class SaslPhase {
             return;
         }
         session.ctx().pipeToSelf(CredentialsLookup.ask(node.accounts().apply(account.toString()),
-                node.guards().lookups().timeout(), session.ctx().getSystem().scheduler()),
+                node.guards().lookups().timeout(), session.ctx().getSystem().scheduler(), node.guards().lookups().removals()),
             (reply, failure) -> new CredentialsArrived(current, reply, failure));
     }
 

@@ -45,7 +45,7 @@ class CredentialsLookupTest {
         AtomicInteger asked = new AtomicInteger();
         ActorRef<UserEntity.Command> entity = testKit.spawn(losing(2, asked));
         UserEntity.CredentialsReply reply = CredentialsLookup.ask(entity, System.nanoTime()
-                + Duration.ofSeconds(5).toNanos(), Duration.ofMillis(300), testKit.system().scheduler())
+                + Duration.ofSeconds(5).toNanos(), Duration.ofMillis(300), testKit.system().scheduler(), MemberRemovals.NONE)
             .toCompletableFuture().get(10, TimeUnit.SECONDS);
         assertNull(reply.credentials(), "the entity's answer (no such account)");
         assertEquals(3, asked.get(), "asked three times");
@@ -58,11 +58,30 @@ class CredentialsLookupTest {
         long start = System.nanoTime();
         ExecutionException e = assertThrows(ExecutionException.class, () -> CredentialsLookup.ask(entity,
                 System.nanoTime() + Duration.ofMillis(1000).toNanos(), Duration.ofMillis(300),
-                testKit.system().scheduler())
+                testKit.system().scheduler(), MemberRemovals.NONE)
             .toCompletableFuture().get(10, TimeUnit.SECONDS));
         long tookMs = (System.nanoTime() - start) / 1_000_000;
         assertInstanceOf(TimeoutException.class, e.getCause());
         assertTrue(tookMs >= 1000, "not before its timeout: " + tookMs + " ms");
         assertTrue(asked.get() >= 3, "asked again every 300 ms until then: " + asked.get());
+    }
+
+    @Test
+    void aQuestionInFlightIsAskedAgainWhenAMemberIsRemovedAndLeavesNoWaiterBehind() throws Exception {
+        AtomicInteger asked = new AtomicInteger();
+        ActorRef<UserEntity.Command> entity = testKit.spawn(losing(1, asked));
+        MemberRemovals removals = new MemberRemovals();
+        // One try lasts a minute: only the removal can bring the second question before the test's 10 s.
+        java.util.concurrent.CompletableFuture<UserEntity.CredentialsReply> reply = CredentialsLookup.ask(entity,
+                System.nanoTime() + Duration.ofMinutes(2).toNanos(), Duration.ofMinutes(1), testKit.system().scheduler(),
+                removals).toCompletableFuture();
+        while (asked.get() < 1) {
+            Thread.sleep(10);
+        }
+        assertEquals(1, removals.waiting());
+        removals.removed();
+        assertNull(reply.get(10, TimeUnit.SECONDS).credentials());
+        assertEquals(2, asked.get());
+        assertEquals(0, removals.waiting(), "a finished lookup waits for no removal");
     }
 }
