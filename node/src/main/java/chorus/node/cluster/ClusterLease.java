@@ -7,7 +7,6 @@ import chorus.persistence.cluster.NodeLeaseTable;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import org.apache.pekko.Done;
-import org.apache.pekko.actor.Cancellable;
 import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.cluster.Cluster;
@@ -16,10 +15,12 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The node lease's settings ({@code chorus.cluster.lease}) and its start in a node: the row written every
@@ -96,15 +97,19 @@ public record ClusterLease(boolean active, NodeLease.Timing timing, Duration dow
         }, timing, System::nanoTime);
         NodeLeases.set(system.classicSystem(), lease);
         Journaled.Fence.get(system).guardWith(lease::valid);
-        var scheduler = system.scheduler();
-        var ec = system.executionContext();
-        List<Cancellable> tasks = List.of(
-            scheduler.scheduleAtFixedRate(Duration.ZERO, timing.renewEvery(), lease::renew, ec),
-            scheduler.scheduleAtFixedRate(CHECK_EVERY, CHECK_EVERY, lease::check, ec),
-            scheduler.scheduleAtFixedRate(downEvery, downEvery, new LeaseDowning(cluster, lease), ec));
+        // Its own thread, not Pekko's dispatcher: a node busy with its entities must still write its lease in time.
+        ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "node-lease");
+            t.setDaemon(true);
+            return t;
+        });
+        every(timer, Duration.ZERO, timing.renewEvery(), lease::renew);
+        every(timer, CHECK_EVERY, CHECK_EVERY, lease::check);
+        every(timer, downEvery, downEvery, new LeaseDowning(cluster, lease));
+        system.getWhenTerminated().thenRun(timer::shutdownNow);
         CoordinatedShutdown.get(system).addTask(CoordinatedShutdown.PhaseBeforeActorSystemTerminate(),
             "give-up-node-lease", () -> {
-                tasks.forEach(Cancellable::cancel);
+                timer.shutdown();
                 return lease.giveUp().handle((v, failure) -> {
                     if (failure != null) {
                         log.info("This node's lease row was not deleted ({}); it expires by itself", failure.toString());
@@ -114,5 +119,16 @@ public record ClusterLease(boolean active, NodeLease.Timing timing, Duration dow
             });
         log.info("Node lease on: written every {} ms, runs out {} ms after a write began", timing.renewEvery().toMillis(),
             timing.ttl().minus(timing.guard()).toMillis());
+    }
+
+    /** A task run every {@code period}; one that throws is logged and runs again next time. */
+    private static void every(ScheduledExecutorService timer, Duration first, Duration period, Runnable task) {
+        timer.scheduleAtFixedRate(() -> {
+            try {
+                task.run();
+            } catch (RuntimeException e) {
+                log.warn("Node lease task failed; it runs again in {} ms", period.toMillis(), e);
+            }
+        }, first.toMillis(), period.toMillis(), TimeUnit.MILLISECONDS);
     }
 }
