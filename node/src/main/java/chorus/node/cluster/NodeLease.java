@@ -80,21 +80,10 @@ public final class NodeLease {
         this.nanos = nanos;
     }
 
-    /** This node incarnation's key in the table. */
-    public String self() {
-        return self;
-    }
-
-    public Timing timing() {
-        return timing;
-    }
-
     /** Writes the row once more; called every {@code renewEvery}. */
     public void renew() {
-        synchronized (this) {
-            if (stopped) {
-                return;
-            }
+        if (stopped) {
+            return;
         }
         long start = nanos.getAsLong();
         store.renew(self, timing.ttl()).whenComplete((ok, failure) -> renewed(start, failure));
