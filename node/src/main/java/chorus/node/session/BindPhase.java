@@ -15,7 +15,6 @@ import chorus.node.xmppstream.StanzaIntake;
 import chorus.node.xmppstream.StreamOpening;
 import org.apache.pekko.actor.typed.Behavior;
 
-import java.time.Duration;
 
 /**
  * Resource binding (RFC 6120 §7): the account's entity gives the stream its resource (the one asked for, or one
@@ -26,10 +25,9 @@ import java.time.Duration;
 final class BindPhase {
 
     /** The account's entity answered a bind request. */
-    record Bound(UserEntity.BindReply reply, Iq request, Throwable failure) implements StreamSession.Local {
+    record Bound(UserEntity.BindReply reply, Iq request, Throwable failure, BindQuestion question)
+        implements StreamSession.Local {
     }
-
-    private static final Duration BIND_TIMEOUT = Duration.ofSeconds(10);
 
     private final StreamSession session;
 
@@ -59,10 +57,10 @@ final class BindPhase {
                 return session;
             }
             boolean kickOld = session.node.c2s().resourceConflict() == C2sSettings.ResourceConflict.KICK_OLD;
-            session.ctx().ask(UserEntity.BindReply.class, session.entity, BIND_TIMEOUT,
+            new BindQuestion(session,
                 replyTo -> UserEntity.Bind.fresh(resource, session.self(), kickOld,
                     session.node.c2s().sessionLimits().maxSessionsPerAccount(), replyTo),
-                (reply, failure) -> new Bound(reply, iq, failure));
+                (reply, failure, question) -> new Bound(reply, iq, failure, question)).ask();
             return session;
         }
         if (iq.type() == Iq.Type.SET && iq.payloadIs(Ns.SESSION, "session")) {
@@ -78,6 +76,9 @@ final class BindPhase {
             return session;
         }
         Iq request = b.request().withFromTo(null, null);
+        if (b.failure() != null && b.question().unanswered()) {
+            return session;
+        }
         if (b.failure() != null) {
             session.out.send(request.error(StanzaError.of(StanzaError.Condition.INTERNAL_SERVER_ERROR, "try again")));
             return session;

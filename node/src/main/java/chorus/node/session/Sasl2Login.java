@@ -39,7 +39,7 @@ import java.util.Set;
 final class Sasl2Login {
 
     /** The account's entity answered the Bind 2 request. */
-    record Bound(UserEntity.BindReply reply, Throwable failure) implements StreamSession.Local {
+    record Bound(UserEntity.BindReply reply, Throwable failure, BindQuestion question) implements StreamSession.Local {
     }
 
     /** The account's entity kept the hash of a new FAST token (XEP-0484). */
@@ -175,14 +175,17 @@ final class Sasl2Login {
         boolean kickOld = request.agentId() != null
             || session.node.c2s().resourceConflict() == C2sSettings.ResourceConflict.KICK_OLD;
         Set<String> interests = b.carbons() && session.node.sasl2().carbons() ? Set.of(Carbons.NS) : Set.of();
-        session.ctx().ask(UserEntity.BindReply.class, session.entity, BIND_TIMEOUT,
+        new BindQuestion(session,
             replyTo -> new UserEntity.Bind(chosen, session.self(), kickOld, null, false,
                 session.node.c2s().sessionLimits().maxSessionsPerAccount(), replyTo, interests),
-            Bound::new);
+            Bound::new).ask();
     }
 
     Behavior<SessionInput> onBound(Bound b) {
         if (session.phase != Phase.BIND || request == null) {
+            return session;
+        }
+        if (b.failure() != null && b.question().unanswered()) {
             return session;
         }
         if (b.failure() != null) {

@@ -226,6 +226,20 @@ final class SessionFixture {
     /** As {@link #bound(RecordingTransport, SessionContext)}, bound to {@code incarnation} of the entity. */
     ActorRef<SessionInput> bound(RecordingTransport transport, SessionContext context,
                                  ActorRef<UserEntity.Command> incarnation) throws InterruptedException {
+        ActorRef<SessionInput> session = readyToBind(transport, context);
+        session.tell(element(bindRequest("balcony")));
+        UserEntity.Bind bind = entityGets(UserEntity.Bind.class);
+        assertEquals("balcony", bind.resource());
+        bind.replyTo().tell(new UserEntity.BindReply.Bound(BALCONY, incarnation));
+        Iq result = transport.next(Iq.class);
+        assertEquals(Iq.Type.RESULT, result.type());
+        assertEquals(BALCONY.toString(), result.payload().orElseThrow().childText("jid", Ns.BIND).orElseThrow());
+        return session;
+    }
+
+    /** STARTTLS, SASL PLAIN and the new stream: the session waits for the client's bind request. */
+    ActorRef<SessionInput> readyToBind(RecordingTransport transport, SessionContext context)
+        throws InterruptedException {
         ActorRef<SessionInput> session = start(transport, context);
         assertEquals(List.of("starttls"), opened(session, transport));
         session.tell(element(Element.of("starttls", Ns.TLS)));
@@ -237,13 +251,6 @@ final class SessionFixture {
         assertEquals(1, transport.restarts);
         List<String> offered = opened(session, transport);
         assertTrue(offered.containsAll(List.of("bind", "sm", "session", "ver")), offered.toString());
-        session.tell(element(bindRequest("balcony")));
-        UserEntity.Bind bind = entityGets(UserEntity.Bind.class);
-        assertEquals("balcony", bind.resource());
-        bind.replyTo().tell(new UserEntity.BindReply.Bound(BALCONY, incarnation));
-        Iq result = transport.next(Iq.class);
-        assertEquals(Iq.Type.RESULT, result.type());
-        assertEquals(BALCONY.toString(), result.payload().orElseThrow().childText("jid", Ns.BIND).orElseThrow());
         return session;
     }
 
