@@ -146,6 +146,8 @@ final class Resources {
         ls.interested |= c.interested();
         ls.wantAgain(c.interests());
         sessions.put(full.resource(), ls);
+        // Answers that reached this incarnation before the session bound again (it moved from a node that died).
+        entity.awaited().bound(full.resource()).forEach(ls::send);
         ctx.watchWith(c.session(), new SessionGone(full.resource(), c.session()));
         ctx.cancelReceiveTimeout();
         entity.hooks().bound(ls, entity.data(s));

@@ -134,6 +134,9 @@ final class StanzaDispatch {
             } else if (iq.isRequest()) {
                 // RFC 6121 §8.5.3.2.3: no such resource.
                 entity.bounce(iq, StanzaError.Condition.SERVICE_UNAVAILABLE);
+            } else {
+                // An answer: its session may be about to bind again to this new incarnation.
+                entity.awaited().keep(full.resource(), iq);
             }
             return entity.effects().none();
         }

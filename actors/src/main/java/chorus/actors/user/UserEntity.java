@@ -308,6 +308,7 @@ public final class UserEntity extends JournaledEntity<UserEntity.Command, Accoun
     private final MessageDelivery delivery;
     private final PresenceLogic presence;
     private final Resources resources;
+    private final AwaitedAnswers awaited;
     private final FeatureHooks hooks;
     private final StanzaDispatch stanzas;
     private final Portability portability;
@@ -330,6 +331,7 @@ public final class UserEntity extends JournaledEntity<UserEntity.Command, Accoun
         this.delivery = new MessageDelivery(this);
         this.presence = new PresenceLogic(jid, sessions, deps.router(), deps.settings().rosterLimits(), delivery);
         this.resources = new Resources(this, shard);
+        this.awaited = new AwaitedAnswers(System::nanoTime);
         EntityContext features = new EntityContext(this);
         List<AccountHooks> parts = new ArrayList<>();
         parts.add(new RosterIq(jid, presence));
@@ -471,6 +473,11 @@ public final class UserEntity extends JournaledEntity<UserEntity.Command, Accoun
 
     Map<String, LiveSession> sessions() {
         return sessions;
+    }
+
+    /** Answers kept for resources that may bind again to this new incarnation. */
+    AwaitedAnswers awaited() {
+        return awaited;
     }
 
     /** The account as its features read it now. */

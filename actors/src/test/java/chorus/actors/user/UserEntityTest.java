@@ -6,6 +6,7 @@ import chorus.actors.feature.AccountFeature;
 import chorus.actors.feature.AccountFeatures;
 import chorus.actors.feature.ping.PingHandler;
 import chorus.actors.session.SessionMessage;
+import chorus.actors.xmpp.Iq;
 import chorus.actors.xmpp.Message;
 import chorus.persistence.accounts.InMemoryAccountDirectory;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
@@ -22,6 +23,7 @@ import java.time.ZoneOffset;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -192,5 +194,25 @@ class UserEntityTest extends UserEntityFixture {
         juliet.restart();
         juliet.runCommand(UserEntity.GetCredentials::new);
         shard.expectNoMessage(Duration.ofMillis(600));
+    }
+
+    @Test
+    void anAnswerThatReachesANewIncarnationBeforeItsSessionBindsAgainIsHandedOverWhenItDoes() {
+        // The entity moved (its node died): a new incarnation, and the session has not bound to it yet.
+        juliet.restart();
+        chorus.actors.xmpp.FullJid balcony = JULIET.withResource("balcony");
+        juliet.runCommand(new UserEntity.Deliver(Iq.of(chorus.actors.xmpp.Jid.parse("example.net"), balcony, "ping-1",
+            Iq.Type.RESULT, null)));
+        TestProbe<SessionMessage> session = testKit.createTestProbe();
+        assertInstanceOf(UserEntity.BindReply.Bound.class, juliet.<UserEntity.BindReply>runCommand(
+            replyTo -> new UserEntity.Bind("balcony", session.getRef(), true, null, false, replyTo)).reply());
+        Iq handed = null;
+        for (int i = 0; i < 5 && handed == null; i++) {
+            SessionMessage.Deliver d = session.expectMessageClass(SessionMessage.Deliver.class, Duration.ofSeconds(2));
+            if (d.stanza() instanceof Iq iq && "ping-1".equals(iq.id())) {
+                handed = iq;
+            }
+        }
+        assertNotNull(handed, "the answer kept for the resource reached its session");
     }
 }
