@@ -1,5 +1,6 @@
 package chorus.actors.user;
 
+import chorus.actors.cluster.WireSize;
 import chorus.actors.xmpp.Iq;
 
 import java.time.Duration;
@@ -14,12 +15,15 @@ import java.util.function.LongSupplier;
  * (the node's EntityBinding). An answer that reaches the new incarnation before its session does was dropped, and
  * the client's request never got its answer. Now the entity keeps such answers for {@link #GRACE} after its start and
  * hands them over when the resource binds; after that, or beyond {@link #MAX}, an answer for an absent resource is
- * dropped as before (RFC 6121 §8.5.3.2.3 sends an IQ result nowhere). Requests are not kept: they are refused at once,
- * as before, so the requester hears of it.
+ * dropped as before (RFC 6121 §8.5.3.2.3 sends an IQ result nowhere), and so is one that would take the kept answers
+ * past {@link #MAX_BYTES} (their bound as {@link WireSize} counts it): a peer that sends answers nobody asked for
+ * makes an entity keep at most that, for at most the grace. Requests are not kept: they are refused at once, as
+ * before, so the requester hears of it.
  */
 final class AwaitedAnswers {
     static final Duration GRACE = Duration.ofSeconds(10);
     static final int MAX = 16;
+    static final long MAX_BYTES = 64 * 1024;
 
     private record Kept(String resource, Iq answer) {
     }
@@ -27,6 +31,7 @@ final class AwaitedAnswers {
     private final LongSupplier nanos;
     private final long until;
     private final List<Kept> kept = new ArrayList<>();
+    private long bytes;
 
     AwaitedAnswers(LongSupplier nanos) {
         this.nanos = nanos;
@@ -39,8 +44,10 @@ final class AwaitedAnswers {
             kept.clear();
             return;
         }
-        if (kept.size() < MAX) {
+        long size = WireSize.of(answer);
+        if (kept.size() < MAX && bytes + size <= MAX_BYTES) {
             kept.add(new Kept(resource, answer));
+            bytes += size;
         }
     }
 
@@ -58,6 +65,7 @@ final class AwaitedAnswers {
             Kept k = it.next();
             if (k.resource().equals(resource)) {
                 out.add(k.answer());
+                bytes -= WireSize.of(k.answer());
                 it.remove();
             }
         }

@@ -1,5 +1,7 @@
 package chorus.actors.user;
 
+import chorus.actors.cluster.WireSize;
+import chorus.actors.xmpp.Element;
 import chorus.actors.xmpp.Iq;
 import chorus.actors.xmpp.Jid;
 import org.junit.jupiter.api.Test;
@@ -8,6 +10,7 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class AwaitedAnswersTest {
     final AtomicLong now = new AtomicLong(1_000_000_000L);
@@ -38,5 +41,19 @@ class AwaitedAnswersTest {
         assertEquals(List.of(), awaited.bound("balcony"));
         awaited.keep("balcony", answer("later"));
         assertEquals(List.of(), awaited.bound("balcony"));
+    }
+
+    @Test
+    void answersBeyondTheirBytesAreDroppedAndHandingOverMakesRoomAgain() {
+        Element big = Element.build("query", "urn:example:big").text("x".repeat(9000)).get();
+        Iq large = Iq.of(Jid.parse("example.net"), Jid.parse("juliet@example.com/balcony"), "big", Iq.Type.RESULT, big);
+        for (int i = 0; i < AwaitedAnswers.MAX; i++) {
+            awaited.keep("garden", large);
+        }
+        int fit = awaited.bound("garden").size();
+        assertTrue(fit >= 1 && fit < AwaitedAnswers.MAX, "kept " + fit + " answers of ~27 KB bound each");
+        assertTrue(fit * WireSize.of(large) <= AwaitedAnswers.MAX_BYTES);
+        awaited.keep("balcony", large);
+        assertEquals(1, awaited.bound("balcony").size(), "room again once the garden's were handed over");
     }
 }
