@@ -5,7 +5,10 @@ import chorus.actors.metrics.NodeMetrics;
 import chorus.actors.muc.RoomEntity;
 import chorus.actors.user.UserEntity;
 import chorus.node.c2s.SessionCounter;
+import chorus.node.cluster.NodeLease;
+import chorus.node.cluster.NodeLeases;
 import chorus.node.metrics.ClusterGauges;
+import chorus.node.metrics.LeaseGauges;
 import chorus.node.metrics.NodeRegistry;
 import chorus.node.metrics.Readiness;
 import chorus.node.storage.NodeStorage;
@@ -19,7 +22,8 @@ import java.util.Map;
 
 /**
  * What the node measures of itself: its client sessions per transport (each transport's counter a child of the
- * node's), its open connections, the cluster's entities per type ({@link ClusterGauges}), and whether it is ready
+ * node's), its open connections, the cluster's entities per type ({@link ClusterGauges}), its node lease where it has
+ * one ({@link LeaseGauges}), and whether it is ready
  * ({@link Readiness}).
  *
  * @param gauges closed when the node stops
@@ -43,6 +47,10 @@ record NodeMeters(SessionCounter tcp, SessionCounter webSocket, SessionCounter b
         types.put(NodeMetrics.EntityType.MAILBOX, MailboxEntity.KEY);
         if (rooms) {
             types.put(NodeMetrics.EntityType.ROOM, RoomEntity.KEY);
+        }
+        NodeLease lease = NodeLeases.of(system.classicSystem());
+        if (lease != null) {
+            LeaseGauges.register(lease, registry.prometheus());
         }
         ClusterGauges gauges = ClusterGauges.start(system, registry.prometheus(), types, Duration.ofSeconds(10));
         Readiness readiness = new Readiness(system, types.values().stream().map(EntityTypeKey::name).toList(),

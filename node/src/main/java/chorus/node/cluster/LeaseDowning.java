@@ -87,6 +87,7 @@ final class LeaseDowning implements Runnable {
                     log.warn("Downing {}: unreachable, and its lease ran out (it has stopped its entities or died)",
                         m.address());
                     cluster.down(m.address());
+                    lease.downed();
                 }
             }
         });

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 
 /**
@@ -72,6 +73,11 @@ public final class NodeLease {
     private volatile long validUntil;
     private volatile boolean stopped;
     private boolean failing;
+    /** Whether the last check found the lease run out (each lapse is counted once). */
+    private boolean lapsed;
+    private final AtomicLong lapses = new AtomicLong();
+    private final AtomicLong failedWrites = new AtomicLong();
+    private final AtomicLong downings = new AtomicLong();
 
     public NodeLease(String self, Store store, Timing timing, LongSupplier nanos) {
         this.self = self;
@@ -101,6 +107,9 @@ public final class NodeLease {
                 }
                 renewed = true;
             }
+        }
+        if (failure != null) {
+            failedWrites.incrementAndGet();
         }
         if (failure != null && !wasFailing) {
             log.warn("This node could not write its lease ({}); its shards stop if that lasts {} ms",
@@ -138,7 +147,12 @@ public final class NodeLease {
         List<Hold> lost;
         boolean ended;
         synchronized (this) {
-            if (holds.isEmpty() || valid()) {
+            boolean valid = valid();
+            if (!valid && !lapsed && renewed && !stopped) {
+                lapses.incrementAndGet();
+            }
+            lapsed = !valid;
+            if (holds.isEmpty() || valid) {
                 return;
             }
             lost = new ArrayList<>(holds);
@@ -172,6 +186,25 @@ public final class NodeLease {
     /** The nodes whose rows are there now. */
     public CompletionStage<Set<String>> live() {
         return store.live();
+    }
+
+    /** Times the lease ran out while this node still meant to hold it (not counting its stop), as the checks saw. */
+    public long lapses() {
+        return lapses.get();
+    }
+
+    /** Writes of the row that failed. */
+    public long failedWrites() {
+        return failedWrites.get();
+    }
+
+    /** Members this node downed because they were unreachable and their lease ran out ({@link LeaseDowning}). */
+    public long downings() {
+        return downings.get();
+    }
+
+    void downed() {
+        downings.incrementAndGet();
     }
 
     /** Stops writing the row: the lease runs out, and every holder is told now. */

@@ -66,6 +66,17 @@ class LeaseFenceIT {
         return state.getShards().stream().flatMap(s -> s.getEntityIds().stream()).collect(Collectors.toSet());
     }
 
+    /** One unlabelled sample of a node's {@code /metrics}, as Prometheus scrapes it. */
+    static double metric(TestNode n, String name) throws Exception {
+        String body = AdminPortIT.get(n, "/metrics", AdminPortIT.bearer(n)).body();
+        for (String line : body.split("\n")) {
+            if (line.startsWith(name + " ") || line.startsWith(name + "{")) {
+                return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+            }
+        }
+        throw new AssertionError(name + " not among the metrics");
+    }
+
     @Test
     void aNodeThatCannotWriteItsLeaseRunsNoEntityAndItsUsersAreServedAgainWhenItCan() throws Exception {
         nodes.a.createUser("sender", "pw");
@@ -104,6 +115,12 @@ class LeaseFenceIT {
             assertEquals(Set.of(), nowOnA, "a started b's users while b's lease may still run");
         }
         assertEquals(null, inbox.pollResult(), "delivered through an entity that could not write");
+        // What an admin's dashboard shows meanwhile (README "Metrics").
+        assertEquals(0.0, metric(nodes.b, "chorus_cluster_lease_valid"), "b's lease gauge during the cut");
+        assertTrue(metric(nodes.b, "chorus_cluster_lease_lapses_total") >= 1, "b counted its lapse");
+        assertTrue(metric(nodes.b, "chorus_cluster_lease_write_failures_total") >= 1, "b counted its failed writes");
+        assertEquals(1.0, metric(nodes.a, "chorus_cluster_lease_valid"), "a's lease gauge");
+        assertEquals(0.0, metric(nodes.a, "chorus_cluster_lease_lapses_total"), "a never lapsed");
 
         cassandraOfB.restore();
         Message got = inbox.nextResult(60_000);
@@ -111,6 +128,15 @@ class LeaseFenceIT {
             "the message sent during the cut arrives once b writes its lease again");
         inbox.cancel();
         TwoNodes.await(() -> !users(nodes.b).isEmpty(), Duration.ofSeconds(30), "b runs entities again");
+        assertEquals(1.0, metric(nodes.b, "chorus_cluster_lease_valid"), "b's lease gauge after the cut");
+        String scrape = AdminPortIT.get(nodes.b, "/metrics", AdminPortIT.bearer(nodes.b)).body();
+        List<String> leaseNames = AdminPortIT.dashboardMetrics().stream()
+            .filter(n -> n.startsWith(AdminPortIT.LEASE_METRICS)).toList();
+        assertEquals(4, leaseNames.size(), "the dashboard's lease panel: " + leaseNames);
+        for (String name : leaseNames) {
+            assertTrue(scrape.contains("\n" + name + " ") || scrape.contains("\n" + name + "{"),
+                "the dashboard uses " + name + ", which b's scrape lacks");
+        }
         sender.disconnect();
         users.forEach(XMPPTCPConnection::disconnect);
     }
