@@ -10,6 +10,7 @@ import org.apache.pekko.Done;
 import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.cluster.Cluster;
+import org.apache.pekko.cluster.MemberStatus;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -95,6 +96,9 @@ public record ClusterLease(boolean active, NodeLease.Timing timing, Duration dow
                 return table.live();
             }
         }, timing, System::nanoTime);
+        // Before it joins, Pekko shows this node as removed; once downed or removed after joining, LeaseDowning stops
+        // the lease for good.
+        lease.writeOnlyWhen(() -> cluster.selfMember().status() != MemberStatus.removed());
         NodeLeases.set(system.classicSystem(), lease);
         Journaled.Fence.get(system).guardWith(lease::valid);
         // Its own thread, not Pekko's dispatcher: a node busy with its entities must still write its lease in time.

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
 
 /**
@@ -78,6 +79,8 @@ public final class NodeLease {
     private final AtomicLong lapses = new AtomicLong();
     private final AtomicLong failedWrites = new AtomicLong();
     private final AtomicLong downings = new AtomicLong();
+    /** Whether this node is a member of its cluster yet; the row is written only once it is. */
+    private volatile BooleanSupplier member = () -> true;
 
     public NodeLease(String self, Store store, Timing timing, LongSupplier nanos) {
         this.self = self;
@@ -86,9 +89,18 @@ public final class NodeLease {
         this.nanos = nanos;
     }
 
+    /**
+     * Writes the row only while {@code member} says this node has joined its cluster. A node that has not joined runs
+     * no shard, and its row would hold every other node's shards back ({@link ShardLease} waits for every row to be
+     * a member's): one that took 30 s to join, or never joins, would stall the cluster that long.
+     */
+    public void writeOnlyWhen(BooleanSupplier member) {
+        this.member = member;
+    }
+
     /** Writes the row once more; called every {@code renewEvery}. */
     public void renew() {
-        if (stopped) {
+        if (stopped || !member.getAsBoolean()) {
             return;
         }
         long start = nanos.getAsLong();

@@ -147,4 +147,19 @@ class NodeLeaseTest {
         assertThrows(IllegalArgumentException.class,
             () -> new NodeLease.Timing(Duration.ofSeconds(1), Duration.ofMillis(4500), Duration.ofSeconds(2)));
     }
+
+    @Test
+    void aNodeThatHasNotJoinedWritesNoRowAndHoldsNoLease() {
+        java.util.concurrent.atomic.AtomicBoolean joined = new java.util.concurrent.atomic.AtomicBoolean();
+        lease.writeOnlyWhen(joined::get);
+        lease.renew();
+        assertEquals(Set.of(), rows.rows, "a row before joining would hold the members' shards back");
+        assertTrue(rows.writes.isEmpty());
+        assertFalse(lease.valid());
+        joined.set(true);
+        lease.renew();
+        rows.completeLast();
+        assertEquals(Set.of("me"), rows.rows);
+        assertTrue(lease.valid());
+    }
 }
