@@ -2,7 +2,7 @@
 # A Chorus cluster on this machine: N nodes (default 3) on 127.0.0.2, 127.0.0.3, ... (by default) sharing one local
 # Cassandra node, for development and demonstrations.
 #
-#   scripts/cluster-local.sh start [N]   start Cassandra and N nodes (in the background)
+#   scripts/cluster-local.sh start [N]   start Cassandra and N nodes (in the background); returns once all are ready
 #   scripts/cluster-local.sh status      members, shard and entity counts and sessions per node
 #   scripts/cluster-local.sh stop        stop the nodes (each hands its shards over), then Cassandra
 #
@@ -64,6 +64,11 @@ start() {
   for ((i = 1; i <= n; i++)); do
     wait_node "$i"
   done
+  # Started is not joined: nodes started together join up to seed-node-timeout (30 s) after the first forms the
+  # cluster. Ready (the admin port's /ready) means an Up member whose shard regions are registered.
+  for ((i = 1; i <= n; i++)); do
+    wait_ready "$i"
+  done
   say "$n node(s) up; clients connect to $(ip_of 1):5222 ... $(ip_of "$n"):5222 (domain $CHORUS_DOMAIN)"
 }
 
@@ -102,6 +107,19 @@ wait_node() {
     ((SECONDS < deadline)) || { echo "cluster: node $i did not start in time; see $dir/node.out" >&2; exit 1; }
     sleep 1
   done
+}
+
+# Waits up to 120 s for node i's /ready to answer 200; says so and goes on if it does not.
+wait_ready() {
+  local i=$1 deadline line
+  deadline=$((SECONDS + 120))
+  while ((SECONDS < deadline)); do
+    line=$( (exec 3<>"/dev/tcp/127.0.0.1/$(admin_port "$i")" &&
+      printf 'GET /ready HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n' >&3 && head -n1 <&3) 2>/dev/null || true)
+    [[ $line == *" 200"* ]] && return 0
+    sleep 1
+  done
+  echo "cluster: node $i is not ready after 120 s (see $(node_dir "$i")/node.out); going on" >&2
 }
 
 stop() {
