@@ -22,7 +22,6 @@ final class BindQuestion {
     private final Function<ActorRef<UserEntity.BindReply>, UserEntity.Bind> question;
     private final Answer answer;
     private final long deadline = System.nanoTime() + WITHIN.toNanos();
-    private int tries;
 
     /**
      * @param question the bind asked, the same each try
@@ -37,7 +36,6 @@ final class BindQuestion {
 
     /** Asks (the first time, or again). */
     void ask() {
-        tries++;
         long left = deadline - System.nanoTime();
         Duration wait = Duration.ofNanos(Math.max(1, Math.min(left, EntityBinding.REBIND_TRY.toNanos())));
         session.ctx().ask(UserEntity.BindReply.class, session.entity, wait, question::apply,
@@ -56,9 +54,5 @@ final class BindQuestion {
     /** What the session is told of one try: the entity's answer, or the try's failure, and the question asked. */
     interface Answer {
         StreamSession.Local of(UserEntity.BindReply reply, Throwable failure, BindQuestion question);
-    }
-
-    int tries() {
-        return tries;
     }
 }
