@@ -12,7 +12,7 @@ import java.time.Duration;
  * @param maxNamespaces       namespace declarations on one element; more end the stream with policy-violation
  * @param writeBufferLow      outbound bytes waiting below which reading resumes
  * @param writeBufferHigh     outbound bytes waiting above which the client is no longer read from
- * @param writeBufferMax      outbound bytes waiting at which the connection ends at once (resource-constraint)
+ * @param writeBufferMax      outbound bytes written while the client is behind (above the high mark) at which the connection ends at once (resource-constraint)
  * @param connectionTimeout   how long a client may leave the outbound buffer above the high mark before its
  *                            stream ends (connection-timeout)
  * @param maxConnections      client connections open on the node; more are refused (resource-constraint)
