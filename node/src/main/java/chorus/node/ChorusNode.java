@@ -37,6 +37,7 @@ import chorus.node.session.IdleSweep;
 import chorus.node.session.SessionContext;
 import chorus.node.config.DecoySecret;
 import chorus.node.cluster.ClusterLease;
+import chorus.node.cluster.SeedRetry;
 import chorus.node.config.ClusterSettings;
 import chorus.node.config.Settings;
 import chorus.node.config.ThreadSettings;
@@ -148,6 +149,7 @@ public final class ChorusNode implements AutoCloseable {
             }
             // Before any shard starts: each takes this node's lease first.
             lease.start(system, storage, clock);
+            SeedRetry.start(system);
             ClusterSharding sharding = ClusterSharding.get(system);
             AccountDirectory directory = storage.directory();
 
