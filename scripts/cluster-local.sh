@@ -64,8 +64,9 @@ start() {
   for ((i = 1; i <= n; i++)); do
     wait_node "$i"
   done
-  # Started is not joined: nodes started together join up to seed-node-timeout (30 s) after the first forms the
-  # cluster. Ready (the admin port's /ready) means an Up member whose shard regions are registered.
+  # Started is not joined: the other nodes join a few seconds after the first forms the cluster (they ask again
+  # every chorus.cluster.join-retry). Ready (the admin port's /ready) means an Up member whose shard regions are
+  # registered.
   for ((i = 1; i <= n; i++)); do
     wait_ready "$i"
   done
