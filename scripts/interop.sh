@@ -26,7 +26,9 @@
 #                      the expected list says how the others fail)
 #   --strict           fail also when a test passes that the list does not name (CI uses this)
 #   --update           rewrite the list's "pass" lines from this run's outcomes
-#   --debug            Smack's console debugger: every stanza into the SINT log
+#   --debug            Smack's console debugger: every stanza into the SINT log; the report then prints the
+#                      stanzas of each failed test listed as passing or flaky (CI runs with it, so a failure
+#                      seen once can be read from that run's output)
 #   --tests PATTERNS   only these tests (Class, Class.method or Class.method/connection, comma-separated)
 #   --single-run       all test classes in one SINT run, in SINT's random order (the default is one run
 #                      per class, by name): finds tests that depend on what ran before them
@@ -273,6 +275,6 @@ if [[ $UPDATE == true ]]; then
   MODE=(update --outcomes "$RUN/outcomes.tsv" --expected "$EXPECTED")
   interop
 fi
-MODE=(report --outcomes "$RUN/outcomes.tsv" --expected "$EXPECTED" --connections "$CONNECTIONS" --strict "$STRICT"
+MODE=(report --outcomes "$RUN/outcomes.tsv" --expected "$EXPECTED" --connections "$CONNECTIONS" --strict "$STRICT" --log "$RUN/sint.log"
   ${TESTS:+--tests "$TESTS"})
 interop

@@ -47,7 +47,7 @@ else
   echo "test: no JDK 25+ at $j25 (CHORUS_JAVA25_HOME): the node was not tested on Java 25 (nor the JDK engine's tls-exporter)"
 fi
 if [[ ${CHORUS_INTEROP:-on} != off ]]; then
-  INTEROP_CASSANDRA=127.0.0.1:$CHORUS_CASSANDRA_CQL_PORT scripts/interop.sh --strict
+  INTEROP_CASSANDRA=127.0.0.1:$CHORUS_CASSANDRA_CQL_PORT scripts/interop.sh --strict --debug
   # The interop node printed its first admin account's password once; the file that kept its output must not hold it.
   if grep -E "admin account: .*password: [^(]" "${INTEROP_DIR:-.chorus/interop}/node.out"; then
     echo "test: a plaintext password was written to ${INTEROP_DIR:-.chorus/interop}/node.out" >&2

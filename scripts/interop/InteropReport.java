@@ -99,6 +99,12 @@ final class InteropReport {
             out.println("Newly passing: add to the expected list in this change (scripts/interop.sh --update does):");
             fresh.forEach(s -> out.println("  pass " + s));
         }
+        if (o.containsKey("log")) {
+            traces(out, Path.of(o.get("log")), got.values().stream()
+                .filter(oc -> oc.result().equals("FAIL")
+                    && (expected.pass().contains(oc.id()) || expected.flaky().containsKey(oc.id())))
+                .map(Interop.Outcome::id).toList());
+        }
         if (!regressions.isEmpty()) {
             out.println("REGRESSIONS: listed as passing in the expected list, but did not pass:");
             regressions.forEach(s -> out.println("  " + s));
@@ -108,6 +114,24 @@ final class InteropReport {
             return 1;
         }
         return strict && !fresh.isEmpty() ? 1 : 0;
+    }
+
+    /**
+     * The stanzas of each failed test that is listed as passing or as flaky, from a SINT log written with --debug: what
+     * a failure seen once looked like on the wire.
+     */
+    static void traces(PrintStream out, Path log, List<String> ids) throws IOException {
+        if (!Files.isRegularFile(log)) {
+            return;
+        }
+        for (String id : ids) {
+            List<String> trace = InteropTrace.of(log, id);
+            if (!trace.isEmpty()) {
+                out.println("The stanzas of " + id + " (the last " + trace.size() + " at most "
+                    + InteropTrace.MAX_STANZAS + "; SENT by Smack, RECV from the server):");
+                trace.forEach(t -> out.println("  " + t));
+            }
+        }
     }
 
     /** Whether --tests, when given, names the test. */
