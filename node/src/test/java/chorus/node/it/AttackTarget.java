@@ -1,9 +1,6 @@
 package chorus.node.it;
 
-import org.jivesoftware.smack.packet.Message;
-import org.jivesoftware.smack.packet.StanzaBuilder;
 import org.jivesoftware.smack.tcp.XMPPTCPConnection;
-import org.jxmpp.jid.impl.JidCreate;
 
 import javax.management.MBeanServerConnection;
 import javax.management.remote.JMXConnector;
@@ -17,8 +14,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -146,29 +141,23 @@ final class AttackTarget implements AutoCloseable {
     }
 
     static void aRealClientStillWorks(TestNode.Endpoint at, String a, String b) throws Exception {
-        exchange(Clients.login(at, a, PASSWORD, "check" + System.nanoTime()), a,
-            Clients.login(at, b, PASSWORD, "check" + System.nanoTime()), b);
+        exchange(Clients.login(at, a, PASSWORD, "check" + System.nanoTime()),
+            Clients.login(at, b, PASSWORD, "check" + System.nanoTime()));
     }
 
     /** The same check against an in-process node, with the accounts' own passwords. */
     static void aRealClientStillWorksIn(TestNode node, String a, String pa, String b, String pb) throws Exception {
-        exchange(Clients.login(node, a, pa, "check" + System.nanoTime()), a, Clients.login(node, b, pb, "check" + System.nanoTime()), b);
+        exchange(Clients.login(node, a, pa, "check" + System.nanoTime()), Clients.login(node, b, pb, "check" + System.nanoTime()));
     }
 
-    private static void exchange(XMPPTCPConnection ca, String a, XMPPTCPConnection cb, String b) throws Exception {
+    /**
+     * A message each way between two logged-in clients, then both log out: {@link SessionAttacks#exchange}, whose
+     * bodies are unique to the exchange (a copy of an earlier exchange's message neither passes for this one's nor
+     * fails it).
+     */
+    private static void exchange(XMPPTCPConnection ca, XMPPTCPConnection cb) throws Exception {
         try {
-            BlockingQueue<String> atA = new ArrayBlockingQueue<>(10);
-            BlockingQueue<String> atB = new ArrayBlockingQueue<>(10);
-            ca.addSyncStanzaListener(s -> atA.offer(String.valueOf(((Message) s).getBody())),
-                s -> s instanceof Message m && m.getBody() != null);
-            cb.addSyncStanzaListener(s -> atB.offer(String.valueOf(((Message) s).getBody())),
-                s -> s instanceof Message m && m.getBody() != null);
-            ca.sendStanza(StanzaBuilder.buildMessage().to(JidCreate.from(cb.getUser())).ofType(Message.Type.chat)
-                .setBody("ping from " + a).build());
-            assertEquals("ping from " + a, atB.poll(15, TimeUnit.SECONDS));
-            cb.sendStanza(StanzaBuilder.buildMessage().to(JidCreate.from(ca.getUser())).ofType(Message.Type.chat)
-                .setBody("pong from " + b).build());
-            assertEquals("pong from " + b, atA.poll(15, TimeUnit.SECONDS));
+            SessionAttacks.exchange(ca, cb);
         } finally {
             ca.disconnect();
             cb.disconnect();
