@@ -157,7 +157,7 @@ bench_failover() {
   say "$label: failover"
   out=$(generator failover -t "$net.2:5222,$net.3:5222,$net.4:5222" -d "$DOMAIN" --label "$label" "${smargs[@]}" \
     --out "$LT_OUT" --scram-cache "$LT_DIR/scram-cluster.cache" --source "${LT_FAILOVER_SOURCE:-127.0.20.1-8}" \
-    -n 600 --rate 200 --before 20 --after 60 --kill-pid "$(cat "$base/node-$victim/node.pid")" \
+    -n 600 --rate 200 --before "${LT_FAILOVER_BEFORE:-20}" --after 60 --kill-pid "$(cat "$base/node-$victim/node.pid")" \
     --kill-target "$net.$((victim + 1)):5222" \
     "${pidargs[@]}" | tee -a /dev/stderr | sed -n 's/^reports: \(.*\)\/summary.txt.*/\1/p') || true
   [[ -n $out ]] && echo "$out/result.json" >>"$RESULTS"

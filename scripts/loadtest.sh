@@ -40,6 +40,8 @@
 #   LT_FAILOVER_SOURCE  bench failover: the clients' source addresses  [127.0.20.1-8]; the cluster's addresses come
 #                    from CHORUS_CLUSTER_NET / CHORUS_CLUSTER_ADMIN_BASE (scripts/cluster-local.sh)
 #   LT_FAILOVER_VICTIM  bench failover: the node killed, 1 (the oldest: sharding's coordinators), 2 or 3  [3]
+#   LT_FAILOVER_BEFORE  bench failover: seconds of chat before the kill  [20]; the three fresh JVMs are still
+#                    compiling then (the machine has no idle CPU), 60 lets the cluster settle first
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 

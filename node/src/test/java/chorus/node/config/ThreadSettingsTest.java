@@ -1,9 +1,13 @@
 package chorus.node.config;
 
+import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import org.apache.pekko.actor.ActorSystem;
+import org.apache.pekko.dispatch.MessageDispatcher;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -33,5 +37,23 @@ class ThreadSettingsTest {
         SettingsException notANumber = assertThrows(SettingsException.class, () -> ThreadSettings.from(
             ConfigFactory.parseString("chorus.threads.actors = many").withFallback(ConfigFactory.load())));
         assertTrue(notANumber.getMessage().contains("chorus.threads"), notANumber.getMessage());
+    }
+
+    @Test
+    void shardingsReplicatorRunsOnThreadsOfItsOwn() {
+        Config config = ConfigFactory.parseString("pekko.actor.provider = local").withFallback(ConfigFactory.load());
+        String id = config.getString("pekko.cluster.sharding.distributed-data.use-dispatcher");
+        assertEquals("chorus.sharding-state-dispatcher", id);
+        ActorSystem system = ActorSystem.create("dispatchers", config);
+        try {
+            // Pekko takes the configuration as a dispatcher, and it is neither the internal nor the default one.
+            assertTrue(system.dispatchers().hasDispatcher(id));
+            MessageDispatcher own = system.dispatchers().lookup(id);
+            assertEquals(id, own.id());
+            assertNotEquals(system.dispatchers().internalDispatcher().id(), own.id());
+            assertNotEquals(system.dispatchers().defaultGlobalDispatcher().id(), own.id());
+        } finally {
+            system.terminate();
+        }
     }
 }
