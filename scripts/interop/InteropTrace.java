@@ -25,7 +25,6 @@ final class InteropTrace {
     private static final Pattern TRAFFIC = Pattern.compile("^(\\d\\d:\\d\\d:\\d\\d\\.\\d{1,3}) (SENT|RECV) \\((\\d+)\\): ?$");
     /** What every presence of Smack carries and says nothing about a failure: its priority and its caps. */
     private static final Pattern NOISE = Pattern.compile("<priority>-?\\d+</priority>|<c xmlns=['\"]http://jabber.org/protocol/caps['\"][^>]*/>");
-    private static final Pattern STREAM_MANAGEMENT = Pattern.compile("^<(r|a) xmlns=['\"]urn:xmpp:sm:3['\"].*");
 
     private InteropTrace() {
     }
@@ -77,10 +76,10 @@ final class InteropTrace {
         return failed;
     }
 
-    /** Adds one element of the traffic to the test's trace, unless it is not a stanza. */
+    /** Adds one element of the traffic to the test's trace, unless it is not a stanza (XEP-0198's acks are not). */
     private static void keep(Deque<String> trace, String head, StringBuilder element) {
         String xml = NOISE.matcher(element).replaceAll("");
-        if (trace == null || head == null || STREAM_MANAGEMENT.matcher(xml).matches() || !isStanzaStart(xml)) {
+        if (trace == null || head == null || !isStanzaStart(xml)) {
             return;
         }
         trace.addLast(cut(head + xml));
