@@ -191,7 +191,8 @@ public final class ChorusNode implements AutoCloseable {
             MailboxEntity.init(sharding, MailboxSettings.from(storage.systemConfig()), settings.domain().toString(), clock,
                 storage.mailboxRowEraser(), storage.notices(clock), registry.metrics());
             UserEntity.init(sharding, new UserEntity.Deps(settings.domain(), router, account, clock,
-                userSettings, directory, jid -> sharding.entityRefFor(MailboxEntity.KEY, jid), failures));
+                userSettings, directory, jid -> sharding.entityRefFor(MailboxEntity.KEY, jid), failures,
+                jid -> sharding.entityRefFor(UserEntity.KEY, jid)));
 
             // Each transport's sessions, among the node's.
             NodeMeters meters = NodeMeters.start(system, registry, counter, storage, services.mucEnabled());

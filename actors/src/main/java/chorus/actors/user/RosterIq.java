@@ -27,10 +27,12 @@ final class RosterIq implements AccountHooks {
 
     private final BareJid user;
     private final PresenceLogic presence;
+    private final ContactBarrier barrier;
 
-    RosterIq(BareJid user, PresenceLogic presence) {
+    RosterIq(BareJid user, PresenceLogic presence, ContactBarrier barrier) {
         this.user = user;
         this.presence = presence;
+        this.barrier = barrier;
     }
 
     @Override
@@ -53,9 +55,16 @@ final class RosterIq implements AccountHooks {
             return Decision.none();
         }
         RosterHandler.Result.Changed c = (RosterHandler.Result.Changed) r;
-        // RFC 6121 §2.3.2: the result follows the pushes.
+        // RFC 6121 §2.3.2: the result follows the pushes; after a removal, also the contact's unsubscribe(d).
+        boolean toContact = !c.outcome().toContact().isEmpty();
         return presence.apply(c.outcome(), () -> {
-        }, () -> sender.send(c.reply()));
+        }, () -> {
+            if (toContact) {
+                barrier.answerAfter(c.outcome().contact(), sender, c.reply());
+            } else {
+                sender.send(c.reply());
+            }
+        });
     }
 
     /** Sends a roster push for this contact to every interested resource (RFC 6121 §2.1.6). */

@@ -284,7 +284,14 @@ public final class UserEntity extends JournaledEntity<UserEntity.Command, Accoun
     /** What every entity needs from its node; {@code features}: the registry of account features, in order. */
     public record Deps(DomainJid domain, StanzaRouter router, AccountFeatures features, Clock clock,
                        UserSettings settings, AccountDirectory directory,
-                       Function<String, RecipientRef<MailboxEntity.Command>> mailboxes, DeliveryFailures failures) {
+                       Function<String, RecipientRef<MailboxEntity.Command>> mailboxes, DeliveryFailures failures,
+                       Function<String, RecipientRef<Command>> accounts) {
+        /** Without a way to the other accounts' entities: nothing waits for them ({@link ContactBarrier}). */
+        public Deps(DomainJid domain, StanzaRouter router, AccountFeatures features, Clock clock,
+                    UserSettings settings, AccountDirectory directory,
+                    Function<String, RecipientRef<MailboxEntity.Command>> mailboxes, DeliveryFailures failures) {
+            this(domain, router, features, clock, settings, directory, mailboxes, failures, null);
+        }
     }
 
     public static void init(ClusterSharding sharding, Deps deps) {
@@ -309,6 +316,7 @@ public final class UserEntity extends JournaledEntity<UserEntity.Command, Accoun
     private final PresenceLogic presence;
     private final Resources resources;
     private final AwaitedAnswers awaited;
+    private final ContactBarrier barrier;
     private final FeatureHooks hooks;
     private final StanzaDispatch stanzas;
     private final Portability portability;
@@ -333,8 +341,9 @@ public final class UserEntity extends JournaledEntity<UserEntity.Command, Accoun
         this.resources = new Resources(this, shard);
         this.awaited = new AwaitedAnswers(System::nanoTime);
         EntityContext features = new EntityContext(this);
+        this.barrier = new ContactBarrier(this, deps.accounts());
         List<AccountHooks> parts = new ArrayList<>();
-        parts.add(new RosterIq(jid, presence));
+        parts.add(new RosterIq(jid, presence, barrier));
         parts.addAll(deps.features().start(features));
         this.hooks = new FeatureHooks(parts);
         this.copies = new SentCopies(this);
@@ -409,6 +418,7 @@ public final class UserEntity extends JournaledEntity<UserEntity.Command, Accoun
         portability.handle(on);
         resources.handle(on);
         stanzas.handle(on);
+        barrier.handle(on);
         on.command(MessageDelivery.StoreResult.class, (s, c) -> {
             delivery.stored(c);
             return effects.none();
