@@ -15,16 +15,27 @@ import java.util.function.Function;
 /**
  * The cluster's login throttle: each account name and each source is counted in one {@link ThrottleBucket}, wherever
  * sharding placed it, so an attacker gains nothing by spreading its attempts over the nodes. A check asks the two
- * buckets at once (one message each, about a millisecond between nodes); when a bucket does not answer in time the
- * login goes ahead unthrottled rather than fail.
+ * buckets at once (one message each, about a millisecond between nodes).
+ *
+ * <p>When a bucket does not answer within {@link #ASK_TIMEOUT} (its node died and its shard has no home yet, or the
+ * node is swamped), this node's own counts judge in its stead: every failure this node sees is also counted here
+ * ({@link #local}), in the same bounded {@link FailureCounts} a bucket uses. So the throttle never fails open: while
+ * the cluster's bucket is away, an attacker spread over N nodes gets at most N times the attempts. Before, a silent
+ * bucket let the login go unthrottled after 2 s, and that wait was ~1 s of the median re-login after a kill -9
+ * (loadtest/RESULTS.md); now a login waits {@link #ASK_TIMEOUT} at most.
  */
 public final class ShardedLoginThrottle implements LoginThrottle {
-    static final Duration ASK_TIMEOUT = Duration.ofSeconds(2);
+    static final Duration ASK_TIMEOUT = Duration.ofMillis(300);
+    /** Failures between two sweeps of this node's own counts for what is over (they are bounded meanwhile). */
+    private static final int SWEEP_EVERY = 1024;
 
     private final SessionLimits.LoginThrottling settings;
     private final ThrottleKeys keys;
     private final Function<String, RecipientRef<ThrottleBucket.Command>> buckets;
     private final Scheduler scheduler;
+    /** This node's own counts, by scope: the judgement when the cluster's bucket does not answer; guarded by this. */
+    private final java.util.EnumMap<Scope, FailureCounts> local = new java.util.EnumMap<>(Scope.class);
+    private int sinceSweep;
 
     /**
      * @param clusterSecret the secret every node shares (the SASL decoy secret), from which the keys' hash is keyed
@@ -36,6 +47,10 @@ public final class ShardedLoginThrottle implements LoginThrottle {
         this.keys = new ThrottleKeys(clusterSecret);
         this.buckets = buckets;
         this.scheduler = scheduler;
+        local.put(Scope.ACCOUNT, new FailureCounts(settings.account(), settings.window(), settings.lockout(),
+            ThrottleBucket.CAPACITY, java.time.Clock.systemUTC()));
+        local.put(Scope.SOURCE, new FailureCounts(settings.source(), settings.window(), settings.lockout(),
+            ThrottleBucket.CAPACITY, java.time.Clock.systemUTC()));
     }
 
     @Override
@@ -71,7 +86,12 @@ public final class ShardedLoginThrottle implements LoginThrottle {
         return AskPattern.<ThrottleBucket.Command, ThrottleBucket.Counted>ask(bucket(scope, key),
                 replyTo -> new ThrottleBucket.Check(key, replyTo), ASK_TIMEOUT, scheduler)
             .toCompletableFuture()
-            .exceptionally(e -> none);
+            .exceptionally(e -> localCount(scope, key));
+    }
+
+    private synchronized ThrottleBucket.Counted localCount(Scope scope, long key) {
+        FailureCounts.Count n = local.get(scope).check(key);
+        return new ThrottleBucket.Counted(n.failures(), n.refused());
     }
 
     @Override
@@ -79,10 +99,20 @@ public final class ShardedLoginThrottle implements LoginThrottle {
         if (settings.account().on()) {
             long a = keys.account(account);
             bucket(Scope.ACCOUNT, a).tell(new ThrottleBucket.Failed(a));
+            countLocally(Scope.ACCOUNT, a);
         }
         if (settings.source().on()) {
             long s = keys.source(source);
             bucket(Scope.SOURCE, s).tell(new ThrottleBucket.Failed(s));
+            countLocally(Scope.SOURCE, s);
+        }
+    }
+
+    private synchronized void countLocally(Scope scope, long key) {
+        local.get(scope).failed(key);
+        if (++sinceSweep >= SWEEP_EVERY) {
+            sinceSweep = 0;
+            local.values().forEach(FailureCounts::expire);
         }
     }
 
@@ -91,6 +121,9 @@ public final class ShardedLoginThrottle implements LoginThrottle {
         if (settings.account().on()) {
             long a = keys.account(account);
             bucket(Scope.ACCOUNT, a).tell(new ThrottleBucket.Succeeded(a));
+            synchronized (this) {
+                local.get(Scope.ACCOUNT).succeeded(a);
+            }
         }
     }
 

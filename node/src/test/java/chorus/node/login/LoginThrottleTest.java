@@ -94,6 +94,35 @@ class LoginThrottleTest {
     }
 
     @Test
+    void bucketsThatDoNotAnswerLeaveTheJudgementToThisNodesOwnCounts() throws Exception {
+        // Every bucket is away (its node died, its shard not yet moved): asked, it never answers.
+        var silent = testKit.<ThrottleBucket.Command>createTestProbe();
+        ShardedLoginThrottle alone = new ShardedLoginThrottle(SETTINGS, new byte[32], id -> silent.getRef(),
+            testKit.system().scheduler());
+        BareJid carol = new BareJid("carol", "example.org");
+        long start = System.nanoTime();
+        assertEquals(LoginThrottle.Verdict.FREE, alone.check(carol, from("10.2.0.1")).toCompletableFuture()
+            .get(5, TimeUnit.SECONDS));
+        long waited = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+        assertTrue(waited < 2000, "a login waits for a silent bucket " + waited + " ms");
+        for (int i = 1; i <= 4; i++) {
+            alone.failed(carol, from("10.2.0." + i));
+        }
+        assertEquals(LoginThrottle.Scope.ACCOUNT, alone.check(carol, from("10.2.0.9")).toCompletableFuture()
+            .get(5, TimeUnit.SECONDS).refusedBy(), "four failures refuse the name as the bucket would have");
+        silent.expectMessageClass(ThrottleBucket.Check.class);
+        alone.succeeded(new BareJid("dave", "example.org"));
+        for (int i = 1; i <= 6; i++) {
+            alone.failed(new BareJid("guess" + i, "example.org"), from("10.3.0.1"));
+        }
+        LoginThrottle.Verdict v = alone.check(new BareJid("dave", "example.org"), from("10.3.0.1"))
+            .toCompletableFuture().get(5, TimeUnit.SECONDS);
+        assertEquals(LoginThrottle.Scope.SOURCE, v.refusedBy(), "and a source that failed six times");
+        assertFalse(alone.check(new BareJid("dave", "example.org"), from("10.4.0.1")).toCompletableFuture()
+            .get(5, TimeUnit.SECONDS).refused(), "another name from another source goes ahead");
+    }
+
+    @Test
     void keysAreKeyedHashesNotNamesOrAddresses() throws Exception {
         ThrottleKeys keys = new ThrottleKeys(new byte[32]);
         ThrottleKeys otherCluster = new ThrottleKeys(new byte[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16});
