@@ -1,7 +1,5 @@
 package chorus.actors.user;
 
-import chorus.actors.feature.AccountEvent;
-import chorus.actors.feature.AccountFeatures;
 import chorus.actors.feature.roster.RosterXml;
 import chorus.actors.session.SessionMessage;
 import chorus.actors.xmpp.BareJid;
@@ -9,50 +7,37 @@ import chorus.actors.xmpp.Element;
 import chorus.actors.xmpp.FullJid;
 import chorus.actors.xmpp.Iq;
 import chorus.actors.xmpp.Presence;
-import chorus.actors.xmpp.Stanza;
-import chorus.persistence.accounts.InMemoryAccountDirectory;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
-import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
-import org.apache.pekko.persistence.testkit.javadsl.EventSourcedBehaviorTestKit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import java.time.Clock;
 import java.time.Duration;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * {@link ContactBarrier}: the answer to a roster removal waits until the contact's entity has handled the
  * unsubscribe and unsubscribed the removal sent it, or {@link ContactBarrier#WAIT} at most; other answers go at once.
  */
-class ContactBarrierTest {
-    static final ActorTestKit testKit = UserEntityFixture.newTestKit();
-    static final BareJid JULIET = UserEntityFixture.JULIET;
-    static final BareJid ROMEO = UserEntityFixture.ROMEO;
+class ContactBarrierTest extends UserEntityFixture {
+    static final ActorTestKit testKit = newTestKit();
+    /** The other accounts' entities, as one probe; and the accounts the entity asked for. */
+    static final TestProbe<UserEntity.Command> contacts = testKit.createTestProbe();
+    static final List<String> reached = new CopyOnWriteArrayList<>();
 
-    final LinkedBlockingQueue<Stanza> routed = new LinkedBlockingQueue<>();
-    final TestProbe<UserEntity.Command> contacts = testKit.createTestProbe();
-    final List<String> reached = new ArrayList<>();
-    final EventSourcedBehaviorTestKit<UserEntity.Command, AccountEvent, AccountState> juliet =
-        EventSourcedBehaviorTestKit.create(testKit.system(), UserEntity.create(JULIET.toString(),
-            new UserEntity.Deps(UserEntityFixture.DOMAIN, routed::add, AccountFeatures.of(),
-                Clock.fixed(UserEntityFixture.NOW, ZoneOffset.UTC), UserSettings.defaults(),
-                new InMemoryAccountDirectory(), jid -> testKit.<chorus.actors.mailbox.MailboxEntity.Command>createTestProbe().getRef(),
-                (st, c) -> { }, jid -> {
-                    reached.add(jid);
-                    return contacts.getRef();
-                }),
-            testKit.<ClusterSharding.ShardCommand>createTestProbe().getRef()));
+    ContactBarrierTest() {
+        super(testKit, jid -> {
+            reached.add(jid);
+            return contacts.getRef();
+        });
+    }
 
     @AfterAll
     static void shutdown() {
@@ -60,11 +45,8 @@ class ContactBarrierTest {
     }
 
     @BeforeEach
-    void createAccount() {
-        juliet.clear();
-        var r = juliet.<UserEntity.AccountReply>runCommand(
-            replyTo -> new UserEntity.CreateAccount(UserEntityFixture.CREDS, replyTo));
-        assertInstanceOf(UserEntity.AccountReply.Done.class, r.reply());
+    void nothingReachedYet() {
+        reached.clear();
     }
 
     @Test
@@ -131,8 +113,7 @@ class ContactBarrierTest {
     }
 
     private FullJid subscribedBothWays(TestProbe<SessionMessage> s, BareJid contact) {
-        FullJid me = ((UserEntity.BindReply.Bound) juliet.<UserEntity.BindReply>runCommand(
-            replyTo -> UserEntity.Bind.fresh("balcony", s.getRef(), true, replyTo)).reply()).jid();
+        FullJid me = bind("balcony", s);
         juliet.runCommand(new UserEntity.Deliver(Presence.of(contact, JULIET, Presence.Type.SUBSCRIBE)));
         juliet.runCommand(new UserEntity.FromClient(new Presence(me, contact, null, Presence.Type.SUBSCRIBED, null, List.of())));
         juliet.runCommand(new UserEntity.FromClient(new Presence(me, contact, null, Presence.Type.SUBSCRIBE, null, List.of())));
@@ -140,7 +121,7 @@ class ContactBarrierTest {
         // The resource asks for the roster, so it gets pushes (RFC 6121 §2.1.6).
         juliet.runCommand(new UserEntity.FromClient(Iq.of(me, null, "get", Iq.Type.GET,
             Element.build("query", RosterXml.NS).get())));
-        UserEntityFixture.drain(s);
+        drain(s);
         routed.clear();
         return me;
     }

@@ -20,6 +20,7 @@ import chorus.persistence.accounts.InMemoryAccountDirectory;
 import com.typesafe.config.ConfigFactory;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
+import org.apache.pekko.actor.typed.RecipientRef;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.persistence.testkit.javadsl.EventSourcedBehaviorTestKit;
 import org.junit.jupiter.api.BeforeEach;
@@ -32,6 +33,7 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
@@ -55,6 +57,16 @@ abstract class UserEntityFixture {
 
     /** @param more account features besides XEP-0199 ping, for the tests of their hooks */
     UserEntityFixture(ActorTestKit kit, AccountFeature... more) {
+        this(kit, null, more);
+    }
+
+    /** @param accounts the way to other accounts' entities, for the tests of what waits for them */
+    UserEntityFixture(ActorTestKit kit, Function<String, RecipientRef<UserEntity.Command>> accounts) {
+        this(kit, accounts, new AccountFeature[0]);
+    }
+
+    private UserEntityFixture(ActorTestKit kit, Function<String, RecipientRef<UserEntity.Command>> accounts,
+                              AccountFeature[] more) {
         AccountFeature[] features = java.util.Arrays.copyOf(more, more.length + 1);
         features[more.length] = AccountFeature.of(new PingHandler());
         shard = kit.createTestProbe();
@@ -62,7 +74,7 @@ abstract class UserEntityFixture {
         juliet = EventSourcedBehaviorTestKit.create(kit.system(), UserEntity.create(JULIET.toString(),
             new UserEntity.Deps(DOMAIN, routed::add, AccountFeatures.of(features),
                 Clock.fixed(NOW, ZoneOffset.UTC), UserSettings.defaults(), new InMemoryAccountDirectory(),
-                jid -> mailbox.getRef(), (st, c) -> failures.add(st + " " + c)),
+                jid -> mailbox.getRef(), (st, c) -> failures.add(st + " " + c), accounts),
             shard.getRef()));
     }
 

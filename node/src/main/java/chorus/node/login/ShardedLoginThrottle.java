@@ -7,7 +7,9 @@ import org.apache.pekko.actor.typed.RecipientRef;
 import org.apache.pekko.actor.typed.Scheduler;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
 
+import java.time.Clock;
 import java.time.Duration;
+import java.util.EnumMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
@@ -34,7 +36,7 @@ public final class ShardedLoginThrottle implements LoginThrottle {
     private final Function<String, RecipientRef<ThrottleBucket.Command>> buckets;
     private final Scheduler scheduler;
     /** This node's own counts, by scope: the judgement when the cluster's bucket does not answer; guarded by this. */
-    private final java.util.EnumMap<Scope, FailureCounts> local = new java.util.EnumMap<>(Scope.class);
+    private final EnumMap<Scope, FailureCounts> local = new EnumMap<>(Scope.class);
     private int sinceSweep;
 
     /**
@@ -47,10 +49,11 @@ public final class ShardedLoginThrottle implements LoginThrottle {
         this.keys = new ThrottleKeys(clusterSecret);
         this.buckets = buckets;
         this.scheduler = scheduler;
-        local.put(Scope.ACCOUNT, new FailureCounts(settings.account(), settings.window(), settings.lockout(),
-            ThrottleBucket.CAPACITY, java.time.Clock.systemUTC()));
-        local.put(Scope.SOURCE, new FailureCounts(settings.source(), settings.window(), settings.lockout(),
-            ThrottleBucket.CAPACITY, java.time.Clock.systemUTC()));
+        for (Scope scope : Scope.values()) {
+            SessionLimits.Threshold t = scope == Scope.ACCOUNT ? settings.account() : settings.source();
+            local.put(scope, new FailureCounts(t, settings.window(), settings.lockout(), ThrottleBucket.CAPACITY,
+                Clock.systemUTC()));
+        }
     }
 
     @Override
