@@ -1,6 +1,7 @@
 package chorus.actors.mailbox;
 
 import chorus.actors.ClusterMessage;
+import chorus.actors.CommandTable;
 import chorus.actors.JournaledEntity;
 import chorus.actors.cluster.CoLocatedShards;
 import chorus.actors.cluster.Frames;
@@ -24,6 +25,7 @@ import org.apache.pekko.persistence.typed.RecoveryCompleted;
 import org.apache.pekko.persistence.typed.javadsl.CommandHandler;
 import org.apache.pekko.persistence.typed.javadsl.Effect;
 import org.apache.pekko.persistence.typed.javadsl.EventHandler;
+import org.apache.pekko.persistence.typed.javadsl.EventHandlerBuilder;
 import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
 import org.apache.pekko.persistence.typed.javadsl.SignalHandlerBuilder;
 
@@ -300,43 +302,57 @@ public final class MailboxEntity
         return MailboxState.empty();
     }
 
+    /** Shared by every mailbox: the event handlers hold nothing of an instance. */
+    private static final EventHandler<MailboxState, Event> EVENTS = EventHandlerBuilder.<MailboxState, Event>builder()
+        .forAnyState()
+        .onEvent(MessageStored.class, MailboxState::plus)
+        .onEvent(MessagesForgotten.class, (s, e) -> s.without(m -> m.id() <= e.upToId())
+            .withoutNotices(n -> n.id() <= e.upToId()))
+        .onEvent(MessagesExpired.class, (s, e) -> s.without(m -> !m.arrivedAt().isAfter(e.arrivedBefore())))
+        .onEvent(MailboxCleared.class, (s, e) -> s.cleared())
+        .onEvent(NoticeStored.class, MailboxState::plus)
+        .onEvent(NoticesExpired.class, (s, e) -> s.withoutNotices(n -> !n.expiresAt().isAfter(e.at())))
+        .build();
+
+    /** Every mailbox's command handlers, built once (see {@link CommandTable}). */
+    private static final CommandTable<MailboxEntity, Command, Event, MailboxState> COMMANDS =
+        CommandTable.<MailboxEntity, Command, Event, MailboxState>builder()
+            .on(Store.class, MailboxEntity::onStore)
+            .on(Restore.class, MailboxEntity::onRestore)
+            .on(Peek.class, MailboxEntity::onPeek)
+            .on(DeliverTo.class, MailboxEntity::onDeliverTo)
+            .on(Forget.class, MailboxEntity::onForget)
+            .on(Clear.class, MailboxEntity::onClear)
+            .on(MailboxTimer.Tick.class, MailboxEntity::onTick)
+            .on(NoticeWritten.class, MailboxEntity::onNoticeWritten)
+            .on(NoticesRead.class, MailboxEntity::onNoticesRead)
+            .on(Stop.class, (m, s, c) -> m.Effect().stop())
+            .build();
+
     @Override
     public EventHandler<MailboxState, Event> eventHandler() {
-        return newEventHandlerBuilder().forAnyState()
-            .onEvent(MessageStored.class, MailboxState::plus)
-            .onEvent(MessagesForgotten.class, (s, e) -> s.without(m -> m.id() <= e.upToId())
-                .withoutNotices(n -> n.id() <= e.upToId()))
-            .onEvent(MessagesExpired.class, (s, e) -> s.without(m -> !m.arrivedAt().isAfter(e.arrivedBefore())))
-            .onEvent(MailboxCleared.class, (s, e) -> s.cleared())
-            .onEvent(NoticeStored.class, MailboxState::plus)
-            .onEvent(NoticesExpired.class, (s, e) -> s.withoutNotices(n -> !n.expiresAt().isAfter(e.at())))
-            .build();
+        return EVENTS;
     }
 
     @Override
     protected CommandHandler<Command, Event, MailboxState> commands() {
-        return newCommandHandlerBuilder().forAnyState()
-            .onCommand(Store.class, this::onStore)
-            .onCommand(Restore.class, this::onRestore)
-            .onCommand(Peek.class, this::onPeek)
-            .onCommand(DeliverTo.class, this::onDeliverTo)
-            .onCommand(Forget.class, this::onForget)
-            .onCommand(Clear.class, (s, c) -> Effect().persist(new MailboxCleared(clock.instant()))
-                .thenRun(st -> notices.erase())
-                .thenRun(st -> shard.tell(new ClusterSharding.Passivate<>(ctx.getSelf())))
-                .thenReply(c.replyTo(), st -> new Cleared()))
-            .onCommand(MailboxTimer.Tick.class, (s, c) -> {
-                // Passivates when unused: an idle mailbox keeps no node busy (expiry does not need it).
-                if (timer.idle()) {
-                    shard.tell(new ClusterSharding.Passivate<>(ctx.getSelf()));
-                }
-                timer.arm(s);
-                return expire(s);
-            })
-            .onCommand(NoticeWritten.class, this::onNoticeWritten)
-            .onCommand(NoticesRead.class, this::onNoticesRead)
-            .onCommand(Stop.class, (s, c) -> Effect().stop())
-            .build();
+        return COMMANDS.handlerFor(this);
+    }
+
+    private Effect<Event, MailboxState> onClear(MailboxState s, Clear c) {
+        return Effect().persist(new MailboxCleared(clock.instant()))
+            .thenRun(st -> notices.erase())
+            .thenRun(st -> shard.tell(new ClusterSharding.Passivate<>(ctx.getSelf())))
+            .thenReply(c.replyTo(), st -> new Cleared());
+    }
+
+    private Effect<Event, MailboxState> onTick(MailboxState s, MailboxTimer.Tick c) {
+        // Passivates when unused: an idle mailbox keeps no node busy (expiry does not need it).
+        if (timer.idle()) {
+            shard.tell(new ClusterSharding.Passivate<>(ctx.getSelf()));
+        }
+        timer.arm(s);
+        return expire(s);
     }
 
     private Effect<Event, MailboxState> onStore(MailboxState s, Store c) {

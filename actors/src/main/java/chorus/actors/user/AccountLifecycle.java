@@ -35,12 +35,13 @@ final class AccountLifecycle {
         this.shard = shard;
     }
 
-    void handle(UserEntity.CommandHandlers on) {
-        on.command(UserEntity.CreateAccount.class, this::create);
-        on.command(UserEntity.ChangePassword.class, this::changePassword);
-        on.command(UserEntity.RemoveAccount.class, this::remove);
-        on.command(UserEntity.GetCredentials.class,
-            (s, c) -> entity.effects().reply(c.replyTo(), new UserEntity.CredentialsReply(s.credentials())));
+    static void handle(UserEntity.CommandHandlers all) {
+        var on = all.part(UserEntity::lifecycle);
+        on.on(UserEntity.CreateAccount.class, AccountLifecycle::create);
+        on.on(UserEntity.ChangePassword.class, AccountLifecycle::changePassword);
+        on.on(UserEntity.RemoveAccount.class, AccountLifecycle::remove);
+        on.on(UserEntity.GetCredentials.class,
+            (l, s, c) -> l.entity.effects().reply(c.replyTo(), new UserEntity.CredentialsReply(s.credentials())));
     }
 
     private Effect<AccountEvent, AccountState> create(AccountState s, UserEntity.CreateAccount c) {

@@ -49,18 +49,19 @@ final class ContactBarrier {
         this.accounts = accounts;
     }
 
-    void handle(UserEntity.CommandHandlers on) {
+    static void handle(UserEntity.CommandHandlers all) {
+        var on = all.part(UserEntity::barrier);
         // After the persist and the side effects of every command before it: the entity stashes meanwhile.
-        on.command(Barrier.class, (s, c) -> {
+        on.on(Barrier.class, (b, s, c) -> {
             c.replyTo().tell(new Passed(c.token()));
-            return entity.effects().none();
+            return b.entity.effects().none();
         });
-        on.command(Passed.class, (s, c) -> {
-            Held h = held.remove(c.token());
+        on.on(Passed.class, (b, s, c) -> {
+            Held h = b.held.remove(c.token());
             if (h != null) {
                 h.session().send(h.answer());
             }
-            return entity.effects().none();
+            return b.entity.effects().none();
         });
     }
 

@@ -47,9 +47,10 @@ final class Portability {
         this.limits = entity.deps().settings().rosterLimits();
     }
 
-    void handle(UserEntity.CommandHandlers on) {
-        on.command(UserEntity.ExportAccount.class, this::export);
-        on.command(UserEntity.ImportAccount.class, this::importAccount);
+    static void handle(UserEntity.CommandHandlers all) {
+        var on = all.part(UserEntity::portability);
+        on.on(UserEntity.ExportAccount.class, Portability::export);
+        on.on(UserEntity.ImportAccount.class, Portability::importAccount);
     }
 
     // ---- export ----

@@ -55,50 +55,61 @@ final class Resources {
     }
 
     /** Adds this part's commands to the entity's. */
-    void handle(UserEntity.CommandHandlers on) {
-        on.command(UserEntity.Bind.class, this::bind);
-        on.command(UserEntity.Resume.class, this::resume);
-        on.command(UserEntity.Unbind.class, (s, c) -> ended(s, c.resource(), c.session(), c.epoch(), c.ackedUpTo()));
-        on.command(SessionGone.class, this::gone);
-        on.command(SessionGoneSettled.class, (s, c) -> ended(s, c.resource(), c.session(), 0, 0));
-        on.command(UserEntity.SessionAck.class, (s, c) -> {
-            LiveSession ls = sessions.get(c.resource());
-            if (ls != null) {
-                ls.acked(c.epoch(), c.upToSeq());
+    static void handle(UserEntity.CommandHandlers all) {
+        var on = all.part(UserEntity::resources);
+        on.on(UserEntity.Bind.class, Resources::bind);
+        on.on(UserEntity.Resume.class, Resources::resume);
+        on.on(UserEntity.Unbind.class, (r, s, c) -> r.ended(s, c.resource(), c.session(), c.epoch(), c.ackedUpTo()));
+        on.on(SessionGone.class, Resources::gone);
+        on.on(SessionGoneSettled.class, (r, s, c) -> r.ended(s, c.resource(), c.session(), 0, 0));
+        on.on(UserEntity.SessionAck.class, Resources::acked);
+        on.on(UserEntity.Resumable.class, Resources::resumable);
+        on.on(UserEntity.Quiet.class, Resources::quiet);
+        on.on(UserEntity.EndSessions.class, Resources::endSessions);
+        on.on(Idle.class, Resources::idle);
+    }
+
+    private Effect<AccountEvent, AccountState> acked(AccountState s, UserEntity.SessionAck c) {
+        LiveSession ls = sessions.get(c.resource());
+        if (ls != null) {
+            ls.acked(c.epoch(), c.upToSeq());
+        }
+        return entity.effects().none();
+    }
+
+    private Effect<AccountEvent, AccountState> resumable(AccountState s, UserEntity.Resumable c) {
+        LiveSession ls = sessions.get(c.resource());
+        if (ls != null && ls.ref.equals(c.session())) {
+            ls.resumeId = c.id();
+        }
+        return entity.effects().none();
+    }
+
+    private Effect<AccountEvent, AccountState> quiet(AccountState s, UserEntity.Quiet c) {
+        LiveSession ls = sessions.get(c.resource());
+        if (ls != null && ls.ref.equals(c.session())) {
+            ls.quiet = c.quiet();
+        }
+        return entity.effects().none();
+    }
+
+    private Effect<AccountEvent, AccountState> endSessions(AccountState s, UserEntity.EndSessions c) {
+        int n = 0;
+        for (LiveSession ls : sessions.values()) {
+            if (c.resource() == null || c.resource().equals(ls.jid.resource())) {
+                ls.ref.tell(new SessionMessage.Close("policy-violation", "an administrator ended this session"));
+                n++;
             }
-            return entity.effects().none();
-        });
-        on.command(UserEntity.Resumable.class, (s, c) -> {
-            LiveSession ls = sessions.get(c.resource());
-            if (ls != null && ls.ref.equals(c.session())) {
-                ls.resumeId = c.id();
-            }
-            return entity.effects().none();
-        });
-        on.command(UserEntity.Quiet.class, (s, c) -> {
-            LiveSession ls = sessions.get(c.resource());
-            if (ls != null && ls.ref.equals(c.session())) {
-                ls.quiet = c.quiet();
-            }
-            return entity.effects().none();
-        });
-        on.command(UserEntity.EndSessions.class, (s, c) -> {
-            int n = 0;
-            for (LiveSession ls : sessions.values()) {
-                if (c.resource() == null || c.resource().equals(ls.jid.resource())) {
-                    ls.ref.tell(new SessionMessage.Close("policy-violation", "an administrator ended this session"));
-                    n++;
-                }
-            }
-            return entity.effects().reply(c.replyTo(), new UserEntity.SessionsEnded(n));
-        });
-        on.command(Idle.class, (s, c) -> {
-            if (sessions.isEmpty()) {
-                entity.going();
-                shard.tell(new ClusterSharding.Passivate<>(ctx.getSelf()));
-            }
-            return entity.effects().none();
-        });
+        }
+        return entity.effects().reply(c.replyTo(), new UserEntity.SessionsEnded(n));
+    }
+
+    private Effect<AccountEvent, AccountState> idle(AccountState s, Idle c) {
+        if (sessions.isEmpty()) {
+            entity.going();
+            shard.tell(new ClusterSharding.Passivate<>(ctx.getSelf()));
+        }
+        return entity.effects().none();
     }
 
     private Effect<AccountEvent, AccountState> bind(AccountState s, UserEntity.Bind c) {

@@ -39,17 +39,20 @@ final class StanzaDispatch {
         this.features = features;
     }
 
-    void handle(UserEntity.CommandHandlers on) {
-        on.command(UserEntity.FromClient.class, this::fromClient);
-        on.command(UserEntity.Deliver.class, this::deliver);
-        on.command(UserEntity.Sent.class, (s, c) -> {
-            if (s.exists()) {
-                StateView data = entity.data(s);
-                entity.hooks().sent(c.message(), data);
-                entity.copies().arrived(c.message(), data);
-            }
-            return entity.effects().none();
-        });
+    static void handle(UserEntity.CommandHandlers all) {
+        var on = all.part(UserEntity::stanzas);
+        on.on(UserEntity.FromClient.class, StanzaDispatch::fromClient);
+        on.on(UserEntity.Deliver.class, StanzaDispatch::deliver);
+        on.on(UserEntity.Sent.class, StanzaDispatch::sent);
+    }
+
+    private Effect<AccountEvent, AccountState> sent(AccountState s, UserEntity.Sent c) {
+        if (s.exists()) {
+            StateView data = entity.data(s);
+            entity.hooks().sent(c.message(), data);
+            entity.copies().arrived(c.message(), data);
+        }
+        return entity.effects().none();
     }
 
     // ---- stanzas from the account's own sessions (RFC 6121 outbound processing) ----

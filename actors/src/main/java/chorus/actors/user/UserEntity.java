@@ -1,6 +1,7 @@
 package chorus.actors.user;
 
 import chorus.actors.ClusterMessage;
+import chorus.actors.CommandTable;
 import chorus.actors.JournaledEntity;
 import chorus.actors.cluster.CoLocatedShards;
 import chorus.actors.account.Credentials;
@@ -37,7 +38,6 @@ import org.apache.pekko.persistence.typed.PersistenceId;
 import org.apache.pekko.persistence.typed.RecoveryCompleted;
 import org.apache.pekko.persistence.typed.SnapshotAdapter;
 import org.apache.pekko.persistence.typed.javadsl.CommandHandler;
-import org.apache.pekko.persistence.typed.javadsl.CommandHandlerBuilderByState;
 import org.apache.pekko.persistence.typed.javadsl.Effect;
 import org.apache.pekko.persistence.typed.javadsl.EventHandler;
 import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
@@ -49,7 +49,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.BiFunction;
 import java.util.function.Function;
 
 /**
@@ -320,12 +319,12 @@ public final class UserEntity extends JournaledEntity<UserEntity.Command, Accoun
     private final FeatureHooks hooks;
     private final StanzaDispatch stanzas;
     private final Portability portability;
+    private final AccountLifecycle lifecycle;
     /** Large messages to sessions go in cluster frames; large commands come in them (see chorus.actors.cluster). */
     private final Frames frames;
     private final FrameAssembly framed;
     private final LocalAccounts local;
     private final SentCopies copies;
-    private CommandHandler<Command, AccountEvent, AccountState> handler;
 
     private UserEntity(ActorContext<Command> ctx, BareJid jid, Deps deps, ActorRef<ClusterSharding.ShardCommand> shard) {
         super(ctx, PersistenceId.of(KEY.name(), jid.toString()), NodeMetrics.EntityType.USER);
@@ -349,6 +348,7 @@ public final class UserEntity extends JournaledEntity<UserEntity.Command, Accoun
         this.copies = new SentCopies(this);
         this.stanzas = new StanzaDispatch(this, features);
         this.portability = new Portability(this, features);
+        this.lifecycle = new AccountLifecycle(this, shard);
         resources.armIdleTimer();
     }
 
@@ -408,35 +408,38 @@ public final class UserEntity extends JournaledEntity<UserEntity.Command, Accoun
         });
     }
 
+    /** Every user entity's command handlers, built once: its parts' and its own (see {@link CommandTable}). */
+    private static final CommandTable<UserEntity, Command, AccountEvent, AccountState> COMMANDS = commandTable();
+
+    private static CommandTable<UserEntity, Command, AccountEvent, AccountState> commandTable() {
+        CommandHandlers on = new CommandHandlers();
+        AccountLifecycle.handle(on);
+        Portability.handle(on);
+        Resources.handle(on);
+        StanzaDispatch.handle(on);
+        ContactBarrier.handle(on);
+        on.command(MessageDelivery.StoreResult.class, (e, s, c) -> {
+            e.delivery.stored(c);
+            return e.effects.none();
+        });
+        on.command(EntityContext.FeatureStep.class, (e, s, c) -> e.effects.decide(s, c.step().get()));
+        on.command(FeatureCommand.class, (e, s, c) -> e.effects.decide(s, e.hooks.command(c, e.data(s))));
+        // Direct messages that came before the entity was taken off LocalAccounts are handled before it stops.
+        on.command(Stop.class, (e, s, c) -> {
+            e.going();
+            e.ctx.getSelf().tell(StopNow.INSTANCE);
+            return e.effects.none();
+        });
+        on.command(StopNow.class, (e, s, c) -> e.effects.factory().stop());
+        // A command too large for one cluster frame is handled once all its pieces are here.
+        on.command(FramedCommand.class, (e, s, c) -> e.framed.accept(c.frame())
+            .map(whole -> COMMANDS.apply(e, s, (Command) whole)).orElseGet(e.effects::none));
+        return on.table.build();
+    }
+
     @Override
     protected CommandHandler<Command, AccountEvent, AccountState> commands() {
-        if (handler != null) {
-            return handler;
-        }
-        CommandHandlers on = new CommandHandlers(newCommandHandlerBuilder().forAnyState());
-        new AccountLifecycle(this, shard).handle(on);
-        portability.handle(on);
-        resources.handle(on);
-        stanzas.handle(on);
-        barrier.handle(on);
-        on.command(MessageDelivery.StoreResult.class, (s, c) -> {
-            delivery.stored(c);
-            return effects.none();
-        });
-        on.command(EntityContext.FeatureStep.class, (s, c) -> effects.decide(s, c.step().get()));
-        on.command(FeatureCommand.class, (s, c) -> effects.decide(s, hooks.command(c, data(s))));
-        // Direct messages that came before the entity was taken off LocalAccounts are handled before it stops.
-        on.command(Stop.class, (s, c) -> {
-            going();
-            ctx.getSelf().tell(StopNow.INSTANCE);
-            return Effect().none();
-        });
-        on.command(StopNow.class, (s, c) -> Effect().stop());
-        // A command too large for one cluster frame is handled once all its pieces are here.
-        on.command(FramedCommand.class, (s, c) -> framed.accept(c.frame())
-            .map(whole -> handler.apply(s, (Command) whole)).orElseGet(() -> Effect().none()));
-        handler = on.builder.build();
-        return handler;
+        return COMMANDS.handlerFor(this);
     }
 
     // ---- what the entity's parts share ----
@@ -511,6 +514,22 @@ public final class UserEntity extends JournaledEntity<UserEntity.Command, Accoun
         return copies;
     }
 
+    StanzaDispatch stanzas() {
+        return stanzas;
+    }
+
+    Portability portability() {
+        return portability;
+    }
+
+    AccountLifecycle lifecycle() {
+        return lifecycle;
+    }
+
+    ContactBarrier barrier() {
+        return barrier;
+    }
+
     FeatureHooks hooks() {
         return hooks;
     }
@@ -564,17 +583,18 @@ public final class UserEntity extends JournaledEntity<UserEntity.Command, Accoun
         }
     }
 
-    /** Collects the command handlers of the entity and its parts. */
+    /** Collects the command handlers of the entity and its parts, once for the class. */
     static final class CommandHandlers {
-        private final CommandHandlerBuilderByState<Command, AccountEvent, AccountState, AccountState> builder;
-
-        CommandHandlers(CommandHandlerBuilderByState<Command, AccountEvent, AccountState, AccountState> builder) {
-            this.builder = builder;
-        }
+        private final CommandTable.Builder<UserEntity, Command, AccountEvent, AccountState> table = CommandTable.builder();
 
         <C extends Command> void command(Class<C> type,
-                                         BiFunction<AccountState, C, Effect<AccountEvent, AccountState>> handler) {
-            builder.onCommand(type, handler);
+                                         CommandTable.Handler<UserEntity, C, AccountEvent, AccountState> handler) {
+            table.on(type, handler);
+        }
+
+        /** The handlers of one of the entity's parts, each given the part (see {@link CommandTable.Builder#part}). */
+        <P> CommandTable.Part<UserEntity, P, Command, AccountEvent, AccountState> part(Function<UserEntity, P> part) {
+            return table.part(part);
         }
     }
 }
