@@ -3,8 +3,6 @@ package chorus.actors;
 import org.apache.pekko.persistence.typed.javadsl.CommandHandler;
 import org.apache.pekko.persistence.typed.javadsl.Effect;
 
-import java.util.ArrayList;
-import java.util.List;
 import java.util.function.Function;
 
 /**
@@ -14,8 +12,8 @@ import java.util.function.Function;
  * user's heap, the largest single part of it. Here each handler is given the entity it runs in, so the handlers are
  * shared and an entity's own {@link CommandHandler} is one small lambda ({@link #handlerFor}).
  *
- * <p>As with Pekko's builder, a command goes to the first handler registered for its class or a supertype of it; a
- * command with none fails the entity. Which handler a class gets is worked out once per class ({@link ClassValue}).
+ * <p>As with Pekko's builder, a command goes to the first handler registered for its class or a supertype of it
+ * ({@link ClassDispatch}); a command with none fails the entity.
  *
  * @param <T> the entity class
  * @param <C> its commands
@@ -30,27 +28,10 @@ public final class CommandTable<T, C, E, S> {
         Effect<E, S> apply(T entity, S state, C command);
     }
 
-    private record Case<T, C, E, S>(Class<?> type, Handler<T, C, E, S> handler) {
-    }
+    private final ClassDispatch<Handler<T, C, E, S>> handlers;
 
-    private final List<Case<T, C, E, S>> cases;
-    private final ClassValue<Handler<T, C, E, S>> byClass = new ClassValue<>() {
-        @Override
-        protected Handler<T, C, E, S> computeValue(Class<?> type) {
-            for (Case<T, C, E, S> c : cases) {
-                if (c.type().isAssignableFrom(type)) {
-                    return c.handler();
-                }
-            }
-            return (entity, state, command) -> {
-                throw new IllegalStateException("no handler for command " + type.getName() + " in " + entity.getClass()
-                    .getSimpleName());
-            };
-        }
-    };
-
-    private CommandTable(List<Case<T, C, E, S>> cases) {
-        this.cases = List.copyOf(cases);
+    private CommandTable(ClassDispatch<Handler<T, C, E, S>> handlers) {
+        this.handlers = handlers;
     }
 
     public static <T, C, E, S> Builder<T, C, E, S> builder() {
@@ -58,9 +39,8 @@ public final class CommandTable<T, C, E, S> {
     }
 
     /** Handles {@code command} as {@code entity}'s. */
-    @SuppressWarnings("unchecked")
     public Effect<E, S> apply(T entity, S state, C command) {
-        return byClass.get(command.getClass()).apply(entity, state, command);
+        return handlers.handlerFor(command.getClass()).apply(entity, state, command);
     }
 
     /** The command handler of one entity. */
@@ -70,7 +50,7 @@ public final class CommandTable<T, C, E, S> {
 
     /** Collects the handlers, in the order they are tried. */
     public static final class Builder<T, C, E, S> {
-        private final List<Case<T, C, E, S>> cases = new ArrayList<>();
+        private final ClassDispatch.Cases<Handler<T, C, E, S>> cases = new ClassDispatch.Cases<>();
 
         private Builder() {
         }
@@ -78,7 +58,7 @@ public final class CommandTable<T, C, E, S> {
         /** Handles commands of {@code type} (and its subtypes) with {@code handler}. */
         @SuppressWarnings("unchecked")
         public <K extends C> Builder<T, C, E, S> on(Class<K> type, Handler<T, K, E, S> handler) {
-            cases.add(new Case<>(type, (Handler<T, C, E, S>) (Handler<T, ?, E, S>) handler));
+            cases.add(type, (Handler<T, C, E, S>) (Handler<T, ?, E, S>) handler);
             return this;
         }
 
@@ -91,7 +71,10 @@ public final class CommandTable<T, C, E, S> {
         }
 
         public CommandTable<T, C, E, S> build() {
-            return new CommandTable<>(cases);
+            return new CommandTable<>(cases.build(type -> (entity, state, command) -> {
+                throw new IllegalStateException("no handler for command " + type.getName() + " in "
+                    + entity.getClass().getSimpleName());
+            }));
         }
     }
 

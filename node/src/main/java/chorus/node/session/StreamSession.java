@@ -1,5 +1,6 @@
 package chorus.node.session;
 
+import chorus.actors.MessageTable;
 import chorus.actors.cluster.FrameAssembly;
 import chorus.actors.cluster.Frames;
 import chorus.actors.session.SessionInput;
@@ -156,56 +157,61 @@ public final class StreamSession extends AbstractBehavior<SessionInput> {
         return getContext();
     }
 
+    /** Every session's handlers, built once (see {@link MessageTable}). */
+    private static final MessageTable<StreamSession, SessionInput> MESSAGES =
+        MessageTable.<StreamSession, SessionInput>builder()
+            .on(Inbound.class, StreamSession::onInbound)
+            .on(SaslPhase.Step.class, (s, m) -> s.sasl.onStep(m))
+            .on(Registration.Step.class, StreamSession::onRegistrationStep)
+            .on(InviteRedemption.Step.class, (s, m) -> {
+                s.invite.onStep(m);
+                return s;
+            })
+            .on(AccountRemoved.class, (s, m) -> s.fail(StreamErrors.NOT_AUTHORIZED, "the account was removed"))
+            .on(BindPhase.Bound.class, (s, m) -> s.binding.onBound(m))
+            .on(Sasl2Login.Bound.class, (s, m) -> s.sasl2.onBound(m))
+            .on(Sasl2Login.TokenKept.class, (s, m) -> s.sasl2.onTokenKept(m))
+            .on(SessionMessage.Framed.class, StreamSession::onFramed)
+            .on(SessionMessage.Deliver.class, (s, m) -> s.bound.onDeliver(m))
+            .on(SessionMessage.Offline.class, (s, m) -> s.bound.onOffline(m))
+            .on(SessionMessage.Accepted.class, (s, m) -> s.ending.onAccepted(m))
+            .on(SessionMessage.Blocklist.class, (s, m) -> {
+                s.extensions.fromAccount(m);
+                return s;
+            })
+            .on(SessionMessage.Interests.class, (s, m) -> s.bound.binding.onInterests(m))
+            .on(SessionMessage.SentCopies.class, (s, m) -> s.bound.binding.onSentCopies(m))
+            .on(SessionMessage.Close.class, (s, m) -> s.ending.onClose(m))
+            .on(BoundSession.IqTimeout.class, (s, m) -> s.bound.onIqTimeout(m))
+            .on(EntityBinding.EntityGone.class, (s, m) -> s.bound.binding.onEntityGone(m))
+            .on(EntityBinding.Rebound.class, (s, m) -> s.bound.binding.onRebound(m))
+            .on(EntityBinding.RebindNow.class, (s, m) -> s.bound.binding.rebind())
+            .on(BoundSession.ReliabilityTick.class, (s, m) -> s.bound.onReliabilityTick())
+            .on(Resumption.Answered.class, (s, m) -> s.resumption.onAnswered(m))
+            .on(SessionMessage.Resumption.class, (s, m) -> s.resumption.onResumption(m))
+            .on(SessionMessage.HandOver.class, (s, m) -> s.resumption.onHandOver(m))
+            .on(IdleSweep.Quiet.class, (s, m) -> s.bound.idle.onQuiet())
+            .on(Pacing.Due.class, (s, m) -> s.pacing.onDue())
+            .on(Resumption.HandOverMissing.class, (s, m) -> s.resumption.onHandOverMissing())
+            .on(Resumption.Expired.class, (s, m) -> s.resumption.onExpired())
+            .on(TransportClosed.class, (s, m) -> s.onTransportClosed())
+            .on(NegotiationTimeout.class, (s, m) -> s.ending.onNegotiationTimeout())
+            .on(Shutdown.class, (s, m) -> s.ending.onShutdown())
+            .on(StreamEnd.DrainDeadline.class, (s, m) -> s.ending.endForShutdown())
+            .onSignal(PostStop.class, (s, m) -> s.onPostStop())
+            .build();
+
     @Override
     public Receive<SessionInput> createReceive() {
-        return newReceiveBuilder()
-            .onMessage(Inbound.class, this::onInbound)
-            .onMessage(SaslPhase.Step.class, m -> sasl.onStep(m))
-            .onMessage(Registration.Step.class, this::onRegistrationStep)
-            .onMessage(InviteRedemption.Step.class, m -> {
-                invite.onStep(m);
-                return this;
-            })
-            .onMessageEquals(AccountRemoved.INSTANCE,
-                () -> fail(StreamErrors.NOT_AUTHORIZED, "the account was removed"))
-            .onMessage(BindPhase.Bound.class, binding::onBound)
-            .onMessage(Sasl2Login.Bound.class, sasl2::onBound)
-            .onMessage(Sasl2Login.TokenKept.class, sasl2::onTokenKept)
-            .onMessage(SessionMessage.Framed.class, this::onFramed)
-            .onMessage(SessionMessage.Deliver.class, bound::onDeliver)
-            .onMessage(SessionMessage.Offline.class, bound::onOffline)
-            .onMessage(SessionMessage.Accepted.class, ending::onAccepted)
-            .onMessage(SessionMessage.Blocklist.class, m -> {
-                extensions.fromAccount(m);
-                return this;
-            })
-            .onMessage(SessionMessage.Interests.class, bound.binding::onInterests)
-            .onMessage(SessionMessage.SentCopies.class, bound.binding::onSentCopies)
-            .onMessage(SessionMessage.Close.class, ending::onClose)
-            .onMessage(BoundSession.IqTimeout.class, bound::onIqTimeout)
-            .onMessage(EntityBinding.EntityGone.class, bound.binding::onEntityGone)
-            .onMessage(EntityBinding.Rebound.class, bound.binding::onRebound)
-            .onMessageEquals(EntityBinding.RebindNow.INSTANCE, bound.binding::rebind)
-            .onMessageEquals(BoundSession.ReliabilityTick.INSTANCE, bound::onReliabilityTick)
-            .onMessage(Resumption.Answered.class, resumption::onAnswered)
-            .onMessage(SessionMessage.Resumption.class, resumption::onResumption)
-            .onMessage(SessionMessage.HandOver.class, resumption::onHandOver)
-            .onMessageEquals(IdleSweep.Quiet.INSTANCE, bound.idle::onQuiet)
-            .onMessageEquals(Pacing.Due.INSTANCE, () -> pacing.onDue())
-            .onMessageEquals(Resumption.HandOverMissing.INSTANCE, resumption::onHandOverMissing)
-            .onMessageEquals(Resumption.Expired.INSTANCE, resumption::onExpired)
-            .onMessageEquals(TransportClosed.INSTANCE, this::onTransportClosed)
-            .onMessageEquals(NegotiationTimeout.INSTANCE, ending::onNegotiationTimeout)
-            .onMessageEquals(Shutdown.INSTANCE, ending::onShutdown)
-            .onMessageEquals(StreamEnd.DrainDeadline.INSTANCE, ending::endForShutdown)
-            .onSignal(PostStop.class, s -> {
-                bound.stopTicking();
-                node.registry().unregister(getContext().getSelf());
-                node.guards().idle().unwatch(getContext().getSelf());
-                countDisconnected();
-                return this;
-            })
-            .build();
+        return MESSAGES.receiveFor(this);
+    }
+
+    private Behavior<SessionInput> onPostStop() {
+        bound.stopTicking();
+        node.registry().unregister(getContext().getSelf());
+        node.guards().idle().unwatch(getContext().getSelf());
+        countDisconnected();
+        return this;
     }
 
     private Behavior<SessionInput> onInbound(Inbound in) {
