@@ -444,6 +444,13 @@ public final class MailboxEntity
             return expire(s);
         }
         pages.send(entries(s), c.to(), c.session(), start);
+        if (s.waiting().isEmpty() && s.notices().isEmpty() && pages.idle() && waitingForNotices.isEmpty()
+                && recentCopies.isEmpty()) {
+            // Nothing waits: the login's look is all an empty mailbox was started for, so it leaves memory now rather
+            // than at its idle timeout (a Store meanwhile waits in the shard and starts it again). One that stored a
+            // copy keeps its memory of it for a Store asked again (recentCopies) until then.
+            shard.tell(new ClusterSharding.Passivate<>(ctx.getSelf()));
+        }
         return expire(s);
     }
 

@@ -61,6 +61,11 @@ final class OfflinePages {
         this.domain = domain;
     }
 
+    /** No page is on its way to any session. */
+    boolean idle() {
+        return paging.isEmpty();
+    }
+
     /** Where a session asking now starts; -1 when its page is on its way and it gets nothing now. */
     long startFor(ActorRef<SessionMessage> session) {
         Page current = paging.get(session);

@@ -84,6 +84,33 @@ class MailboxEntityTest {
     }
 
     @Test
+    void anEmptyMailboxLeavesMemoryRightAfterTheLoginsLookNotAtItsIdleTimeout() {
+        mailbox.runCommand(new MailboxEntity.DeliverTo(JULIET_PHONE, session.getRef()));
+        shard.expectMessageClass(ClusterSharding.Passivate.class, Duration.ofSeconds(3));
+    }
+
+    @Test
+    void aMailboxWithSomethingForTheSessionOrACopyToRememberStays() {
+        store(hello("1", "one"));
+        mailbox.runCommand(new MailboxEntity.DeliverTo(JULIET_PHONE, session.getRef()));
+        SessionMessage.Offline page = session.expectMessageClass(SessionMessage.Offline.class);
+        shard.expectNoMessage(Duration.ofMillis(300));
+        // Delivered and confirmed: empty again, it may go at the next look.
+        mailbox.runCommand(new MailboxEntity.Forget(page.upToId(), session.getRef(), JULIET_PHONE));
+        mailbox.runCommand(new MailboxEntity.DeliverTo(JULIET_PHONE, session.getRef()));
+        shard.expectMessageClass(ClusterSharding.Passivate.class, Duration.ofSeconds(3));
+
+        // A mailbox that stored a copy its sender may ask again for keeps running to know it, until its idle timeout.
+        mailbox.clear();
+        mailbox.<MailboxEntity.StoreReply>runCommand(replyTo -> new MailboxEntity.Store(hello("c", "x"), replyTo, "s#1"));
+        mailbox.runCommand(new MailboxEntity.DeliverTo(JULIET_PHONE, session.getRef()));
+        SessionMessage.Offline copy = session.expectMessageClass(SessionMessage.Offline.class);
+        mailbox.runCommand(new MailboxEntity.Forget(copy.upToId(), session.getRef(), JULIET_PHONE));
+        mailbox.runCommand(new MailboxEntity.DeliverTo(JULIET_PHONE, session.getRef()));
+        shard.expectNoMessage(Duration.ofMillis(300));
+    }
+
+    @Test
     void theNodesMetersCountMessagesStoredAndHandedOver() {
         NodeMetrics metrics = new NodeMetrics(new SimpleMeterRegistry());
         EventSourcedBehaviorTestKit<MailboxEntity.Command, MailboxEntity.Event, MailboxState> nurse =
