@@ -9,8 +9,10 @@ import org.apache.pekko.cluster.sharding.typed.ClusterShardingQuery;
 import org.apache.pekko.cluster.sharding.typed.GetShardRegionState;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
+import org.jivesoftware.smack.packet.StanzaBuilder;
 import org.jivesoftware.smack.tcp.XMPPTCPConnection;
 import org.junit.jupiter.api.Test;
+import org.jxmpp.jid.impl.JidCreate;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -25,9 +27,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 /**
  * An account's UserEntity and MailboxEntity live on the same node (DESIGN.md): both are sharded under the account's
  * bare JID, and {@link chorus.actors.cluster.CoLocatedShards} places a shard id on the same node for both types.
- * Clients log in on both nodes of a real two-node cluster (a login wakes the account's entity and its mailbox);
- * then each node's regions are asked which entities they hold, until the placement holds or 40 s have passed (a
- * shard placed while the second node's region was still registering moves at the next rebalance round).
+ * Each account gets a message while offline (which wakes its entity and its mailbox: an empty mailbox leaves memory
+ * right after a login's look, one that held something stays until its idle timeout), then its client logs in, on
+ * both nodes of a real two-node cluster; then each node's regions are asked which entities they hold, until the
+ * placement holds or 40 s have passed (a shard placed while the second node's region was still registering moves at
+ * the next rebalance round).
  */
 class CoLocationIT {
     static final int USERS = 40;
@@ -37,14 +41,20 @@ class CoLocationIT {
         try (TwoNodes nodes = TwoNodes.start(Map.of())) {
             List<XMPPTCPConnection> clients = new ArrayList<>();
             try {
+                nodes.a.createUser("sender", "pw-s");
+                XMPPTCPConnection sender = Clients.login(nodes.a, "sender", "pw-s", "r");
+                clients.add(sender);
                 for (int i = 0; i < USERS; i++) {
-                    TestNode via = i % 2 == 0 ? nodes.a : nodes.b;
-                    via.createUser("u" + i, "pw-" + i);
-                    clients.add(Clients.login(via, "u" + i, "pw-" + i, "r"));
+                    (i % 2 == 0 ? nodes.a : nodes.b).createUser("u" + i, "pw-" + i);
+                    sender.sendStanza(StanzaBuilder.buildMessage("m" + i)
+                        .to(JidCreate.entityBareFrom("u" + i + "@" + TestNode.DOMAIN)).setBody("while offline").build());
                 }
                 TwoNodes.await(() -> entities(nodes.a, MailboxEntity.KEY.name()).size()
                         + entities(nodes.b, MailboxEntity.KEY.name()).size() >= USERS,
                     Duration.ofSeconds(30), "every account's mailbox woke up");
+                for (int i = 0; i < USERS; i++) {
+                    clients.add(Clients.login(i % 2 == 0 ? nodes.a : nodes.b, "u" + i, "pw-" + i, "r"));
+                }
                 // A shard allocated while one coordinator knew both nodes' regions and the other only one lands off
                 // its place until the next rebalance round (10 s) moves it. So the placement is checked until it
                 // holds, each time from fresh snapshots; without the strategy it never does.
